@@ -1,0 +1,83 @@
+/* crawler/crawl.h - the crawl engine: one event loop driving curl multi and
+ * c-ares, the per-site frontier, robots.txt, and probes over IPv6 and IPv4.
+ *
+ * The crawler writes everything it learns to the store and formats
+ * nothing. No curl or c-ares type appears here.
+ */
+#ifndef V6_CRAWL_H
+#define V6_CRAWL_H
+
+#include <signal.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct store;
+
+enum crawl_rc {
+  CRAWL_OK = 0,
+  CRAWL_NOMEM = -1,
+  CRAWL_STORE = -2,       /* the store failed; crawl_last_error() says how */
+  CRAWL_DNS_CONFIG = -3,  /* bad --dns-server or resolver setup failed */
+  CRAWL_INIT = -4,        /* curl / event loop setup failed */
+  CRAWL_INTERRUPTED = -5, /* *stop was set: measured work is committed */
+  CRAWL_BADURL = -6       /* a start URL is not an absolute http(s) URL */
+};
+
+const char *crawl_strerror(int rc);
+
+struct crawl_progress;
+
+struct crawl_opts {
+  int depth;               /* levels to collect, default 3 */
+  const char *dns_servers; /* "IP[:PORT][,IP[:PORT]...]" or NULL: system */
+  const char *cacert;      /* CA bundle file or NULL: system default */
+  long timeout_ms;         /* per request, default 10000 */
+  int retries;             /* extra attempts after a failure, default 2 */
+  int concurrency;         /* transfers in flight, default 32 */
+  int per_host;            /* transfers in flight per host, default 6 */
+  const char *user_agent;  /* default "v6crawl/VERSION" */
+  int strict;              /* only 200 is a success */
+  int allow_private;       /* loopback / ULA / private addresses usable */
+  size_t max_body;         /* page body cap in bytes, default 8 MiB */
+  int force_vantage;       /* -1 detect, 0 assume no IPv6, 1 assume IPv6 */
+  /* Progress callback, called about once a second and at the end; may be
+   * NULL. Counters only, the caller formats. */
+  void (*progress)(const struct crawl_progress *p, void *ud);
+  void *progress_ud;
+};
+
+struct crawl_progress {
+  size_t sites, sites_done;
+  size_t pages, probes_done, probes_total, requests, errors, in_flight;
+  double elapsed_s;
+};
+
+struct crawl_site {
+  const char *url;          /* start URL (absolute http or https) */
+  const char *name;         /* display name or NULL */
+  const char *unit;         /* owning unit or NULL */
+  const char *scope_domain; /* NULL: registrable domain of the final URL */
+};
+
+/* Fill @o with the defaults above. */
+void crawl_opts_init(struct crawl_opts *o);
+
+/* Crawl @n sites into store @st as a new run. Returns when every site is
+ * measured or *@stop becomes non-zero (then the run is committed, marked
+ * incomplete, and CRAWL_INTERRUPTED returned). *@run_id is set as soon as
+ * the run exists, so a caller can report it even on failure.
+ * Returns CRAWL_OK or a crawl_rc; crawl_last_error() gives a one-line
+ * explanation for the last failure (static storage, until the next call). */
+int crawl_run(struct store *st, const struct crawl_opts *o,
+              const struct crawl_site *sites, size_t n, uint32_t *run_id,
+              volatile sig_atomic_t *stop);
+
+const char *crawl_last_error(void);
+
+/* Whether this machine can reach IPv6 destinations: 1 yes, 0 no. With
+ * @allow_private, a configured non-link-local IPv6 address (loopback
+ * included) is enough; otherwise a route to a global unicast address must
+ * exist. No packet is sent. */
+int crawl_vantage_ipv6(int allow_private);
+
+#endif

@@ -1,0 +1,128 @@
+/* parser/parse.h - HTML link extraction, charsets, URLs, robots.txt.
+ *
+ * The parser module knows nothing of the network: it turns bytes into
+ * URLs and rules. No gumbo, uriparser, libidn2 or libpsl type appears
+ * here; every string it returns is a copy the caller owns.
+ */
+#ifndef V6_PARSE_H
+#define V6_PARSE_H
+
+#include <stddef.h>
+
+enum parse_rc {
+  PARSE_OK = 0,
+  PARSE_INVALID = -1, /* the input is not a valid URL (a browser rejects it) */
+  PARSE_NOMEM = -2,   /* out of memory */
+  PARSE_TOOBIG = -3,  /* input larger than the module accepts */
+  PARSE_CHARSET = -4  /* unknown charset name */
+};
+
+/* Return a static English description of a parse_rc. */
+const char *parse_strerror(int rc);
+
+/* ---- URLs ------------------------------------------------------------- */
+
+enum url_flags {
+  URL_KEEP_FRAGMENT = 1 /* keep "#..." in the result (default: drop it) */
+};
+
+/* Resolve @href against @base as a browser does (WHATWG URL Standard for
+ * special schemes: backslashes, tab/newline stripping, leading/trailing C0
+ * and space trimming, dot segments, default ports dropped, scheme and host
+ * lower-cased, IDN hosts to punycode (UTS #46 via libidn2), IPv4 numbers in
+ * any WHATWG form normalised to dotted decimal, non-ASCII percent-encoded).
+ * @base may be NULL, then @href must be absolute. @charset names the page's
+ * encoding (NULL = UTF-8); the query of the result is percent-encoded in it.
+ * Non-special schemes (mailto:, javascript:, tel:, data:, ftp: ...) are
+ * returned as the absolute URL string with the scheme lower-cased, so the
+ * caller can record them as skipped.
+ * On PARSE_OK *out is a NUL-terminated string the caller frees with free().
+ * Returns PARSE_OK, PARSE_INVALID (a browser would fail to parse), or
+ * PARSE_NOMEM. *out is NULL on error. */
+int url_resolve(const char *base, const char *href, const char *charset,
+                int flags, char **out);
+
+/* The parts of an absolute http(s) URL as url_resolve serialises it. */
+struct url_view {
+  char *scheme;     /* "http", "https", ... lower case */
+  char *host;       /* ASCII host; IPv6 literal without brackets; may be "" */
+  int port;         /* explicit port or the scheme's default; 0 if none */
+  char *path_query; /* "/path?query" (never empty for http(s): at least "/") */
+  char *origin;     /* "scheme://host[:port]" with brackets for IPv6 */
+};
+
+/* Split absolute @url into @v (which the caller allocates; all members are
+ * set or NULL). Release with url_view_cleanup(). Returns PARSE_OK,
+ * PARSE_INVALID or PARSE_NOMEM; on error @v needs no cleanup. */
+int url_view_parse(const char *url, struct url_view *v);
+void url_view_cleanup(struct url_view *v);
+
+/* 1 when @url is an absolute http: or https: URL, else 0. */
+int url_is_http(const char *url);
+
+/* Registrable domain of ASCII @host by the public suffix list (libpsl's
+ * built-in list): "www.beijing.gov.cn" -> "beijing.gov.cn", "www.gov.cn" ->
+ * "www.gov.cn". A host that is itself a public suffix or an IP literal is
+ * returned as is (lower-cased). On PARSE_OK *out is owned by the caller.
+ * Returns PARSE_OK or PARSE_NOMEM. */
+int url_registrable_domain(const char *host, char **out);
+
+/* 1 when ASCII @host equals @domain or is a subdomain of it
+ * (case-insensitive, label-aligned), else 0. */
+int url_host_in_domain(const char *host, const char *domain);
+
+/* ---- HTML ------------------------------------------------------------- */
+
+enum html_link_kind { HTML_A, HTML_AREA, HTML_IFRAME, HTML_FRAME };
+
+struct html_link {
+  char *url;  /* resolved absolute URL, fragment removed; NULL if it failed */
+  char *href; /* the attribute value as found (after entity decoding) */
+  int kind;   /* enum html_link_kind */
+};
+
+struct html_page {
+  struct html_link *links; /* in document order, duplicates kept */
+  size_t n_links;
+  char *charset;     /* the charset used to decode, e.g. "UTF-8", "GB18030" */
+  char *base;        /* the URL links were resolved against */
+  char *refresh_url; /* <meta http-equiv=refresh> target, resolved; or NULL */
+  size_t script_urls; /* URL-like string literals in inline scripts / on* */
+};
+
+/* Extract the links of an HTML page. @body/@len are the raw bytes (any
+ * encoding, need not be NUL-terminated; invalid bytes never fail the page).
+ * @content_type is the HTTP Content-Type header value or NULL. @page_url is
+ * the page's final URL. The charset comes from a BOM, then @content_type,
+ * then a <meta> prescan of the first 1024 bytes, then a default (UTF-8 when
+ * the bytes are valid UTF-8, else GB18030); GB2312/GBK decode as GB18030.
+ * Links come from a[href], area[href], iframe[src], frame[src]; the first
+ * <base href> sets the base.
+ * @page is caller-allocated; on PARSE_OK release it with html_page_cleanup.
+ * Returns PARSE_OK or PARSE_NOMEM (then @page needs no cleanup). */
+int html_links_extract(const char *body, size_t len, const char *content_type,
+                       const char *page_url, struct html_page *page);
+void html_page_cleanup(struct html_page *page);
+
+/* ---- robots.txt --------------------------------------------------------- */
+
+struct robots;
+
+/* Parse robots.txt @body (@len bytes, at most the first 500 KiB are read)
+ * for the product token of @user_agent (the part before '/', e.g.
+ * "v6crawl" for "v6crawl/0.1 (+https://...)"), with RFC 9309 rules.
+ * On PARSE_OK *out is owned by the caller; free with robots_free().
+ * Returns PARSE_OK or PARSE_NOMEM. */
+int robots_parse(const char *body, size_t len, const char *user_agent,
+                 struct robots **out);
+
+/* 1 when @path_query ("/path?query", as url_view gives it) may be fetched,
+ * 0 when disallowed. @r may be NULL: everything allowed. */
+int robots_allowed(const struct robots *r, const char *path_query);
+
+/* Crawl-delay in seconds for the matched group, 0 if none. */
+double robots_crawl_delay(const struct robots *r);
+
+void robots_free(struct robots *r);
+
+#endif

@@ -1,0 +1,251 @@
+/* store/store.h - the LMDB store: runs, sites, interned URLs, the link
+ * graph, hosts with their DNS answers, probe results, and the figures
+ * computed from them.
+ *
+ * Reports are computed from the store alone. No MDB_* type appears here:
+ * every record handed out is a copy the caller owns (or, where a function
+ * says "lent", valid only until the callback returns).
+ *
+ * Writes go into one write transaction that the store opens on the first
+ * write and commits on store_flush(); a killed writer loses at most the
+ * writes since the last flush, and the store always opens afterwards.
+ * While a write transaction is open, reads in the same process see its
+ * uncommitted writes; other processes see the last flush.
+ */
+#ifndef V6_STORE_H
+#define V6_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+enum store_rc {
+  STORE_OK = 0,
+  STORE_NOTFOUND = -1, /* a result, not a failure */
+  STORE_FULL = -2,     /* the map (or the disk) is full */
+  STORE_NOMEM = -3,
+  STORE_IO = -4,      /* cannot create, open, read or write the files */
+  STORE_VERSION = -5, /* made by a newer v6crawl (schema too new) */
+  STORE_CORRUPT = -6, /* a record does not decode */
+  STORE_BUSY = -7,    /* another process holds the store for writing */
+  STORE_INVALID = -8  /* bad argument (e.g. writing to a read-only store) */
+};
+
+/* Static English description of a store_rc. */
+const char *store_strerror(int rc);
+
+/* The class of a link (DESIGN.md). The order is the report's order. */
+enum link_class {
+  CLASS_OK = 0,
+  CLASS_V6_ONLY,
+  CLASS_NO_AAAA,
+  CLASS_V6_BROKEN,
+  CLASS_V6_ERROR,
+  CLASS_DEAD,
+  CLASS_ROBOTS,
+  CLASS_SKIPPED,    /* not http(s), or a URL a browser rejects */
+  CLASS_UNMEASURED, /* not probed: run interrupted, or no IPv6 here */
+  CLASS__N
+};
+
+/* "ok", "v6-only", "no-aaaa", "v6-broken", "v6-error", "dead", "robots",
+ * "skipped", "unmeasured"; NULL for an out-of-range value. */
+const char *store_class_name(int klass);
+/* Inverse of store_class_name; -1 when @name is not a class. */
+int store_class_parse(const char *name);
+
+#define STORE_MAX_LEVEL 10
+
+struct store;
+
+enum store_open_flags {
+  STORE_RDONLY = 1 /* open for reading only; fails STORE_IO if absent */
+};
+
+/* Open (creating if needed, unless STORE_RDONLY) the store in directory
+ * @dir. @map_size is the LMDB map size in bytes; 0 picks the default
+ * (16 GiB, sparse). On STORE_OK *out is owned by the caller, closed with
+ * store_close(). Returns STORE_OK, STORE_IO (with the path in the message
+ * the caller prints), STORE_VERSION, STORE_BUSY or STORE_NOMEM. */
+int store_open(const char *dir, int flags, size_t map_size,
+               struct store **out);
+
+/* Commit the open write transaction, if any. Returns STORE_OK, STORE_FULL
+ * or STORE_IO; on error the writes since the last flush are lost and the
+ * store stays as it was at the last successful flush. */
+int store_flush(struct store *s);
+
+/* Flush, then close. Accepts NULL. The flush result is discarded: call
+ * store_flush() first when it matters. */
+void store_close(struct store *s);
+
+/* ---- runs --------------------------------------------------------------- */
+
+struct store_run {
+  uint32_t id;      /* 1, 2, 3 ... */
+  int64_t started;  /* unix seconds */
+  int64_t finished; /* unix seconds; 0 while running */
+  int complete;     /* 1 when the crawl ran to its end */
+  int vantage_ipv6; /* 1 this machine had IPv6, 0 it had none, -1 unknown */
+  uint32_t n_sites;
+  char *options; /* the crawl's options as text; may be NULL */
+};
+
+void store_run_cleanup(struct store_run *r);
+
+/* Create a run with the next id. Returns STORE_OK (and *id) or an error. */
+int store_run_new(struct store *s, int64_t started, int vantage_ipv6,
+                  const char *options, uint32_t *id);
+/* Mark run @id finished at @finished, complete or not. */
+int store_run_finish(struct store *s, uint32_t id, int64_t finished,
+                     int complete);
+/* Fetch run @id into caller-allocated @out (cleanup with
+ * store_run_cleanup). STORE_NOTFOUND when absent. */
+int store_run_get(struct store *s, uint32_t id, struct store_run *out);
+/* The highest run id; STORE_NOTFOUND when the store has no run. */
+int store_run_latest(struct store *s, uint32_t *id);
+/* All runs, oldest first. *out is an array of *n records the caller frees
+ * with store_runs_free(). */
+int store_runs_list(struct store *s, struct store_run **out, size_t *n);
+void store_runs_free(struct store_run *runs, size_t n);
+
+/* ---- sites -------------------------------------------------------------- */
+
+struct store_site {
+  uint32_t idx;       /* 0-based position in the run */
+  char *start_url;    /* as given (normalised) */
+  char *final_url;    /* level-1 URL after redirects; NULL if never reached */
+  char *scope_domain; /* registrable domain deciding internal links */
+  char *name;         /* display name or NULL */
+  char *unit;         /* owning unit or NULL */
+  char *error;        /* why the homepage could not be read, or NULL */
+};
+
+void store_site_cleanup(struct store_site *site);
+
+/* Insert or replace site @site->idx of run @run. Strings are copied. */
+int store_site_put(struct store *s, uint32_t run,
+                   const struct store_site *site);
+/* All sites of @run in idx order; free with store_sites_free(). */
+int store_sites_list(struct store *s, uint32_t run, struct store_site **out,
+                     size_t *n);
+void store_sites_free(struct store_site *sites, size_t n);
+
+/* ---- links and the graph ------------------------------------------------- */
+
+enum store_link_kind {
+  LINK_HTTP = 0,   /* http or https: probed and counted */
+  LINK_OTHER = 1,  /* mailto:, javascript:, tel:, ftp: ... (skipped) */
+  LINK_INVALID = 2 /* an href a browser rejects; url holds the raw href */
+};
+
+/* Record that @url is a distinct link of site @site at @level (1, 2, 3..)
+ * found first on page @parent (NULL for level 1). @internal is 1 when its
+ * host is in the site's scope domain. First-seen wins: if the link is
+ * already recorded for the site, nothing changes and STORE_OK is returned. */
+int store_link_put(struct store *s, uint32_t run, uint32_t site,
+                   const char *url, int level, int internal, int kind,
+                   const char *parent);
+
+/* Record the edge @from -> @to in site @site's link graph (idempotent). */
+int store_edge_put(struct store *s, uint32_t run, uint32_t site,
+                   const char *from, const char *to);
+
+/* Count of distinct edges of a site (for tests and the report). */
+int store_edges_count(struct store *s, uint32_t run, uint32_t site,
+                      size_t *n);
+
+/* ---- hosts ---------------------------------------------------------------- */
+
+struct store_host {
+  char *name;      /* ASCII host name (or IP literal) */
+  char *cnames;    /* CNAME chain "a.example -> b.cdn.example", or NULL */
+  char *a;         /* A answers, comma-separated, or NULL */
+  char *aaaa;      /* AAAA answers, comma-separated, or NULL */
+  char *a_error;   /* NULL, "NXDOMAIN", "no data", "timeout", "refused".. */
+  char *aaaa_error;
+  int usable_a;    /* how many A answers may be connected to */
+  int usable_aaaa; /* how many AAAA answers may be connected to */
+};
+
+void store_host_cleanup(struct store_host *h);
+
+/* Insert or replace the DNS answers for @h->name in run @run. */
+int store_host_put(struct store *s, uint32_t run, const struct store_host *h);
+/* Fetch host @name of run @run into caller-allocated @out. */
+int store_host_get(struct store *s, uint32_t run, const char *name,
+                   struct store_host *out);
+
+/* ---- probes ------------------------------------------------------------- */
+
+struct store_family {
+  int ok;      /* 1 when the final response was a success */
+  int status;  /* final HTTP status, 0 when there was no response */
+  char *error; /* why it failed without a response, or NULL */
+  char *hops;  /* one line per request: "STATUS URL" or "ERR text URL" */
+  double connect_ms, first_byte_ms, total_ms; /* of the final hop; 0 = n/a */
+};
+
+struct store_probe {
+  char *url;
+  int klass; /* enum link_class */
+  struct store_family v6, v4;
+};
+
+void store_probe_cleanup(struct store_probe *p);
+
+/* Insert or replace the probe result of @p->url in run @run. */
+int store_probe_put(struct store *s, uint32_t run, const struct store_probe *p);
+/* Fetch the probe of @url in run @run. STORE_NOTFOUND when not probed. */
+int store_probe_get(struct store *s, uint32_t run, const char *url,
+                    struct store_probe *out);
+
+/* ---- reading links with their evidence ----------------------------------- */
+
+struct store_link_row {
+  uint32_t site;
+  const char *url;
+  const char *parent;              /* NULL for level 1 */
+  int level;
+  int internal;
+  int kind;                        /* enum store_link_kind */
+  int klass;                       /* enum link_class, derived as figures do */
+  const struct store_probe *probe; /* NULL when not probed */
+  const struct store_host *host;   /* NULL when not resolved / not http */
+};
+
+/* Call @cb for every link of run @run (of site @site only, unless @site is
+ * UINT32_MAX), ordered by site, then level, then URL. The row and all it
+ * points to are lent until @cb returns. A non-zero return from @cb stops
+ * the walk and is returned. */
+int store_links_each(struct store *s, uint32_t run, uint32_t site,
+                     int (*cb)(const struct store_link_row *row, void *ud),
+                     void *ud);
+
+/* ---- figures --------------------------------------------------------------- */
+
+struct store_fig {
+  unsigned links;            /* distinct links, every kind */
+  unsigned classes[CLASS__N];
+};
+
+struct store_site_figs {
+  /* [level][0 = internal, 1 = all]; levels 1..STORE_MAX_LEVEL */
+  struct store_fig level[STORE_MAX_LEVEL + 1][2];
+};
+
+/* Compute the figures of site @site of run @run from the stored links and
+ * probes. A link's class is its probe's class; skipped kinds are
+ * CLASS_SKIPPED; an http link without a probe is CLASS_UNMEASURED. */
+int store_site_figures(struct store *s, uint32_t run, uint32_t site,
+                       struct store_site_figs *out);
+
+/* counted = links - robots - skipped - unmeasured */
+unsigned store_fig_counted(const struct store_fig *f);
+/* supported = ok + v6-only */
+unsigned store_fig_supported(const struct store_fig *f);
+/* supported / counted; returns 0 and sets *out, or -1 when counted is 0. */
+int store_fig_concentration(const struct store_fig *f, double *out);
+/* supported / (counted - dead); -1 when that is 0. */
+int store_fig_alive_concentration(const struct store_fig *f, double *out);
+
+#endif
