@@ -1,1 +1,57 @@
-/* placeholder */
+/* cli/main.c - `v6crawl COMMAND ...`: dispatch, --help and --version. */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+static const char usage[] =
+  "Usage: v6crawl COMMAND [OPTIONS] [ARGS]\n"
+  "Measure how much of a portal website works over IPv6.\n"
+  "\n"
+  "Commands:\n"
+  "  crawl URL... | --sites FILE   crawl sites to depth 3, probe every link\n"
+  "                                over IPv6 and IPv4, store it all\n"
+  "  report                        per-site IPv6 concentration (text, json, "
+  "csv)\n"
+  "  links                         every link with its class and evidence\n"
+  "  url [BASE] HREF               show how v6crawl resolves a link\n"
+  "  robots FILE AGENT URL...      show how v6crawl reads a robots.txt\n"
+  "\n"
+  "Run `v6crawl COMMAND --help` for a command's options.\n"
+  "\n"
+  "Exit status: 0 success; 1 a site is below --fail-under; 2 bad usage,\n"
+  "URL or file; 3 the store cannot be opened or written; 4 the resolver or\n"
+  "network setup failed (e.g. the DNS server does not answer); 5 internal\n"
+  "error; 130 interrupted (the run is kept, marked incomplete).\n";
+
+int main(int argc, char **argv)
+{
+  const char *cmd = argc > 1 ? argv[1] : NULL;
+  if (!cmd) {
+    fputs(usage, stderr);
+    return EXIT_USAGE;
+  }
+  if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 ||
+      strcmp(cmd, "help") == 0) {
+    fputs(usage, stdout);
+    return EXIT_OKAY;
+  }
+  if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "-V") == 0) {
+    printf("v6crawl %s\n", PACKAGE_VERSION);
+    return EXIT_OKAY;
+  }
+  if (strcmp(cmd, "crawl") == 0)
+    return cmd_crawl(argc - 1, argv + 1);
+  if (strcmp(cmd, "report") == 0)
+    return cmd_report(argc - 1, argv + 1);
+  if (strcmp(cmd, "links") == 0)
+    return cmd_links(argc - 1, argv + 1);
+  if (strcmp(cmd, "url") == 0)
+    return cmd_url(argc - 1, argv + 1);
+  if (strcmp(cmd, "robots") == 0)
+    return cmd_robots(argc - 1, argv + 1);
+  cli_err("unknown command '%s' (try v6crawl --help)", cmd);
+  return EXIT_USAGE;
+}

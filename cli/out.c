@@ -1,1 +1,143 @@
-/* placeholder */
+/* cli/out.c - JSON and CSV writing, and small shared CLI helpers. */
+#include "config.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cli/cli.h"
+
+void cli_err(const char *fmt, ...)
+{
+  va_list ap;
+  fputs("v6crawl: ", stderr);
+  va_start(ap, fmt);
+  vfprintf(stderr, fmt, ap);
+  va_end(ap);
+  fputc('\n', stderr);
+}
+
+int cli_int(const char *s, long lo, long hi, long *out)
+{
+  char *end = NULL;
+  long v;
+  errno = 0;
+  v = strtol(s, &end, 10);
+  if (errno || end == s || *end || v < lo || v > hi)
+    return -1;
+  *out = v;
+  return 0;
+}
+
+static int mkdir_p(char *path)
+{
+  char *p;
+  for (p = path + 1; *p; p++) {
+    if (*p != '/')
+      continue;
+    *p = 0;
+    if (mkdir(path, 0755) < 0 && errno != EEXIST) {
+      *p = '/';
+      return -1;
+    }
+    *p = '/';
+  }
+  return 0;
+}
+
+char *cli_db_path(const char *opt, int create)
+{
+  const char *env = getenv("V6CRAWL_DB");
+  const char *xdg = getenv("XDG_DATA_HOME");
+  const char *home = getenv("HOME");
+  char buf[4096];
+  char *s;
+  if (opt)
+    return strdup(opt);
+  if (env && *env)
+    return strdup(env);
+  if (xdg && *xdg)
+    snprintf(buf, sizeof(buf), "%s/v6crawl", xdg);
+  else
+    snprintf(buf, sizeof(buf), "%s/.local/share/v6crawl",
+             home && *home ? home : ".");
+  s = strdup(buf);
+  if (s && create)
+    mkdir_p(s); /* store_open reports what still fails */
+  return s;
+}
+
+void json_str(FILE *f, const char *s)
+{
+  const unsigned char *p;
+  if (!s) {
+    fputs("null", f);
+    return;
+  }
+  fputc('"', f);
+  for (p = (const unsigned char *)s; *p; p++) {
+    switch (*p) {
+      case '"':
+        fputs("\\\"", f);
+        break;
+      case '\\':
+        fputs("\\\\", f);
+        break;
+      case '\n':
+        fputs("\\n", f);
+        break;
+      case '\r':
+        fputs("\\r", f);
+        break;
+      case '\t':
+        fputs("\\t", f);
+        break;
+      default:
+        if (*p < 0x20)
+          fprintf(f, "\\u%04x", *p);
+        else
+          fputc(*p, f);
+    }
+  }
+  fputc('"', f);
+}
+
+void json_num(FILE *f, int ok, double v)
+{
+  if (!ok || !isfinite(v))
+    fputs("null", f);
+  else
+    fprintf(f, "%.6g", v);
+}
+
+void csv_bom(FILE *f)
+{
+  fputs("\xEF\xBB\xBF", f);
+}
+
+/* RFC 4180 quoting; a cell that a spreadsheet would run as a formula is
+ * prefixed with an apostrophe. */
+void csv_field(FILE *f, const char *s, int last)
+{
+  const char *p;
+  int quote;
+  if (!s)
+    s = "";
+  quote = strpbrk(s, ",\"\r\n") != NULL || *s == '=' || *s == '+' ||
+          *s == '-' || *s == '@';
+  if (quote)
+    fputc('"', f);
+  if (*s == '=' || *s == '+' || *s == '-' || *s == '@')
+    fputc('\'', f);
+  for (p = s; *p; p++) {
+    if (*p == '"')
+      fputc('"', f);
+    fputc(*p, f);
+  }
+  if (quote)
+    fputc('"', f);
+  fputs(last ? "\r\n" : ",", f);
+}

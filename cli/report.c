@@ -1,1 +1,643 @@
-/* placeholder */
+/* cli/report.c - `v6crawl report` and `v6crawl links`: the figures and
+ * the evidence, read from the store alone, as text, JSON or CSV. */
+#include "config.h"
+
+#include <getopt.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli/cli.h"
+#include "store/store.h"
+
+enum fmt { F_TEXT, F_JSON, F_CSV };
+
+struct common {
+  const char *db_opt, *run_opt, *out_path;
+  int fmt;
+  struct store *st;
+  char *db;
+  FILE *out;
+  struct store_run run;
+  int have_run;
+};
+
+static int parse_fmt(const char *s)
+{
+  if (strcmp(s, "text") == 0)
+    return F_TEXT;
+  if (strcmp(s, "json") == 0)
+    return F_JSON;
+  if (strcmp(s, "csv") == 0)
+    return F_CSV;
+  return -1;
+}
+
+/* Open the store read-only, pick the run, open the output. */
+static int common_open(struct common *c)
+{
+  uint32_t id = 0;
+  long v;
+  int rc;
+  c->db = cli_db_path(c->db_opt, 0);
+  if (!c->db)
+    return EXIT_INTERNAL;
+  rc = store_open(c->db, STORE_RDONLY, 0, &c->st);
+  if (rc != STORE_OK) {
+    cli_err("cannot open the store %s: %s", c->db, store_strerror(rc));
+    return EXIT_STORE;
+  }
+  if (!c->run_opt || strcmp(c->run_opt, "latest") == 0) {
+    rc = store_run_latest(c->st, &id);
+    if (rc == STORE_NOTFOUND) {
+      cli_err("the store %s has no runs yet: run `v6crawl crawl` first",
+              c->db);
+      return EXIT_USAGE;
+    }
+  } else if (cli_int(c->run_opt, 1, UINT32_MAX, &v) == 0) {
+    id = (uint32_t)v;
+    rc = STORE_OK;
+  } else {
+    cli_err("bad --run '%s': a run number or 'latest'", c->run_opt);
+    return EXIT_USAGE;
+  }
+  if (rc == STORE_OK)
+    rc = store_run_get(c->st, id, &c->run);
+  if (rc == STORE_NOTFOUND) {
+    cli_err("no run %u in the store %s", id, c->db);
+    return EXIT_USAGE;
+  }
+  if (rc != STORE_OK) {
+    cli_err("cannot read the store %s: %s", c->db, store_strerror(rc));
+    return EXIT_STORE;
+  }
+  c->have_run = 1;
+  c->out = stdout;
+  if (c->out_path && strcmp(c->out_path, "-") != 0) {
+    c->out = fopen(c->out_path, "w");
+    if (!c->out) {
+      cli_err("cannot write %s", c->out_path);
+      return EXIT_USAGE;
+    }
+  }
+  return EXIT_OKAY;
+}
+
+static int common_close(struct common *c, int rc)
+{
+  if (c->out && c->out != stdout) {
+    if (fclose(c->out) != 0 && rc == EXIT_OKAY) {
+      cli_err("cannot write %s", c->out_path);
+      rc = EXIT_USAGE;
+    }
+  } else if (c->out && fflush(c->out) != 0 && rc == EXIT_OKAY) {
+    rc = EXIT_USAGE;
+  }
+  if (c->have_run)
+    store_run_cleanup(&c->run);
+  store_close(c->st);
+  free(c->db);
+  return rc;
+}
+
+static void iso_time(char *buf, size_t len, int64_t t)
+{
+  time_t tt = (time_t)t;
+  struct tm tm;
+  gmtime_r(&tt, &tm);
+  strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static int home_class(struct store *st, uint32_t run,
+                      const struct store_site *s)
+{
+  struct store_probe p;
+  int k;
+  if (store_probe_get(st, run, s->start_url, &p) != STORE_OK)
+    return CLASS_UNMEASURED;
+  k = p.klass;
+  store_probe_cleanup(&p);
+  return k;
+}
+
+static int max_level(const struct store_site_figs *f)
+{
+  int l, m = 3;
+  for (l = 4; l <= STORE_MAX_LEVEL; l++)
+    if (f->level[l][1].links)
+      m = l;
+  return m;
+}
+
+static void json_fig(FILE *o, const struct store_fig *f)
+{
+  double c = 0, a = 0;
+  int hc = store_fig_concentration(f, &c) == 0;
+  int ha = store_fig_alive_concentration(f, &a) == 0;
+  int k;
+  fprintf(o, "{\"links\": %u, \"counted\": %u, \"ipv6\": %u, ", f->links,
+          store_fig_counted(f), store_fig_supported(f));
+  fputs("\"concentration\": ", o);
+  json_num(o, hc, c);
+  fputs(", \"alive_concentration\": ", o);
+  json_num(o, ha, a);
+  fputs(", \"classes\": {", o);
+  for (k = 0; k < CLASS__N; k++)
+    fprintf(o, "%s\"%s\": %u", k ? ", " : "", store_class_name(k),
+            f->classes[k]);
+  fputs("}}", o);
+}
+
+static void pct(char *buf, size_t len, const struct store_fig *f)
+{
+  double c;
+  if (store_fig_concentration(f, &c) < 0)
+    snprintf(buf, len, "-");
+  else
+    snprintf(buf, len, "%5.1f%% %u/%u", c * 100.0, store_fig_supported(f),
+             store_fig_counted(f));
+}
+
+static void report_text(struct common *c, struct store_site *sites, size_t n,
+                        struct store_site_figs *figs)
+{
+  FILE *o = c->out;
+  char t1[32], t2[32] = "-";
+  size_t i;
+  int k;
+  iso_time(t1, sizeof(t1), c->run.started);
+  if (c->run.finished)
+    iso_time(t2, sizeof(t2), c->run.finished);
+  fprintf(o, "v6crawl report: run %u, %s .. %s, %s\n", c->run.id, t1, t2,
+          c->run.complete ? "complete" : "INCOMPLETE");
+  if (c->run.vantage_ipv6 == 0)
+    fputs("WARNING: this machine had no IPv6 connectivity during the run;\n"
+          "IPv6 was not measured and no concentration is reported.\n",
+          o);
+  fputs("\nIPv6 concentration of internal links (supported/counted)\n", o);
+  fprintf(o, "%-38s %-10s %-18s %-18s %6s %6s\n", "site", "homepage",
+          "level 2 internal", "level 3 internal", "L2 all", "L3 all");
+  for (i = 0; i < n; i++) {
+    char l2[32], l3[32], a2[16], a3[16];
+    double v;
+    const char *site = sites[i].start_url;
+    int hk = home_class(c->st, c->run.id, &sites[i]);
+    pct(l2, sizeof(l2), &figs[i].level[2][0]);
+    pct(l3, sizeof(l3), &figs[i].level[3][0]);
+    if (store_fig_concentration(&figs[i].level[2][1], &v) == 0)
+      snprintf(a2, sizeof(a2), "%5.1f%%", v * 100);
+    else
+      snprintf(a2, sizeof(a2), "-");
+    if (store_fig_concentration(&figs[i].level[3][1], &v) == 0)
+      snprintf(a3, sizeof(a3), "%5.1f%%", v * 100);
+    else
+      snprintf(a3, sizeof(a3), "-");
+    fprintf(o, "%-38.38s %-10s %-18s %-18s %6s %6s\n", site,
+            store_class_name(hk), l2, l3, a2, a3);
+    if (strlen(site) > 38)
+      fprintf(o, "  (%s)\n", site);
+  }
+  fputs("\nLinks by class (internal, level 2 + level 3)\n", o);
+  fprintf(o, "%-38s", "site");
+  for (k = 0; k <= CLASS_SKIPPED; k++)
+    fprintf(o, " %7s", store_class_name(k));
+  fputc('\n', o);
+  for (i = 0; i < n; i++) {
+    fprintf(o, "%-38.38s", sites[i].start_url);
+    for (k = 0; k <= CLASS_SKIPPED; k++)
+      fprintf(o, " %7u", figs[i].level[2][0].classes[k] +
+                           figs[i].level[3][0].classes[k]);
+    fputc('\n', o);
+  }
+  for (i = 0; i < n; i++)
+    if (sites[i].error)
+      fprintf(o, "\n%s: %s\n", sites[i].start_url, sites[i].error);
+  fputs("\nok = works over IPv6 and IPv4. Failing links and their evidence: "
+        "`v6crawl links --class CLASS`.\n",
+        o);
+}
+
+static void report_json(struct common *c, struct store_site *sites, size_t n,
+                        struct store_site_figs *figs)
+{
+  FILE *o = c->out;
+  char t[32];
+  size_t i;
+  int l;
+  fprintf(o, "{\"run\": {\"id\": %u, \"started\": ", c->run.id);
+  iso_time(t, sizeof(t), c->run.started);
+  json_str(o, t);
+  fputs(", \"finished\": ", o);
+  if (c->run.finished) {
+    iso_time(t, sizeof(t), c->run.finished);
+    json_str(o, t);
+  } else {
+    fputs("null", o);
+  }
+  fprintf(o, ", \"complete\": %s, \"vantage_ipv6\": %s},\n \"sites\": [",
+          c->run.complete ? "true" : "false",
+          c->run.vantage_ipv6 == 1 ? "true" : "false");
+  for (i = 0; i < n; i++) {
+    int hk = home_class(c->st, c->run.id, &sites[i]);
+    fputs(i ? ",\n  {" : "\n  {", o);
+    fputs("\"start_url\": ", o);
+    json_str(o, sites[i].start_url);
+    fputs(", \"final_url\": ", o);
+    json_str(o, sites[i].final_url);
+    fputs(", \"name\": ", o);
+    json_str(o, sites[i].name);
+    fputs(", \"unit\": ", o);
+    json_str(o, sites[i].unit);
+    fputs(", \"scope_domain\": ", o);
+    json_str(o, sites[i].scope_domain);
+    fputs(", \"error\": ", o);
+    json_str(o, sites[i].error);
+    fprintf(o, ",\n   \"homepage\": {\"ipv6\": %s, \"class\": \"%s\"},",
+            hk == CLASS_OK || hk == CLASS_V6_ONLY ? "true" : "false",
+            store_class_name(hk));
+    fputs("\n   \"levels\": {", o);
+    for (l = 2; l <= max_level(&figs[i]); l++) {
+      fprintf(o, "%s\n    \"%d\": {\"internal\": ", l > 2 ? "," : "", l);
+      json_fig(o, &figs[i].level[l][0]);
+      fputs(",\n          \"all\": ", o);
+      json_fig(o, &figs[i].level[l][1]);
+      fputs("}", o);
+    }
+    fputs("}}", o);
+  }
+  fputs("\n]}\n", o);
+}
+
+static void report_csv(struct common *c, struct store_site *sites, size_t n,
+                       struct store_site_figs *figs)
+{
+  static const char *const head[] = {
+    "run", "site", "name", "unit", "level", "scope", "links", "counted",
+    "ipv6", "concentration", "alive_concentration"};
+  FILE *o = c->out;
+  size_t i;
+  int l, s, k;
+  char buf[64];
+  csv_bom(o);
+  for (k = 0; k < 11; k++)
+    csv_field(o, head[k], 0);
+  for (k = 0; k < CLASS__N; k++)
+    csv_field(o, store_class_name(k), k == CLASS__N - 1);
+  for (i = 0; i < n; i++) {
+    for (l = 2; l <= max_level(&figs[i]); l++) {
+      for (s = 0; s < 2; s++) {
+        const struct store_fig *f = &figs[i].level[l][s];
+        double v;
+        snprintf(buf, sizeof(buf), "%u", c->run.id);
+        csv_field(o, buf, 0);
+        csv_field(o, sites[i].start_url, 0);
+        csv_field(o, sites[i].name, 0);
+        csv_field(o, sites[i].unit, 0);
+        snprintf(buf, sizeof(buf), "%d", l);
+        csv_field(o, buf, 0);
+        csv_field(o, s ? "all" : "internal", 0);
+        snprintf(buf, sizeof(buf), "%u", f->links);
+        csv_field(o, buf, 0);
+        snprintf(buf, sizeof(buf), "%u", store_fig_counted(f));
+        csv_field(o, buf, 0);
+        snprintf(buf, sizeof(buf), "%u", store_fig_supported(f));
+        csv_field(o, buf, 0);
+        buf[0] = 0;
+        if (store_fig_concentration(f, &v) == 0)
+          snprintf(buf, sizeof(buf), "%.6f", v);
+        csv_field(o, buf, 0);
+        buf[0] = 0;
+        if (store_fig_alive_concentration(f, &v) == 0)
+          snprintf(buf, sizeof(buf), "%.6f", v);
+        csv_field(o, buf, 0);
+        for (k = 0; k < CLASS__N; k++) {
+          snprintf(buf, sizeof(buf), "%u", f->classes[k]);
+          csv_field(o, buf, k == CLASS__N - 1);
+        }
+      }
+    }
+  }
+}
+
+static int common_opt(struct common *c, int opt, const char *arg)
+{
+  switch (opt) {
+    case 'd':
+      c->db_opt = arg;
+      return 0;
+    case 'r':
+      c->run_opt = arg;
+      return 0;
+    case 'o':
+      c->out_path = arg;
+      return 0;
+    case 'f':
+      c->fmt = parse_fmt(arg);
+      if (c->fmt < 0) {
+        cli_err("bad --format '%s': text, json or csv", arg);
+        return -1;
+      }
+      return 0;
+    default:
+      return -1;
+  }
+}
+
+int cmd_report(int argc, char **argv)
+{
+  static const struct option lo[] = {
+    {"db", required_argument, 0, 'd'},     {"run", required_argument, 0, 'r'},
+    {"format", required_argument, 0, 'f'}, {"output", required_argument, 0, 'o'},
+    {"help", no_argument, 0, 'h'},         {0, 0, 0, 0}};
+  struct common c;
+  struct store_site *sites = NULL;
+  struct store_site_figs *figs = NULL;
+  size_t n = 0, i;
+  int rc, opt, src;
+
+  memset(&c, 0, sizeof(c));
+  optind = 1;
+  while ((opt = getopt_long(argc, argv, "o:", lo, NULL)) != -1) {
+    if (opt == 'h') {
+      puts("Usage: v6crawl report [--db DIR] [--run ID|latest] "
+           "[--format text|json|csv] [-o FILE]\n"
+           "Per site: the homepage's class and the IPv6 concentration of "
+           "level-2 and\nlevel-3 links, internal and all, computed from the "
+           "store.");
+      return EXIT_OKAY;
+    }
+    if (common_opt(&c, opt, optarg) < 0)
+      return EXIT_USAGE;
+  }
+  rc = common_open(&c);
+  if (rc != EXIT_OKAY)
+    return common_close(&c, rc);
+  src = store_sites_list(c.st, c.run.id, &sites, &n);
+  if (src == STORE_OK && n) {
+    figs = calloc(n, sizeof(*figs));
+    if (!figs)
+      src = STORE_NOMEM;
+  }
+  for (i = 0; src == STORE_OK && i < n; i++)
+    src = store_site_figures(c.st, c.run.id, sites[i].idx, &figs[i]);
+  if (src != STORE_OK) {
+    cli_err("cannot read the store %s: %s", c.db, store_strerror(src));
+    rc = EXIT_STORE;
+    goto out;
+  }
+  if (c.fmt == F_JSON)
+    report_json(&c, sites, n, figs);
+  else if (c.fmt == F_CSV)
+    report_csv(&c, sites, n, figs);
+  else
+    report_text(&c, sites, n, figs);
+out:
+  free(figs);
+  store_sites_free(sites, n);
+  return common_close(&c, rc);
+}
+
+/* ---- links ----------------------------------------------------------- */
+
+struct links_ctx {
+  struct common *c;
+  struct store_site *sites;
+  size_t n_sites;
+  int level, klass;
+  size_t count;
+};
+
+/* Print a comma-separated list as a JSON array. */
+static void json_list(FILE *o, const char *s, const char *sep)
+{
+  const char *p = s;
+  size_t sl = strlen(sep);
+  int first = 1;
+  fputc('[', o);
+  while (p && *p) {
+    const char *e = strstr(p, sep);
+    size_t len = e ? (size_t)(e - p) : strlen(p);
+    char *item = strndup(p, len);
+    if (!first)
+      fputs(", ", o);
+    json_str(o, item ? item : "");
+    free(item);
+    first = 0;
+    p = e ? e + sl : NULL;
+  }
+  fputc(']', o);
+}
+
+static void json_family(FILE *o, const struct store_family *f)
+{
+  fprintf(o, "{\"ok\": %s, \"status\": %d, \"error\": ",
+          f->ok ? "true" : "false", f->status);
+  json_str(o, f->error);
+  fputs(", \"hops\": ", o);
+  json_list(o, f->hops, "\n");
+  fprintf(o, ", \"connect_ms\": %.3f, \"total_ms\": %.3f}", f->connect_ms,
+          f->total_ms);
+}
+
+static const char *site_url(const struct links_ctx *x, uint32_t idx)
+{
+  size_t i;
+  for (i = 0; i < x->n_sites; i++)
+    if (x->sites[i].idx == idx)
+      return x->sites[i].start_url;
+  return "";
+}
+
+static int link_row(const struct store_link_row *r, void *ud)
+{
+  struct links_ctx *x = ud;
+  FILE *o = x->c->out;
+  const char *scope = r->internal ? "internal" : "external";
+  if (x->level && r->level != x->level)
+    return 0;
+  if (x->klass >= 0 && r->klass != x->klass)
+    return 0;
+  if (x->c->fmt == F_JSON) {
+    fputs(x->count ? ",\n  {" : "\n  {", o);
+    fputs("\"site\": ", o);
+    json_str(o, site_url(x, r->site));
+    fputs(", \"url\": ", o);
+    json_str(o, r->url);
+    fprintf(o, ", \"level\": %d, \"scope\": \"%s\", \"class\": \"%s\"",
+            r->level, scope, store_class_name(r->klass));
+    fputs(", \"parent\": ", o);
+    json_str(o, r->parent);
+    fputs(",\n   \"dns\": ", o);
+    if (r->host) {
+      fputs("{\"host\": ", o);
+      json_str(o, r->host->name);
+      fputs(", \"a\": ", o);
+      json_list(o, r->host->a, ",");
+      fputs(", \"aaaa\": ", o);
+      json_list(o, r->host->aaaa, ",");
+      fputs(", \"a_error\": ", o);
+      json_str(o, r->host->a_error);
+      fputs(", \"aaaa_error\": ", o);
+      json_str(o, r->host->aaaa_error);
+      fputs(", \"cnames\": ", o);
+      json_list(o, r->host->cnames, " -> ");
+      fputs("}", o);
+    } else {
+      fputs("null", o);
+    }
+    fputs(",\n   \"v6\": ", o);
+    if (r->probe)
+      json_family(o, &r->probe->v6);
+    else
+      fputs("null", o);
+    fputs(",\n   \"v4\": ", o);
+    if (r->probe)
+      json_family(o, &r->probe->v4);
+    else
+      fputs("null", o);
+    fputs("}", o);
+  } else if (x->c->fmt == F_CSV) {
+    char lv[8];
+    char s6[8] = "", s4[8] = "";
+    snprintf(lv, sizeof(lv), "%d", r->level);
+    if (r->probe && r->probe->v6.status)
+      snprintf(s6, sizeof(s6), "%d", r->probe->v6.status);
+    if (r->probe && r->probe->v4.status)
+      snprintf(s4, sizeof(s4), "%d", r->probe->v4.status);
+    csv_field(o, site_url(x, r->site), 0);
+    csv_field(o, r->url, 0);
+    csv_field(o, lv, 0);
+    csv_field(o, scope, 0);
+    csv_field(o, store_class_name(r->klass), 0);
+    csv_field(o, r->host ? r->host->a : NULL, 0);
+    csv_field(o, r->host ? r->host->aaaa : NULL, 0);
+    csv_field(o, r->host ? r->host->a_error : NULL, 0);
+    csv_field(o, r->host ? r->host->aaaa_error : NULL, 0);
+    csv_field(o, r->host ? r->host->cnames : NULL, 0);
+    csv_field(o, s6, 0);
+    csv_field(o, r->probe ? r->probe->v6.error : NULL, 0);
+    csv_field(o, s4, 0);
+    csv_field(o, r->probe ? r->probe->v4.error : NULL, 0);
+    csv_field(o, r->probe ? r->probe->v6.hops : NULL, 0);
+    csv_field(o, r->probe ? r->probe->v4.hops : NULL, 1);
+  } else {
+    fprintf(o, "L%d %-8s %-10s %s\n", r->level, scope,
+            store_class_name(r->klass), r->url);
+    if (r->klass != CLASS_OK && r->klass != CLASS_SKIPPED) {
+      if (r->host)
+        fprintf(o, "     dns: A %s%s%s  AAAA %s%s%s%s%s\n",
+                r->host->a ? r->host->a : "-",
+                r->host->a_error ? " " : "",
+                r->host->a_error ? r->host->a_error : "",
+                r->host->aaaa ? r->host->aaaa : "-",
+                r->host->aaaa_error ? " " : "",
+                r->host->aaaa_error ? r->host->aaaa_error : "",
+                r->host->cnames ? "  CNAME " : "",
+                r->host->cnames ? r->host->cnames : "");
+      if (r->probe) {
+        fprintf(o, "     v6: %s\n",
+                r->probe->v6.error ? r->probe->v6.error
+                : r->probe->v6.hops ? r->probe->v6.hops
+                                    : "-");
+        fprintf(o, "     v4: %s\n",
+                r->probe->v4.error ? r->probe->v4.error
+                : r->probe->v4.hops ? r->probe->v4.hops
+                                    : "-");
+      }
+    }
+  }
+  x->count++;
+  return 0;
+}
+
+int cmd_links(int argc, char **argv)
+{
+  static const struct option lo[] = {
+    {"db", required_argument, 0, 'd'},     {"run", required_argument, 0, 'r'},
+    {"format", required_argument, 0, 'f'}, {"output", required_argument, 0, 'o'},
+    {"site", required_argument, 0, 's'},   {"level", required_argument, 0, 'l'},
+    {"class", required_argument, 0, 'k'},  {"help", no_argument, 0, 'h'},
+    {0, 0, 0, 0}};
+  struct common c;
+  struct links_ctx x;
+  const char *site = NULL;
+  uint32_t site_idx = UINT32_MAX;
+  size_t i;
+  long v;
+  int rc, opt, src;
+
+  memset(&c, 0, sizeof(c));
+  memset(&x, 0, sizeof(x));
+  x.klass = -1;
+  optind = 1;
+  while ((opt = getopt_long(argc, argv, "o:", lo, NULL)) != -1) {
+    switch (opt) {
+      case 'h':
+        puts("Usage: v6crawl links [--db DIR] [--run ID] [--site URL] "
+             "[--level 2|3]\n"
+             "       [--class CLASS] [--format text|csv|json] [-o FILE]\n"
+             "Every link with its level, scope, class and the evidence: "
+             "A/AAAA answers\n(or the DNS error) and, per family, each "
+             "hop's status or error.\nClasses: ok v6-only no-aaaa v6-broken "
+             "v6-error dead robots skipped unmeasured");
+        return EXIT_OKAY;
+      case 's':
+        site = optarg;
+        break;
+      case 'l':
+        if (cli_int(optarg, 1, STORE_MAX_LEVEL, &v) < 0) {
+          cli_err("bad --level '%s'", optarg);
+          return EXIT_USAGE;
+        }
+        x.level = (int)v;
+        break;
+      case 'k':
+        x.klass = store_class_parse(optarg);
+        if (x.klass < 0) {
+          cli_err("bad --class '%s'", optarg);
+          return EXIT_USAGE;
+        }
+        break;
+      default:
+        if (common_opt(&c, opt, optarg) < 0)
+          return EXIT_USAGE;
+    }
+  }
+  x.c = &c;
+  rc = common_open(&c);
+  if (rc != EXIT_OKAY)
+    return common_close(&c, rc);
+  src = store_sites_list(c.st, c.run.id, &x.sites, &x.n_sites);
+  if (src == STORE_OK && site) {
+    for (i = 0; i < x.n_sites; i++)
+      if (strcmp(x.sites[i].start_url, site) == 0 ||
+          (x.sites[i].final_url && strcmp(x.sites[i].final_url, site) == 0))
+        site_idx = x.sites[i].idx;
+    if (site_idx == UINT32_MAX) {
+      cli_err("no site %s in run %u", site, c.run.id);
+      rc = EXIT_USAGE;
+      goto out;
+    }
+  }
+  if (c.fmt == F_JSON)
+    fputs("{\"links\": [", c.out);
+  if (c.fmt == F_CSV) {
+    csv_bom(c.out);
+    fputs("site,url,level,scope,class,a,aaaa,a_error,aaaa_error,cnames,"
+          "v6_status,v6_error,v4_status,v4_error,v6_hops,v4_hops\r\n",
+          c.out);
+  }
+  if (src == STORE_OK)
+    src = store_links_each(c.st, c.run.id, site_idx, link_row, &x);
+  if (c.fmt == F_JSON)
+    fputs("\n]}\n", c.out);
+  if (src != STORE_OK) {
+    cli_err("cannot read the store %s: %s", c.db, store_strerror(src));
+    rc = EXIT_STORE;
+  }
+out:
+  store_sites_free(x.sites, x.n_sites);
+  return common_close(&c, rc);
+}

@@ -1,1 +1,330 @@
-/* placeholder */
+/* crawler/fetch.c - one HTTP request per struct fetch_req, on curl's multi
+ * socket interface and the crawl's loop.
+ *
+ * Redirects are not followed here: the crawler follows them itself so each
+ * hop is re-resolved and kept on its family. curl never resolves a name:
+ * CURLOPT_CONNECT_TO hands it the address c-ares found, and
+ * CURLOPT_IPRESOLVE pins the family, so an IPv6 probe can never fall back
+ * to IPv4 silently. CURLcode never leaves this file.
+ */
+#include "config.h"
+
+#include <curl/curl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "crawler/crawl_int.h"
+
+/* A probe reads at most this much body (so the connection stays reusable
+ * for ordinary pages) and then gives up on the rest. */
+#define PROBE_DRAIN_MAX (256 * 1024)
+
+struct fetcher {
+  CURLM *multi;
+  struct loop *loop;
+  struct fetch_conf conf;
+  int64_t deadline; /* monotonic ms, -1 none */
+  int running;
+  size_t requests;
+  CURL **pool;
+  size_t n_pool, cap_pool;
+  struct handle *active; /* handles in the multi, for teardown */
+};
+
+struct handle {
+  struct handle *prev, *next;
+  CURL *easy;
+  struct curl_slist *connect_to;
+  struct fetch_req *req;
+  char errbuf[CURL_ERROR_SIZE];
+};
+
+static void sock_ready(void *ctx, int fd, int readable, int writable)
+{
+  struct fetcher *f = ctx;
+  int ev = (readable ? CURL_CSELECT_IN : 0) | (writable ? CURL_CSELECT_OUT : 0);
+  curl_multi_socket_action(f->multi, fd, ev, &f->running);
+}
+
+static int sock_cb(CURL *e, curl_socket_t s, int what, void *userp,
+                   void *sockp)
+{
+  struct fetcher *f = userp;
+  (void)e;
+  (void)sockp;
+  if (what == CURL_POLL_REMOVE)
+    loop_watch(f->loop, s, 0, 0, NULL, NULL);
+  else
+    loop_watch(f->loop, s, what == CURL_POLL_IN || what == CURL_POLL_INOUT,
+               what == CURL_POLL_OUT || what == CURL_POLL_INOUT, sock_ready, f);
+  return 0;
+}
+
+/* Only store the deadline: calling libcurl from here may recurse. */
+static int timer_cb(CURLM *m, long timeout_ms, void *userp)
+{
+  struct fetcher *f = userp;
+  (void)m;
+  f->deadline = timeout_ms < 0 ? -1 : loop_now_ms() + timeout_ms;
+  return 0;
+}
+
+int fetcher_new(struct loop *l, const struct fetch_conf *conf,
+                struct fetcher **out)
+{
+  struct fetcher *f = NULL;
+  static int inited;
+  if (!inited) {
+    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+      return -1;
+    inited = 1;
+  }
+  f = calloc(1, sizeof(*f));
+  if (!f)
+    return -1;
+  f->multi = curl_multi_init();
+  if (!f->multi) {
+    free(f);
+    return -1;
+  }
+  f->loop = l;
+  f->conf = *conf;
+  f->deadline = -1;
+  curl_multi_setopt(f->multi, CURLMOPT_SOCKETFUNCTION, sock_cb);
+  curl_multi_setopt(f->multi, CURLMOPT_SOCKETDATA, f);
+  curl_multi_setopt(f->multi, CURLMOPT_TIMERFUNCTION, timer_cb);
+  curl_multi_setopt(f->multi, CURLMOPT_TIMERDATA, f);
+  /* Keep enough idle connections for both families of every busy host. */
+  curl_multi_setopt(f->multi, CURLMOPT_MAXCONNECTS,
+                    (long)conf->concurrency * 4);
+  *out = f;
+  return 0;
+}
+
+void fetcher_free(struct fetcher *f)
+{
+  size_t i;
+  if (!f)
+    return;
+  while (f->active) {
+    struct handle *h = f->active;
+    f->active = h->next;
+    curl_multi_remove_handle(f->multi, h->easy);
+    curl_easy_cleanup(h->easy);
+    curl_slist_free_all(h->connect_to);
+    if (h->req)
+      h->req->handle = NULL;
+    free(h);
+  }
+  for (i = 0; i < f->n_pool; i++)
+    curl_easy_cleanup(f->pool[i]);
+  free(f->pool);
+  curl_multi_cleanup(f->multi);
+  free(f);
+}
+
+static size_t write_cb(char *ptr, size_t size, size_t nmemb, void *userdata)
+{
+  struct fetch_req *req = userdata;
+  size_t n = size * nmemb, room;
+  if (!req->max_body) {
+    req->discarded += n;
+    return req->discarded > PROBE_DRAIN_MAX ? 0 : n;
+  }
+  room = req->max_body - req->body_len;
+  if (n > room) {
+    req->truncated = 1;
+    n = room;
+  }
+  if (n) {
+    char *b = realloc(req->body, req->body_len + n + 1);
+    if (!b)
+      return 0;
+    memcpy(b + req->body_len, ptr, n);
+    req->body = b;
+    req->body_len += n;
+    b[req->body_len] = 0;
+  }
+  return req->truncated ? 0 : size * nmemb;
+}
+
+static CURL *easy_get(struct fetcher *f)
+{
+  if (f->n_pool) {
+    CURL *e = f->pool[--f->n_pool];
+    curl_easy_reset(e);
+    return e;
+  }
+  return curl_easy_init();
+}
+
+static void easy_put(struct fetcher *f, CURL *e)
+{
+  if (f->n_pool == f->cap_pool) {
+    size_t cap = f->cap_pool ? f->cap_pool * 2 : 32;
+    CURL **p = realloc(f->pool, cap * sizeof(*p));
+    if (!p) {
+      curl_easy_cleanup(e);
+      return;
+    }
+    f->pool = p;
+    f->cap_pool = cap;
+  }
+  f->pool[f->n_pool++] = e;
+}
+
+int fetch_start(struct fetcher *f, struct fetch_req *req)
+{
+  struct handle *h = NULL;
+  char ct[128];
+  CURL *e = NULL;
+
+  h = calloc(1, sizeof(*h));
+  if (!h)
+    goto fail;
+  e = easy_get(f);
+  if (!e)
+    goto fail;
+  h->easy = e;
+  h->req = req;
+  if (req->family == 6)
+    snprintf(ct, sizeof(ct), "::[%s]:", req->addr);
+  else
+    snprintf(ct, sizeof(ct), "::%s:", req->addr);
+  h->connect_to = curl_slist_append(NULL, ct);
+  if (!h->connect_to)
+    goto fail;
+  curl_easy_setopt(e, CURLOPT_URL, req->url);
+  curl_easy_setopt(e, CURLOPT_PRIVATE, h);
+  curl_easy_setopt(e, CURLOPT_CONNECT_TO, h->connect_to);
+  curl_easy_setopt(e, CURLOPT_IPRESOLVE,
+                   req->family == 6 ? CURL_IPRESOLVE_V6 : CURL_IPRESOLVE_V4);
+  curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
+  curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, f->conf.timeout_ms);
+  curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, f->conf.timeout_ms);
+  curl_easy_setopt(e, CURLOPT_USERAGENT, f->conf.user_agent);
+  curl_easy_setopt(e, CURLOPT_ERRORBUFFER, h->errbuf);
+  curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, write_cb);
+  curl_easy_setopt(e, CURLOPT_WRITEDATA, req);
+  if (f->conf.cacert)
+    curl_easy_setopt(e, CURLOPT_CAINFO, f->conf.cacert);
+  if (req->max_body)
+    curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE,
+                     (curl_off_t)req->max_body * 4);
+  req->handle = h;
+  if (curl_multi_add_handle(f->multi, e) != CURLM_OK)
+    goto fail;
+  h->next = f->active;
+  if (f->active)
+    f->active->prev = h;
+  f->active = h;
+  f->requests++;
+  return 0;
+fail:
+  if (h) {
+    curl_slist_free_all(h->connect_to);
+    if (e)
+      easy_put(f, e);
+    free(h);
+  }
+  req->handle = NULL;
+  return -1;
+}
+
+void fetch_req_cleanup(struct fetch_req *req)
+{
+  free(req->location);
+  free(req->content_type);
+  free(req->body);
+  req->location = req->content_type = req->body = NULL;
+  req->body_len = 0;
+}
+
+long fetcher_timeout_ms(struct fetcher *f)
+{
+  int64_t now;
+  if (f->deadline < 0)
+    return -1;
+  now = loop_now_ms();
+  return f->deadline <= now ? 0 : (long)(f->deadline - now);
+}
+
+static void finish(struct fetcher *f, CURL *e, CURLcode cc)
+{
+  struct handle *h = NULL;
+  struct fetch_req *req;
+  long status = 0, oserr = 0;
+  char *s = NULL;
+  curl_off_t t;
+  int rc;
+
+  curl_easy_getinfo(e, CURLINFO_PRIVATE, (char **)&h);
+  req = h->req;
+  curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &status);
+  req->status = (int)status;
+  if (curl_easy_getinfo(e, CURLINFO_REDIRECT_URL, &s) == CURLE_OK && s)
+    req->location = strdup(s);
+  s = NULL;
+  if (curl_easy_getinfo(e, CURLINFO_CONTENT_TYPE, &s) == CURLE_OK && s)
+    req->content_type = strdup(s);
+  if (curl_easy_getinfo(e, CURLINFO_CONNECT_TIME_T, &t) == CURLE_OK)
+    req->connect_ms = (double)t / 1000.0;
+  if (curl_easy_getinfo(e, CURLINFO_STARTTRANSFER_TIME_T, &t) == CURLE_OK)
+    req->first_byte_ms = (double)t / 1000.0;
+  if (curl_easy_getinfo(e, CURLINFO_TOTAL_TIME_T, &t) == CURLE_OK)
+    req->total_ms = (double)t / 1000.0;
+  /* A body we stopped reading on purpose still came with a response. */
+  if (cc == CURLE_OK || (status > 0 && (cc == CURLE_WRITE_ERROR ||
+                                        cc == CURLE_FILESIZE_EXCEEDED))) {
+    rc = FETCH_RESPONSE;
+    req->truncated |= cc == CURLE_FILESIZE_EXCEEDED;
+  } else if (status > 0) {
+    /* The headers came, the body broke (reset, timeout mid-body): the
+     * server did answer over this family. */
+    rc = FETCH_RESPONSE;
+  } else {
+    rc = FETCH_NORESPONSE;
+    curl_easy_getinfo(e, CURLINFO_OS_ERRNO, &oserr);
+    snprintf(req->error, sizeof(req->error), "%s",
+             h->errbuf[0] ? h->errbuf : curl_easy_strerror(cc));
+  }
+  curl_multi_remove_handle(f->multi, e);
+  if (h->prev)
+    h->prev->next = h->next;
+  else
+    f->active = h->next;
+  if (h->next)
+    h->next->prev = h->prev;
+  curl_slist_free_all(h->connect_to);
+  easy_put(f, e);
+  free(h);
+  req->handle = NULL;
+  req->done(rc, req);
+}
+
+void fetcher_tick(struct fetcher *f)
+{
+  CURLMsg *m;
+  int left;
+  if (f->deadline >= 0 && f->deadline <= loop_now_ms()) {
+    f->deadline = -1;
+    curl_multi_socket_action(f->multi, CURL_SOCKET_TIMEOUT, 0, &f->running);
+  }
+  while ((m = curl_multi_info_read(f->multi, &left))) {
+    if (m->msg == CURLMSG_DONE)
+      finish(f, m->easy_handle, m->data.result);
+  }
+}
+
+size_t fetcher_running(const struct fetcher *f)
+{
+  return (size_t)f->running;
+}
+
+size_t fetcher_requests(const struct fetcher *f)
+{
+  return f->requests;
+}

@@ -1,1 +1,415 @@
-/* placeholder */
+/* parser/html.c - link extraction from HTML pages (gumbo).
+ *
+ * The page is decoded to UTF-8 first (charset.c), parsed by gumbo as a
+ * browser would, and walked in document order without recursion, so a
+ * hostile page nested a million deep cannot exhaust the stack. Nothing
+ * gumbo owns outlives html_links_extract: every string is copied.
+ */
+#include "config.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <gumbo.h>
+
+#include "parser/parse.h"
+#include "parser/parse_int.h"
+
+/* Debian's gumbo 0.10.1 takes the options too; newer releases do not. */
+static void html_gumbo_destroy(GumboOutput *out)
+{
+  if (!out)
+    return;
+#ifdef GUMBO_DESTROY_TAKES_OPTIONS
+  gumbo_destroy_output(&kGumboDefaultOptions, out);
+#else
+  gumbo_destroy_output(out);
+#endif
+}
+
+struct node_stack {
+  GumboNode **v;
+  size_t n, cap;
+};
+
+static int stack_push(struct node_stack *s, GumboNode *node)
+{
+  if (s->n == s->cap) {
+    size_t nc = s->cap ? s->cap * 2 : 64;
+    GumboNode **nv = realloc(s->v, nc * sizeof *nv);
+    if (!nv)
+      return -1;
+    s->v = nv;
+    s->cap = nc;
+  }
+  s->v[s->n++] = node;
+  return 0;
+}
+
+/* Push the children of @node so they pop in document order. */
+static int stack_push_children(struct node_stack *s, GumboNode *node)
+{
+  const GumboVector *ch;
+  size_t i;
+
+  if (node->type == GUMBO_NODE_DOCUMENT)
+    ch = &node->v.document.children;
+  else if (node->type == GUMBO_NODE_ELEMENT)
+    ch = &node->v.element.children;
+  else
+    return 0;
+  for (i = ch->length; i > 0; i--)
+    if (stack_push(s, ch->data[i - 1]))
+      return -1;
+  return 0;
+}
+
+/* Does the string literal @s/@n look like a URL a script would follow? */
+static int html_url_like(const char *s, size_t n)
+{
+  static const char *const ext[] = {".html", ".htm", ".shtml"};
+  size_t i;
+
+  if ((n > 7 && !strncasecmp(s, "http://", 7)) ||
+      (n > 8 && !strncasecmp(s, "https://", 8)))
+    return 1;
+  if (n < 2 || s[0] != '/' || s[1] == '/')
+    return 0;
+  for (i = 0; i < n; i++)
+    if (isspace((unsigned char)s[i]))
+      return 0;
+  for (i = 0; i < sizeof ext / sizeof ext[0]; i++) {
+    size_t el = strlen(ext[i]);
+    if (n > el && !strncasecmp(s + n - el, ext[i], el))
+      return 1;
+  }
+  return 0;
+}
+
+/* Count URL-like string literals ('...', "..." or `...`) in script text. */
+static size_t html_count_script_urls(const char *s)
+{
+  size_t count = 0;
+
+  while (*s) {
+    char q = *s;
+    const char *a;
+    if (q != '"' && q != '\'' && q != '`') {
+      s++;
+      continue;
+    }
+    a = ++s;
+    while (*s && *s != q && *s != '\n') {
+      if (*s == '\\' && s[1])
+        s++;
+      s++;
+    }
+    if (*s == q) {
+      count += (size_t)html_url_like(a, (size_t)(s - a));
+      s++;
+    }
+  }
+  return count;
+}
+
+/* The URL in a refresh content value ("5; url='x'"), or NULL. Returns a
+ * pointer into @content and its length in *len. */
+static const char *html_refresh_target(const char *c, size_t *len)
+{
+  const char *e;
+
+  while (isspace((unsigned char)*c))
+    c++;
+  if (!isdigit((unsigned char)*c) && *c != '.')
+    return NULL;
+  while (isdigit((unsigned char)*c) || *c == '.')
+    c++;
+  while (isspace((unsigned char)*c))
+    c++;
+  if (*c == ';' || *c == ',')
+    c++;
+  while (isspace((unsigned char)*c))
+    c++;
+  if (!*c)
+    return NULL;
+  if (!strncasecmp(c, "url", 3)) {
+    const char *p = c + 3;
+    while (isspace((unsigned char)*p))
+      p++;
+    if (*p == '=') {
+      p++;
+      while (isspace((unsigned char)*p))
+        p++;
+      c = p;
+    }
+  }
+  if (*c == '"' || *c == '\'') {
+    char q = *c++;
+    e = strchr(c, q);
+    if (!e)
+      e = c + strlen(c);
+  } else {
+    e = c + strlen(c);
+    while (e > c && isspace((unsigned char)e[-1]))
+      e--;
+  }
+  *len = (size_t)(e - c);
+  return *len ? c : NULL;
+}
+
+static int html_link_add(struct html_page *page, size_t *cap, const char *href,
+                         int kind)
+{
+  struct html_link *l;
+  int rc;
+
+  if (page->n_links == *cap) {
+    size_t nc = *cap ? *cap * 2 : 32;
+    struct html_link *nl = realloc(page->links, nc * sizeof *nl);
+    if (!nl)
+      return PARSE_NOMEM;
+    page->links = nl;
+    *cap = nc;
+  }
+  l = &page->links[page->n_links];
+  l->kind = kind;
+  l->url = NULL;
+  l->href = strdup(href);
+  if (!l->href)
+    return PARSE_NOMEM;
+  page->n_links++;
+  rc = url_resolve(page->base[0] ? page->base : NULL, href, page->charset, 0,
+                   &l->url);
+  return rc == PARSE_NOMEM ? PARSE_NOMEM : PARSE_OK;
+}
+
+static const char *html_charset_display(const char *cs)
+{
+  if (!strcmp(cs, "BIG5-HKSCS"))
+    return "Big5";
+  return cs;
+}
+
+/* Find the first <base href> and the first refresh target. */
+static int html_prepass(GumboNode *root, const char *page_url,
+                        struct html_page *page, char **refresh_raw)
+{
+  struct node_stack st = {NULL, 0, 0};
+  int rc = PARSE_OK, have_base = 0;
+
+  if (stack_push(&st, root)) {
+    rc = PARSE_NOMEM;
+    goto out;
+  }
+  while (st.n) {
+    GumboNode *node = st.v[--st.n];
+    GumboElement *el;
+    GumboAttribute *a;
+
+    if (node->type != GUMBO_NODE_ELEMENT && node->type != GUMBO_NODE_DOCUMENT)
+      continue;
+    if (node->type == GUMBO_NODE_ELEMENT) {
+      el = &node->v.element;
+      if (el->tag == GUMBO_TAG_BASE && !have_base &&
+          (a = gumbo_get_attribute(&el->attributes, "href"))) {
+        char *b = NULL;
+        have_base = 1;
+        rc = url_resolve(page_url, a->value, page->charset, 0, &b);
+        if (rc == PARSE_NOMEM)
+          goto out;
+        rc = PARSE_OK;
+        if (b && (!strncmp(b, "data:", 5) || !strncmp(b, "javascript:", 11))) {
+          free(b);
+          b = NULL;
+        }
+        if (b) {
+          free(page->base);
+          page->base = b;
+        }
+      } else if (el->tag == GUMBO_TAG_META && !*refresh_raw) {
+        GumboAttribute *he = gumbo_get_attribute(&el->attributes, "http-equiv");
+        GumboAttribute *ct = gumbo_get_attribute(&el->attributes, "content");
+        if (he && ct && !strcasecmp(he->value, "refresh")) {
+          size_t tl = 0;
+          const char *t = html_refresh_target(ct->value, &tl);
+          if (t) {
+            *refresh_raw = strndup(t, tl);
+            if (!*refresh_raw) {
+              rc = PARSE_NOMEM;
+              goto out;
+            }
+          }
+        }
+      }
+    }
+    if (stack_push_children(&st, node)) {
+      rc = PARSE_NOMEM;
+      goto out;
+    }
+  }
+out:
+  free(st.v);
+  return rc;
+}
+
+static int html_walk(GumboNode *root, struct html_page *page)
+{
+  struct node_stack st = {NULL, 0, 0};
+  size_t cap = 0, i;
+  int rc = PARSE_OK;
+
+  if (stack_push(&st, root)) {
+    rc = PARSE_NOMEM;
+    goto out;
+  }
+  while (st.n) {
+    GumboNode *node = st.v[--st.n];
+    GumboElement *el;
+    GumboAttribute *a = NULL;
+    int kind = -1;
+
+    if (node->type == GUMBO_NODE_DOCUMENT) {
+      if (stack_push_children(&st, node)) {
+        rc = PARSE_NOMEM;
+        goto out;
+      }
+      continue;
+    }
+    /* comments, text and template contents hold no links */
+    if (node->type != GUMBO_NODE_ELEMENT)
+      continue;
+    el = &node->v.element;
+    for (i = 0; i < el->attributes.length; i++) {
+      GumboAttribute *at = el->attributes.data[i];
+      if (!strncasecmp(at->name, "on", 2))
+        page->script_urls += html_count_script_urls(at->value);
+    }
+    switch (el->tag) {
+      case GUMBO_TAG_A:
+        kind = HTML_A;
+        a = gumbo_get_attribute(&el->attributes, "href");
+        break;
+      case GUMBO_TAG_AREA:
+        kind = HTML_AREA;
+        a = gumbo_get_attribute(&el->attributes, "href");
+        break;
+      case GUMBO_TAG_IFRAME:
+        kind = HTML_IFRAME;
+        a = gumbo_get_attribute(&el->attributes, "src");
+        break;
+      case GUMBO_TAG_FRAME:
+        kind = HTML_FRAME;
+        a = gumbo_get_attribute(&el->attributes, "src");
+        break;
+      case GUMBO_TAG_SCRIPT:
+        for (i = 0; i < el->children.length; i++) {
+          GumboNode *t = el->children.data[i];
+          if (t->type == GUMBO_NODE_TEXT || t->type == GUMBO_NODE_CDATA ||
+              t->type == GUMBO_NODE_WHITESPACE)
+            page->script_urls += html_count_script_urls(t->v.text.text);
+        }
+        continue;
+      case GUMBO_TAG_STYLE:
+      case GUMBO_TAG_NOFRAMES:
+        continue;
+      default:
+        break;
+    }
+    if (a && el->tag != GUMBO_TAG_UNKNOWN) {
+      rc = html_link_add(page, &cap, a->value, kind);
+      if (rc)
+        goto out;
+    }
+    if (stack_push_children(&st, node)) {
+      rc = PARSE_NOMEM;
+      goto out;
+    }
+  }
+out:
+  free(st.v);
+  return rc;
+}
+
+int html_links_extract(const char *body, size_t len, const char *content_type,
+                       const char *page_url, struct html_page *page)
+{
+  struct pbuf text;
+  GumboOptions opts = kGumboDefaultOptions;
+  GumboOutput *out = NULL;
+  const char *cs;
+  char *refresh_raw = NULL;
+  size_t bom = 0;
+  int rc;
+
+  pbuf_init(&text);
+  memset(page, 0, sizeof *page);
+  if (!body)
+    len = 0;
+  cs = len ? charset_sniff(body, len, content_type, &bom) : "UTF-8";
+  rc = charset_to_utf8(cs, body ? body + bom : "", len - bom, &text);
+  if (rc == PARSE_CHARSET) {
+    /* iconv lacks it: read the bytes as UTF-8 rather than fail the page */
+    cs = "UTF-8";
+    pbuf_reset(&text);
+    rc = charset_to_utf8(cs, body ? body + bom : "", len - bom, &text);
+  }
+  if (rc)
+    goto out;
+  pbuf_touch(&text);
+  if (text.oom) {
+    rc = PARSE_NOMEM;
+    goto out;
+  }
+  /* URLs in UTF-16 pages are encoded as UTF-8 (URL Standard) */
+  if (!strncmp(cs, "UTF-16", 6))
+    cs = "UTF-8";
+  page->charset = strdup(html_charset_display(cs));
+  page->base = strdup(page_url ? page_url : "");
+  if (!page->charset || !page->base) {
+    rc = PARSE_NOMEM;
+    goto out;
+  }
+  opts.max_errors = 0;
+  out = gumbo_parse_with_options(&opts, text.p, text.n);
+  if (!out) {
+    rc = PARSE_NOMEM;
+    goto out;
+  }
+  rc = html_prepass(out->document, page_url, page, &refresh_raw);
+  if (rc)
+    goto out;
+  if (refresh_raw) {
+    rc = url_resolve(page->base[0] ? page->base : NULL, refresh_raw,
+                     page->charset, 0, &page->refresh_url);
+    if (rc == PARSE_NOMEM)
+      goto out;
+    rc = PARSE_OK;
+  }
+  rc = html_walk(out->document, page);
+out:
+  html_gumbo_destroy(out);
+  free(refresh_raw);
+  pbuf_free(&text);
+  if (rc)
+    html_page_cleanup(page);
+  return rc;
+}
+
+void html_page_cleanup(struct html_page *page)
+{
+  size_t i;
+
+  if (!page)
+    return;
+  for (i = 0; i < page->n_links; i++) {
+    free(page->links[i].url);
+    free(page->links[i].href);
+  }
+  free(page->links);
+  free(page->charset);
+  free(page->base);
+  free(page->refresh_url);
+  memset(page, 0, sizeof *page);
+}

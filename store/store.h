@@ -11,6 +11,11 @@
  * writes since the last flush, and the store always opens afterwards.
  * While a write transaction is open, reads in the same process see its
  * uncommitted writes; other processes see the last flush.
+ *
+ * A write that fails with STORE_FULL, STORE_IO, STORE_NOMEM or
+ * STORE_CORRUPT also drops the open write transaction: the store is back
+ * at the last successful flush, and the next write starts afresh.
+ * STORE_INVALID (checked before anything is written) drops nothing.
  */
 #ifndef V6_STORE_H
 #define V6_STORE_H
@@ -65,7 +70,10 @@ enum store_open_flags {
  * @dir. @map_size is the LMDB map size in bytes; 0 picks the default
  * (16 GiB, sparse). On STORE_OK *out is owned by the caller, closed with
  * store_close(). Returns STORE_OK, STORE_IO (with the path in the message
- * the caller prints), STORE_VERSION, STORE_BUSY or STORE_NOMEM. */
+ * the caller prints), STORE_VERSION, STORE_BUSY or STORE_NOMEM; also
+ * STORE_CORRUPT (STORE_RDONLY on an LMDB that is not a v6crawl store),
+ * STORE_FULL (@map_size too small to create the store) and STORE_INVALID
+ * (NULL or empty @dir, unknown @flags). */
 int store_open(const char *dir, int flags, size_t map_size,
                struct store **out);
 
@@ -169,7 +177,9 @@ struct store_host {
 
 void store_host_cleanup(struct store_host *h);
 
-/* Insert or replace the DNS answers for @h->name in run @run. */
+/* Insert or replace the DNS answers for @h->name in run @run. Names are
+ * keyed in ASCII lower case (DNS is case-insensitive): store_host_get
+ * finds "WWW.Example" as "www.example" and returns the lower-case name. */
 int store_host_put(struct store *s, uint32_t run, const struct store_host *h);
 /* Fetch host @name of run @run into caller-allocated @out. */
 int store_host_get(struct store *s, uint32_t run, const char *name,
@@ -216,7 +226,8 @@ struct store_link_row {
 /* Call @cb for every link of run @run (of site @site only, unless @site is
  * UINT32_MAX), ordered by site, then level, then URL. The row and all it
  * points to are lent until @cb returns. A non-zero return from @cb stops
- * the walk and is returned. */
+ * the walk and is returned. @cb may call the store's read functions but
+ * must not write, flush or close the store. */
 int store_links_each(struct store *s, uint32_t run, uint32_t site,
                      int (*cb)(const struct store_link_row *row, void *ud),
                      void *ud);

@@ -1,0 +1,200 @@
+#!/bin/bash
+# v6crawl benchmark: a synthetic portal served by nginx + dnsmasq on loopback in
+# a private network namespace, crawled by v6crawl, wget2 --spider and
+# curl --parallel (-4 and -6).  Prints wall, CPU, peak RSS, requests, ratios.
+#
+# usage: tests/bench/bench.sh [--large] [--keep] [--only TOOLS] [--tool-timeout SEC]
+#   --large          run the ~10k-link portal and the ~100k-link one, print growth
+#   --keep           keep the work directory (portal, logs, results) and say where
+#   --only TOOLS     comma list from: v6crawl,wget2,curl4,curl6 (default all)
+#   --tool-timeout   seconds each tool may run (default 600; 3600 for the large portal)
+# env: V6CRAWL  the binary (default ./v6crawl, then the one next to tests/)
+#      BENCH_TMP  where the work directory goes (default /tmp)
+#
+# Runs as root (unshare --net --mount) or as a user (unshare --user
+# --map-root-user --net --mount).  Needs nginx, dnsmasq, wget2, curl, iproute2,
+# util-linux and /usr/bin/python3 (stdlib only).  Stops by itself: every tool
+# runs under a timeout and the whole script under an overall one.
+set -u
+
+HERE=$(cd "$(dirname "$0")" && pwd)
+TOP=$(cd "$HERE/../.." && pwd)
+PY=/usr/bin/python3
+[ -x "$PY" ] || PY=python3
+
+ARGS=("$@")
+LARGE=0 KEEP=0 ONLY=v6crawl,wget2,curl4,curl6 TOOL_TIMEOUT=
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --large) LARGE=1 ;;
+        --keep) KEEP=1 ;;
+        --only) ONLY=$2; shift ;;
+        --only=*) ONLY=${1#--only=} ;;
+        --tool-timeout) TOOL_TIMEOUT=$2; shift ;;
+        --tool-timeout=*) TOOL_TIMEOUT=${1#--tool-timeout=} ;;
+        -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+        *) echo "bench.sh: unknown argument $1" >&2; exit 2 ;;
+    esac
+    shift
+done
+[ -n "$TOOL_TIMEOUT" ] || { [ $LARGE = 1 ] && TOOL_TIMEOUT=3600 || TOOL_TIMEOUT=600; }
+export LARGE KEEP ONLY TOOL_TIMEOUT
+
+# ---- step 1: re-exec inside private network + mount namespaces ---------------
+if [ -z "${V6BENCH_INNS:-}" ]; then
+    if [ -z "${V6CRAWL:-}" ]; then
+        if [ -x ./v6crawl ]; then V6CRAWL=$PWD/v6crawl; else V6CRAWL=$TOP/v6crawl; fi
+    fi
+    case "$V6CRAWL" in /*) ;; *) V6CRAWL=$PWD/$V6CRAWL ;; esac
+    for t in nginx dnsmasq wget2 curl ip unshare timeout; do
+        command -v $t >/dev/null 2>&1 || PATH=$PATH:/usr/sbin:/sbin
+        command -v $t >/dev/null 2>&1 || { echo "bench.sh: $t not found" >&2; exit 2; }
+    done
+    if [ "$(id -u)" = 0 ]; then NS=(unshare --net --mount)
+    else NS=(unshare --user --map-root-user --net --mount); fi
+    ntools=$(echo "$ONLY" | tr , '\n' | grep -c .)
+    nvar=$((LARGE + 1))
+    total=$(( (ntools * TOOL_TIMEOUT + 300) * nvar + 300 ))
+    export V6BENCH_INNS=1 V6CRAWL PATH
+    exec timeout --kill-after=20 "$total" "${NS[@]}" /bin/bash "$0" "${ARGS[@]}"
+fi
+
+# ---- step 2: inside the namespaces --------------------------------------------
+WORK=$(mktemp -d "${BENCH_TMP:-/tmp}/v6bench.XXXXXX") || exit 1
+NGINX_PID= DNSMASQ_PID=
+cleanup() {
+    local rc=$?
+    trap - EXIT INT TERM
+    [ -n "$NGINX_PID" ] && kill "$NGINX_PID" 2>/dev/null
+    [ -n "$DNSMASQ_PID" ] && kill "$DNSMASQ_PID" 2>/dev/null
+    for _ in 1 2 3 4 5 6 7 8 9 10; do
+        { [ -n "$NGINX_PID" ] && kill -0 "$NGINX_PID" 2>/dev/null; } ||
+        { [ -n "$DNSMASQ_PID" ] && kill -0 "$DNSMASQ_PID" 2>/dev/null; } || break
+        sleep 0.2
+    done
+    [ -n "$NGINX_PID" ] && kill -9 "$NGINX_PID" 2>/dev/null
+    [ -n "$DNSMASQ_PID" ] && kill -9 "$DNSMASQ_PID" 2>/dev/null
+    if [ "$KEEP" = 1 ]; then echo "bench.sh: work directory kept: $WORK" >&2
+    else rm -rf "$WORK"; fi
+    exit $rc
+}
+trap cleanup EXIT
+trap 'echo "bench.sh: interrupted" >&2; exit 130' INT TERM
+
+die() { echo "bench.sh: $*" >&2; exit 1; }
+want() { case ",$ONLY," in *,"$1",*) return 0 ;; esac; return 1; }
+
+# generate the portal(s)
+VARIANTS=p10k
+[ "$LARGE" = 1 ] && VARIANTS="p10k p100k"
+for v in $VARIANTS; do
+    flag=; [ $v = p100k ] && flag=--large
+    echo "bench.sh: generating portal $v ..." >&2
+    "$PY" "$HERE/genportal.py" --out "$WORK/$v" --root $flag || die "genportal.py failed"
+done
+P0=$WORK/p10k
+
+# network: loopback only, IPv4 127.0.0.N, IPv6 fd6c:7763::N/128 (nodad)
+ip link set lo up || die "cannot bring lo up"
+while read -r a; do
+    case "$a" in
+        *:*) ip -6 addr add "$a" dev lo nodad || die "ip addr add $a" ;;
+        127.0.0.1/8) ;;
+        *) ip addr add "$a" dev lo 2>/dev/null ;;  # 127/8 is routed to lo anyway
+    esac
+done < "$P0/addrs"
+
+# names: dnsmasq for v6crawl (--dns-server), /etc/hosts for wget2 (no DNS-server
+# option), --resolve for curl.  resolv.conf points at nothing that answers.
+mount --bind "$P0/hosts" /etc/hosts || die "cannot bind-mount /etc/hosts"
+printf 'nameserver 127.0.0.1\noptions timeout:1 attempts:1\n' > "$WORK/resolv.conf"
+mount --bind "$WORK/resolv.conf" /etc/resolv.conf || die "cannot bind-mount /etc/resolv.conf"
+
+mapfile -t DNSARGS < "$P0/dnsmasq.args"
+dnsmasq --port=5353 --listen-address=127.0.0.1 --bind-interfaces --no-resolv --no-hosts \
+    --conf-file=/dev/null --user=root --group=root --pid-file="$WORK/dnsmasq.pid" \
+    --log-facility="$WORK/dnsmasq.log" --cache-size=1000 "${DNSARGS[@]}" || die "dnsmasq failed"
+for _ in $(seq 50); do [ -s "$WORK/dnsmasq.pid" ] && break; sleep 0.1; done
+DNSMASQ_PID=$(cat "$WORK/dnsmasq.pid" 2>/dev/null)
+
+start_nginx() {  # $1 = portal dir
+    local n=$1/nginx
+    nginx -p "$n" -c "$n/nginx.conf" -e "$n/logs/error.log" || die "nginx failed: $(tail -3 "$n/logs/error.log")"
+    for _ in $(seq 50); do [ -s "$n/nginx.pid" ] && break; sleep 0.1; done
+    NGINX_PID=$(cat "$n/nginx.pid")
+    NGX=$n
+    curl -sf -o /dev/null http://127.0.0.1:8080/status || die "nginx does not answer"
+    curl -sf -o /dev/null --resolve www.bench.gov.cn:80:[fd6c:7763::2] http://www.bench.gov.cn/ ||
+        die "portal does not answer over IPv6"
+}
+stop_nginx() {
+    [ -n "$NGINX_PID" ] || return 0
+    kill "$NGINX_PID" 2>/dev/null
+    for _ in $(seq 50); do kill -0 "$NGINX_PID" 2>/dev/null || break; sleep 0.1; done
+    NGINX_PID=
+}
+# start a fresh access log before a run; file it under $1 after the run
+log_begin() {
+    rm -f "$NGX/logs/access.log"
+    kill -USR1 "$NGINX_PID"; sleep 0.5
+}
+log_end() {
+    mv "$NGX/logs/access.log" "$1" 2>/dev/null || : > "$1"
+    kill -USR1 "$NGINX_PID"; sleep 0.5
+}
+
+# v6crawl present and working?
+HAVE_V6=0 QUIET=
+if want v6crawl; then
+    if [ -x "$V6CRAWL" ] && "$V6CRAWL" crawl --help > "$WORK/v6help.txt" 2>&1; then
+        HAVE_V6=1
+        grep -q -- '--quiet' "$WORK/v6help.txt" && QUIET=--quiet
+    else
+        echo "bench.sh: $V6CRAWL missing or 'crawl --help' fails: v6crawl is not measured" >&2
+    fi
+fi
+
+run() {  # name out-dir cmd...
+    local name=$1 res=$2; shift 2
+    echo "bench.sh: [$(basename "$res")] running $name ..." >&2
+    log_begin
+    (cd "$res/$name.cwd" && HOME="$res/$name.cwd" "$PY" "$HERE/measure.py" --json "$res/$name.json" \
+        --timeout "$TOOL_TIMEOUT" --stdout "$res/$name.out" --stderr "$res/$name.err" -- "$@")
+    local rc=$?
+    log_end "$res/$name.access.log"
+    [ $rc = 0 ] || echo "bench.sh: $name exited with $rc (see $res/$name.err)" >&2
+}
+
+DOMAINS=bench.gov.cn,www.gov.cn,ext-a.com.cn,ext-b.org.cn,beian.miit.gov.cn
+for v in $VARIANTS; do
+    P=$WORK/$v
+    RES=$P/results
+    mkdir -p "$RES"
+    for t in v6crawl wget2 curl4 curl6; do mkdir -p "$RES/$t.cwd"; done
+    start_nginx "$P"
+    # curl config: every URL with its own output, plus the resolve entries
+    {
+        sed 's/.*/resolve = "&"/' "$P/resolve.args"
+        sed 's/.*/url = "&"\noutput = "\/dev\/null"/' "$P/urls.txt"
+    } > "$P/curl.cfg"
+    if [ "$HAVE_V6" = 1 ]; then
+        mkdir -p "$RES/v6crawl.db"
+        run v6crawl "$RES" "$V6CRAWL" crawl --db "$RES/v6crawl.db" --dns-server 127.0.0.1:5353 \
+            --allow-private --timeout 5 --retries 0 $QUIET http://www.bench.gov.cn/
+        timeout 120 "$V6CRAWL" report --db "$RES/v6crawl.db" --format json \
+            > "$RES/v6crawl.report.json" 2> "$RES/v6crawl.report.err" ||
+            echo "bench.sh: v6crawl report failed (see $RES/v6crawl.report.err)" >&2
+    fi
+    if want wget2; then
+        run wget2 "$RES" wget2 --spider -r -l 3 -H --domains="$DOMAINS" --tries=1 --timeout=5 \
+            --prefer-family=IPv4 --no-hsts --no-cookies -nv -o "$RES/wget2.log" http://www.bench.gov.cn/
+    fi
+    for fam in 4 6; do
+        want curl$fam || continue
+        run curl$fam "$RES" curl --parallel --parallel-max 32 -s --no-progress-meter -L --max-redirs 5 \
+            --connect-timeout 5 --max-time 5 -$fam --config "$P/curl.cfg"
+    done
+    stop_nginx
+done
+
+"$PY" "$HERE/summarize.py" $(for v in $VARIANTS; do echo "$WORK/$v"; done)

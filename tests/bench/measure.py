@@ -1,0 +1,92 @@
+#!/usr/bin/python3
+"""Run a command and measure it: wall seconds, user+sys CPU seconds of the
+child tree (wait4 rusage: the child and every descendant it waited for),
+peak RSS (MiB, largest single process of the tree).
+
+usage: measure.py --json OUT.json [--timeout SEC] [--stdout F] [--stderr F] -- CMD ARGS...
+
+Exit status: the command's (124 if it was killed on timeout).
+"""
+import argparse
+import json
+import os
+import signal
+import sys
+import time
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--json", required=True)
+    ap.add_argument("--timeout", type=float, default=600)
+    ap.add_argument("--stdout", default="/dev/null")
+    ap.add_argument("--stderr", default="/dev/null")
+    ap.add_argument("cmd", nargs=argparse.REMAINDER)
+    a = ap.parse_args()
+    cmd = a.cmd[1:] if a.cmd and a.cmd[0] == "--" else a.cmd
+    if not cmd:
+        ap.error("no command")
+    out = os.open(a.stdout, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    err = os.open(a.stderr, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    t0 = time.monotonic()
+    pid = os.fork()
+    if pid == 0:
+        try:
+            os.setsid()  # own process group, so a timeout kills the whole tree
+            os.dup2(out, 1)
+            os.dup2(err, 2)
+            os.execvp(cmd[0], cmd)
+        except OSError as e:
+            os.write(2, ("measure.py: %s: %s\n" % (cmd[0], e)).encode())
+        os._exit(127)
+    timed_out = False
+
+    def on_alarm(signum, frame):
+        nonlocal timed_out
+        timed_out = True
+        try:
+            os.killpg(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+
+    def on_term(signum, frame):
+        try:
+            os.killpg(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        sys.exit(143)
+
+    signal.signal(signal.SIGALRM, on_alarm)
+    signal.signal(signal.SIGTERM, on_term)
+    signal.signal(signal.SIGINT, on_term)
+    signal.setitimer(signal.ITIMER_REAL, a.timeout)
+    while True:
+        try:
+            _, status, ru = os.wait4(pid, 0)
+            break
+        except InterruptedError:
+            continue
+    signal.setitimer(signal.ITIMER_REAL, 0)
+    wall = time.monotonic() - t0
+    # anything left in the group (daemonised grandchildren) goes too
+    try:
+        os.killpg(pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+    rc = os.waitstatus_to_exitcode(status)
+    if timed_out:
+        rc = 124
+    res = {
+        "cmd": cmd, "rc": rc, "timed_out": timed_out,
+        "wall_s": round(wall, 3),
+        "user_s": round(ru.ru_utime, 3), "sys_s": round(ru.ru_stime, 3),
+        "cpu_s": round(ru.ru_utime + ru.ru_stime, 3),
+        "maxrss_mib": round(ru.ru_maxrss / 1024.0, 1),
+    }
+    with open(a.json, "w") as f:
+        json.dump(res, f)
+    sys.exit(rc if 0 <= rc < 256 else 128 + (-rc))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,207 @@
+#!/usr/bin/python3
+"""Print the bench.sh results: per tool wall/CPU/RSS/requests, the ratios
+against their targets, the generator's expected figures and v6crawl's report.
+
+usage: summarize.py PORTAL_DIR [PORTAL_DIR...]   (each with expected.json, results/)
+"""
+import json
+import os
+import sys
+
+TOOLS = ["v6crawl", "wget2", "curl4", "curl6"]
+CLASSES = ["ok", "v6-only", "no-aaaa", "v6-broken", "v6-error", "dead", "robots"]
+
+
+def load(path):
+    try:
+        with open(path) as f:
+            return json.load(f)
+    except (OSError, ValueError):
+        return None
+
+
+def logstats(path):
+    st = {"requests": 0, "v6": 0, "v4": 0, "robots": 0, "status": {}, "method": {}}
+    try:
+        f = open(path, errors="replace")
+    except OSError:
+        return None
+    with f:
+        for line in f:
+            p = line.split()
+            if len(p) < 5:
+                continue
+            st["requests"] += 1
+            st["v6" if ":" in p[0] else "v4"] += 1
+            st["status"][p[1]] = st["status"].get(p[1], 0) + 1
+            st["method"][p[2]] = st["method"].get(p[2], 0) + 1
+            if p[4] == "/robots.txt":
+                st["robots"] += 1
+    return st
+
+
+def fmt(x, nd=2):
+    if x is None:
+        return "-"
+    if isinstance(x, float):
+        return ("%%.%df" % nd) % x
+    return str(x)
+
+
+def variant(d):
+    exp = load(os.path.join(d, "expected.json"))
+    res = os.path.join(d, "results")
+    rows = {}
+    for t in TOOLS:
+        m = load(os.path.join(res, t + ".json"))
+        if not m:
+            continue
+        m["log"] = logstats(os.path.join(res, t + ".access.log"))
+        rows[t] = m
+    return exp, rows, res
+
+
+def print_table(name, exp, rows):
+    links = exp["probed_links"]
+    print("\n== %s: %d distinct links (%d probed; L1 %s, L2 %s, L3 %s), %d column pages ==" % (
+        name, exp["distinct_links"], links, exp["links_per_level"]["1"], exp["links_per_level"]["2"],
+        exp["links_per_level"]["3"], exp["cols"]))
+    hdr = ("tool", "rc", "wall s", "CPU s", "user s", "sys s", "peakRSS MiB", "requests", "v6 req",
+           "v4 req", "CPU ms/req", "CPU ms/link")
+    print("%-8s %4s %8s %8s %7s %7s %11s %9s %8s %8s %10s %11s" % hdr)
+    for t in TOOLS:
+        m = rows.get(t)
+        if not m:
+            continue
+        lg = m["log"] or {}
+        req = lg.get("requests")
+        cpr = 1000.0 * m["cpu_s"] / req if req else None
+        print("%-8s %4s %8.2f %8.2f %7.2f %7.2f %11.1f %9s %8s %8s %10s %11s" % (
+            t, m["rc"], m["wall_s"], m["cpu_s"], m["user_s"], m["sys_s"], m["maxrss_mib"],
+            fmt(req), fmt(lg.get("v6")), fmt(lg.get("v4")), fmt(cpr, 3),
+            fmt(1000.0 * m["cpu_s"] / links, 3)))
+    for t in TOOLS:
+        m = rows.get(t)
+        if m and m["log"]:
+            st = m["log"]["status"]
+            print("  %-7s by status: %s; by method: %s; robots.txt requests: %d%s" % (
+                t, ", ".join("%s:%d" % kv for kv in sorted(st.items())),
+                ", ".join("%s:%d" % kv for kv in sorted(m["log"]["method"].items())), m["log"]["robots"],
+                "  (TIMED OUT)" if m.get("timed_out") else ""))
+
+
+def ratios(name, rows, small):
+    print("\n-- %s: ratios --" % name)
+    v6 = rows.get("v6crawl")
+    c4, c6, w = rows.get("curl4"), rows.get("curl6"), rows.get("wget2")
+
+    def verdict(ok):
+        return "PASS" if ok else "FAIL"
+
+    if v6 and c4 and c6:
+        r = v6["cpu_s"] / max(c4["cpu_s"] + c6["cpu_s"], 1e-9)
+        print("v6crawl CPU / (curl -4 CPU + curl -6 CPU)  = %.2f / (%.2f + %.2f) = %.3f   target <= 1.25  %s"
+              % (v6["cpu_s"], c4["cpu_s"], c6["cpu_s"], r, verdict(r <= 1.25)))
+    else:
+        print("v6crawl CPU / (curl -4 + curl -6 CPU): n/a (missing run)")
+    if v6 and w and v6["log"] and w["log"] and v6["log"]["requests"] and w["log"]["requests"]:
+        a = v6["cpu_s"] / v6["log"]["requests"]
+        b = w["cpu_s"] / w["log"]["requests"]
+        print("v6crawl CPU/request / wget2 CPU/request     = %.3f ms / %.3f ms = %.3f   target <= 1     %s"
+              % (1000 * a, 1000 * b, a / b, verdict(a / b <= 1)))
+    else:
+        print("v6crawl CPU/request / wget2 CPU/request: n/a (missing run)")
+    if v6:
+        if small:
+            print("v6crawl peak RSS                            = %.1f MiB                  target <= 64    %s"
+                  % (v6["maxrss_mib"], verdict(v6["maxrss_mib"] <= 64)))
+        else:
+            print("v6crawl peak RSS                            = %.1f MiB" % v6["maxrss_mib"])
+
+
+def print_expected(exp):
+    print("\n-- expected (generator) --")
+    print("links per level: %s; skipped (mailto/tel/javascript/#frag) first seen per level: %s; "
+          "pages parsed (internal HTML at L1/L2): %d" % (
+              exp["links_per_level"], exp["skipped_per_level"], exp["pages_parsed"]))
+    print("page sizes: home %d KB, column pages %d-%d KB (avg %d), article %d KB" % (
+        exp["home_kb"], exp["col_page_kb"]["min"], exp["col_page_kb"]["max"], exp["col_page_kb"]["avg"],
+        exp["article_kb"]))
+    print("%-3s %-9s %s" % ("L", "scope", " ".join("%9s" % c for c in CLASSES)))
+    for lv in ("1", "2", "3"):
+        for sc in ("internal", "external"):
+            c = exp["classes"][lv].get(sc, {})
+            if c:
+                print("%-3s %-9s %s" % (lv, sc, " ".join("%9d" % c.get(k, 0) for k in CLASSES)))
+    print("links per host: %s" % ", ".join("%s %d" % kv for kv in sorted(exp["per_host"].items(), key=lambda x: -x[1])))
+
+
+def find_conc(obj, path=()):
+    """Yield (path, value) for every numeric field whose key mentions concentration."""
+    if isinstance(obj, dict):
+        for k, v in obj.items():
+            if isinstance(v, (int, float)) and "conc" in str(k).lower():
+                yield path + (str(k),), v
+            else:
+                yield from find_conc(v, path + (str(k),))
+    elif isinstance(obj, list):
+        for i, v in enumerate(obj):
+            label = str(i)
+            if isinstance(v, dict):
+                label = ",".join("%s=%s" % (k, v[k]) for k in ("level", "scope", "site") if k in v) or label
+            yield from find_conc(v, path + (label,))
+
+
+def print_report(exp, res):
+    print("\n-- concentration: expected vs v6crawl report --")
+    for lv in ("1", "2", "3"):
+        for sc in ("internal", "all"):
+            e = exp["concentration"][lv][sc]
+            print("L%s %-8s expected concentration %-6s alive %-6s (supported %d / counted %d)" % (
+                lv, sc, fmt(e["concentration"], 4), fmt(e["alive_concentration"], 4), e["supported"], e["counted"]))
+    p = os.path.join(res, "v6crawl.report.json")
+    if not os.path.exists(p):
+        print("v6crawl report: not run")
+        return
+    raw = open(p, errors="replace").read()
+    try:
+        rep = json.loads(raw)
+    except ValueError:
+        print("v6crawl report: not JSON (%d bytes): %s" % (len(raw), raw[:300].replace("\n", " ")))
+        return
+    found = list(find_conc(rep))
+    if found:
+        print("v6crawl report (fields named *conc*):")
+        for path, v in found[:40]:
+            print("  %-60s %s" % ("/".join(path), v))
+    s = json.dumps(rep, sort_keys=True)
+    print("v6crawl report JSON (%d bytes, first 1500): %s" % (len(s), s[:1500]))
+
+
+def main():
+    dirs = sys.argv[1:]
+    allrows = []
+    for d in dirs:
+        exp, rows, res = variant(d)
+        name = os.path.basename(d.rstrip("/"))
+        allrows.append((name, exp, rows))
+        print_table(name, exp, rows)
+        ratios(name, rows, exp["cols"] <= 300)
+        print_expected(exp)
+        print_report(exp, res)
+    if len(allrows) == 2:
+        (n1, e1, r1), (n2, e2, r2) = allrows
+        print("\n-- growth %s -> %s (probed links %d -> %d, x%.1f) --" % (
+            n1, n2, e1["probed_links"], e2["probed_links"], e2["probed_links"] / e1["probed_links"]))
+        for t in TOOLS:
+            a, b = r1.get(t), r2.get(t)
+            if not (a and b):
+                continue
+            pa = 1000 * a["cpu_s"] / e1["probed_links"]
+            pb = 1000 * b["cpu_s"] / e2["probed_links"]
+            print("%-8s CPU/link %.3f ms -> %.3f ms (x%.2f); wall %.1f s -> %.1f s; peak RSS %.1f -> %.1f MiB" % (
+                t, pa, pb, pb / pa if pa else 0, a["wall_s"], b["wall_s"], a["maxrss_mib"], b["maxrss_mib"]))
+
+
+if __name__ == "__main__":
+    main()
