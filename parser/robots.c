@@ -96,6 +96,27 @@ static void robots_escape(const char *s, size_t n, struct pbuf *out)
   pbuf_touch(out);
 }
 
+/* The URL side is taken as the crawler sends it (already encoded); only
+ * the hex case of %xx is normalised. Raw non-ASCII bytes stay raw and so
+ * never match an encoded pattern, as in Google's matcher. */
+static void robots_escape_path(const char *s, struct pbuf *out)
+{
+  size_t i;
+
+  for (i = 0; s[i]; i++) {
+    if (s[i] == '%' && isxdigit((unsigned char)s[i + 1]) &&
+        isxdigit((unsigned char)s[i + 2])) {
+      pbuf_putc(out, '%');
+      pbuf_putc(out, (char)toupper((unsigned char)s[i + 1]));
+      pbuf_putc(out, (char)toupper((unsigned char)s[i + 2]));
+      i += 2;
+    } else {
+      pbuf_putc(out, s[i]);
+    }
+  }
+  pbuf_touch(out);
+}
+
 static int key_is(const char *key, size_t kn, const char *want)
 {
   size_t wn = strlen(want);
@@ -107,7 +128,9 @@ static size_t agent_token(const char *s, size_t n)
 {
   size_t i = 0;
 
-  while (i < n && (isalnum((unsigned char)s[i]) || s[i] == '_' || s[i] == '-'))
+  /* RFC 9309 2.2.1: a product token is [a-zA-Z_-]; Google stops there,
+   * so "AB42bot" names the agent "AB" */
+  while (i < n && (isalpha((unsigned char)s[i]) || s[i] == '_' || s[i] == '-'))
     i++;
   return i;
 }
@@ -260,7 +283,7 @@ int robots_parse(const char *body, size_t len, const char *user_agent,
   }
   ps.r = r;
   if (user_agent) {
-    size_t an = strcspn(user_agent, "/ \t");
+    size_t an = strcspn(user_agent, "/");
     if (an >= sizeof ps.agent)
       an = sizeof ps.agent - 1;
     memcpy(ps.agent, user_agent, an);
@@ -337,7 +360,7 @@ int robots_allowed(const struct robots *r, const char *path_query)
   if (!path_query || path_query[0] != '/')
     pbuf_putc(&path, '/');
   if (path_query)
-    robots_escape(path_query, strlen(path_query), &path);
+    robots_escape_path(path_query, &path);
   pbuf_touch(&path);
   pos = malloc((path.n + 1) * sizeof *pos);
   if (path.oom || !pos)

@@ -89,9 +89,9 @@ enum {
   DB__N
 };
 
-static const char *const db_names[DB__N] = {
-  "meta", "runs", "sites", "urls", "url_ids", "links", "edges", "hosts",
-  "probes"};
+static const char *const db_names[DB__N] = {"meta",  "runs",    "sites",
+                                            "urls",  "url_ids", "links",
+                                            "edges", "hosts",   "probes"};
 
 struct enc {
   unsigned char *p;
@@ -110,7 +110,7 @@ struct store {
   struct enc enc;    /* record buffer reused by every put */
 };
 
-/* ---- status codes ---------------------------------------------------- */
+/* ---- status codes -------------------------------------------------------- */
 
 /* The one place LMDB and errno codes become store codes. */
 static int rc_of(int mrc)
@@ -181,8 +181,8 @@ const char *store_strerror(int rc)
 }
 
 static const char *const class_names[CLASS__N] = {
-  "ok",     "v6-only", "no-aaaa", "v6-broken", "v6-error",
-  "dead",   "robots",  "skipped", "unmeasured"};
+  "ok",   "v6-only", "no-aaaa", "v6-broken", "v6-error",
+  "dead", "robots",  "skipped", "unmeasured"};
 
 const char *store_class_name(int klass)
 {
@@ -203,7 +203,7 @@ int store_class_parse(const char *name)
   return -1;
 }
 
-/* ---- keys and records ------------------------------------------------ */
+/* ---- keys and records ---------------------------------------------------- */
 
 static void be32(unsigned char *p, uint32_t v)
 {
@@ -425,7 +425,7 @@ static char *dec_str(struct dec *d)
   return c;
 }
 
-/* ---- transactions ------------------------------------------------------ */
+/* ---- transactions -------------------------------------------------------- */
 
 static int txn_begin(MDB_env *env, unsigned flags, MDB_txn **txn)
 {
@@ -572,7 +572,7 @@ static int count_prefix(MDB_txn *txn, MDB_dbi dbi, const void *prefix,
   return walk_prefix(txn, dbi, prefix, plen, count_fn, n);
 }
 
-/* ---- open and close ---------------------------------------------------- */
+/* ---- open and close ------------------------------------------------------ */
 
 /* Open the databases in a read (@create 0) or write (@create 1)
  * transaction. The schema is checked before the other databases are
@@ -625,8 +625,7 @@ out:
   return rc;
 }
 
-int store_open(const char *dir, int flags, size_t map_size,
-               struct store **out)
+int store_open(const char *dir, int flags, size_t map_size, struct store **out)
 {
   struct store *s = NULL;
   int rdonly = flags & STORE_RDONLY;
@@ -722,8 +721,8 @@ static uint64_t fnv1a(const char *p, size_t n, unsigned salt)
 }
 
 /* Fill @key for @url; returns 1 when the key is hashed (see the top). */
-static int url_key(const char *url, size_t n, unsigned salt,
-                   unsigned char *buf, MDB_val *key)
+static int url_key(const char *url, size_t n, unsigned salt, unsigned char *buf,
+                   MDB_val *key)
 {
   if (n <= URL_KEY_MAX) {
     key->mv_data = (void *)url;
@@ -832,7 +831,7 @@ static int url_str(struct store *s, MDB_txn *txn, uint64_t id, MDB_val *v)
   return rc == STORE_NOTFOUND ? STORE_CORRUPT : rc;
 }
 
-/* ---- runs --------------------------------------------------------------- */
+/* ---- runs ---------------------------------------------------------------- */
 
 void store_run_cleanup(struct store_run *r)
 {
@@ -955,8 +954,7 @@ int store_run_finish(struct store *s, uint32_t id, int64_t finished,
   rc = run_decode(s, txn, id, &v, &r);
   if (rc)
     goto out;
-  run_encode(&s->enc, r.started, finished, complete, r.vantage_ipv6,
-             r.options);
+  run_encode(&s->enc, r.started, finished, complete, r.vantage_ipv6, r.options);
   if (s->enc.nomem) {
     rc = STORE_NOMEM;
     goto out;
@@ -1091,7 +1089,7 @@ void store_runs_free(struct store_run *runs, size_t n)
   free(runs);
 }
 
-/* ---- sites -------------------------------------------------------------- */
+/* ---- sites --------------------------------------------------------------- */
 
 void store_site_cleanup(struct store_site *site)
 {
@@ -1106,8 +1104,7 @@ void store_site_cleanup(struct store_site *site)
   memset(site, 0, sizeof *site);
 }
 
-int store_site_put(struct store *s, uint32_t run,
-                   const struct store_site *site)
+int store_site_put(struct store *s, uint32_t run, const struct store_site *site)
 {
   MDB_txn *txn = NULL;
   unsigned char kb[8];
@@ -1296,8 +1293,7 @@ out:
   return wr_end(s, rc);
 }
 
-int store_edges_count(struct store *s, uint32_t run, uint32_t site,
-                      size_t *n)
+int store_edges_count(struct store *s, uint32_t run, uint32_t site, size_t *n)
 {
   MDB_txn *txn = NULL;
   unsigned char kb[8];
@@ -1317,7 +1313,7 @@ out:
   return rc;
 }
 
-/* ---- hosts ---------------------------------------------------------------- */
+/* ---- hosts --------------------------------------------------------------- */
 
 void store_host_cleanup(struct store_host *h)
 {
@@ -1437,7 +1433,7 @@ out:
   return rc;
 }
 
-/* ---- probes ------------------------------------------------------------- */
+/* ---- probes -------------------------------------------------------------- */
 
 static void family_cleanup(struct store_family *f)
 {
@@ -1492,8 +1488,7 @@ int store_probe_put(struct store *s, uint32_t run, const struct store_probe *p)
   uint64_t id = 0;
   int rc;
 
-  if (!s || !p || !p->url || !*p->url || p->klass < 0 ||
-      p->klass >= CLASS__N)
+  if (!s || !p || !p->url || !*p->url || p->klass < 0 || p->klass >= CLASS__N)
     return STORE_INVALID;
   rc = wr_begin(s, &txn);
   if (rc)
@@ -1516,8 +1511,8 @@ out:
 }
 
 /* Decode the probe of url @id into @out (zeroed first; url left NULL). */
-static int probe_read(struct store *s, MDB_txn *txn, uint32_t run,
-                      uint64_t id, struct store_probe *out)
+static int probe_read(struct store *s, MDB_txn *txn, uint32_t run, uint64_t id,
+                      struct store_probe *out)
 {
   unsigned char kb[12];
   struct dec d;
@@ -1574,8 +1569,8 @@ out:
 /* ---- reading links with their evidence ----------------------------------- */
 
 /* The class of a link as the figures count it (store.h). */
-static int link_klass(struct store *s, MDB_txn *txn, uint32_t run,
-                      uint64_t id, int kind, int *klass)
+static int link_klass(struct store *s, MDB_txn *txn, uint32_t run, uint64_t id,
+                      int kind, int *klass)
 {
   unsigned char kb[12];
   MDB_val v;
@@ -1848,7 +1843,7 @@ out:
   return rc;
 }
 
-/* ---- figures --------------------------------------------------------------- */
+/* ---- figures ------------------------------------------------------------- */
 
 struct fwalk {
   struct store *s;
@@ -1869,9 +1864,9 @@ static int fwalk_fn(const MDB_val *k, const MDB_val *v, void *ud)
   level = vp[0];
   if (level < 1 || level > STORE_MAX_LEVEL)
     return 0;
-  rc = link_klass(w->s, w->txn, w->run,
-                  get_be64((const unsigned char *)k->mv_data + 8), vp[2],
-                  &klass);
+  rc =
+    link_klass(w->s, w->txn, w->run,
+               get_be64((const unsigned char *)k->mv_data + 8), vp[2], &klass);
   if (rc)
     return rc;
   for (scope = vp[1] ? 0 : 1; scope < 2; scope++) {

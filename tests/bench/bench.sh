@@ -3,10 +3,11 @@
 # a private network namespace, crawled by v6crawl, wget2 --spider and
 # curl --parallel (-4 and -6).  Prints wall, CPU, peak RSS, requests, ratios.
 #
-# usage: tests/bench/bench.sh [--large] [--keep] [--only TOOLS] [--tool-timeout SEC]
+# usage: tests/bench/bench.sh [--large] [--keep] [--only TOOLS] [--repeat N] [--tool-timeout SEC]
 #   --large          run the ~10k-link portal and the ~100k-link one, print growth
 #   --keep           keep the work directory (portal, logs, results) and say where
 #   --only TOOLS     comma list from: v6crawl,wget2,curl4,curl6 (default all)
+#   --repeat N       run every tool N times, report the run with the median CPU (default 1)
 #   --tool-timeout   seconds each tool may run (default 600; 3600 for the large portal)
 # env: V6CRAWL  the binary (default ./v6crawl, then the one next to tests/)
 #      BENCH_TMP  where the work directory goes (default /tmp)
@@ -23,13 +24,15 @@ PY=/usr/bin/python3
 [ -x "$PY" ] || PY=python3
 
 ARGS=("$@")
-LARGE=0 KEEP=0 ONLY=v6crawl,wget2,curl4,curl6 TOOL_TIMEOUT=
+LARGE=0 KEEP=0 ONLY=v6crawl,wget2,curl4,curl6 TOOL_TIMEOUT= REPEAT=1
 while [ $# -gt 0 ]; do
     case "$1" in
         --large) LARGE=1 ;;
         --keep) KEEP=1 ;;
         --only) ONLY=$2; shift ;;
         --only=*) ONLY=${1#--only=} ;;
+        --repeat) REPEAT=$2; shift ;;
+        --repeat=*) REPEAT=${1#--repeat=} ;;
         --tool-timeout) TOOL_TIMEOUT=$2; shift ;;
         --tool-timeout=*) TOOL_TIMEOUT=${1#--tool-timeout=} ;;
         -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
@@ -38,7 +41,8 @@ while [ $# -gt 0 ]; do
     shift
 done
 [ -n "$TOOL_TIMEOUT" ] || { [ $LARGE = 1 ] && TOOL_TIMEOUT=3600 || TOOL_TIMEOUT=600; }
-export LARGE KEEP ONLY TOOL_TIMEOUT
+case "$REPEAT" in ''|*[!0-9]*|0) echo "bench.sh: --repeat wants a positive number" >&2; exit 2 ;; esac
+export LARGE KEEP ONLY TOOL_TIMEOUT REPEAT
 
 # ---- step 1: re-exec inside private network + mount namespaces ---------------
 if [ -z "${V6BENCH_INNS:-}" ]; then
@@ -54,7 +58,7 @@ if [ -z "${V6BENCH_INNS:-}" ]; then
     else NS=(unshare --user --map-root-user --net --mount); fi
     ntools=$(echo "$ONLY" | tr , '\n' | grep -c .)
     nvar=$((LARGE + 1))
-    total=$(( (ntools * TOOL_TIMEOUT + 300) * nvar + 300 ))
+    total=$(( (ntools * REPEAT * (TOOL_TIMEOUT + 5) + 300) * nvar + 300 ))
     export V6BENCH_INNS=1 V6CRAWL PATH
     exec timeout --kill-after=20 "$total" "${NS[@]}" /bin/bash "$0" "${ARGS[@]}"
 fi
@@ -113,7 +117,7 @@ mount --bind "$WORK/resolv.conf" /etc/resolv.conf || die "cannot bind-mount /etc
 mapfile -t DNSARGS < "$P0/dnsmasq.args"
 dnsmasq --port=5353 --listen-address=127.0.0.1 --bind-interfaces --no-resolv --no-hosts \
     --conf-file=/dev/null --user=root --group=root --pid-file="$WORK/dnsmasq.pid" \
-    --log-facility="$WORK/dnsmasq.log" --cache-size=1000 "${DNSARGS[@]}" || die "dnsmasq failed"
+    --log-facility="$WORK/dnsmasq.log" --log-queries --cache-size=1000 "${DNSARGS[@]}" || die "dnsmasq failed"
 for _ in $(seq 50); do [ -s "$WORK/dnsmasq.pid" ] && break; sleep 0.1; done
 DNSMASQ_PID=$(cat "$WORK/dnsmasq.pid" 2>/dev/null)
 
@@ -154,15 +158,22 @@ if want v6crawl; then
     fi
 fi
 
-run() {  # name out-dir cmd...
-    local name=$1 res=$2; shift 2
-    echo "bench.sh: [$(basename "$res")] running $name ..." >&2
-    log_begin
-    (cd "$res/$name.cwd" && HOME="$res/$name.cwd" "$PY" "$HERE/measure.py" --json "$res/$name.json" \
-        --timeout "$TOOL_TIMEOUT" --stdout "$res/$name.out" --stderr "$res/$name.err" -- "$@")
-    local rc=$?
-    log_end "$res/$name.access.log"
-    [ $rc = 0 ] || echo "bench.sh: $name exited with $rc (see $res/$name.err)" >&2
+run() {  # name out-dir cmd...   (@K@ in an argument becomes the repetition number)
+    local name=$1 res=$2 k rc a; shift 2
+    for k in $(seq "$REPEAT"); do
+        local argv=()
+        for a in "$@"; do argv+=("${a//@K@/$k}"); done
+        echo "bench.sh: [$(basename "$(dirname "$res")")] running $name ($k/$REPEAT) ..." >&2
+        rm -rf "$res/$name.cwd"; mkdir -p "$res/$name.cwd"
+        log_begin
+        local q0; q0=$(grep -c 'query\[' "$WORK/dnsmasq.log" 2>/dev/null)
+        (cd "$res/$name.cwd" && HOME="$res/$name.cwd" "$PY" "$HERE/measure.py" --json "$res/$name.$k.json" \
+            --timeout "$TOOL_TIMEOUT" --stdout "$res/$name.$k.out" --stderr "$res/$name.$k.err" -- "${argv[@]}")
+        rc=$?
+        log_end "$res/$name.$k.access.log"
+        echo $(( $(grep -c 'query\[' "$WORK/dnsmasq.log" 2>/dev/null) - ${q0:-0} )) > "$res/$name.$k.dnsq"
+        [ $rc = 0 ] || echo "bench.sh: $name exited with $rc (see $res/$name.$k.err)" >&2
+    done
 }
 
 DOMAINS=bench.gov.cn,www.gov.cn,ext-a.com.cn,ext-b.org.cn,beian.miit.gov.cn
@@ -170,7 +181,6 @@ for v in $VARIANTS; do
     P=$WORK/$v
     RES=$P/results
     mkdir -p "$RES"
-    for t in v6crawl wget2 curl4 curl6; do mkdir -p "$RES/$t.cwd"; done
     start_nginx "$P"
     # curl config: every URL with its own output, plus the resolve entries
     {
@@ -178,16 +188,16 @@ for v in $VARIANTS; do
         sed 's/.*/url = "&"\noutput = "\/dev\/null"/' "$P/urls.txt"
     } > "$P/curl.cfg"
     if [ "$HAVE_V6" = 1 ]; then
-        mkdir -p "$RES/v6crawl.db"
-        run v6crawl "$RES" "$V6CRAWL" crawl --db "$RES/v6crawl.db" --dns-server 127.0.0.1:5353 \
+        for k in $(seq "$REPEAT"); do mkdir -p "$RES/v6crawl.db.$k"; done
+        run v6crawl "$RES" "$V6CRAWL" crawl --db "$RES/v6crawl.db.@K@" --dns-server 127.0.0.1:5353 \
             --allow-private --timeout 5 --retries 0 $QUIET http://www.bench.gov.cn/
-        timeout 120 "$V6CRAWL" report --db "$RES/v6crawl.db" --format json \
+        timeout 120 "$V6CRAWL" report --db "$RES/v6crawl.db.1" --format json \
             > "$RES/v6crawl.report.json" 2> "$RES/v6crawl.report.err" ||
             echo "bench.sh: v6crawl report failed (see $RES/v6crawl.report.err)" >&2
     fi
     if want wget2; then
         run wget2 "$RES" wget2 --spider -r -l 3 -H --domains="$DOMAINS" --tries=1 --timeout=5 \
-            --prefer-family=IPv4 --no-hsts --no-cookies -nv -o "$RES/wget2.log" http://www.bench.gov.cn/
+            --prefer-family=IPv4 --no-hsts --no-cookies -nv -o "$RES/wget2.@K@.log" http://www.bench.gov.cn/
     fi
     for fam in 4 6; do
         want curl$fam || continue

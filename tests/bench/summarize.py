@@ -53,10 +53,25 @@ def variant(d):
     res = os.path.join(d, "results")
     rows = {}
     for t in TOOLS:
-        m = load(os.path.join(res, t + ".json"))
-        if not m:
+        runs = []
+        k = 1
+        while True:
+            m = load(os.path.join(res, "%s.%d.json" % (t, k)))
+            if not m:
+                break
+            m["k"] = k
+            runs.append(m)
+            k += 1
+        if not runs:
             continue
-        m["log"] = logstats(os.path.join(res, t + ".access.log"))
+        m = sorted(runs, key=lambda x: x["cpu_s"])[(len(runs) - 1) // 2]  # median (lower) by CPU
+        m["runs"] = len(runs)
+        m["cpu_all"] = [x["cpu_s"] for x in runs]
+        m["log"] = logstats(os.path.join(res, "%s.%d.access.log" % (t, m["k"])))
+        try:
+            m["dnsq"] = int(open(os.path.join(res, "%s.%d.dnsq" % (t, m["k"]))).read())
+        except (OSError, ValueError):
+            m["dnsq"] = None
         rows[t] = m
     return exp, rows, res
 
@@ -84,9 +99,12 @@ def print_table(name, exp, rows):
         m = rows.get(t)
         if m and m["log"]:
             st = m["log"]["status"]
-            print("  %-7s by status: %s; by method: %s; robots.txt requests: %d%s" % (
+            if m["runs"] > 1:
+                print("  %-7s median of %d runs by CPU (run %d); CPU s of all runs: %s" % (
+                    t, m["runs"], m["k"], " ".join("%.2f" % x for x in m["cpu_all"])))
+            print("  %-7s by status: %s; by method: %s; robots.txt requests: %d; queries to dnsmasq: %s%s" % (
                 t, ", ".join("%s:%d" % kv for kv in sorted(st.items())),
-                ", ".join("%s:%d" % kv for kv in sorted(m["log"]["method"].items())), m["log"]["robots"],
+                ", ".join("%s:%d" % kv for kv in sorted(m["log"]["method"].items())), m["log"]["robots"], fmt(m["dnsq"]),
                 "  (TIMED OUT)" if m.get("timed_out") else ""))
 
 

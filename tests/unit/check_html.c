@@ -13,8 +13,8 @@ static struct html_page pg;
 
 static void extract(const char *body, const char *ctype)
 {
-  ck_assert_int_eq(
-    html_links_extract(body, strlen(body), ctype, PAGE, &pg), PARSE_OK);
+  ck_assert_int_eq(html_links_extract(body, strlen(body), ctype, PAGE, &pg),
+                   PARSE_OK);
 }
 
 static void teardown(void)
@@ -150,7 +150,8 @@ START_TEST(html_gbk_page_links)
   extract(body, NULL);
   ck_assert_str_eq(pg.charset, "GB18030");
   ck_assert_uint_eq(pg.n_links, 1);
-  ck_assert_str_eq(pg.links[0].href, "/\xe6\x96\xb0\xe9\x97\xbb?q=\xe6\x96\xb0");
+  ck_assert_str_eq(pg.links[0].href,
+                   "/\xe6\x96\xb0\xe9\x97\xbb?q=\xe6\x96\xb0");
   /* path in UTF-8, query in the page's encoding */
   ck_assert_str_eq(pg.links[0].url,
                    "http://www.example.gov.cn/%E6%96%B0%E9%97%BB?q=%D0%C2");

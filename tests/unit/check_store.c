@@ -1,1 +1,1192 @@
-/* placeholder */
+/* tests/unit/check_store.c - the LMDB store, against real files in a
+ * mkdtemp directory (removed after each test). Tiny maps provoke
+ * STORE_FULL; forked children play the killed writer and the other
+ * process; the raw LMDB API plays a newer v6crawl and a damaged record. */
+#include "config.h"
+
+#include "store/store.h"
+
+#include <check.h>
+#include <errno.h>
+#include <ftw.h>
+#include <lmdb.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define TINY_MAP ((size_t)128 * 1024)
+
+static char g_tmp[64];
+static char g_db[128];
+
+static int rm_entry(const char *path, const struct stat *st, int flag,
+                    struct FTW *ftw)
+{
+  (void)st;
+  (void)flag;
+  (void)ftw;
+  return remove(path);
+}
+
+static void setup(void)
+{
+  int n;
+
+  n = snprintf(g_tmp, sizeof g_tmp, "/tmp/check_store.XXXXXX");
+  ck_assert_int_lt(n, (int)sizeof g_tmp);
+  ck_assert_ptr_nonnull(mkdtemp(g_tmp));
+  /* the store's own directory does not exist yet: store_open makes it */
+  n = snprintf(g_db, sizeof g_db, "%s/db", g_tmp);
+  ck_assert_int_lt(n, (int)sizeof g_db);
+}
+
+static void teardown(void)
+{
+  if (g_tmp[0])
+    nftw(g_tmp, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+static struct store *open_db(size_t map)
+{
+  struct store *s = NULL;
+
+  ck_assert_int_eq(store_open(g_db, 0, map, &s), STORE_OK);
+  ck_assert_ptr_nonnull(s);
+  return s;
+}
+
+/* Put @val under @key in database @db through the raw LMDB API. */
+static void raw_put(const char *db, const void *key, size_t klen,
+                    const void *val, size_t vlen)
+{
+  MDB_env *env = NULL;
+  MDB_txn *txn = NULL;
+  MDB_dbi dbi;
+  MDB_val k = {klen, (void *)key}, v = {vlen, (void *)val};
+
+  ck_assert_int_eq(mdb_env_create(&env), 0);
+  ck_assert_int_eq(mdb_env_set_maxdbs(env, 16), 0);
+  ck_assert_int_eq(mdb_env_open(env, g_db, 0, 0644), 0);
+  ck_assert_int_eq(mdb_txn_begin(env, NULL, 0, &txn), 0);
+  ck_assert_int_eq(mdb_dbi_open(txn, db, 0, &dbi), 0);
+  ck_assert_int_eq(mdb_put(txn, dbi, &k, &v, 0), 0);
+  ck_assert_int_eq(mdb_txn_commit(txn), 0);
+  mdb_env_close(env);
+}
+
+/* ---- collecting store_links_each rows ---------------------------------- */
+
+struct got {
+  uint32_t site;
+  char url[2100];
+  char parent[128]; /* "" for NULL */
+  int level, internal, kind, klass;
+  int v6_status; /* -1 without a probe */
+  char host[64]; /* "" without a host */
+  int usable_aaaa;
+};
+
+struct rows {
+  struct got r[32];
+  size_t n;
+  size_t stop_after; /* 0: never stop */
+};
+
+static int collect(const struct store_link_row *row, void *ud)
+{
+  struct rows *rs = ud;
+  struct got *g;
+
+  ck_assert_uint_lt(rs->n, 32);
+  g = &rs->r[rs->n++];
+  memset(g, 0, sizeof *g);
+  g->site = row->site;
+  snprintf(g->url, sizeof g->url, "%s", row->url);
+  snprintf(g->parent, sizeof g->parent, "%s", row->parent ? row->parent : "");
+  g->level = row->level;
+  g->internal = row->internal;
+  g->kind = row->kind;
+  g->klass = row->klass;
+  g->v6_status = row->probe ? row->probe->v6.status : -1;
+  if (row->probe)
+    ck_assert_str_eq(row->probe->url, row->url);
+  if (row->host) {
+    snprintf(g->host, sizeof g->host, "%s", row->host->name);
+    g->usable_aaaa = row->host->usable_aaaa;
+  }
+  if (rs->stop_after && rs->n == rs->stop_after)
+    return 7;
+  return 0;
+}
+
+static int count_cb(const struct store_link_row *row, void *ud)
+{
+  (void)row;
+  ++*(size_t *)ud;
+  return 0;
+}
+
+static size_t n_links(struct store *s, uint32_t run, uint32_t site)
+{
+  size_t n = 0;
+
+  ck_assert_int_eq(store_links_each(s, run, site, count_cb, &n), STORE_OK);
+  return n;
+}
+
+static void probe_set(struct store_probe *p, const char *url, int klass,
+                      int v6_status, int v4_status)
+{
+  memset(p, 0, sizeof *p);
+  p->url = (char *)url;
+  p->klass = klass;
+  p->v6.status = v6_status;
+  p->v6.ok = v6_status > 0 && v6_status < 400;
+  p->v4.status = v4_status;
+  p->v4.ok = v4_status > 0 && v4_status < 400;
+}
+
+/* ---- runs ---------------------------------------------------------------- */
+
+START_TEST(store_run_ids_increase)
+{
+  struct store *s = open_db(0);
+  struct store_run *runs = NULL;
+  uint32_t id = 0;
+  size_t n = 0, i;
+
+  ck_assert_int_eq(store_run_latest(s, &id), STORE_NOTFOUND);
+  for (i = 1; i <= 3; i++) {
+    ck_assert_int_eq(store_run_new(s, 1000 + (int64_t)i, 1, NULL, &id),
+                     STORE_OK);
+    ck_assert_uint_eq(id, i);
+  }
+  ck_assert_int_eq(store_run_latest(s, &id), STORE_OK);
+  ck_assert_uint_eq(id, 3);
+  ck_assert_int_eq(store_flush(s), STORE_OK);
+  store_close(s);
+
+  s = open_db(0);
+  ck_assert_int_eq(store_run_new(s, 2000, 0, "x", &id), STORE_OK);
+  ck_assert_uint_eq(id, 4);
+  ck_assert_int_eq(store_runs_list(s, &runs, &n), STORE_OK);
+  ck_assert_uint_eq(n, 4);
+  for (i = 0; i < 4; i++)
+    ck_assert_uint_eq(runs[i].id, i + 1);
+  ck_assert_int_eq(runs[0].started, 1001);
+  ck_assert_int_eq(runs[3].started, 2000);
+  ck_assert_str_eq(runs[3].options, "x");
+  ck_assert_ptr_null(runs[0].options);
+  store_runs_free(runs, n);
+  store_close(s);
+}
+END_TEST
+
+START_TEST(store_run_roundtrip_finish_and_site_count)
+{
+  struct store *s = open_db(0);
+  struct store_run r;
+  struct store_site site = {0};
+  uint32_t id = 0, id2 = 0;
+
+  ck_assert_int_eq(store_run_new(s, 1700000000, -1, "--depth 3", &id),
+                   STORE_OK);
+  ck_assert_int_eq(store_run_get(s, id, &r), STORE_OK);
+  ck_assert_uint_eq(r.id, id);
+  ck_assert_int_eq(r.started, 1700000000);
+  ck_assert_int_eq(r.finished, 0);
+  ck_assert_int_eq(r.complete, 0);
+  ck_assert_int_eq(r.vantage_ipv6, -1);
+  ck_assert_uint_eq(r.n_sites, 0);
+  ck_assert_str_eq(r.options, "--depth 3");
+  store_run_cleanup(&r);
+
+  site.start_url = (char *)"http://a.example/";
+  site.idx = 0;
+  ck_assert_int_eq(store_site_put(s, id, &site), STORE_OK);
+  site.idx = 1;
+  ck_assert_int_eq(store_site_put(s, id, &site), STORE_OK);
+  ck_assert_int_eq(store_site_put(s, id, &site), STORE_OK); /* replace */
+  ck_assert_int_eq(store_run_finish(s, id, 1700000100, 1), STORE_OK);
+  ck_assert_int_eq(store_run_new(s, 5, 1, NULL, &id2), STORE_OK);
+  ck_assert_int_eq(store_flush(s), STORE_OK);
+  store_close(s);
+
+  s = open_db(0);
+  ck_assert_int_eq(store_run_get(s, id, &r), STORE_OK);
+  ck_assert_int_eq(r.started, 1700000000);
+  ck_assert_int_eq(r.finished, 1700000100);
+  ck_assert_int_eq(r.complete, 1);
+  ck_assert_int_eq(r.vantage_ipv6, -1);
+  ck_assert_uint_eq(r.n_sites, 2);
+  ck_assert_str_eq(r.options, "--depth 3");
+  store_run_cleanup(&r);
+  ck_assert_int_eq(store_run_get(s, id2, &r), STORE_OK);
+  ck_assert_int_eq(r.vantage_ipv6, 1);
+  ck_assert_uint_eq(r.n_sites, 0);
+  ck_assert_ptr_null(r.options);
+  store_run_cleanup(&r);
+  ck_assert_int_eq(store_run_get(s, 99, &r), STORE_NOTFOUND);
+  ck_assert_ptr_null(r.options);
+  ck_assert_int_eq(store_run_finish(s, 99, 1, 1), STORE_NOTFOUND);
+  store_close(s);
+}
+END_TEST
+
+/* ---- sites --------------------------------------------------------------- */
+
+START_TEST(store_sites_list_in_idx_order_with_null_fields)
+{
+  struct store *s = open_db(0);
+  struct store_site a = {0}, *v = NULL;
+  uint32_t run = 0;
+  size_t n = 9;
+
+  ck_assert_int_eq(store_run_new(s, 1, 1, NULL, &run), STORE_OK);
+  a.idx = 2;
+  a.start_url = (char *)"https://www.beijing.gov.cn/";
+  a.final_url = (char *)"https://www.beijing.gov.cn/index.html";
+  a.scope_domain = (char *)"beijing.gov.cn";
+  a.name = (char *)"北京";
+  a.unit = (char *)"市政府";
+  a.error = NULL;
+  ck_assert_int_eq(store_site_put(s, run, &a), STORE_OK);
+  memset(&a, 0, sizeof a);
+  a.idx = 0;
+  a.start_url = (char *)"http://old/";
+  ck_assert_int_eq(store_site_put(s, run, &a), STORE_OK);
+  a.start_url = (char *)"http://x.edu.cn/";
+  a.scope_domain = (char *)"x.edu.cn";
+  a.error = (char *)"timeout";
+  ck_assert_int_eq(store_site_put(s, run, &a), STORE_OK);
+  memset(&a, 0, sizeof a);
+  a.idx = 1;
+  a.start_url = (char *)"";
+  ck_assert_int_eq(store_site_put(s, run, &a), STORE_OK);
+
+  ck_assert_int_eq(store_sites_list(s, run, &v, &n), STORE_OK);
+  ck_assert_uint_eq(n, 3);
+  ck_assert_uint_eq(v[0].idx, 0);
+  ck_assert_str_eq(v[0].start_url, "http://x.edu.cn/");
+  ck_assert_ptr_null(v[0].final_url);
+  ck_assert_str_eq(v[0].scope_domain, "x.edu.cn");
+  ck_assert_ptr_null(v[0].name);
+  ck_assert_ptr_null(v[0].unit);
+  ck_assert_str_eq(v[0].error, "timeout");
+  ck_assert_uint_eq(v[1].idx, 1);
+  ck_assert_str_eq(v[1].start_url, "");
+  ck_assert_ptr_null(v[1].scope_domain);
+  ck_assert_uint_eq(v[2].idx, 2);
+  ck_assert_str_eq(v[2].final_url, "https://www.beijing.gov.cn/index.html");
+  ck_assert_str_eq(v[2].name, "北京");
+  ck_assert_str_eq(v[2].unit, "市政府");
+  ck_assert_ptr_null(v[2].error);
+  store_sites_free(v, n);
+
+  ck_assert_int_eq(store_sites_list(s, run + 1, &v, &n), STORE_OK);
+  ck_assert_uint_eq(n, 0);
+  store_sites_free(v, n);
+  store_close(s);
+}
+END_TEST
+
+/* ---- links and edges ----------------------------------------------------- */
+
+START_TEST(store_link_first_seen_wins)
+{
+  struct store *s = open_db(0);
+  static struct rows rs;
+  uint32_t run = 0;
+
+  memset(&rs, 0, sizeof rs);
+  ck_assert_int_eq(store_run_new(s, 1, 1, NULL, &run), STORE_OK);
+  ck_assert_int_eq(
+    store_link_put(s, run, 0, "http://h.example/", 1, 1, LINK_HTTP, NULL),
+    STORE_OK);
+  ck_assert_int_eq(store_link_put(s, run, 0, "http://h.example/a", 2, 1,
+                                  LINK_HTTP, "http://h.example/"),
+                   STORE_OK);
+  ck_assert_int_eq(store_flush(s), STORE_OK);
+  /* seen again, deeper, from elsewhere, as external and another kind */
+  ck_assert_int_eq(store_link_put(s, run, 0, "http://h.example/a", 3, 0,
+                                  LINK_OTHER, "http://h.example/b"),
+                   STORE_OK);
+  /* the same URL is a distinct link of another site */
+  ck_assert_int_eq(store_link_put(s, run, 1, "http://h.example/a", 3, 0,
+                                  LINK_HTTP, "http://h.example/b"),
+                   STORE_OK);
+
+  ck_assert_int_eq(store_links_each(s, run, 0, collect, &rs), STORE_OK);
+  ck_assert_uint_eq(rs.n, 2);
+  ck_assert_str_eq(rs.r[1].url, "http://h.example/a");
+  ck_assert_int_eq(rs.r[1].level, 2);
+  ck_assert_int_eq(rs.r[1].internal, 1);
+  ck_assert_int_eq(rs.r[1].kind, LINK_HTTP);
+  ck_assert_str_eq(rs.r[1].parent, "http://h.example/");
+  memset(&rs, 0, sizeof rs);
+  ck_assert_int_eq(store_links_each(s, run, 1, collect, &rs), STORE_OK);
+  ck_assert_uint_eq(rs.n, 1);
+  ck_assert_int_eq(rs.r[0].level, 3);
+  ck_assert_str_eq(rs.r[0].parent, "http://h.example/b");
+  store_close(s);
+}
+END_TEST
+
+START_TEST(store_edges_are_idempotent_per_site)
+{
+  struct store *s = open_db(0);
+  size_t n = 9;
+
+  ck_assert_int_eq(store_edge_put(s, 1, 0, "http://a/", "http://b/"), STORE_OK);
+  ck_assert_int_eq(store_edge_put(s, 1, 0, "http://a/", "http://b/"), STORE_OK);
+  ck_assert_int_eq(store_edge_put(s, 1, 0, "http://b/", "http://a/"), STORE_OK);
+  ck_assert_int_eq(store_edge_put(s, 1, 0, "http://a/", "http://a/"), STORE_OK);
+  ck_assert_int_eq(store_edge_put(s, 1, 1, "http://a/", "http://b/"), STORE_OK);
+  ck_assert_int_eq(store_edge_put(s, 2, 0, "http://a/", "http://b/"), STORE_OK);
+  ck_assert_int_eq(store_edges_count(s, 1, 0, &n), STORE_OK);
+  ck_assert_uint_eq(n, 3);
+  ck_assert_int_eq(store_flush(s), STORE_OK);
+  store_close(s);
+  s = open_db(0);
+  ck_assert_int_eq(store_edge_put(s, 1, 0, "http://b/", "http://a/"), STORE_OK);
+  ck_assert_int_eq(store_edges_count(s, 1, 0, &n), STORE_OK);
+  ck_assert_uint_eq(n, 3);
+  ck_assert_int_eq(store_edges_count(s, 1, 1, &n), STORE_OK);
+  ck_assert_uint_eq(n, 1);
+  ck_assert_int_eq(store_edges_count(s, 1, 2, &n), STORE_OK);
+  ck_assert_uint_eq(n, 0);
+  store_close(s);
+}
+END_TEST
+
+START_TEST(store_invalid_write_keeps_the_batch)
+{
+  struct store *s = open_db(0);
+  uint32_t id = 0;
+
+  ck_assert_int_eq(store_run_new(s, 1, 1, NULL, &id), STORE_OK);
+  ck_assert_int_eq(store_link_put(s, id, 0, "", 1, 1, LINK_HTTP, NULL),
+                   STORE_INVALID);
+  ck_assert_int_eq(store_link_put(s, id, 0, "http://a/", 0, 1, LINK_HTTP, NULL),
+                   STORE_INVALID);
+  ck_assert_int_eq(store_link_put(s, id, 0, "http://a/", 1, 1, 3, NULL),
+                   STORE_INVALID);
+  ck_assert_int_eq(store_edge_put(s, id, 0, "http://a/", NULL), STORE_INVALID);
+  ck_assert_int_eq(store_run_latest(s, &id), STORE_OK);
+  ck_assert_uint_eq(id, 1);
+  ck_assert_uint_eq(n_links(s, 1, 0), 0);
+  store_close(s);
+  s = open_db(0);
+  ck_assert_int_eq(store_run_latest(s, &id), STORE_OK);
+  ck_assert_uint_eq(id, 1);
+  store_close(s);
+}
+END_TEST
+
+START_TEST(store_long_urls_are_distinct_and_exact)
+{
+  static char u1[2001], u2[2001];
+  struct store *s = open_db(0);
+  static struct rows rs;
+  struct store_probe p, got;
+
+  memset(&rs, 0, sizeof rs);
+  memcpy(u1, "http://long.example/", 20);
+  memset(u1 + 20, 'x', 1979);
+  memcpy(u2, u1, sizeof u1);
+  u1[1999] = '1';
+  u2[1999] = '2';
+  u1[2000] = u2[2000] = '\0';
+  ck_assert_int_eq(store_link_put(s, 1, 0, u1, 2, 1, LINK_HTTP, u2), STORE_OK);
+  ck_assert_int_eq(store_link_put(s, 1, 0, u2, 2, 1, LINK_HTTP, NULL),
+                   STORE_OK);
+  ck_assert_int_eq(store_link_put(s, 1, 0, u1, 3, 1, LINK_HTTP, NULL),
+                   STORE_OK);
+  probe_set(&p, u2, CLASS_DEAD, 0, 0);
+  ck_assert_int_eq(store_probe_put(s, 1, &p), STORE_OK);
+  ck_assert_int_eq(store_flush(s), STORE_OK);
+  store_close(s);
+
+  s = open_db(0);
+  ck_assert_int_eq(store_links_each(s, 1, 0, collect, &rs), STORE_OK);
+  ck_assert_uint_eq(rs.n, 2);
+  ck_assert_str_eq(rs.r[0].url, u1);
+  ck_assert_str_eq(rs.r[1].url, u2);
+  ck_assert_int_eq(rs.r[0].klass, CLASS_UNMEASURED);
+  ck_assert_int_eq(rs.r[1].klass, CLASS_DEAD);
+  ck_assert_int_eq(store_probe_get(s, 1, u1, &got), STORE_NOTFOUND);
+  ck_assert_int_eq(store_probe_get(s, 1, u2, &got), STORE_OK);
+  ck_assert_str_eq(got.url, u2);
+  store_probe_cleanup(&got);
+  store_close(s);
+}
+END_TEST
+
+/* ---- figures ------------------------------------------------------------- */
+
+static void put_link(struct store *s, const char *url, int level, int internal,
+                     int kind, int klass)
+{
+  struct store_probe p;
+
+  ck_assert_int_eq(store_link_put(s, 1, 0, url, level, internal, kind,
+                                  level > 1 ? "http://www.example.cn/" : NULL),
+                   STORE_OK);
+  if (klass >= 0) {
+    probe_set(&p, url, klass, 200, 200);
+    ck_assert_int_eq(store_probe_put(s, 1, &p), STORE_OK);
+  }
+}
+
+START_TEST(store_figures_counts_classes_by_level_and_scope)
+{
+  struct store *s = open_db(0);
+  struct store_site_figs f;
+  struct store_fig *in, *all;
+  double c = -1;
+  int l, k;
+
+  put_link(s, "http://www.example.cn/", 1, 1, LINK_HTTP, CLASS_OK);
+  put_link(s, "http://www.example.cn/a", 2, 1, LINK_HTTP, CLASS_OK);
+  put_link(s, "http://www.example.cn/b", 2, 1, LINK_HTTP, CLASS_NO_AAAA);
+  put_link(s, "http://other.cn/c", 2, 0, LINK_HTTP, CLASS_V6_ONLY);
+  put_link(s, "mailto:d@example.cn", 2, 1, LINK_OTHER, -1);
+  put_link(s, "http://www.example.cn/e", 2, 1, LINK_HTTP, -1);
+  put_link(s, "http://other.cn/f", 2, 0, LINK_HTTP, CLASS_ROBOTS);
+  put_link(s, "http://www.example.cn/g", 2, 1, LINK_HTTP, CLASS_DEAD);
+  put_link(s, "http://www.example.cn/h", 3, 1, LINK_HTTP, CLASS_V6_BROKEN);
+  put_link(s, "http:// bad", 3, 0, LINK_INVALID, -1);
+  /* a probe on a skipped kind does not make it counted */
+  put_link(s, "javascript:void(0)", 3, 1, LINK_OTHER, CLASS_OK);
+  /* other sites and runs do not leak in */
+  ck_assert_int_eq(
+    store_link_put(s, 1, 1, "http://www.example.cn/a", 2, 1, LINK_HTTP, NULL),
+    STORE_OK);
+  ck_assert_int_eq(
+    store_link_put(s, 2, 0, "http://www.example.cn/a", 2, 1, LINK_HTTP, NULL),
+    STORE_OK);
+
+  ck_assert_int_eq(store_site_figures(s, 1, 0, &f), STORE_OK);
+  for (l = 0; l <= STORE_MAX_LEVEL; l++)
+    for (k = 0; k < 2; k++)
+      if (l < 1 || l > 3)
+        ck_assert_uint_eq(f.level[l][k].links, 0);
+
+  in = &f.level[1][0];
+  all = &f.level[1][1];
+  ck_assert_uint_eq(in->links, 1);
+  ck_assert_uint_eq(in->classes[CLASS_OK], 1);
+  ck_assert_uint_eq(all->links, 1);
+  ck_assert_uint_eq(all->classes[CLASS_OK], 1);
+  ck_assert_int_eq(store_fig_concentration(in, &c), 0);
+  ck_assert_double_eq(c, 1.0);
+
+  in = &f.level[2][0];
+  ck_assert_uint_eq(in->links, 5);
+  ck_assert_uint_eq(in->classes[CLASS_OK], 1);
+  ck_assert_uint_eq(in->classes[CLASS_V6_ONLY], 0);
+  ck_assert_uint_eq(in->classes[CLASS_NO_AAAA], 1);
+  ck_assert_uint_eq(in->classes[CLASS_SKIPPED], 1);
+  ck_assert_uint_eq(in->classes[CLASS_UNMEASURED], 1);
+  ck_assert_uint_eq(in->classes[CLASS_DEAD], 1);
+  ck_assert_uint_eq(in->classes[CLASS_ROBOTS], 0);
+  ck_assert_uint_eq(store_fig_counted(in), 3);
+  ck_assert_uint_eq(store_fig_supported(in), 1);
+  ck_assert_int_eq(store_fig_concentration(in, &c), 0);
+  ck_assert_double_eq_tol(c, 1.0 / 3.0, 1e-12);
+  ck_assert_int_eq(store_fig_alive_concentration(in, &c), 0);
+  ck_assert_double_eq(c, 0.5);
+
+  all = &f.level[2][1];
+  ck_assert_uint_eq(all->links, 7);
+  ck_assert_uint_eq(all->classes[CLASS_OK], 1);
+  ck_assert_uint_eq(all->classes[CLASS_V6_ONLY], 1);
+  ck_assert_uint_eq(all->classes[CLASS_NO_AAAA], 1);
+  ck_assert_uint_eq(all->classes[CLASS_SKIPPED], 1);
+  ck_assert_uint_eq(all->classes[CLASS_UNMEASURED], 1);
+  ck_assert_uint_eq(all->classes[CLASS_ROBOTS], 1);
+  ck_assert_uint_eq(all->classes[CLASS_DEAD], 1);
+  ck_assert_uint_eq(store_fig_counted(all), 4);
+  ck_assert_uint_eq(store_fig_supported(all), 2);
+  ck_assert_int_eq(store_fig_concentration(all, &c), 0);
+  ck_assert_double_eq(c, 0.5);
+  ck_assert_int_eq(store_fig_alive_concentration(all, &c), 0);
+  ck_assert_double_eq_tol(c, 2.0 / 3.0, 1e-12);
+
+  in = &f.level[3][0];
+  all = &f.level[3][1];
+  ck_assert_uint_eq(in->links, 2);
+  ck_assert_uint_eq(in->classes[CLASS_V6_BROKEN], 1);
+  ck_assert_uint_eq(in->classes[CLASS_SKIPPED], 1);
+  ck_assert_uint_eq(all->links, 3);
+  ck_assert_uint_eq(all->classes[CLASS_V6_BROKEN], 1);
+  ck_assert_uint_eq(all->classes[CLASS_SKIPPED], 2);
+  ck_assert_uint_eq(store_fig_counted(all), 1);
+  ck_assert_int_eq(store_fig_concentration(all, &c), 0);
+  ck_assert_double_eq(c, 0.0);
+
+  ck_assert_int_eq(store_site_figures(s, 1, 7, &f), STORE_OK);
+  ck_assert_uint_eq(f.level[2][1].links, 0);
+  store_close(s);
+}
+END_TEST
+
+START_TEST(store_concentration_null_when_nothing_counted)
+{
+  struct store_fig f;
+  double c = 42.0;
+
+  memset(&f, 0, sizeof f);
+  ck_assert_int_eq(store_fig_concentration(&f, &c), -1);
+  ck_assert_int_eq(store_fig_alive_concentration(&f, &c), -1);
+  f.links = 3;
+  f.classes[CLASS_ROBOTS] = 1;
+  f.classes[CLASS_SKIPPED] = 1;
+  f.classes[CLASS_UNMEASURED] = 1;
+  ck_assert_uint_eq(store_fig_counted(&f), 0);
+  ck_assert_int_eq(store_fig_concentration(&f, &c), -1);
+  ck_assert_int_eq(store_fig_alive_concentration(&f, &c), -1);
+  ck_assert_double_eq(c, 42.0);
+
+  /* all dead: 0% supported, and no alive link to divide by */
+  memset(&f, 0, sizeof f);
+  f.links = 2;
+  f.classes[CLASS_DEAD] = 2;
+  ck_assert_int_eq(store_fig_concentration(&f, &c), 0);
+  ck_assert_double_eq(c, 0.0);
+  c = 42.0;
+  ck_assert_int_eq(store_fig_alive_concentration(&f, &c), -1);
+  ck_assert_double_eq(c, 42.0);
+}
+END_TEST
+
+/* ---- failure and recovery ------------------------------------------------ */
+
+START_TEST(store_full_keeps_last_flush)
+{
+  struct store *s = open_db(TINY_MAP);
+  char url[200];
+  uint32_t run = 0, id = 0;
+  int i, rc = STORE_OK;
+  size_t n = 0;
+
+  ck_assert_int_eq(store_run_new(s, 1, 1, "first", &run), STORE_OK);
+  for (i = 0; i < 50; i++) {
+    snprintf(url, sizeof url, "http://first.example/page/%d", i);
+    ck_assert_int_eq(store_link_put(s, run, 0, url, 2, 1, LINK_HTTP, NULL),
+                     STORE_OK);
+  }
+  ck_assert_int_eq(store_flush(s), STORE_OK);
+  store_close(s);
+
+  s = open_db(TINY_MAP);
+  for (i = 0; i < 100000 && rc == STORE_OK; i++) {
+    snprintf(url, sizeof url,
+             "http://second.example/a/rather/long/path/to/fill/pages/%d", i);
+    rc = store_link_put(s, run, 0, url, 3, 1, LINK_HTTP, NULL);
+  }
+  ck_assert_int_eq(rc, STORE_FULL);
+  ck_assert_int_gt(i, 10);
+  /* the failed batch is gone, the store goes on from the last flush */
+  ck_assert_uint_eq(n_links(s, run, 0), 50);
+  ck_assert_int_eq(store_flush(s), STORE_OK);
+  ck_assert_int_eq(store_run_new(s, 2, 1, NULL, &id), STORE_OK);
+  ck_assert_uint_eq(id, 2);
+  ck_assert_int_eq(store_flush(s), STORE_OK);
+  store_close(s);
+
+  s = open_db(TINY_MAP);
+  ck_assert_uint_eq(n_links(s, run, 0), 50);
+  ck_assert_int_eq(store_edges_count(s, run, 0, &n), STORE_OK);
+  ck_assert_int_eq(store_run_latest(s, &id), STORE_OK);
+  ck_assert_uint_eq(id, 2);
+  ck_assert_int_eq(store_link_put(s, run, 0, "http://first.example/page/7", 1,
+                                  0, LINK_OTHER, NULL),
+                   STORE_OK);
+  store_close(s);
+}
+END_TEST
+
+START_TEST(store_reopen_after_unflushed_writes_loses_only_last_batch)
+{
+  struct store *s = NULL;
+  struct store_run r;
+  char url[64];
+  uint32_t id = 0;
+  pid_t pid;
+  int i, status = -1;
+
+  pid = fork();
+  ck_assert_int_ge(pid, 0);
+  if (pid == 0) {
+    /* the writer: one flushed batch, one unflushed, then killed */
+    if (store_open(g_db, 0, 0, &s) != STORE_OK ||
+        store_run_new(s, 10, 1, NULL, &id) != STORE_OK)
+      _exit(2);
+    for (i = 0; i < 10; i++) {
+      snprintf(url, sizeof url, "http://a.example/%d", i);
+      if (store_link_put(s, id, 0, url, 2, 1, LINK_HTTP, NULL) != STORE_OK)
+        _exit(3);
+    }
+    if (store_flush(s) != STORE_OK)
+      _exit(4);
+    for (i = 10; i < 20; i++) {
+      snprintf(url, sizeof url, "http://a.example/%d", i);
+      if (store_link_put(s, id, 0, url, 2, 1, LINK_HTTP, NULL) != STORE_OK)
+        _exit(5);
+    }
+    if (store_run_finish(s, id, 20, 1) != STORE_OK)
+      _exit(6);
+    _exit(0);
+  }
+  ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+  ck_assert(WIFEXITED(status));
+  ck_assert_int_eq(WEXITSTATUS(status), 0);
+
+  s = open_db(0);
+  ck_assert_uint_eq(n_links(s, 1, 0), 10);
+  ck_assert_int_eq(store_run_get(s, 1, &r), STORE_OK);
+  ck_assert_int_eq(r.finished, 0);
+  ck_assert_int_eq(r.complete, 0);
+  store_run_cleanup(&r);
+  /* and the writer lock the dead process held is free again */
+  ck_assert_int_eq(store_run_new(s, 30, 1, NULL, &id), STORE_OK);
+  ck_assert_uint_eq(id, 2);
+  ck_assert_int_eq(
+    store_link_put(s, 1, 0, "http://a.example/15", 2, 1, LINK_HTTP, NULL),
+    STORE_OK);
+  ck_assert_int_eq(store_flush(s), STORE_OK);
+  ck_assert_uint_eq(n_links(s, 1, 0), 11);
+  store_close(s);
+}
+END_TEST
+
+START_TEST(store_other_process_sees_last_flush)
+{
+  struct store *s = open_db(0);
+  uint32_t id = 0;
+  pid_t pid;
+  int status = -1;
+
+  ck_assert_int_eq(store_run_new(s, 1, 1, NULL, &id), STORE_OK);
+  ck_assert_int_eq(store_flush(s), STORE_OK);
+  ck_assert_int_eq(store_run_new(s, 2, 1, NULL, &id), STORE_OK);
+  /* this process reads its own unflushed write */
+  ck_assert_int_eq(store_run_latest(s, &id), STORE_OK);
+  ck_assert_uint_eq(id, 2);
+  pid = fork();
+  ck_assert_int_ge(pid, 0);
+  if (pid == 0) {
+    struct store *r = NULL;
+    uint32_t rid = 0;
+
+    if (store_open(g_db, STORE_RDONLY, 0, &r) != STORE_OK)
+      _exit(2);
+    if (store_run_latest(r, &rid) != STORE_OK)
+      _exit(3);
+    store_close(r);
+    _exit(rid == 1 ? 0 : 4);
+  }
+  ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+  ck_assert(WIFEXITED(status));
+  ck_assert_int_eq(WEXITSTATUS(status), 0);
+  store_close(s);
+}
+END_TEST
+
+START_TEST(store_newer_schema_refused)
+{
+  struct store *s = open_db(0);
+  unsigned char v[4] = {0, 0, 0, 2};
+
+  store_close(s);
+  raw_put("meta", "schema", 6, v, 4);
+  s = (struct store *)&s;
+  ck_assert_int_eq(store_open(g_db, 0, 0, &s), STORE_VERSION);
+  ck_assert_ptr_null(s);
+  ck_assert_int_eq(store_open(g_db, STORE_RDONLY, 0, &s), STORE_VERSION);
+  ck_assert_ptr_null(s);
+}
+END_TEST
+
+START_TEST(store_truncated_record_is_corrupt)
+{
+  struct store *s = open_db(0);
+  struct store_run r, *runs = NULL;
+  unsigned char key[4] = {0, 0, 0, 1};
+  /* started, finished, complete, vantage, then a string of 1000 bytes
+   * that is not there */
+  unsigned char big[8 + 8 + 1 + 4 + 4] = {0};
+  uint32_t id = 0;
+  size_t n = 7;
+
+  ck_assert_int_eq(store_run_new(s, 1, 1, "opts", &id), STORE_OK);
+  store_close(s);
+  raw_put("runs", key, 4, "\0\0\0\0\0", 5);
+  s = open_db(0);
+  ck_assert_int_eq(store_run_get(s, 1, &r), STORE_CORRUPT);
+  ck_assert_ptr_null(r.options);
+  ck_assert_int_eq(store_runs_list(s, &runs, &n), STORE_CORRUPT);
+  ck_assert_ptr_null(runs);
+  ck_assert_uint_eq(n, 0);
+  store_close(s);
+
+  big[sizeof big - 2] = 0x03;
+  big[sizeof big - 1] = 0xe8;
+  raw_put("runs", key, 4, big, sizeof big);
+  s = open_db(0);
+  ck_assert_int_eq(store_run_get(s, 1, &r), STORE_CORRUPT);
+  ck_assert_int_eq(store_run_finish(s, 1, 5, 1), STORE_CORRUPT);
+  store_close(s);
+}
+END_TEST
+
+START_TEST(store_rdonly_absent_dir_is_io_error)
+{
+  struct store *s = NULL;
+  struct stat st;
+
+  ck_assert_int_eq(store_open(g_db, STORE_RDONLY, 0, &s), STORE_IO);
+  ck_assert_ptr_null(s);
+  /* and it did not create it */
+  ck_assert_int_eq(stat(g_db, &st), -1);
+  ck_assert_int_eq(errno, ENOENT);
+  /* an existing but empty directory is no store either */
+  ck_assert_int_eq(mkdir(g_db, 0755), 0);
+  ck_assert_int_eq(store_open(g_db, STORE_RDONLY, 0, &s), STORE_IO);
+  ck_assert_ptr_null(s);
+}
+END_TEST
+
+START_TEST(store_unwritable_dir_is_io_error)
+{
+  struct store *s = NULL;
+  pid_t pid;
+  int status = -1;
+
+  ck_assert_int_eq(mkdir(g_db, 0755), 0);
+  if (geteuid() != 0) {
+    ck_assert_int_eq(chmod(g_db, 0555), 0);
+    ck_assert_int_eq(store_open(g_db, 0, 0, &s), STORE_IO);
+    ck_assert_ptr_null(s);
+    return;
+  }
+  /* root writes anywhere: try as nobody, in a child */
+  ck_assert_int_eq(chmod(g_tmp, 0755), 0);
+  pid = fork();
+  ck_assert_int_ge(pid, 0);
+  if (pid == 0) {
+    if (setgid(65534) != 0 || setuid(65534) != 0)
+      _exit(77);
+    _exit(store_open(g_db, 0, 0, &s) == STORE_IO && s == NULL ? 0 : 1);
+  }
+  ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+  ck_assert(WIFEXITED(status));
+  if (WEXITSTATUS(status) == 77)
+    return; /* cannot drop privileges here */
+  ck_assert_int_eq(WEXITSTATUS(status), 0);
+}
+END_TEST
+
+START_TEST(store_rdonly_refuses_writes)
+{
+  struct store *s = open_db(0);
+  struct store_host h = {0};
+  uint32_t id = 0;
+
+  ck_assert_int_eq(store_run_new(s, 1, 1, NULL, &id), STORE_OK);
+  store_close(s);
+  ck_assert_int_eq(store_open(g_db, STORE_RDONLY, 0, &s), STORE_OK);
+  ck_assert_int_eq(store_run_new(s, 2, 1, NULL, &id), STORE_INVALID);
+  h.name = (char *)"a.example";
+  ck_assert_int_eq(store_host_put(s, 1, &h), STORE_INVALID);
+  ck_assert_int_eq(store_run_latest(s, &id), STORE_OK);
+  ck_assert_uint_eq(id, 1);
+  ck_assert_int_eq(store_flush(s), STORE_OK);
+  store_close(s);
+  store_close(NULL);
+}
+END_TEST
+
+/* ---- hosts, probes and the joined walk ----------------------------------- */
+
+START_TEST(store_host_roundtrip)
+{
+  struct store *s = open_db(0);
+  struct store_host h = {0}, got;
+
+  h.name = (char *)"WWW.Example.CN";
+  h.cnames = (char *)"www.example.cn -> edge.cdn.example";
+  h.a = (char *)"192.0.2.1,192.0.2.2";
+  h.aaaa = (char *)"2001:db8::1";
+  h.a_error = NULL;
+  h.aaaa_error = (char *)"timeout";
+  h.usable_a = 2;
+  h.usable_aaaa = 0;
+  ck_assert_int_eq(store_host_put(s, 1, &h), STORE_OK);
+  ck_assert_int_eq(store_flush(s), STORE_OK);
+  store_close(s);
+
+  s = open_db(0);
+  ck_assert_int_eq(store_host_get(s, 1, "www.example.cn", &got), STORE_OK);
+  ck_assert_str_eq(got.name, "www.example.cn");
+  ck_assert_str_eq(got.cnames, "www.example.cn -> edge.cdn.example");
+  ck_assert_str_eq(got.a, "192.0.2.1,192.0.2.2");
+  ck_assert_str_eq(got.aaaa, "2001:db8::1");
+  ck_assert_ptr_null(got.a_error);
+  ck_assert_str_eq(got.aaaa_error, "timeout");
+  ck_assert_int_eq(got.usable_a, 2);
+  ck_assert_int_eq(got.usable_aaaa, 0);
+  store_host_cleanup(&got);
+
+  /* replace, with every string NULL */
+  memset(&h, 0, sizeof h);
+  h.name = (char *)"www.example.cn";
+  h.usable_a = -1;
+  h.usable_aaaa = 3;
+  ck_assert_int_eq(store_host_put(s, 1, &h), STORE_OK);
+  ck_assert_int_eq(store_host_get(s, 1, "Www.Example.Cn", &got), STORE_OK);
+  ck_assert_str_eq(got.name, "www.example.cn");
+  ck_assert_ptr_null(got.cnames);
+  ck_assert_ptr_null(got.a);
+  ck_assert_ptr_null(got.aaaa);
+  ck_assert_ptr_null(got.aaaa_error);
+  ck_assert_int_eq(got.usable_a, -1);
+  ck_assert_int_eq(got.usable_aaaa, 3);
+  store_host_cleanup(&got);
+
+  ck_assert_int_eq(store_host_get(s, 2, "www.example.cn", &got),
+                   STORE_NOTFOUND);
+  ck_assert_ptr_null(got.name);
+  ck_assert_int_eq(store_host_get(s, 1, "example.cn", &got), STORE_NOTFOUND);
+  store_close(s);
+}
+END_TEST
+
+START_TEST(store_probe_roundtrip_all_fields)
+{
+  struct store *s = open_db(0);
+  struct store_probe p, got;
+  const char *url = "https://www.example.cn/path?q=1";
+
+  memset(&p, 0, sizeof p);
+  p.url = (char *)url;
+  p.klass = CLASS_V6_ERROR;
+  p.v6.ok = 0;
+  p.v6.status = 503;
+  p.v6.error = NULL;
+  p.v6.hops = (char *)"301 https://www.example.cn/path?q=1\n"
+                      "503 https://www.example.cn/new\n";
+  p.v6.connect_ms = 12.5;
+  p.v6.first_byte_ms = 0.1;
+  p.v6.total_ms = 1e300;
+  p.v4.ok = 1;
+  p.v4.status = 200;
+  p.v4.error = (char *)"";
+  p.v4.hops = (char *)"200 https://www.example.cn/path?q=1\n";
+  p.v4.connect_ms = 0;
+  p.v4.first_byte_ms = -0.0;
+  p.v4.total_ms = 33.333333333333336;
+  ck_assert_int_eq(store_probe_put(s, 3, &p), STORE_OK);
+  ck_assert_int_eq(store_flush(s), STORE_OK);
+  store_close(s);
+
+  s = open_db(0);
+  ck_assert_int_eq(store_probe_get(s, 3, url, &got), STORE_OK);
+  ck_assert_str_eq(got.url, url);
+  ck_assert_int_eq(got.klass, CLASS_V6_ERROR);
+  ck_assert_int_eq(got.v6.ok, 0);
+  ck_assert_int_eq(got.v6.status, 503);
+  ck_assert_ptr_null(got.v6.error);
+  ck_assert_str_eq(got.v6.hops, p.v6.hops);
+  ck_assert_double_eq(got.v6.connect_ms, 12.5);
+  ck_assert_double_eq(got.v6.first_byte_ms, 0.1);
+  ck_assert_double_eq(got.v6.total_ms, 1e300);
+  ck_assert_int_eq(got.v4.ok, 1);
+  ck_assert_int_eq(got.v4.status, 200);
+  ck_assert_str_eq(got.v4.error, "");
+  ck_assert_str_eq(got.v4.hops, p.v4.hops);
+  ck_assert_double_eq(got.v4.connect_ms, 0.0);
+  ck_assert_double_eq(got.v4.first_byte_ms, 0.0);
+  ck_assert_double_eq(got.v4.total_ms, 33.333333333333336);
+  store_probe_cleanup(&got);
+
+  /* replace */
+  probe_set(&p, url, CLASS_OK, 200, 200);
+  p.v6.error = (char *)"was broken";
+  ck_assert_int_eq(store_probe_put(s, 3, &p), STORE_OK);
+  ck_assert_int_eq(store_probe_get(s, 3, url, &got), STORE_OK);
+  ck_assert_int_eq(got.klass, CLASS_OK);
+  ck_assert_int_eq(got.v6.ok, 1);
+  ck_assert_str_eq(got.v6.error, "was broken");
+  ck_assert_ptr_null(got.v6.hops);
+  store_probe_cleanup(&got);
+
+  ck_assert_int_eq(store_probe_get(s, 4, url, &got), STORE_NOTFOUND);
+  ck_assert_ptr_null(got.url);
+  ck_assert_int_eq(store_probe_get(s, 3, "http://never.seen/", &got),
+                   STORE_NOTFOUND);
+  p.klass = CLASS__N;
+  ck_assert_int_eq(store_probe_put(s, 3, &p), STORE_INVALID);
+  store_close(s);
+}
+END_TEST
+
+static void host_put(struct store *s, const char *name, int usable_aaaa)
+{
+  struct store_host h = {0};
+
+  h.name = (char *)name;
+  h.usable_aaaa = usable_aaaa;
+  ck_assert_int_eq(store_host_put(s, 1, &h), STORE_OK);
+}
+
+START_TEST(store_links_each_orders_and_joins_evidence)
+{
+  struct store *s = open_db(0);
+  static struct rows rs;
+  struct store_probe p;
+  const char *home = "http://www.example.cn/";
+  struct got *g;
+
+  memset(&rs, 0, sizeof rs);
+  /* inserted out of order: site 10, then site 2 */
+  ck_assert_int_eq(
+    store_link_put(s, 1, 10, "http://other.cn/", 1, 1, LINK_HTTP, NULL),
+    STORE_OK);
+  ck_assert_int_eq(store_link_put(s, 1, 2, "http://a.example.cn/deep", 3, 1,
+                                  LINK_HTTP, "https://b.example.cn/x"),
+                   STORE_OK);
+  ck_assert_int_eq(
+    store_link_put(s, 1, 2, "mailto:x@example.cn", 2, 1, LINK_OTHER, home),
+    STORE_OK);
+  ck_assert_int_eq(
+    store_link_put(s, 1, 2, "https://b.example.cn/x", 2, 1, LINK_HTTP, home),
+    STORE_OK);
+  ck_assert_int_eq(store_link_put(s, 1, 2, "http://user:pw@[2001:db8::1]:443/z",
+                                  2, 0, LINK_HTTP, home),
+                   STORE_OK);
+  ck_assert_int_eq(store_link_put(s, 1, 2, "http://a.example.cn:8080/y", 2, 1,
+                                  LINK_HTTP, home),
+                   STORE_OK);
+  ck_assert_int_eq(store_link_put(s, 1, 2, home, 1, 1, LINK_HTTP, NULL),
+                   STORE_OK);
+  host_put(s, "www.example.cn", 2);
+  host_put(s, "a.example.cn", 0);
+  host_put(s, "2001:db8::1", 1);
+  host_put(s, "example.cn", 5); /* the mailto's domain: never joined */
+  probe_set(&p, home, CLASS_OK, 200, 200);
+  ck_assert_int_eq(store_probe_put(s, 1, &p), STORE_OK);
+  probe_set(&p, "http://a.example.cn:8080/y", CLASS_V6_BROKEN, 0, 200);
+  ck_assert_int_eq(store_probe_put(s, 1, &p), STORE_OK);
+  probe_set(&p, "http://user:pw@[2001:db8::1]:443/z", CLASS_V6_ONLY, 204, 0);
+  ck_assert_int_eq(store_probe_put(s, 1, &p), STORE_OK);
+  /* a probe of another run is not this run's evidence */
+  probe_set(&p, "https://b.example.cn/x", CLASS_OK, 200, 200);
+  ck_assert_int_eq(store_probe_put(s, 2, &p), STORE_OK);
+
+  ck_assert_int_eq(store_links_each(s, 1, UINT32_MAX, collect, &rs), STORE_OK);
+  ck_assert_uint_eq(rs.n, 7);
+
+  g = &rs.r[0];
+  ck_assert_uint_eq(g->site, 2);
+  ck_assert_str_eq(g->url, home);
+  ck_assert_str_eq(g->parent, "");
+  ck_assert_int_eq(g->level, 1);
+  ck_assert_int_eq(g->klass, CLASS_OK);
+  ck_assert_int_eq(g->v6_status, 200);
+  ck_assert_str_eq(g->host, "www.example.cn");
+  ck_assert_int_eq(g->usable_aaaa, 2);
+
+  g = &rs.r[1];
+  ck_assert_str_eq(g->url, "http://a.example.cn:8080/y");
+  ck_assert_str_eq(g->parent, home);
+  ck_assert_int_eq(g->level, 2);
+  ck_assert_int_eq(g->internal, 1);
+  ck_assert_int_eq(g->klass, CLASS_V6_BROKEN);
+  ck_assert_int_eq(g->v6_status, 0);
+  ck_assert_str_eq(g->host, "a.example.cn");
+
+  g = &rs.r[2];
+  ck_assert_str_eq(g->url, "http://user:pw@[2001:db8::1]:443/z");
+  ck_assert_int_eq(g->internal, 0);
+  ck_assert_int_eq(g->klass, CLASS_V6_ONLY);
+  ck_assert_int_eq(g->v6_status, 204);
+  ck_assert_str_eq(g->host, "2001:db8::1");
+  ck_assert_int_eq(g->usable_aaaa, 1);
+
+  g = &rs.r[3];
+  ck_assert_str_eq(g->url, "https://b.example.cn/x");
+  ck_assert_int_eq(g->klass, CLASS_UNMEASURED);
+  ck_assert_int_eq(g->v6_status, -1);
+  ck_assert_str_eq(g->host, "");
+
+  g = &rs.r[4];
+  ck_assert_str_eq(g->url, "mailto:x@example.cn");
+  ck_assert_int_eq(g->kind, LINK_OTHER);
+  ck_assert_int_eq(g->klass, CLASS_SKIPPED);
+  ck_assert_int_eq(g->v6_status, -1);
+  ck_assert_str_eq(g->host, "");
+
+  g = &rs.r[5];
+  ck_assert_uint_eq(g->site, 2);
+  ck_assert_str_eq(g->url, "http://a.example.cn/deep");
+  ck_assert_str_eq(g->parent, "https://b.example.cn/x");
+  ck_assert_int_eq(g->level, 3);
+  ck_assert_int_eq(g->klass, CLASS_UNMEASURED);
+  ck_assert_str_eq(g->host, "a.example.cn");
+
+  g = &rs.r[6];
+  ck_assert_uint_eq(g->site, 10);
+  ck_assert_str_eq(g->url, "http://other.cn/");
+  ck_assert_str_eq(g->host, "");
+
+  /* one site only */
+  memset(&rs, 0, sizeof rs);
+  ck_assert_int_eq(store_links_each(s, 1, 10, collect, &rs), STORE_OK);
+  ck_assert_uint_eq(rs.n, 1);
+  ck_assert_str_eq(rs.r[0].url, "http://other.cn/");
+
+  /* a non-zero callback return stops the walk and comes back */
+  memset(&rs, 0, sizeof rs);
+  rs.stop_after = 2;
+  ck_assert_int_eq(store_links_each(s, 1, UINT32_MAX, collect, &rs), 7);
+  ck_assert_uint_eq(rs.n, 2);
+
+  /* the same after a flush, from a read transaction */
+  ck_assert_int_eq(store_flush(s), STORE_OK);
+  memset(&rs, 0, sizeof rs);
+  ck_assert_int_eq(store_links_each(s, 1, 2, collect, &rs), STORE_OK);
+  ck_assert_uint_eq(rs.n, 6);
+  ck_assert_str_eq(rs.r[2].host, "2001:db8::1");
+  ck_assert_uint_eq(n_links(s, 3, UINT32_MAX), 0);
+  store_close(s);
+}
+END_TEST
+
+/* A callback may read the store while the walk holds a read transaction. */
+static int nested_read(const struct store_link_row *row, void *ud)
+{
+  struct store *s = ud;
+  struct store_probe p;
+  uint32_t id = 0;
+  int rc;
+
+  if (store_run_latest(s, &id) != STORE_OK || id != 1)
+    return 100;
+  rc = store_probe_get(s, 1, row->url, &p);
+  store_probe_cleanup(&p);
+  if (rc != (row->probe ? STORE_OK : STORE_NOTFOUND))
+    return 101;
+  return 0;
+}
+
+START_TEST(store_links_each_callback_may_read)
+{
+  struct store *s = open_db(0);
+  struct store_probe p;
+  uint32_t id = 0;
+
+  ck_assert_int_eq(store_run_new(s, 1, 1, NULL, &id), STORE_OK);
+  ck_assert_int_eq(
+    store_link_put(s, 1, 0, "http://a.example/", 1, 1, LINK_HTTP, NULL),
+    STORE_OK);
+  ck_assert_int_eq(store_link_put(s, 1, 0, "http://a.example/b", 2, 1,
+                                  LINK_HTTP, "http://a.example/"),
+                   STORE_OK);
+  probe_set(&p, "http://a.example/b", CLASS_OK, 200, 200);
+  ck_assert_int_eq(store_probe_put(s, 1, &p), STORE_OK);
+  ck_assert_int_eq(store_links_each(s, 1, 0, nested_read, s), STORE_OK);
+  ck_assert_int_eq(store_flush(s), STORE_OK);
+  ck_assert_int_eq(store_links_each(s, 1, 0, nested_read, s), STORE_OK);
+  /* and the walk's read transaction is ended: writes still work */
+  ck_assert_int_eq(store_run_new(s, 2, 1, NULL, &id), STORE_OK);
+  ck_assert_int_eq(store_flush(s), STORE_OK);
+  store_close(s);
+}
+END_TEST
+
+/* ---- names --------------------------------------------------------------- */
+
+START_TEST(store_class_names_roundtrip)
+{
+  static const char *const names[CLASS__N] = {
+    "ok",   "v6-only", "no-aaaa", "v6-broken", "v6-error",
+    "dead", "robots",  "skipped", "unmeasured"};
+  int i;
+
+  for (i = 0; i < CLASS__N; i++) {
+    ck_assert_str_eq(store_class_name(i), names[i]);
+    ck_assert_int_eq(store_class_parse(names[i]), i);
+  }
+  ck_assert_ptr_null(store_class_name(-1));
+  ck_assert_ptr_null(store_class_name(CLASS__N));
+  ck_assert_int_eq(store_class_parse("OK"), -1);
+  ck_assert_int_eq(store_class_parse(""), -1);
+  ck_assert_int_eq(store_class_parse(NULL), -1);
+}
+END_TEST
+
+START_TEST(store_strerror_names_every_code)
+{
+  int a, b;
+
+  for (a = STORE_INVALID; a <= STORE_OK; a++) {
+    ck_assert_ptr_nonnull(store_strerror(a));
+    for (b = STORE_INVALID; b < a; b++)
+      ck_assert_str_ne(store_strerror(a), store_strerror(b));
+  }
+  ck_assert_str_eq(store_strerror(STORE_FULL),
+                   "store is full (map size or disk)");
+  ck_assert_str_eq(store_strerror(-99), "unknown store error");
+}
+END_TEST
+
+static Suite *store_suite(void)
+{
+  Suite *su = suite_create("store");
+  TCase *tc = tcase_create("store");
+
+  tcase_add_checked_fixture(tc, setup, teardown);
+  tcase_set_timeout(tc, 30);
+  tcase_add_test(tc, store_run_ids_increase);
+  tcase_add_test(tc, store_run_roundtrip_finish_and_site_count);
+  tcase_add_test(tc, store_sites_list_in_idx_order_with_null_fields);
+  tcase_add_test(tc, store_link_first_seen_wins);
+  tcase_add_test(tc, store_edges_are_idempotent_per_site);
+  tcase_add_test(tc, store_invalid_write_keeps_the_batch);
+  tcase_add_test(tc, store_long_urls_are_distinct_and_exact);
+  tcase_add_test(tc, store_figures_counts_classes_by_level_and_scope);
+  tcase_add_test(tc, store_concentration_null_when_nothing_counted);
+  tcase_add_test(tc, store_full_keeps_last_flush);
+  tcase_add_test(tc, store_reopen_after_unflushed_writes_loses_only_last_batch);
+  tcase_add_test(tc, store_other_process_sees_last_flush);
+  tcase_add_test(tc, store_newer_schema_refused);
+  tcase_add_test(tc, store_truncated_record_is_corrupt);
+  tcase_add_test(tc, store_rdonly_absent_dir_is_io_error);
+  tcase_add_test(tc, store_unwritable_dir_is_io_error);
+  tcase_add_test(tc, store_rdonly_refuses_writes);
+  tcase_add_test(tc, store_host_roundtrip);
+  tcase_add_test(tc, store_probe_roundtrip_all_fields);
+  tcase_add_test(tc, store_links_each_orders_and_joins_evidence);
+  tcase_add_test(tc, store_links_each_callback_may_read);
+  tcase_add_test(tc, store_class_names_roundtrip);
+  tcase_add_test(tc, store_strerror_names_every_code);
+  suite_add_tcase(su, tc);
+  return su;
+}
+
+int main(void)
+{
+  SRunner *sr = srunner_create(store_suite());
+  int failed;
+
+  srunner_run_all(sr, CK_NORMAL);
+  failed = srunner_ntests_failed(sr);
+  srunner_free(sr);
+  return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}

@@ -1,1 +1,310 @@
-/* placeholder */
+/* tests/unit/check_url.c - url_resolve, url_view_parse, domains. */
+#include "config.h"
+
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "parser/parse.h"
+
+#define BASE "http://www.example.gov.cn/a/b/c.html?x=1#f"
+
+/* Resolve @href against @base and compare with @want (NULL: must fail). */
+static void check_resolve(const char *base, const char *href,
+                          const char *charset, int flags, const char *want)
+{
+  char *out = NULL;
+  int rc = url_resolve(base, href, charset, flags, &out);
+
+  if (!want) {
+    ck_assert_msg(rc == PARSE_INVALID, "'%s' should fail, got '%s'", href,
+                  out ? out : "");
+    ck_assert_ptr_null(out);
+    return;
+  }
+  ck_assert_msg(rc == PARSE_OK, "'%s' failed: %s", href, parse_strerror(rc));
+  ck_assert_str_eq(out, want);
+  free(out);
+}
+
+START_TEST(url_resolve_relative_path)
+{
+  check_resolve(BASE, "d.html", NULL, 0,
+                "http://www.example.gov.cn/a/b/d.html");
+  check_resolve(BASE, "/root", NULL, 0, "http://www.example.gov.cn/root");
+  check_resolve(BASE, "?y=2", NULL, 0,
+                "http://www.example.gov.cn/a/b/c.html?y=2");
+  check_resolve(BASE, "", NULL, 0, "http://www.example.gov.cn/a/b/c.html?x=1");
+}
+END_TEST
+
+START_TEST(url_resolve_dotdot_above_root)
+{
+  check_resolve(BASE, "../../../../x", NULL, 0, "http://www.example.gov.cn/x");
+  check_resolve(BASE, "./.././y/./z/..", NULL, 0,
+                "http://www.example.gov.cn/a/y/");
+  check_resolve(BASE, "/%2e%2E/q", NULL, 0, "http://www.example.gov.cn/q");
+}
+END_TEST
+
+START_TEST(url_resolve_fragment_dropped_by_default)
+{
+  check_resolve(BASE, "#top", NULL, 0,
+                "http://www.example.gov.cn/a/b/c.html?x=1");
+  check_resolve(BASE, "#top", NULL, URL_KEEP_FRAGMENT,
+                "http://www.example.gov.cn/a/b/c.html?x=1#top");
+  check_resolve(NULL, "http://h.cn/p#a#b", NULL, URL_KEEP_FRAGMENT,
+                "http://h.cn/p#a#b");
+}
+END_TEST
+
+START_TEST(url_resolve_backslashes_and_whitespace)
+{
+  check_resolve(BASE, "\\x\\y", NULL, 0, "http://www.example.gov.cn/x/y");
+  check_resolve(BASE, " \t\n/p\tq\n ", NULL, 0, "http://www.example.gov.cn/pq");
+  check_resolve(BASE, "\x01 http://h.cn/ \x1f", NULL, 0, "http://h.cn/");
+  check_resolve(NULL, "http:\\\\h.cn\\p", NULL, 0, "http://h.cn/p");
+}
+END_TEST
+
+START_TEST(url_resolve_scheme_relative)
+{
+  check_resolve(BASE, "//other.cn/x", NULL, 0, "http://other.cn/x");
+  check_resolve("https://a.cn/", "//b.cn", NULL, 0, "https://b.cn/");
+  check_resolve(BASE, "http:other", NULL, 0,
+                "http://www.example.gov.cn/a/b/other");
+  check_resolve(BASE, "https:other", NULL, 0, "https://other/");
+}
+END_TEST
+
+START_TEST(url_resolve_default_port_removed)
+{
+  check_resolve(NULL, "http://h.cn:80/", NULL, 0, "http://h.cn/");
+  check_resolve(NULL, "https://h.cn:443/", NULL, 0, "https://h.cn/");
+  check_resolve(NULL, "https://h.cn:80/", NULL, 0, "https://h.cn:80/");
+  check_resolve(NULL, "http://h.cn:08080/", NULL, 0, "http://h.cn:8080/");
+  check_resolve(NULL, "http://h.cn:65536/", NULL, 0, NULL);
+  check_resolve(NULL, "http://h.cn:8a/", NULL, 0, NULL);
+}
+END_TEST
+
+START_TEST(url_resolve_lowercase_scheme_host)
+{
+  check_resolve(NULL, "HTTP://WWW.Example.GOV.cn/Path", NULL, 0,
+                "http://www.example.gov.cn/Path");
+}
+END_TEST
+
+START_TEST(url_resolve_idn_to_punycode)
+{
+  check_resolve(NULL, "http://\xe4\xb8\xad\xe5\x9b\xbd.cn/", NULL, 0,
+                "http://xn--fiqs8s.cn/");
+  check_resolve(NULL, "http://B\xc3\xbc\x63her.de/", NULL, 0,
+                "http://xn--bcher-kva.de/");
+  /* full-width dot is a label separator */
+  check_resolve(NULL, "http://a\xef\xbc\x8e\x63n/", NULL, 0, "http://a.cn/");
+  check_resolve(NULL, "http://%E4%B8%AD.cn/", NULL, 0, "http://xn--fiq.cn/");
+}
+END_TEST
+
+START_TEST(url_resolve_percent_encoding)
+{
+  check_resolve(NULL, "http://h.cn/\xe6\x96\xb0 \"<>`{}?a b'\"#x y", NULL,
+                URL_KEEP_FRAGMENT,
+                "http://h.cn/%E6%96%B0%20%22%3C%3E%60%7B%7D?a%20b%27%22#x%20y");
+  check_resolve(NULL, "http://h.cn/%zz%41", NULL, 0, "http://h.cn/%zz%41");
+}
+END_TEST
+
+START_TEST(url_resolve_query_in_page_charset)
+{
+  check_resolve(BASE, "/s?q=\xe6\x96\xb0", "GBK", 0,
+                "http://www.example.gov.cn/s?q=%D0%C2");
+  check_resolve(BASE, "/\xe6\x96\xb0?q=\xe6\x96\xb0", "gb2312", 0,
+                "http://www.example.gov.cn/%E6%96%B0?q=%D0%C2");
+  check_resolve(BASE, "/s?q=\xe6\x96\xb0", "utf-8", 0,
+                "http://www.example.gov.cn/s?q=%E6%96%B0");
+  /* not representable in Big5: the "&#N;" form, percent-encoded */
+  check_resolve(BASE, "/s?q=\xf0\x9f\x98\x80", "big5", 0,
+                "http://www.example.gov.cn/s?q=%26%23128512%3B");
+}
+END_TEST
+
+START_TEST(url_resolve_ipv4_forms)
+{
+  check_resolve(NULL, "http://0x7f.1/", NULL, 0, "http://127.0.0.1/");
+  check_resolve(NULL, "http://2130706433/", NULL, 0, "http://127.0.0.1/");
+  check_resolve(NULL, "http://0177.0.0.01/", NULL, 0, "http://127.0.0.1/");
+  check_resolve(NULL, "http://192.168.257/", NULL, 0, "http://192.168.1.1/");
+  check_resolve(NULL, "http://256.256.256.256/", NULL, 0, NULL);
+  check_resolve(NULL, "http://1.2.3.4.5/", NULL, 0, NULL);
+}
+END_TEST
+
+START_TEST(url_resolve_ipv6_canonical)
+{
+  check_resolve(NULL, "http://[2001:DB8:0:0:0:0:0:1]:8080/", NULL, 0,
+                "http://[2001:db8::1]:8080/");
+  check_resolve(NULL, "http://[::ffff:1.2.3.4]/", NULL, 0,
+                "http://[::ffff:102:304]/");
+  check_resolve(NULL, "http://[0:0:0:0:0:0:0:0]/", NULL, 0, "http://[::]/");
+  check_resolve(NULL, "http://[1:0:0:2:0:0:0:3]/", NULL, 0,
+                "http://[1:0:0:2::3]/");
+  check_resolve(NULL, "http://[::1/", NULL, 0, NULL);
+  check_resolve(NULL, "http://[g::1]/", NULL, 0, NULL);
+}
+END_TEST
+
+START_TEST(url_resolve_empty_host_fails)
+{
+  check_resolve(NULL, "http://", NULL, 0, NULL);
+  check_resolve(NULL, "https:///", NULL, 0, NULL);
+  check_resolve(NULL, "http://user@/x", NULL, 0, NULL);
+  check_resolve(NULL, "http://a b/", NULL, 0, NULL);
+  check_resolve(NULL, "http://a<b/", NULL, 0, NULL);
+}
+END_TEST
+
+START_TEST(url_resolve_relative_without_base_fails)
+{
+  check_resolve(NULL, "/x", NULL, 0, NULL);
+  check_resolve(NULL, "", NULL, 0, NULL);
+  check_resolve("mailto:a@b", "x", NULL, 0, NULL);
+}
+END_TEST
+
+START_TEST(url_resolve_nonspecial_schemes_kept)
+{
+  check_resolve(BASE, "MAILTO:Someone@Example.cn", NULL, 0,
+                "mailto:Someone@Example.cn");
+  check_resolve(BASE, "javascript:void(0)", NULL, 0, "javascript:void(0)");
+  check_resolve(BASE, "tel:+86-10-1234", NULL, 0, "tel:+86-10-1234");
+  check_resolve(BASE, "data:text/html,<b>", NULL, 0, "data:text/html,<b>");
+  check_resolve(BASE, "FTP://Files.cn/a", NULL, 0, "ftp://files.cn/a");
+}
+END_TEST
+
+START_TEST(url_resolve_userinfo_kept)
+{
+  check_resolve(NULL, "http://u:p@h.cn/", NULL, 0, "http://u:p@h.cn/");
+  check_resolve(NULL, "http://u@x@h.cn/", NULL, 0, "http://u%40x@h.cn/");
+}
+END_TEST
+
+START_TEST(url_view_parse_parts)
+{
+  struct url_view v;
+
+  ck_assert_int_eq(url_view_parse("https://[2001:db8::1]:8443/p?q#f", &v),
+                   PARSE_OK);
+  ck_assert_str_eq(v.scheme, "https");
+  ck_assert_str_eq(v.host, "2001:db8::1");
+  ck_assert_int_eq(v.port, 8443);
+  ck_assert_str_eq(v.path_query, "/p?q");
+  ck_assert_str_eq(v.origin, "https://[2001:db8::1]:8443");
+  url_view_cleanup(&v);
+
+  ck_assert_int_eq(url_view_parse("http://H.cn", &v), PARSE_OK);
+  ck_assert_str_eq(v.host, "h.cn");
+  ck_assert_int_eq(v.port, 80);
+  ck_assert_str_eq(v.path_query, "/");
+  ck_assert_str_eq(v.origin, "http://h.cn");
+  url_view_cleanup(&v);
+
+  ck_assert_int_eq(url_view_parse("/relative", &v), PARSE_INVALID);
+  ck_assert_ptr_null(v.host);
+}
+END_TEST
+
+START_TEST(url_is_http_only_http_and_https)
+{
+  ck_assert_int_eq(url_is_http("http://a.cn/"), 1);
+  ck_assert_int_eq(url_is_http("HTTPS://a.cn/"), 1);
+  ck_assert_int_eq(url_is_http("ftp://a.cn/"), 0);
+  ck_assert_int_eq(url_is_http("mailto:x@a.cn"), 0);
+  ck_assert_int_eq(url_is_http("/x"), 0);
+  ck_assert_int_eq(url_is_http("http://"), 0);
+  ck_assert_int_eq(url_is_http(NULL), 0);
+}
+END_TEST
+
+static void check_rd(const char *host, const char *want)
+{
+  char *out = NULL;
+
+  ck_assert_int_eq(url_registrable_domain(host, &out), PARSE_OK);
+  ck_assert_str_eq(out, want);
+  free(out);
+}
+
+START_TEST(url_registrable_domain_psl)
+{
+  check_rd("www.beijing.gov.cn", "beijing.gov.cn");
+  check_rd("news.tsinghua.edu.cn", "tsinghua.edu.cn");
+  check_rd("www.gov.cn", "www.gov.cn");
+  check_rd("WWW.Example.COM", "example.com");
+  check_rd("gov.cn", "gov.cn");
+  check_rd("a.x.test", "x.test");
+  check_rd("192.0.2.1", "192.0.2.1");
+  check_rd("2001:db8::1", "2001:db8::1");
+  check_rd("[2001:db8::1]", "[2001:db8::1]");
+}
+END_TEST
+
+START_TEST(url_host_in_domain_label_aligned)
+{
+  ck_assert_int_eq(url_host_in_domain("www.beijing.gov.cn", "beijing.gov.cn"),
+                   1);
+  ck_assert_int_eq(url_host_in_domain("beijing.gov.cn", "beijing.gov.cn"), 1);
+  ck_assert_int_eq(url_host_in_domain("WWW.Beijing.gov.cn", "beijing.GOV.cn"),
+                   1);
+  ck_assert_int_eq(url_host_in_domain("xbeijing.gov.cn", "beijing.gov.cn"), 0);
+  ck_assert_int_eq(url_host_in_domain("gov.cn", "beijing.gov.cn"), 0);
+  ck_assert_int_eq(url_host_in_domain("a.cn", ""), 0);
+}
+END_TEST
+
+START_TEST(parse_strerror_names)
+{
+  ck_assert_str_eq(parse_strerror(PARSE_OK), "success");
+  ck_assert_str_eq(parse_strerror(PARSE_INVALID), "invalid URL");
+  ck_assert_str_eq(parse_strerror(PARSE_NOMEM), "out of memory");
+  ck_assert_str_eq(parse_strerror(12345), "unknown error");
+}
+END_TEST
+
+int main(void)
+{
+  Suite *s = suite_create("url");
+  TCase *tc = tcase_create("url");
+  SRunner *sr;
+  int failed;
+
+  tcase_add_test(tc, url_resolve_relative_path);
+  tcase_add_test(tc, url_resolve_dotdot_above_root);
+  tcase_add_test(tc, url_resolve_fragment_dropped_by_default);
+  tcase_add_test(tc, url_resolve_backslashes_and_whitespace);
+  tcase_add_test(tc, url_resolve_scheme_relative);
+  tcase_add_test(tc, url_resolve_default_port_removed);
+  tcase_add_test(tc, url_resolve_lowercase_scheme_host);
+  tcase_add_test(tc, url_resolve_idn_to_punycode);
+  tcase_add_test(tc, url_resolve_percent_encoding);
+  tcase_add_test(tc, url_resolve_query_in_page_charset);
+  tcase_add_test(tc, url_resolve_ipv4_forms);
+  tcase_add_test(tc, url_resolve_ipv6_canonical);
+  tcase_add_test(tc, url_resolve_empty_host_fails);
+  tcase_add_test(tc, url_resolve_relative_without_base_fails);
+  tcase_add_test(tc, url_resolve_nonspecial_schemes_kept);
+  tcase_add_test(tc, url_resolve_userinfo_kept);
+  tcase_add_test(tc, url_view_parse_parts);
+  tcase_add_test(tc, url_is_http_only_http_and_https);
+  tcase_add_test(tc, url_registrable_domain_psl);
+  tcase_add_test(tc, url_host_in_domain_label_aligned);
+  tcase_add_test(tc, parse_strerror_names);
+  suite_add_tcase(s, tc);
+  sr = srunner_create(s);
+  srunner_run_all(sr, CK_NORMAL);
+  failed = srunner_ntests_failed(sr);
+  srunner_free(sr);
+  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
