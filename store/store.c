@@ -1032,6 +1032,7 @@ static int runs_fn(const MDB_val *k, const MDB_val *v, void *ud)
   struct runs_acc *a = ud;
   struct store_run *nv;
   size_t cap;
+  int rc;
 
   if (k->mv_size != 4)
     return STORE_CORRUPT;
@@ -1043,8 +1044,9 @@ static int runs_fn(const MDB_val *k, const MDB_val *v, void *ud)
     a->v = nv;
     a->cap = cap;
   }
-  if (run_decode(a->s, a->txn, get_be32(k->mv_data), v, &a->v[a->n]))
-    return STORE_CORRUPT;
+  rc = run_decode(a->s, a->txn, get_be32(k->mv_data), v, &a->v[a->n]);
+  if (rc)
+    return rc;
   a->n++;
   return 0;
 }
@@ -1862,6 +1864,7 @@ static int fwalk_fn(const MDB_val *k, const MDB_val *v, void *ud)
   if (k->mv_size != LINK_KEY_LEN || v->mv_size < LINK_REC_LEN)
     return STORE_CORRUPT;
   level = vp[0];
+  /* deeper crawls than the figures have rows for are listed, not counted */
   if (level < 1 || level > STORE_MAX_LEVEL)
     return 0;
   rc =
