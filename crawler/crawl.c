@@ -205,7 +205,8 @@ struct site {
   char *scope;
   char *error;
   struct map seen; /* url -> level (as pointer-sized int) */
-  int level_done;
+  int refreshes;   /* <meta http-equiv=refresh> hops taken at level 1 */
+  int home_known;
 };
 
 struct crawl {
@@ -750,6 +751,9 @@ static void site_add_link(struct crawl *c, struct site *s, const char *page,
   probe_want(c, u, internal && level < c->o->depth ? s : NULL, level);
 }
 
+static void page_job_start(struct crawl *c, struct site *s, int level,
+                           const char *url, int refresh);
+
 static void site_page(struct crawl *c, struct site *s, int level,
                       const char *page, const struct attempt *a)
 {
@@ -763,6 +767,16 @@ static void site_page(struct crawl *c, struct site *s, int level,
     return;
   }
   c->prog.pages++;
+  /* A homepage that sends users on with a meta refresh is followed like a
+   * redirect: the target becomes the level-1 page (and the base). */
+  if (level == 1 && hp.refresh_url && url_is_http(hp.refresh_url) &&
+      s->refreshes < MAX_REDIRECTS && !map_get(&s->seen, hp.refresh_url)) {
+    s->refreshes++;
+    if (!map_put(&s->seen, hp.refresh_url, (void *)1))
+      oom(c);
+    else
+      page_job_start(c, s, 1, hp.refresh_url, 1);
+  }
   for (i = 0; i < hp.n_links; i++)
     site_add_link(c, s, page, &hp.links[i], level + 1);
   html_page_cleanup(&hp);
@@ -776,6 +790,7 @@ static void site_home(struct crawl *c, struct site *s, const struct attempt *a,
   struct store_site ss;
   struct url_view v;
   if (a) {
+    free(s->final_url);
     s->final_url = strdup(a->url);
     if (!s->final_url) {
       oom(c);
@@ -783,7 +798,10 @@ static void site_home(struct crawl *c, struct site *s, const struct attempt *a,
     }
     if (!map_get(&s->seen, a->url) && !map_put(&s->seen, a->url, (void *)1))
       oom(c);
-    if (!s->scope && url_view_parse(a->url, &v) == PARSE_OK) {
+    if ((!s->scope || !s->spec.scope_domain) &&
+        url_view_parse(a->url, &v) == PARSE_OK) {
+      free(s->scope);
+      s->scope = NULL;
       if (url_registrable_domain(v.host, &s->scope) != PARSE_OK)
         oom(c);
       url_view_cleanup(&v);
@@ -802,19 +820,22 @@ static void site_home(struct crawl *c, struct site *s, const struct attempt *a,
   ss.unit = (char *)s->spec.unit;
   ss.error = s->error;
   st(c, store_site_put(c->st, c->run, &ss));
-  c->prog.sites_done++;
+  if (!s->home_known)
+    c->prog.sites_done++;
+  s->home_known = 1;
 }
 
 struct page_job {
   struct site *site;
   int level;
+  int refresh; /* a meta-refresh target: failure keeps the page before */
   char *url;
 };
 
 static void page_done(struct attempt *a)
 {
   struct page_job *j = a->ud;
-  if (j->level == 1)
+  if (j->level == 1 && (a->outcome == OUT_OK || !j->refresh))
     site_home(a->c, j->site, a->outcome == OUT_OK ? a : NULL,
               a->error[0] ? a->error : "no response");
   if (a->outcome == OUT_OK)
@@ -824,19 +845,22 @@ static void page_done(struct attempt *a)
   attempt_free(a);
 }
 
-/* The probe finished without keeping a body for @w: fetch the page. */
-static void page_refetch(struct crawl *c, struct probe *p, struct want *w)
+/* Read page @url for site @s's links at @level, over IPv4 if it answers,
+ * else IPv6. */
+static void page_job_start(struct crawl *c, struct site *s, int level,
+                           const char *url, int refresh)
 {
   struct page_job *j = calloc(1, sizeof(*j));
   struct attempt *a;
-  if (!j || !(j->url = strdup(p->url))) {
+  if (!j || !(j->url = strdup(url))) {
     free(j);
     oom(c);
     return;
   }
-  j->site = w->site;
-  j->level = w->level;
-  a = attempt_new(c, p->url, 0, c->o->max_body, page_done, j);
+  j->site = s;
+  j->level = level;
+  j->refresh = refresh;
+  a = attempt_new(c, url, 0, c->o->max_body, page_done, j);
   if (!a) {
     free(j->url);
     free(j);
@@ -932,7 +956,8 @@ static void probe_finish(struct crawl *c, struct probe *p)
     } else if (p->klass != CLASS_ROBOTS &&
                ((p->fam[0] && p->fam[0]->outcome == OUT_OK) ||
                 (p->fam[1] && p->fam[1]->outcome == OUT_OK))) {
-      page_refetch(c, p, w); /* the want came after the probe started */
+      /* the want came after the probe started: read the page again */
+      page_job_start(c, w->site, w->level, p->url, 0);
     } else if (w->level == 1) {
       site_home(c, w->site, NULL, home_why(p));
     }
@@ -1032,7 +1057,7 @@ static void probe_want(struct crawl *c, const char *url, struct site *s,
     if (p->finished) {
       /* Shared with another site and already measured: read the page
        * again for this one. */
-      page_refetch(c, p, w);
+      page_job_start(c, s, level, p->url, 0);
       free(w);
       return;
     }

@@ -9,11 +9,13 @@
 
 #include <arpa/inet.h>
 #include <ctype.h>
+#include <locale.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <wctype.h>
 
 #include <idn2.h>
 #include <libpsl.h>
@@ -327,15 +329,235 @@ static int is_ascii_str(const char *s, size_t n)
   return 1;
 }
 
+/* ---- UTS #46 fallback ----
+ *
+ * libidn2 applies IDNA2008 on top of UTS #46: it rejects symbols such as
+ * U+2665, hyphens in the third and fourth place and labels longer than 63
+ * octets, all of which the URL Standard (CheckHyphens=false, no DNS length
+ * check) accepts. When libidn2 fails for one of those reasons we redo the
+ * work with lower-casing from glibc's C.UTF-8 tables, our own list of
+ * code points that must fail, and RFC 3492 Punycode. */
+
+static size_t utf8_decode(const char *s, size_t n, uint32_t *cp)
+{
+  const unsigned char *u = (const unsigned char *)s;
+  size_t len, i;
+
+  if (u[0] < 0x80) {
+    *cp = u[0];
+    return 1;
+  }
+  len = u[0] >= 0xf0 ? 4 : u[0] >= 0xe0 ? 3 : 2;
+  if (len > n)
+    len = n;
+  *cp = u[0] & (0x3f >> (len - 1));
+  for (i = 1; i < len; i++)
+    *cp = *cp << 6 | (u[i] & 0x3f);
+  return len;
+}
+
+/* Code points UTS #46 maps to nothing. */
+static int uts46_ignored(uint32_t c)
+{
+  return c == 0xad || c == 0x34f || (c >= 0x180b && c <= 0x180f) ||
+         c == 0x200b || (c >= 0x2060 && c <= 0x2064) ||
+         (c >= 0x206a && c <= 0x206f) || (c >= 0xfe00 && c <= 0xfe0f) ||
+         c == 0xfeff || (c >= 0x1bca0 && c <= 0x1bca3) ||
+         (c >= 0xe0100 && c <= 0xe01ef);
+}
+
+static int is_rtl(uint32_t c)
+{
+  return (c >= 0x590 && c <= 0x8ff) || (c >= 0xfb1d && c <= 0xfdff) ||
+         (c >= 0xfe70 && c <= 0xfefe) || (c >= 0x10800 && c <= 0x10fff) ||
+         (c >= 0x1e800 && c <= 0x1efff);
+}
+
+/* Code points that make the fallback fail (controls, spaces, bidi and
+ * layout controls, dot leaders, noncharacters, private use, unassigned). */
+static int uts46_bad(uint32_t c, locale_t loc)
+{
+  if (c < 0x80)
+    return 0;
+  if (c <= 0xa0 || c == 0x1680 || (c >= 0x2000 && c <= 0x200a) ||
+      (c >= 0x200c && c <= 0x200f) || (c >= 0x2024 && c <= 0x2026) ||
+      (c >= 0x2028 && c <= 0x202f) || c == 0x205f || c == 0x3000 ||
+      (c >= 0x2066 && c <= 0x2069) || c == 0x6dd || c == 0x70f ||
+      (c >= 0x2ff0 && c <= 0x2fff) || (c >= 0xfff9 && c <= 0xfffd) ||
+      (c >= 0xfdd0 && c <= 0xfdef) || (c & 0xfffe) == 0xfffe ||
+      (c >= 0xd800 && c <= 0xf8ff) || (c >= 0xe0000 && c <= 0xe007f) ||
+      c >= 0xf0000 || c == 0x2a74 || c == 0x2a75 || c == 0x2a76 || is_rtl(c))
+    return 1;
+  return !iswprint_l((wint_t)c, loc);
+}
+
+static char puny_digit(uint32_t d)
+{
+  return (char)(d < 26 ? 'a' + d : '0' + d - 26);
+}
+
+static uint32_t puny_adapt(uint32_t delta, uint32_t points, int first)
+{
+  uint32_t k = 0;
+
+  delta = first ? delta / 700 : delta / 2;
+  delta += delta / points;
+  while (delta > 455) {
+    delta /= 35;
+    k += 36;
+  }
+  return k + 36 * delta / (delta + 38);
+}
+
+/* RFC 3492 encoding of @cp/@n into @out; -1 on overflow. */
+static int puny_encode(const uint32_t *cp, size_t n, struct pbuf *out)
+{
+  uint64_t delta = 0;
+  uint32_t nn = 128, bias = 72, h, b = 0;
+  size_t i;
+
+  for (i = 0; i < n; i++)
+    if (cp[i] < 0x80) {
+      pbuf_putc(out, (char)cp[i]);
+      b++;
+    }
+  h = b;
+  if (b)
+    pbuf_putc(out, '-');
+  while (h < n) {
+    uint32_t m = 0x10ffff;
+    for (i = 0; i < n; i++)
+      if (cp[i] >= nn && cp[i] < m)
+        m = cp[i];
+    delta += (uint64_t)(m - nn) * (h + 1);
+    if (delta > 0xffffffffu)
+      return -1;
+    nn = m;
+    for (i = 0; i < n; i++) {
+      if (cp[i] < nn)
+        delta++;
+      if (cp[i] == nn) {
+        uint64_t q = delta;
+        uint32_t k;
+        for (k = 36;; k += 36) {
+          uint32_t t = k <= bias ? 1 : k >= bias + 26 ? 26 : k - bias;
+          if (q < t)
+            break;
+          pbuf_putc(out, puny_digit(t + (uint32_t)((q - t) % (36 - t))));
+          q = (q - t) / (36 - t);
+        }
+        pbuf_putc(out, puny_digit((uint32_t)q));
+        bias = puny_adapt((uint32_t)delta, h + 1, h == b);
+        delta = 0;
+        h++;
+      }
+    }
+    delta++;
+    nn++;
+  }
+  return 0;
+}
+
+/* One label of the fallback: @cp/@n already mapped. */
+static int uts46_label(const uint32_t *cp, size_t n, locale_t loc,
+                       struct pbuf *out)
+{
+  size_t i;
+  int ascii = 1;
+
+  for (i = 0; i < n; i++)
+    if (cp[i] >= 0x80)
+      ascii = 0;
+  if (ascii && n >= 4 && cp[0] == 'x' && cp[1] == 'n' && cp[2] == '-' &&
+      cp[3] == '-') {
+    /* an A-label must decode to acceptable code points */
+    struct pbuf lab;
+    char *u = NULL;
+    int bad = 0;
+    pbuf_init(&lab);
+    for (i = 0; i < n; i++)
+      pbuf_putc(&lab, (char)cp[i]);
+    pbuf_touch(&lab);
+    if (lab.oom)
+      return PARSE_NOMEM;
+    if (idn2_to_unicode_8z8z(lab.p, &u, 0) != IDN2_OK || !u) {
+      bad = 1;
+    } else {
+      size_t k = 0, un = strlen(u);
+      while (k < un && !bad) {
+        uint32_t c;
+        k += utf8_decode(u + k, un - k, &c);
+        bad = uts46_bad(c, loc) || c == '.';
+      }
+    }
+    idn2_free(u);
+    if (!bad)
+      pbuf_putn(out, lab.p, lab.n);
+    pbuf_free(&lab);
+    return bad ? PARSE_INVALID : PARSE_OK;
+  }
+  if (ascii) {
+    for (i = 0; i < n; i++)
+      pbuf_putc(out, (char)cp[i]);
+    return PARSE_OK;
+  }
+  pbuf_puts(out, "xn--");
+  return puny_encode(cp, n, out) ? PARSE_INVALID : PARSE_OK;
+}
+
+static int uts46_fallback(const char *s, size_t n, struct pbuf *out)
+{
+  locale_t loc = (locale_t)0;
+  uint32_t *cp = NULL;
+  size_t ncp = 0, i = 0, start;
+  int rc = PARSE_OK;
+
+  loc = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
+  cp = malloc((n + 1) * sizeof *cp);
+  if (!loc || !cp) {
+    rc = loc ? PARSE_NOMEM : PARSE_INVALID;
+    goto out;
+  }
+  while (i < n) {
+    uint32_t c;
+    i += utf8_decode(s + i, n - i, &c);
+    if (uts46_ignored(c))
+      continue;
+    if (c == 0x3002 || c == 0xff0e || c == 0xff61)
+      c = '.';
+    if (uts46_bad(c, loc)) {
+      rc = PARSE_INVALID;
+      goto out;
+    }
+    cp[ncp++] = (uint32_t)towlower_l((wint_t)c, loc);
+  }
+  for (i = 0, start = 0; i <= ncp; i++) {
+    if (i < ncp && cp[i] != '.')
+      continue;
+    rc = uts46_label(cp + start, i - start, loc, out);
+    if (rc)
+      goto out;
+    if (i < ncp)
+      pbuf_putc(out, '.');
+    start = i + 1;
+  }
+out:
+  free(cp);
+  if (loc)
+    freelocale(loc);
+  return rc;
+}
+
 /* Domain to ASCII (UTS #46, non-transitional, no STD3 rules, no DNS
  * length check). 0 ok, PARSE_INVALID, PARSE_NOMEM. */
 static int domain_to_ascii(const char *s, size_t n, struct pbuf *out)
 {
-  char *in = NULL;
+  struct pbuf in;
   char *res = NULL;
   size_t i;
   int rc = PARSE_OK;
 
+  pbuf_init(&in);
   /* all-ASCII domains are only lower-cased: the URL test suite expects
    * even undecodable "xn--" labels through untouched */
   if (is_ascii_str(s, n)) {
@@ -343,27 +565,44 @@ static int domain_to_ascii(const char *s, size_t n, struct pbuf *out)
       pbuf_putc(out, (char)tolower((unsigned char)s[i]));
     goto out;
   }
-  in = malloc(n + 1);
-  if (!in) {
+  for (i = 0; i < n; i++) {
+    /* libidn2 2.3 still maps capital sharp s to "ss" (UTS #46 < 6.1) */
+    if (i + 2 < n && !memcmp(s + i, "\xe1\xba\x9e", 3)) {
+      pbuf_puts(&in, "\xc3\x9f");
+      i += 2;
+      continue;
+    }
+    pbuf_putc(&in, s[i] >= 'A' && s[i] <= 'Z' ? (char)(s[i] + 32) : s[i]);
+  }
+  pbuf_touch(&in);
+  if (in.oom) {
     rc = PARSE_NOMEM;
     goto out;
   }
-  for (i = 0; i < n; i++)
-    in[i] = s[i] >= 'A' && s[i] <= 'Z' ? (char)(s[i] + 32) : s[i];
-  in[n] = '\0';
-  rc = idn2_to_ascii_8z(in, &res, IDN2_NONTRANSITIONAL | IDN2_NFC_INPUT);
-  if (rc == IDN2_MALLOC) {
-    rc = PARSE_NOMEM;
-    goto out;
+  rc = idn2_to_ascii_8z(in.p, &res, IDN2_NONTRANSITIONAL | IDN2_NFC_INPUT);
+  switch (rc) {
+    case IDN2_OK:
+      pbuf_puts(out, res);
+      rc = PARSE_OK;
+      break;
+    case IDN2_MALLOC:
+      rc = PARSE_NOMEM;
+      break;
+    case IDN2_DISALLOWED:
+    case IDN2_2HYPHEN:
+    case IDN2_HYPHEN_STARTEND:
+    case IDN2_TOO_BIG_LABEL:
+    case IDN2_TOO_BIG_DOMAIN:
+    case IDN2_INVALID_NONTRANSITIONAL:
+      pbuf_reset(out);
+      rc = uts46_fallback(in.p, in.n, out);
+      break;
+    default:
+      rc = PARSE_INVALID;
+      break;
   }
-  if (rc != IDN2_OK) {
-    rc = PARSE_INVALID;
-    goto out;
-  }
-  rc = PARSE_OK;
-  pbuf_puts(out, res);
 out:
-  free(in);
+  pbuf_free(&in);
   idn2_free(res);
   return rc;
 }
