@@ -7,11 +7,11 @@
 /* Exit statuses (documented in README and --help). */
 enum cli_exit {
   EXIT_OKAY = 0,
-  EXIT_BELOW = 1,     /* --fail-under: a site is below the threshold */
-  EXIT_USAGE = 2,     /* bad option, URL or file */
-  EXIT_STORE = 3,     /* the store cannot be opened, read or written */
-  EXIT_NETWORK = 4,   /* the resolver or libcurl cannot be set up */
-  EXIT_INTERNAL = 5,  /* out of memory or another internal failure */
+  EXIT_BELOW = 1,    /* --fail-under: a site is below the threshold */
+  EXIT_USAGE = 2,    /* bad option, URL or file */
+  EXIT_STORE = 3,    /* the store cannot be opened, read or written */
+  EXIT_NETWORK = 4,  /* the resolver or libcurl cannot be set up */
+  EXIT_INTERNAL = 5, /* out of memory or another internal failure */
   EXIT_INTERRUPT = 130
 };
 
@@ -31,8 +31,8 @@ char *cli_db_path(const char *opt, int create);
 void cli_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Output helpers (out.c). */
-void json_str(FILE *f, const char *s);       /* "..." or null */
-void json_num(FILE *f, int ok, double v);    /* number or null */
+void json_str(FILE *f, const char *s);    /* "..." or null */
+void json_num(FILE *f, int ok, double v); /* number or null */
 void csv_field(FILE *f, const char *s, int last);
 void csv_bom(FILE *f);
 

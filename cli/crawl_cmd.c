@@ -114,8 +114,8 @@ static char *trim(char *s)
   while (*s == ' ' || *s == '\t')
     s++;
   e = s + strlen(s);
-  while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r' ||
-                   e[-1] == '\n'))
+  while (e > s &&
+         (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r' || e[-1] == '\n'))
     *--e = 0;
   return s;
 }
@@ -201,9 +201,23 @@ static void sitelist_free(struct sitelist *l)
 }
 
 enum {
-  O_SITES = 256, O_DB, O_DEPTH, O_DNS, O_CACERT, O_TIMEOUT, O_RETRIES,
-  O_CONC, O_PERHOST, O_UA, O_STRICT, O_PRIVATE, O_MAXBODY, O_QUIET,
-  O_SCOPE, O_ASSUME6, O_HELP
+  O_SITES = 256,
+  O_DB,
+  O_DEPTH,
+  O_DNS,
+  O_CACERT,
+  O_TIMEOUT,
+  O_RETRIES,
+  O_CONC,
+  O_PERHOST,
+  O_UA,
+  O_STRICT,
+  O_PRIVATE,
+  O_MAXBODY,
+  O_QUIET,
+  O_SCOPE,
+  O_ASSUME6,
+  O_HELP
 };
 
 int cmd_crawl(int argc, char **argv)
@@ -381,11 +395,11 @@ int cmd_crawl(int argc, char **argv)
       rc = EXIT_INTERNAL;
   }
   if (crc != CRAWL_OK)
-    cli_err("%s", crawl_last_error()[0] ? crawl_last_error()
-                                         : crawl_strerror(crc));
+    cli_err("%s",
+            crawl_last_error()[0] ? crawl_last_error() : crawl_strerror(crc));
   if (run)
-    fprintf(stderr, "v6crawl: run %u %s; see `v6crawl report --db %s`\n",
-            run, crc == CRAWL_OK ? "complete" : "incomplete", db);
+    fprintf(stderr, "v6crawl: run %u %s; see `v6crawl report --db %s`\n", run,
+            crc == CRAWL_OK ? "complete" : "incomplete", db);
   goto out;
 bad:
   cli_err("bad value for --%s: '%s'", lo[c - O_SITES].name, optarg);

@@ -110,7 +110,7 @@ void json_num(FILE *f, int ok, double v)
   if (!ok || !isfinite(v))
     fputs("null", f);
   else
-    fprintf(f, "%.6g", v);
+    fprintf(f, "%.12g", v);
 }
 
 void csv_bom(FILE *f)

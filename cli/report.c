@@ -52,8 +52,7 @@ static int common_open(struct common *c)
   if (!c->run_opt || strcmp(c->run_opt, "latest") == 0) {
     rc = store_run_latest(c->st, &id);
     if (rc == STORE_NOTFOUND) {
-      cli_err("the store %s has no runs yet: run `v6crawl crawl` first",
-              c->db);
+      cli_err("the store %s has no runs yet: run `v6crawl crawl` first", c->db);
       return EXIT_USAGE;
     }
   } else if (cli_int(c->run_opt, 1, UINT32_MAX, &v) == 0) {
@@ -207,8 +206,8 @@ static void report_text(struct common *c, struct store_site *sites, size_t n,
   for (i = 0; i < n; i++) {
     fprintf(o, "%-38.38s", sites[i].start_url);
     for (k = 0; k <= CLASS_SKIPPED; k++)
-      fprintf(o, " %7u", figs[i].level[2][0].classes[k] +
-                           figs[i].level[3][0].classes[k]);
+      fprintf(o, " %7u",
+              figs[i].level[2][0].classes[k] + figs[i].level[3][0].classes[k]);
     fputc('\n', o);
   }
   for (i = 0; i < n; i++)
@@ -273,9 +272,17 @@ static void report_json(struct common *c, struct store_site *sites, size_t n,
 static void report_csv(struct common *c, struct store_site *sites, size_t n,
                        struct store_site_figs *figs)
 {
-  static const char *const head[] = {
-    "run", "site", "name", "unit", "level", "scope", "links", "counted",
-    "ipv6", "concentration", "alive_concentration"};
+  static const char *const head[] = {"run",
+                                     "site",
+                                     "name",
+                                     "unit",
+                                     "level",
+                                     "scope",
+                                     "links",
+                                     "counted",
+                                     "ipv6",
+                                     "concentration",
+                                     "alive_concentration"};
   FILE *o = c->out;
   size_t i;
   int l, s, k;
@@ -306,11 +313,11 @@ static void report_csv(struct common *c, struct store_site *sites, size_t n,
         csv_field(o, buf, 0);
         buf[0] = 0;
         if (store_fig_concentration(f, &v) == 0)
-          snprintf(buf, sizeof(buf), "%.6f", v);
+          snprintf(buf, sizeof(buf), "%.12g", v);
         csv_field(o, buf, 0);
         buf[0] = 0;
         if (store_fig_alive_concentration(f, &v) == 0)
-          snprintf(buf, sizeof(buf), "%.6f", v);
+          snprintf(buf, sizeof(buf), "%.12g", v);
         csv_field(o, buf, 0);
         for (k = 0; k < CLASS__N; k++) {
           snprintf(buf, sizeof(buf), "%u", f->classes[k]);
@@ -347,10 +354,12 @@ static int common_opt(struct common *c, int opt, const char *arg)
 
 int cmd_report(int argc, char **argv)
 {
-  static const struct option lo[] = {
-    {"db", required_argument, 0, 'd'},     {"run", required_argument, 0, 'r'},
-    {"format", required_argument, 0, 'f'}, {"output", required_argument, 0, 'o'},
-    {"help", no_argument, 0, 'h'},         {0, 0, 0, 0}};
+  static const struct option lo[] = {{"db", required_argument, 0, 'd'},
+                                     {"run", required_argument, 0, 'r'},
+                                     {"format", required_argument, 0, 'f'},
+                                     {"output", required_argument, 0, 'o'},
+                                     {"help", no_argument, 0, 'h'},
+                                     {0, 0, 0, 0}};
   struct common c;
   struct store_site *sites = NULL;
   struct store_site_figs *figs = NULL;
@@ -432,8 +441,9 @@ static void json_list(FILE *o, const char *s, const char *sep)
 
 static void json_family(FILE *o, const struct store_family *f)
 {
-  fprintf(o, "{\"ok\": %s, \"status\": %d, \"error\": ",
-          f->ok ? "true" : "false", f->status);
+  fprintf(o,
+          "{\"ok\": %s, \"status\": %d, \"error\": ", f->ok ? "true" : "false",
+          f->status);
   json_str(o, f->error);
   fputs(", \"hops\": ", o);
   json_list(o, f->hops, "\n");
@@ -528,8 +538,7 @@ static int link_row(const struct store_link_row *r, void *ud)
     if (r->klass != CLASS_OK && r->klass != CLASS_SKIPPED) {
       if (r->host)
         fprintf(o, "     dns: A %s%s%s  AAAA %s%s%s%s%s\n",
-                r->host->a ? r->host->a : "-",
-                r->host->a_error ? " " : "",
+                r->host->a ? r->host->a : "-", r->host->a_error ? " " : "",
                 r->host->a_error ? r->host->a_error : "",
                 r->host->aaaa ? r->host->aaaa : "-",
                 r->host->aaaa_error ? " " : "",
@@ -538,11 +547,11 @@ static int link_row(const struct store_link_row *r, void *ud)
                 r->host->cnames ? r->host->cnames : "");
       if (r->probe) {
         fprintf(o, "     v6: %s\n",
-                r->probe->v6.error ? r->probe->v6.error
+                r->probe->v6.error  ? r->probe->v6.error
                 : r->probe->v6.hops ? r->probe->v6.hops
                                     : "-");
         fprintf(o, "     v4: %s\n",
-                r->probe->v4.error ? r->probe->v4.error
+                r->probe->v4.error  ? r->probe->v4.error
                 : r->probe->v4.hops ? r->probe->v4.hops
                                     : "-");
       }
@@ -554,12 +563,15 @@ static int link_row(const struct store_link_row *r, void *ud)
 
 int cmd_links(int argc, char **argv)
 {
-  static const struct option lo[] = {
-    {"db", required_argument, 0, 'd'},     {"run", required_argument, 0, 'r'},
-    {"format", required_argument, 0, 'f'}, {"output", required_argument, 0, 'o'},
-    {"site", required_argument, 0, 's'},   {"level", required_argument, 0, 'l'},
-    {"class", required_argument, 0, 'k'},  {"help", no_argument, 0, 'h'},
-    {0, 0, 0, 0}};
+  static const struct option lo[] = {{"db", required_argument, 0, 'd'},
+                                     {"run", required_argument, 0, 'r'},
+                                     {"format", required_argument, 0, 'f'},
+                                     {"output", required_argument, 0, 'o'},
+                                     {"site", required_argument, 0, 's'},
+                                     {"level", required_argument, 0, 'l'},
+                                     {"class", required_argument, 0, 'k'},
+                                     {"help", no_argument, 0, 'h'},
+                                     {0, 0, 0, 0}};
   struct common c;
   struct links_ctx x;
   const char *site = NULL;

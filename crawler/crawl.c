@@ -34,7 +34,7 @@
 #include "store/store.h"
 
 #define MAX_REDIRECTS 5
-#define FLUSH_MS 500
+#define FLUSH_MS      500
 
 /* ---- a small string-keyed hash map ---------------------------------- */
 
@@ -138,7 +138,7 @@ struct host {
   struct dns_answer ans[2]; /* [0] A, [1] AAAA: copies */
   char **use[2];            /* usable addresses per family */
   size_t n_use[2];
-  int active;                     /* requests in flight */
+  int active;                      /* requests in flight */
   struct attempt *q_head, *q_tail; /* waiting for a slot */
   struct attempt *dns_wait;        /* waiting for the answers */
   int in_ready;
@@ -166,7 +166,7 @@ struct attempt {
   struct fetch_req req;
   void (*done)(struct attempt *a);
   void *ud;
-  struct attempt *next;           /* in a host's queue or DNS wait list */
+  struct attempt *next;                /* in a host's queue or DNS wait list */
   struct attempt *all_prev, *all_next; /* every live attempt */
 };
 
@@ -309,8 +309,7 @@ static char *join_addrs(const struct dns_answer *a)
     return NULL;
   p = s;
   for (i = 0; i < a->n; i++)
-    p += snprintf(p, len - (size_t)(p - s), "%s%s", i ? "," : "",
-                  a->addrs[i]);
+    p += snprintf(p, len - (size_t)(p - s), "%s%s", i ? "," : "", a->addrs[i]);
   return s;
 }
 
@@ -464,8 +463,8 @@ static void log_line(struct attempt *a, const char *fmt, ...)
   a->log[a->log_len] = 0;
 }
 
-static struct attempt *attempt_new(struct crawl *c, const char *url,
-                                   int family, size_t max_body,
+static struct attempt *attempt_new(struct crawl *c, const char *url, int family,
+                                   size_t max_body,
                                    void (*done)(struct attempt *), void *ud)
 {
   struct attempt *a = calloc(1, sizeof(*a));
@@ -725,15 +724,42 @@ static int is_html(const char *ct)
          strncasecmp(ct, "application/xhtml+xml", 21) == 0;
 }
 
+/* 1 when @href is a fragment-only link; its text with surrounding
+ * whitespace and inner tabs/newlines removed (as a browser reads it) goes
+ * to @out. */
+static int fragment_only(const char *href, char *out, size_t len)
+{
+  size_t n = 0;
+  const char *e;
+  while (*href == ' ' || (*href >= '\t' && *href <= '\r'))
+    href++;
+  if (*href != '#')
+    return 0;
+  e = href + strlen(href);
+  while (e > href && (e[-1] == ' ' || (e[-1] >= '\t' && e[-1] <= '\r')))
+    e--;
+  for (; href < e && n + 1 < len; href++)
+    if (*href != '\t' && *href != '\n' && *href != '\r')
+      out[n++] = *href;
+  out[n] = 0;
+  return 1;
+}
+
 static void site_add_link(struct crawl *c, struct site *s, const char *page,
                           const struct html_link *l, int level)
 {
   const char *u = l->url ? l->url : l->href;
+  char frag[512];
   int kind, internal = 0;
   struct url_view v;
   if (!u)
     return;
   kind = !l->url ? LINK_INVALID : url_is_http(u) ? LINK_HTTP : LINK_OTHER;
+  if (l->href && fragment_only(l->href, frag, sizeof(frag))) {
+    /* "#top" points into the page itself: recorded, never counted. */
+    u = frag;
+    kind = LINK_OTHER;
+  }
   st(c, store_edge_put(c->st, c->run, s->idx, page, u));
   if (map_get(&s->seen, u))
     return;
@@ -761,8 +787,8 @@ static void site_page(struct crawl *c, struct site *s, int level,
   size_t i;
   if (!a->body || !is_html(a->content_type))
     return;
-  if (html_links_extract(a->body, a->body_len, a->content_type, a->url,
-                         &hp) != PARSE_OK) {
+  if (html_links_extract(a->body, a->body_len, a->content_type, a->url, &hp) !=
+      PARSE_OK) {
     oom(c);
     return;
   }
@@ -981,8 +1007,8 @@ static void probe_launch(struct crawl *c, struct probe *p)
 {
   size_t body = p->wants ? c->o->max_body : 0;
   struct origin *o = p->origin;
-  if (o->disallow_all || (o->rules && !robots_allowed(o->rules,
-                                                      p->v.path_query))) {
+  if (o->disallow_all ||
+      (o->rules && !robots_allowed(o->rules, p->v.path_query))) {
     p->klass = CLASS_ROBOTS;
     probe_finish(c, p);
     return;
@@ -1164,8 +1190,8 @@ static long min_timeout(long a, long b)
 
 static int turn(struct crawl *c)
 {
-  long t = min_timeout(fetcher_timeout_ms(c->fetch),
-                       resolver_timeout_ms(c->res));
+  long t =
+    min_timeout(fetcher_timeout_ms(c->fetch), resolver_timeout_ms(c->res));
   if (c->ready_head && c->in_flight < (size_t)c->o->concurrency)
     t = 0;
   if (loop_wait(c->loop, t < 0 ? 1000 : t) < 0)
@@ -1328,8 +1354,8 @@ int crawl_run(struct store *stp, const struct crawl_opts *o,
       rc = CRAWL_NOMEM;
       goto out;
     }
-    st(&c, store_link_put(stp, c.run, s->idx, s->start_url, 1, 1, LINK_HTTP,
-                          NULL));
+    st(&c,
+       store_link_put(stp, c.run, s->idx, s->start_url, 1, 1, LINK_HTTP, NULL));
     probe_want(&c, s->start_url, s, 1);
   }
 
@@ -1370,8 +1396,7 @@ int crawl_run(struct store *stp, const struct crawl_opts *o,
     rc = CRAWL_INTERRUPTED;
   }
   {
-    int src = store_run_finish(stp, c.run, (int64_t)time(NULL),
-                               rc == CRAWL_OK);
+    int src = store_run_finish(stp, c.run, (int64_t)time(NULL), rc == CRAWL_OK);
     if (src == STORE_OK)
       src = store_flush(stp);
     if (src != STORE_OK && rc == CRAWL_OK) {

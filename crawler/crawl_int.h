@@ -31,11 +31,11 @@ int64_t loop_now_ms(void);
 struct resolver;
 
 struct dns_answer {
-  int family;    /* 4 or 6 */
-  int error;     /* 0, or DNS_NXDOMAIN / DNS_NODATA / DNS_TIMEOUT / ... */
-  char **addrs;  /* textual addresses, all answers */
+  int family;   /* 4 or 6 */
+  int error;    /* 0, or DNS_NXDOMAIN / DNS_NODATA / DNS_TIMEOUT / ... */
+  char **addrs; /* textual addresses, all answers */
   size_t n;
-  char *cnames;  /* "a -> b -> c" or NULL */
+  char *cnames; /* "a -> b -> c" or NULL */
 };
 
 enum dns_error {
@@ -43,7 +43,7 @@ enum dns_error {
   DNS_NXDOMAIN = 1,
   DNS_NODATA = 2,
   DNS_TIMEOUT = 3,
-  DNS_REFUSED = 4,  /* server refused or failed (SERVFAIL, REFUSED) */
+  DNS_REFUSED = 4, /* server refused or failed (SERVFAIL, REFUSED) */
   DNS_BADNAME = 5,
   DNS_NOSERVER = 6, /* could not talk to any server */
   DNS_OTHER = 7
@@ -84,7 +84,7 @@ struct fetch_conf {
 };
 
 enum fetch_status {
-  FETCH_RESPONSE = 0, /* an HTTP response arrived (any status) */
+  FETCH_RESPONSE = 0,  /* an HTTP response arrived (any status) */
   FETCH_NORESPONSE = 1 /* connect/TLS/timeout/reset before a response */
 };
 
@@ -97,13 +97,13 @@ struct fetch_req {
   void (*done)(int rc, struct fetch_req *req);
   void *ud;
   /* results, valid in done() */
-  int status;          /* HTTP status, 0 without a response */
-  char *location;      /* absolute redirect target or NULL (owned) */
-  char *content_type;  /* or NULL (owned) */
-  char *body;          /* when max_body > 0 (owned, NUL-terminated) */
+  int status;         /* HTTP status, 0 without a response */
+  char *location;     /* absolute redirect target or NULL (owned) */
+  char *content_type; /* or NULL (owned) */
+  char *body;         /* when max_body > 0 (owned, NUL-terminated) */
   size_t body_len;
-  int truncated;       /* body hit max_body */
-  char error[256];     /* when rc == FETCH_NORESPONSE */
+  int truncated;   /* body hit max_body */
+  char error[256]; /* when rc == FETCH_NORESPONSE */
   double connect_ms, first_byte_ms, total_ms;
   /* private to fetch.c */
   size_t discarded;

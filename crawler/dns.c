@@ -84,8 +84,7 @@ static void sock_ready(void *ctx, int fd, int readable, int writable)
                   writable ? fd : ARES_SOCKET_BAD);
 }
 
-static void sock_state(void *data, ares_socket_t fd, int readable,
-                       int writable)
+static void sock_state(void *data, ares_socket_t fd, int readable, int writable)
 {
   struct resolver *r = data;
   loop_watch(r->loop, fd, readable, writable, sock_ready, r);
@@ -122,8 +121,7 @@ int resolver_new(struct loop *l, const char *servers, struct resolver **out,
          ARES_OPT_TRIES;
   rc = ares_init_options(&r->ch, &o, mask);
   if (rc != ARES_SUCCESS) {
-    snprintf(err, errlen, "cannot set up the resolver: %s",
-             ares_strerror(rc));
+    snprintf(err, errlen, "cannot set up the resolver: %s", ares_strerror(rc));
     free(r);
     return -1;
   }
@@ -169,8 +167,8 @@ static char *cname_chain(const struct hostent *he)
   return s;
 }
 
-static void query_done(void *arg, int status, int timeouts,
-                       unsigned char *abuf, int alen)
+static void query_done(void *arg, int status, int timeouts, unsigned char *abuf,
+                       int alen)
 {
   struct lookup *lk = arg;
   struct dns_answer a;
@@ -194,8 +192,8 @@ static void query_done(void *arg, int status, int timeouts,
     a.addrs = calloc(n ? n : 1, sizeof(char *));
     if (a.addrs) {
       for (i = 0; i < n; i++) {
-        if (!inet_ntop(lk->family == 4 ? AF_INET : AF_INET6,
-                       he->h_addr_list[i], buf, sizeof(buf)))
+        if (!inet_ntop(lk->family == 4 ? AF_INET : AF_INET6, he->h_addr_list[i],
+                       buf, sizeof(buf)))
           continue;
         a.addrs[a.n] = strdup(buf);
         if (a.addrs[a.n])
@@ -256,8 +254,7 @@ size_t resolver_pending(const struct resolver *r)
   return r->pending;
 }
 
-static int in_prefix(const unsigned char *a, const unsigned char *p,
-                     int bits)
+static int in_prefix(const unsigned char *a, const unsigned char *p, int bits)
 {
   int i;
   for (i = 0; i < bits / 8; i++)

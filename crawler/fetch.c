@@ -47,8 +47,7 @@ static void sock_ready(void *ctx, int fd, int readable, int writable)
   curl_multi_socket_action(f->multi, fd, ev, &f->running);
 }
 
-static int sock_cb(CURL *e, curl_socket_t s, int what, void *userp,
-                   void *sockp)
+static int sock_cb(CURL *e, curl_socket_t s, int what, void *userp, void *sockp)
 {
   struct fetcher *f = userp;
   (void)e;

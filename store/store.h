@@ -74,8 +74,7 @@ enum store_open_flags {
  * STORE_CORRUPT (STORE_RDONLY on an LMDB that is not a v6crawl store),
  * STORE_FULL (@map_size too small to create the store) and STORE_INVALID
  * (NULL or empty @dir, unknown @flags). */
-int store_open(const char *dir, int flags, size_t map_size,
-               struct store **out);
+int store_open(const char *dir, int flags, size_t map_size, struct store **out);
 
 /* Commit the open write transaction, if any. Returns STORE_OK, STORE_FULL
  * or STORE_IO; on error the writes since the last flush are lost and the
@@ -159,17 +158,17 @@ int store_edge_put(struct store *s, uint32_t run, uint32_t site,
                    const char *from, const char *to);
 
 /* Count of distinct edges of a site (for tests and the report). */
-int store_edges_count(struct store *s, uint32_t run, uint32_t site,
-                      size_t *n);
+int store_edges_count(struct store *s, uint32_t run, uint32_t site, size_t *n);
 
-/* ---- hosts ---------------------------------------------------------------- */
+/* ---- hosts ----------------------------------------------------------------
+ */
 
 struct store_host {
-  char *name;      /* ASCII host name (or IP literal) */
-  char *cnames;    /* CNAME chain "a.example -> b.cdn.example", or NULL */
-  char *a;         /* A answers, comma-separated, or NULL */
-  char *aaaa;      /* AAAA answers, comma-separated, or NULL */
-  char *a_error;   /* NULL, "NXDOMAIN", "no data", "timeout", "refused".. */
+  char *name;    /* ASCII host name (or IP literal) */
+  char *cnames;  /* CNAME chain "a.example -> b.cdn.example", or NULL */
+  char *a;       /* A answers, comma-separated, or NULL */
+  char *aaaa;    /* AAAA answers, comma-separated, or NULL */
+  char *a_error; /* NULL, "NXDOMAIN", "no data", "timeout", "refused".. */
   char *aaaa_error;
   int usable_a;    /* how many A answers may be connected to */
   int usable_aaaa; /* how many AAAA answers may be connected to */
@@ -214,7 +213,7 @@ int store_probe_get(struct store *s, uint32_t run, const char *url,
 struct store_link_row {
   uint32_t site;
   const char *url;
-  const char *parent;              /* NULL for level 1 */
+  const char *parent; /* NULL for level 1 */
   int level;
   int internal;
   int kind;                        /* enum store_link_kind */
@@ -232,10 +231,11 @@ int store_links_each(struct store *s, uint32_t run, uint32_t site,
                      int (*cb)(const struct store_link_row *row, void *ud),
                      void *ud);
 
-/* ---- figures --------------------------------------------------------------- */
+/* ---- figures ---------------------------------------------------------------
+ */
 
 struct store_fig {
-  unsigned links;            /* distinct links, every kind */
+  unsigned links; /* distinct links, every kind */
   unsigned classes[CLASS__N];
 };
 

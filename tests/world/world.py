@@ -106,6 +106,8 @@ PAGES = {
         ("a", "http://www.demo.gov.cn/"),            # level 1 (start URL)
         ("a", "/news/"),
         ("a", "/news/#top"),                         # fragment variant
+        ("a", "#main"),                              # fragment-only: skipped
+        ("a", " #main "),                            # the same, spaced
         ("a", "about.html"),
         ("a", "./about.html#team"),                  # duplicate
         ("a", "HTTPS://WWW.DEMO.GOV.CN/about.html"),  # case: duplicate
@@ -359,6 +361,8 @@ def resolve(base, href, charset="utf-8"):
     world uses (a subset of WHATWG URL): returns (url, is_http)."""
     href = href.strip(" \t\n\r\f")
     href = re.sub(r"[\t\n\r]", "", href)
+    if href.startswith("#"):
+        return href, False  # fragment-only: recorded as skipped
     m = re.match(r"([A-Za-z][A-Za-z0-9+.-]*):", href)
     if m and m.group(1).lower() not in ("http", "https"):
         return m.group(1).lower() + href[len(m.group(1)):], False
@@ -577,15 +581,18 @@ def fig(links):
     return f
 
 
-def expected():
-    """Simulate the crawl of SITES on the model and return the figures."""
+def expected(sites=None, depth=3, scope=None):
+    """Simulate the crawl of @sites (default SITES) on the model and return
+    the figures. @depth 2 or 3 (--depth); @scope a domain (--scope) instead
+    of the registrable domain of the homepage's final URL."""
     robots_cache, probe_cache = {}, {}
     out = {"sites": []}
-    for start in SITES:
+    for start in sites or SITES:
         start = resolve(start, start)[0]
         k, v6, v4 = classify(start, True, robots_cache, probe_cache)
         final = v4["final"] if v4["ok"] else v6["final"]
-        domain = registrable_domain(urllib.parse.urlsplit(final).hostname)
+        domain = scope or \
+            registrable_domain(urllib.parse.urlsplit(final).hostname)
         seen = {start: 1, final: 1}
         links = []
 
@@ -607,7 +614,7 @@ def expected():
             if r:
                 level2.append(r)
         for ln, p6, p4 in level2:
-            if ln["scope"] != "internal" or p6 is None:
+            if depth < 3 or ln["scope"] != "internal" or p6 is None:
                 continue
             for url, is_http in page_links(p4, p6):
                 add(url, is_http, 3)
