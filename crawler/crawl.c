@@ -808,12 +808,25 @@ static void site_page(struct crawl *c, struct site *s, int level,
   html_page_cleanup(&hp);
 }
 
+static void site_record(struct crawl *c, const struct site *s)
+{
+  struct store_site ss;
+  memset(&ss, 0, sizeof(ss));
+  ss.idx = s->idx;
+  ss.start_url = s->start_url;
+  ss.final_url = s->final_url;
+  ss.scope_domain = s->scope;
+  ss.name = (char *)s->spec.name;
+  ss.unit = (char *)s->spec.unit;
+  ss.error = s->error;
+  st(c, store_site_put(c->st, c->run, &ss));
+}
+
 /* The level-1 page is known: @a is the attempt that read it, or NULL
  * when it could not be read (@why says why). */
 static void site_home(struct crawl *c, struct site *s, const struct attempt *a,
                       const char *why)
 {
-  struct store_site ss;
   struct url_view v;
   if (a) {
     free(s->final_url);
@@ -837,15 +850,7 @@ static void site_home(struct crawl *c, struct site *s, const struct attempt *a,
     snprintf(msg, sizeof(msg), "the homepage could not be read: %s", why);
     s->error = strdup(msg);
   }
-  memset(&ss, 0, sizeof(ss));
-  ss.idx = s->idx;
-  ss.start_url = s->start_url;
-  ss.final_url = s->final_url;
-  ss.scope_domain = s->scope;
-  ss.name = (char *)s->spec.name;
-  ss.unit = (char *)s->spec.unit;
-  ss.error = s->error;
-  st(c, store_site_put(c->st, c->run, &ss));
+  site_record(c, s);
   if (!s->home_known)
     c->prog.sites_done++;
   s->home_known = 1;
@@ -1354,6 +1359,7 @@ int crawl_run(struct store *stp, const struct crawl_opts *o,
       rc = CRAWL_NOMEM;
       goto out;
     }
+    site_record(&c, s); /* listed at once, even if never reached */
     st(&c,
        store_link_put(stp, c.run, s->idx, s->start_url, 1, 1, LINK_HTTP, NULL));
     probe_want(&c, s->start_url, s, 1);

@@ -137,6 +137,101 @@ def scenario_main(world, work):
           txt.why() + " stdout: " + txt.out[:500])
 
 
+def site_figures(site):
+    """(level, scope) -> (links, counted, ipv6, classes) of a report site."""
+    out = {}
+    for lv, scopes in (site.get("levels") or {}).items():
+        for scope, f in scopes.items():
+            out[(lv, scope)] = (f["links"], f["counted"], f["ipv6"],
+                                tuple(f["classes"][c] for c in CLASSES))
+    return out
+
+
+def scenario_interrupt(world, work):
+    """Ctrl-C and kill -9 in the middle of a crawl: a third site stalls (a
+    listening socket that never answers, the fault nginx cannot make), so
+    the crawl is still running when the signal comes. What was measured
+    stays measured; the run is marked incomplete; the store opens."""
+    import signal
+    import socket
+    import time
+    with open(os.path.join(world, "expected.json")) as f:
+        exp = json.load(f)
+    starts = [s["start_url"] for s in exp["sites"]]
+    stall = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    stall.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    stall.bind(("127.0.0.250", 80))
+    stall.listen(64)  # never accepted: connects succeed, nothing answers
+    stall_url = "http://127.0.0.250/"
+    try:
+        for sig, label in ((signal.SIGINT, "Ctrl-C"),
+                           (signal.SIGKILL, "kill -9")):
+            db = os.path.join(work, "db-%s" % label.replace(" ", ""))
+            args = [OPTS.v6crawl] + crawl_args(db, world) + \
+                ["--timeout", "60"] + starts + [stall_url]
+            p = subprocess.Popen(args, stdout=subprocess.PIPE,
+                                 stderr=subprocess.PIPE)
+            # Wait until the two live sites are fully measured in the store
+            # (reports read what is committed while the crawl runs).
+            want = {s["start_url"]: site_figures(s) for s in exp["sites"]}
+            got, deadline = None, time.time() + 60
+            while time.time() < deadline:
+                time.sleep(0.3)
+                rep = v6crawl(["report", "--db", db, "--format", "json"])
+                if rep.rc != 0:
+                    continue
+                got = {s["start_url"]: site_figures(s)
+                       for s in rep.json()["sites"]}
+                if all(got.get(u) == want[u] for u in starts):
+                    break
+            check("%s: report while the crawl runs shows the live sites "
+                  "measured" % label,
+                  got is not None and all(got.get(u) == want[u]
+                                          for u in starts), got)
+            check("%s: the crawl is still running (stalled site)" % label,
+                  p.poll() is None, p.poll())
+            t0 = time.time()
+            p.send_signal(sig)
+            try:
+                _, err = p.communicate(timeout=10)
+            except subprocess.TimeoutExpired:
+                p.kill()
+                _, err = p.communicate()
+            err = err.decode(errors="replace")
+            if sig == signal.SIGINT:
+                check("Ctrl-C: exits 130 promptly, saying the run is kept",
+                      p.returncode == 130 and time.time() - t0 < 5
+                      and "incomplete" in err, "rc %s %s" % (p.returncode,
+                                                             err[-500:]))
+            rep = v6crawl(["report", "--db", db, "--format", "json"])
+            ok = rep.rc == 0
+            check("%s: the store opens and reports afterwards" % label, ok,
+                  rep.why())
+            if not ok:
+                continue
+            r = rep.json()
+            run = r["run"]
+            check("%s: the run is marked incomplete" % label,
+                  run["complete"] is False, run)
+            if sig == signal.SIGINT:
+                check("Ctrl-C: the run has a finish time", bool(
+                    run["finished"]), run)
+            else:
+                check("kill -9: the run has no finish time",
+                      run["finished"] is None, run)
+            got = {s["start_url"]: s for s in r["sites"]}
+            check("%s: what was measured stays measured (live sites' "
+                  "figures exact)" % label,
+                  all(site_figures(got.get(u, {})) == want[u]
+                      for u in starts), {u: site_figures(got.get(u, {}))
+                                         for u in starts})
+            home = (got.get(stall_url) or {}).get("homepage") or {}
+            check("%s: the stalled site is unmeasured, not 0%%" % label,
+                  home.get("class") == "unmeasured", got.get(stall_url))
+    finally:
+        stall.close()
+
+
 def check_report(exp, report, label="report", levels=("2", "3"),
                  exact=True):
     run = report.get("run") or {}
@@ -654,6 +749,7 @@ def main():
         if os.sep in OPTS.v6crawl else OPTS.v6crawl
     steps = [("main", lambda: scenario_main(OPTS.world, OPTS.work)),
              ("options", lambda: scenario_options(OPTS.world, OPTS.work)),
+             ("interrupt", lambda: scenario_interrupt(OPTS.world, OPTS.work)),
              ("vantage", lambda: scenario_vantage(OPTS.work)),
              ("bad input", lambda: scenario_bad_input(OPTS.world, OPTS.work))]
     for name, fn in steps:
