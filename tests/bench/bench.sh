@@ -6,7 +6,10 @@
 # usage: tests/bench/bench.sh [--large] [--keep] [--only TOOLS] [--repeat N] [--tool-timeout SEC]
 #   --large          run the ~10k-link portal and the ~100k-link one, print growth
 #   --keep           keep the work directory (portal, logs, results) and say where
-#   --only TOOLS     comma list from: v6crawl,wget2,curl4,curl6 (default all)
+#   --only TOOLS     comma list from: v6crawl,wget2,wget2get,curl4,curl6 (default all)
+#                    wget2 = wget2 --spider (HEADs every non-HTML link); wget2get =
+#                    the same crawl without --spider (GETs everything, --delete-after),
+#                    an extra reference that does the same per-request work as v6crawl
 #   --repeat N       run every tool N times, report the run with the median CPU (default 1)
 #   --tool-timeout   seconds each tool may run (default 600; 3600 for the large portal)
 # env: V6CRAWL  the binary (default ./v6crawl, then the one next to tests/)
@@ -24,7 +27,7 @@ PY=/usr/bin/python3
 [ -x "$PY" ] || PY=python3
 
 ARGS=("$@")
-LARGE=0 KEEP=0 ONLY=v6crawl,wget2,curl4,curl6 TOOL_TIMEOUT= REPEAT=1
+LARGE=0 KEEP=0 ONLY=v6crawl,wget2,wget2get,curl4,curl6 TOOL_TIMEOUT= REPEAT=1
 while [ $# -gt 0 ]; do
     case "$1" in
         --large) LARGE=1 ;;
@@ -35,7 +38,7 @@ while [ $# -gt 0 ]; do
         --repeat=*) REPEAT=${1#--repeat=} ;;
         --tool-timeout) TOOL_TIMEOUT=$2; shift ;;
         --tool-timeout=*) TOOL_TIMEOUT=${1#--tool-timeout=} ;;
-        -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,/^set -u/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
         *) echo "bench.sh: unknown argument $1" >&2; exit 2 ;;
     esac
     shift
@@ -59,7 +62,8 @@ if [ -z "${V6BENCH_INNS:-}" ]; then
     ntools=$(echo "$ONLY" | tr , '\n' | grep -c .)
     nvar=$((LARGE + 1))
     total=$(( (ntools * REPEAT * (TOOL_TIMEOUT + 5) + 300) * nvar + 300 ))
-    export V6BENCH_INNS=1 V6CRAWL PATH
+    V6BENCH_REALROOT=0; [ "$(id -u)" = 0 ] && V6BENCH_REALROOT=1
+    export V6BENCH_INNS=1 V6BENCH_REALROOT V6CRAWL PATH
     exec timeout --kill-after=20 "$total" "${NS[@]}" /bin/bash "$0" "${ARGS[@]}"
 fi
 
@@ -115,11 +119,14 @@ printf 'nameserver 127.0.0.1\noptions timeout:1 attempts:1\n' > "$WORK/resolv.co
 mount --bind "$WORK/resolv.conf" /etc/resolv.conf || die "cannot bind-mount /etc/resolv.conf"
 
 mapfile -t DNSARGS < "$P0/dnsmasq.args"
-dnsmasq --port=5353 --listen-address=127.0.0.1 --bind-interfaces --no-resolv --no-hosts \
-    --conf-file=/dev/null --user=root --group=root --pid-file="$WORK/dnsmasq.pid" \
-    --log-facility="$WORK/dnsmasq.log" --log-queries --cache-size=1000 "${DNSARGS[@]}" || die "dnsmasq failed"
-for _ in $(seq 50); do [ -s "$WORK/dnsmasq.pid" ] && break; sleep 0.1; done
-DNSMASQ_PID=$(cat "$WORK/dnsmasq.pid" 2>/dev/null)
+# -d: stay in the foreground and change no user or group (setgroups() is
+# denied in a user namespace), so it runs as (namespace) root
+dnsmasq -d --port=5353 --listen-address=127.0.0.1 --bind-interfaces --no-resolv --no-hosts \
+    --conf-file=/dev/null --user=root --log-facility="$WORK/dnsmasq.log" --log-queries \
+    --cache-size=1000 "${DNSARGS[@]}" > /dev/null 2> "$WORK/dnsmasq.err" &
+DNSMASQ_PID=$!
+for _ in $(seq 50); do grep -q 'started' "$WORK/dnsmasq.log" 2>/dev/null && break; sleep 0.1; done
+kill -0 "$DNSMASQ_PID" 2>/dev/null || die "dnsmasq failed: $(cat "$WORK/dnsmasq.err")"
 
 start_nginx() {  # $1 = portal dir
     local n=$1/nginx
@@ -172,6 +179,7 @@ run() {  # name out-dir cmd...   (@K@ in an argument becomes the repetition numb
         rc=$?
         log_end "$res/$name.$k.access.log"
         echo $(( $(grep -c 'query\[' "$WORK/dnsmasq.log" 2>/dev/null) - ${q0:-0} )) > "$res/$name.$k.dnsq"
+        # expected: wget2 8 (the portal's 404s), curl -6 7 (IPv4-only / refused hosts)
         [ $rc = 0 ] || echo "bench.sh: $name exited with $rc (see $res/$name.$k.err)" >&2
     done
 }
@@ -198,6 +206,10 @@ for v in $VARIANTS; do
     if want wget2; then
         run wget2 "$RES" wget2 --spider -r -l 3 -H --domains="$DOMAINS" --tries=1 --timeout=5 \
             --prefer-family=IPv4 --no-hsts --no-cookies -nv -o "$RES/wget2.@K@.log" http://www.bench.gov.cn/
+    fi
+    if want wget2get; then
+        run wget2get "$RES" wget2 -r -l 3 -H --domains="$DOMAINS" --delete-after --tries=1 --timeout=5 \
+            --prefer-family=IPv4 --no-hsts --no-cookies -nv -o "$RES/wget2get.@K@.log" http://www.bench.gov.cn/
     fi
     for fam in 4 6; do
         want curl$fam || continue

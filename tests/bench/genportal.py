@@ -457,7 +457,7 @@ def build(args):
     conf = """%sworker_processes 2;
 pid %s/nginx.pid;
 error_log %s/logs/error.log warn;
-events { worker_connections 4096; }
+events { worker_connections 1000; }
 http {
     types { text/html html; application/pdf pdf; text/plain txt; }
     default_type text/html;
@@ -469,13 +469,17 @@ http {
     server_tokens off;
     log_format bench '$server_addr $status $request_method $host $request_uri';
     access_log %s/logs/access.log bench;
-    client_body_temp_path %s/tmp;
+    client_body_temp_path %s/tmp/body;
+    proxy_temp_path %s/tmp/proxy;
+    fastcgi_temp_path %s/tmp/fastcgi;
+    uwsgi_temp_path %s/tmp/uwsgi;
+    scgi_temp_path %s/tmp/scgi;
     server {
         listen 127.0.0.1:8080;
         location = /status { stub_status; }
     }
 %s}
-""" % (user, ngx, ngx, ngx, ngx, "".join(servers))
+""" % (user, ngx, ngx, ngx, ngx, ngx, ngx, ngx, ngx, "".join(servers))
     os.makedirs(os.path.join(ngx, "tmp"), exist_ok=True)
     with open(os.path.join(ngx, "nginx.conf"), "w") as f:
         f.write(conf)

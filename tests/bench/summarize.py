@@ -8,7 +8,7 @@ import json
 import os
 import sys
 
-TOOLS = ["v6crawl", "wget2", "curl4", "curl6"]
+TOOLS = ["v6crawl", "wget2", "wget2get", "curl4", "curl6"]
 CLASSES = ["ok", "v6-only", "no-aaaa", "v6-broken", "v6-error", "dead", "robots"]
 
 
@@ -95,6 +95,8 @@ def print_table(name, exp, rows):
             t, m["rc"], m["wall_s"], m["cpu_s"], m["user_s"], m["sys_s"], m["maxrss_mib"],
             fmt(req), fmt(lg.get("v6")), fmt(lg.get("v4")), fmt(cpr, 3),
             fmt(1000.0 * m["cpu_s"] / links, 3)))
+    print("  (rc: wget2 8 = some responses were 4xx, the portal's dead links; curl -6 7 = could not"
+          " connect, the IPv4-only and IPv6-refused hosts; both expected)")
     for t in TOOLS:
         m = rows.get(t)
         if m and m["log"]:
@@ -129,6 +131,12 @@ def ratios(name, rows, small):
               % (1000 * a, 1000 * b, a / b, verdict(a / b <= 1)))
     else:
         print("v6crawl CPU/request / wget2 CPU/request: n/a (missing run)")
+    wg = rows.get("wget2get")
+    if v6 and wg and v6["log"] and wg["log"] and v6["log"]["requests"] and wg["log"]["requests"]:
+        a = v6["cpu_s"] / v6["log"]["requests"]
+        b = wg["cpu_s"] / wg["log"]["requests"]
+        print("(info) v6crawl CPU/request / wget2get (GET, no --spider) CPU/request = %.3f ms / %.3f ms = %.3f"
+              % (1000 * a, 1000 * b, a / b))
     if v6:
         if small:
             print("v6crawl peak RSS                            = %.1f MiB                  target <= 64    %s"
@@ -187,6 +195,27 @@ def print_report(exp, res):
     except ValueError:
         print("v6crawl report: not JSON (%d bytes): %s" % (len(raw), raw[:300].replace("\n", " ")))
         return
+    try:
+        lvls = rep["sites"][0]["levels"]
+        print("per class, expected / v6crawl (a '!' marks a difference):")
+        print("%-3s %-9s %s" % ("L", "scope", " ".join("%13s" % c for c in CLASSES + ["skipped"])))
+        for lv in ("2", "3"):
+            for sc in ("internal", "all"):
+                got = lvls[lv][sc]["classes"]
+                e = {}
+                for s2 in (["internal"] if sc == "internal" else ["internal", "external"]):
+                    for k, v in exp["classes"][lv].get(s2, {}).items():
+                        e[k] = e.get(k, 0) + v
+                if sc == "all":
+                    e["skipped"] = exp["skipped_per_level"].get(lv, 0)
+                cells = []
+                for c in CLASSES + ["skipped"]:
+                    a, b = e.get(c, 0), got.get(c, 0)
+                    cells.append("%13s" % ("%d/%d%s" % (a, b, "" if a == b else "!")))
+                print("%-3s %-9s %s" % (lv, sc, " ".join(cells)))
+        print("(expected skipped counts '#top'; the design records fragment-only links as skipped)")
+    except (KeyError, IndexError, TypeError):
+        pass
     found = list(find_conc(rep))
     if found:
         print("v6crawl report (fields named *conc*):")
