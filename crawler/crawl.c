@@ -155,6 +155,7 @@ struct attempt {
   char *url;       /* current hop */
   struct host *host;
   int hops, tries;
+  int get; /* HEAD said 400 or more: confirm with a GET */
   size_t max_body;
   char *log;
   size_t log_len;
@@ -597,6 +598,10 @@ static void launch(struct crawl *c, struct attempt *a)
   a->req.family = a->family;
   a->req.addr = h->use[i][(size_t)a->tries % h->n_use[i]];
   a->req.max_body = a->max_body;
+  /* Probes that need no body ask with HEAD, like wget2 --spider: no body
+   * to read or drain. A HEAD answered with 400 or more is asked again
+   * with GET, which decides (some servers refuse HEAD). */
+  a->req.head = !a->max_body && !a->get;
   a->req.done = attempt_fetched;
   a->req.ud = a;
   h->active++;
@@ -670,6 +675,11 @@ static void attempt_fetched(int rc, struct fetch_req *req)
     attempt_end(a, OUT_NORESP);
     return;
   }
+  if (req->head && req->status >= 400) {
+    a->get = 1;
+    attempt_ready(a);
+    return;
+  }
   log_line(a, "%d %s", req->status, a->url);
   if (req->status >= 500 && a->tries < c->o->retries) {
     a->tries++;
@@ -698,6 +708,7 @@ static void attempt_fetched(int rc, struct fetch_req *req)
     a->url = next;
     a->hops++;
     a->tries = 0;
+    a->get = 0;
     attempt_hop(a);
     return;
   }

@@ -94,6 +94,7 @@ struct fetch_req {
   const char *addr; /* IP literal to connect to (no DNS in curl) */
   int family;       /* 4 or 6 */
   size_t max_body;  /* 0: discard the body (probe) */
+  int head;         /* send HEAD instead of GET */
   void (*done)(int rc, struct fetch_req *req);
   void *ud;
   /* results, valid in done() */

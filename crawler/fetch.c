@@ -208,6 +208,8 @@ int fetch_start(struct fetcher *f, struct fetch_req *req)
   curl_easy_setopt(e, CURLOPT_ERRORBUFFER, h->errbuf);
   curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, write_cb);
   curl_easy_setopt(e, CURLOPT_WRITEDATA, req);
+  if (req->head)
+    curl_easy_setopt(e, CURLOPT_NOBODY, 1L);
   if (f->conf.cacert)
     curl_easy_setopt(e, CURLOPT_CAINFO, f->conf.cacert);
   if (req->max_body)

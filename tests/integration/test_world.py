@@ -482,7 +482,8 @@ def check_access_log(lines):
     Lines: "scheme host server_addr port \"request\" status"."""
     reqs = []
     for ln in lines:
-        m = re.match(r'(\S+) (\S+) (\S+) (\d+) "GET (\S+) [^"]*" (\d+)$', ln)
+        m = re.match(r'(\S+) (\S+) (\S+) (\d+) "(?:GET|HEAD) (\S+) [^"]*" '
+                     r'(\d+)$', ln)
         if m:
             reqs.append(dict(scheme=m.group(1), host=m.group(2),
                              v6=":" in m.group(3), port=int(m.group(4)),

@@ -83,6 +83,10 @@ for _h in HOSTS.values():
     _h.setdefault("cname", None)
 
 # Explicit redirects: (host, path) -> Location (301), on every scheme served.
+# Paths whose server answers HEAD with 405 and GET normally (servers that
+# refuse HEAD): the class is GET's, so the model needs nothing for them.
+NOHEAD = {("www.demo.edu.cn", "/nohead.html")}
+
 REDIRECTS = {
     ("www.demo.gov.cn", "/go/old"): "http://v4.demo.gov.cn/",
 }
@@ -229,7 +233,9 @@ PAGES = {
         ("a", "http://legacy.partner.net.cn/"),
         ("a", "http://v6.demo.gov.cn/"),  # internal in site 1, external here
         ("a", "mailto:admin@demo.edu.cn"),
+        ("a", "/nohead.html"),          # HEAD refused (405), GET works
     ]),
+    "www.demo.edu.cn/nohead.html": dict(links=[]),
     "www.demo.edu.cn/gbk.html": dict(charset="gbk", links=[
         ("a", "/新闻/列表.html"),          # path: UTF-8 percent-encoded
         ("a", "/search?q=中文"),           # query: in the page's charset
@@ -789,6 +795,10 @@ def gen_nginx(d, ipv6=True):
                     if rh == name:
                         conf.append("    location = %s { return 301 %s; }"
                                     % (rp, loc))
+                for (nh, np) in sorted(NOHEAD):
+                    if nh == name:
+                        conf.append("    location = %s { if ($request_method "
+                                    "= HEAD) { return 405; } }" % np)
                 for (eh, ep), f in EXACT.items():
                     if eh == name:
                         conf.append("    location = %s { default_type "
