@@ -42,6 +42,18 @@ enum url_flags {
 int url_resolve(const char *base, const char *href, const char *charset,
                 int flags, char **out);
 
+/* url_resolve for an @href of @href_len bytes that need not be
+ * NUL-terminated and may contain NUL bytes (url_resolve is this with
+ * strlen(href)). As the URL Standard says, leading and trailing NULs are
+ * trimmed like other C0 controls; a NUL in the host (literal or as "%00")
+ * or the port makes the URL invalid; one in the user info, path, query or
+ * fragment is percent-encoded as "%00"; one inside the scheme means there
+ * is no scheme (the input is relative). *out never contains a NUL.
+ * @base is a C string as for url_resolve. Parameters, ownership of *out
+ * and return codes are those of url_resolve. */
+int url_resolve_n(const char *base, const char *href, size_t href_len,
+                  const char *charset, int flags, char **out);
+
 /* The parts of an absolute http(s) URL as url_resolve serialises it. */
 struct url_view {
   char *scheme;     /* "http", "https", ... lower case */
@@ -84,9 +96,9 @@ struct html_link {
 struct html_page {
   struct html_link *links; /* in document order, duplicates kept */
   size_t n_links;
-  char *charset;     /* the charset used to decode, e.g. "UTF-8", "GB18030" */
-  char *base;        /* the URL links were resolved against */
-  char *refresh_url; /* <meta http-equiv=refresh> target, resolved; or NULL */
+  char *charset;      /* the charset used to decode, e.g. "UTF-8", "GB18030" */
+  char *base;         /* the URL links were resolved against */
+  char *refresh_url;  /* <meta http-equiv=refresh> target, resolved; or NULL */
   size_t script_urls; /* URL-like string literals in inline scripts / on* */
 };
 

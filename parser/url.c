@@ -548,6 +548,16 @@ out:
   return rc;
 }
 
+static const struct {
+  const char *from, *to;
+} corrigendum4[] = {
+  {"\xf0\xaf\xa1\xa8", "\xe3\x9b\xbc"},     /* U+2F868 -> U+36FC */
+  {"\xf0\xaf\xa1\xb4", "\xe5\xbd\x93"},     /* U+2F874 -> U+5F53 */
+  {"\xf0\xaf\xa4\x9f", "\xf0\xa4\x8e\xab"}, /* U+2F91F -> U+243AB */
+  {"\xf0\xaf\xa5\x9f", "\xe7\xab\xae"},     /* U+2F95F -> U+7AEE */
+  {"\xf0\xaf\xa6\xbf", "\xe4\x97\x97"},     /* U+2F9BF -> U+45D7 */
+};
+
 /* Domain to ASCII (UTS #46, non-transitional, no STD3 rules, no DNS
  * length check). 0 ok, PARSE_INVALID, PARSE_NOMEM. */
 static int domain_to_ascii(const char *s, size_t n, struct pbuf *out)
@@ -566,12 +576,26 @@ static int domain_to_ascii(const char *s, size_t n, struct pbuf *out)
     goto out;
   }
   for (i = 0; i < n; i++) {
+    size_t k;
+    int mapped = 0;
     /* libidn2 2.3 still maps capital sharp s to "ss" (UTS #46 < 6.1) */
     if (i + 2 < n && !memcmp(s + i, "\xe1\xba\x9e", 3)) {
       pbuf_puts(&in, "\xc3\x9f");
       i += 2;
       continue;
     }
+    /* libidn2 2.3 leaves the CJK compatibility ideographs of Unicode
+     * Corrigendum #4 unnormalised; UTS #46 maps them */
+    for (k = 0; k < sizeof corrigendum4 / sizeof corrigendum4[0]; k++) {
+      if (i + 3 < n && !memcmp(s + i, corrigendum4[k].from, 4)) {
+        pbuf_puts(&in, corrigendum4[k].to);
+        i += 3;
+        mapped = 1;
+        break;
+      }
+    }
+    if (mapped)
+      continue;
     pbuf_putc(&in, s[i] >= 'A' && s[i] <= 'Z' ? (char)(s[i] + 32) : s[i]);
   }
   pbuf_touch(&in);
@@ -625,11 +649,13 @@ static int host_parse(struct wurl *u, const char *s, size_t n, int special)
       goto out;
     }
     pbuf_putn(&dec, s + 1, n - 2);
+    pbuf_touch(&dec);
     if (dec.oom) {
       rc = PARSE_NOMEM;
       goto out;
     }
-    if (inet_pton(AF_INET6, dec.p, a) != 1) {
+    /* inet_pton would stop at an embedded NUL and accept the prefix */
+    if (memchr(dec.p, '\0', dec.n) || inet_pton(AF_INET6, dec.p, a) != 1) {
       rc = PARSE_INVALID;
       goto out;
     }
@@ -667,6 +693,12 @@ static int host_parse(struct wurl *u, const char *s, size_t n, int special)
       rc = PARSE_NOMEM;
       goto out;
     }
+  }
+  /* U+0000 is a forbidden domain code point; reject it before libidn2,
+   * which takes C strings and would see only the part before it */
+  if (memchr(dec.p, '\0', dec.n)) {
+    rc = PARSE_INVALID;
+    goto out;
   }
   rc = domain_to_ascii(dec.p, dec.n, &ascii);
   if (rc)
@@ -1314,10 +1346,12 @@ static void wurl_serialise(const struct wurl *u, int keep_frag, struct pbuf *o)
   pbuf_touch(o);
 }
 
-/* Strip leading/trailing C0 and space, remove tab/newline, scrub UTF-8. */
-static int preprocess(const char *in, struct pbuf *out)
+/* Strip leading/trailing C0 and space, remove tab/newline, scrub UTF-8.
+ * @in/@n may hold NUL bytes; the state machine percent-encodes or rejects
+ * them like any other C0 control. */
+static int preprocess(const char *in, size_t n, struct pbuf *out)
 {
-  size_t n = strlen(in), a = 0, i;
+  size_t a = 0, i;
   struct pbuf t;
 
   pbuf_init(&t);
@@ -1335,14 +1369,14 @@ static int preprocess(const char *in, struct pbuf *out)
   return out->oom ? PARSE_NOMEM : PARSE_OK;
 }
 
-static int wurl_parse_str(const char *str, const struct wurl *base,
+static int wurl_parse_str(const char *str, size_t len, const struct wurl *base,
                           const char *charset, struct wurl *u)
 {
   struct pbuf in;
   int rc;
 
   pbuf_init(&in);
-  rc = preprocess(str, &in);
+  rc = preprocess(str, len, &in);
   if (rc)
     goto out;
   rc = wurl_parse(in.p, in.n, base, charset, u);
@@ -1353,6 +1387,16 @@ out:
 
 int url_resolve(const char *base, const char *href, const char *charset,
                 int flags, char **out)
+{
+  if (!href) {
+    *out = NULL;
+    return PARSE_INVALID;
+  }
+  return url_resolve_n(base, href, strlen(href), charset, flags, out);
+}
+
+int url_resolve_n(const char *base, const char *href, size_t href_len,
+                  const char *charset, int flags, char **out)
 {
   struct wurl b, u;
   struct pbuf o;
@@ -1373,11 +1417,11 @@ int url_resolve(const char *base, const char *href, const char *charset,
       cs = NULL;
   }
   if (base) {
-    rc = wurl_parse_str(base, NULL, NULL, &b);
+    rc = wurl_parse_str(base, strlen(base), NULL, NULL, &b);
     if (rc)
       goto out;
   }
-  rc = wurl_parse_str(href, base ? &b : NULL, cs, &u);
+  rc = wurl_parse_str(href, href_len, base ? &b : NULL, cs, &u);
   if (rc)
     goto out;
   wurl_serialise(&u, flags & URL_KEEP_FRAGMENT, &o);
@@ -1405,7 +1449,7 @@ int url_view_parse(const char *url, struct url_view *v)
     rc = PARSE_INVALID;
     goto out;
   }
-  rc = wurl_parse_str(url, NULL, NULL, &u);
+  rc = wurl_parse_str(url, strlen(url), NULL, NULL, &u);
   if (rc)
     goto out;
   v->port = u.port >= 0 ? u.port : default_port(u.scheme.p);
@@ -1464,7 +1508,7 @@ int url_is_http(const char *url)
   if (!url)
     return 0;
   wurl_init(&u);
-  if (wurl_parse_str(url, NULL, NULL, &u) == PARSE_OK)
+  if (wurl_parse_str(url, strlen(url), NULL, NULL, &u) == PARSE_OK)
     ok = !strcmp(u.scheme.p, "http") || !strcmp(u.scheme.p, "https");
   wurl_cleanup(&u);
   return ok;
@@ -1493,11 +1537,19 @@ int url_registrable_domain(const char *host, char **out)
   pbuf_touch(&lc);
   if (lc.oom)
     goto nomem;
-  /* strip one trailing dot for the lookup only */
   if (inet_pton(AF_INET6, lc.p, a) == 1 || inet_pton(AF_INET, lc.p, a) == 1)
     goto done;
-  if (psl)
+  if (psl) {
+    /* strip one trailing dot for the lookup only (libpsl would see "cn."
+     * as an unknown suffix); rd points into lc.p, so putting the dot back
+     * puts it back on the result too */
+    int dot = lc.n > 1 && lc.p[lc.n - 1] == '.';
+    if (dot)
+      lc.p[lc.n - 1] = '\0';
     rd = psl_registrable_domain(psl, lc.p);
+    if (dot)
+      lc.p[lc.n - 1] = '.';
+  }
   if (rd) {
     char *r = strdup(rd);
     if (!r)

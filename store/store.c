@@ -6,6 +6,8 @@
  * key range:
  *
  *   meta     "schema"                    -> u32 BE schema version
+ *            "next_run"                  -> u32 BE lowest id a new run may
+ *                                           take (absent: no run deleted)
  *   runs     u32 run                     -> run record
  *   sites    u32 run | u32 idx           -> site record
  *   urls     url bytes (see below)       -> u64 BE url id (1, 2, 3 ...)
@@ -23,8 +25,10 @@
  * against url_ids (on a collision the next salt is tried). The next url id
  * is read once per write transaction from the last url_ids key, and new
  * ids are appended with MDB_APPEND. The next run id is the last runs key
- * plus one (runs are never deleted). A run's n_sites is not stored: it is
- * the number of its site records, counted when read.
+ * plus one, or meta "next_run" when that is higher: store_run_delete()
+ * records it so that a deleted run's id is never given out again. A run's
+ * n_sites is not stored: it is the number of its site records, counted
+ * when read.
  *
  * Records are a small length-prefixed encoding: u8; u32, u64, i32 (two's
  * complement in a u32), i64 big-endian; doubles as their IEEE-754 bits in
@@ -917,6 +921,12 @@ int store_run_new(struct store *s, int64_t started, int vantage_ipv6,
     rc = rc_of(mrc);
     goto out;
   }
+  /* never reuse the id of a deleted run */
+  rc = get(txn, s->dbi[DB_META], "next_run", 8, &v);
+  if (rc == STORE_OK && v.mv_size == 4 && get_be32(v.mv_data) > next)
+    next = get_be32(v.mv_data);
+  else if (rc != STORE_OK && rc != STORE_NOTFOUND)
+    goto out;
   run_encode(&s->enc, started, 0, 0, vantage_ipv6, options);
   if (s->enc.nomem) {
     rc = STORE_NOMEM;

@@ -104,6 +104,9 @@ START_TEST(url_resolve_idn_to_punycode)
   /* full-width dot is a label separator */
   check_resolve(NULL, "http://a\xef\xbc\x8e\x63n/", NULL, 0, "http://a.cn/");
   check_resolve(NULL, "http://%E4%B8%AD.cn/", NULL, 0, "http://xn--fiq.cn/");
+  /* U+2F868 normalises to U+36FC (Unicode Corrigendum #4) */
+  check_resolve(NULL, "http://\xf0\xaf\xa1\xa8.com/", NULL, 0,
+                "http://xn--snl.com/");
 }
 END_TEST
 
@@ -191,6 +194,46 @@ START_TEST(url_resolve_userinfo_kept)
 }
 END_TEST
 
+/* Resolve the @n bytes of @href (which may hold NULs) with url_resolve_n. */
+static void check_resolve_n(const char *base, const char *href, size_t n,
+                            const char *want)
+{
+  char *out = NULL;
+  int rc = url_resolve_n(base, href, n, NULL, URL_KEEP_FRAGMENT, &out);
+
+  if (!want) {
+    ck_assert_int_eq(rc, PARSE_INVALID);
+    ck_assert_ptr_null(out);
+    return;
+  }
+  ck_assert_msg(rc == PARSE_OK, "failed: %s", parse_strerror(rc));
+  ck_assert_str_eq(out, want);
+  free(out);
+}
+
+START_TEST(url_resolve_n_nul_encoded_in_path_query_fragment)
+{
+  static const char in[] = "http://h.cn/a\0b?c\0d#e\0f";
+
+  check_resolve_n(NULL, in, sizeof in - 1, "http://h.cn/a%00b?c%00d#e%00f");
+  check_resolve_n(BASE, "x\0", 2, "http://www.example.gov.cn/a/b/x");
+  check_resolve_n(BASE, "\0\0x", 3, "http://www.example.gov.cn/a/b/x");
+  /* not NUL-terminated: only href_len bytes are read */
+  check_resolve_n(NULL, "http://h.cn/abcdef", 13, "http://h.cn/a");
+}
+END_TEST
+
+START_TEST(url_resolve_n_nul_in_host_or_port_fails)
+{
+  check_resolve_n(NULL, "http://a\0b/", 12, NULL);
+  check_resolve_n(NULL, "http://a%00b/", 13, NULL);
+  check_resolve_n(NULL, "http://\xc3\xa9%00x/", 16, NULL);
+  check_resolve_n(NULL, "http://[::1\0]/", 14, NULL);
+  check_resolve_n(NULL, "http://h:8\0/", 12, NULL);
+  check_resolve_n(NULL, "foo://a\0b/", 11, NULL);
+}
+END_TEST
+
 START_TEST(url_view_parse_parts)
 {
   struct url_view v;
@@ -248,6 +291,9 @@ START_TEST(url_registrable_domain_psl)
   check_rd("192.0.2.1", "192.0.2.1");
   check_rd("2001:db8::1", "2001:db8::1");
   check_rd("[2001:db8::1]", "[2001:db8::1]");
+  /* a trailing dot is ignored by the lookup and kept on the result */
+  check_rd("www.beijing.gov.cn.", "beijing.gov.cn.");
+  check_rd("www.gov.cn.", "www.gov.cn.");
 }
 END_TEST
 
@@ -296,6 +342,8 @@ int main(void)
   tcase_add_test(tc, url_resolve_relative_without_base_fails);
   tcase_add_test(tc, url_resolve_nonspecial_schemes_kept);
   tcase_add_test(tc, url_resolve_userinfo_kept);
+  tcase_add_test(tc, url_resolve_n_nul_encoded_in_path_query_fragment);
+  tcase_add_test(tc, url_resolve_n_nul_in_host_or_port_fails);
   tcase_add_test(tc, url_view_parse_parts);
   tcase_add_test(tc, url_is_http_only_http_and_https);
   tcase_add_test(tc, url_registrable_domain_psl);

@@ -351,4 +351,19 @@ static inline const char *jv_str(const struct jv *v, const char *key)
   return m && m->type == JV_STR ? m->s : NULL;
 }
 
+/* As jv_str, and sets *@len to the decoded length, which counts any NUL
+ * bytes inside the string (0 when absent). */
+static inline const char *jv_strn(const struct jv *v, const char *key,
+                                  size_t *len)
+{
+  const struct jv *m = jv_get(v, key);
+
+  if (!m || m->type != JV_STR) {
+    *len = 0;
+    return NULL;
+  }
+  *len = m->slen;
+  return m->s;
+}
+
 #endif
