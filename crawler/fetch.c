@@ -201,6 +201,10 @@ int fetch_start(struct fetcher *f, struct fetch_req *req)
                    req->family == 6 ? CURL_IPRESOLVE_V6 : CURL_IPRESOLVE_V4);
   curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
   curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+  /* Never through a proxy: the probe must reach the host itself, over the
+   * family under test (this also spares curl its proxy environment
+   * lookups on every transfer). */
+  curl_easy_setopt(e, CURLOPT_PROXY, "");
   curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
   curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, f->conf.timeout_ms);
   curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, f->conf.timeout_ms);
