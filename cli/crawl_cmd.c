@@ -42,6 +42,9 @@ static const char crawl_usage[] =
   "  --max-body BYTES     page body cap (default 8388608)\n"
   "  --assume-ipv6 yes|no skip the vantage-point check\n"
   "  --quiet              no progress line, only errors and the summary\n"
+  "  --fail-under PCT     exit 1 when a site's internal level-2 or level-3\n"
+  "                       concentration is below PCT percent (named on\n"
+  "                       stderr)\n"
   "  --help\n";
 
 static volatile sig_atomic_t stop_flag;
@@ -54,15 +57,43 @@ static void on_signal(int sig)
   stop_flag = 1;
 }
 
+/* "ETA 1m05s" from the probes left and the probe rate so far; "ETA -"
+ * until a probe has finished. The total grows while pages are read, so
+ * early estimates are low. */
+static void eta(char *buf, size_t len, const struct crawl_progress *p)
+{
+  double rate, left;
+  unsigned long s;
+
+  if (p->probes_done == 0 || p->elapsed_s <= 0) {
+    snprintf(buf, len, "ETA -");
+    return;
+  }
+  rate = p->probes_done / p->elapsed_s;
+  left = p->probes_total > p->probes_done
+           ? (double)(p->probes_total - p->probes_done) / rate
+           : 0;
+  s = left > 359999 ? 359999ul : (unsigned long)(left + 0.5);
+  if (s >= 3600)
+    snprintf(buf, len, "ETA %luh%02lum", s / 3600, s / 60 % 60);
+  else if (s >= 60)
+    snprintf(buf, len, "ETA %lum%02lus", s / 60, s % 60);
+  else
+    snprintf(buf, len, "ETA %lus", s);
+}
+
 static void progress(const struct crawl_progress *p, void *ud)
 {
+  char e[32];
+
   (void)ud;
+  eta(e, sizeof e, p);
   fprintf(stderr,
           "\r\033[Ksites %zu/%zu  pages %zu  probes %zu/%zu  requests %zu "
-          "(%.0f/s)  errors %zu  %.0fs",
+          "(%.0f/s)  errors %zu  %.0fs  %s",
           p->sites_done, p->sites, p->pages, p->probes_done, p->probes_total,
           p->requests, p->elapsed_s > 0 ? p->requests / p->elapsed_s : 0.0,
-          p->errors, p->elapsed_s);
+          p->errors, p->elapsed_s, e);
   fflush(stderr);
 }
 
@@ -217,7 +248,8 @@ enum {
   O_QUIET,
   O_SCOPE,
   O_ASSUME6,
-  O_HELP
+  O_HELP,
+  O_FAILUNDER
 };
 
 int cmd_crawl(int argc, char **argv)
@@ -240,8 +272,10 @@ int cmd_crawl(int argc, char **argv)
     {"scope", required_argument, 0, O_SCOPE},
     {"assume-ipv6", required_argument, 0, O_ASSUME6},
     {"help", no_argument, 0, O_HELP},
+    {"fail-under", required_argument, 0, O_FAILUNDER},
     {0, 0, 0, 0}};
   struct crawl_opts o;
+  double fail_under = -1;
   struct sitelist sl;
   struct store *st = NULL;
   const char *sites_file = NULL, *db_opt = NULL, *scope = NULL;
@@ -327,6 +361,10 @@ int cmd_crawl(int argc, char **argv)
       case O_HELP:
         fputs(crawl_usage, stdout);
         return EXIT_OKAY;
+      case O_FAILUNDER:
+        if (cli_pct(optarg, &fail_under) < 0)
+          goto bad;
+        break;
       default:
         fputs(crawl_usage, stderr);
         return EXIT_USAGE;
@@ -400,6 +438,12 @@ int cmd_crawl(int argc, char **argv)
   if (run)
     fprintf(stderr, "v6crawl: run %u %s; see `v6crawl report --db %s`\n", run,
             crc == CRAWL_OK ? "complete" : "incomplete", db);
+  if (crc == CRAWL_OK && run && fail_under >= 0) {
+    src = store_flush(st);
+    rc = src == STORE_OK ? cli_fail_under(st, run, fail_under) : EXIT_STORE;
+    if (src != STORE_OK)
+      cli_err("cannot write the store %s: %s", db, store_strerror(src));
+  }
   goto out;
 bad:
   cli_err("bad value for --%s: '%s'", lo[c - O_SITES].name, optarg);

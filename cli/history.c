@@ -1,3 +1,833 @@
-/* placeholder: filled in by the issue 4 work */
+/* cli/history.c - every crawl is a run: `v6crawl runs` lists them,
+ * `v6crawl diff` compares two (per site the change in each figure, the
+ * links that became failing or fixed, the links that appeared or went),
+ * `v6crawl prune` deletes old ones. Read from the store alone. */
 #include "config.h"
-typedef int v6_placeholder_unused;
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "store/store.h"
+
+/* Open @path for writing ("-" or NULL: stdout). */
+static FILE *out_open(const char *path)
+{
+  FILE *o;
+
+  if (!path || strcmp(path, "-") == 0)
+    return stdout;
+  o = fopen(path, "w");
+  if (!o)
+    cli_err("cannot write %s: %s", path, strerror(errno));
+  return o;
+}
+
+static int out_close(FILE *o, const char *path, int rc)
+{
+  if (!o)
+    return rc;
+  if ((o != stdout ? fclose(o) : fflush(o)) != 0 && rc == EXIT_OKAY) {
+    cli_err("cannot write %s", path ? path : "the output");
+    rc = EXIT_USAGE;
+  }
+  return rc;
+}
+
+static int store_exit(const char *db, int src)
+{
+  cli_err("cannot read the store %s: %s", db ? db : "", store_strerror(src));
+  return src == STORE_NOMEM ? EXIT_INTERNAL : EXIT_STORE;
+}
+
+/* ---- runs ------------------------------------------------------------- */
+
+static void run_json(FILE *o, const struct store_run *r)
+{
+  char t[32];
+
+  fprintf(o, "{\"id\": %u, \"started\": ", r->id);
+  cli_time(t, sizeof t, r->started);
+  json_str(o, r->started ? t : NULL);
+  fputs(", \"finished\": ", o);
+  cli_time(t, sizeof t, r->finished);
+  json_str(o, r->finished ? t : NULL);
+  fprintf(o, ", \"complete\": %s, \"vantage_ipv6\": %s, \"sites\": %u}",
+          r->complete ? "true" : "false",
+          r->vantage_ipv6 == 1   ? "true"
+          : r->vantage_ipv6 == 0 ? "false"
+                                 : "null",
+          r->n_sites);
+}
+
+int cmd_runs(int argc, char **argv)
+{
+  static const struct option lo[] = {{"db", required_argument, 0, 'd'},
+                                     {"format", required_argument, 0, 'f'},
+                                     {"output", required_argument, 0, 'o'},
+                                     {"help", no_argument, 0, 'h'},
+                                     {0, 0, 0, 0}};
+  const char *db_opt = NULL, *out_path = NULL;
+  struct store *st = NULL;
+  struct store_run *runs = NULL;
+  size_t n = 0, i;
+  char *db = NULL, t1[32], t2[32], buf[32];
+  FILE *o = NULL;
+  int fmt = CLI_TEXT, rc, src, opt;
+
+  optind = 1;
+  while ((opt = getopt_long(argc, argv, "o:", lo, NULL)) != -1) {
+    switch (opt) {
+      case 'd':
+        db_opt = optarg;
+        break;
+      case 'f':
+        fmt = cli_fmt(optarg);
+        if (fmt < 0)
+          return EXIT_USAGE;
+        break;
+      case 'o':
+        out_path = optarg;
+        break;
+      case 'h':
+        puts("Usage: v6crawl runs [--db DIR] [--format text|json|csv] "
+             "[-o FILE]\n"
+             "The runs in the store, oldest first: id, start and end (UTC), "
+             "whether the\ncrawl ran to its end, whether this machine had "
+             "IPv6, and how many sites.");
+        return EXIT_OKAY;
+      default:
+        return EXIT_USAGE;
+    }
+  }
+  if (optind < argc) {
+    cli_err("runs takes no arguments ('%s')", argv[optind]);
+    return EXIT_USAGE;
+  }
+  rc = cli_store_open(db_opt, 1, &st, &db);
+  if (rc != EXIT_OKAY)
+    goto out;
+  src = store_runs_list(st, &runs, &n);
+  if (src != STORE_OK) {
+    rc = store_exit(db, src);
+    goto out;
+  }
+  o = out_open(out_path);
+  if (!o) {
+    rc = EXIT_USAGE;
+    goto out;
+  }
+  if (fmt == CLI_JSON) {
+    fputs("{\"runs\": [", o);
+    for (i = 0; i < n; i++) {
+      fputs(i ? ",\n  " : "\n  ", o);
+      run_json(o, &runs[i]);
+    }
+    fputs("\n]}\n", o);
+  } else if (fmt == CLI_CSV) {
+    csv_bom(o);
+    fputs("id,started,finished,complete,vantage_ipv6,sites\r\n", o);
+    for (i = 0; i < n; i++) {
+      snprintf(buf, sizeof buf, "%u", runs[i].id);
+      csv_field(o, buf, 0);
+      cli_time(t1, sizeof t1, runs[i].started);
+      cli_time(t2, sizeof t2, runs[i].finished);
+      csv_field(o, runs[i].started ? t1 : "", 0);
+      csv_field(o, runs[i].finished ? t2 : "", 0);
+      csv_field(o, runs[i].complete ? "true" : "false", 0);
+      csv_field(o,
+                runs[i].vantage_ipv6 == 1   ? "true"
+                : runs[i].vantage_ipv6 == 0 ? "false"
+                                            : "",
+                0);
+      snprintf(buf, sizeof buf, "%u", runs[i].n_sites);
+      csv_field(o, buf, 1);
+    }
+  } else {
+    if (n == 0)
+      fprintf(o, "no runs in the store %s\n", db);
+    else
+      fprintf(o, "%6s  %-20s  %-20s  %-10s  %-4s  %5s\n", "run", "started",
+              "finished", "complete", "ipv6", "sites");
+    for (i = 0; i < n; i++) {
+      cli_time(t1, sizeof t1, runs[i].started);
+      cli_time(t2, sizeof t2, runs[i].finished);
+      fprintf(o, "%6u  %-20s  %-20s  %-10s  %-4s  %5u\n", runs[i].id, t1, t2,
+              runs[i].complete ? "yes" : "NO",
+              runs[i].vantage_ipv6 == 1   ? "yes"
+              : runs[i].vantage_ipv6 == 0 ? "NO"
+                                          : "?",
+              runs[i].n_sites);
+    }
+  }
+  rc = out_close(o, out_path, rc);
+out:
+  store_runs_free(runs, n);
+  store_close(st);
+  free(db);
+  return rc;
+}
+
+/* ---- diff ------------------------------------------------------------- */
+
+struct dlink {
+  char *url;
+  int level, internal, klass;
+};
+
+struct dlinks {
+  struct dlink *v;
+  size_t n, cap;
+};
+
+static int dlink_add(const struct store_link_row *r, void *ud)
+{
+  struct dlinks *l = ud;
+  struct dlink *nv;
+
+  if (l->n == l->cap) {
+    size_t cap = l->cap ? l->cap * 2 : 256;
+    nv = realloc(l->v, cap * sizeof *nv);
+    if (!nv)
+      return STORE_NOMEM;
+    l->v = nv;
+    l->cap = cap;
+  }
+  l->v[l->n].url = strdup(r->url);
+  if (!l->v[l->n].url)
+    return STORE_NOMEM;
+  l->v[l->n].level = r->level;
+  l->v[l->n].internal = r->internal;
+  l->v[l->n].klass = r->klass;
+  l->n++;
+  return 0;
+}
+
+static int dlink_cmp(const void *a, const void *b)
+{
+  const struct dlink *x = a, *y = b;
+
+  return strcmp(x->url, y->url);
+}
+
+static void dlinks_free(struct dlinks *l)
+{
+  size_t i;
+
+  for (i = 0; i < l->n; i++)
+    free(l->v[i].url);
+  free(l->v);
+  memset(l, 0, sizeof *l);
+}
+
+static int counted(int k)
+{
+  return k != CLASS_ROBOTS && k != CLASS_SKIPPED && k != CLASS_UNMEASURED;
+}
+
+static int supported(int k)
+{
+  return k == CLASS_OK || k == CLASS_V6_ONLY;
+}
+
+enum change { CH_FAILING, CH_FIXED, CH_NEW, CH_GONE, CH_OTHER, CH__N };
+static const char *const change_name[CH__N] = {"became_failing", "became_fixed",
+                                               "new", "gone", "changed"};
+static const char *const change_text[CH__N] = {"became failing", "became fixed",
+                                               "new links", "gone links",
+                                               "other class changes"};
+
+struct dchange {
+  const struct dlink *a, *b; /* NULL for new / gone */
+};
+
+struct dsite {
+  const struct store_site *sa, *sb; /* NULL when not in that run */
+  struct store_site_figs fa, fb;
+  struct dlinks la, lb;
+  struct dchange *ch[CH__N];
+  size_t nch[CH__N];
+};
+
+static int ch_add(struct dsite *d, int kind, const struct dlink *a,
+                  const struct dlink *b)
+{
+  struct dchange *nv;
+
+  /* grown one by one: changes are few next to links */
+  nv = realloc(d->ch[kind], (d->nch[kind] + 1) * sizeof *nv);
+  if (!nv)
+    return STORE_NOMEM;
+  d->ch[kind] = nv;
+  nv[d->nch[kind]].a = a;
+  nv[d->nch[kind]].b = b;
+  d->nch[kind]++;
+  return STORE_OK;
+}
+
+/* Merge the two sorted link lists of @d into its changes. */
+static int dsite_changes(struct dsite *d)
+{
+  size_t i = 0, j = 0;
+  int c, rc = STORE_OK, ka, kb;
+
+  qsort(d->la.v, d->la.n, sizeof *d->la.v, dlink_cmp);
+  qsort(d->lb.v, d->lb.n, sizeof *d->lb.v, dlink_cmp);
+  while (rc == STORE_OK && (i < d->la.n || j < d->lb.n)) {
+    const struct dlink *a = i < d->la.n ? &d->la.v[i] : NULL;
+    const struct dlink *b = j < d->lb.n ? &d->lb.v[j] : NULL;
+    c = !a ? 1 : !b ? -1 : strcmp(a->url, b->url);
+    if (c < 0) {
+      if (a->level >= 2 && a->level <= 3)
+        rc = ch_add(d, CH_GONE, a, NULL);
+      i++;
+      continue;
+    }
+    if (c > 0) {
+      if (b->level >= 2 && b->level <= 3)
+        rc = ch_add(d, CH_NEW, NULL, b);
+      j++;
+      continue;
+    }
+    i++;
+    j++;
+    ka = a->klass;
+    kb = b->klass;
+    if (b->level < 2 || b->level > 3)
+      continue;
+    if (counted(ka) && counted(kb) && supported(ka) && !supported(kb))
+      rc = ch_add(d, CH_FAILING, a, b);
+    else if (counted(ka) && counted(kb) && !supported(ka) && supported(kb))
+      rc = ch_add(d, CH_FIXED, a, b);
+    else if (ka != kb || a->level != b->level || a->internal != b->internal)
+      rc = ch_add(d, CH_OTHER, a, b);
+  }
+  return rc;
+}
+
+static void dsite_free(struct dsite *d)
+{
+  int k;
+
+  dlinks_free(&d->la);
+  dlinks_free(&d->lb);
+  for (k = 0; k < CH__N; k++)
+    free(d->ch[k]);
+}
+
+/* Pick the default runs: the last two complete ones. */
+static int diff_defaults(struct store *st, const char *db, uint32_t *a,
+                         uint32_t *b, int have_a)
+{
+  struct store_run *runs = NULL;
+  size_t n = 0, i;
+  int src, found = 0;
+
+  src = store_runs_list(st, &runs, &n);
+  if (src != STORE_OK)
+    return store_exit(db, src);
+  for (i = n; i-- > 0;) {
+    if (!runs[i].complete)
+      continue;
+    if (found == 0) {
+      *b = runs[i].id;
+      found = 1;
+      if (have_a)
+        break;
+    } else {
+      *a = runs[i].id;
+      found = 2;
+      break;
+    }
+  }
+  store_runs_free(runs, n);
+  if (found < (have_a ? 1 : 2)) {
+    cli_err("the store %s has fewer than %d complete runs: name the runs "
+            "(v6crawl runs lists them)",
+            db, have_a ? 1 : 2);
+    return EXIT_USAGE;
+  }
+  return EXIT_OKAY;
+}
+
+static void fig_mini_json(FILE *o, const struct store_fig *f)
+{
+  double c = 0;
+  int hc = store_fig_concentration(f, &c) == 0;
+
+  fprintf(o, "{\"counted\": %u, \"ipv6\": %u, \"concentration\": ",
+          store_fig_counted(f), store_fig_supported(f));
+  json_num(o, hc, c);
+  fputs("}", o);
+}
+
+static void link_json(FILE *o, const struct dchange *c)
+{
+  const struct dlink *l = c->b ? c->b : c->a;
+
+  fputs("{\"url\": ", o);
+  json_str(o, l->url);
+  fprintf(o, ", \"level\": %d, \"scope\": \"%s\", \"class_a\": ", l->level,
+          l->internal ? "internal" : "external");
+  json_str(o, c->a ? store_class_name(c->a->klass) : NULL);
+  fputs(", \"class_b\": ", o);
+  json_str(o, c->b ? store_class_name(c->b->klass) : NULL);
+  fputs("}", o);
+}
+
+static void diff_json(FILE *o, const struct store_run *ra,
+                      const struct store_run *rb, struct dsite *ds, size_t n)
+{
+  size_t i, j;
+  int l, s, k, hb, ha;
+  double va = 0, vb = 0;
+
+  fputs("{\"a\": ", o);
+  run_json(o, ra);
+  fputs(", \"b\": ", o);
+  run_json(o, rb);
+  fputs(",\n \"sites\": [", o);
+  for (i = 0; i < n; i++) {
+    struct dsite *d = &ds[i];
+    fputs(i ? ",\n  {" : "\n  {", o);
+    fputs("\"start_url\": ", o);
+    json_str(o, (d->sb ? d->sb : d->sa)->start_url);
+    fprintf(o, ", \"in_a\": %s, \"in_b\": %s", d->sa ? "true" : "false",
+            d->sb ? "true" : "false");
+    fputs(",\n   \"levels\": {", o);
+    for (l = 2; l <= 3; l++) {
+      fprintf(o, "%s\"%d\": {", l > 2 ? ", " : "", l);
+      for (s = 0; s < 2; s++) {
+        const struct store_fig *fa = &d->fa.level[l][s],
+                               *fb = &d->fb.level[l][s];
+        fprintf(o, "%s\"%s\": {\"a\": ", s ? ", " : "", s ? "all" : "internal");
+        fig_mini_json(o, fa);
+        fputs(", \"b\": ", o);
+        fig_mini_json(o, fb);
+        ha = d->sa && store_fig_concentration(fa, &va) == 0;
+        hb = d->sb && store_fig_concentration(fb, &vb) == 0;
+        fputs(", \"change\": ", o);
+        json_num(o, ha && hb, vb - va);
+        fputs("}", o);
+      }
+      fputs("}", o);
+    }
+    fputs("}", o);
+    for (k = 0; k < CH__N; k++) {
+      fprintf(o, ",\n   \"%s\": [", change_name[k]);
+      for (j = 0; j < d->nch[k]; j++) {
+        fputs(j ? ",\n     " : "\n     ", o);
+        link_json(o, &d->ch[k][j]);
+      }
+      fputs("]", o);
+    }
+    fputs("}", o);
+  }
+  fputs("\n]}\n", o);
+}
+
+static void diff_csv(FILE *o, const struct store_run *ra,
+                     const struct store_run *rb, struct dsite *ds, size_t n)
+{
+  char buf[64];
+  size_t i, j;
+  int l, s, k;
+  double va = 0, vb = 0;
+
+  csv_bom(o);
+  fputs("run_a,run_b,site,change,level,scope,url,class_a,class_b,"
+        "concentration_a,concentration_b,difference\r\n",
+        o);
+  for (i = 0; i < n; i++) {
+    struct dsite *d = &ds[i];
+    const char *site = (d->sb ? d->sb : d->sa)->start_url;
+    for (l = 2; l <= 3; l++) {
+      for (s = 0; s < 2; s++) {
+        int ha = d->sa && store_fig_concentration(&d->fa.level[l][s], &va) == 0;
+        int hb = d->sb && store_fig_concentration(&d->fb.level[l][s], &vb) == 0;
+        snprintf(buf, sizeof buf, "%u", ra->id);
+        csv_field(o, buf, 0);
+        snprintf(buf, sizeof buf, "%u", rb->id);
+        csv_field(o, buf, 0);
+        csv_field(o, site, 0);
+        csv_field(o, "figure", 0);
+        snprintf(buf, sizeof buf, "%d", l);
+        csv_field(o, buf, 0);
+        csv_field(o, s ? "all" : "internal", 0);
+        csv_field(o, "", 0);
+        csv_field(o, "", 0);
+        csv_field(o, "", 0);
+        snprintf(buf, sizeof buf, "%.12g", va);
+        csv_field(o, ha ? buf : "", 0);
+        snprintf(buf, sizeof buf, "%.12g", vb);
+        csv_field(o, hb ? buf : "", 0);
+        snprintf(buf, sizeof buf, "%.12g", vb - va);
+        csv_field(o, ha && hb ? buf : "", 1);
+      }
+    }
+    for (k = 0; k < CH__N; k++) {
+      for (j = 0; j < d->nch[k]; j++) {
+        const struct dchange *c = &d->ch[k][j];
+        const struct dlink *lk = c->b ? c->b : c->a;
+        snprintf(buf, sizeof buf, "%u", ra->id);
+        csv_field(o, buf, 0);
+        snprintf(buf, sizeof buf, "%u", rb->id);
+        csv_field(o, buf, 0);
+        csv_field(o, site, 0);
+        csv_field(o, change_name[k], 0);
+        snprintf(buf, sizeof buf, "%d", lk->level);
+        csv_field(o, buf, 0);
+        csv_field(o, lk->internal ? "internal" : "external", 0);
+        csv_field(o, lk->url, 0);
+        csv_field(o, c->a ? store_class_name(c->a->klass) : "", 0);
+        csv_field(o, c->b ? store_class_name(c->b->klass) : "", 0);
+        csv_field(o, "", 0);
+        csv_field(o, "", 0);
+        csv_field(o, "", 1);
+      }
+    }
+  }
+}
+
+static void fig_text(char *buf, size_t len, const struct store_fig *f, int have)
+{
+  double c;
+
+  if (!have || store_fig_concentration(f, &c) < 0)
+    snprintf(buf, len, "-");
+  else
+    snprintf(buf, len, "%.1f%% %u/%u", c * 100.0, store_fig_supported(f),
+             store_fig_counted(f));
+}
+
+static void diff_text(FILE *o, const struct store_run *ra,
+                      const struct store_run *rb, struct dsite *ds, size_t n)
+{
+  char t1[32], t2[32], fa[48], fb[48], ch[32];
+  size_t i, j;
+  int l, s, k;
+  double va = 0, vb = 0;
+
+  cli_time(t1, sizeof t1, ra->started);
+  cli_time(t2, sizeof t2, rb->started);
+  fprintf(o, "diff: run %u (%s%s) -> run %u (%s%s)\n", ra->id, t1,
+          ra->complete ? "" : ", incomplete", rb->id, t2,
+          rb->complete ? "" : ", incomplete");
+  for (i = 0; i < n; i++) {
+    struct dsite *d = &ds[i];
+    fprintf(o, "\n%s%s\n", (d->sb ? d->sb : d->sa)->start_url,
+            !d->sa   ? " (only in run B)"
+            : !d->sb ? " (only in run A)"
+                     : "");
+    for (l = 2; l <= 3; l++) {
+      for (s = 0; s < 2; s++) {
+        int ha = d->sa && store_fig_concentration(&d->fa.level[l][s], &va) == 0;
+        int hb = d->sb && store_fig_concentration(&d->fb.level[l][s], &vb) == 0;
+        fig_text(fa, sizeof fa, &d->fa.level[l][s], d->sa != NULL);
+        fig_text(fb, sizeof fb, &d->fb.level[l][s], d->sb != NULL);
+        if (ha && hb)
+          snprintf(ch, sizeof ch, "%+.1f pts", (vb - va) * 100.0);
+        else
+          snprintf(ch, sizeof ch, "-");
+        fprintf(o, "  level %d %-8s  %-20s -> %-20s  %s\n", l,
+                s ? "all" : "internal", fa, fb, ch);
+      }
+    }
+    for (k = 0; k < CH__N; k++) {
+      if (!d->nch[k])
+        continue;
+      fprintf(o, "  %s (%zu):\n", change_text[k], d->nch[k]);
+      for (j = 0; j < d->nch[k]; j++) {
+        const struct dchange *c = &d->ch[k][j];
+        const struct dlink *lk = c->b ? c->b : c->a;
+        fprintf(o, "    L%d %-8s %-10s -> %-10s %s\n", lk->level,
+                lk->internal ? "internal" : "external",
+                c->a ? store_class_name(c->a->klass) : "-",
+                c->b ? store_class_name(c->b->klass) : "-", lk->url);
+      }
+    }
+  }
+}
+
+static const char diff_usage[] =
+  "Usage: v6crawl diff [--db DIR] [--format text|json|csv] [-o FILE] "
+  "[RUN_A] [RUN_B]\n"
+  "Compare run A with run B (default: the last two complete runs; with only\n"
+  "RUN_A, the last complete run is B). Sites are matched by start URL and\n"
+  "links by URL. Per site: the change in each figure (levels 2 and 3,\n"
+  "internal and all), the links that became failing (supported in A,\n"
+  "counted and not supported in B), the links that became fixed, the new\n"
+  "and gone level-2/3 links, and other class changes.\n";
+
+int cmd_diff(int argc, char **argv)
+{
+  static const struct option lo[] = {{"db", required_argument, 0, 'd'},
+                                     {"format", required_argument, 0, 'f'},
+                                     {"output", required_argument, 0, 'o'},
+                                     {"help", no_argument, 0, 'h'},
+                                     {0, 0, 0, 0}};
+  const char *db_opt = NULL, *out_path = NULL;
+  struct store *st = NULL;
+  struct store_run ra = {0}, rb = {0};
+  struct store_site *sa = NULL, *sb = NULL;
+  struct dsite *ds = NULL;
+  size_t na = 0, nb = 0, nd = 0, i, j;
+  uint32_t a = 0, b = 0;
+  char *db = NULL;
+  FILE *o = NULL;
+  int fmt = CLI_TEXT, rc, src = STORE_OK, opt;
+
+  optind = 1;
+  while ((opt = getopt_long(argc, argv, "o:", lo, NULL)) != -1) {
+    switch (opt) {
+      case 'd':
+        db_opt = optarg;
+        break;
+      case 'f':
+        fmt = cli_fmt(optarg);
+        if (fmt < 0)
+          return EXIT_USAGE;
+        break;
+      case 'o':
+        out_path = optarg;
+        break;
+      case 'h':
+        fputs(diff_usage, stdout);
+        return EXIT_OKAY;
+      default:
+        fputs(diff_usage, stderr);
+        return EXIT_USAGE;
+    }
+  }
+  if (argc - optind > 2) {
+    cli_err("diff takes at most two runs");
+    return EXIT_USAGE;
+  }
+  rc = cli_store_open(db_opt, 1, &st, &db);
+  if (rc != EXIT_OKAY)
+    goto out;
+  if (argc - optind >= 1) {
+    rc = cli_run_arg(st, db, argv[optind], &a);
+    if (rc != EXIT_OKAY)
+      goto out;
+  }
+  if (argc - optind == 2)
+    rc = cli_run_arg(st, db, argv[optind + 1], &b);
+  else
+    rc = diff_defaults(st, db, &a, &b, argc - optind == 1);
+  if (rc != EXIT_OKAY)
+    goto out;
+  src = store_run_get(st, a, &ra);
+  if (src == STORE_OK)
+    src = store_run_get(st, b, &rb);
+  if (src == STORE_OK)
+    src = store_sites_list(st, a, &sa, &na);
+  if (src == STORE_OK)
+    src = store_sites_list(st, b, &sb, &nb);
+  if (src != STORE_OK)
+    goto out;
+  ds = calloc(na + nb + 1, sizeof *ds);
+  if (!ds) {
+    src = STORE_NOMEM;
+    goto out;
+  }
+  /* sites in B's order, then those only in A */
+  for (j = 0; j < nb; j++) {
+    ds[nd].sb = &sb[j];
+    for (i = 0; i < na; i++)
+      if (strcmp(sa[i].start_url, sb[j].start_url) == 0)
+        ds[nd].sa = &sa[i];
+    nd++;
+  }
+  for (i = 0; i < na; i++) {
+    for (j = 0; j < nb; j++)
+      if (strcmp(sa[i].start_url, sb[j].start_url) == 0)
+        break;
+    if (j == nb)
+      ds[nd++].sa = &sa[i];
+  }
+  for (i = 0; src == STORE_OK && i < nd; i++) {
+    struct dsite *d = &ds[i];
+    if (d->sa) {
+      src = store_site_figures(st, a, d->sa->idx, &d->fa);
+      if (src == STORE_OK)
+        src = store_links_each(st, a, d->sa->idx, dlink_add, &d->la);
+    }
+    if (src == STORE_OK && d->sb) {
+      src = store_site_figures(st, b, d->sb->idx, &d->fb);
+      if (src == STORE_OK)
+        src = store_links_each(st, b, d->sb->idx, dlink_add, &d->lb);
+    }
+    if (src == STORE_OK)
+      src = dsite_changes(d);
+  }
+  if (src != STORE_OK)
+    goto out;
+  o = out_open(out_path);
+  if (!o) {
+    rc = EXIT_USAGE;
+    goto out;
+  }
+  if (fmt == CLI_JSON)
+    diff_json(o, &ra, &rb, ds, nd);
+  else if (fmt == CLI_CSV)
+    diff_csv(o, &ra, &rb, ds, nd);
+  else
+    diff_text(o, &ra, &rb, ds, nd);
+  rc = out_close(o, out_path, rc);
+out:
+  if (src != STORE_OK)
+    rc = store_exit(db, src);
+  for (i = 0; ds && i < nd; i++)
+    dsite_free(&ds[i]);
+  free(ds);
+  store_sites_free(sa, na);
+  store_sites_free(sb, nb);
+  store_run_cleanup(&ra);
+  store_run_cleanup(&rb);
+  store_close(st);
+  free(db);
+  return rc;
+}
+
+/* ---- prune ------------------------------------------------------------ */
+
+static const char prune_usage[] =
+  "Usage: v6crawl prune --keep N [--db DIR] [--compact] [--dry-run]\n"
+  "                     [--format text|json|csv] [-o FILE]\n"
+  "Delete every run but the N latest (highest ids) with all their records.\n"
+  "LMDB reuses the freed space for later crawls; --compact also shrinks the\n"
+  "file (only while no other v6crawl uses the store).\n";
+
+int cmd_prune(int argc, char **argv)
+{
+  static const struct option lo[] = {{"db", required_argument, 0, 'd'},
+                                     {"keep", required_argument, 0, 'k'},
+                                     {"compact", no_argument, 0, 'c'},
+                                     {"dry-run", no_argument, 0, 'n'},
+                                     {"format", required_argument, 0, 'f'},
+                                     {"output", required_argument, 0, 'o'},
+                                     {"help", no_argument, 0, 'h'},
+                                     {0, 0, 0, 0}};
+  const char *db_opt = NULL, *out_path = NULL;
+  struct store *st = NULL;
+  struct store_run *runs = NULL;
+  size_t n = 0, i, ndel = 0;
+  char *db = NULL, buf[32];
+  FILE *o = NULL;
+  long keep = -1, v;
+  int fmt = CLI_TEXT, rc, src = STORE_OK, opt, compact = 0, dry = 0;
+  int compacted = 0;
+
+  optind = 1;
+  while ((opt = getopt_long(argc, argv, "o:", lo, NULL)) != -1) {
+    switch (opt) {
+      case 'd':
+        db_opt = optarg;
+        break;
+      case 'k':
+        if (cli_int(optarg, 1, UINT32_MAX, &v) < 0) {
+          cli_err("bad --keep '%s': how many runs to keep, 1 or more", optarg);
+          return EXIT_USAGE;
+        }
+        keep = v;
+        break;
+      case 'c':
+        compact = 1;
+        break;
+      case 'n':
+        dry = 1;
+        break;
+      case 'f':
+        fmt = cli_fmt(optarg);
+        if (fmt < 0)
+          return EXIT_USAGE;
+        break;
+      case 'o':
+        out_path = optarg;
+        break;
+      case 'h':
+        fputs(prune_usage, stdout);
+        return EXIT_OKAY;
+      default:
+        fputs(prune_usage, stderr);
+        return EXIT_USAGE;
+    }
+  }
+  if (keep < 0 || optind < argc) {
+    cli_err("prune needs --keep N and no arguments");
+    fputs(prune_usage, stderr);
+    return EXIT_USAGE;
+  }
+  rc = cli_store_open(db_opt, dry, &st, &db);
+  if (rc != EXIT_OKAY)
+    goto out;
+  src = store_runs_list(st, &runs, &n);
+  if (src != STORE_OK)
+    goto out;
+  ndel = n > (size_t)keep ? n - (size_t)keep : 0;
+  o = out_open(out_path);
+  if (!o) {
+    rc = EXIT_USAGE;
+    goto out;
+  }
+  if (fmt == CLI_CSV) {
+    csv_bom(o);
+    fputs("run,action\r\n", o);
+  } else if (fmt == CLI_JSON) {
+    fputs("{\"deleted\": [", o);
+  }
+  for (i = 0; i < ndel; i++) {
+    if (!dry) {
+      src = store_run_delete(st, runs[i].id);
+      if (src != STORE_OK && src != STORE_NOTFOUND)
+        break;
+      src = STORE_OK;
+    }
+    if (fmt == CLI_JSON) {
+      fprintf(o, "%s%u", i ? ", " : "", runs[i].id);
+    } else if (fmt == CLI_CSV) {
+      snprintf(buf, sizeof buf, "%u", runs[i].id);
+      csv_field(o, buf, 0);
+      csv_field(o, dry ? "would delete" : "deleted", 1);
+    } else {
+      fprintf(o, "%s run %u\n", dry ? "would delete" : "deleted", runs[i].id);
+    }
+    fflush(o);
+  }
+  if (src == STORE_OK && compact && !dry) {
+    src = store_compact(st, db);
+    if (src == STORE_OK)
+      compacted = 1;
+  }
+  if (fmt == CLI_JSON) {
+    fputs("], \"kept\": [", o);
+    for (i = ndel; i < n; i++)
+      fprintf(o, "%s%u", i > ndel ? ", " : "", runs[i].id);
+    fprintf(o, "], \"dry_run\": %s, \"compacted\": %s}\n",
+            dry ? "true" : "false", compacted ? "true" : "false");
+  } else if (fmt == CLI_CSV) {
+    for (i = ndel; i < n; i++) {
+      snprintf(buf, sizeof buf, "%u", runs[i].id);
+      csv_field(o, buf, 0);
+      csv_field(o, "kept", 1);
+    }
+  } else {
+    fprintf(o, "kept %zu run%s%s\n", n - ndel, n - ndel == 1 ? "" : "s",
+            compacted ? "; the store is compacted" : "");
+  }
+  rc = out_close(o, out_path, rc);
+out:
+  if (src != STORE_OK) {
+    cli_err("cannot prune the store %s: %s", db ? db : "", store_strerror(src));
+    rc = src == STORE_NOMEM ? EXIT_INTERNAL : EXIT_STORE;
+  }
+  store_runs_free(runs, n);
+  store_close(st);
+  free(db);
+  return rc;
+}

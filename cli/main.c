@@ -14,8 +14,14 @@ static const char usage[] =
   "  crawl URL... | --sites FILE   crawl sites to depth 3, probe every link\n"
   "                                over IPv6 and IPv4, store it all\n"
   "  report                        per-site IPv6 concentration (text, json, "
-  "csv)\n"
+  "csv,\n"
+  "                                or one HTML page)\n"
   "  links                         every link with its class and evidence\n"
+  "  fixes                         the hosts to fix first, ranked, with the\n"
+  "                                figure each fix would reach\n"
+  "  runs                          the crawls in the store\n"
+  "  diff [RUN_A] [RUN_B]          what changed between two runs\n"
+  "  prune --keep N                delete all but the N latest runs\n"
   "  url [BASE] HREF               show how v6crawl resolves a link\n"
   "  robots FILE AGENT URL...      show how v6crawl reads a robots.txt\n"
   "\n"
@@ -48,6 +54,14 @@ int main(int argc, char **argv)
     return cmd_report(argc - 1, argv + 1);
   if (strcmp(cmd, "links") == 0)
     return cmd_links(argc - 1, argv + 1);
+  if (strcmp(cmd, "fixes") == 0)
+    return cmd_fixes(argc - 1, argv + 1);
+  if (strcmp(cmd, "runs") == 0)
+    return cmd_runs(argc - 1, argv + 1);
+  if (strcmp(cmd, "diff") == 0)
+    return cmd_diff(argc - 1, argv + 1);
+  if (strcmp(cmd, "prune") == 0)
+    return cmd_prune(argc - 1, argv + 1);
   if (strcmp(cmd, "url") == 0)
     return cmd_url(argc - 1, argv + 1);
   if (strcmp(cmd, "robots") == 0)

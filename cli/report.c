@@ -12,7 +12,7 @@
 #include "cli/cli.h"
 #include "store/store.h"
 
-enum fmt { F_TEXT, F_JSON, F_CSV };
+enum fmt { F_TEXT, F_JSON, F_CSV, F_HTML };
 
 struct common {
   const char *db_opt, *run_opt, *out_path;
@@ -32,6 +32,8 @@ static int parse_fmt(const char *s)
     return F_JSON;
   if (strcmp(s, "csv") == 0)
     return F_CSV;
+  if (strcmp(s, "html") == 0)
+    return F_HTML;
   return -1;
 }
 
@@ -343,7 +345,7 @@ static int common_opt(struct common *c, int opt, const char *arg)
     case 'f':
       c->fmt = parse_fmt(arg);
       if (c->fmt < 0) {
-        cli_err("bad --format '%s': text, json or csv", arg);
+        cli_err("bad --format '%s': text, json, csv or html", arg);
         return -1;
       }
       return 0;
@@ -358,9 +360,16 @@ int cmd_report(int argc, char **argv)
                                      {"run", required_argument, 0, 'r'},
                                      {"format", required_argument, 0, 'f'},
                                      {"output", required_argument, 0, 'o'},
+                                     {"lang", required_argument, 0, 'L'},
+                                     {"threshold", required_argument, 0, 'T'},
+                                     {"fail-under", required_argument, 0, 'U'},
                                      {"help", no_argument, 0, 'h'},
                                      {0, 0, 0, 0}};
   struct common c;
+  const char *lang = NULL;
+  double threshold = 85;
+  double fail_under = -1;
+  char *end = NULL;
   struct store_site *sites = NULL;
   struct store_site_figs *figs = NULL;
   size_t n = 0, i;
@@ -371,11 +380,42 @@ int cmd_report(int argc, char **argv)
   while ((opt = getopt_long(argc, argv, "o:", lo, NULL)) != -1) {
     if (opt == 'h') {
       puts("Usage: v6crawl report [--db DIR] [--run ID|latest] "
-           "[--format text|json|csv] [-o FILE]\n"
+           "[--format text|json|csv|html] [-o FILE]\n"
+           "       [--lang zh|en] [--threshold PCT] [--fail-under PCT]\n"
            "Per site: the homepage's class and the IPv6 concentration of "
            "level-2 and\nlevel-3 links, internal and all, computed from the "
-           "store.");
+           "store.\n"
+           "html: one self-contained page (charts, trend across runs, "
+           "failing hosts and\nlinks with evidence); --lang picks its "
+           "language (default from the locale),\n--threshold the target "
+           "percentage it marks pass/fail against (default 85).\n"
+           "--fail-under PCT: exit 1 when a site's internal level-2 or "
+           "level-3\nconcentration is below PCT percent (each named on "
+           "stderr).");
       return EXIT_OKAY;
+    }
+    if (opt == 'L') {
+      if (strcmp(optarg, "zh") != 0 && strcmp(optarg, "en") != 0) {
+        cli_err("bad --lang '%s': zh or en", optarg);
+        return EXIT_USAGE;
+      }
+      lang = optarg;
+      continue;
+    }
+    if (opt == 'U') {
+      if (cli_pct(optarg, &fail_under) < 0) {
+        cli_err("bad --fail-under '%s': a percentage from 0 to 100", optarg);
+        return EXIT_USAGE;
+      }
+      continue;
+    }
+    if (opt == 'T') {
+      threshold = strtod(optarg, &end);
+      if (end == optarg || *end || !(threshold >= 0 && threshold <= 100)) {
+        cli_err("bad --threshold '%s': a percentage from 0 to 100", optarg);
+        return EXIT_USAGE;
+      }
+      continue;
     }
     if (common_opt(&c, opt, optarg) < 0)
       return EXIT_USAGE;
@@ -400,8 +440,17 @@ int cmd_report(int argc, char **argv)
     report_json(&c, sites, n, figs);
   else if (c.fmt == F_CSV)
     report_csv(&c, sites, n, figs);
+  else if (c.fmt == F_HTML)
+    src = report_html(c.out, c.st, &c.run, sites, n, figs, lang, threshold);
   else
     report_text(&c, sites, n, figs);
+  if (src != STORE_OK) {
+    cli_err("cannot read the store %s: %s", c.db, store_strerror(src));
+    rc = src == STORE_NOMEM ? EXIT_INTERNAL : EXIT_STORE;
+  }
+  /* after the report is written: the figures are printed either way */
+  if (rc == EXIT_OKAY && fail_under >= 0)
+    rc = cli_fail_under(c.st, c.run.id, fail_under);
 out:
   free(figs);
   store_sites_free(sites, n);
@@ -616,6 +665,10 @@ int cmd_links(int argc, char **argv)
         if (common_opt(&c, opt, optarg) < 0)
           return EXIT_USAGE;
     }
+  }
+  if (c.fmt == F_HTML) {
+    cli_err("links has no html format: text, csv or json");
+    return EXIT_USAGE;
   }
   x.c = &c;
   rc = common_open(&c);

@@ -63,13 +63,14 @@ struct url_view {
   char *origin;     /* "scheme://host[:port]" with brackets for IPv6 */
 };
 
-/* Split absolute @url into @v (which the caller allocates; all members are
+/* Split @url, a URL as url_resolve serialises it (other strings give
+ * undefined parts), into @v (which the caller allocates; all members are
  * set or NULL). Release with url_view_cleanup(). Returns PARSE_OK,
  * PARSE_INVALID or PARSE_NOMEM; on error @v needs no cleanup. */
 int url_view_parse(const char *url, struct url_view *v);
 void url_view_cleanup(struct url_view *v);
 
-/* 1 when @url is an absolute http: or https: URL, else 0. */
+/* 1 when @url, as url_resolve serialises URLs, is http: or https:. */
 int url_is_http(const char *url);
 
 /* Registrable domain of ASCII @host by the public suffix list (libpsl's

@@ -1435,58 +1435,82 @@ out:
   return rc;
 }
 
+/* A split, not a parse: @url is a URL as url_resolve serialises it
+ * (lower-case scheme and host, no default port, brackets around IPv6), so
+ * its parts can be cut out directly. This runs for every link and every
+ * redirect hop, so it must cost far less than the full WHATWG parse. */
 int url_view_parse(const char *url, struct url_view *v)
 {
-  struct wurl u;
-  struct pbuf pq, org;
-  int rc;
+  const char *auth, *end, *at, *host, *hend, *p;
+  size_t slen;
+  long port = 0;
 
-  wurl_init(&u);
-  pbuf_init(&pq);
-  pbuf_init(&org);
   memset(v, 0, sizeof *v);
-  if (!url) {
-    rc = PARSE_INVALID;
-    goto out;
+  if (!url)
+    return PARSE_INVALID;
+  p = strstr(url, "://");
+  if (!p || p == url)
+    return PARSE_INVALID;
+  slen = (size_t)(p - url);
+  auth = p + 3;
+  end = auth + strcspn(auth, "/?#");
+  at = NULL;
+  for (p = auth; p < end; p++)
+    if (*p == '@')
+      at = p;
+  host = at ? at + 1 : auth;
+  if (*host == '[') {
+    hend = memchr(host, ']', (size_t)(end - host));
+    if (!hend)
+      return PARSE_INVALID;
+    p = hend + 1;
+    host++;
+  } else {
+    hend = memchr(host, ':', (size_t)(end - host));
+    if (!hend)
+      hend = end;
+    p = hend;
   }
-  rc = wurl_parse_str(url, strlen(url), NULL, NULL, &u);
-  if (rc)
-    goto out;
-  v->port = u.port >= 0 ? u.port : default_port(u.scheme.p);
+  if (p < end && *p == ':' && p + 1 < end) {
+    char *e = NULL;
+    port = strtol(p + 1, &e, 10);
+    if (e != end || port < 0 || port > 65535)
+      return PARSE_INVALID;
+  } else if (p < end && *p != ':') {
+    return PARSE_INVALID;
+  }
+  v->scheme = strndup(url, slen);
+  v->host = strndup(host, (size_t)(hend - host));
+  v->origin = malloc(slen + 3 + (size_t)(end - (at ? at + 1 : auth)) + 1);
+  if (v->origin) {
+    size_t n = (size_t)(end - (at ? at + 1 : auth));
+    memcpy(v->origin, url, slen);
+    memcpy(v->origin + slen, "://", 3);
+    memcpy(v->origin + slen + 3, at ? at + 1 : auth, n);
+    v->origin[slen + 3 + n] = 0;
+  }
+  p = end + strcspn(end, "#");
+  if (*end == '/' || end == p)
+    v->path_query =
+      end == p ? strdup("/") : strndup(end, (size_t)(p - end));
+  else
+    v->path_query = NULL;
+  if (v->path_query == NULL && *end == '?') {
+    v->path_query = malloc((size_t)(p - end) + 2);
+    if (v->path_query) {
+      v->path_query[0] = '/';
+      memcpy(v->path_query + 1, end, (size_t)(p - end));
+      v->path_query[p - end + 1] = 0;
+    }
+  }
+  v->port = port ? (int)port : default_port(v->scheme ? v->scheme : "");
   if (v->port < 0)
     v->port = 0;
-  pbuf_puts(&pq, u.path.p);
-  if (u.has_query) {
-    pbuf_putc(&pq, '?');
-    pbuf_puts(&pq, u.query.p ? u.query.p : "");
-  }
-  if (pq.n == 0 && !u.opaque)
-    pbuf_putc(&pq, '/');
-  pbuf_puts(&org, u.scheme.p);
-  pbuf_puts(&org, "://");
-  if (u.host_ipv6)
-    pbuf_putc(&org, '[');
-  pbuf_puts(&org, u.host.p);
-  if (u.host_ipv6)
-    pbuf_putc(&org, ']');
-  if (u.port >= 0) {
-    char tmp[16];
-    snprintf(tmp, sizeof tmp, ":%d", u.port);
-    pbuf_puts(&org, tmp);
-  }
-  v->scheme = pbuf_take(&u.scheme);
-  v->host = pbuf_take(&u.host);
-  v->path_query = pbuf_take(&pq);
-  v->origin = pbuf_take(&org);
   if (!v->scheme || !v->host || !v->path_query || !v->origin) {
     url_view_cleanup(v);
-    rc = PARSE_NOMEM;
+    return PARSE_NOMEM;
   }
-out:
-  pbuf_free(&pq);
-  pbuf_free(&org);
-  wurl_cleanup(&u);
-  return rc;
+  return PARSE_OK;
 }
 
 void url_view_cleanup(struct url_view *v)
@@ -1502,16 +1526,15 @@ void url_view_cleanup(struct url_view *v)
 
 int url_is_http(const char *url)
 {
-  struct wurl u;
-  int ok = 0;
-
+  /* Serialised URLs have a lower-case scheme (see parse.h). */
+  size_t n;
   if (!url)
     return 0;
-  wurl_init(&u);
-  if (wurl_parse_str(url, strlen(url), NULL, NULL, &u) == PARSE_OK)
-    ok = !strcmp(u.scheme.p, "http") || !strcmp(u.scheme.p, "https");
-  wurl_cleanup(&u);
-  return ok;
+  n = strncasecmp(url, "http://", 7) == 0    ? 7
+      : strncasecmp(url, "https://", 8) == 0 ? 8
+                                             : 0;
+  /* ... and have a host. */
+  return n && url[n] && !strchr("/?#", url[n]);
 }
 
 int url_registrable_domain(const char *host, char **out)

@@ -71,6 +71,8 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/types.h>
+#include <stdio.h>
+#include <unistd.h>
 
 #define SCHEMA_VERSION 1u
 #define MAX_DBS        16
@@ -1099,6 +1101,147 @@ void store_runs_free(struct store_run *runs, size_t n)
   for (i = 0; i < n; i++)
     store_run_cleanup(&runs[i]);
   free(runs);
+}
+
+/* ---- deleting runs and compacting ---------------------------------------- */
+
+/* Keys deleted per write transaction: small enough that a transaction's
+ * dirty pages stay well below LMDB's limit and another process's writer
+ * (a crawl) waits at most a moment for the lock, large enough that the
+ * commits (each an fsync) do not dominate. */
+#define DELETE_BATCH 8192
+
+/* Delete up to @max keys of @dbi that start with @prefix; *@n is how many
+ * were deleted (fewer than @max: none is left). Re-seeks after every
+ * delete instead of trusting the cursor position LMDB leaves after
+ * mdb_cursor_del at a page boundary. */
+static int del_prefix(MDB_txn *txn, MDB_dbi dbi, const void *prefix,
+                      size_t plen, size_t max, size_t *n)
+{
+  MDB_cursor *cur = NULL;
+  MDB_val k, v;
+  int rc, mrc;
+
+  *n = 0;
+  rc = rc_of(mdb_cursor_open(txn, dbi, &cur));
+  if (rc)
+    goto out;
+  while (*n < max) {
+    k.mv_size = plen;
+    k.mv_data = (void *)prefix;
+    mrc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
+    if (mrc == MDB_NOTFOUND)
+      break;
+    if (mrc != MDB_SUCCESS) {
+      rc = rc_of(mrc);
+      goto out;
+    }
+    if (k.mv_size < plen || memcmp(k.mv_data, prefix, plen) != 0)
+      break;
+    rc = rc_of(mdb_cursor_del(cur, 0));
+    if (rc)
+      goto out;
+    ++*n;
+  }
+out:
+  if (cur)
+    mdb_cursor_close(cur);
+  return rc;
+}
+
+int store_run_delete(struct store *s, uint32_t id)
+{
+  static const int dbs[] = {DB_PROBES, DB_EDGES, DB_LINKS, DB_HOSTS, DB_SITES};
+  MDB_txn *txn = NULL;
+  unsigned char kb[4], nb[4];
+  MDB_val v;
+  size_t i, n;
+  uint32_t next = 0;
+  int rc;
+
+  if (!s || s->rdonly)
+    return STORE_INVALID;
+  /* commit the caller's writes: the batches below commit as they go */
+  rc = store_flush(s);
+  if (rc)
+    return rc;
+  be32(kb, id);
+  rc = rd_begin(s, &txn);
+  if (rc)
+    return rc;
+  rc = get(txn, s->dbi[DB_RUNS], kb, 4, &v);
+  rd_end(s, txn);
+  txn = NULL;
+  if (rc)
+    return rc;
+  for (i = 0; i < sizeof dbs / sizeof dbs[0]; i++) {
+    do {
+      rc = wr_begin(s, &txn);
+      if (rc)
+        return wr_end(s, rc);
+      rc = del_prefix(txn, s->dbi[dbs[i]], kb, 4, DELETE_BATCH, &n);
+      if (rc)
+        return wr_end(s, rc);
+      rc = store_flush(s);
+      if (rc)
+        return rc;
+    } while (n == DELETE_BATCH);
+  }
+  /* the run record goes last, so that an interrupted delete leaves the run
+   * listed and deleting it again finishes the job */
+  rc = wr_begin(s, &txn);
+  if (rc)
+    return wr_end(s, rc);
+  rc = get(txn, s->dbi[DB_META], "next_run", 8, &v);
+  if (rc == STORE_OK && v.mv_size == 4)
+    next = get_be32(v.mv_data);
+  else if (rc != STORE_OK && rc != STORE_NOTFOUND)
+    return wr_end(s, rc);
+  if (id != UINT32_MAX && next < id + 1) {
+    be32(nb, id + 1);
+    rc = put(txn, s->dbi[DB_META], "next_run", 8, nb, 4, 0);
+    if (rc)
+      return wr_end(s, rc);
+  }
+  rc = rc_of(mdb_del(txn, s->dbi[DB_RUNS], &(MDB_val){4, kb}, NULL));
+  if (rc)
+    return wr_end(s, rc);
+  return store_flush(s);
+}
+
+int store_compact(struct store *s, const char *dir)
+{
+  char tmp[4096], src[4096], dst[4096];
+  int rc, n;
+
+  if (!s || !dir || !*dir || s->rdonly)
+    return STORE_INVALID;
+  n = snprintf(tmp, sizeof tmp, "%s/compact.XXXXXX", dir);
+  if (n < 0 || (size_t)n >= sizeof tmp - 16)
+    return STORE_INVALID;
+  rc = store_flush(s);
+  if (rc)
+    return rc;
+  if (!mkdtemp(tmp))
+    return rc_of(errno);
+  n = snprintf(src, sizeof src, "%s/data.mdb", tmp);
+  if (n < 0 || (size_t)n >= sizeof src ||
+      (n = snprintf(dst, sizeof dst, "%s/data.mdb", dir)) < 0 ||
+      (size_t)n >= sizeof dst) {
+    (void)rmdir(tmp);
+    return STORE_INVALID;
+  }
+  /* a consistent snapshot without the free pages, written beside the
+   * store (same file system) and renamed over it in one step */
+  rc = rc_of(mdb_env_copy2(s->env, tmp, MDB_CP_COMPACT));
+  if (rc == STORE_OK && rename(src, dst) != 0)
+    rc = rc_of(errno);
+  (void)unlink(src);
+  (void)rmdir(tmp);
+  /* this handle still maps the replaced file: no more writes through it */
+  if (rc == STORE_OK)
+    s->rdonly = 1;
+  return rc;
 }
 
 /* ---- sites --------------------------------------------------------------- */

@@ -115,6 +115,35 @@ int store_run_latest(struct store *s, uint32_t *id);
 int store_runs_list(struct store *s, struct store_run **out, size_t *n);
 void store_runs_free(struct store_run *runs, size_t n);
 
+/* Delete run @id and every record of it: its sites, links, edges, hosts
+ * and probes, then the run itself. Writes the caller has not flushed are
+ * committed first. The records go in batches, each its own committed write
+ * transaction, so a long delete never holds the writer lock for long and
+ * never exceeds LMDB's transaction size; the run record goes last, so a
+ * delete cut short (a crash, STORE_FULL) leaves the run listed with part
+ * of its records, and deleting it again finishes the job. Readers in other
+ * processes see the run shrink batch by batch.
+ *
+ * A deleted run's id is never given to a new run. Interned URL strings are
+ * shared between runs and are kept. LMDB puts the freed pages on its free
+ * list and reuses them for later writes, so the file stops growing but
+ * does not shrink; store_compact() shrinks it.
+ *
+ * Returns STORE_OK, STORE_NOTFOUND (no run @id), STORE_INVALID (NULL @s or
+ * a read-only store), STORE_FULL, STORE_IO, STORE_NOMEM or STORE_CORRUPT. */
+int store_run_delete(struct store *s, uint32_t id);
+
+/* Shrink the store in directory @dir (the directory @s was opened with) to
+ * the pages in use: flush, write a compacted copy (LMDB mdb_env_copy2 with
+ * MDB_CP_COMPACT) into a temporary directory inside @dir, and rename it
+ * over data.mdb. No other process may have the store open (LMDB's lock
+ * file would describe the old file); after STORE_OK, @s still reads the
+ * old file and refuses writes (STORE_INVALID): close it and open the store
+ * again. Returns STORE_OK, STORE_INVALID (NULL or empty @dir, a read-only
+ * store, a path too long), STORE_IO (cannot create the copy or rename it;
+ * the store is unchanged) or STORE_FULL (the disk). */
+int store_compact(struct store *s, const char *dir);
+
 /* ---- sites -------------------------------------------------------------- */
 
 struct store_site {

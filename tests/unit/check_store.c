@@ -1146,6 +1146,172 @@ START_TEST(store_strerror_names_every_code)
 }
 END_TEST
 
+/* ---- deleting runs --------------------------------------------------------
+ */
+
+/* Fill run @run with @n_sites sites of @n_links links each (every link
+ * probed, its host resolved, an edge from the homepage). */
+static void fill_run(struct store *s, uint32_t run, unsigned n_sites,
+                     unsigned n_links)
+{
+  struct store_site site;
+  struct store_host h;
+  struct store_probe p;
+  char url[128], home[64], addr[] = "192.0.2.1";
+  unsigned i, j;
+
+  for (i = 0; i < n_sites; i++) {
+    memset(&site, 0, sizeof site);
+    snprintf(home, sizeof home, "http://s%u.example/", i);
+    site.idx = i;
+    site.start_url = home;
+    ck_assert_int_eq(store_site_put(s, run, &site), STORE_OK);
+    memset(&h, 0, sizeof h);
+    h.name = home + 7;
+    home[strlen(home) - 1] = '\0';
+    h.a = addr;
+    ck_assert_int_eq(store_host_put(s, run, &h), STORE_OK);
+    home[strlen(home)] = '/';
+    for (j = 0; j < n_links; j++) {
+      snprintf(url, sizeof url, "http://s%u.example/page/%u.html", i, j);
+      ck_assert_int_eq(store_link_put(s, run, i, url, 2, 1, LINK_HTTP, home),
+                       STORE_OK);
+      ck_assert_int_eq(store_edge_put(s, run, i, home, url), STORE_OK);
+      probe_set(&p, url, j % 2 ? CLASS_OK : CLASS_NO_AAAA, j % 2 ? 200 : 0,
+                200);
+      ck_assert_int_eq(store_probe_put(s, run, &p), STORE_OK);
+    }
+  }
+  ck_assert_int_eq(store_flush(s), STORE_OK);
+}
+
+START_TEST(store_run_delete_removes_every_record_of_the_run_only)
+{
+  struct store *s = open_db(0);
+  struct store_run *runs = NULL;
+  struct store_site *sites = NULL;
+  struct store_site_figs before, after;
+  struct store_probe p;
+  struct store_host h;
+  struct store_run r;
+  size_t n = 0, edges = 0;
+  uint32_t a = 0, b = 0, c = 0;
+
+  ck_assert_int_eq(store_run_new(s, 100, 1, NULL, &a), STORE_OK);
+  /* more than one delete batch of links, edges and probes */
+  fill_run(s, a, 2, 5000);
+  ck_assert_int_eq(store_run_new(s, 200, 1, "opts", &b), STORE_OK);
+  fill_run(s, b, 1, 30);
+  ck_assert_int_eq(store_run_finish(s, b, 300, 1), STORE_OK);
+  ck_assert_int_eq(store_site_figures(s, b, 0, &before), STORE_OK);
+
+  ck_assert_int_eq(store_run_delete(s, a), STORE_OK);
+  ck_assert_int_eq(store_runs_list(s, &runs, &n), STORE_OK);
+  ck_assert_uint_eq(n, 1);
+  ck_assert_uint_eq(runs[0].id, b);
+  ck_assert_uint_eq(runs[0].n_sites, 1);
+  ck_assert_int_eq(runs[0].complete, 1);
+  ck_assert_str_eq(runs[0].options, "opts");
+  store_runs_free(runs, n);
+  ck_assert_int_eq(store_sites_list(s, a, &sites, &n), STORE_OK);
+  ck_assert_uint_eq(n, 0);
+  store_sites_free(sites, n);
+  ck_assert_uint_eq(n_links(s, a, UINT32_MAX), 0);
+  ck_assert_int_eq(store_edges_count(s, a, 0, &edges), STORE_OK);
+  ck_assert_uint_eq(edges, 0);
+  ck_assert_int_eq(store_probe_get(s, a, "http://s0.example/page/1.html", &p),
+                   STORE_NOTFOUND);
+  ck_assert_int_eq(store_host_get(s, a, "s0.example", &h), STORE_NOTFOUND);
+  ck_assert_int_eq(store_run_get(s, a, &r), STORE_NOTFOUND);
+
+  /* the other run is as it was */
+  ck_assert_uint_eq(n_links(s, b, UINT32_MAX), 30);
+  ck_assert_int_eq(store_edges_count(s, b, 0, &edges), STORE_OK);
+  ck_assert_uint_eq(edges, 30);
+  ck_assert_int_eq(store_site_figures(s, b, 0, &after), STORE_OK);
+  ck_assert_int_eq(memcmp(&before, &after, sizeof before), 0);
+  ck_assert_int_eq(store_host_get(s, b, "s0.example", &h), STORE_OK);
+  store_host_cleanup(&h);
+
+  /* deleting again: not found; a new run never takes a deleted id */
+  ck_assert_int_eq(store_run_delete(s, a), STORE_NOTFOUND);
+  ck_assert_int_eq(store_run_delete(s, b), STORE_OK);
+  ck_assert_int_eq(store_run_latest(s, &c), STORE_NOTFOUND);
+  ck_assert_int_eq(store_run_new(s, 400, 1, NULL, &c), STORE_OK);
+  ck_assert_uint_eq(c, b + 1);
+  store_close(s);
+
+  /* and the deletes were committed */
+  s = open_db(0);
+  ck_assert_int_eq(store_runs_list(s, &runs, &n), STORE_OK);
+  ck_assert_uint_eq(n, 1);
+  ck_assert_uint_eq(runs[0].id, c);
+  store_runs_free(runs, n);
+  store_close(s);
+}
+END_TEST
+
+START_TEST(store_run_delete_refused_read_only_and_null)
+{
+  struct store *s = open_db(0), *r = NULL;
+  uint32_t a = 0;
+
+  ck_assert_int_eq(store_run_new(s, 100, 1, NULL, &a), STORE_OK);
+  store_close(s);
+  ck_assert_int_eq(store_open(g_db, STORE_RDONLY, 0, &r), STORE_OK);
+  ck_assert_int_eq(store_run_delete(r, a), STORE_INVALID);
+  ck_assert_int_eq(store_run_delete(NULL, a), STORE_INVALID);
+  store_close(r);
+}
+END_TEST
+
+/* Size of @g_db/data.mdb in bytes. */
+static long long data_size(void)
+{
+  char path[256];
+  struct stat st;
+
+  snprintf(path, sizeof path, "%s/data.mdb", g_db);
+  ck_assert_int_eq(stat(path, &st), 0);
+  return (long long)st.st_size;
+}
+
+START_TEST(store_deleted_space_is_reused_and_compact_shrinks)
+{
+  struct store *s = open_db(0);
+  struct store_site_figs before, after;
+  long long full, reused, small;
+  uint32_t a = 0, b = 0, c = 0;
+
+  ck_assert_int_eq(store_run_new(s, 100, 1, NULL, &a), STORE_OK);
+  fill_run(s, a, 1, 4000);
+  ck_assert_int_eq(store_run_new(s, 100, 1, NULL, &b), STORE_OK);
+  fill_run(s, b, 1, 50);
+  full = data_size();
+  ck_assert_int_eq(store_run_delete(s, a), STORE_OK);
+  /* the same amount again fits in the freed pages */
+  ck_assert_int_eq(store_run_new(s, 100, 1, NULL, &c), STORE_OK);
+  fill_run(s, c, 1, 4000);
+  ck_assert_int_eq(store_run_delete(s, c), STORE_OK);
+  reused = data_size();
+  ck_assert_int_le(reused, full + full / 4);
+  ck_assert_int_eq(store_site_figures(s, b, 0, &before), STORE_OK);
+  ck_assert_int_eq(store_compact(s, g_db), STORE_OK);
+  /* the handle refuses writes after compacting */
+  ck_assert_int_eq(store_run_new(s, 1, 1, NULL, &c), STORE_INVALID);
+  store_close(s);
+  small = data_size();
+  ck_assert_int_lt(small, reused / 2);
+  s = open_db(0);
+  ck_assert_int_eq(store_site_figures(s, b, 0, &after), STORE_OK);
+  ck_assert_int_eq(memcmp(&before, &after, sizeof before), 0);
+  ck_assert_uint_eq(n_links(s, b, UINT32_MAX), 50);
+  ck_assert_int_eq(store_run_new(s, 1, 1, NULL, &c), STORE_OK);
+  ck_assert_uint_gt(c, b);
+  store_close(s);
+}
+END_TEST
+
 static Suite *store_suite(void)
 {
   Suite *su = suite_create("store");
@@ -1176,6 +1342,9 @@ static Suite *store_suite(void)
   tcase_add_test(tc, store_links_each_callback_may_read);
   tcase_add_test(tc, store_class_names_roundtrip);
   tcase_add_test(tc, store_strerror_names_every_code);
+  tcase_add_test(tc, store_run_delete_removes_every_record_of_the_run_only);
+  tcase_add_test(tc, store_run_delete_refused_read_only_and_null);
+  tcase_add_test(tc, store_deleted_space_is_reused_and_compact_shrinks);
   suite_add_tcase(su, tc);
   return su;
 }

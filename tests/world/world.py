@@ -72,6 +72,10 @@ HOSTS = {
     "cdn.outside.com.cn": dict(n=12, a=True, aaaa=True, https=True),
     "legacy.partner.net.cn": dict(n=13, a=True, aaaa=False),
     "ipv6.partner.net.cn": dict(n=14, a=False, aaaa=True),
+    # An IPv4-only host behind a CDN CNAME (a name under an Alibaba Cloud
+    # CDN suffix of data/cdn-suffixes.txt): `v6crawl fixes` names the CDN.
+    "static.demo.gov.cn": dict(cname="static.demo.gov.cn.w.kunlunca.com"),
+    "static.demo.gov.cn.w.kunlunca.com": dict(n=15, a=True, aaaa=False),
 }
 for _h in HOSTS.values():
     _h.setdefault("v4", "up")
@@ -137,6 +141,7 @@ PAGES = {
         ("a", "https://cdn.outside.com.cn/"),
         ("a", "http://legacy.partner.net.cn/"),
         ("a", "http://ipv6.partner.net.cn/"),
+        ("a", "http://static.demo.gov.cn/app.js"),   # CNAME into a CDN, A only
         ("a", "http://www.nowhere.com.cn/"),         # external NXDOMAIN
         ("a", "http://www.demo.edu.cn/"),            # the other site
         ("a", "mailto:webmaster@demo.gov.cn"),
@@ -159,6 +164,7 @@ PAGES = {
         ("a", "team.html"),
         ("a", "http://gone.demo.gov.cn/old/"),
         ("a", "http://v6.demo.gov.cn/contact.html"),
+        ("a", "http://static.demo.gov.cn/banner.png"),  # CDN, level 3
     ]),
     "www.demo.gov.cn/team.html": dict(links=[("a", "/level4.html")]),
     "www.demo.gov.cn/notice.html": dict(links=[
@@ -265,6 +271,8 @@ FILES = {
         b"%PDF-1.4\n% <a href=\"/from-pdf.html\">not a link</a>\n%%EOF\n",
     "cdn.outside.com.cn/lib/jquery.js": b"/* jquery stand-in */\n",
     "cdn.outside.com.cn/img/logo.png": b"\x89PNG\r\n\x1a\n",
+    "static.demo.gov.cn/app.js": b"/* app */\n",
+    "static.demo.gov.cn/banner.png": b"\x89PNG\r\n\x1a\n",
 }
 
 CTYPES = {"html": "text/html", "pdf": "application/pdf",
