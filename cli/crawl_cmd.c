@@ -41,6 +41,8 @@ static const char crawl_usage[] =
   "                       usable (intranets, the test world)\n"
   "  --max-body BYTES     page body cap (default 8388608)\n"
   "  --assume-ipv6 yes|no skip the vantage-point check\n"
+  "  --homepage-probes N  IPv6 requests of each homepage for its success\n"
+  "                       rate (default 5)\n"
   "  --quiet              no progress line, only errors and the summary\n"
   "  --fail-under PCT     exit 1 when a site's internal level-2 or level-3\n"
   "                       concentration is below PCT percent (named on\n"
@@ -249,7 +251,8 @@ enum {
   O_SCOPE,
   O_ASSUME6,
   O_HELP,
-  O_FAILUNDER
+  O_FAILUNDER,
+  O_HOMEPROBES
 };
 
 int cmd_crawl(int argc, char **argv)
@@ -273,6 +276,7 @@ int cmd_crawl(int argc, char **argv)
     {"assume-ipv6", required_argument, 0, O_ASSUME6},
     {"help", no_argument, 0, O_HELP},
     {"fail-under", required_argument, 0, O_FAILUNDER},
+    {"homepage-probes", required_argument, 0, O_HOMEPROBES},
     {0, 0, 0, 0}};
   struct crawl_opts o;
   double fail_under = -1;
@@ -364,6 +368,11 @@ int cmd_crawl(int argc, char **argv)
       case O_FAILUNDER:
         if (cli_pct(optarg, &fail_under) < 0)
           goto bad;
+        break;
+      case O_HOMEPROBES:
+        if (cli_int(optarg, 1, 100, &v) < 0)
+          goto bad;
+        o.home_probes = (int)v;
         break;
       default:
         fputs(crawl_usage, stderr);

@@ -161,6 +161,87 @@ static void pct(char *buf, size_t len, const struct store_fig *f)
              store_fig_counted(f));
 }
 
+/* What the report shows beyond the concentrations, from the links. */
+struct extras {
+  int aaaa;         /* the homepage's host has a usable AAAA */
+  unsigned timed;   /* ok links with timings on both families */
+  double sum[2][3]; /* [v6, v4][connect, first byte, total] ms */
+};
+
+static int extras_row(const struct store_link_row *r, void *ud)
+{
+  struct extras *x = ud;
+  const struct store_family *f[2];
+  int i;
+  if (r->level == 1 && r->host)
+    x->aaaa = r->host->usable_aaaa > 0;
+  if (r->klass != CLASS_OK || !r->internal || !r->probe)
+    return 0;
+  f[0] = &r->probe->v6;
+  f[1] = &r->probe->v4;
+  if (f[0]->total_ms <= 0 || f[1]->total_ms <= 0)
+    return 0;
+  for (i = 0; i < 2; i++) {
+    x->sum[i][0] += f[i]->connect_ms;
+    x->sum[i][1] += f[i]->first_byte_ms;
+    x->sum[i][2] += f[i]->total_ms;
+  }
+  x->timed++;
+  return 0;
+}
+
+static int site_extras(struct store *st, uint32_t run, uint32_t site,
+                       struct extras *x)
+{
+  memset(x, 0, sizeof(*x));
+  return store_links_each(st, run, site, extras_row, x);
+}
+
+/* IPv6/IPv4 - 1 for delay @k (YD/T 3118 practice: <= 0.2 passes); -1 when
+ * not measured. */
+static int delay_ratio(const struct extras *x, int k, double *out)
+{
+  if (!x->timed || x->sum[1][k] <= 0)
+    return -1;
+  *out = x->sum[0][k] / x->sum[1][k] - 1.0;
+  return 0;
+}
+
+#define DELAY_PASS 0.2
+
+static void json_extras(FILE *o, const struct store_site *s,
+                        const struct extras *x)
+{
+  static const char *const dname[3] = {"connect", "first_byte", "total"};
+  double v;
+  int k, measured = 0, pass = 1;
+  fprintf(o,
+          ",\n   \"homepage_detail\": {\"aaaa\": %s, \"v6_tries\": %d, "
+          "\"v6_ok\": %d, \"v6_success_rate\": ",
+          x->aaaa ? "true" : "false", s->home_tries, s->home_ok);
+  json_num(o, s->home_tries > 0,
+           s->home_tries ? (double)s->home_ok / s->home_tries : 0);
+  fputs(", \"consistent\": ", o);
+  fputs(s->consistent < 0 ? "null" : s->consistent ? "true" : "false", o);
+  fputs(", \"similarity\": ", o);
+  json_num(o, s->consistent >= 0, s->similarity);
+  fprintf(o,
+          "},\n   \"name_servers\": {\"total\": %d, \"ipv6\": %d, "
+          "\"hosts\": ",
+          s->ns_total, s->ns_ipv6);
+  json_str(o, s->ns_hosts);
+  fprintf(o, "},\n   \"delay\": {\"links\": %u", x->timed);
+  for (k = 0; k < 3; k++) {
+    int ok = delay_ratio(x, k, &v) == 0;
+    fprintf(o, ", \"%s_ratio\": ", dname[k]);
+    json_num(o, ok, v);
+    measured |= ok;
+    if (ok && v > DELAY_PASS)
+      pass = 0;
+  }
+  fprintf(o, ", \"pass\": %s}", !measured ? "null" : pass ? "true" : "false");
+}
+
 static void report_text(struct common *c, struct store_site *sites, size_t n,
                         struct store_site_figs *figs)
 {
@@ -200,6 +281,32 @@ static void report_text(struct common *c, struct store_site *sites, size_t n,
     if (strlen(site) > 38)
       fprintf(o, "  (%s)\n", site);
   }
+  fputs("\nHomepage and name servers (DESIGN.md indicators; delay is "
+        "IPv6/IPv4 - 1, <= 20% passes)\n",
+        o);
+  fprintf(o, "%-38s %-5s %-10s %-12s %-8s %s\n", "site", "AAAA", "IPv6 tries",
+          "v4/v6 alike", "NS IPv6", "delay connect/first/total");
+  for (i = 0; i < n; i++) {
+    struct extras ex;
+    char tries[24], alike[24], ns[24], delay[64] = "-";
+    double d[3];
+    if (site_extras(c->st, c->run.id, sites[i].idx, &ex) != STORE_OK)
+      continue;
+    snprintf(tries, sizeof(tries), "%d/%d", sites[i].home_ok,
+             sites[i].home_tries);
+    if (sites[i].consistent < 0)
+      snprintf(alike, sizeof(alike), "-");
+    else
+      snprintf(alike, sizeof(alike), "%s %.0f%%",
+               sites[i].consistent ? "yes" : "NO", sites[i].similarity * 100);
+    snprintf(ns, sizeof(ns), "%d/%d", sites[i].ns_ipv6, sites[i].ns_total);
+    if (delay_ratio(&ex, 0, &d[0]) == 0 && delay_ratio(&ex, 1, &d[1]) == 0 &&
+        delay_ratio(&ex, 2, &d[2]) == 0)
+      snprintf(delay, sizeof(delay), "%+.0f%% %+.0f%% %+.0f%%", d[0] * 100,
+               d[1] * 100, d[2] * 100);
+    fprintf(o, "%-38.38s %-5s %-10s %-12s %-8s %s\n", sites[i].start_url,
+            ex.aaaa ? "yes" : "NO", tries, alike, ns, delay);
+  }
   fputs("\nLinks by class (internal, level 2 + level 3)\n", o);
   fprintf(o, "%-38s", "site");
   for (k = 0; k <= CLASS_SKIPPED; k++)
@@ -227,6 +334,7 @@ static void report_json(struct common *c, struct store_site *sites, size_t n,
   char t[32];
   size_t i;
   int l;
+  struct extras ex;
   fprintf(o, "{\"run\": {\"id\": %u, \"started\": ", c->run.id);
   iso_time(t, sizeof(t), c->run.started);
   json_str(o, t);
@@ -255,9 +363,12 @@ static void report_json(struct common *c, struct store_site *sites, size_t n,
     json_str(o, sites[i].scope_domain);
     fputs(", \"error\": ", o);
     json_str(o, sites[i].error);
-    fprintf(o, ",\n   \"homepage\": {\"ipv6\": %s, \"class\": \"%s\"},",
+    fprintf(o, ",\n   \"homepage\": {\"ipv6\": %s, \"class\": \"%s\"}",
             hk == CLASS_OK || hk == CLASS_V6_ONLY ? "true" : "false",
             store_class_name(hk));
+    if (site_extras(c->st, c->run.id, sites[i].idx, &ex) == STORE_OK)
+      json_extras(o, &sites[i], &ex);
+    fputs(",", o);
     fputs("\n   \"levels\": {", o);
     for (l = 2; l <= max_level(&figs[i]); l++) {
       fprintf(o, "%s\n    \"%d\": {\"internal\": ", l > 2 ? "," : "", l);

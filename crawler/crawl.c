@@ -35,6 +35,9 @@
 
 #define MAX_REDIRECTS 5
 #define FLUSH_MS      500
+/* Homepages this alike over IPv4 and IPv6 (html_similarity) count as the
+ * same content. */
+#define HOME_SAME 0.95
 
 /* ---- a small string-keyed hash map ---------------------------------- */
 
@@ -208,6 +211,15 @@ struct site {
   struct map seen; /* url -> level (as pointer-sized int) */
   int refreshes;   /* <meta http-equiv=refresh> hops taken at level 1 */
   int home_known;
+  struct crawl *c;
+  /* the homepage beyond its class */
+  int home_tries, home_ok, consistent;
+  double similarity;
+  /* the scope domain's name servers */
+  int ns_asked;
+  char *ns_zone;
+  char **ns;
+  size_t n_ns;
 };
 
 struct crawl {
@@ -279,6 +291,7 @@ void crawl_opts_init(struct crawl_opts *o)
   o->user_agent = "v6crawl/" PACKAGE_VERSION;
   o->max_body = 8u << 20;
   o->force_vantage = -1;
+  o->home_probes = 5;
 }
 
 static void st(struct crawl *c, int rc)
@@ -822,7 +835,26 @@ static void site_page(struct crawl *c, struct site *s, int level,
 static void site_record(struct crawl *c, const struct site *s)
 {
   struct store_site ss;
+  char *ns = NULL;
+  size_t i, len = 1;
   memset(&ss, 0, sizeof(ss));
+  for (i = 0; i < s->n_ns; i++)
+    len += strlen(s->ns[i]) + 1;
+  if (s->n_ns && (ns = malloc(len))) {
+    char *p = ns;
+    for (i = 0; i < s->n_ns; i++)
+      p += snprintf(p, len - (size_t)(p - ns), "%s%s", i ? "," : "", s->ns[i]);
+  }
+  for (i = 0; i < s->n_ns; i++) {
+    const struct host *h = map_get(&c->hosts, s->ns[i]);
+    ss.ns_ipv6 += h && h->n_use[1] > 0;
+  }
+  ss.ns_total = (int)s->n_ns;
+  ss.ns_hosts = ns;
+  ss.home_tries = s->home_tries;
+  ss.home_ok = s->home_ok;
+  ss.consistent = s->consistent;
+  ss.similarity = s->similarity;
   ss.idx = s->idx;
   ss.start_url = s->start_url;
   ss.final_url = s->final_url;
@@ -831,6 +863,45 @@ static void site_record(struct crawl *c, const struct site *s)
   ss.unit = (char *)s->spec.unit;
   ss.error = s->error;
   st(c, store_site_put(c->st, c->run, &ss));
+  free(ns);
+}
+
+/* ---- the scope domain's name servers ------------------------------------ */
+
+static void ns_ask(struct crawl *c, struct site *s);
+
+static void ns_answer(int error, char **names, size_t n, void *ud)
+{
+  struct site *s = ud;
+  struct crawl *c = s->c;
+  size_t i;
+  const char *dot;
+  if (!n && (error == DNS_NODATA || error == DNS_NXDOMAIN) && s->ns_zone &&
+      (dot = strchr(s->ns_zone, '.')) && strchr(dot + 1, '.')) {
+    /* Not a zone apex: ask the parent (www.gov.cn -> gov.cn). */
+    memmove(s->ns_zone, dot + 1, strlen(dot + 1) + 1);
+    ns_ask(c, s);
+    return;
+  }
+  s->ns = calloc(n ? n : 1, sizeof(char *));
+  if (!s->ns) {
+    oom(c);
+    return;
+  }
+  for (i = 0; i < n; i++) {
+    if (!(s->ns[s->n_ns] = strdup(names[i]))) {
+      oom(c);
+      return;
+    }
+    s->n_ns++;
+    host_get(c, names[i]); /* its A and AAAA */
+  }
+}
+
+static void ns_ask(struct crawl *c, struct site *s)
+{
+  if (resolver_lookup_ns(c->res, s->ns_zone, ns_answer, s) < 0)
+    oom(c);
 }
 
 /* The level-1 page is known: @a is the attempt that read it, or NULL
@@ -855,6 +926,14 @@ static void site_home(struct crawl *c, struct site *s, const struct attempt *a,
       if (url_registrable_domain(v.host, &s->scope) != PARSE_OK)
         oom(c);
       url_view_cleanup(&v);
+    }
+    if (!s->ns_asked && s->scope) {
+      s->ns_asked = 1;
+      s->ns_zone = strdup(s->scope);
+      if (!s->ns_zone)
+        oom(c);
+      else
+        ns_ask(c, s);
     }
   } else {
     char msg[400];
@@ -957,6 +1036,39 @@ static int classify(const struct crawl *c, const struct probe *p)
   }
 }
 
+static void home_extra_done(struct attempt *a)
+{
+  struct site *s = a->ud;
+  s->home_tries++;
+  s->home_ok += a->outcome == OUT_OK;
+  attempt_free(a);
+}
+
+/* The homepage's probes are in: compare the IPv4 and IPv6 pages, and ask
+ * the homepage over IPv6 a few more times for its success rate. */
+static void home_extras(struct crawl *c, struct site *s, const struct probe *p)
+{
+  const struct attempt *a6 = p->fam[0], *a4 = p->fam[1];
+  int i;
+  if (s->home_known || !a6)
+    return;
+  s->home_tries = 1;
+  s->home_ok = a6->outcome == OUT_OK;
+  if (a6->outcome == OUT_OK && a4 && a4->outcome == OUT_OK && a6->body &&
+      a4->body) {
+    if (html_similarity(a4->body, a4->body_len, a6->body, a6->body_len,
+                        &s->similarity) != PARSE_OK)
+      oom(c);
+    else
+      s->consistent = s->similarity >= HOME_SAME;
+  }
+  for (i = 1; i < c->o->home_probes; i++) {
+    struct attempt *x = attempt_new(c, p->url, 6, 0, home_extra_done, s);
+    if (x)
+      attempt_hop(x);
+  }
+}
+
 static const char *home_why(const struct probe *p)
 {
   const struct attempt *b = p->fam[1] ? p->fam[1] : p->fam[0];
@@ -991,6 +1103,8 @@ static void probe_finish(struct crawl *c, struct probe *p)
       body = p->fam[i];
   while ((w = p->wants)) {
     p->wants = w->next;
+    if (w->level == 1)
+      home_extras(c, w->site, p);
     if (body) {
       if (w->level == 1)
         site_home(c, w->site, body, NULL);
@@ -1227,6 +1341,10 @@ static void sites_free(struct crawl *c)
     free(s->final_url);
     free(s->scope);
     free(s->error);
+    free(s->ns_zone);
+    while (s->n_ns)
+      free(s->ns[--s->n_ns]);
+    free(s->ns);
     map_clear(&s->seen, NULL);
   }
   free(c->sites);
@@ -1302,6 +1420,8 @@ int crawl_run(struct store *stp, const struct crawl_opts *o,
     struct site *s = &c.sites[i];
     s->idx = (uint32_t)i;
     s->spec = sites[i];
+    s->c = &c;
+    s->consistent = -1;
     if (url_resolve(NULL, sites[i].url, NULL, 0, &s->start_url) != PARSE_OK ||
         !url_is_http(s->start_url)) {
       set_error("not an absolute http(s) URL: %s", sites[i].url);
@@ -1412,6 +1532,8 @@ int crawl_run(struct store *stp, const struct crawl_opts *o,
     set_error("interrupted: the run is kept, marked incomplete");
     rc = CRAWL_INTERRUPTED;
   }
+  for (i = 0; i < n && !c.nomem; i++)
+    site_record(&c, &c.sites[i]); /* name servers and homepage figures */
   {
     int src = store_run_finish(stp, c.run, (int64_t)time(NULL), rc == CRAWL_OK);
     if (src == STORE_OK)

@@ -62,6 +62,13 @@ void resolver_free(struct resolver *r);
 int resolver_lookup(struct resolver *r, const char *name, int family,
                     void (*cb)(int rc, const struct dns_answer *a, void *ud),
                     void *ud);
+/* Look up the NS records of @name. @cb gets the name server host names
+ * (lent for the call; n may be 0) and a dns_error. Same rules as
+ * resolver_lookup. */
+int resolver_lookup_ns(struct resolver *r, const char *name,
+                       void (*cb)(int error, char **names, size_t n,
+                                  void *ud),
+                       void *ud);
 /* Milliseconds until c-ares needs attention, or -1. */
 long resolver_timeout_ms(struct resolver *r);
 /* Process timeouts. */

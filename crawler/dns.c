@@ -232,6 +232,50 @@ int resolver_lookup(struct resolver *r, const char *name, int family,
   return 0;
 }
 
+struct ns_lookup {
+  struct resolver *r;
+  void (*cb)(int error, char **names, size_t n, void *ud);
+  void *ud;
+};
+
+static void ns_done(void *arg, int status, int timeouts, unsigned char *abuf,
+                    int alen)
+{
+  struct ns_lookup *lk = arg;
+  struct hostent *he = NULL;
+  size_t n = 0;
+  (void)timeouts;
+  lk->r->pending--;
+  if (status == ARES_SUCCESS)
+    status = ares_parse_ns_reply(abuf, alen, &he);
+  if (status == ARES_SUCCESS && he && he->h_aliases)
+    for (n = 0; he->h_aliases[n]; n++)
+      ;
+  if (status != ARES_EDESTRUCTION)
+    lk->cb(n                        ? DNS_OK
+           : status == ARES_SUCCESS ? DNS_NODATA
+                                    : dns_error_from_ares(status),
+           he ? he->h_aliases : NULL, n, lk->ud);
+  if (he)
+    ares_free_hostent(he);
+  free(lk);
+}
+
+int resolver_lookup_ns(struct resolver *r, const char *name,
+                       void (*cb)(int error, char **names, size_t n, void *ud),
+                       void *ud)
+{
+  struct ns_lookup *lk = calloc(1, sizeof(*lk));
+  if (!lk)
+    return -1;
+  lk->r = r;
+  lk->cb = cb;
+  lk->ud = ud;
+  r->pending++;
+  ares_query(r->ch, name, 1, 2 /* NS */, ns_done, lk);
+  return 0;
+}
+
 long resolver_timeout_ms(struct resolver *r)
 {
   struct timeval tv, *t;

@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <ctype.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -412,4 +413,114 @@ void html_page_cleanup(struct html_page *page)
   free(page->base);
   free(page->refresh_url);
   memset(page, 0, sizeof *page);
+}
+
+/* ---- page similarity ---------------------------------------------------- */
+
+static int is_tokch(unsigned char c)
+{
+  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
+         (c >= 'A' && c <= 'Z') || c == '+' || c == '/' || c == '_' ||
+         c == '-' || c == '=';
+}
+
+/* Hash of one normalised line, or 0 for a line that is empty after
+ * normalisation. Tokens of 16 or more token characters that contain a
+ * digit are dropped whole: they are nonces, not content. */
+static uint64_t line_hash(const unsigned char *p, size_t n)
+{
+  uint64_t h = 1469598103934665603ULL;
+  size_t i = 0, kept = 0;
+  while (i < n) {
+    if (is_tokch(p[i])) {
+      size_t j = i, digits = 0;
+      while (j < n && is_tokch(p[j])) {
+        digits += p[j] >= '0' && p[j] <= '9';
+        j++;
+      }
+      if (j - i >= 16 && digits) {
+        i = j;
+        continue;
+      }
+      for (; i < j; i++) {
+        if (p[i] >= '0' && p[i] <= '9')
+          continue;
+        h = (h ^ p[i]) * 1099511628211ULL;
+        kept++;
+      }
+      continue;
+    }
+    if (p[i] > ' ') {
+      h = (h ^ p[i]) * 1099511628211ULL;
+      kept++;
+    }
+    i++;
+  }
+  return kept ? (h ? h : 1) : 0;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+  uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+  return x < y ? -1 : x > y;
+}
+
+/* The sorted distinct line hashes of @p. */
+static int line_set(const char *p, size_t len, uint64_t **out, size_t *n)
+{
+  size_t cap = 64, k = 0, i, start = 0, w;
+  uint64_t *v = malloc(cap * sizeof(*v));
+  if (!v)
+    return PARSE_NOMEM;
+  for (i = 0; i <= len; i++) {
+    if (i < len && p[i] != '\n' && p[i] != '>')
+      continue;
+    if (k == cap) {
+      uint64_t *nv = realloc(v, (cap *= 2) * sizeof(*v));
+      if (!nv) {
+        free(v);
+        return PARSE_NOMEM;
+      }
+      v = nv;
+    }
+    v[k] = line_hash((const unsigned char *)p + start, i - start);
+    if (v[k])
+      k++;
+    start = i + 1;
+  }
+  qsort(v, k, sizeof(*v), cmp_u64);
+  for (i = 0, w = 0; i < k; i++)
+    if (!w || v[w - 1] != v[i])
+      v[w++] = v[i];
+  *out = v;
+  *n = w;
+  return PARSE_OK;
+}
+
+int html_similarity(const char *a, size_t alen, const char *b, size_t blen,
+                    double *out)
+{
+  uint64_t *x = NULL, *y = NULL;
+  size_t nx = 0, ny = 0, i = 0, j = 0, common = 0;
+  int rc = line_set(a, alen, &x, &nx);
+  if (rc == PARSE_OK)
+    rc = line_set(b, blen, &y, &ny);
+  if (rc != PARSE_OK)
+    goto out;
+  while (i < nx && j < ny) {
+    if (x[i] == y[j]) {
+      common++;
+      i++;
+      j++;
+    } else if (x[i] < y[j]) {
+      i++;
+    } else {
+      j++;
+    }
+  }
+  *out = nx + ny ? 2.0 * (double)common / (double)(nx + ny) : 1.0;
+out:
+  free(x);
+  free(y);
+  return rc;
 }

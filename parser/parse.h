@@ -117,6 +117,16 @@ int html_links_extract(const char *body, size_t len, const char *content_type,
                        const char *page_url, struct html_page *page);
 void html_page_cleanup(struct html_page *page);
 
+/* How alike two loads of a page are (the homepage over IPv4 and over
+ * IPv6), after stripping what legitimately changes between loads: digits
+ * (dates, counters, timestamps), whitespace, and long hex or base64-like
+ * tokens (nonces, session ids). Both bodies are split into lines at
+ * newlines and '>'; the result is the Dice coefficient of their sets of
+ * distinct normalised lines, 0..1 (1: the same page; two empty pages are
+ * the same). Returns PARSE_OK and *out, or PARSE_NOMEM. */
+int html_similarity(const char *a, size_t alen, const char *b, size_t blen,
+                    double *out);
+
 /* ---- robots.txt --------------------------------------------------------- */
 
 struct robots;

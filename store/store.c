@@ -1256,6 +1256,7 @@ void store_site_cleanup(struct store_site *site)
   free(site->name);
   free(site->unit);
   free(site->error);
+  free(site->ns_hosts);
   memset(site, 0, sizeof *site);
 }
 
@@ -1277,6 +1278,14 @@ int store_site_put(struct store *s, uint32_t run, const struct store_site *site)
   enc_str(&s->enc, site->name);
   enc_str(&s->enc, site->unit);
   enc_str(&s->enc, site->error);
+  /* schema 1 records may end here (fields below came later) */
+  enc_i32(&s->enc, site->home_tries);
+  enc_i32(&s->enc, site->home_ok);
+  enc_i32(&s->enc, site->consistent);
+  enc_f64(&s->enc, site->similarity);
+  enc_i32(&s->enc, site->ns_total);
+  enc_i32(&s->enc, site->ns_ipv6);
+  enc_str(&s->enc, site->ns_hosts);
   if (s->enc.nomem) {
     rc = STORE_NOMEM;
     goto out;
@@ -1320,6 +1329,16 @@ static int sites_fn(const MDB_val *k, const MDB_val *v, void *ud)
   site->name = dec_str(&d);
   site->unit = dec_str(&d);
   site->error = dec_str(&d);
+  site->consistent = -1;
+  if (!d.rc && d.off < d.len) {
+    site->home_tries = dec_i32(&d);
+    site->home_ok = dec_i32(&d);
+    site->consistent = dec_i32(&d);
+    site->similarity = dec_f64(&d);
+    site->ns_total = dec_i32(&d);
+    site->ns_ipv6 = dec_i32(&d);
+    site->ns_hosts = dec_str(&d);
+  }
   if (d.rc) {
     store_site_cleanup(site);
     return d.rc;

@@ -154,6 +154,15 @@ struct store_site {
   char *name;         /* display name or NULL */
   char *unit;         /* owning unit or NULL */
   char *error;        /* why the homepage could not be read, or NULL */
+  /* The homepage beyond its class (DESIGN.md, the 支持度 indicators). */
+  int home_tries;    /* IPv6 requests of the homepage made, 0 = none */
+  int home_ok;       /* ... of which succeeded */
+  int consistent;    /* IPv4 and IPv6 homepages: 1 same, 0 differ, -1 n/a */
+  double similarity; /* 0..1 after stripping nonces; valid if consistent>=0 */
+  /* The scope domain's name servers: how many, and how many have a
+   * usable AAAA; @ns_hosts lists them ("ns1.x.cn,ns2.x.cn") or NULL. */
+  int ns_total, ns_ipv6;
+  char *ns_hosts;
 };
 
 void store_site_cleanup(struct store_site *site);

@@ -251,6 +251,31 @@ def check_report(exp, report, label="report", levels=("2", "3"),
             continue
         check(label + ": %s final_url %s" % (name, es["final_url"]),
               gs.get("final_url") == es["final_url"], gs.get("final_url"))
+        hd = gs.get("homepage_detail") or {}
+        ehd = es.get("homepage_detail")
+        if ehd:
+            check(label + ": %s homepage AAAA %s, IPv6 %d/%d, consistent %s"
+                  % (name, ehd["aaaa"], ehd["v6_ok"], ehd["v6_tries"],
+                     ehd["consistent"]),
+                  hd.get("aaaa") == ehd["aaaa"]
+                  and hd.get("v6_tries") == ehd["v6_tries"]
+                  and hd.get("v6_ok") == ehd["v6_ok"]
+                  and hd.get("consistent") == ehd["consistent"]
+                  and (ehd["consistent"] is None
+                       or hd.get("similarity") == 1), hd)
+            ns = gs.get("name_servers") or {}
+            check(label + ": %s name servers %d, %d with AAAA"
+                  % (name, es["name_servers"]["total"],
+                     es["name_servers"]["ipv6"]),
+                  ns.get("total") == es["name_servers"]["total"]
+                  and ns.get("ipv6") == es["name_servers"]["ipv6"], ns)
+            dl = gs.get("delay") or {}
+            check(label + ": %s delay ratios over %d ok internal links"
+                  % (name, es["delay_links"]),
+                  dl.get("links") == es["delay_links"]
+                  and all(isinstance(dl.get(k + "_ratio"), (int, float))
+                          for k in ("first_byte", "total"))
+                  and dl.get("pass") in (True, False), dl)
         hp = gs.get("homepage") or {}
         check(label + ": %s homepage ipv6=%s class=%s"
               % (name, es["homepage"]["ipv6"], es["homepage"]["class"]),

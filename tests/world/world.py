@@ -91,6 +91,14 @@ for _h in HOSTS.values():
 # refuse HEAD): the class is GET's, so the model needs nothing for them.
 NOHEAD = {("www.demo.edu.cn", "/nohead.html")}
 
+# zone -> [(name server, A, AAAA or None)]: demo.gov.cn has one of two
+# name servers reachable over IPv6; demo.edu.cn has no NS records (nor has
+# its parent here), so it reports 0 of 0.
+NAME_SERVERS = {
+    "demo.gov.cn": [("ns1.demo.gov.cn", "127.0.0.201", "fd6c:7763::c9"),
+                    ("ns2.demo.gov.cn", "127.0.0.202", None)],
+}
+
 REDIRECTS = {
     ("www.demo.gov.cn", "/go/old"): "http://v4.demo.gov.cn/",
 }
@@ -649,6 +657,20 @@ def expected(sites=None, depth=3, scope=None):
             "homepage": {"ipv6": bool(v6["ok"]), "class": k},
             "levels": levels,
             "links": links,
+            # Beyond the concentrations: the homepage asked 5 times over
+            # IPv6 (the world never flaps, so all or none succeed), the
+            # same page on both families, the zone's name servers, and how
+            # many internal ok links carry timings on both families.
+            "homepage_detail": {
+                "aaaa": host_addr(urllib.parse.urlsplit(start).hostname,
+                                  6) is not None,
+                "v6_tries": 5, "v6_ok": 5 if v6["ok"] else 0,
+                "consistent": True if v6["ok"] and v4["ok"] else None},
+            "name_servers": dict(zip(("total", "ipv6"),
+                                     expected_name_servers(domain))),
+            "delay_links": (k == "ok") + sum(
+                1 for ln in links
+                if ln["scope"] == "internal" and ln["class"] == "ok"),
         })
     return out
 
@@ -834,7 +856,36 @@ def dnsmasq_args(d):
         if h["aaaa"]:
             rec.append(V6 % h["n"])
         args.append("--host-record=" + ",".join(rec))
+    # Name servers of the zones (NS records as raw RRs; the NS hosts only
+    # need addresses, nothing listens on them).
+    for zone, servers in sorted(NAME_SERVERS.items()):
+        for ns, a, aaaa in servers:
+            args.append("--dns-rr=%s,2,%s" % (zone, dns_name_hex(ns)))
+            args.append("--host-record=" + ",".join(
+                [ns] + [x for x in (a, aaaa) if x]))
     return args
+
+
+def dns_name_hex(name):
+    """A name in DNS wire format, as hex (for dnsmasq --dns-rr)."""
+    out = b""
+    for label in name.rstrip(".").split("."):
+        out += bytes([len(label)]) + label.encode()
+    return (out + b"\0").hex()
+
+
+def expected_name_servers(scope):
+    """(total, with a usable AAAA) for the site whose scope is @scope: the
+    NS of the scope domain, else of its parent (as v6crawl asks)."""
+    zone = scope
+    while zone.count(".") >= 1:
+        if zone in NAME_SERVERS:
+            srv = NAME_SERVERS[zone]
+            return len(srv), sum(1 for _, _, aaaa in srv if aaaa)
+        zone = zone.split(".", 1)[1]
+        if zone.count(".") < 1:
+            break
+    return 0, 0
 
 # ---------------------------------------------------------------------------
 # A small DNS client (for the waits and the self-check).
