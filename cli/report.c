@@ -166,6 +166,7 @@ struct extras {
   int aaaa;         /* the homepage's host has a usable AAAA */
   unsigned timed;   /* ok links with timings on both families */
   double sum[2][3]; /* [v6, v4][connect, first byte, total] ms */
+  unsigned n[3];    /* pairs summed per delay */
 };
 
 static int extras_row(const struct store_link_row *r, void *ud)
@@ -181,10 +182,20 @@ static int extras_row(const struct store_link_row *r, void *ud)
   f[1] = &r->probe->v4;
   if (f[0]->total_ms <= 0 || f[1]->total_ms <= 0)
     return 0;
-  for (i = 0; i < 2; i++) {
-    x->sum[i][0] += f[i]->connect_ms;
-    x->sum[i][1] += f[i]->first_byte_ms;
-    x->sum[i][2] += f[i]->total_ms;
+  /* A reused connection reports no connect time: only pairs where both
+   * families timed a delay count for it. */
+  for (i = 0; i < 3; i++) {
+    double v6 = i == 0   ? f[0]->connect_ms
+                : i == 1 ? f[0]->first_byte_ms
+                         : f[0]->total_ms;
+    double v4 = i == 0   ? f[1]->connect_ms
+                : i == 1 ? f[1]->first_byte_ms
+                         : f[1]->total_ms;
+    if (v6 <= 0 || v4 <= 0)
+      continue;
+    x->sum[0][i] += v6;
+    x->sum[1][i] += v4;
+    x->n[i]++;
   }
   x->timed++;
   return 0;
@@ -201,7 +212,7 @@ static int site_extras(struct store *st, uint32_t run, uint32_t site,
  * not measured. */
 static int delay_ratio(const struct extras *x, int k, double *out)
 {
-  if (!x->timed || x->sum[1][k] <= 0)
+  if (!x->n[k] || x->sum[1][k] <= 0)
     return -1;
   *out = x->sum[0][k] / x->sum[1][k] - 1.0;
   return 0;

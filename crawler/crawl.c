@@ -246,6 +246,9 @@ struct crawl {
 static char last_error[512];
 
 static void set_error(const char *fmt, ...)
+  __attribute__((format(printf, 1, 2)));
+
+static void set_error(const char *fmt, ...)
 {
   va_list ap;
   va_start(ap, fmt);
@@ -450,6 +453,9 @@ static void host_free(void *p)
 }
 
 /* ---- attempts ---------------------------------------------------------- */
+
+static void log_line(struct attempt *a, const char *fmt, ...)
+  __attribute__((format(printf, 2, 3)));
 
 static void log_line(struct attempt *a, const char *fmt, ...)
 {

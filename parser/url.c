@@ -1491,8 +1491,7 @@ int url_view_parse(const char *url, struct url_view *v)
   }
   p = end + strcspn(end, "#");
   if (*end == '/' || end == p)
-    v->path_query =
-      end == p ? strdup("/") : strndup(end, (size_t)(p - end));
+    v->path_query = end == p ? strdup("/") : strndup(end, (size_t)(p - end));
   else
     v->path_query = NULL;
   if (v->path_query == NULL && *end == '?') {
