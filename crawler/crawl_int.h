@@ -66,8 +66,7 @@ int resolver_lookup(struct resolver *r, const char *name, int family,
  * (lent for the call; n may be 0) and a dns_error. Same rules as
  * resolver_lookup. */
 int resolver_lookup_ns(struct resolver *r, const char *name,
-                       void (*cb)(int error, char **names, size_t n,
-                                  void *ud),
+                       void (*cb)(int error, char **names, size_t n, void *ud),
                        void *ud);
 /* Milliseconds until c-ares needs attention, or -1. */
 long resolver_timeout_ms(struct resolver *r);
