@@ -41,6 +41,8 @@ static const char crawl_usage[] =
   "                       usable (intranets, the test world)\n"
   "  --max-body BYTES     page body cap (default 8388608)\n"
   "  --assume-ipv6 yes|no skip the vantage-point check\n"
+  "  --max-crawl-delay S  cap on robots.txt Crawl-delay, seconds (default 1;\n"
+  "                       0 ignores Crawl-delay)\n"
   "  --homepage-probes N  IPv6 requests of each homepage for its success\n"
   "                       rate (default 5)\n"
   "  --quiet              no progress line, only errors and the summary\n"
@@ -252,7 +254,8 @@ enum {
   O_ASSUME6,
   O_HELP,
   O_FAILUNDER,
-  O_HOMEPROBES
+  O_HOMEPROBES,
+  O_MAXDELAY
 };
 
 int cmd_crawl(int argc, char **argv)
@@ -277,6 +280,7 @@ int cmd_crawl(int argc, char **argv)
     {"help", no_argument, 0, O_HELP},
     {"fail-under", required_argument, 0, O_FAILUNDER},
     {"homepage-probes", required_argument, 0, O_HOMEPROBES},
+    {"max-crawl-delay", required_argument, 0, O_MAXDELAY},
     {0, 0, 0, 0}};
   struct crawl_opts o;
   double fail_under = -1;
@@ -368,6 +372,11 @@ int cmd_crawl(int argc, char **argv)
       case O_FAILUNDER:
         if (cli_pct(optarg, &fail_under) < 0)
           goto bad;
+        break;
+      case O_MAXDELAY:
+        if (cli_int(optarg, 0, 60, &v) < 0)
+          goto bad;
+        o.max_crawl_delay_ms = v * 1000;
         break;
       case O_HOMEPROBES:
         if (cli_int(optarg, 1, 100, &v) < 0)

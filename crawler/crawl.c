@@ -146,6 +146,11 @@ struct host {
   struct attempt *dns_wait;        /* waiting for the answers */
   int in_ready;
   struct host *ready_next;
+  /* robots.txt Crawl-delay: one request at a time, starts this far apart */
+  long delay_ms;
+  int64_t next_ms;
+  int in_delayed;
+  struct host *delayed_next;
 };
 
 enum outcome { OUT_NONE, OUT_OK, OUT_NOADDR, OUT_NORESP, OUT_HTTPERR };
@@ -176,6 +181,7 @@ struct attempt {
 
 struct origin {
   int state; /* 0 new, 1 fetching, 2 done */
+  struct host *host;
   struct robots *rules;
   int disallow_all;
   struct probe *waiting;
@@ -236,6 +242,7 @@ struct crawl {
   size_t n_sites;
   struct host *ready_head, *ready_tail;
   struct attempt *attempts; /* every live attempt, for teardown */
+  struct host *delayed;     /* hosts waiting out their Crawl-delay */
   size_t in_flight;
   size_t work; /* probes, page fetches and robots fetches not finished */
   int store_rc;
@@ -295,6 +302,7 @@ void crawl_opts_init(struct crawl_opts *o)
   o->max_body = 8u << 20;
   o->force_vantage = -1;
   o->home_probes = 5;
+  o->max_crawl_delay_ms = 1000;
 }
 
 static void st(struct crawl *c, int rc)
@@ -567,6 +575,18 @@ static void host_ready_push(struct crawl *c, struct host *h)
 {
   if (h->in_ready || !h->q_head || h->active >= c->o->per_host)
     return;
+  if (h->delay_ms) {
+    if (h->active)
+      return; /* pushed again when it finishes */
+    if (loop_now_ms() < h->next_ms) {
+      if (!h->in_delayed) {
+        h->in_delayed = 1;
+        h->delayed_next = c->delayed;
+        c->delayed = h;
+      }
+      return;
+    }
+  }
   h->in_ready = 1;
   h->ready_next = NULL;
   if (c->ready_tail)
@@ -625,6 +645,8 @@ static void launch(struct crawl *c, struct attempt *a)
   a->req.ud = a;
   h->active++;
   c->in_flight++;
+  if (h->delay_ms)
+    h->next_ms = loop_now_ms() + h->delay_ms;
   if (fetch_start(c->fetch, &a->req) < 0) {
     h->active--;
     c->in_flight--;
@@ -1171,6 +1193,14 @@ static void robots_done(struct attempt *a)
     if (robots_parse(a->body ? a->body : "", a->body_len, c->o->user_agent,
                      &o->rules) != PARSE_OK)
       oom(c);
+    else if (o->host && c->o->max_crawl_delay_ms > 0) {
+      /* Crawl-delay is politeness, capped so a night's crawl ends. */
+      double d = robots_crawl_delay(o->rules) * 1000.0;
+      long ms = d > (double)c->o->max_crawl_delay_ms ? c->o->max_crawl_delay_ms
+                                                     : (long)d;
+      if (ms > o->host->delay_ms)
+        o->host->delay_ms = ms;
+    }
   } else if (a->status >= 500) {
     o->disallow_all = 1; /* RFC 9309: unreachable (5xx) = disallow all */
   }
@@ -1262,6 +1292,7 @@ static void probe_want(struct crawl *c, const char *url, struct site *s,
       return;
     }
     p->origin->state = 1;
+    p->origin->host = host_get(c, p->v.host);
     snprintf(robots_url, sizeof(robots_url), "%s/robots.txt", p->v.origin);
     a = attempt_new(c, robots_url, 0, 500 * 1024, robots_done, p->origin);
     if (a)
@@ -1324,10 +1355,32 @@ static long min_timeout(long a, long b)
   return a < b ? a : b;
 }
 
+/* Hosts whose Crawl-delay is over go back to the ready list; returns the
+ * milliseconds until the next one is due, or -1. */
+static long delayed_tick(struct crawl *c)
+{
+  struct host **pp = &c->delayed, *h;
+  int64_t now = loop_now_ms();
+  long t = -1;
+  while ((h = *pp)) {
+    if (h->next_ms <= now) {
+      *pp = h->delayed_next;
+      h->in_delayed = 0;
+      host_ready_push(c, h);
+      continue;
+    }
+    if (t < 0 || h->next_ms - now < t)
+      t = (long)(h->next_ms - now);
+    pp = &h->delayed_next;
+  }
+  return t;
+}
+
 static int turn(struct crawl *c)
 {
   long t =
     min_timeout(fetcher_timeout_ms(c->fetch), resolver_timeout_ms(c->res));
+  t = min_timeout(t, delayed_tick(c));
   if (c->ready_head && c->in_flight < (size_t)c->o->concurrency)
     t = 0;
   if (loop_wait(c->loop, t < 0 ? 1000 : t) < 0)
