@@ -224,7 +224,7 @@ static void json_extras(FILE *o, const struct store_site *s,
                         const struct extras *x)
 {
   static const char *const dname[3] = {"connect", "first_byte", "total"};
-  double v;
+  double v = 0;
   int k, measured = 0, pass = 1;
   fprintf(o,
           ",\n   \"homepage_detail\": {\"aaaa\": %s, \"v6_tries\": %d, "
