@@ -225,12 +225,12 @@ END_TEST
 
 START_TEST(url_resolve_n_nul_in_host_or_port_fails)
 {
-  check_resolve_n(NULL, "http://a\0b/", 12, NULL);
+  check_resolve_n(NULL, "http://a\0b/", 11, NULL);
   check_resolve_n(NULL, "http://a%00b/", 13, NULL);
   check_resolve_n(NULL, "http://\xc3\xa9%00x/", 14, NULL);
   check_resolve_n(NULL, "http://[::1\0]/", 14, NULL);
   check_resolve_n(NULL, "http://h:8\0/", 12, NULL);
-  check_resolve_n(NULL, "foo://a\0b/", 11, NULL);
+  check_resolve_n(NULL, "foo://a\0b/", 10, NULL);
 }
 END_TEST
 
