@@ -1151,6 +1151,9 @@ static void probe_finish(struct crawl *c, struct probe *p)
     attempt_free(p->fam[i]);
     p->fam[i] = NULL;
   }
+  /* A measured probe is only a key now (dedupe across sites): keep
+   * nothing else: a crawl holds one per distinct URL. */
+  url_view_cleanup(&p->v);
   c->work--;
 }
 
