@@ -127,6 +127,7 @@ def scenario_main(world, work):
     if links is not None:
         check_links(exp, links)
         check_evidence(exp, links)
+        check_traps(exp, links)
         check_filters(exp, db)
 
     check_access_log(crawl_log)
@@ -478,6 +479,147 @@ def check_evidence(exp, links):
           "(robots, external, non-HTML, level 3)", not found, found)
 
 
+# ---------------------------------------------------------------------------
+# Issue 3, "Charsets and extraction": the trap pages of the world
+# (tests/world/world.py TRAP_PAGES, written as raw HTML), crawled end to end
+# as internal level-2 pages of the second site. check_links already compares
+# every link with the model; here each trap is named, with the exact URL it
+# must produce and the URLs a mishandling would produce instead. Expected
+# URLs are computed here from the HTML and URL standards (Python's codecs
+# for Big5 / GB18030), not taken from the model.
+
+def whatwg_query(s, enc):
+    """@s encoded in @enc, percent-encoded with WHATWG's special-query
+    percent-encode set (C0 controls, space, ", #, <, >, ', above ~)."""
+    out = []
+    for b in s.encode(enc):
+        if b < 0x21 or b > 0x7e or chr(b) in "\"#<>'":
+            out.append("%%%02X" % b)
+        else:
+            out.append(chr(b))
+    return "".join(out)
+
+
+def whatwg_path(s):
+    return urllib.parse.quote(s.encode("utf-8"), safe="/")
+
+
+def check_traps(exp, links):
+    es = [s for s in exp["sites"]
+          if s["start_url"] == "http://www.demo.edu.cn/"]
+    if not check("traps: the world's second site is crawled", es,
+                 [s["start_url"] for s in exp["sites"]]):
+        return
+    site = es[0]["start_url"]
+    want_class = {e["url"]: e["class"] for e in es[0]["links"]}
+    rows = [ln for ln in links if ln.get("site") == site]
+    urls = [ln.get("url", "") for ln in rows]
+    t = "http://www.demo.edu.cn/t/"
+
+    def trap(name, present=(), absent=(), absent_sub=(), only_on=()):
+        """@present: URLs that must be there once, level 3, internal, with
+        the model's class; @absent: URLs that must not be there at all;
+        @absent_sub: substrings no URL of the site may contain; @only_on:
+        (prefix, url) pairs: the only URL of the site starting with prefix
+        is url."""
+        bad = []
+        for u in present:
+            got = [ln for ln in rows if ln.get("url") == u]
+            if len(got) != 1:
+                bad.append("%s listed %d times" % (u, len(got)))
+                continue
+            ln = got[0]
+            if ln.get("level") != 3 or ln.get("scope") != "internal" or \
+                    ln.get("class") != want_class.get(u):
+                bad.append("%s level %r scope %r class %r, want 3 internal %r"
+                           % (u, ln.get("level"), ln.get("scope"),
+                              ln.get("class"), want_class.get(u)))
+        bad += ["%s is listed" % u for u in absent if u in urls]
+        bad += ["%s is listed" % u for u in urls
+                if any(s in u for s in absent_sub)]
+        for prefix, u in only_on:
+            other = [x for x in urls if x.startswith(prefix) and x != u]
+            bad += ["%s is listed (want only %s)" % (x, u) for x in other]
+        bad = list(dict.fromkeys(bad))  # once each, in order
+        check("trap: " + name, not bad, "; ".join(bad))
+
+    # ---- markup (trap/markup.html)
+    trap("unquoted attribute value <A HREF=/t/unquoted.html>",
+         [t + "unquoted.html"])
+    trap("single-quoted attribute value href='/t/single.html'",
+         [t + "single.html"])
+    trap("upper-case tags and attribute names (A hReF, AREA HREF, IFRAME "
+         "SRC, FRAME SRC)", [t + "upper.html", t + "area.html",
+                             t + "iframe.html", t + "frame-left.html"])
+    trap("whitespace and newlines around and inside an href are stripped",
+         [t + "spaced.html", t + "newline.html"],
+         absent_sub=("%20/t/", "spaced.html%20", "%0A", "%09", "/t/new%"))
+    trap("unquoted href=/t/slash.html/> keeps its slash (not self-closing)",
+         [t + "slash.html/"], [t + "slash.html"])
+    # ---- character references (trap/entities.html)
+    trap("&amp; in an href is decoded to &",
+         [t + "ent.html?a=1&b=2", t + "last.html?a=1&b=2"],
+         absent_sub=("&amp;", "%26amp"))
+    trap("numeric references &#38; &#x26; &#46; in an href are decoded",
+         [t + "ent.html?c=1&d=2", t + "ent.html"], [t + "ent&"],
+         absent_sub=("&#", "%26%23"))
+    trap("legacy &region= is not decoded inside an attribute (no (R)gion)",
+         [t + "ent.html?city=bj&region=east"], absent_sub=("%C2%AE",))
+    trap("legacy &not= is not decoded inside an attribute (no \u00ac=)",
+         [t + "ent.html?a=1&not=2"], [t + "ent.html?a=1%C2%AC=2"],
+         absent_sub=("%C2%AC",))
+    trap("legacy &copy at the end of an attribute value IS decoded",
+         [t + "ent.html?sign=%C2%A9"], absent_sub=("sign=&", "sign=%26"))
+    # ---- base (trap/base.html)
+    trap("<base target> before the real <base href> is passed over",
+         [t + "based/found.html", t + "based/?page=2"],
+         ["http://www.demo.edu.cn/trap/found.html",
+          "http://www.demo.edu.cn/trap/base.html?page=2"])
+    trap("a decoy second <base href> (another host) is ignored",
+         absent=["http://ipv6.partner.net.cn/decoy/found.html",
+                 "http://ipv6.partner.net.cn/decoy/?page=2"],
+         absent_sub=("/decoy/",))
+    # ---- frameset (trap/frames.html)
+    trap("frameset: every <frame src> counts, nested framesets too",
+         [t + "frame-top.html", t + "frame-left.html",
+          t + "frame-main.html"])
+    # ---- what is not a link (trap/hidden.html, trap/frames.html)
+    lib = "http://lib.demo.edu.cn/t/"
+    trap("the one real link of the page of non-links is there",
+         [t + "visible.html"])
+    for what, names in (
+            ("comments", ["comment.html"]),
+            ("<script> (document.write)", ["script.html"]),
+            ("<style>", ["style.html", "style.png"]),
+            ("<noframes> (in a frameset and in a body)",
+             ["noframes.html", "noframes-body.html"]),
+            ("data-href (on a div and on an <a> with an href)",
+             ["data-href.html", "a-data-href.html"]),
+            ("<form action> and <button formaction>",
+             ["form.html", "formaction.html"]),
+            ("<link href>", ["link.html"]),
+            ("<img src>", ["img.png"]),
+            ("plain text (a bare URL, escaped markup, <textarea>)",
+             ["text.html", "escaped.html", "textarea.html"])):
+        trap("nothing from " + what, absent=[lib + n for n in names])
+    # ---- charsets: query in the page's encoding, path in UTF-8
+    for name, path, query, enc in (
+            ("Big5 page (<meta charset=big5>): query in Big5",
+             "公告.html", [("q", "臺灣"), ("k", "公告")], "big5"),
+            ("GB18030 page (http-equiv Content-Type): query in GB18030, "
+             "a 4-byte sequence for U+20BB7",
+             "通知.html", [("q", "中文"), ("n", "\U00020bb7")], "gb18030"),
+            ("charset only in the HTTP header (text/html; charset=big5): "
+             "query in Big5", "標題.html", [("q", "臺北")], "big5"),
+            ("HTTP header charset=gbk beats a wrong <meta charset=big5>",
+             "简介.html", [("q", "中文")], "gbk"),
+            ("a UTF-8 BOM beats a wrong <meta charset=gbk>: query in UTF-8",
+             "首页.html", [("q", "中文")], "utf-8")):
+        u = t + whatwg_path(path) + "?" + "&".join(
+            "%s=%s" % (k, whatwg_query(v, enc)) for k, v in query)
+        trap(name, [u], only_on=[(t + whatwg_path(path), u)])
+
+
 def check_filters(exp, db):
     es = exp["sites"][0]
     want = sorted(e["url"] for e in es["links"]
@@ -559,6 +701,12 @@ def check_access_log(lines):
     far = [r for r in reqs if r["path"] in traps]
     check("access log: nothing requested from level-3, external, non-HTML or "
           "disallowed pages' links", not far, far)
+    far = [r for r in reqs if (r["host"] == "lib.demo.edu.cn"
+                               and r["path"].startswith("/t/"))
+           or r["path"].startswith("/decoy/")]
+    check("access log: nothing requested from the trap pages' non-links "
+          "(comments, script, style, noframes, data-href, form, link, img, "
+          "text) nor from the decoy <base href>", not far, far)
 
 
 # ---------------------------------------------------------------------------

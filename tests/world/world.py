@@ -283,6 +283,258 @@ FILES = {
     "static.demo.gov.cn/banner.png": b"\x89PNG\r\n\x1a\n",
 }
 
+# ---------------------------------------------------------------------------
+# Trap pages (issue 3, "Charsets and extraction"): internal level-2 pages of
+# the second site, each written as RAW HTML, so that what the crawler
+# extracts is checked against what the HTML standard says a browser's HTML5
+# parser builds, not against a parser the model would share with it.
+#
+# A raw page is a PAGES entry with
+#   raw           the exact bytes nginx serves
+#   links         [(tag, href)...]: the attribute values (after character
+#                 references are decoded, as the tokenizer does) of a[href],
+#                 area[href], iframe[src] and frame[src] in document order,
+#                 WRITTEN BY HAND from the HTML standard, never computed
+#   base          the first <base href> value, if any
+#   charset       the document's encoding as a browser determines it (BOM,
+#                 then HTTP charset, then <meta> prescan): the encoding of
+#                 URL queries (WHATWG URL: query in the page's encoding,
+#                 path always UTF-8)
+#   content_type  optional: the Content-Type header nginx sends for it (a
+#                 `location =` with `types {}` and default_type); the model
+#                 still sees "text/html"
+#
+# Every trap changes the figures when mishandled: a link that exists only
+# inside a comment, <script>, <style>, <noframes>, data-href, <form action>,
+# <link>, <img> or text points to lib.demo.edu.cn/t/..., which would count
+# as an internal dead link; each character-reference and charset trap has a
+# twin href that gives the same URL when handled right, so a wrong decoding
+# adds a link; a wrong base changes the link's host (the decoy base is an
+# external host); whitespace or an unquoted value misread gives a path that
+# 404s (or, for the trailing slash, one that exists).
+
+TRAP_MARKUP = """<!DOCTYPE html>
+<HTML LANG=zh-CN><HEAD><META CHARSET=UTF-8><TITLE>trap: markup</TITLE></HEAD>
+<BODY>
+<P><A HREF=/t/unquoted.html>unquoted</A>
+<P><a href='/t/single.html' title='say "hi"'>single-quoted</a>
+<P><A hReF = "/t/upper.html" >upper-case tag, spaces around =</A>
+<P><a href="
+\t /t/spaced.html 
+ ">whitespace and newlines around the href</a>
+<P><a href=" /t/new
+line.html">a newline inside the href</a>
+<P><a href=/t/slash.html/>unquoted value ending in a slash</a>
+<P><MAP NAME=m><AREA SHAPE=rect COORDS=0,0,9,9 HREF='/t/area.html'></MAP>
+<P><IFRAME SRC=/t/iframe.html></IFRAME>
+<P><a class=x href=/t/last.html?a=1&amp;b=2 id=y>unquoted, with &amp;amp;</a>
+<P><a href="/t/last.html?a=1&b=2">the same URL</a>
+</BODY></HTML>
+"""
+
+TRAP_ENTITIES = """<!DOCTYPE html>
+<html><head><meta charset="utf-8"><title>trap: character references</title>
+</head><body>
+<a href="/t/ent.html?a=1&amp;b=2">&amp;amp;</a>
+<a href="/t/ent.html?a=1&b=2">a bare &amp;: the same URL</a>
+<a href="/t/ent.html?c=1&#38;d=2">&amp;#38;</a>
+<a href="/t/ent.html?c=1&#x26;d=2">&amp;#x26;: the same URL</a>
+<a href="/t/ent.html?c=1&d=2">bare: the same URL</a>
+<a href="/t/ent.html?city=bj&region=east">&amp;region= is not &amp;reg</a>
+<a href="/t/ent.html?city=bj&amp;region=east">the same URL</a>
+<a href="/t/ent.html?a=1&not=2">&amp;not= is not &amp;not</a>
+<a href="/t/ent.html?a=1&amp;not=2">the same URL</a>
+<a href="/t/ent&#46;html">a numeric reference in the path</a>
+<a href="/t/ent.html?sign=&copy">&amp;copy at the end of the value: IS
+decoded</a>
+<a href="/t/ent.html?sign=&copy;">the same URL</a>
+</body></html>
+"""
+
+TRAP_BASE = """<!DOCTYPE html>
+<html><head><meta charset="utf-8">
+<base target="_top">
+<title>trap: base</title>
+<base href="http://www.demo.edu.cn/t/based/">
+<base href="http://ipv6.partner.net.cn/decoy/">
+</head><body>
+<a href="found.html">relative to the first base href</a>
+<iframe src="found.html#frame"></iframe>
+<a href="?page=2">query only, against the base</a>
+</body></html>
+"""
+
+TRAP_FRAMES = """<!DOCTYPE html>
+<html><head><meta charset="utf-8"><title>trap: frameset</title></head>
+<frameset rows="20%,*">
+<frame src="/t/frame-top.html" name="top">
+<frameset cols="30%,70%">
+<FRAME SRC=/t/frame-left.html>
+<frame src='/t/frame-main.html'>
+</frameset>
+<noframes><body><p>No frames:
+<a href="http://lib.demo.edu.cn/t/noframes.html">here</a></p></body>
+</noframes>
+</frameset>
+</html>
+"""
+
+TRAP_HIDDEN = """<!DOCTYPE html>
+<html><head><meta charset="utf-8"><title>trap: not links</title>
+<link rel="alternate" href="http://lib.demo.edu.cn/t/link.html">
+<style>
+/* <a href="http://lib.demo.edu.cn/t/style.html">x</a> */
+.x { background: url("http://lib.demo.edu.cn/t/style.png"); }
+</style>
+<script>
+document.write('<a href="http://lib.demo.edu.cn/t/script.html">x</a>');
+</script>
+</head><body>
+<!-- <a href="http://lib.demo.edu.cn/t/comment.html">the old menu</a> -->
+<noframes><a href="http://lib.demo.edu.cn/t/noframes-body.html">x</a>
+</noframes>
+<div data-href="http://lib.demo.edu.cn/t/data-href.html">a card</div>
+<a data-href="http://lib.demo.edu.cn/t/a-data-href.html"
+   href="/t/visible.html">the one link</a>
+<form action="http://lib.demo.edu.cn/t/form.html" method="get"><input name="q">
+<button formaction="http://lib.demo.edu.cn/t/formaction.html">go</button>
+</form>
+<img src="http://lib.demo.edu.cn/t/img.png" alt="">
+<p>Plain text: http://lib.demo.edu.cn/t/text.html and
+&lt;a href="http://lib.demo.edu.cn/t/escaped.html"&gt;</p>
+<textarea><a href="http://lib.demo.edu.cn/t/textarea.html">x</a></textarea>
+</body></html>
+"""
+
+TRAP_BIG5 = """<!DOCTYPE html>
+<html><head><meta charset="big5"><title>繁體公告</title></head><body>
+<a href="/t/公告.html?q=臺灣&k=公告">公告</a>
+<a href="/t/公告.html?q=%BBO%C6W&k=%A4%BD%A7i">the same URL, by hand</a>
+</body></html>
+"""
+
+TRAP_GB18030 = """<!DOCTYPE html>
+<html><head>
+<meta http-equiv="Content-Type" content="text/html; charset=gb18030">
+<title>通知</title></head><body>
+<a href="/t/通知.html?q=中文&n=𠮷">通知</a>
+<a href="/t/通知.html?q=%D6%D0%CE%C4&n=%954%B25">the same URL, by hand</a>
+</body></html>
+"""
+
+TRAP_HEADER_BIG5 = """<!DOCTYPE html>
+<html><head><title>標題</title></head><body>
+<a href="/t/標題.html?q=臺北">臺北</a>
+<a href="/t/標題.html?q=%BBO%A5_">the same URL, escaped by hand</a>
+</body></html>
+"""
+
+TRAP_HEADER_GBK = """<!DOCTYPE html>
+<html><head><meta charset="big5"><title>简介</title></head><body>
+<a href="/t/简介.html?q=中文">简介</a>
+<a href="/t/简介.html?q=%D6%D0%CE%C4">the same URL, escaped by hand</a>
+</body></html>
+"""
+
+TRAP_BOM = """<!DOCTYPE html>
+<html><head><meta charset="gbk"><title>首页</title></head><body>
+<a href="/t/首页.html?q=中文">首页</a>
+<a href="/t/首页.html?q=%E4%B8%AD%E6%96%87">the same URL, escaped by hand</a>
+</body></html>
+"""
+
+TRAP_PAGES = {
+    "www.demo.edu.cn/trap/markup.html": dict(
+        raw=TRAP_MARKUP.encode("utf-8"), links=[
+            ("a", "/t/unquoted.html"),
+            ("a", "/t/single.html"),
+            ("a", "/t/upper.html"),
+            ("a", "\n\t /t/spaced.html \n "),
+            ("a", " /t/new\nline.html"),
+            ("a", "/t/slash.html/"),      # 404: the slash is the value's
+            ("area", "/t/area.html"),
+            ("iframe", "/t/iframe.html"),
+            ("a", "/t/last.html?a=1&b=2"),
+            ("a", "/t/last.html?a=1&b=2"),
+        ]),
+    "www.demo.edu.cn/trap/entities.html": dict(
+        raw=TRAP_ENTITIES.encode("utf-8"), links=[
+            ("a", "/t/ent.html?a=1&b=2"),
+            ("a", "/t/ent.html?a=1&b=2"),
+            ("a", "/t/ent.html?c=1&d=2"),
+            ("a", "/t/ent.html?c=1&d=2"),
+            ("a", "/t/ent.html?c=1&d=2"),
+            ("a", "/t/ent.html?city=bj&region=east"),
+            ("a", "/t/ent.html?city=bj&region=east"),
+            ("a", "/t/ent.html?a=1&not=2"),
+            ("a", "/t/ent.html?a=1&not=2"),
+            ("a", "/t/ent.html"),
+            ("a", "/t/ent.html?sign=\u00a9"),
+            ("a", "/t/ent.html?sign=\u00a9"),
+        ]),
+    "www.demo.edu.cn/trap/base.html": dict(
+        raw=TRAP_BASE.encode("utf-8"),
+        base="http://www.demo.edu.cn/t/based/", links=[
+            ("a", "found.html"),
+            ("iframe", "found.html#frame"),
+            ("a", "?page=2"),
+        ]),
+    "www.demo.edu.cn/trap/frames.html": dict(
+        raw=TRAP_FRAMES.encode("utf-8"), links=[
+            ("frame", "/t/frame-top.html"),
+            ("frame", "/t/frame-left.html"),
+            ("frame", "/t/frame-main.html"),
+        ]),
+    "www.demo.edu.cn/trap/hidden.html": dict(
+        raw=TRAP_HIDDEN.encode("utf-8"), links=[
+            ("a", "/t/visible.html"),
+        ]),
+    "www.demo.edu.cn/trap/big5.html": dict(
+        raw=TRAP_BIG5.encode("big5"), charset="big5", links=[
+            ("a", "/t/公告.html?q=臺灣&k=公告"),
+            ("a", "/t/公告.html?q=%BBO%C6W&k=%A4%BD%A7i"),
+        ]),
+    "www.demo.edu.cn/trap/gb18030.html": dict(
+        raw=TRAP_GB18030.encode("gb18030"), charset="gb18030", links=[
+            ("a", "/t/通知.html?q=中文&n=\U00020bb7"),
+            ("a", "/t/通知.html?q=%D6%D0%CE%C4&n=%954%B25"),
+        ]),
+    # charset only in the HTTP header (no BOM, no meta): Big5, which the
+    # "not UTF-8, so GB18030" fallback would misread
+    "www.demo.edu.cn/trap/header-big5.html": dict(
+        raw=TRAP_HEADER_BIG5.encode("big5"), charset="big5",
+        content_type="text/html; charset=big5", links=[
+            ("a", "/t/標題.html?q=臺北"),
+            ("a", "/t/標題.html?q=%BBO%A5_"),
+        ]),
+    # the HTTP charset (gbk) beats a wrong <meta charset="big5">
+    "www.demo.edu.cn/trap/header-gbk.html": dict(
+        raw=TRAP_HEADER_GBK.encode("gbk"), charset="gbk",
+        content_type="text/html; charset=gbk", links=[
+            ("a", "/t/简介.html?q=中文"),
+            ("a", "/t/简介.html?q=%D6%D0%CE%C4"),
+        ]),
+    # a UTF-8 BOM beats a wrong <meta charset="gbk">
+    "www.demo.edu.cn/trap/bom.html": dict(
+        raw=b"\xef\xbb\xbf" + TRAP_BOM.encode("utf-8"), charset="utf-8",
+        links=[
+            ("a", "/t/首页.html?q=中文"),
+            ("a", "/t/首页.html?q=%E4%B8%AD%E6%96%87"),
+        ]),
+}
+PAGES["www.demo.edu.cn/"]["links"] += [
+    ("a", "/" + key.split("/", 1)[1]) for key in TRAP_PAGES]
+PAGES.update(TRAP_PAGES)
+# The pages the traps link to (level 3: served, never read). /t/slash.html
+# exists so that misreading href=/t/slash.html/ as /t/slash.html changes
+# the class (the right URL, with its slash, is a 404).
+for _p in ("unquoted", "single", "upper", "spaced", "newline", "slash",
+           "area", "iframe", "last", "ent", "based/found", "frame-top",
+           "frame-left", "frame-main", "visible", "公告", "通知", "標題",
+           "简介", "首页"):
+    PAGES["www.demo.edu.cn/t/%s.html" % _p] = dict(links=[])
+PAGES["www.demo.edu.cn/t/based/"] = dict(links=[])
+
 CTYPES = {"html": "text/html", "pdf": "application/pdf",
           "js": "application/javascript", "png": "image/png",
           "txt": "text/plain"}
@@ -679,6 +931,8 @@ def expected(sites=None, depth=3, scope=None):
 
 
 def page_html(key, page):
+    if page.get("raw") is not None:
+        return page["raw"]  # a trap page: served exactly as written
     title = "page " + key
     out = ["<!DOCTYPE html>", "<html><head>"]
     cs = page.get("charset", "utf-8")
@@ -829,6 +1083,12 @@ def gen_nginx(d, ipv6=True):
                     if nh == name:
                         conf.append("    location = %s { if ($request_method "
                                     "= HEAD) { return 405; } }" % np)
+                for key, page in PAGES.items():
+                    ph, pp = key.split("/", 1)
+                    if ph == name and page.get("content_type"):
+                        conf.append("    location = /%s { types { } "
+                                    "default_type \"%s\"; }"
+                                    % (pp, page["content_type"]))
                 for (eh, ep), f in EXACT.items():
                     if eh == name:
                         conf.append("    location = %s { default_type "
@@ -1188,6 +1448,15 @@ def cmd_check(d):
           st == 200 and ctype == "text/html" and b'charset="gbk"' in body
           and "/新闻/列表.html".encode("gbk") in body,
           "status %r ctype %r" % (st, ctype))
+    # Trap pages: the charset only in the HTTP header, and the BOM page.
+    for key, page in PAGES.items():
+        if page.get("raw") is None:
+            continue
+        st, _, ctype, body = curl(d, "http://" + key, 4)
+        want = page.get("content_type") or "text/html"
+        check("trap page %s served as written, Content-Type %s" % (key, want),
+              st == 200 and ctype == want and body == page["raw"],
+              "status %r ctype %r" % (st, ctype))
     # IPv6 of the 503 host still serves robots.txt (404: allow).
     st = curl(d, "http://err.demo.gov.cn/robots.txt", 6)[0]
     check("err.demo.gov.cn robots.txt over IPv6 is not 503", st == 404,
