@@ -160,7 +160,7 @@ struct attempt {
   int family;      /* 4 or 6 */
   int auto_family; /* robots / pages: IPv4 first, then IPv6 */
   char *start;     /* first URL */
-  char *url;       /* current hop */
+  char *url;       /* current hop; the same string as start until a hop */
   struct host *host;
   int hops, tries;
   int get; /* HEAD said 400 or more: confirm with a GET */
@@ -168,11 +168,11 @@ struct attempt {
   char *log;
   size_t log_len;
   int outcome, status;
-  char error[256];
+  char *error; /* why it failed, or NULL */
   char *body, *content_type;
   size_t body_len;
   double connect_ms, first_byte_ms, total_ms;
-  struct fetch_req req;
+  struct fetch_req *req; /* only while a request is in flight */
   void (*done)(struct attempt *a);
   void *ud;
   struct attempt *next;                /* in a host's queue or DNS wait list */
@@ -491,19 +491,43 @@ static void log_line(struct attempt *a, const char *fmt, ...)
   a->log[a->log_len] = 0;
 }
 
+/* Move the attempt to hop @url (owned, may be NULL to release). */
+static void set_url(struct attempt *a, char *url)
+{
+  if (a->url != a->start)
+    free(a->url);
+  a->url = url ? url : a->start;
+}
+
+static void att_error(struct attempt *a, const char *fmt, ...)
+  __attribute__((format(printf, 2, 3)));
+
+/* Why the attempt failed, for the evidence. */
+static void att_error(struct attempt *a, const char *fmt, ...)
+{
+  char buf[512];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(buf, sizeof(buf), fmt, ap);
+  va_end(ap);
+  free(a->error);
+  a->error = strdup(buf);
+  if (!a->error)
+    oom(a->c);
+}
+
 static struct attempt *attempt_new(struct crawl *c, const char *url, int family,
                                    size_t max_body,
                                    void (*done)(struct attempt *), void *ud)
 {
   struct attempt *a = calloc(1, sizeof(*a));
-  if (!a || !(a->start = strdup(url)) || !(a->url = strdup(url))) {
-    if (a)
-      free(a->start);
+  if (!a || !(a->start = strdup(url))) {
     free(a);
     oom(c);
     return NULL;
   }
   a->c = c;
+  a->url = a->start;
   a->family = family ? family : 4;
   a->auto_family = family == 0;
   a->max_body = max_body;
@@ -527,9 +551,13 @@ static void attempt_free(struct attempt *a)
     a->c->attempts = a->all_next;
   if (a->all_next)
     a->all_next->all_prev = a->all_prev;
-  fetch_req_cleanup(&a->req);
+  if (a->req) {
+    fetch_req_cleanup(a->req);
+    free(a->req);
+  }
+  set_url(a, NULL);
   free(a->start);
-  free(a->url);
+  free(a->error);
   free(a->log);
   free(a->body);
   free(a->content_type);
@@ -552,7 +580,7 @@ static void attempt_hop(struct attempt *a)
   struct host *h;
   if (url_view_parse(a->url, &v) != PARSE_OK || !v.host || !*v.host) {
     log_line(a, "ERR bad URL %s", a->url);
-    snprintf(a->error, sizeof(a->error), "bad URL");
+    att_error(a, "bad URL");
     attempt_end(a, OUT_HTTPERR);
     return;
   }
@@ -611,8 +639,7 @@ static void attempt_ready(struct attempt *a)
     log_line(a, "ERR no usable %s (%s) %s", i ? "AAAA" : "A",
              err ? err : (h->ans[i].n ? "unusable address" : "no data"),
              a->url);
-    snprintf(a->error, sizeof(a->error), "no usable %s for %s",
-             i ? "AAAA" : "A", h->name);
+    att_error(a, "no usable %s for %s", i ? "AAAA" : "A", h->name);
     attempt_end(a, OUT_NOADDR);
     return;
   }
@@ -631,26 +658,33 @@ static void launch(struct crawl *c, struct attempt *a)
 {
   struct host *h = a->host;
   int i = a->family == 4 ? 0 : 1;
-  fetch_req_cleanup(&a->req);
-  memset(&a->req, 0, sizeof(a->req));
-  a->req.url = a->url;
-  a->req.family = a->family;
-  a->req.addr = h->use[i][(size_t)a->tries % h->n_use[i]];
-  a->req.max_body = a->max_body;
+  a->req = calloc(1, sizeof(*a->req));
+  if (!a->req) {
+    oom(c);
+    att_error(a, "out of memory");
+    attempt_end(a, OUT_NORESP);
+    return;
+  }
+  a->req->url = a->url;
+  a->req->family = a->family;
+  a->req->addr = h->use[i][(size_t)a->tries % h->n_use[i]];
+  a->req->max_body = a->max_body;
   /* Probes that need no body ask with HEAD, like wget2 --spider: no body
    * to read or drain. A HEAD answered with 400 or more is asked again
    * with GET, which decides (some servers refuse HEAD). */
-  a->req.head = !a->max_body && !a->get;
-  a->req.done = attempt_fetched;
-  a->req.ud = a;
+  a->req->head = !a->max_body && !a->get;
+  a->req->done = attempt_fetched;
+  a->req->ud = a;
   h->active++;
   c->in_flight++;
   if (h->delay_ms)
     h->next_ms = loop_now_ms() + h->delay_ms;
-  if (fetch_start(c->fetch, &a->req) < 0) {
+  if (fetch_start(c->fetch, a->req) < 0) {
     h->active--;
     c->in_flight--;
-    snprintf(a->error, sizeof(a->error), "cannot start the request");
+    free(a->req);
+    a->req = NULL;
+    att_error(a, "cannot start the request");
     attempt_end(a, OUT_NORESP);
   }
 }
@@ -678,9 +712,21 @@ static int success(const struct crawl *c, int status)
   return c->o->strict ? status == 200 : status > 0 && status < 400;
 }
 
+static void attempt_after(struct attempt *a, int rc, struct fetch_req *req);
+
+/* A request finished: the attempt goes on (or ends); the request, only
+ * needed while in flight, is released here, in one place. */
 static void attempt_fetched(int rc, struct fetch_req *req)
 {
   struct attempt *a = req->ud;
+  a->req = NULL;
+  attempt_after(a, rc, req);
+  fetch_req_cleanup(req);
+  free(req);
+}
+
+static void attempt_after(struct attempt *a, int rc, struct fetch_req *req)
+{
   struct crawl *c = a->c;
   struct host *h = a->host;
   char *next = NULL;
@@ -702,17 +748,11 @@ static void attempt_fetched(int rc, struct fetch_req *req)
       a->family = 6;
       a->tries = 0;
       a->hops = 0;
-      free(a->url);
-      a->url = strdup(a->start);
-      if (!a->url) {
-        oom(c);
-        attempt_end(a, OUT_NORESP);
-        return;
-      }
+      set_url(a, NULL);
       attempt_hop(a);
       return;
     }
-    snprintf(a->error, sizeof(a->error), "%s", req->error);
+    att_error(a, "%s", req->error);
     attempt_end(a, OUT_NORESP);
     return;
   }
@@ -733,20 +773,18 @@ static void attempt_fetched(int rc, struct fetch_req *req)
   a->total_ms = req->total_ms;
   if (req->status >= 300 && req->status < 400 && req->location) {
     if (a->hops >= MAX_REDIRECTS) {
-      snprintf(a->error, sizeof(a->error), "more than %d redirects",
-               MAX_REDIRECTS);
+      att_error(a, "more than %d redirects", MAX_REDIRECTS);
       attempt_end(a, OUT_HTTPERR);
       return;
     }
     if (url_resolve(a->url, req->location, NULL, 0, &next) != PARSE_OK ||
         !url_is_http(next)) {
-      snprintf(a->error, sizeof(a->error), "redirect to a non-http URL");
+      att_error(a, "redirect to a non-http URL");
       free(next);
       attempt_end(a, OUT_HTTPERR);
       return;
     }
-    free(a->url);
-    a->url = next;
+    set_url(a, next);
     a->hops++;
     a->tries = 0;
     a->get = 0;
@@ -759,7 +797,6 @@ static void attempt_fetched(int rc, struct fetch_req *req)
     a->content_type = req->content_type;
     req->body = req->content_type = NULL;
   }
-  fetch_req_cleanup(req);
   attempt_end(a, success(c, req->status) ? OUT_OK : OUT_HTTPERR);
 }
 
@@ -986,7 +1023,7 @@ static void page_done(struct attempt *a)
   struct page_job *j = a->ud;
   if (j->level == 1 && (a->outcome == OUT_OK || !j->refresh))
     site_home(a->c, j->site, a->outcome == OUT_OK ? a : NULL,
-              a->error[0] ? a->error : "no response");
+              a->error ? a->error : "no response");
   if (a->outcome == OUT_OK)
     site_page(a->c, j->site, j->level, j->url, a);
   free(j->url);
@@ -1022,7 +1059,7 @@ static void page_job_start(struct crawl *c, struct site *s, int level,
 
 static const char *family_error(const struct attempt *a)
 {
-  return a->outcome == OUT_OK || !a->error[0] ? NULL : a->error;
+  return a->outcome == OUT_OK ? NULL : a->error;
 }
 
 static void fam_fill(struct store_family *f, const struct attempt *a)
@@ -1102,7 +1139,7 @@ static const char *home_why(const struct probe *p)
   const struct attempt *b = p->fam[1] ? p->fam[1] : p->fam[0];
   if (p->klass == CLASS_ROBOTS)
     return "disallowed by robots.txt";
-  return b && b->error[0] ? b->error : "no response";
+  return b && b->error ? b->error : "no response";
 }
 
 static void probe_finish(struct crawl *c, struct probe *p)
