@@ -43,6 +43,8 @@ static const char crawl_usage[] =
   "  --assume-ipv6 yes|no skip the vantage-point check\n"
   "  --max-crawl-delay S  cap on robots.txt Crawl-delay, seconds (default 1;\n"
   "                       0 ignores Crawl-delay)\n"
+  "  --script-links       count URL literals in inline scripts and on*\n"
+  "                       attributes as links (default: report how many)\n"
   "  --homepage-probes N  IPv6 requests of each homepage for its success\n"
   "                       rate (default 5)\n"
   "  --quiet              no progress line, only errors and the summary\n"
@@ -255,7 +257,8 @@ enum {
   O_HELP,
   O_FAILUNDER,
   O_HOMEPROBES,
-  O_MAXDELAY
+  O_MAXDELAY,
+  O_SCRIPTLINKS
 };
 
 int cmd_crawl(int argc, char **argv)
@@ -281,6 +284,7 @@ int cmd_crawl(int argc, char **argv)
     {"fail-under", required_argument, 0, O_FAILUNDER},
     {"homepage-probes", required_argument, 0, O_HOMEPROBES},
     {"max-crawl-delay", required_argument, 0, O_MAXDELAY},
+    {"script-links", no_argument, 0, O_SCRIPTLINKS},
     {0, 0, 0, 0}};
   struct crawl_opts o;
   double fail_under = -1;
@@ -372,6 +376,9 @@ int cmd_crawl(int argc, char **argv)
       case O_FAILUNDER:
         if (cli_pct(optarg, &fail_under) < 0)
           goto bad;
+        break;
+      case O_SCRIPTLINKS:
+        o.script_links = 1;
         break;
       case O_MAXDELAY:
         if (cli_int(optarg, 0, 60, &v) < 0)

@@ -318,6 +318,13 @@ static void report_text(struct common *c, struct store_site *sites, size_t n,
     fprintf(o, "%-38.38s %-5s %-10s %-12s %-8s %s\n", sites[i].start_url,
             ex.aaaa ? "yes" : "NO", tries, alike, ns, delay);
   }
+  for (i = 0; i < n; i++)
+    if (sites[i].script_links > 0)
+      fprintf(o,
+              "%s: its pages' scripts name %d more URL%s that are not "
+              "links (crawl with --script-links to count them)\n",
+              sites[i].start_url, sites[i].script_links,
+              sites[i].script_links == 1 ? "" : "s");
   fputs("\nLinks by class (internal, level 2 + level 3)\n", o);
   fprintf(o, "%-38s", "site");
   for (k = 0; k <= CLASS_SKIPPED; k++)
@@ -374,6 +381,7 @@ static void report_json(struct common *c, struct store_site *sites, size_t n,
     json_str(o, sites[i].scope_domain);
     fputs(", \"error\": ", o);
     json_str(o, sites[i].error);
+    fprintf(o, ", \"script_links\": %d", sites[i].script_links);
     fprintf(o, ",\n   \"homepage\": {\"ipv6\": %s, \"class\": \"%s\"}",
             hk == CLASS_OK || hk == CLASS_V6_ONLY ? "true" : "false",
             store_class_name(hk));

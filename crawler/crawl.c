@@ -226,6 +226,7 @@ struct site {
   char *ns_zone;
   char **ns;
   size_t n_ns;
+  struct map script_seen; /* URL literals found in the pages' scripts */
 };
 
 struct crawl {
@@ -894,6 +895,18 @@ static void site_page(struct crawl *c, struct site *s, int level,
   }
   for (i = 0; i < hp.n_links; i++)
     site_add_link(c, s, page, &hp.links[i], level + 1);
+  /* URLs in scripts: links only with --script-links, else counted as what
+   * the pages may hide. */
+  for (i = 0; i < hp.n_script_links; i++) {
+    const struct html_link *l = &hp.script_links[i];
+    if (!l->url || !url_is_http(l->url))
+      continue;
+    if (c->o->script_links)
+      site_add_link(c, s, page, l, level + 1);
+    else if (!map_get(&s->script_seen, l->url) &&
+             !map_put(&s->script_seen, l->url, (void *)1))
+      oom(c);
+  }
   html_page_cleanup(&hp);
 }
 
@@ -916,6 +929,11 @@ static void site_record(struct crawl *c, const struct site *s)
   }
   ss.ns_total = (int)s->n_ns;
   ss.ns_hosts = ns;
+  for (i = 0; i < s->script_seen.nb; i++) {
+    const struct entry *e;
+    for (e = s->script_seen.b[i]; e; e = e->next)
+      ss.script_links += !map_get(&s->seen, e->key);
+  }
   ss.home_tries = s->home_tries;
   ss.home_ok = s->home_ok;
   ss.consistent = s->consistent;
@@ -1445,6 +1463,7 @@ static void sites_free(struct crawl *c)
       free(s->ns[--s->n_ns]);
     free(s->ns);
     map_clear(&s->seen, NULL);
+    map_clear(&s->script_seen, NULL);
   }
   free(c->sites);
 }

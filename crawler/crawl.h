@@ -42,6 +42,7 @@ struct crawl_opts {
   int force_vantage;       /* -1 detect, 0 assume no IPv6, 1 assume IPv6 */
   int home_probes;         /* IPv6 requests of each homepage, default 5 */
   long max_crawl_delay_ms; /* cap on robots.txt Crawl-delay; 0 ignores it */
+  int script_links;        /* count URL literals in scripts as links */
   /* Progress callback, called about once a second and at the end; may be
    * NULL. Counters only, the caller formats. */
   void (*progress)(const struct crawl_progress *p, void *ud);

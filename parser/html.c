@@ -89,8 +89,13 @@ static int html_url_like(const char *s, size_t n)
   return 0;
 }
 
-/* Count URL-like string literals ('...', "..." or `...`) in script text. */
-static size_t html_count_script_urls(const char *s)
+static int html_script_link_add(struct html_page *page, const char *s,
+                                size_t n);
+
+/* Count URL-like string literals ('...', "..." or `...`) in script text,
+ * and keep each in page->script_links (an out-of-memory there only loses
+ * the list, never the page). */
+static size_t html_count_script_urls(struct html_page *page, const char *s)
 {
   size_t count = 0;
 
@@ -108,7 +113,10 @@ static size_t html_count_script_urls(const char *s)
       s++;
     }
     if (*s == q) {
-      count += (size_t)html_url_like(a, (size_t)(s - a));
+      if (html_url_like(a, (size_t)(s - a))) {
+        count++;
+        (void)html_script_link_add(page, a, (size_t)(s - a));
+      }
       s++;
     }
   }
@@ -183,6 +191,33 @@ static int html_link_add(struct html_page *page, size_t *cap, const char *href,
   page->n_links++;
   rc = url_resolve(page->base[0] ? page->base : NULL, href, page->charset, 0,
                    &l->url);
+  return rc == PARSE_NOMEM ? PARSE_NOMEM : PARSE_OK;
+}
+
+static int html_script_link_add(struct html_page *page, const char *s, size_t n)
+{
+  struct html_link *l;
+  char *href = strndup(s, n);
+  int rc;
+
+  if (!href)
+    return PARSE_NOMEM;
+  /* grow by powers of two: the count is the capacity's only witness */
+  if ((page->n_script_links & (page->n_script_links - 1)) == 0) {
+    size_t nc = page->n_script_links ? page->n_script_links * 2 : 4;
+    struct html_link *nl = realloc(page->script_links, nc * sizeof *nl);
+    if (!nl) {
+      free(href);
+      return PARSE_NOMEM;
+    }
+    page->script_links = nl;
+  }
+  l = &page->script_links[page->n_script_links++];
+  l->kind = HTML_SCRIPT;
+  l->href = href;
+  l->url = NULL;
+  rc = url_resolve(page->base && page->base[0] ? page->base : NULL, href,
+                   page->charset, 0, &l->url);
   return rc == PARSE_NOMEM ? PARSE_NOMEM : PARSE_OK;
 }
 
@@ -285,7 +320,7 @@ static int html_walk(GumboNode *root, struct html_page *page)
     for (i = 0; i < el->attributes.length; i++) {
       GumboAttribute *at = el->attributes.data[i];
       if (!strncasecmp(at->name, "on", 2))
-        page->script_urls += html_count_script_urls(at->value);
+        page->script_urls += html_count_script_urls(page, at->value);
     }
     switch (el->tag) {
       case GUMBO_TAG_A:
@@ -309,7 +344,7 @@ static int html_walk(GumboNode *root, struct html_page *page)
           GumboNode *t = el->children.data[i];
           if (t->type == GUMBO_NODE_TEXT || t->type == GUMBO_NODE_CDATA ||
               t->type == GUMBO_NODE_WHITESPACE)
-            page->script_urls += html_count_script_urls(t->v.text.text);
+            page->script_urls += html_count_script_urls(page, t->v.text.text);
         }
         continue;
       case GUMBO_TAG_STYLE:
@@ -409,6 +444,11 @@ void html_page_cleanup(struct html_page *page)
     free(page->links[i].href);
   }
   free(page->links);
+  for (i = 0; i < page->n_script_links; i++) {
+    free(page->script_links[i].url);
+    free(page->script_links[i].href);
+  }
+  free(page->script_links);
   free(page->charset);
   free(page->base);
   free(page->refresh_url);

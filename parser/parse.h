@@ -86,7 +86,7 @@ int url_host_in_domain(const char *host, const char *domain);
 
 /* ---- HTML ------------------------------------------------------------- */
 
-enum html_link_kind { HTML_A, HTML_AREA, HTML_IFRAME, HTML_FRAME };
+enum html_link_kind { HTML_A, HTML_AREA, HTML_IFRAME, HTML_FRAME, HTML_SCRIPT };
 
 struct html_link {
   char *url;  /* resolved absolute URL, fragment removed; NULL if it failed */
@@ -101,6 +101,11 @@ struct html_page {
   char *base;         /* the URL links were resolved against */
   char *refresh_url;  /* <meta http-equiv=refresh> target, resolved; or NULL */
   size_t script_urls; /* URL-like string literals in inline scripts / on* */
+  /* Those literals resolved like links (kind HTML_SCRIPT, url NULL when a
+   * browser would reject it): links a script may build, which a crawler
+   * cannot see as links. */
+  struct html_link *script_links;
+  size_t n_script_links;
 };
 
 /* Extract the links of an HTML page. @body/@len are the raw bytes (any

@@ -1286,6 +1286,7 @@ int store_site_put(struct store *s, uint32_t run, const struct store_site *site)
   enc_i32(&s->enc, site->ns_total);
   enc_i32(&s->enc, site->ns_ipv6);
   enc_str(&s->enc, site->ns_hosts);
+  enc_i32(&s->enc, site->script_links);
   if (s->enc.nomem) {
     rc = STORE_NOMEM;
     goto out;
@@ -1339,6 +1340,8 @@ static int sites_fn(const MDB_val *k, const MDB_val *v, void *ud)
     site->ns_ipv6 = dec_i32(&d);
     site->ns_hosts = dec_str(&d);
   }
+  if (!d.rc && d.off < d.len)
+    site->script_links = dec_i32(&d);
   if (d.rc) {
     store_site_cleanup(site);
     return d.rc;

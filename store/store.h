@@ -163,6 +163,9 @@ struct store_site {
    * usable AAAA; @ns_hosts lists them ("ns1.x.cn,ns2.x.cn") or NULL. */
   int ns_total, ns_ipv6;
   char *ns_hosts;
+  /* Distinct URL literals in the pages' scripts that are not links of the
+   * site: what its pages may hide from a crawler (see --script-links). */
+  int script_links;
 };
 
 void store_site_cleanup(struct store_site *site);

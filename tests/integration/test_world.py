@@ -264,6 +264,10 @@ def check_report(exp, report, label="report", levels=("2", "3"),
                   and hd.get("consistent") == ehd["consistent"]
                   and (ehd["consistent"] is None
                        or hd.get("similarity") == 1), hd)
+            check(label + ": %s pages may hide %d script-built links"
+                  % (name, es["script_links"]),
+                  gs.get("script_links") == es["script_links"],
+                  gs.get("script_links"))
             ns = gs.get("name_servers") or {}
             check(label + ": %s name servers %d, %d with AAAA"
                   % (name, es["name_servers"]["total"],
@@ -713,7 +717,26 @@ def check_access_log(lines):
 
 
 def scenario_options(world, work):
-    """--depth 2 and --scope, against the model's figures for them."""
+    """--depth 2, --scope and --script-links, against the model's figures
+    for them."""
+    exp = W.expected(script_links=True)
+    starts = [s["start_url"] for s in exp["sites"]]
+    db = os.path.join(work, "db-script-links")
+    r = v6crawl(crawl_args(db, world) + ["--script-links"] + starts)
+    check("--script-links: crawl exits 0", r.rc == 0, r.why())
+    try:
+        rep = v6crawl(["report", "--db", db, "--format", "json"]).json()
+        check_report(exp, rep, "--script-links report")
+        links = v6crawl(["links", "--db", db, "--format", "json"]).json()
+        check_links(exp, links["links"], "--script-links links")
+        got = {ln["url"] for ln in links["links"] if ln.get("level") == 3}
+        want = {"http://www.demo.edu.cn/t/from-script.html",
+                "http://lib.demo.edu.cn/t/api.html",
+                "http://www.demo.edu.cn/t/onclick.html"}
+        check("--script-links: script-built URLs are level-3 links",
+              want <= got, sorted(want - got))
+    except (ValueError, KeyError, TypeError) as e:
+        check("--script-links: report and links are JSON", False, e)
     exp = W.expected(depth=2)
     starts = [s["start_url"] for s in exp["sites"]]
     db = os.path.join(work, "db-depth2")

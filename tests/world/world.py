@@ -522,8 +522,34 @@ TRAP_PAGES = {
             ("a", "/t/首页.html?q=%E4%B8%AD%E6%96%87"),
         ]),
 }
+# Links a script builds: URL-like string literals in inline scripts and on*
+# attributes. Not links (v6crawl reports how many a site's pages may hide),
+# unless --script-links. /t/visible.html is also a real link of the site,
+# so it is not among the hidden ones.
+TRAP_SCRIPTS = """<!DOCTYPE html>
+<html><head><meta charset="utf-8"><title>trap: script-built links</title>
+<script>
+var next = "/t/from-script.html";
+var api = 'http://lib.demo.edu.cn/t/api.html';
+var again = "/t/visible.html";
+var text = "not a url", img = "/t/pic.png";
+</script></head><body>
+<button onclick="location.href='/t/onclick.html'">go</button>
+<a href="/t/scripts-real.html">the one link</a>
+</body></html>
+"""
+TRAP_PAGES["www.demo.edu.cn/trap/scripts.html"] = dict(
+    raw=TRAP_SCRIPTS.encode("utf-8"),
+    links=[("a", "/t/scripts-real.html")],
+    scripts=["/t/from-script.html", "http://lib.demo.edu.cn/t/api.html",
+             "/t/visible.html", "/t/onclick.html"])
+
 PAGES["www.demo.edu.cn/"]["links"] += [
     ("a", "/" + key.split("/", 1)[1]) for key in TRAP_PAGES]
+# Three plain pages more, so that one internal figure is an exact percentage
+# (18/20 = 90.0%: the HTML report's "on the target passes" check uses it).
+PAGES["www.demo.edu.cn/"]["links"] += [
+    ("a", "/t/extra%d.html" % i) for i in (1, 2, 3)]
 PAGES.update(TRAP_PAGES)
 # The pages the traps link to (level 3: served, never read). /t/slash.html
 # exists so that misreading href=/t/slash.html/ as /t/slash.html changes
@@ -531,7 +557,8 @@ PAGES.update(TRAP_PAGES)
 for _p in ("unquoted", "single", "upper", "spaced", "newline", "slash",
            "area", "iframe", "last", "ent", "based/found", "frame-top",
            "frame-left", "frame-main", "visible", "公告", "通知", "標題",
-           "简介", "首页"):
+           "简介", "首页", "scripts-real", "from-script", "onclick",
+           "extra1", "extra2", "extra3"):
     PAGES["www.demo.edu.cn/t/%s.html" % _p] = dict(links=[])
 PAGES["www.demo.edu.cn/t/based/"] = dict(links=[])
 
@@ -840,6 +867,16 @@ def page_links(probe_v4, probe_v6):
     return [resolve(base, href, cs) for _, href in page["links"]]
 
 
+def page_scripts(probe_v4, probe_v6):
+    """URL literals in the scripts of a page that is read (as page_links)."""
+    pr = probe_v4 if probe_v4["ok"] else probe_v6
+    if not pr["ok"] or not (200 <= pr["status"] < 300) or \
+            pr["ctype"] != "text/html" or pr["key"] not in PAGES:
+        return []
+    return [resolve(pr["final"], u)[0]
+            for u in PAGES[pr["key"]].get("scripts", [])]
+
+
 def fig(links):
     f = dict(links=len(links), classes={c: 0 for c in CLASSES})
     for ln in links:
@@ -855,7 +892,7 @@ def fig(links):
     return f
 
 
-def expected(sites=None, depth=3, scope=None):
+def expected(sites=None, depth=3, scope=None, script_links=False):
     """Simulate the crawl of @sites (default SITES) on the model and return
     the figures. @depth 2 or 3 (--depth); @scope a domain (--scope) instead
     of the registrable domain of the homepage's final URL."""
@@ -882,15 +919,26 @@ def expected(sites=None, depth=3, scope=None):
             links.append(ln)
             return ln, p6, p4
 
-        level2 = []
-        for url, is_http in page_links(v4, v6):
+        level2, scripts = [], set()
+
+        def read(p4, p6):
+            """The links of a page, then (--script-links) its script URLs;
+            else the script URLs are only remembered."""
+            out = list(page_links(p4, p6))
+            if script_links:
+                out += [(u, True) for u in page_scripts(p4, p6)]
+            else:
+                scripts.update(page_scripts(p4, p6))
+            return out
+
+        for url, is_http in read(v4, v6):
             r = add(url, is_http, 2)
             if r:
                 level2.append(r)
         for ln, p6, p4 in level2:
             if depth < 3 or ln["scope"] != "internal" or p6 is None:
                 continue
-            for url, is_http in page_links(p4, p6):
+            for url, is_http in read(p4, p6):
                 add(url, is_http, 3)
         for ln in links:
             ln["class"] = ln.pop("class_")
@@ -920,6 +968,7 @@ def expected(sites=None, depth=3, scope=None):
                 "consistent": True if v6["ok"] and v4["ok"] else None},
             "name_servers": dict(zip(("total", "ipv6"),
                                      expected_name_servers(domain))),
+            "script_links": len(scripts - set(seen)),
             "delay_links": (k == "ok") + sum(
                 1 for ln in links
                 if ln["scope"] == "internal" and ln["class"] == "ok"),
