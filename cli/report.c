@@ -287,6 +287,9 @@ static void report_text(struct common *c, struct store_site *sites, size_t n,
       snprintf(a3, sizeof(a3), "%5.1f%%", v * 100);
     else
       snprintf(a3, sizeof(a3), "-");
+    if (sites[i].unit && (i == 0 || !sites[i - 1].unit ||
+                          strcmp(sites[i].unit, sites[i - 1].unit) != 0))
+      fprintf(o, "[%s]\n", sites[i].unit);
     fprintf(o, "%-38.38s %-10s %-18s %-18s %6s %6s\n", site,
             store_class_name(hk), l2, l3, a2, a3);
     if (strlen(site) > 38)
@@ -484,6 +487,20 @@ static int common_opt(struct common *c, int opt, const char *arg)
   }
 }
 
+/* Sites of the same unit together (units in byte order, sites without a
+ * unit last), in crawl order within a unit. */
+static int by_unit_cmp(const void *pa, const void *pb)
+{
+  const struct store_site *a = pa, *b = pb;
+  int r;
+  if (!a->unit != !b->unit)
+    return a->unit ? -1 : 1;
+  r = a->unit ? strcmp(a->unit, b->unit) : 0;
+  if (r)
+    return r;
+  return a->idx < b->idx ? -1 : a->idx > b->idx;
+}
+
 int cmd_report(int argc, char **argv)
 {
   static const struct option lo[] = {{"db", required_argument, 0, 'd'},
@@ -493,6 +510,7 @@ int cmd_report(int argc, char **argv)
                                      {"lang", required_argument, 0, 'L'},
                                      {"threshold", required_argument, 0, 'T'},
                                      {"fail-under", required_argument, 0, 'U'},
+                                     {"by-unit", no_argument, 0, 'B'},
                                      {"help", no_argument, 0, 'h'},
                                      {0, 0, 0, 0}};
   struct common c;
@@ -503,15 +521,20 @@ int cmd_report(int argc, char **argv)
   struct store_site *sites = NULL;
   struct store_site_figs *figs = NULL;
   size_t n = 0, i;
-  int rc, opt, src;
+  int rc, opt, src, by_unit = 0;
 
   memset(&c, 0, sizeof(c));
   optind = 1;
   while ((opt = getopt_long(argc, argv, "o:", lo, NULL)) != -1) {
+    if (opt == 'B') {
+      by_unit = 1;
+      continue;
+    }
     if (opt == 'h') {
       puts("Usage: v6crawl report [--db DIR] [--run ID|latest] "
            "[--format text|json|csv|html] [-o FILE]\n"
-           "       [--lang zh|en] [--threshold PCT] [--fail-under PCT]\n"
+           "       [--lang zh|en] [--threshold PCT] [--fail-under PCT] "
+           "[--by-unit]\n"
            "Per site: the homepage's class and the IPv6 concentration of "
            "level-2 and\nlevel-3 links, internal and all, computed from the "
            "store.\n"
@@ -521,7 +544,8 @@ int cmd_report(int argc, char **argv)
            "percentage it marks pass/fail against (default 85).\n"
            "--fail-under PCT: exit 1 when a site's internal level-2 or "
            "level-3\nconcentration is below PCT percent (each named on "
-           "stderr).");
+           "stderr).\n--by-unit: sites grouped by their owning unit (the "
+           "sites file's third column).");
       return EXIT_OKAY;
     }
     if (opt == 'L') {
@@ -554,6 +578,8 @@ int cmd_report(int argc, char **argv)
   if (rc != EXIT_OKAY)
     return common_close(&c, rc);
   src = store_sites_list(c.st, c.run.id, &sites, &n);
+  if (src == STORE_OK && by_unit)
+    qsort(sites, n, sizeof(*sites), by_unit_cmp);
   if (src == STORE_OK && n) {
     figs = calloc(n, sizeof(*figs));
     if (!figs)

@@ -163,6 +163,7 @@ struct attempt {
   char *url;       /* current hop; the same string as start until a hop */
   struct host *host;
   int hops, tries;
+  int retries; /* extra tries after no response or a 5xx */
   int get; /* HEAD said 400 or more: confirm with a GET */
   size_t max_body;
   char *log;
@@ -529,6 +530,7 @@ static struct attempt *attempt_new(struct crawl *c, const char *url, int family,
   }
   a->c = c;
   a->url = a->start;
+  a->retries = c->o->retries;
   a->family = family ? family : 4;
   a->auto_family = family == 0;
   a->max_body = max_body;
@@ -739,7 +741,7 @@ static void attempt_after(struct attempt *a, int rc, struct fetch_req *req)
   if (rc == FETCH_NORESPONSE) {
     c->prog.errors++;
     log_line(a, "ERR %s %s", req->error, a->url);
-    if (a->tries < c->o->retries) {
+    if (a->tries < a->retries) {
       a->tries++;
       attempt_ready(a);
       return;
@@ -763,7 +765,7 @@ static void attempt_after(struct attempt *a, int rc, struct fetch_req *req)
     return;
   }
   log_line(a, "%d %s", req->status, a->url);
-  if (req->status >= 500 && a->tries < c->o->retries) {
+  if (req->status >= 500 && a->tries < a->retries) {
     a->tries++;
     attempt_ready(a);
     return;
@@ -1353,6 +1355,8 @@ static void probe_want(struct crawl *c, const char *url, struct site *s,
     p->origin->host = host_get(c, p->v.host);
     snprintf(robots_url, sizeof(robots_url), "%s/robots.txt", p->v.origin);
     a = attempt_new(c, robots_url, 0, 500 * 1024, robots_done, p->origin);
+    if (a)
+      a->retries = 1; /* RFC 9309 practice: a 5xx is asked once more */
     if (a)
       attempt_hop(a);
   }
