@@ -1,8 +1,8 @@
 /* cli/fixes.c - `v6crawl fixes`: which hosts to fix first, ranked by how
  * many counted internal links fixing each would turn into IPv6 successes,
  * with the DNS evidence and the CDN or cloud provider behind a CNAME (from
- * the data/cdn-suffixes.txt table); and the helpers the history commands
- * and --fail-under share: opening the store, picking a run, the check. */
+ * the data/cdn-suffixes.txt table); and the --fail-under check that crawl
+ * and report share. */
 #include "config.h"
 
 #include <errno.h>
@@ -19,92 +19,6 @@
 #include "cli/cli.h"
 #include "parser/parse.h"
 #include "store/store.h"
-
-/* ---- shared helpers ------------------------------------------------------ */
-
-int cli_store_open(const char *db_opt, int rdonly, struct store **st, char **db)
-{
-  int rc;
-
-  *st = NULL;
-  *db = cli_db_path(db_opt, 0);
-  if (!*db)
-    return EXIT_INTERNAL;
-  rc = store_open(*db, rdonly ? STORE_RDONLY : 0, 0, st);
-  if (rc != STORE_OK) {
-    cli_err("cannot open the store %s: %s", *db, store_strerror(rc));
-    return rc == STORE_NOMEM ? EXIT_INTERNAL : EXIT_STORE;
-  }
-  return EXIT_OKAY;
-}
-
-int cli_run_arg(struct store *st, const char *db, const char *arg, uint32_t *id)
-{
-  struct store_run r;
-  long v;
-  int rc;
-
-  if (!arg || strcmp(arg, "latest") == 0) {
-    rc = store_run_latest(st, id);
-    if (rc == STORE_NOTFOUND) {
-      cli_err("the store %s has no runs yet: run `v6crawl crawl` first", db);
-      return EXIT_USAGE;
-    }
-  } else if (cli_int(arg, 1, UINT32_MAX, &v) == 0) {
-    *id = (uint32_t)v;
-    rc = STORE_OK;
-  } else {
-    cli_err("bad run '%s': a run number or 'latest'", arg);
-    return EXIT_USAGE;
-  }
-  if (rc == STORE_OK)
-    rc = store_run_get(st, *id, &r);
-  if (rc == STORE_NOTFOUND) {
-    cli_err("no run %u in the store %s", *id, db);
-    return EXIT_USAGE;
-  }
-  if (rc != STORE_OK) {
-    cli_err("cannot read the store %s: %s", db, store_strerror(rc));
-    return EXIT_STORE;
-  }
-  store_run_cleanup(&r);
-  return EXIT_OKAY;
-}
-
-int cli_fmt(const char *s)
-{
-  if (strcmp(s, "text") == 0)
-    return CLI_TEXT;
-  if (strcmp(s, "json") == 0)
-    return CLI_JSON;
-  if (strcmp(s, "csv") == 0)
-    return CLI_CSV;
-  cli_err("bad --format '%s': text, json or csv", s);
-  return -1;
-}
-
-int cli_pct(const char *s, double *out)
-{
-  char *end = NULL;
-  double v;
-
-  errno = 0;
-  v = strtod(s, &end);
-  if (errno || end == s || *end || !(v >= 0 && v <= 100))
-    return -1;
-  *out = v;
-  return 0;
-}
-
-void cli_time(char *buf, size_t len, int64_t t)
-{
-  time_t tt = (time_t)t;
-  struct tm tm;
-
-  if (!t || !gmtime_r(&tt, &tm) ||
-      strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
-    snprintf(buf, len, "-");
-}
 
 /* supported * 100 < @pct * counted, in integers where it matters: 17/20
  * against 85 is not below. */

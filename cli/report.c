@@ -41,35 +41,13 @@ static int parse_fmt(const char *s)
 static int common_open(struct common *c)
 {
   uint32_t id = 0;
-  long v;
   int rc;
-  c->db = cli_db_path(c->db_opt, 0);
-  if (!c->db)
-    return EXIT_INTERNAL;
-  rc = store_open(c->db, STORE_RDONLY, 0, &c->st);
-  if (rc != STORE_OK) {
-    cli_err("cannot open the store %s: %s", c->db, store_strerror(rc));
-    return EXIT_STORE;
-  }
-  if (!c->run_opt || strcmp(c->run_opt, "latest") == 0) {
-    rc = store_run_latest(c->st, &id);
-    if (rc == STORE_NOTFOUND) {
-      cli_err("the store %s has no runs yet: run `v6crawl crawl` first", c->db);
-      return EXIT_USAGE;
-    }
-  } else if (cli_int(c->run_opt, 1, UINT32_MAX, &v) == 0) {
-    id = (uint32_t)v;
-    rc = STORE_OK;
-  } else {
-    cli_err("bad --run '%s': a run number or 'latest'", c->run_opt);
-    return EXIT_USAGE;
-  }
-  if (rc == STORE_OK)
-    rc = store_run_get(c->st, id, &c->run);
-  if (rc == STORE_NOTFOUND) {
-    cli_err("no run %u in the store %s", id, c->db);
-    return EXIT_USAGE;
-  }
+  rc = cli_store_open(c->db_opt, 1, &c->st, &c->db);
+  if (rc == EXIT_OKAY)
+    rc = cli_run_arg(c->st, c->db, c->run_opt, &id);
+  if (rc != EXIT_OKAY)
+    return rc;
+  rc = store_run_get(c->st, id, &c->run);
   if (rc != STORE_OK) {
     cli_err("cannot read the store %s: %s", c->db, store_strerror(rc));
     return EXIT_STORE;
@@ -101,14 +79,6 @@ static int common_close(struct common *c, int rc)
   store_close(c->st);
   free(c->db);
   return rc;
-}
-
-static void iso_time(char *buf, size_t len, int64_t t)
-{
-  time_t tt = (time_t)t;
-  struct tm tm;
-  gmtime_r(&tt, &tm);
-  strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
 static int home_class(struct store *st, uint32_t run,
@@ -260,9 +230,9 @@ static void report_text(struct common *c, struct store_site *sites, size_t n,
   char t1[32], t2[32] = "-";
   size_t i;
   int k;
-  iso_time(t1, sizeof(t1), c->run.started);
+  cli_time(t1, sizeof(t1), c->run.started);
   if (c->run.finished)
-    iso_time(t2, sizeof(t2), c->run.finished);
+    cli_time(t2, sizeof(t2), c->run.finished);
   fprintf(o, "v6crawl report: run %u, %s .. %s, %s\n", c->run.id, t1, t2,
           c->run.complete ? "complete" : "INCOMPLETE");
   if (c->run.vantage_ipv6 == 0)
@@ -357,11 +327,11 @@ static void report_json(struct common *c, struct store_site *sites, size_t n,
   int l;
   struct extras ex;
   fprintf(o, "{\"run\": {\"id\": %u, \"started\": ", c->run.id);
-  iso_time(t, sizeof(t), c->run.started);
+  cli_time(t, sizeof(t), c->run.started);
   json_str(o, t);
   fputs(", \"finished\": ", o);
   if (c->run.finished) {
-    iso_time(t, sizeof(t), c->run.finished);
+    cli_time(t, sizeof(t), c->run.finished);
     json_str(o, t);
   } else {
     fputs("null", o);
@@ -517,7 +487,6 @@ int cmd_report(int argc, char **argv)
   const char *lang = NULL;
   double threshold = 85;
   double fail_under = -1;
-  char *end = NULL;
   struct store_site *sites = NULL;
   struct store_site_figs *figs = NULL;
   size_t n = 0, i;
@@ -564,8 +533,7 @@ int cmd_report(int argc, char **argv)
       continue;
     }
     if (opt == 'T') {
-      threshold = strtod(optarg, &end);
-      if (end == optarg || *end || !(threshold >= 0 && threshold <= 100)) {
+      if (cli_pct(optarg, &threshold) < 0) {
         cli_err("bad --threshold '%s': a percentage from 0 to 100", optarg);
         return EXIT_USAGE;
       }
