@@ -158,6 +158,10 @@ int charset_utf8_valid(const char *in, size_t len)
   size_t i = 0, k;
 
   while (i < len) {
+    if ((unsigned char)in[i] < 0x80) { /* most of a page: ASCII */
+      i++;
+      continue;
+    }
     k = utf8_seq((const unsigned char *)in + i, len - i);
     if (!k)
       return 0;
@@ -171,6 +175,10 @@ void charset_utf8_scrub(const char *in, size_t len, struct pbuf *out)
   size_t i = 0, start = 0, k;
 
   while (i < len) {
+    if ((unsigned char)in[i] < 0x80) { /* most of a page: ASCII */
+      i++;
+      continue;
+    }
     k = utf8_seq((const unsigned char *)in + i, len - i);
     if (k) {
       i += k;
