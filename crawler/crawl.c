@@ -164,7 +164,7 @@ struct attempt {
   struct host *host;
   int hops, tries;
   int retries; /* extra tries after no response or a 5xx */
-  int get; /* HEAD said 400 or more: confirm with a GET */
+  int get;     /* HEAD said 400 or more: confirm with a GET */
   size_t max_body;
   char *log;
   size_t log_len;
