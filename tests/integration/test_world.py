@@ -413,6 +413,11 @@ def check_evidence(exp, links):
        and len(v6(ln)["hops"]) >= 2 and "301" in v6(ln)["hops"][0]
        and "v4.demo.gov.cn" in v6(ln)["hops"][-1]
        and v4(ln)["ok"] is True and len(v4(ln)["hops"]) == 2)
+    ev("evidence: a redirect loop stops after 5 redirects (6 requests) on "
+       "each family and is dead", s1, "https://www.demo.gov.cn/loop/a",
+       lambda ln: ln["class"] == "dead"
+       and all(len(f(ln)["hops"]) == 6 and f(ln)["status"] == 301
+               and "redirect" in (f(ln)["error"] or "") for f in (v6, v4)))
     ev("evidence: NXDOMAIN link has a_error NXDOMAIN and is dead",
        s1, "http://nosuch.demo.gov.cn/",
        lambda ln: ln["class"] == "dead" and dns(ln)["a_error"] == "NXDOMAIN"

@@ -101,6 +101,9 @@ NAME_SERVERS = {
 
 REDIRECTS = {
     ("www.demo.gov.cn", "/go/old"): "http://v4.demo.gov.cn/",
+    # a redirect loop: more than 5 redirects on both families -> dead
+    ("www.demo.gov.cn", "/loop/a"): "https://www.demo.gov.cn/loop/b",
+    ("www.demo.gov.cn", "/loop/b"): "https://www.demo.gov.cn/loop/a",
 }
 
 # Exact locations served from a file (path without extension).
@@ -130,6 +133,7 @@ PAGES = {
         ("a", "http://www.demo.gov.cn/notice.html"),  # http -> https
         ("a", "/private/plan.html"),                 # robots.txt disallows
         ("a", "/go/old"),                            # 301 to the v4-only host
+        ("a", "/loop/a"),                            # a redirect loop: dead
         ("a", "/missing.html"),                      # 404 on both: dead
         ("a", "http://www2.demo.gov.cn/about.html"),  # CNAME
         ("a", "http://v4.demo.gov.cn/"),             # A only
