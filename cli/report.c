@@ -284,10 +284,17 @@ static void report_text(struct common *c, struct store_site *sites, size_t n,
       snprintf(alike, sizeof(alike), "%s %.0f%%",
                sites[i].consistent ? "yes" : "NO", sites[i].similarity * 100);
     snprintf(ns, sizeof(ns), "%d/%d", sites[i].ns_ipv6, sites[i].ns_total);
-    if (delay_ratio(&ex, 0, &d[0]) == 0 && delay_ratio(&ex, 1, &d[1]) == 0 &&
-        delay_ratio(&ex, 2, &d[2]) == 0)
-      snprintf(delay, sizeof(delay), "%+.0f%% %+.0f%% %+.0f%%", d[0] * 100,
-               d[1] * 100, d[2] * 100);
+    {
+      char part[3][16];
+      int k;
+      for (k = 0; k < 3; k++) {
+        if (delay_ratio(&ex, k, &d[k]) == 0)
+          snprintf(part[k], sizeof(part[k]), "%+.0f%%", d[k] * 100);
+        else
+          snprintf(part[k], sizeof(part[k]), "-");
+      }
+      snprintf(delay, sizeof(delay), "%s %s %s", part[0], part[1], part[2]);
+    }
     fprintf(o, "%-38.38s %-5s %-10s %-12s %-8s %s\n", sites[i].start_url,
             ex.aaaa ? "yes" : "NO", tries, alike, ns, delay);
   }
