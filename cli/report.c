@@ -286,12 +286,12 @@ static void report_text(struct common *c, struct store_site *sites, size_t n,
     snprintf(ns, sizeof(ns), "%d/%d", sites[i].ns_ipv6, sites[i].ns_total);
     {
       char part[3][16];
-      int k;
-      for (k = 0; k < 3; k++) {
-        if (delay_ratio(&ex, k, &d[k]) == 0)
-          snprintf(part[k], sizeof(part[k]), "%+.0f%%", d[k] * 100);
+      int m;
+      for (m = 0; m < 3; m++) {
+        if (delay_ratio(&ex, m, &d[m]) == 0)
+          snprintf(part[m], sizeof(part[m]), "%+.0f%%", d[m] * 100);
         else
-          snprintf(part[k], sizeof(part[k]), "-");
+          snprintf(part[m], sizeof(part[m]), "-");
       }
       snprintf(delay, sizeof(delay), "%s %s %s", part[0], part[1], part[2]);
     }
