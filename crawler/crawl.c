@@ -228,6 +228,18 @@ struct site {
   char **ns;
   size_t n_ns;
   struct map script_seen; /* URL literals found in the pages' scripts */
+  /* Breadth first, whatever order pages arrive in: pages wanted per level
+   * and not yet read, and the links of pages read too early, held until
+   * every page of the levels above theirs is read. */
+  unsigned pending[STORE_MAX_LEVEL + 2];
+  struct held *held;
+};
+
+struct held {
+  int level; /* of the page the links are on */
+  char *page;
+  struct html_page hp;
+  struct held *next;
 };
 
 struct crawl {
@@ -871,12 +883,14 @@ static void site_add_link(struct crawl *c, struct site *s, const char *page,
 
 static void page_job_start(struct crawl *c, struct site *s, int level,
                            const char *url, int refresh);
+static int pages_above(const struct site *s, int level);
+static void site_links(struct crawl *c, struct site *s, int level,
+                       const char *page, const struct html_page *hp);
 
 static void site_page(struct crawl *c, struct site *s, int level,
                       const char *page, const struct attempt *a)
 {
   struct html_page hp;
-  size_t i;
   if (!a->body || !is_html(a->content_type))
     return;
   if (html_links_extract(a->body, a->body_len, a->content_type, a->url, &hp) !=
@@ -895,12 +909,48 @@ static void site_page(struct crawl *c, struct site *s, int level,
     else
       page_job_start(c, s, 1, hp.refresh_url, 1);
   }
-  for (i = 0; i < hp.n_links; i++)
-    site_add_link(c, s, page, &hp.links[i], level + 1);
+  if (pages_above(s, level)) {
+    /* A page above this one is still to be read: it may hold some of
+     * these links at a lower level. */
+    struct held *h = calloc(1, sizeof(*h)), **pp = &s->held;
+    if (!h || !(h->page = strdup(page))) {
+      free(h);
+      html_page_cleanup(&hp);
+      oom(c);
+      return;
+    }
+    h->level = level;
+    h->hp = hp;
+    while (*pp)
+      pp = &(*pp)->next;
+    *pp = h;
+    return;
+  }
+  site_links(c, s, level, page, &hp);
+  html_page_cleanup(&hp);
+}
+
+/* 1 while a page of a level above @level is still to be read. */
+static int pages_above(const struct site *s, int level)
+{
+  int j;
+  for (j = 1; j < level && j <= STORE_MAX_LEVEL; j++)
+    if (s->pending[j])
+      return 1;
+  return 0;
+}
+
+/* The links of a page at @level become links of @level + 1. */
+static void site_links(struct crawl *c, struct site *s, int level,
+                       const char *page, const struct html_page *hp)
+{
+  size_t i;
+  for (i = 0; i < hp->n_links; i++)
+    site_add_link(c, s, page, &hp->links[i], level + 1);
   /* URLs in scripts: links only with --script-links, else counted as what
    * the pages may hide. */
-  for (i = 0; i < hp.n_script_links; i++) {
-    const struct html_link *l = &hp.script_links[i];
+  for (i = 0; i < hp->n_script_links; i++) {
+    const struct html_link *l = &hp->script_links[i];
     if (!l->url || !url_is_http(l->url))
       continue;
     if (c->o->script_links)
@@ -909,7 +959,27 @@ static void site_page(struct crawl *c, struct site *s, int level,
              !map_put(&s->script_seen, l->url, (void *)1))
       oom(c);
   }
-  html_page_cleanup(&hp);
+}
+
+/* A page wanted at @level has been read (or could not be): release the
+ * links held for it, upper levels first. */
+static void site_page_done(struct crawl *c, struct site *s, int level)
+{
+  struct held **pp = &s->held, *h;
+  if (level >= 1 && level <= STORE_MAX_LEVEL && s->pending[level])
+    s->pending[level]--;
+  while ((h = *pp)) {
+    if (pages_above(s, h->level)) {
+      pp = &h->next;
+      continue;
+    }
+    *pp = h->next;
+    site_links(c, s, h->level, h->page, &h->hp);
+    html_page_cleanup(&h->hp);
+    free(h->page);
+    free(h);
+    pp = &s->held; /* new wants may have been added: look again */
+  }
 }
 
 static void site_record(struct crawl *c, const struct site *s)
@@ -1046,6 +1116,7 @@ static void page_done(struct attempt *a)
               a->error ? a->error : "no response");
   if (a->outcome == OUT_OK)
     site_page(a->c, j->site, j->level, j->url, a);
+  site_page_done(a->c, j->site, j->level);
   free(j->url);
   free(j);
   attempt_free(a);
@@ -1066,6 +1137,8 @@ static void page_job_start(struct crawl *c, struct site *s, int level,
   j->site = s;
   j->level = level;
   j->refresh = refresh;
+  if (refresh && level <= STORE_MAX_LEVEL)
+    s->pending[level]++; /* a new page of level 1 (a refetch's is counted) */
   a = attempt_new(c, url, 0, c->o->max_body, page_done, j);
   if (!a) {
     free(j->url);
@@ -1194,13 +1267,17 @@ static void probe_finish(struct crawl *c, struct probe *p)
       if (w->level == 1)
         site_home(c, w->site, body, NULL);
       site_page(c, w->site, w->level, p->url, body);
+      site_page_done(c, w->site, w->level);
     } else if (p->klass != CLASS_ROBOTS &&
                ((p->fam[0] && p->fam[0]->outcome == OUT_OK) ||
                 (p->fam[1] && p->fam[1]->outcome == OUT_OK))) {
-      /* the want came after the probe started: read the page again */
+      /* the want came after the probe started: read the page again (its
+       * page_done settles the want) */
       page_job_start(c, w->site, w->level, p->url, 0);
-    } else if (w->level == 1) {
-      site_home(c, w->site, NULL, home_why(p));
+    } else {
+      if (w->level == 1)
+        site_home(c, w->site, NULL, home_why(p));
+      site_page_done(c, w->site, w->level);
     }
     free(w);
   }
@@ -1306,6 +1383,8 @@ static void probe_want(struct crawl *c, const char *url, struct site *s,
     }
     w->site = s;
     w->level = level;
+    if (level <= STORE_MAX_LEVEL)
+      s->pending[level]++;
     if (p->finished) {
       /* Shared with another site and already measured: read the page
        * again for this one. */
@@ -1338,6 +1417,8 @@ static void probe_want(struct crawl *c, const char *url, struct site *s,
     }
     w->site = s;
     w->level = level;
+    if (level <= STORE_MAX_LEVEL)
+      s->pending[level]++;
     p->wants = w;
   }
   p->origin = map_get(&c->origins, p->v.origin);
@@ -1468,6 +1549,13 @@ static void sites_free(struct crawl *c)
     free(s->ns);
     map_clear(&s->seen, NULL);
     map_clear(&s->script_seen, NULL);
+    while (s->held) {
+      struct held *h = s->held;
+      s->held = h->next;
+      html_page_cleanup(&h->hp);
+      free(h->page);
+      free(h);
+    }
   }
   free(c->sites);
 }
