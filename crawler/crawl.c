@@ -153,7 +153,14 @@ struct host {
   struct host *delayed_next;
 };
 
-enum outcome { OUT_NONE, OUT_OK, OUT_NOADDR, OUT_NORESP, OUT_HTTPERR };
+enum outcome {
+  OUT_NONE,
+  OUT_OK,
+  OUT_NOADDR,
+  OUT_NORESP,
+  OUT_HTTPERR,
+  OUT_ROBOTS /* a redirect led where robots.txt says no */
+};
 
 struct attempt {
   struct crawl *c;
@@ -165,6 +172,7 @@ struct attempt {
   int hops, tries;
   int retries; /* extra tries after no response or a 5xx */
   int get;     /* HEAD said 400 or more: confirm with a GET */
+  int obey;    /* check robots.txt on redirect hops (not robots.txt's own) */
   size_t max_body;
   char *log;
   size_t log_len;
@@ -186,6 +194,7 @@ struct origin {
   struct robots *rules;
   int disallow_all;
   struct probe *waiting;
+  struct attempt *hops_waiting; /* redirect hops waiting for the rules */
 };
 
 struct site;
@@ -728,6 +737,8 @@ static int success(const struct crawl *c, int status)
 }
 
 static void attempt_after(struct attempt *a, int rc, struct fetch_req *req);
+static struct origin *origin_get(struct crawl *c, const struct url_view *v);
+static void hop_obey(struct attempt *a, const struct origin *o);
 
 /* A request finished: the attempt goes on (or ends); the request, only
  * needed while in flight, is released here, in one place. */
@@ -803,6 +814,24 @@ static void attempt_after(struct attempt *a, int rc, struct fetch_req *req)
     a->hops++;
     a->tries = 0;
     a->get = 0;
+    if (a->obey) {
+      /* robots.txt is obeyed for every request, redirect hops too */
+      struct url_view v;
+      struct origin *o = NULL;
+      if (url_view_parse(a->url, &v) == PARSE_OK) {
+        o = origin_get(c, &v);
+        url_view_cleanup(&v);
+      }
+      if (o && o->state != 2) {
+        a->next = o->hops_waiting;
+        o->hops_waiting = a;
+        return;
+      }
+      if (o) {
+        hop_obey(a, o);
+        return;
+      }
+    }
     attempt_hop(a);
     return;
   }
@@ -1140,6 +1169,8 @@ static void page_job_start(struct crawl *c, struct site *s, int level,
   if (refresh && level <= STORE_MAX_LEVEL)
     s->pending[level]++; /* a new page of level 1 (a refetch's is counted) */
   a = attempt_new(c, url, 0, c->o->max_body, page_done, j);
+  if (a)
+    a->obey = 1;
   if (!a) {
     free(j->url);
     free(j);
@@ -1176,6 +1207,8 @@ static int classify(const struct crawl *c, const struct probe *p)
   if (!a6)
     return CLASS_UNMEASURED;
   (void)c;
+  if (a6->outcome == OUT_ROBOTS || (a4 && a4->outcome == OUT_ROBOTS))
+    return CLASS_ROBOTS;
   ok6 = a6->outcome == OUT_OK;
   ok4 = a4 && a4->outcome == OUT_OK;
   if (ok6 && ok4)
@@ -1312,6 +1345,10 @@ static void probe_launch(struct crawl *c, struct probe *p)
   if (c->v6)
     p->fam[0] = attempt_new(c, p->url, 6, body, probe_attempt_done, p);
   p->fam[1] = attempt_new(c, p->url, 4, body, probe_attempt_done, p);
+  if (p->fam[0])
+    p->fam[0]->obey = 1;
+  if (p->fam[1])
+    p->fam[1]->obey = 1;
   if ((c->v6 && !p->fam[0]) || !p->fam[1]) {
     p->left = 0;
     return;
@@ -1326,6 +1363,7 @@ static void robots_done(struct attempt *a)
   struct crawl *c = a->c;
   struct origin *o = a->ud;
   struct probe *p;
+  struct attempt *h;
   if (a->outcome == OUT_OK && a->status >= 200 && a->status < 300) {
     if (robots_parse(a->body ? a->body : "", a->body_len, c->o->user_agent,
                      &o->rules) != PARSE_OK)
@@ -1349,6 +1387,62 @@ static void robots_done(struct attempt *a)
     o->waiting = p->origin_next;
     probe_launch(c, p);
   }
+  while ((h = o->hops_waiting)) {
+    o->hops_waiting = h->next;
+    h->next = NULL;
+    hop_obey(h, o);
+  }
+}
+
+/* The origin of @v, its robots.txt asked for the first time it is seen. */
+static struct origin *origin_get(struct crawl *c, const struct url_view *v)
+{
+  struct origin *o = map_get(&c->origins, v->origin);
+  struct attempt *a;
+  char robots_url[1024];
+  if (o)
+    return o;
+  o = calloc(1, sizeof(*o));
+  if (!o || !map_put(&c->origins, v->origin, o)) {
+    free(o);
+    oom(c);
+    return NULL;
+  }
+  o->state = 1;
+  o->host = host_get(c, v->host);
+  snprintf(robots_url, sizeof(robots_url), "%s/robots.txt", v->origin);
+  a = attempt_new(c, robots_url, 0, 500 * 1024, robots_done, o);
+  if (a) {
+    a->retries = 1; /* RFC 9309 practice: a 5xx is asked once more */
+    attempt_hop(a);
+  }
+  return o;
+}
+
+/* 1 when @o's rules let us request @url's path. */
+static int origin_allows(const struct origin *o, const char *url)
+{
+  struct url_view v;
+  int ok;
+  if (o->disallow_all)
+    return 0;
+  if (!o->rules || url_view_parse(url, &v) != PARSE_OK)
+    return 1;
+  ok = robots_allowed(o->rules, v.path_query);
+  url_view_cleanup(&v);
+  return ok;
+}
+
+/* A redirect hop whose origin's rules are known goes on, or ends here. */
+static void hop_obey(struct attempt *a, const struct origin *o)
+{
+  if (origin_allows(o, a->url)) {
+    attempt_hop(a);
+    return;
+  }
+  log_line(a, "ROBOTS disallowed by robots.txt %s", a->url);
+  att_error(a, "a redirect to %s, which robots.txt disallows", a->url);
+  attempt_end(a, OUT_ROBOTS);
 }
 
 static void origin_free(void *p)
@@ -1421,26 +1515,9 @@ static void probe_want(struct crawl *c, const char *url, struct site *s,
       s->pending[level]++;
     p->wants = w;
   }
-  p->origin = map_get(&c->origins, p->v.origin);
-  if (!p->origin) {
-    struct attempt *a;
-    char robots_url[1024];
-    p->origin = calloc(1, sizeof(*p->origin));
-    if (!p->origin || !map_put(&c->origins, p->v.origin, p->origin)) {
-      free(p->origin);
-      p->origin = NULL;
-      oom(c);
-      return;
-    }
-    p->origin->state = 1;
-    p->origin->host = host_get(c, p->v.host);
-    snprintf(robots_url, sizeof(robots_url), "%s/robots.txt", p->v.origin);
-    a = attempt_new(c, robots_url, 0, 500 * 1024, robots_done, p->origin);
-    if (a)
-      a->retries = 1; /* RFC 9309 practice: a 5xx is asked once more */
-    if (a)
-      attempt_hop(a);
-  }
+  p->origin = origin_get(c, &p->v);
+  if (!p->origin)
+    return;
   if (p->origin->state == 2) {
     probe_launch(c, p);
   } else {

@@ -418,6 +418,12 @@ def check_evidence(exp, links):
        lambda ln: ln["class"] == "dead"
        and all(len(f(ln)["hops"]) == 6 and f(ln)["status"] == 301
                and "redirect" in (f(ln)["error"] or "") for f in (v6, v4)))
+    ev("evidence: a redirect into a path robots.txt disallows stops there "
+       "and the link is robots", s1, "https://www.demo.gov.cn/go/private",
+       lambda ln: ln["class"] == "robots"
+       and all("robots.txt" in (f(ln)["error"] or "")
+               and f(ln)["hops"][-1].startswith("ROBOTS")
+               for f in (v6, v4)))
     ev("evidence: NXDOMAIN link has a_error NXDOMAIN and is dead",
        s1, "http://nosuch.demo.gov.cn/",
        lambda ln: ln["class"] == "dead" and dns(ln)["a_error"] == "NXDOMAIN"

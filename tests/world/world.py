@@ -101,6 +101,8 @@ NAME_SERVERS = {
 
 REDIRECTS = {
     ("www.demo.gov.cn", "/go/old"): "http://v4.demo.gov.cn/",
+    # a redirect into a path robots.txt disallows: the link is "robots"
+    ("www.demo.gov.cn", "/go/private"): "https://www.demo.gov.cn/private/plan.html",
     # a redirect loop: more than 5 redirects on both families -> dead
     ("www.demo.gov.cn", "/loop/a"): "https://www.demo.gov.cn/loop/b",
     ("www.demo.gov.cn", "/loop/b"): "https://www.demo.gov.cn/loop/a",
@@ -134,6 +136,7 @@ PAGES = {
         ("a", "/private/plan.html"),                 # robots.txt disallows
         ("a", "/go/old"),                            # 301 to the v4-only host
         ("a", "/loop/a"),                            # a redirect loop: dead
+        ("a", "/go/private"),                        # redirect into robots
         ("a", "/missing.html"),                      # 404 on both: dead
         ("a", "http://www2.demo.gov.cn/about.html"),  # CNAME
         ("a", "http://v4.demo.gov.cn/"),             # A only
@@ -830,14 +833,20 @@ def classify(url, is_http, robots_cache, probe_cache):
         return "robots", None, None
     if url not in probe_cache:
         v6, v4 = model_probe(url, 6), model_probe(url, 4)
-        # The world has no redirect into a disallowed path; keep it so.
+        # robots.txt is obeyed on redirect hops too: a hop it disallows
+        # ends the probe there, and the link is "robots".
+        hop_robots = False
         for pr in (v6, v4):
             for _, hop in pr["hops"][1:]:
                 hu = urllib.parse.urlsplit(hop)
                 ho = "%s://%s" % (hu.scheme, hu.netloc)
                 if ho not in robots_cache:
                     robots_cache[ho] = model_robots(hop)
-                assert robots_allows(robots_cache[ho], hop), hop
+                if not robots_allows(robots_cache[ho], hop):
+                    hop_robots = True
+        if hop_robots:
+            probe_cache[url] = ("robots", None, None)
+            return probe_cache[url]
         if v6["ok"] and v4["ok"]:
             k = "ok"
         elif v6["ok"]:
@@ -1453,6 +1462,11 @@ def cmd_check(d):
         mk, m6, m4 = classify(url, True, {}, {})
         if mk == "robots":
             u = urllib.parse.urlsplit(url)
+            if (u.hostname, u.path) in REDIRECTS:
+                # robots by a redirect hop: the hop's URL is the one
+                # robots.txt must disallow
+                url = REDIRECTS[(u.hostname, u.path)]
+                u = urllib.parse.urlsplit(url)
             origin = "%s://%s" % (u.scheme, u.netloc)
             if origin not in robots_real:
                 st = None
