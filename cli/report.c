@@ -305,6 +305,13 @@ static void report_text(struct common *c, struct store_site *sites, size_t n,
               "links (crawl with --script-links to count them)\n",
               sites[i].start_url, sites[i].script_links,
               sites[i].script_links == 1 ? "" : "s");
+  for (i = 0; i < n; i++)
+    if (sites[i].pages_truncated > 0)
+      fprintf(o,
+              "%s: %d page%s longer than --max-body, read up to it "
+              "(links past the cap are missing)\n",
+              sites[i].start_url, sites[i].pages_truncated,
+              sites[i].pages_truncated == 1 ? " was" : "s were");
   fputs("\nLinks by class (internal, level 2 + level 3)\n", o);
   fprintf(o, "%-38s", "site");
   for (k = 0; k <= CLASS_SKIPPED; k++)
@@ -361,7 +368,8 @@ static void report_json(struct common *c, struct store_site *sites, size_t n,
     json_str(o, sites[i].scope_domain);
     fputs(", \"error\": ", o);
     json_str(o, sites[i].error);
-    fprintf(o, ", \"script_links\": %d", sites[i].script_links);
+    fprintf(o, ", \"script_links\": %d, \"pages_truncated\": %d",
+            sites[i].script_links, sites[i].pages_truncated);
     fprintf(o, ",\n   \"homepage\": {\"ipv6\": %s, \"class\": \"%s\"}",
             hk == CLASS_OK || hk == CLASS_V6_ONLY ? "true" : "false",
             store_class_name(hk));

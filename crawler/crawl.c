@@ -180,6 +180,7 @@ struct attempt {
   char *error; /* why it failed, or NULL */
   char *body, *content_type;
   size_t body_len;
+  int truncated; /* the body was cut at --max-body */
   double connect_ms, first_byte_ms, total_ms;
   struct fetch_req *req; /* only while a request is in flight */
   void (*done)(struct attempt *a);
@@ -230,6 +231,7 @@ struct site {
   struct crawl *c;
   /* the homepage beyond its class */
   int home_tries, home_ok, consistent;
+  int pages_cut; /* pages read only up to --max-body */
   double similarity;
   /* the scope domain's name servers */
   int ns_asked;
@@ -838,6 +840,7 @@ static void attempt_after(struct attempt *a, int rc, struct fetch_req *req)
   if (a->max_body) {
     a->body = req->body;
     a->body_len = req->body_len;
+    a->truncated = req->truncated;
     a->content_type = req->content_type;
     req->body = req->content_type = NULL;
   }
@@ -928,6 +931,7 @@ static void site_page(struct crawl *c, struct site *s, int level,
     return;
   }
   c->prog.pages++;
+  s->pages_cut += a->truncated;
   /* A homepage that sends users on with a meta refresh is followed like a
    * redirect: the target becomes the level-1 page (and the base). */
   if (level == 1 && hp.refresh_url && url_is_http(hp.refresh_url) &&
@@ -1035,6 +1039,7 @@ static void site_record(struct crawl *c, const struct site *s)
     for (e = s->script_seen.b[i]; e; e = e->next)
       ss.script_links += !map_get(&s->seen, e->key);
   }
+  ss.pages_truncated = s->pages_cut;
   ss.home_tries = s->home_tries;
   ss.home_ok = s->home_ok;
   ss.consistent = s->consistent;

@@ -1287,6 +1287,7 @@ int store_site_put(struct store *s, uint32_t run, const struct store_site *site)
   enc_i32(&s->enc, site->ns_ipv6);
   enc_str(&s->enc, site->ns_hosts);
   enc_i32(&s->enc, site->script_links);
+  enc_i32(&s->enc, site->pages_truncated);
   if (s->enc.nomem) {
     rc = STORE_NOMEM;
     goto out;
@@ -1342,6 +1343,8 @@ static int sites_fn(const MDB_val *k, const MDB_val *v, void *ud)
   }
   if (!d.rc && d.off < d.len)
     site->script_links = dec_i32(&d);
+  if (!d.rc && d.off < d.len)
+    site->pages_truncated = dec_i32(&d);
   if (d.rc) {
     store_site_cleanup(site);
     return d.rc;

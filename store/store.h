@@ -166,6 +166,7 @@ struct store_site {
   /* Distinct URL literals in the pages' scripts that are not links of the
    * site: what its pages may hide from a crawler (see --script-links). */
   int script_links;
+  int pages_truncated; /* pages longer than --max-body, read up to it */
 };
 
 void store_site_cleanup(struct store_site *site);

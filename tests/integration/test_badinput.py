@@ -51,6 +51,19 @@ def main():
     check("a first crawl to keep", rc == 0, err)
     rc, before, err = run([v6, "report", "--db", db, "--format", "json"])
 
+    # Bodies larger than the page cap: read up to it, and said so.
+    rc, out, err = run([v6, "crawl", "--db", os.path.join(o.work, "cap"),
+                        "--max-body", "1024"] + base +
+                       ["http://www.demo.gov.cn/"])
+    rc2, rep, err2 = run([v6, "report", "--db", os.path.join(o.work, "cap"),
+                          "--format", "json"])
+    site = json.loads(rep)["sites"][0] if rc2 == 0 else {}
+    check("a page longer than --max-body: the crawl completes and the "
+          "report counts the page cut", rc == 0 and
+          site.get("pages_truncated", 0) >= 1 and
+          json.loads(rep)["run"]["complete"] is True,
+          "rc %s %s %s" % (rc, err, site.get("pages_truncated")))
+
     # The sites file cannot be read: missing, or a directory.
     for path, why in ((os.path.join(o.work, "no-such-sites.txt"),
                        "No such file"), (o.work, "directory")):

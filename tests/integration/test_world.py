@@ -268,6 +268,9 @@ def check_report(exp, report, label="report", levels=("2", "3"),
                   % (name, es["script_links"]),
                   gs.get("script_links") == es["script_links"],
                   gs.get("script_links"))
+            check(label + ": %s no page cut at --max-body"
+                  % name, gs.get("pages_truncated") == 0,
+                  gs.get("pages_truncated"))
             ns = gs.get("name_servers") or {}
             check(label + ": %s name servers %d, %d with AAAA"
                   % (name, es["name_servers"]["total"],
