@@ -88,10 +88,20 @@ static void eta(char *buf, size_t len, const struct crawl_progress *p)
     snprintf(buf, len, "ETA %lus", s);
 }
 
+/* The counters of the last progress call: the final summary's. */
+static struct crawl_progress last_progress;
+
+static void progress_quiet(const struct crawl_progress *p, void *ud)
+{
+  (void)ud;
+  last_progress = *p;
+}
+
 static void progress(const struct crawl_progress *p, void *ud)
 {
   char e[32];
 
+  last_progress = *p;
   (void)ud;
   eta(e, sizeof e, p);
   fprintf(stderr,
@@ -428,9 +438,7 @@ int cmd_crawl(int argc, char **argv)
     rc = EXIT_STORE;
     goto out;
   }
-  if (!quiet) {
-    o.progress = progress;
-  }
+  o.progress = quiet ? progress_quiet : progress;
   memset(&sa, 0, sizeof(sa));
   sa.sa_handler = on_signal;
   sigaction(SIGINT, &sa, NULL);
@@ -461,8 +469,15 @@ int cmd_crawl(int argc, char **argv)
     cli_err("%s",
             crawl_last_error()[0] ? crawl_last_error() : crawl_strerror(crc));
   if (run)
-    fprintf(stderr, "v6crawl: run %u %s; see `v6crawl report --db %s`\n", run,
-            crc == CRAWL_OK ? "complete" : "incomplete", db);
+    fprintf(stderr,
+            "v6crawl: run %u %s: %zu site%s, %zu pages read, %zu links "
+            "probed, %zu requests (%zu without a response), %.1f s; see "
+            "`v6crawl report --db %s`\n",
+            run, crc == CRAWL_OK ? "complete" : "incomplete",
+            last_progress.sites, last_progress.sites == 1 ? "" : "s",
+            last_progress.pages, last_progress.probes_done,
+            last_progress.requests, last_progress.errors,
+            last_progress.elapsed_s, db);
   if (crc == CRAWL_OK && run && fail_under >= 0) {
     src = store_flush(st);
     rc = src == STORE_OK ? cli_fail_under(st, run, fail_under) : EXIT_STORE;
