@@ -137,6 +137,10 @@ struct extras {
   unsigned timed;   /* ok links with timings on both families */
   double sum[2][3]; /* [v6, v4][connect, first byte, total] ms */
   unsigned n[3];    /* pairs summed per delay */
+  double dns[2];    /* [AAAA, A] lookup ms over the distinct hosts */
+  unsigned n_dns;
+  uint64_t host_seen[256]; /* hashes of the hosts counted for dns */
+  unsigned n_seen;
 };
 
 static int extras_row(const struct store_link_row *r, void *ud)
@@ -148,6 +152,22 @@ static int extras_row(const struct store_link_row *r, void *ud)
     x->aaaa = r->host->usable_aaaa > 0;
   if (r->klass != CLASS_OK || !r->internal || !r->probe)
     return 0;
+  if (r->host && r->host->a_ms > 0 && r->host->aaaa_ms > 0 &&
+      x->n_seen < sizeof(x->host_seen) / sizeof(x->host_seen[0])) {
+    uint64_t h = 1469598103934665603ULL;
+    const char *p;
+    unsigned k;
+    for (p = r->host->name; *p; p++)
+      h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+    for (k = 0; k < x->n_seen && x->host_seen[k] != h; k++)
+      ;
+    if (k == x->n_seen) {
+      x->host_seen[x->n_seen++] = h;
+      x->dns[0] += r->host->aaaa_ms;
+      x->dns[1] += r->host->a_ms;
+      x->n_dns++;
+    }
+  }
   f[0] = &r->probe->v6;
   f[1] = &r->probe->v4;
   if (f[0]->total_ms <= 0 || f[1]->total_ms <= 0)
@@ -211,7 +231,18 @@ static void json_extras(FILE *o, const struct store_site *s,
           "\"hosts\": ",
           s->ns_total, s->ns_ipv6);
   json_str(o, s->ns_hosts);
-  fprintf(o, "},\n   \"delay\": {\"links\": %u", x->timed);
+  fprintf(o,
+          "},\n   \"delay\": {\"links\": %u, \"dns_hosts\": %u, "
+          "\"dns_ratio\": ",
+          x->timed, x->n_dns);
+  if (x->n_dns > 0 && x->dns[1] > 0) {
+    v = x->dns[0] / x->dns[1] - 1.0;
+    json_num(o, 1, v);
+    measured = 1;
+    pass = v <= DELAY_PASS;
+  } else {
+    fputs("null", o);
+  }
   for (k = 0; k < 3; k++) {
     int ok = delay_ratio(x, k, &v) == 0;
     fprintf(o, ", \"%s_ratio\": ", dname[k]);

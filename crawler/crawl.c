@@ -377,6 +377,8 @@ static void host_store(struct crawl *c, struct host *h)
   sh.aaaa_error = (char *)dns_error_name(h->ans[1].error);
   sh.usable_a = (int)h->n_use[0];
   sh.usable_aaaa = (int)h->n_use[1];
+  sh.a_ms = h->ans[0].ms;
+  sh.aaaa_ms = h->ans[1].ms;
   st(c, store_host_put(c->st, c->run, &sh));
   free(sh.a);
   free(sh.aaaa);
@@ -391,6 +393,7 @@ static void host_answer(struct crawl *c, struct host *h,
   struct dns_answer *d = &h->ans[i];
   d->family = a->family;
   d->error = a->error;
+  d->ms = a->ms;
   d->cnames = a->cnames ? strdup(a->cnames) : NULL;
   d->addrs = calloc(a->n ? a->n : 1, sizeof(char *));
   h->use[i] = calloc(a->n ? a->n : 1, sizeof(char *));

@@ -36,6 +36,7 @@ struct dns_answer {
   char **addrs; /* textual addresses, all answers */
   size_t n;
   char *cnames; /* "a -> b -> c" or NULL */
+  double ms;    /* how long the lookup took */
 };
 
 enum dns_error {

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "crawler/crawl_int.h"
 
@@ -26,6 +27,7 @@ struct resolver {
 struct lookup {
   struct resolver *r;
   int family;
+  double t0; /* microsecond clock at the query */
   void (*cb)(int rc, const struct dns_answer *a, void *ud);
   void *ud;
 };
@@ -167,6 +169,13 @@ static char *cname_chain(const struct hostent *he)
   return s;
 }
 
+static double now_ms(void)
+{
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
+}
+
 static void query_done(void *arg, int status, int timeouts, unsigned char *abuf,
                        int alen)
 {
@@ -179,6 +188,7 @@ static void query_done(void *arg, int status, int timeouts, unsigned char *abuf,
 
   memset(&a, 0, sizeof(a));
   a.family = lk->family;
+  a.ms = now_ms() - lk->t0;
   lk->r->pending--;
   if (status == ARES_SUCCESS) {
     status = lk->family == 4
@@ -224,6 +234,7 @@ int resolver_lookup(struct resolver *r, const char *name, int family,
     return -1;
   lk->r = r;
   lk->family = family;
+  lk->t0 = now_ms();
   lk->cb = cb;
   lk->ud = ud;
   r->pending++;

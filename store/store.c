@@ -1549,6 +1549,8 @@ int store_host_put(struct store *s, uint32_t run, const struct store_host *h)
   enc_str(&s->enc, h->aaaa_error);
   enc_i32(&s->enc, h->usable_a);
   enc_i32(&s->enc, h->usable_aaaa);
+  enc_f64(&s->enc, h->a_ms);
+  enc_f64(&s->enc, h->aaaa_ms);
   if (s->enc.nomem) {
     rc = STORE_NOMEM;
     goto out;
@@ -1588,6 +1590,10 @@ static int host_read(struct store *s, MDB_txn *txn, uint32_t run,
   out->aaaa_error = dec_str(&d);
   out->usable_a = dec_i32(&d);
   out->usable_aaaa = dec_i32(&d);
+  if (!d.rc && d.off < d.len) {
+    out->a_ms = dec_f64(&d);
+    out->aaaa_ms = dec_f64(&d);
+  }
   if (d.rc)
     store_host_cleanup(out);
   return d.rc;

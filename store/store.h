@@ -214,6 +214,7 @@ struct store_host {
   char *aaaa_error;
   int usable_a;    /* how many A answers may be connected to */
   int usable_aaaa; /* how many AAAA answers may be connected to */
+  double a_ms, aaaa_ms; /* how long each lookup took; 0 = not timed */
 };
 
 void store_host_cleanup(struct store_host *h);

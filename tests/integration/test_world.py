@@ -282,7 +282,8 @@ def check_report(exp, report, label="report", levels=("2", "3"),
                   % (name, es["delay_links"]),
                   dl.get("links") == es["delay_links"]
                   and all(isinstance(dl.get(k + "_ratio"), (int, float))
-                          for k in ("first_byte", "total"))
+                          for k in ("dns", "first_byte", "total"))
+                  and dl.get("dns_hosts", 0) >= 1
                   and dl.get("pass") in (True, False), dl)
         hp = gs.get("homepage") or {}
         check(label + ": %s homepage ipv6=%s class=%s"
