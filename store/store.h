@@ -212,8 +212,8 @@ struct store_host {
   char *aaaa;    /* AAAA answers, comma-separated, or NULL */
   char *a_error; /* NULL, "NXDOMAIN", "no data", "timeout", "refused".. */
   char *aaaa_error;
-  int usable_a;    /* how many A answers may be connected to */
-  int usable_aaaa; /* how many AAAA answers may be connected to */
+  int usable_a;         /* how many A answers may be connected to */
+  int usable_aaaa;      /* how many AAAA answers may be connected to */
   double a_ms, aaaa_ms; /* how long each lookup took; 0 = not timed */
 };
 
