@@ -3,7 +3,8 @@
  * The first input byte picks a Content-Type header from a small table (so
  * the fuzzer reaches the header, BOM, <meta> and default charset paths);
  * the rest is the page body. Every returned string is read once so that
- * ASan sees any pointer into freed or foreign (gumbo) memory.
+ * ASan sees any pointer into freed or foreign (gumbo) memory. The body is
+ * also compared with itself and half with half by html_similarity.
  */
 #include "config.h"
 
@@ -65,9 +66,30 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (page.links[i].kind < HTML_A || page.links[i].kind > HTML_FRAME)
       abort();
   }
+  for (i = 0; i < page.n_script_links; i++) {
+    touch(page.script_links[i].url);
+    touch(page.script_links[i].href);
+    if (page.script_links[i].kind != HTML_SCRIPT)
+      abort();
+  }
+  if (page.n_script_links > page.script_urls)
+    abort();
   touch(page.charset);
   touch(page.base);
   touch(page.refresh_url);
   html_page_cleanup(&page);
+  /* html_similarity: the two halves of the input, and the input with
+   * itself (which must be the same page) */
+  {
+    double d = -1, same = -1;
+    size_t h = (size - 1) / 2;
+    const char *b = (const char *)data + 1;
+    if (html_similarity(b, h, b + h, size - 1 - h, &d) == PARSE_OK &&
+        !(d >= 0.0 && d <= 1.0))
+      abort();
+    if (html_similarity(b, size - 1, b, size - 1, &same) == PARSE_OK &&
+        same != 1.0)
+      abort();
+  }
   return 0;
 }
