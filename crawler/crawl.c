@@ -151,6 +151,11 @@ struct host {
   int64_t next_ms;
   int in_delayed;
   struct host *delayed_next;
+  /* probes of URLs on this host: at most PROBE_WINDOW started at a time,
+   * the rest wait here (as bare probes, not as two requests each) */
+  struct probe *pq_head, *pq_tail;
+  unsigned started;
+  int pumping;
 };
 
 enum outcome {
@@ -216,6 +221,8 @@ struct probe {
   struct attempt *fam[2]; /* [0] IPv6, [1] IPv4 */
   struct want *wants;
   struct probe *origin_next;
+  struct probe *pq_next; /* in its host's queue */
+  int started;           /* counted in its host's window */
 };
 
 struct site {
@@ -1276,6 +1283,8 @@ static const char *home_why(const struct probe *p)
   return b && b->error ? b->error : "no response";
 }
 
+static void host_pump(struct crawl *c, struct host *h);
+
 static void probe_finish(struct crawl *c, struct probe *p)
 {
   struct store_probe sp;
@@ -1330,6 +1339,11 @@ static void probe_finish(struct crawl *c, struct probe *p)
    * nothing else: a crawl holds one per distinct URL. */
   url_view_cleanup(&p->v);
   c->work--;
+  if (p->started) {
+    p->started = 0;
+    p->origin->host->started--;
+    host_pump(c, p->origin->host);
+  }
 }
 
 static void probe_attempt_done(struct attempt *a)
@@ -1339,15 +1353,59 @@ static void probe_attempt_done(struct attempt *a)
     probe_finish(a->c, p);
 }
 
+/* Probes started per host at a time: enough to keep its per-host request
+ * slots busy on both families, few enough that a host with 100k links does
+ * not hold 200k requests in memory. */
+#define PROBE_WINDOW(c) (4 * (unsigned)(c)->o->per_host)
+
+static void probe_start(struct crawl *c, struct probe *p);
+
+/* Start waiting probes of @h while its window has room. Not re-entered:
+ * a probe that ends at once (no address) only makes room for the loop. */
+static void host_pump(struct crawl *c, struct host *h)
+{
+  struct probe *p;
+  if (h->pumping)
+    return;
+  h->pumping = 1;
+  while ((p = h->pq_head) && h->started < PROBE_WINDOW(c)) {
+    h->pq_head = p->pq_next;
+    if (!h->pq_head)
+      h->pq_tail = NULL;
+    p->pq_next = NULL;
+    probe_start(c, p);
+  }
+  h->pumping = 0;
+}
+
 static void probe_launch(struct crawl *c, struct probe *p)
 {
-  size_t body = p->wants ? c->o->max_body : 0;
   struct origin *o = p->origin;
+  struct host *h = o->host;
   if (o->disallow_all ||
       (o->rules && !robots_allowed(o->rules, p->v.path_query))) {
     p->klass = CLASS_ROBOTS;
     probe_finish(c, p);
     return;
+  }
+  if (!h) {
+    probe_start(c, p);
+    return;
+  }
+  if (h->pq_tail)
+    h->pq_tail->pq_next = p;
+  else
+    h->pq_head = p;
+  h->pq_tail = p;
+  host_pump(c, h);
+}
+
+static void probe_start(struct crawl *c, struct probe *p)
+{
+  size_t body = p->wants ? c->o->max_body : 0;
+  if (p->origin->host) {
+    p->origin->host->started++;
+    p->started = 1;
   }
   p->left = c->v6 ? 2 : 1;
   if (c->v6)
