@@ -114,6 +114,12 @@ struct store {
   unsigned rdepth;   /* nesting depth of rtxn */
   uint64_t next_url; /* next url id in wtxn; 0 until read */
   struct enc enc;    /* record buffer reused by every put */
+  /* The URL interned last and its id: a page's URL is interned again for
+   * every link on it (edge source, link parent). Dropped with an aborted
+   * write transaction, which may have created the id. */
+  char *last_url;
+  size_t last_len, last_cap;
+  uint64_t last_id;
 };
 
 /* ---- status codes -------------------------------------------------------- */
@@ -486,6 +492,8 @@ static void wtxn_drop(struct store *s)
     mdb_txn_abort(s->wtxn);
   s->wtxn = NULL;
   s->next_url = 0;
+  s->last_len = 0;
+  s->last_id = 0;
 }
 
 static int wr_begin(struct store *s, MDB_txn **txn)
@@ -710,6 +718,7 @@ void store_close(struct store *s)
   if (s->env)
     mdb_env_close(s->env);
   free(s->enc.p);
+  free(s->last_url);
   free(s);
 }
 
@@ -785,19 +794,47 @@ out:
 }
 
 /* The id of @url; with @create, interning it when it is new. */
+static int url_id_lookup(struct store *s, MDB_txn *txn, const char *url,
+                         size_t n, int create, uint64_t *id);
+
 static int url_id(struct store *s, MDB_txn *txn, const char *url, int create,
                   uint64_t *id)
+{
+  size_t n;
+  int rc;
+
+  if (!url || !*url)
+    return STORE_INVALID;
+  n = strlen(url);
+  if (s->last_id && n == s->last_len && memcmp(url, s->last_url, n) == 0) {
+    *id = s->last_id;
+    return STORE_OK;
+  }
+  rc = url_id_lookup(s, txn, url, n, create, id);
+  if (rc == STORE_OK) {
+    if (n + 1 > s->last_cap) {
+      char *p = realloc(s->last_url, n + 1);
+      if (!p)
+        return STORE_OK; /* no cache this time */
+      s->last_url = p;
+      s->last_cap = n + 1;
+    }
+    memcpy(s->last_url, url, n);
+    s->last_len = n;
+    s->last_id = *id;
+  }
+  return rc;
+}
+
+static int url_id_lookup(struct store *s, MDB_txn *txn, const char *url,
+                         size_t n, int create, uint64_t *id)
 {
   unsigned char kb[URL_HKEY_LEN], ib[8];
   MDB_val k, v;
   unsigned salt;
   uint64_t cand;
-  size_t n;
   int hashed, rc;
 
-  if (!url || !*url)
-    return STORE_INVALID;
-  n = strlen(url);
   for (salt = 0; salt < 256; salt++) {
     hashed = url_key(url, n, salt, kb, &k);
     rc = rc_of(mdb_get(txn, s->dbi[DB_URLS], &k, &v));
