@@ -1530,21 +1530,30 @@ static void probe_free(void *pp)
   free(p);
 }
 
+/* Site @s wants the page at @level: counted as a page of that level still
+ * to be read (see site_page_done). NULL when out of memory. */
+static struct want *want_new(struct crawl *c, struct site *s, int level)
+{
+  struct want *w = calloc(1, sizeof(*w));
+  if (!w) {
+    oom(c);
+    return NULL;
+  }
+  w->site = s;
+  w->level = level;
+  if (level <= STORE_MAX_LEVEL)
+    s->pending[level]++;
+  return w;
+}
+
 static void probe_want(struct crawl *c, const char *url, struct site *s,
                        int level)
 {
   struct probe *p = map_get(&c->probes, url);
   struct want *w = NULL;
   if (p && s) {
-    w = calloc(1, sizeof(*w));
-    if (!w) {
-      oom(c);
+    if (!(w = want_new(c, s, level)))
       return;
-    }
-    w->site = s;
-    w->level = level;
-    if (level <= STORE_MAX_LEVEL)
-      s->pending[level]++;
     if (p->finished) {
       /* Shared with another site and already measured: read the page
        * again for this one. */
@@ -1569,18 +1578,8 @@ static void probe_want(struct crawl *c, const char *url, struct site *s,
   }
   c->prog.probes_total++;
   c->work++;
-  if (s) {
-    w = calloc(1, sizeof(*w));
-    if (!w) {
-      oom(c);
-      return;
-    }
-    w->site = s;
-    w->level = level;
-    if (level <= STORE_MAX_LEVEL)
-      s->pending[level]++;
-    p->wants = w;
-  }
+  if (s && !(p->wants = want_new(c, s, level)))
+    return;
   p->origin = origin_get(c, &p->v);
   if (!p->origin)
     return;
