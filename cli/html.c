@@ -286,18 +286,6 @@ static void fig_cell(FILE *o, const struct store_fig *f, const char *key,
   fputs("</td>", o);
 }
 
-static int home_class(struct store *st, uint32_t run,
-                      const struct store_site *s)
-{
-  struct store_probe p;
-  int k;
-  if (store_probe_get(st, run, s->start_url, &p) != STORE_OK)
-    return CLASS_UNMEASURED;
-  k = p.klass;
-  store_probe_cleanup(&p);
-  return k;
-}
-
 static void home_cell(FILE *o, const struct labels *L, int k)
 {
   const char *cls = k == CLASS_OK || k == CLASS_V6_ONLY          ? "pass"
@@ -912,7 +900,7 @@ static void summary(FILE *o, const struct labels *L, struct store *st,
     fprintf(o, "\"><td class=\"url\"><a href=\"#site-%zu\">", i + 1);
     esc(o, sites[i].name ? sites[i].name : sites[i].start_url);
     fputs("</a></td>", o);
-    home_cell(o, L, home_class(st, run->id, &sites[i]));
+    home_cell(o, L, cli_home_class(st, run->id, &sites[i]));
     fig_cell(o, &figs[i].level[2][0], "2-internal", 1, threshold);
     fig_cell(o, &figs[i].level[3][0], "3-internal", 1, threshold);
     fig_cell(o, &figs[i].level[2][1], "2-all", 0, threshold);
@@ -996,7 +984,7 @@ static int site_section(FILE *o, const struct labels *L, struct store *st,
     fputs("</td></tr>\n", o);
   }
   fprintf(o, "<tr><th>%s</th>", L->home);
-  home_cell(o, L, home_class(st, run->id, s));
+  home_cell(o, L, cli_home_class(st, run->id, s));
   fputs("</tr>\n", o);
   if (s->error) {
     fprintf(o, "<tr><th>%s</th><td class=\"fail\">", L->error);

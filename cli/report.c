@@ -81,18 +81,6 @@ static int common_close(struct common *c, int rc)
   return rc;
 }
 
-static int home_class(struct store *st, uint32_t run,
-                      const struct store_site *s)
-{
-  struct store_probe p;
-  int k;
-  if (store_probe_get(st, run, s->start_url, &p) != STORE_OK)
-    return CLASS_UNMEASURED;
-  k = p.klass;
-  store_probe_cleanup(&p);
-  return k;
-}
-
 static int max_level(const struct store_site_figs *f)
 {
   int l, m = 3;
@@ -277,7 +265,7 @@ static void report_text(struct common *c, struct store_site *sites, size_t n,
     char l2[32], l3[32], a2[16], a3[16];
     double v;
     const char *site = sites[i].start_url;
-    int hk = home_class(c->st, c->run.id, &sites[i]);
+    int hk = cli_home_class(c->st, c->run.id, &sites[i]);
     pct(l2, sizeof(l2), &figs[i].level[2][0]);
     pct(l3, sizeof(l3), &figs[i].level[3][0]);
     if (store_fig_concentration(&figs[i].level[2][1], &v) == 0)
@@ -385,7 +373,7 @@ static void report_json(struct common *c, struct store_site *sites, size_t n,
           c->run.complete ? "true" : "false",
           c->run.vantage_ipv6 == 1 ? "true" : "false");
   for (i = 0; i < n; i++) {
-    int hk = home_class(c->st, c->run.id, &sites[i]);
+    int hk = cli_home_class(c->st, c->run.id, &sites[i]);
     fputs(i ? ",\n  {" : "\n  {", o);
     fputs("\"start_url\": ", o);
     json_str(o, sites[i].start_url);
