@@ -1477,7 +1477,7 @@ static struct origin *origin_get(struct crawl *c, const struct url_view *v)
   o->state = 1;
   o->host = host_get(c, v->host);
   snprintf(robots_url, sizeof(robots_url), "%s/robots.txt", v->origin);
-  a = attempt_new(c, robots_url, 0, 500 * 1024, robots_done, o);
+  a = attempt_new(c, robots_url, 0, ROBOTS_MAX_BYTES, robots_done, o);
   if (a) {
     a->retries = 1; /* RFC 9309 practice: a 5xx is asked once more */
     attempt_hop(a);

@@ -136,7 +136,11 @@ int html_similarity(const char *a, size_t alen, const char *b, size_t blen,
 
 struct robots;
 
-/* Parse robots.txt @body (@len bytes, at most the first 500 KiB are read)
+/* The bytes of a robots.txt that are read (RFC 9309 asks for at least
+ * 500 KiB); a fetcher need not download more. */
+#define ROBOTS_MAX_BYTES (500 * 1024)
+
+/* Parse robots.txt @body (@len bytes, at most ROBOTS_MAX_BYTES are read)
  * for the product token of @user_agent (the part before '/', e.g.
  * "v6crawl" for "v6crawl/0.1 (+https://...)"), with RFC 9309 rules.
  * On PARSE_OK *out is owned by the caller; free with robots_free().

@@ -16,7 +16,6 @@
 #include "parser/parse.h"
 #include "parser/parse_int.h"
 
-#define ROBOTS_MAX_BYTES (500 * 1024)
 #define ROBOTS_MAX_LINE  (2083 * 8)
 
 struct robots_rule {
