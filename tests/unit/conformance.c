@@ -17,7 +17,7 @@
 #include "tests/unit/json_mini.h"
 
 #ifndef CONFORMANCE_DIR
-#define CONFORMANCE_DIR "../shared/conformance"
+#define CONFORMANCE_DIR "tests/conformance"
 #endif
 
 /* Floors: the targets (url 99%, host 95%, robots all) or, where higher,
