@@ -21,7 +21,8 @@
  * 8 bytes per URL instead of the string. LMDB keys are limited to 511
  * bytes; a URL up to URL_KEY_MAX bytes is its own key, a longer one is
  * keyed by its first URL_KEY_PREFIX bytes, a NUL (which a short key never
- * contains), a salt byte and a 64-bit FNV-1a hash, and a hit is confirmed
+ * contains), a salt byte and a 64-bit FNV-1a hash (v6_hash_add,
+ * of the salt byte then the URL), and a hit is confirmed
  * against url_ids (on a collision the next salt is tried). The next url id
  * is read once per write transaction from the last url_ids key, and new
  * ids are appended with MDB_APPEND. The next run id is the last runs key
@@ -64,6 +65,8 @@
 #include "config.h"
 
 #include "store/store.h"
+
+#include "base/base.h"
 
 #include <errno.h>
 #include <lmdb.h>
@@ -724,17 +727,6 @@ void store_close(struct store *s)
 
 /* ---- interned URLs ----------------------------------------------------- */
 
-static uint64_t fnv1a(const char *p, size_t n, unsigned salt)
-{
-  uint64_t h = UINT64_C(14695981039346656037);
-  size_t i;
-
-  h = (h ^ salt) * UINT64_C(1099511628211);
-  for (i = 0; i < n; i++)
-    h = (h ^ (unsigned char)p[i]) * UINT64_C(1099511628211);
-  return h;
-}
-
 /* Fill @key for @url; returns 1 when the key is hashed (see the top). */
 static int url_key(const char *url, size_t n, unsigned salt, unsigned char *buf,
                    MDB_val *key)
@@ -747,7 +739,8 @@ static int url_key(const char *url, size_t n, unsigned salt, unsigned char *buf,
   memcpy(buf, url, URL_KEY_PREFIX);
   buf[URL_KEY_PREFIX] = '\0';
   buf[URL_KEY_PREFIX + 1] = (unsigned char)salt;
-  be64(buf + URL_KEY_PREFIX + 2, fnv1a(url, n, salt));
+  be64(buf + URL_KEY_PREFIX + 2,
+       v6_hash_add(v6_hash_byte(V6_HASH_INIT, (unsigned char)salt), url, n));
   key->mv_data = buf;
   key->mv_size = URL_HKEY_LEN;
   return 1;
@@ -1817,47 +1810,6 @@ static int link_klass(struct store *s, MDB_txn *txn, uint32_t run, uint64_t id,
   return STORE_OK;
 }
 
-/* The host of @url into @buf, lower-cased: after "://" up to '/', '?', '#'
- * or the end, without userinfo, port or IPv6 brackets. Returns its length,
- * 0 when there is none (or it does not fit). Deliberately minimal: the
- * store does not depend on the parser, and stored URLs are normalised. */
-static size_t url_host(const char *url, char *buf, size_t cap)
-{
-  const char *p, *end, *q, *hs, *he;
-  size_t n, i;
-
-  p = strstr(url, "://");
-  if (!p)
-    return 0;
-  p += 3;
-  end = p + strcspn(p, "/?#");
-  for (q = end; q > p; q--)
-    if (q[-1] == '@') {
-      p = q;
-      break;
-    }
-  if (p < end && *p == '[') {
-    hs = p + 1;
-    he = memchr(hs, ']', (size_t)(end - hs));
-    if (!he)
-      return 0;
-  } else {
-    hs = p;
-    he = memchr(p, ':', (size_t)(end - p));
-    if (!he)
-      he = end;
-  }
-  n = (size_t)(he - hs);
-  if (n == 0 || n >= cap)
-    return 0;
-  for (i = 0; i < n; i++) {
-    unsigned char c = (unsigned char)hs[i];
-    buf[i] = (char)((c >= 'A' && c <= 'Z') ? c + 32 : c);
-  }
-  buf[n] = '\0';
-  return n;
-}
-
 struct lrow {
   uint64_t id;
   size_t url_off, parent_off; /* into the arena; SIZE_MAX: no parent */
@@ -1913,7 +1865,7 @@ static int lwalk_host(struct lwalk *w, const char *url,
   size_t n;
 
   *out = NULL;
-  n = url_host(url, name, sizeof name);
+  n = v6_url_host(url, name, sizeof name);
   if (!n)
     return STORE_OK;
   if (w->host_rc == 1 || strcmp(name, w->hbuf) != 0) {
