@@ -106,6 +106,9 @@ int st_rd_begin(struct store *s, MDB_txn **txn)
 {
   int rc;
 
+  *txn = NULL;
+  if (!s)
+    return STORE_INVALID;
   if (s->wtxn) {
     *txn = s->wtxn;
     return STORE_OK;
@@ -116,10 +119,8 @@ int st_rd_begin(struct store *s, MDB_txn **txn)
     return STORE_OK;
   }
   rc = txn_begin(s->env, MDB_RDONLY, &s->rtxn);
-  if (rc) {
-    *txn = NULL;
+  if (rc)
     return rc;
-  }
   s->rdepth = 1;
   *txn = s->rtxn;
   return STORE_OK;

@@ -65,8 +65,6 @@ int store_site_figures(struct store *s, uint32_t run, uint32_t site,
   if (!out)
     return STORE_INVALID;
   memset(out, 0, sizeof *out);
-  if (!s)
-    return STORE_INVALID;
   w.s = s;
   w.txn = NULL;
   w.run = run;

@@ -115,13 +115,11 @@ int store_host_get(struct store *s, uint32_t run, const char *name,
   if (!out)
     return STORE_INVALID;
   memset(out, 0, sizeof *out);
-  if (!s || !name)
+  if (!name)
     return STORE_INVALID;
   rc = st_rd_begin(s, &txn);
-  if (rc)
-    goto out;
-  rc = st_host_read(s, txn, run, name, strlen(name), out);
-out:
+  if (rc == STORE_OK)
+    rc = st_host_read(s, txn, run, name, strlen(name), out);
   st_rd_end(s, txn);
   return rc;
 }

@@ -112,7 +112,7 @@ int store_probe_get(struct store *s, uint32_t run, const char *url,
   if (!out)
     return STORE_INVALID;
   memset(out, 0, sizeof *out);
-  if (!s || !url || !*url)
+  if (!url || !*url)
     return STORE_INVALID;
   rc = st_rd_begin(s, &txn);
   if (rc)

@@ -36,7 +36,8 @@ static void run_encode(struct v6_buf *b, int64_t started, int64_t finished,
   st_enc_str(b, options);
 }
 
-/* Decode run @id and count its sites into @out (zeroed first). */
+/* Decode the record @v of run @id and count its sites into @out (zeroed
+ * first). */
 static int run_decode(struct store *s, MDB_txn *txn, uint32_t id,
                       const MDB_val *v, struct store_run *out)
 {
@@ -67,12 +68,20 @@ out:
   return rc;
 }
 
-/* The run record of @id in @txn, lent; STORE_NOTFOUND when absent. */
-static int run_get(struct store *s, MDB_txn *txn, uint32_t id,
-                   unsigned char kb[4], MDB_val *v)
+/* Read run @id into @out (zeroed first), with its key in @kb. Returns
+ * STORE_OK, STORE_NOTFOUND or an error; @out needs no cleanup after one. */
+static int run_read(struct store *s, MDB_txn *txn, uint32_t id,
+                    unsigned char kb[4], struct store_run *out)
 {
+  MDB_val v;
+  int rc;
+
+  memset(out, 0, sizeof *out);
   st_be32(kb, id);
-  return st_get(txn, s->dbi[DB_RUNS], kb, 4, v);
+  rc = st_get(txn, s->dbi[DB_RUNS], kb, 4, &v);
+  if (rc)
+    return rc;
+  return run_decode(s, txn, id, &v, out);
 }
 
 /* The id a new run takes: above the last run and meta "next_run". */
@@ -148,7 +157,6 @@ int store_run_finish(struct store *s, uint32_t id, int64_t finished,
   MDB_txn *txn = NULL;
   struct store_run r = {0};
   unsigned char kb[4];
-  MDB_val v;
   int rc;
 
   if (!s)
@@ -156,10 +164,7 @@ int store_run_finish(struct store *s, uint32_t id, int64_t finished,
   rc = st_wr_begin(s, &txn);
   if (rc)
     goto out;
-  rc = run_get(s, txn, id, kb, &v);
-  if (rc)
-    goto out;
-  rc = run_decode(s, txn, id, &v, &r);
+  rc = run_read(s, txn, id, kb, &r);
   if (rc)
     goto out;
   run_encode(&s->enc, r.started, finished, complete, r.vantage_ipv6, r.options);
@@ -173,21 +178,15 @@ int store_run_get(struct store *s, uint32_t id, struct store_run *out)
 {
   MDB_txn *txn = NULL;
   unsigned char kb[4];
-  MDB_val v;
   int rc;
 
   if (!out)
     return STORE_INVALID;
   memset(out, 0, sizeof *out);
-  if (!s)
-    return STORE_INVALID;
   rc = st_rd_begin(s, &txn);
   if (rc)
     goto out;
-  rc = run_get(s, txn, id, kb, &v);
-  if (rc)
-    goto out;
-  rc = run_decode(s, txn, id, &v, out);
+  rc = run_read(s, txn, id, kb, out);
 out:
   st_rd_end(s, txn);
   return rc;
@@ -294,7 +293,9 @@ int store_run_delete(struct store *s, uint32_t id)
   rc = st_rd_begin(s, &txn);
   if (rc)
     return rc;
-  rc = run_get(s, txn, id, kb, &v);
+  /* only whether it is there: a record that does not decode goes too */
+  st_be32(kb, id);
+  rc = st_get(txn, s->dbi[DB_RUNS], kb, 4, &v);
   st_rd_end(s, txn);
   txn = NULL;
   if (rc)

@@ -117,9 +117,10 @@ struct store {
 int st_rc(int mrc);
 
 /* A transaction to read in: the open write transaction, else the (nested)
- * read transaction. Returns STORE_OK, STORE_BUSY (reader table full),
- * STORE_NOMEM, STORE_IO or STORE_CORRUPT; *txn is NULL on error. End it
- * with st_rd_end() (which accepts the NULL of a failed st_rd_begin). */
+ * read transaction. Returns STORE_OK, STORE_INVALID (NULL @s), STORE_BUSY
+ * (reader table full), STORE_NOMEM, STORE_IO or STORE_CORRUPT; *txn is
+ * NULL on error. End it with st_rd_end() (which accepts the NULL of a
+ * failed st_rd_begin, and then a NULL @s). */
 int st_rd_begin(struct store *s, MDB_txn **txn);
 void st_rd_end(struct store *s, MDB_txn *txn);
 

@@ -106,8 +106,6 @@ int st_list(struct store *s, const struct st_list_spec *spec,
 
   *out = NULL;
   *n = 0;
-  if (!s)
-    return STORE_INVALID;
   l.s = s;
   l.spec = spec;
   rc = st_rd_begin(s, &l.txn);
