@@ -28,10 +28,7 @@ int store_link_put(struct store *s, uint32_t run, uint32_t site,
   if (!s || !url || !*url || level < 1 || level > 255 || kind < LINK_HTTP ||
       kind > LINK_INVALID || (parent && !*parent))
     return STORE_INVALID;
-  rc = st_wr_begin(s, &txn);
-  if (rc)
-    goto out;
-  rc = st_url_id(s, txn, url, 1, &id);
+  rc = st_wr_url(s, &txn, url, &id);
   if (rc)
     goto out;
   link_key(kb, run, site, id);
@@ -63,10 +60,7 @@ int store_edge_put(struct store *s, uint32_t run, uint32_t site,
 
   if (!s || !from || !*from || !to || !*to)
     return STORE_INVALID;
-  rc = st_wr_begin(s, &txn);
-  if (rc)
-    goto out;
-  rc = st_url_id(s, txn, from, 1, &fid);
+  rc = st_wr_url(s, &txn, from, &fid);
   if (rc)
     goto out;
   rc = st_url_id(s, txn, to, 1, &tid);

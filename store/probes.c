@@ -62,10 +62,7 @@ int store_probe_put(struct store *s, uint32_t run, const struct store_probe *p)
 
   if (!s || !p || !p->url || !*p->url || p->klass < 0 || p->klass >= CLASS__N)
     return STORE_INVALID;
-  rc = st_wr_begin(s, &txn);
-  if (rc)
-    goto out;
-  rc = st_url_id(s, txn, p->url, 1, &id);
+  rc = st_wr_url(s, &txn, p->url, &id);
   if (rc)
     goto out;
   v6_buf_reset(&s->enc);

@@ -240,6 +240,9 @@ char *st_dec_str(struct st_dec *d);
  * STORE_FULL or an LMDB error. */
 int st_url_id(struct store *s, MDB_txn *txn, const char *url, int create,
               uint64_t *id);
+/* Begin the write (st_wr_begin) and intern @url in it: how every write
+ * keyed by a URL starts. Returns as st_wr_begin and st_url_id. */
+int st_wr_url(struct store *s, MDB_txn **txn, const char *url, uint64_t *id);
 /* The bytes of url @id, lent (see Memory). STORE_CORRUPT for an id that
  * is not interned: a dangling id is damage, not absence. */
 int st_url_str(struct store *s, MDB_txn *txn, uint64_t id, MDB_val *v);

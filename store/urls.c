@@ -132,6 +132,13 @@ int st_url_id(struct store *s, MDB_txn *txn, const char *url, int create,
   return rc;
 }
 
+int st_wr_url(struct store *s, MDB_txn **txn, const char *url, uint64_t *id)
+{
+  int rc = st_wr_begin(s, txn);
+
+  return rc ? rc : st_url_id(s, *txn, url, 1, id);
+}
+
 int st_url_str(struct store *s, MDB_txn *txn, uint64_t id, MDB_val *v)
 {
   unsigned char ib[8];
