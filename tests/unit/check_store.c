@@ -1314,6 +1314,14 @@ END_TEST
 
 /* ---- the walker under the listings, and damaged records ------------------ */
 
+/* Record the internal http link @url of site @site of run 1 at @level,
+ * without a parent. */
+static void link_add(struct store *s, uint32_t site, const char *url, int level)
+{
+  ck_assert_int_eq(store_link_put(s, 1, site, url, level, 1, LINK_HTTP, NULL),
+                   STORE_OK);
+}
+
 static void t_be32(unsigned char *p, uint32_t v)
 {
   p[0] = (unsigned char)(v >> 24);
@@ -1379,9 +1387,7 @@ START_TEST(store_long_url_key_is_prefix_nul_salt_fnv1a)
   memcpy(url, "http://a.example/", 17);
   memset(url + 17, 'q', sizeof url - 18);
   url[sizeof url - 1] = '\0';
-  ck_assert_int_eq(
-    store_link_put(s, 1, 0, "http://a.example/", 1, 1, LINK_HTTP, NULL),
-    STORE_OK);
+  link_add(s, 0, "http://a.example/", 1);
   ck_assert_int_eq(
     store_link_put(s, 1, 0, url, 2, 1, LINK_HTTP, "http://a.example/"),
     STORE_OK);
@@ -1490,9 +1496,7 @@ START_TEST(store_links_each_sorts_many_rows_per_site)
   /* more rows than the walk's first allocation, in no order */
   for (i = 0; i < 700; i++) {
     snprintf(url, sizeof url, "http://h.example/%zu", (i * 7919) % 700);
-    ck_assert_int_eq(store_link_put(s, 1, (uint32_t)(i % 2), url,
-                                    1 + (int)(i % 3), 1, LINK_HTTP, NULL),
-                     STORE_OK);
+    link_add(s, (uint32_t)(i % 2), url, 1 + (int)(i % 3));
   }
   ck_assert_int_eq(store_links_each(s, 1, UINT32_MAX, in_order, &o), STORE_OK);
   ck_assert_uint_eq(o.n, 700);
@@ -1515,15 +1519,9 @@ START_TEST(store_links_each_stop_at_site_end_skips_the_next_site)
   static struct rows rs;
 
   memset(&rs, 0, sizeof rs);
-  ck_assert_int_eq(
-    store_link_put(s, 1, 0, "http://a.example/", 1, 1, LINK_HTTP, NULL),
-    STORE_OK);
-  ck_assert_int_eq(
-    store_link_put(s, 1, 0, "http://a.example/2", 2, 1, LINK_HTTP, NULL),
-    STORE_OK);
-  ck_assert_int_eq(
-    store_link_put(s, 1, 1, "http://b.example/", 1, 1, LINK_HTTP, NULL),
-    STORE_OK);
+  link_add(s, 0, "http://a.example/", 1);
+  link_add(s, 0, "http://a.example/2", 2);
+  link_add(s, 1, "http://b.example/", 1);
   rs.stop_after = 1;
   ck_assert_int_eq(store_links_each(s, 1, UINT32_MAX, collect, &rs), 7);
   ck_assert_uint_eq(rs.n, 1);
@@ -1534,9 +1532,7 @@ START_TEST(store_links_each_stop_at_site_end_skips_the_next_site)
   ck_assert_uint_eq(rs.r[1].site, 0);
   ck_assert_str_eq(rs.r[1].url, "http://a.example/2");
   /* a stopped walk ends its read transaction: writes still work */
-  ck_assert_int_eq(
-    store_link_put(s, 1, 1, "http://b.example/2", 2, 1, LINK_HTTP, NULL),
-    STORE_OK);
+  link_add(s, 1, "http://b.example/2", 2);
   ck_assert_int_eq(store_flush(s), STORE_OK);
   memset(&rs, 0, sizeof rs);
   rs.stop_after = 3;
@@ -1574,9 +1570,7 @@ static void one_link_store(void)
   teardown();
   setup();
   s = open_db(0);
-  ck_assert_int_eq(
-    store_link_put(s, 1, 0, "http://a.example/", 1, 1, LINK_HTTP, NULL),
-    STORE_OK);
+  link_add(s, 0, "http://a.example/", 1);
   store_close(s);
 }
 
@@ -1687,9 +1681,7 @@ START_TEST(store_probe_with_unknown_class_is_corrupt)
   unsigned char key[12] = {0, 0, 0, 1};
   unsigned char rec[1] = {CLASS__N};
 
-  ck_assert_int_eq(
-    store_link_put(s, 1, 0, "http://a.example/", 1, 1, LINK_HTTP, NULL),
-    STORE_OK);
+  link_add(s, 0, "http://a.example/", 1);
   store_close(s);
   t_be64(key + 4, 1);
   raw_put("probes", key, sizeof key, rec, sizeof rec);
