@@ -251,11 +251,36 @@ out:
   return rc;
 }
 
+/* Create the LMDB environment of @s and open it on @dir (read-only when
+ * s->rdonly) with a map of @size bytes, 0 for the default. */
+static int env_open(struct store *s, const char *dir, size_t size)
+{
+  int rc;
+
+  rc = st_rc(mdb_env_create(&s->env));
+  if (rc)
+    return rc;
+  rc = st_rc(mdb_env_set_maxdbs(s->env, MAX_DBS));
+  if (rc)
+    return rc;
+  if (size == 0) {
+    /* sparse: LMDB only reserves address space, the file grows as used */
+#if SIZE_MAX > 0xffffffffu
+    size = (size_t)16 << 30;
+#else
+    size = (size_t)1 << 30;
+#endif
+  }
+  rc = st_rc(mdb_env_set_mapsize(s->env, size));
+  if (rc)
+    return rc;
+  return st_rc(mdb_env_open(s->env, dir, s->rdonly ? MDB_RDONLY : 0, 0644));
+}
+
 int store_open(const char *dir, int flags, size_t map_size, struct store **out)
 {
   struct store *s = NULL;
   int rdonly = flags & STORE_RDONLY;
-  size_t size = map_size;
   int rc = STORE_OK;
 
   if (!out)
@@ -275,24 +300,7 @@ int store_open(const char *dir, int flags, size_t map_size, struct store **out)
   s->rdonly = rdonly;
   v6_buf_init(&s->enc, 0);
   v6_buf_init(&s->last_url, 0);
-  rc = st_rc(mdb_env_create(&s->env));
-  if (rc)
-    goto out;
-  rc = st_rc(mdb_env_set_maxdbs(s->env, MAX_DBS));
-  if (rc)
-    goto out;
-  if (size == 0) {
-    /* sparse: LMDB only reserves address space, the file grows as used */
-#if SIZE_MAX > 0xffffffffu
-    size = (size_t)16 << 30;
-#else
-    size = (size_t)1 << 30;
-#endif
-  }
-  rc = st_rc(mdb_env_set_mapsize(s->env, size));
-  if (rc)
-    goto out;
-  rc = st_rc(mdb_env_open(s->env, dir, rdonly ? MDB_RDONLY : 0, 0644));
+  rc = env_open(s, dir, map_size);
   if (rc)
     goto out;
   rc = dbs_open(s, 0);
