@@ -275,13 +275,36 @@ static int run_id_retire(struct store *s, MDB_txn *txn, uint32_t id)
   return st_put(txn, s->dbi[DB_META], "next_run", 8, nb, 4, 0);
 }
 
-int store_run_delete(struct store *s, uint32_t id)
+/* Delete every record of the run keyed @kb but the run record itself, in
+ * batches of DELETE_BATCH keys, each committed. */
+static int run_records_delete(struct store *s, const unsigned char kb[4])
 {
   static const int dbs[] = {DB_PROBES, DB_EDGES, DB_LINKS, DB_HOSTS, DB_SITES};
   MDB_txn *txn = NULL;
+  size_t i, n;
+  int rc;
+
+  for (i = 0; i < sizeof dbs / sizeof dbs[0]; i++) {
+    do {
+      rc = st_wr_begin(s, &txn);
+      if (rc)
+        return st_wr_end(s, rc);
+      rc = st_del_prefix(txn, s->dbi[dbs[i]], kb, 4, DELETE_BATCH, &n);
+      if (rc)
+        return st_wr_end(s, rc);
+      rc = store_flush(s);
+      if (rc)
+        return rc;
+    } while (n == DELETE_BATCH);
+  }
+  return STORE_OK;
+}
+
+int store_run_delete(struct store *s, uint32_t id)
+{
+  MDB_txn *txn = NULL;
   unsigned char kb[4];
   MDB_val v;
-  size_t i, n;
   int rc;
 
   if (!s || s->rdonly)
@@ -300,19 +323,9 @@ int store_run_delete(struct store *s, uint32_t id)
   txn = NULL;
   if (rc)
     return rc;
-  for (i = 0; i < sizeof dbs / sizeof dbs[0]; i++) {
-    do {
-      rc = st_wr_begin(s, &txn);
-      if (rc)
-        return st_wr_end(s, rc);
-      rc = st_del_prefix(txn, s->dbi[dbs[i]], kb, 4, DELETE_BATCH, &n);
-      if (rc)
-        return st_wr_end(s, rc);
-      rc = store_flush(s);
-      if (rc)
-        return rc;
-    } while (n == DELETE_BATCH);
-  }
+  rc = run_records_delete(s, kb);
+  if (rc)
+    return rc;
   /* the run record goes last, so that an interrupted delete leaves the run
    * listed and deleting it again finishes the job */
   rc = st_wr_begin(s, &txn);
