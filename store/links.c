@@ -268,6 +268,7 @@ static int lwalk_fn(const struct st_link *l, void *ud)
 {
   struct lwalk *w = ud;
   struct lrow *r;
+  void *rows;
   int rc;
 
   if (w->have_site && l->site != w->site) {
@@ -277,7 +278,10 @@ static int lwalk_fn(const struct st_link *l, void *ud)
   }
   w->site = l->site;
   w->have_site = 1;
-  rc = st_grow((void **)&w->rows, &w->cap, w->n, sizeof *w->rows, 256);
+  /* through a void *: a struct lrow * is not to be written as one */
+  rows = w->rows;
+  rc = st_grow(&rows, &w->cap, w->n, sizeof *w->rows, 256);
+  w->rows = rows;
   if (rc)
     return rc;
   r = &w->rows[w->n];
