@@ -87,42 +87,27 @@ static int run_read(struct store *s, MDB_txn *txn, uint32_t id,
 /* The id a new run takes: above the last run and meta "next_run". */
 static int run_next_id(struct store *s, MDB_txn *txn, uint32_t *id)
 {
-  MDB_cursor *cur = NULL;
   MDB_val k, v;
   uint32_t next = 1;
-  int rc, mrc;
+  int rc;
 
-  rc = st_rc(mdb_cursor_open(txn, s->dbi[DB_RUNS], &cur));
-  if (rc)
-    goto out;
-  mrc = mdb_cursor_get(cur, &k, &v, MDB_LAST);
-  if (mrc == MDB_SUCCESS) {
-    if (k.mv_size != 4) {
-      rc = STORE_CORRUPT;
-      goto out;
-    }
+  rc = st_last_key(txn, s->dbi[DB_RUNS], 4, &k);
+  if (rc == STORE_OK) {
     next = st_get_be32(k.mv_data);
-    if (next == UINT32_MAX) {
-      rc = STORE_FULL;
-      goto out;
-    }
+    if (next == UINT32_MAX)
+      return STORE_FULL;
     next++;
-  } else if (mrc != MDB_NOTFOUND) {
-    rc = st_rc(mrc);
-    goto out;
+  } else if (rc != STORE_NOTFOUND) {
+    return rc;
   }
   /* never reuse the id of a deleted run */
   rc = st_get(txn, s->dbi[DB_META], "next_run", 8, &v);
   if (rc == STORE_OK && v.mv_size == 4 && st_get_be32(v.mv_data) > next)
     next = st_get_be32(v.mv_data);
   else if (rc != STORE_OK && rc != STORE_NOTFOUND)
-    goto out;
-  rc = STORE_OK;
+    return rc;
   *id = next;
-out:
-  if (cur)
-    mdb_cursor_close(cur);
-  return rc;
+  return STORE_OK;
 }
 
 int store_run_new(struct store *s, int64_t started, int vantage_ipv6,
@@ -195,29 +180,16 @@ out:
 int store_run_latest(struct store *s, uint32_t *id)
 {
   MDB_txn *txn = NULL;
-  MDB_cursor *cur = NULL;
-  MDB_val k, v;
+  MDB_val k;
   int rc;
 
   if (!s || !id)
     return STORE_INVALID;
   rc = st_rd_begin(s, &txn);
-  if (rc)
-    goto out;
-  rc = st_rc(mdb_cursor_open(txn, s->dbi[DB_RUNS], &cur));
-  if (rc)
-    goto out;
-  rc = st_rc(mdb_cursor_get(cur, &k, &v, MDB_LAST));
-  if (rc)
-    goto out;
-  if (k.mv_size != 4) {
-    rc = STORE_CORRUPT;
-    goto out;
-  }
-  *id = st_get_be32(k.mv_data);
-out:
-  if (cur)
-    mdb_cursor_close(cur);
+  if (rc == STORE_OK)
+    rc = st_last_key(txn, s->dbi[DB_RUNS], 4, &k);
+  if (rc == STORE_OK)
+    *id = st_get_be32(k.mv_data);
   st_rd_end(s, txn);
   return rc;
 }

@@ -144,7 +144,8 @@ int st_put_enc(struct store *s, MDB_txn *txn, int db, const void *k,
  * an error. */
 int st_get(MDB_txn *txn, MDB_dbi dbi, const void *k, size_t klen, MDB_val *val);
 
-/* ---- walk.c: one cursor walk over a key prefix ---- */
+/* ---- walk.c: the cursors: one walk over a key prefix, and the last key ----
+ */
 
 /* Call @fn for every key of @dbi starting with the @plen bytes of @prefix
  * (every key when @plen is 0), in key order, with key and value lent until
@@ -154,6 +155,11 @@ int st_get(MDB_txn *txn, MDB_dbi dbi, const void *k, size_t klen, MDB_val *val);
 int st_walk(MDB_txn *txn, MDB_dbi dbi, const void *prefix, size_t plen,
             size_t klen,
             int (*fn)(const MDB_val *k, const MDB_val *v, void *ud), void *ud);
+
+/* The last key of @dbi into *k, lent (see Memory). Returns STORE_OK,
+ * STORE_NOTFOUND (@dbi is empty), STORE_CORRUPT (the key is not @klen
+ * bytes long) or an LMDB error. */
+int st_last_key(MDB_txn *txn, MDB_dbi dbi, size_t klen, MDB_val *k);
 
 /* *n = the number of keys of @dbi under @prefix. Returns as st_walk. */
 int st_count(MDB_txn *txn, MDB_dbi dbi, const void *prefix, size_t plen,

@@ -37,41 +37,29 @@ static int url_key(const char *url, size_t n, unsigned salt, unsigned char *buf,
 static int url_new(struct store *s, MDB_txn *txn, const MDB_val *key,
                    const char *url, size_t n, uint64_t *id)
 {
-  MDB_cursor *cur = NULL;
-  MDB_val k, v;
+  MDB_val k;
   unsigned char ib[8];
-  int rc = STORE_OK, mrc;
+  int rc;
 
   if (s->next_url == 0) {
-    rc = st_rc(mdb_cursor_open(txn, s->dbi[DB_URL_IDS], &cur));
-    if (rc)
-      goto out;
-    mrc = mdb_cursor_get(cur, &k, &v, MDB_LAST);
-    if (mrc == MDB_NOTFOUND) {
+    rc = st_last_key(txn, s->dbi[DB_URL_IDS], 8, &k);
+    if (rc == STORE_NOTFOUND)
       s->next_url = 1;
-    } else if (mrc != MDB_SUCCESS) {
-      rc = st_rc(mrc);
-      goto out;
-    } else if (k.mv_size != 8) {
-      rc = STORE_CORRUPT;
-      goto out;
-    } else {
+    else if (rc)
+      return rc;
+    else
       s->next_url = st_get_be64(k.mv_data) + 1;
-    }
   }
   st_be64(ib, s->next_url);
   rc = st_put(txn, s->dbi[DB_URLS], key->mv_data, key->mv_size, ib, 8, 0);
   if (rc)
-    goto out;
+    return rc;
   /* ids only grow, so appending skips the search */
   rc = st_put(txn, s->dbi[DB_URL_IDS], ib, 8, url, n, MDB_APPEND);
   if (rc)
-    goto out;
+    return rc;
   *id = s->next_url++;
-out:
-  if (cur)
-    mdb_cursor_close(cur);
-  return rc;
+  return STORE_OK;
 }
 
 static int url_id_lookup(struct store *s, MDB_txn *txn, const char *url,

@@ -38,6 +38,24 @@ out:
   return rc;
 }
 
+int st_last_key(MDB_txn *txn, MDB_dbi dbi, size_t klen, MDB_val *k)
+{
+  MDB_cursor *cur = NULL;
+  MDB_val v;
+  int rc;
+
+  rc = st_rc(mdb_cursor_open(txn, dbi, &cur));
+  if (rc)
+    goto out;
+  rc = st_rc(mdb_cursor_get(cur, k, &v, MDB_LAST));
+  if (rc == STORE_OK && k->mv_size != klen)
+    rc = STORE_CORRUPT;
+out:
+  if (cur)
+    mdb_cursor_close(cur);
+  return rc;
+}
+
 static int count_fn(const MDB_val *k, const MDB_val *v, void *ud)
 {
   (void)k;
