@@ -15,7 +15,22 @@
  * A write that fails with STORE_FULL, STORE_IO, STORE_NOMEM or
  * STORE_CORRUPT also drops the open write transaction: the store is back
  * at the last successful flush, and the next write starts afresh.
- * STORE_INVALID (checked before anything is written) drops nothing.
+ * STORE_INVALID (checked before anything is written) and STORE_NOTFOUND
+ * drop nothing.
+ *
+ * Every function below says which codes it returns. Two groups recur:
+ * "a read error" is STORE_BUSY (LMDB's reader table is full), STORE_NOMEM,
+ * STORE_IO or STORE_CORRUPT (a record or the file is damaged); "a write
+ * error" is STORE_FULL, STORE_NOMEM, STORE_IO or STORE_CORRUPT, and drops
+ * the write transaction as said above. Every function taking a store
+ * returns STORE_INVALID for a NULL one, and every write STORE_INVALID on a
+ * store opened STORE_RDONLY (or compacted).
+ *
+ * Records handed out (struct store_run, store_site, store_host,
+ * store_probe and their arrays) are the caller's, valid until the caller
+ * cleans them up or frees them, independent of the store: they may outlive
+ * it. A function that fails leaves its output needing no cleanup (its
+ * pointers NULL, arrays NULL, counts 0).
  */
 #ifndef V6_STORE_H
 #define V6_STORE_H
@@ -35,7 +50,8 @@ enum store_rc {
   STORE_INVALID = -8  /* bad argument (e.g. writing to a read-only store) */
 };
 
-/* Static English description of a store_rc. */
+/* Static English description of a store_rc ("unknown store error" for any
+ * other value); never NULL, never to be freed. */
 const char *store_strerror(int rc);
 
 /* The class of a link (DESIGN.md). The order is the report's order. */
@@ -53,9 +69,11 @@ enum link_class {
 };
 
 /* "ok", "v6-only", "no-aaaa", "v6-broken", "v6-error", "dead", "robots",
- * "skipped", "unmeasured"; NULL for an out-of-range value. */
+ * "skipped", "unmeasured": a static string, never to be freed; NULL for an
+ * out-of-range value. */
 const char *store_class_name(int klass);
-/* Inverse of store_class_name; -1 when @name is not a class. */
+/* Inverse of store_class_name: the class, or -1 when @name is NULL or not
+ * a class name. */
 int store_class_parse(const char *name);
 
 #define STORE_MAX_LEVEL 10
@@ -69,20 +87,23 @@ enum store_open_flags {
 /* Open (creating if needed, unless STORE_RDONLY) the store in directory
  * @dir. @map_size is the LMDB map size in bytes; 0 picks the default
  * (16 GiB, sparse). On STORE_OK *out is owned by the caller, closed with
- * store_close(). Returns STORE_OK, STORE_IO (with the path in the message
+ * store_close(); on error *out is NULL. One store may be used by one
+ * thread at a time. Returns STORE_OK, STORE_IO (with the path in the message
  * the caller prints), STORE_VERSION, STORE_BUSY or STORE_NOMEM; also
  * STORE_CORRUPT (STORE_RDONLY on an LMDB that is not a v6crawl store),
  * STORE_FULL (@map_size too small to create the store) and STORE_INVALID
  * (NULL or empty @dir, unknown @flags). */
 int store_open(const char *dir, int flags, size_t map_size, struct store **out);
 
-/* Commit the open write transaction, if any. Returns STORE_OK, STORE_FULL
- * or STORE_IO; on error the writes since the last flush are lost and the
+/* Commit the open write transaction, if any (STORE_OK when there is none).
+ * Returns STORE_OK, STORE_INVALID (NULL @s), STORE_FULL, STORE_IO or
+ * STORE_NOMEM; on error the writes since the last flush are lost and the
  * store stays as it was at the last successful flush. */
 int store_flush(struct store *s);
 
-/* Flush, then close. Accepts NULL. The flush result is discarded: call
- * store_flush() first when it matters. */
+/* Flush, then close, freeing @s. Accepts NULL. The flush result is
+ * discarded: call store_flush() first when it matters. Records handed out
+ * before stay valid; callbacks must not close the store. */
 void store_close(struct store *s);
 
 /* ---- runs --------------------------------------------------------------- */
@@ -97,22 +118,38 @@ struct store_run {
   char *options; /* the crawl's options as text; may be NULL */
 };
 
+/* Free what @r owns (options) and set it NULL; accepts NULL, and a record
+ * already cleaned up. */
 void store_run_cleanup(struct store_run *r);
 
-/* Create a run with the next id. Returns STORE_OK (and *id) or an error. */
+/* Create a run with the next id (never an id given before, even to a
+ * deleted run), started at @started, not finished; @options is copied and
+ * may be NULL. Returns STORE_OK (and *id), STORE_INVALID (NULL @s or @id,
+ * a read-only store), STORE_FULL (also: ids exhausted), or a write
+ * error. */
 int store_run_new(struct store *s, int64_t started, int vantage_ipv6,
                   const char *options, uint32_t *id);
-/* Mark run @id finished at @finished, complete or not. */
+/* Mark run @id finished at @finished, complete (@complete non-zero) or
+ * not. Returns STORE_OK, STORE_NOTFOUND (no run @id; nothing dropped),
+ * STORE_INVALID (NULL @s, a read-only store), or a write error
+ * (STORE_CORRUPT: the run record does not decode). */
 int store_run_finish(struct store *s, uint32_t id, int64_t finished,
                      int complete);
-/* Fetch run @id into caller-allocated @out (cleanup with
- * store_run_cleanup). STORE_NOTFOUND when absent. */
+/* Fetch run @id, with its site count, into caller-allocated @out. On
+ * STORE_OK the caller owns out->options until store_run_cleanup(@out).
+ * Returns STORE_OK, STORE_NOTFOUND (no run @id), STORE_INVALID (NULL @s or
+ * @out) or a read error; on error *out needs no cleanup. */
 int store_run_get(struct store *s, uint32_t id, struct store_run *out);
-/* The highest run id; STORE_NOTFOUND when the store has no run. */
+/* The highest run id into *id. Returns STORE_OK, STORE_NOTFOUND (the
+ * store has no run; *id unchanged), STORE_INVALID (NULL @s or @id) or a
+ * read error. */
 int store_run_latest(struct store *s, uint32_t *id);
-/* All runs, oldest first. *out is an array of *n records the caller frees
- * with store_runs_free(). */
+/* All runs, oldest first. On STORE_OK *out is an array of *n records (NULL
+ * when the store has no run) the caller owns and frees with
+ * store_runs_free(). Returns STORE_OK, STORE_INVALID (NULL @s, @out or
+ * @n) or a read error; on error *out is NULL and *n 0 (when given). */
 int store_runs_list(struct store *s, struct store_run **out, size_t *n);
+/* Clean up the @n records of @runs and free the array; accepts NULL. */
 void store_runs_free(struct store_run *runs, size_t n);
 
 /* Delete run @id and every record of it: its sites, links, edges, hosts
@@ -130,7 +167,8 @@ void store_runs_free(struct store_run *runs, size_t n);
  * does not shrink; store_compact() shrinks it.
  *
  * Returns STORE_OK, STORE_NOTFOUND (no run @id), STORE_INVALID (NULL @s or
- * a read-only store), STORE_FULL, STORE_IO, STORE_NOMEM or STORE_CORRUPT. */
+ * a read-only store), STORE_FULL, STORE_IO, STORE_NOMEM, STORE_CORRUPT or
+ * STORE_BUSY (no reader slot to look the run up). */
 int store_run_delete(struct store *s, uint32_t id);
 
 /* Shrink the store in directory @dir (the directory @s was opened with) to
@@ -141,7 +179,8 @@ int store_run_delete(struct store *s, uint32_t id);
  * old file and refuses writes (STORE_INVALID): close it and open the store
  * again. Returns STORE_OK, STORE_INVALID (NULL or empty @dir, a read-only
  * store, a path too long), STORE_IO (cannot create the copy or rename it;
- * the store is unchanged) or STORE_FULL (the disk). */
+ * the store is unchanged), STORE_FULL (the disk) or STORE_NOMEM; the flush
+ * first may fail as store_flush() does. */
 int store_compact(struct store *s, const char *dir);
 
 /* ---- sites -------------------------------------------------------------- */
@@ -169,14 +208,23 @@ struct store_site {
   int pages_truncated; /* pages longer than --max-body, read up to it */
 };
 
+/* Free the strings @site owns and zero it; accepts NULL. */
 void store_site_cleanup(struct store_site *site);
 
-/* Insert or replace site @site->idx of run @run. Strings are copied. */
+/* Insert or replace site @site->idx of run @run (the run need not exist).
+ * Strings are copied; any may be NULL. Returns STORE_OK, STORE_INVALID
+ * (NULL @s or @site, a read-only store) or a write error. */
 int store_site_put(struct store *s, uint32_t run,
                    const struct store_site *site);
-/* All sites of @run in idx order; free with store_sites_free(). */
+/* All sites of @run in idx order. On STORE_OK *out is an array of *n
+ * records (NULL when @run has no site, or there is no run @run) the
+ * caller owns and frees with store_sites_free(). Fields a record written
+ * by an older v6crawl lacks read 0 (consistent: -1). Returns STORE_OK,
+ * STORE_INVALID (NULL @s, @out or @n) or a read error; on error *out is
+ * NULL and *n 0 (when given). */
 int store_sites_list(struct store *s, uint32_t run, struct store_site **out,
                      size_t *n);
+/* Clean up the @n records of @sites and free the array; accepts NULL. */
 void store_sites_free(struct store_site *sites, size_t n);
 
 /* ---- links and the graph ------------------------------------------------- */
@@ -190,16 +238,23 @@ enum store_link_kind {
 /* Record that @url is a distinct link of site @site at @level (1, 2, 3..)
  * found first on page @parent (NULL for level 1). @internal is 1 when its
  * host is in the site's scope domain. First-seen wins: if the link is
- * already recorded for the site, nothing changes and STORE_OK is returned. */
+ * already recorded for the site, nothing changes and STORE_OK is returned.
+ * Strings are copied (interned). Returns STORE_OK, STORE_INVALID (NULL @s
+ * or @url, an empty @url or @parent, @level outside 1..255, an unknown
+ * @kind, a read-only store) or a write error. */
 int store_link_put(struct store *s, uint32_t run, uint32_t site,
                    const char *url, int level, int internal, int kind,
                    const char *parent);
 
-/* Record the edge @from -> @to in site @site's link graph (idempotent). */
+/* Record the edge @from -> @to in site @site's link graph (idempotent:
+ * a repeat is STORE_OK). Returns STORE_OK, STORE_INVALID (NULL @s, a NULL
+ * or empty @from or @to, a read-only store) or a write error. */
 int store_edge_put(struct store *s, uint32_t run, uint32_t site,
                    const char *from, const char *to);
 
-/* Count of distinct edges of a site (for tests and the report). */
+/* Count of distinct edges of a site (for tests and the report) into *n.
+ * Returns STORE_OK (*n is 0 for an unknown site), STORE_INVALID (NULL @s
+ * or @n) or a read error. */
 int store_edges_count(struct store *s, uint32_t run, uint32_t site, size_t *n);
 
 /* ---- hosts ----------------------------------------------------------------
@@ -217,13 +272,21 @@ struct store_host {
   double a_ms, aaaa_ms; /* how long each lookup took; 0 = not timed */
 };
 
+/* Free the strings @h owns and zero it; accepts NULL. */
 void store_host_cleanup(struct store_host *h);
 
 /* Insert or replace the DNS answers for @h->name in run @run. Names are
  * keyed in ASCII lower case (DNS is case-insensitive): store_host_get
- * finds "WWW.Example" as "www.example" and returns the lower-case name. */
+ * finds "WWW.Example" as "www.example" and returns the lower-case name.
+ * Strings are copied; all but name may be NULL. Returns STORE_OK,
+ * STORE_INVALID (NULL @s, @h or name, a name empty or longer than 500
+ * bytes, a read-only store) or a write error. */
 int store_host_put(struct store *s, uint32_t run, const struct store_host *h);
-/* Fetch host @name of run @run into caller-allocated @out. */
+/* Fetch host @name of run @run into caller-allocated @out; on STORE_OK
+ * the caller owns its strings until store_host_cleanup(@out). Returns
+ * STORE_OK, STORE_NOTFOUND (not stored; also for an empty name or one
+ * longer than 500 bytes), STORE_INVALID (NULL @s, @name or @out) or a read
+ * error; on error *out is zeroed. */
 int store_host_get(struct store *s, uint32_t run, const char *name,
                    struct store_host *out);
 
@@ -243,11 +306,20 @@ struct store_probe {
   struct store_family v6, v4;
 };
 
+/* Free the strings @p owns (url and both families') and zero it; accepts
+ * NULL. */
 void store_probe_cleanup(struct store_probe *p);
 
-/* Insert or replace the probe result of @p->url in run @run. */
+/* Insert or replace the probe result of @p->url in run @run. Strings are
+ * copied (the url interned). Returns STORE_OK, STORE_INVALID (NULL @s or
+ * @p, a NULL or empty url, klass outside enum link_class, a read-only
+ * store) or a write error. */
 int store_probe_put(struct store *s, uint32_t run, const struct store_probe *p);
-/* Fetch the probe of @url in run @run. STORE_NOTFOUND when not probed. */
+/* Fetch the probe of @url in run @run into caller-allocated @out; on
+ * STORE_OK the caller owns its strings (out->url is a copy of @url) until
+ * store_probe_cleanup(@out). Returns STORE_OK, STORE_NOTFOUND (not probed
+ * in @run), STORE_INVALID (NULL @s or @out, a NULL or empty @url) or a
+ * read error; on error *out is zeroed. */
 int store_probe_get(struct store *s, uint32_t run, const char *url,
                     struct store_probe *out);
 
@@ -268,8 +340,11 @@ struct store_link_row {
 /* Call @cb for every link of run @run (of site @site only, unless @site is
  * UINT32_MAX), ordered by site, then level, then URL. The row and all it
  * points to are lent until @cb returns. A non-zero return from @cb stops
- * the walk and is returned. @cb may call the store's read functions but
- * must not write, flush or close the store. */
+ * the walk and is returned (return positive values, so that they cannot be
+ * taken for a store_rc). @cb may call the store's read functions but must
+ * not write, flush or close the store. Returns STORE_OK (also when there
+ * is no link), @cb's non-zero value, STORE_INVALID (NULL @s or @cb) or a
+ * read error; rows already handed to @cb stay handed. */
 int store_links_each(struct store *s, uint32_t run, uint32_t site,
                      int (*cb)(const struct store_link_row *row, void *ud),
                      void *ud);
@@ -289,17 +364,23 @@ struct store_site_figs {
 
 /* Compute the figures of site @site of run @run from the stored links and
  * probes. A link's class is its probe's class; skipped kinds are
- * CLASS_SKIPPED; an http link without a probe is CLASS_UNMEASURED. */
+ * CLASS_SKIPPED; an http link without a probe is CLASS_UNMEASURED. Links
+ * deeper than STORE_MAX_LEVEL are not counted. Returns STORE_OK (all zero
+ * for an unknown site), STORE_INVALID (NULL @s or @out) or a read error;
+ * on error *out is zeroed. */
 int store_site_figures(struct store *s, uint32_t run, uint32_t site,
                        struct store_site_figs *out);
 
-/* counted = links - robots - skipped - unmeasured */
+/* counted = links - robots - skipped - unmeasured (0 for NULL @f, and
+ * never below 0). */
 unsigned store_fig_counted(const struct store_fig *f);
-/* supported = ok + v6-only */
+/* supported = ok + v6-only (0 for NULL @f). */
 unsigned store_fig_supported(const struct store_fig *f);
-/* supported / counted; returns 0 and sets *out, or -1 when counted is 0. */
+/* supported / counted: returns 0 and sets *out, or -1 (*out unchanged)
+ * when counted is 0 or @f or @out is NULL. */
 int store_fig_concentration(const struct store_fig *f, double *out);
-/* supported / (counted - dead); -1 when that is 0. */
+/* supported / (counted - dead): returns 0 and sets *out, or -1 (*out
+ * unchanged) when that is 0 or @f or @out is NULL. */
 int store_fig_alive_concentration(const struct store_fig *f, double *out);
 
 #endif

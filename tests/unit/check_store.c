@@ -1312,6 +1312,390 @@ START_TEST(store_deleted_space_is_reused_and_compact_shrinks)
 }
 END_TEST
 
+/* ---- the walker under the listings, and damaged records ------------------ */
+
+/* Record the internal http link @url of site @site of run 1 at @level,
+ * without a parent. */
+static void link_add(struct store *s, uint32_t site, const char *url, int level)
+{
+  ck_assert_int_eq(store_link_put(s, 1, site, url, level, 1, LINK_HTTP, NULL),
+                   STORE_OK);
+}
+
+static void t_be32(unsigned char *p, uint32_t v)
+{
+  p[0] = (unsigned char)(v >> 24);
+  p[1] = (unsigned char)(v >> 16);
+  p[2] = (unsigned char)(v >> 8);
+  p[3] = (unsigned char)v;
+}
+
+static void t_be64(unsigned char *p, uint64_t v)
+{
+  t_be32(p, (uint32_t)(v >> 32));
+  t_be32(p + 4, (uint32_t)v);
+}
+
+/* Put a raw links record of @vlen bytes (level 1, internal, http, parent
+ * @parent) under run | site | url @id, with a key of @klen bytes. */
+static void raw_link(uint32_t run, uint32_t site, uint64_t id, size_t klen,
+                     uint64_t parent, size_t vlen)
+{
+  unsigned char k[20] = {0}, v[11] = {1, 1, LINK_HTTP};
+
+  t_be32(k, run);
+  t_be32(k + 4, site);
+  t_be64(k + 8, id);
+  t_be64(v + 3, parent);
+  raw_put("links", k, klen, v, vlen);
+}
+
+/* The value under @key in database @db through the raw LMDB API, copied
+ * into @out (@cap bytes); returns its length, or -1 when absent. */
+static long raw_get(const char *db, const void *key, size_t klen, void *out,
+                    size_t cap)
+{
+  MDB_env *env = NULL;
+  MDB_txn *txn = NULL;
+  MDB_dbi dbi;
+  MDB_val k = {klen, (void *)key}, v;
+  long n = -1;
+
+  ck_assert_int_eq(mdb_env_create(&env), 0);
+  ck_assert_int_eq(mdb_env_set_maxdbs(env, 16), 0);
+  ck_assert_int_eq(mdb_env_open(env, g_db, MDB_RDONLY, 0644), 0);
+  ck_assert_int_eq(mdb_txn_begin(env, NULL, MDB_RDONLY, &txn), 0);
+  ck_assert_int_eq(mdb_dbi_open(txn, db, 0, &dbi), 0);
+  if (mdb_get(txn, dbi, &k, &v) == 0) {
+    ck_assert_uint_le(v.mv_size, cap);
+    memcpy(out, v.mv_data, v.mv_size);
+    n = (long)v.mv_size;
+  }
+  mdb_txn_abort(txn);
+  mdb_env_close(env);
+  return n;
+}
+
+START_TEST(store_long_url_key_is_prefix_nul_salt_fnv1a)
+{
+  struct store *s = open_db(0);
+  static char url[700];
+  unsigned char key[410], id[8], want[8];
+  uint64_t h = UINT64_C(14695981039346656037);
+  size_t i;
+
+  memcpy(url, "http://a.example/", 17);
+  memset(url + 17, 'q', sizeof url - 18);
+  url[sizeof url - 1] = '\0';
+  link_add(s, 0, "http://a.example/", 1);
+  ck_assert_int_eq(
+    store_link_put(s, 1, 0, url, 2, 1, LINK_HTTP, "http://a.example/"),
+    STORE_OK);
+  ck_assert_int_eq(store_flush(s), STORE_OK);
+  store_close(s);
+  /* a short URL is its own key; ids count from 1 */
+  t_be64(want, 1);
+  ck_assert_int_eq(raw_get("urls", "http://a.example/", 17, id, sizeof id), 8);
+  ck_assert_int_eq(memcmp(id, want, 8), 0);
+  /* a long one: its first 400 bytes, NUL, salt 0, FNV-1a of the salt byte
+   * then the whole URL; the on-disk format, computed here by hand */
+  h = (h ^ 0) * UINT64_C(1099511628211);
+  for (i = 0; url[i]; i++)
+    h = (h ^ (unsigned char)url[i]) * UINT64_C(1099511628211);
+  memcpy(key, url, 400);
+  key[400] = 0;
+  key[401] = 0;
+  t_be64(key + 402, h);
+  t_be64(want, 2);
+  ck_assert_int_eq(raw_get("urls", key, sizeof key, id, sizeof id), 8);
+  ck_assert_int_eq(memcmp(id, want, 8), 0);
+}
+END_TEST
+
+START_TEST(store_listings_grow_and_keep_runs_apart)
+{
+  struct store *s = open_db(0);
+  struct store_site site = {0}, *v = NULL;
+  struct store_run *runs = NULL;
+  char url[64];
+  size_t n = 0, i;
+  uint32_t id = 0;
+
+  for (i = 1; i <= 40; i++)
+    ck_assert_int_eq(store_run_new(s, (int64_t)i, 1, NULL, &id), STORE_OK);
+  /* 300 sites in run 1 and 2 in run 2, written in reverse */
+  for (i = 300; i-- > 0;) {
+    snprintf(url, sizeof url, "http://s%zu.example/", i);
+    site.idx = (uint32_t)i;
+    site.start_url = url;
+    ck_assert_int_eq(store_site_put(s, 1, &site), STORE_OK);
+    if (i < 2)
+      ck_assert_int_eq(store_site_put(s, 2, &site), STORE_OK);
+  }
+  ck_assert_int_eq(store_flush(s), STORE_OK);
+  ck_assert_int_eq(store_sites_list(s, 1, &v, &n), STORE_OK);
+  ck_assert_uint_eq(n, 300);
+  for (i = 0; i < n; i++) {
+    snprintf(url, sizeof url, "http://s%zu.example/", i);
+    ck_assert_uint_eq(v[i].idx, i);
+    ck_assert_str_eq(v[i].start_url, url);
+  }
+  store_sites_free(v, n);
+  ck_assert_int_eq(store_sites_list(s, 2, &v, &n), STORE_OK);
+  ck_assert_uint_eq(n, 2);
+  store_sites_free(v, n);
+  ck_assert_int_eq(store_sites_list(s, 41, &v, &n), STORE_OK);
+  ck_assert_ptr_null(v);
+  ck_assert_uint_eq(n, 0);
+  ck_assert_int_eq(store_runs_list(s, &runs, &n), STORE_OK);
+  ck_assert_uint_eq(n, 40);
+  for (i = 0; i < n; i++) {
+    ck_assert_uint_eq(runs[i].id, i + 1);
+    ck_assert_uint_eq(runs[i].n_sites, i == 0 ? 300 : i == 1 ? 2 : 0);
+  }
+  store_runs_free(runs, n);
+  store_close(s);
+}
+END_TEST
+
+/* Checks that rows come by site, then level, then URL; counts them. */
+struct order {
+  uint32_t site;
+  int level;
+  char url[64];
+  size_t n;
+};
+
+static int in_order(const struct store_link_row *row, void *ud)
+{
+  struct order *o = ud;
+
+  if (o->n) {
+    ck_assert_uint_ge(row->site, o->site);
+    if (row->site == o->site) {
+      ck_assert_int_ge(row->level, o->level);
+      if (row->level == o->level)
+        ck_assert_str_gt(row->url, o->url);
+    }
+  }
+  o->site = row->site;
+  o->level = row->level;
+  snprintf(o->url, sizeof o->url, "%s", row->url);
+  o->n++;
+  return 0;
+}
+
+START_TEST(store_links_each_sorts_many_rows_per_site)
+{
+  struct store *s = open_db(0);
+  struct store_site_figs f;
+  struct order o = {0};
+  char url[64];
+  size_t i;
+
+  /* more rows than the walk's first allocation, in no order */
+  for (i = 0; i < 700; i++) {
+    snprintf(url, sizeof url, "http://h.example/%zu", (i * 7919) % 700);
+    link_add(s, (uint32_t)(i % 2), url, 1 + (int)(i % 3));
+  }
+  ck_assert_int_eq(store_links_each(s, 1, UINT32_MAX, in_order, &o), STORE_OK);
+  ck_assert_uint_eq(o.n, 700);
+  memset(&o, 0, sizeof o);
+  ck_assert_int_eq(store_links_each(s, 1, 1, in_order, &o), STORE_OK);
+  ck_assert_uint_eq(o.n, 350);
+  ck_assert_uint_eq(o.site, 1);
+  ck_assert_int_eq(store_site_figures(s, 1, 0, &f), STORE_OK);
+  ck_assert_uint_eq(
+    f.level[1][0].links + f.level[2][0].links + f.level[3][0].links, 350);
+  ck_assert_uint_eq(f.level[2][1].classes[CLASS_UNMEASURED],
+                    f.level[2][1].links);
+  store_close(s);
+}
+END_TEST
+
+START_TEST(store_links_each_stop_at_site_end_skips_the_next_site)
+{
+  struct store *s = open_db(0);
+  static struct rows rs;
+
+  memset(&rs, 0, sizeof rs);
+  link_add(s, 0, "http://a.example/", 1);
+  link_add(s, 0, "http://a.example/2", 2);
+  link_add(s, 1, "http://b.example/", 1);
+  rs.stop_after = 1;
+  ck_assert_int_eq(store_links_each(s, 1, UINT32_MAX, collect, &rs), 7);
+  ck_assert_uint_eq(rs.n, 1);
+  memset(&rs, 0, sizeof rs);
+  rs.stop_after = 2;
+  ck_assert_int_eq(store_links_each(s, 1, UINT32_MAX, collect, &rs), 7);
+  ck_assert_uint_eq(rs.n, 2);
+  ck_assert_uint_eq(rs.r[1].site, 0);
+  ck_assert_str_eq(rs.r[1].url, "http://a.example/2");
+  /* a stopped walk ends its read transaction: writes still work */
+  link_add(s, 1, "http://b.example/2", 2);
+  ck_assert_int_eq(store_flush(s), STORE_OK);
+  memset(&rs, 0, sizeof rs);
+  rs.stop_after = 3;
+  ck_assert_int_eq(store_links_each(s, 1, UINT32_MAX, collect, &rs), 7);
+  ck_assert_uint_eq(rs.r[2].site, 1);
+  ck_assert_uint_eq(n_links(s, 1, UINT32_MAX), 4);
+  store_close(s);
+}
+END_TEST
+
+/* Each damaged link makes the listing and the figures STORE_CORRUPT;
+ * store_open still works, and other sites still read. */
+static void links_corrupt_in_site_1(void)
+{
+  struct store *s = open_db(0);
+  struct store_site_figs f;
+  static struct rows rs;
+
+  memset(&rs, 0, sizeof rs);
+  memset(&f, 0xff, sizeof f);
+  ck_assert_int_eq(store_links_each(s, 1, 1, collect, &rs), STORE_CORRUPT);
+  ck_assert_int_eq(store_links_each(s, 1, UINT32_MAX, collect, &rs),
+                   STORE_CORRUPT);
+  ck_assert_int_eq(store_site_figures(s, 1, 1, &f), STORE_CORRUPT);
+  ck_assert_uint_eq(f.level[1][1].links, 0);
+  ck_assert_uint_eq(n_links(s, 1, 0), 1);
+  store_close(s);
+}
+
+/* A new store whose site 0 of run 1 has one link, url id 1. */
+static void one_link_store(void)
+{
+  struct store *s;
+
+  teardown();
+  setup();
+  s = open_db(0);
+  link_add(s, 0, "http://a.example/", 1);
+  store_close(s);
+}
+
+START_TEST(store_damaged_link_records_are_corrupt)
+{
+  struct store *s;
+
+  /* a record too short */
+  one_link_store();
+  raw_link(1, 1, 1, 16, 0, 5);
+  links_corrupt_in_site_1();
+  /* a key that is not run | site | url id */
+  one_link_store();
+  raw_link(1, 1, 1, 12, 0, 11);
+  links_corrupt_in_site_1();
+  /* a url id that was never interned */
+  one_link_store();
+  raw_link(1, 1, 999, 16, 0, 11);
+  s = open_db(0);
+  ck_assert_int_eq(store_links_each(s, 1, 1, count_cb, &(size_t){0}),
+                   STORE_CORRUPT);
+  ck_assert_uint_eq(n_links(s, 1, 0), 1);
+  store_close(s);
+  /* a parent that was never interned */
+  one_link_store();
+  raw_link(1, 1, 1, 16, 998, 11);
+  s = open_db(0);
+  ck_assert_int_eq(store_links_each(s, 1, 1, count_cb, &(size_t){0}),
+                   STORE_CORRUPT);
+  store_close(s);
+}
+END_TEST
+
+START_TEST(store_damaged_site_fails_the_list_cleanly)
+{
+  struct store *s = open_db(0);
+  struct store_site site = {0}, *v = (struct store_site *)&site;
+  unsigned char key[8] = {0, 0, 0, 1, 0, 0, 0, 9};
+  /* six strings: start_url "ab", then a length past the end */
+  unsigned char rec[4 + 2 + 4] = {0, 0, 0, 2, 'a', 'b', 0, 0, 1, 0};
+  size_t n = 5, i;
+
+  site.start_url = (char *)"http://a.example/";
+  for (i = 0; i < 3; i++) {
+    site.idx = (uint32_t)i;
+    ck_assert_int_eq(store_site_put(s, 1, &site), STORE_OK);
+  }
+  store_close(s);
+  raw_put("sites", key, 8, rec, sizeof rec);
+  s = open_db(0);
+  /* the three sites before it were decoded, and are freed (ASan) */
+  ck_assert_int_eq(store_sites_list(s, 1, &v, &n), STORE_CORRUPT);
+  ck_assert_ptr_null(v);
+  ck_assert_uint_eq(n, 0);
+  store_close(s);
+}
+END_TEST
+
+START_TEST(store_records_of_older_versions_read_with_defaults)
+{
+  struct store *s = open_db(0);
+  struct store_site *v = NULL;
+  struct store_host h;
+  unsigned char skey[8] = {0, 0, 0, 1, 0, 0, 0, 0};
+  /* schema 1's first site record: six strings, "x" then five NULLs */
+  unsigned char srec[5 + 5 * 4] = {0, 0, 0, 1, 'x'};
+  unsigned char hkey[4 + 9] = {0,   0,   0,   1,   'a', '.', 'e',
+                               'x', 'a', 'm', 'p', 'l', 'e'};
+  /* a host record before the lookup times: five NULLs, usable 2 and 3 */
+  unsigned char hrec[5 * 4 + 8] = {0};
+  size_t n = 0;
+
+  memset(srec + 5, 0xff, 5 * 4);
+  memset(hrec, 0xff, 5 * 4);
+  hrec[23] = 2;
+  hrec[27] = 3;
+  store_close(s);
+  raw_put("sites", skey, 8, srec, sizeof srec);
+  raw_put("hosts", hkey, sizeof hkey, hrec, sizeof hrec);
+  s = open_db(0);
+  ck_assert_int_eq(store_sites_list(s, 1, &v, &n), STORE_OK);
+  ck_assert_uint_eq(n, 1);
+  ck_assert_str_eq(v[0].start_url, "x");
+  ck_assert_ptr_null(v[0].final_url);
+  ck_assert_ptr_null(v[0].error);
+  ck_assert_int_eq(v[0].consistent, -1);
+  ck_assert_int_eq(v[0].home_tries, 0);
+  ck_assert_ptr_null(v[0].ns_hosts);
+  ck_assert_int_eq(v[0].script_links, 0);
+  ck_assert_int_eq(v[0].pages_truncated, 0);
+  store_sites_free(v, n);
+  ck_assert_int_eq(store_host_get(s, 1, "A.Example", &h), STORE_OK);
+  ck_assert_str_eq(h.name, "a.example");
+  ck_assert_ptr_null(h.aaaa);
+  ck_assert_int_eq(h.usable_a, 2);
+  ck_assert_int_eq(h.usable_aaaa, 3);
+  ck_assert(h.a_ms == 0 && h.aaaa_ms == 0);
+  store_host_cleanup(&h);
+  store_close(s);
+}
+END_TEST
+
+START_TEST(store_probe_with_unknown_class_is_corrupt)
+{
+  struct store *s = open_db(0);
+  struct store_probe p;
+  struct store_site_figs f;
+  unsigned char key[12] = {0, 0, 0, 1};
+  unsigned char rec[1] = {CLASS__N};
+
+  link_add(s, 0, "http://a.example/", 1);
+  store_close(s);
+  t_be64(key + 4, 1);
+  raw_put("probes", key, sizeof key, rec, sizeof rec);
+  s = open_db(0);
+  ck_assert_int_eq(store_probe_get(s, 1, "http://a.example/", &p),
+                   STORE_CORRUPT);
+  ck_assert_ptr_null(p.url);
+  ck_assert_int_eq(store_site_figures(s, 1, 0, &f), STORE_CORRUPT);
+  ck_assert_int_eq(store_links_each(s, 1, 0, count_cb, &(size_t){0}),
+                   STORE_CORRUPT);
+  store_close(s);
+}
+END_TEST
+
 static Suite *store_suite(void)
 {
   Suite *su = suite_create("store");
@@ -1345,6 +1729,14 @@ static Suite *store_suite(void)
   tcase_add_test(tc, store_run_delete_removes_every_record_of_the_run_only);
   tcase_add_test(tc, store_run_delete_refused_read_only_and_null);
   tcase_add_test(tc, store_deleted_space_is_reused_and_compact_shrinks);
+  tcase_add_test(tc, store_long_url_key_is_prefix_nul_salt_fnv1a);
+  tcase_add_test(tc, store_listings_grow_and_keep_runs_apart);
+  tcase_add_test(tc, store_links_each_sorts_many_rows_per_site);
+  tcase_add_test(tc, store_links_each_stop_at_site_end_skips_the_next_site);
+  tcase_add_test(tc, store_damaged_link_records_are_corrupt);
+  tcase_add_test(tc, store_damaged_site_fails_the_list_cleanly);
+  tcase_add_test(tc, store_records_of_older_versions_read_with_defaults);
+  tcase_add_test(tc, store_probe_with_unknown_class_is_corrupt);
   suite_add_tcase(su, tc);
   return su;
 }

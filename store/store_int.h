@@ -1,0 +1,293 @@
+/* store/store_int.h - what the files of store/ share; never included
+ * outside store/. The public API is store.h; everything here may change
+ * with the code. Cross-file internal names start with st_ (store.h owns
+ * store_), like curl's Curl_ beside curl_.
+ *
+ * Layout. One LMDB environment in directory @dir (data.mdb, lock.mdb) with
+ * named databases. Integer key parts are big-endian so that cursors walk
+ * them in numeric order and a (run) or (run, site) prefix is a contiguous
+ * key range:
+ *
+ *   meta     "schema"                    -> u32 BE schema version
+ *            "next_run"                  -> u32 BE lowest id a new run may
+ *                                           take (absent: no run deleted)
+ *   runs     u32 run                     -> run record
+ *   sites    u32 run | u32 idx           -> site record
+ *   urls     url bytes (see urls.c)      -> u64 BE url id (1, 2, 3 ...)
+ *   url_ids  u64 id                      -> url bytes (no NUL)
+ *   links    u32 run | u32 site | u64 id -> link record
+ *   edges    u32 run | u32 site | u64 from | u64 to -> empty
+ *   hosts    u32 run | lower-case name   -> host record
+ *   probes   u32 run | u64 url id        -> probe record
+ *
+ * Records are a small length-prefixed encoding (codec.c): u8; u32, u64,
+ * i32 (two's complement in a u32), i64 big-endian; doubles as their
+ * IEEE-754 bits in a u64; strings as a u32 length then the bytes, with
+ * length 0xffffffff for NULL. The decoder checks every length against what
+ * is left and returns STORE_CORRUPT instead of reading past the end;
+ * trailing bytes are ignored so that a later version may append fields
+ * without a new schema.
+ *
+ *   run    i64 started, i64 finished, u8 complete, i32 vantage, str options
+ *   site   str start_url, final_url, scope_domain, name, unit, error, then
+ *          (later fields, optional) i32 home_tries, home_ok, consistent,
+ *          f64 similarity, i32 ns_total, ns_ipv6, str ns_hosts; i32
+ *          script_links; i32 pages_truncated
+ *   link   u8 level, u8 internal, u8 kind, u64 parent id (0: none)
+ *   host   str cnames, a, aaaa, a_error, aaaa_error, i32 usable_a,
+ *          usable_aaaa, then (optional) f64 a_ms, aaaa_ms
+ *   probe  u8 klass, then for v6 and v4: u8 ok, i32 status, str error,
+ *          str hops, f64 connect_ms, first_byte_ms, total_ms
+ *
+ * Transactions (env.c). The first write opens the one write transaction,
+ * and store_flush() commits it. Reads use the open write transaction when
+ * there is one (LMDB allows one transaction per thread, and the caller
+ * expects to read its own writes), else a short read transaction; read
+ * transactions nest by a depth count so that a store_links_each() callback
+ * may call the read functions. A failed write (anything but STORE_NOTFOUND
+ * and STORE_INVALID, which are checked before LMDB is touched) aborts the
+ * write transaction: LMDB marks it unusable after most failed puts, and
+ * this way the store is back at the last flush and the next write starts
+ * afresh.
+ *
+ * store_open() first looks at the databases in a read transaction, so that
+ * opening a store that exists never waits for another process's writer
+ * lock; only a new (or incomplete) store takes a write transaction to
+ * create them. A second writing process blocks in LMDB's writer lock on its
+ * first write until the other commits; STORE_BUSY is only returned when the
+ * reader table is full.
+ *
+ * Memory. Every MDB_val an st_ function hands out is lent by LMDB and
+ * valid until the transaction it came from writes or ends; nothing of it
+ * leaves store/ uncopied.
+ */
+#ifndef V6_STORE_INT_H
+#define V6_STORE_INT_H
+
+#include <lmdb.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/base.h"
+#include "store/store.h"
+
+#define SCHEMA_VERSION 1u
+#define MAX_DBS        16
+#define URL_KEY_MAX    480 /* LMDB's key limit is 511 */
+#define URL_KEY_PREFIX 400
+#define URL_HKEY_LEN   (URL_KEY_PREFIX + 10)
+#define HOST_NAME_MAX_ 500 /* + 4 bytes of run: below LMDB's 511 */
+#define STR_NULL       UINT32_MAX
+#define LINK_KEY_LEN   16 /* run | site | url id */
+#define LINK_REC_LEN   11
+#define PROBE_KEY_LEN  12 /* run | url id */
+
+enum {
+  DB_META,
+  DB_RUNS,
+  DB_SITES,
+  DB_URLS,
+  DB_URL_IDS,
+  DB_LINKS,
+  DB_EDGES,
+  DB_HOSTS,
+  DB_PROBES,
+  DB__N
+};
+
+struct store {
+  MDB_env *env;
+  MDB_dbi dbi[DB__N];
+  int rdonly;
+  MDB_txn *wtxn;     /* the open write transaction, or NULL */
+  MDB_txn *rtxn;     /* the open read transaction, or NULL */
+  unsigned rdepth;   /* nesting depth of rtxn */
+  uint64_t next_url; /* next url id in wtxn; 0 until read */
+  struct v6_buf enc; /* record buffer reused by every put */
+  /* The URL interned last and its id (0: none): a page's URL is interned
+   * again for every link on it (edge source, link parent). Dropped with an
+   * aborted write transaction, which may have created the id. */
+  struct v6_buf last_url;
+  uint64_t last_id;
+};
+
+/* ---- env.c: status codes and transactions ---- */
+
+/* The one place LMDB and errno codes become store codes. */
+int st_rc(int mrc);
+
+/* A transaction to read in: the open write transaction, else the (nested)
+ * read transaction. Returns STORE_OK, STORE_INVALID (NULL @s), STORE_BUSY
+ * (reader table full), STORE_NOMEM, STORE_IO or STORE_CORRUPT; *txn is
+ * NULL on error. End it with st_rd_end() (which accepts the NULL of a
+ * failed st_rd_begin, and then a NULL @s). */
+int st_rd_begin(struct store *s, MDB_txn **txn);
+void st_rd_end(struct store *s, MDB_txn *txn);
+
+/* The write transaction, opened on first use. Returns STORE_OK,
+ * STORE_INVALID (read-only store) or an error of mdb_txn_begin. Every
+ * write ends with `return st_wr_end(s, rc)`. */
+int st_wr_begin(struct store *s, MDB_txn **txn);
+/* Abort the write transaction unless @rc is STORE_OK, STORE_NOTFOUND or
+ * STORE_INVALID; returns @rc. */
+int st_wr_end(struct store *s, int rc);
+
+/* mdb_put of @k -> @v. With MDB_NOOVERWRITE an existing key is STORE_OK
+ * ("already there"). Returns a store code. */
+int st_put(MDB_txn *txn, MDB_dbi dbi, const void *k, size_t klen, const void *v,
+           size_t vlen, unsigned flags);
+/* st_put of the record encoded in s->enc; STORE_NOMEM when the encoding
+ * ran out of memory. */
+int st_put_enc(struct store *s, MDB_txn *txn, int db, const void *k,
+               size_t klen);
+/* mdb_get: STORE_OK with *val lent (see Memory above), STORE_NOTFOUND, or
+ * an error. */
+int st_get(MDB_txn *txn, MDB_dbi dbi, const void *k, size_t klen, MDB_val *val);
+
+/* ---- walk.c: the cursors: one walk over a key prefix, and the last key ----
+ */
+
+/* Call @fn for every key of @dbi starting with the @plen bytes of @prefix
+ * (every key when @plen is 0), in key order, with key and value lent until
+ * @fn returns. A key that is not @klen bytes long (when @klen is not 0) is
+ * STORE_CORRUPT. A non-zero return from @fn stops the walk and is
+ * returned; otherwise STORE_OK or an LMDB error. */
+int st_walk(MDB_txn *txn, MDB_dbi dbi, const void *prefix, size_t plen,
+            size_t klen,
+            int (*fn)(const MDB_val *k, const MDB_val *v, void *ud), void *ud);
+
+/* The last key of @dbi into *k, lent (see Memory). Returns STORE_OK,
+ * STORE_NOTFOUND (@dbi is empty), STORE_CORRUPT (the key is not @klen
+ * bytes long) or an LMDB error. */
+int st_last_key(MDB_txn *txn, MDB_dbi dbi, size_t klen, MDB_val *k);
+
+/* *n = the number of keys of @dbi under @prefix. Returns as st_walk. */
+int st_count(MDB_txn *txn, MDB_dbi dbi, const void *prefix, size_t plen,
+             size_t *n);
+
+/* Make room for one more element of @size bytes in the array *v of *cap
+ * (first allocation @first elements, then doubling), holding @n. Returns
+ * STORE_OK or STORE_NOMEM (*v and *cap unchanged). */
+int st_grow(void **v, size_t *cap, size_t n, size_t size, size_t first);
+
+/* How st_list decodes one record: @elem (@size bytes, zeroed) receives
+ * the record under key @k. Returns STORE_OK, or an error having freed
+ * what it put in @elem. */
+struct st_list_spec {
+  int db;
+  size_t klen; /* every key's length (STORE_CORRUPT otherwise) */
+  size_t size; /* bytes per element */
+  int (*decode)(struct store *s, MDB_txn *txn, const MDB_val *k,
+                const MDB_val *v, void *elem);
+  void (*cleanup)(void *elem); /* frees what decode put in an element */
+};
+
+/* Decode every record of @spec->db under @prefix, in key order, into a
+ * malloc'd array: on STORE_OK *out (NULL when *n is 0) is the caller's,
+ * freed with st_list_free (or the store_*_free of its type). On error
+ * *out is NULL and *n 0. Returns STORE_OK, STORE_INVALID (NULL @s),
+ * STORE_NOMEM, STORE_CORRUPT or an error of the read transaction. */
+int st_list(struct store *s, const struct st_list_spec *spec,
+            const void *prefix, size_t plen, void **out, size_t *n);
+/* Clean up the @n elements of @v with @cleanup and free @v; NULL is
+ * allowed. */
+void st_list_free(void *v, size_t n, size_t size, void (*cleanup)(void *));
+
+/* Delete up to @max keys of @dbi under @prefix; *n is how many went
+ * (fewer than @max: none is left). Returns a store code. */
+int st_del_prefix(MDB_txn *txn, MDB_dbi dbi, const void *prefix, size_t plen,
+                  size_t max, size_t *n);
+
+/* ---- codec.c: keys and records ---- */
+
+void st_be32(unsigned char *p, uint32_t v);
+uint32_t st_get_be32(const unsigned char *p);
+void st_be64(unsigned char *p, uint64_t v);
+uint64_t st_get_be64(const unsigned char *p);
+
+/* Encoders append to @b and never fail loudly: out of memory (or a string
+ * too long to encode) sets b->oom or b->toobig, which st_put_enc turns
+ * into STORE_NOMEM. */
+void st_enc_u8(struct v6_buf *b, unsigned v);
+void st_enc_u32(struct v6_buf *b, uint32_t v);
+void st_enc_u64(struct v6_buf *b, uint64_t v);
+void st_enc_i32(struct v6_buf *b, int v);
+void st_enc_i64(struct v6_buf *b, int64_t v);
+void st_enc_f64(struct v6_buf *b, double d);
+void st_enc_str(struct v6_buf *b, const char *s); /* NULL allowed */
+
+/* A decoder over a record lent by LMDB. rc is STORE_OK until the first
+ * failure (STORE_CORRUPT: past the end; STORE_NOMEM), after which every
+ * dec call returns 0 or NULL. */
+struct st_dec {
+  const unsigned char *p;
+  size_t len, off;
+  int rc;
+};
+
+void st_dec_init(struct st_dec *d, const MDB_val *v);
+/* 1 while no error and bytes are left: an optional later field follows. */
+int st_dec_more(const struct st_dec *d);
+unsigned st_dec_u8(struct st_dec *d);
+uint32_t st_dec_u32(struct st_dec *d);
+uint64_t st_dec_u64(struct st_dec *d);
+int st_dec_i32(struct st_dec *d);
+int64_t st_dec_i64(struct st_dec *d);
+double st_dec_f64(struct st_dec *d);
+/* A malloc'd NUL-terminated copy the caller frees; NULL for the NULL
+ * marker or on failure (then d->rc says which). */
+char *st_dec_str(struct st_dec *d);
+
+/* ---- urls.c: interned URLs ---- */
+
+/* The id of the non-empty @url; with @create (in the write transaction)
+ * interning it when it is new. Returns STORE_OK, STORE_NOTFOUND (not
+ * interned, @create 0), STORE_INVALID (NULL or empty @url), STORE_CORRUPT,
+ * STORE_FULL or an LMDB error. */
+int st_url_id(struct store *s, MDB_txn *txn, const char *url, int create,
+              uint64_t *id);
+/* Begin the write (st_wr_begin) and intern @url in it: how every write
+ * keyed by a URL starts. Returns as st_wr_begin and st_url_id. */
+int st_wr_url(struct store *s, MDB_txn **txn, const char *url, uint64_t *id);
+/* The bytes of url @id, lent (see Memory). STORE_CORRUPT for an id that
+ * is not interned: a dangling id is damage, not absence. */
+int st_url_str(struct store *s, MDB_txn *txn, uint64_t id, MDB_val *v);
+
+/* ---- hosts.c ---- */
+
+/* Look up host @name (@n bytes) of @run into @out (zeroed first; the
+ * caller cleans it up with store_host_cleanup on STORE_OK). Returns
+ * STORE_OK, STORE_NOTFOUND (also for an empty or too long name),
+ * STORE_NOMEM, STORE_CORRUPT or an LMDB error. */
+int st_host_read(struct store *s, MDB_txn *txn, uint32_t run, const char *name,
+                 size_t n, struct store_host *out);
+
+/* ---- probes.c ---- */
+
+/* Decode the probe of url @id into @out (zeroed first; url left NULL).
+ * Returns as st_host_read. */
+int st_probe_read(struct store *s, MDB_txn *txn, uint32_t run, uint64_t id,
+                  struct store_probe *out);
+/* The class of a link of @kind and url @id as the figures count it
+ * (store.h), reading only the probe's first byte. Returns STORE_OK,
+ * STORE_CORRUPT or an LMDB error. */
+int st_link_klass(struct store *s, MDB_txn *txn, uint32_t run, uint64_t id,
+                  int kind, int *klass);
+
+/* ---- links.c ---- */
+
+/* A link record with its key, decoded. */
+struct st_link {
+  uint32_t site;
+  uint64_t id, parent; /* url ids; parent 0: none */
+  int level, internal, kind;
+};
+
+/* Call @fn for every link of @run (of @site only, unless @all_sites), in
+ * key order (site, then url id). A record that does not decode is
+ * STORE_CORRUPT. Returns as st_walk. */
+int st_links_walk(struct store *s, MDB_txn *txn, uint32_t run, uint32_t site,
+                  int all_sites, int (*fn)(const struct st_link *l, void *ud),
+                  void *ud);
+
+#endif
