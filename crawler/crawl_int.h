@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base/base.h"
+
 /* ---- loop.c: the poller ------------------------------------------------- */
 
 struct loop;
@@ -114,6 +116,7 @@ struct fetch_req {
   char error[256]; /* when rc == FETCH_NORESPONSE */
   double connect_ms, first_byte_ms, total_ms;
   /* private to fetch.c */
+  struct v6_buf buf; /* the body while it arrives, capped at max_body */
   size_t discarded;
   void *handle;
   struct fetch_req *next;
