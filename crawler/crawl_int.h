@@ -232,8 +232,9 @@ static inline void crawl_oom(struct crawl *c)
 }
 
 /* An intrusive list node for a thing waiting on a host or an origin: the
- * owner of the list calls @cb(0, w) when the wait is over, after unlinking
- * it. Whoever queues @w sets @cb first. */
+ * owner of the list unlinks it and calls @cb(0, w) when the wait is over
+ * (the thing is found again with CONTAINER_OF). Whoever queues @w has set
+ * @cb. */
 struct waiter {
   struct waiter *next;
   void (*cb)(int rc, struct waiter *w);
@@ -419,7 +420,7 @@ struct origin {
   struct robots *rules;
   int disallow_all;
   struct waiter *waiting;      /* probes waiting for the rules (LIFO) */
-  struct waiter *hops_waiting; /* redirect hops waiting for the rules */
+  struct waiter *hops_waiting; /* attempts' hop_w: redirect hops, LIFO */
 };
 
 /* The origin of @v, its robots.txt asked for the first time it is seen.

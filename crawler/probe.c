@@ -195,12 +195,12 @@ static struct probe_want *want_new(struct crawl *c, void *arg, int level)
 static void probe_new(struct crawl *c, const char *url, void *arg, int level)
 {
   struct probe *p = calloc(1, sizeof(*p));
+  int parsed = 0;
   if (!p || url_view_parse(url, &p->v) != PARSE_OK)
-    goto nomem;
-  if (!(p->url = map_put(&c->probes, url, p))) {
-    url_view_cleanup(&p->v);
-    goto nomem;
-  }
+    goto out;
+  parsed = 1;
+  if (!(p->url = map_put(&c->probes, url, p)))
+    goto out;
   p->c = c;
   c->prog.probes_total++;
   c->work++;
@@ -215,7 +215,9 @@ static void probe_new(struct crawl *c, const char *url, void *arg, int level)
   else
     origin_wait(p->origin, &p->w);
   return;
-nomem:
+out:
+  if (parsed)
+    url_view_cleanup(&p->v);
   free(p);
   crawl_oom(c);
 }
