@@ -8,6 +8,7 @@
 #include <stdlib.h>
 
 #include "crawler/crawl_int.h"
+#include "tests/unit/check_run.h"
 
 /* A reply with a response. */
 static struct attempt_reply reply(int head, int status, int location)
@@ -219,8 +220,6 @@ int main(void)
 {
   Suite *s = suite_create("attempt");
   TCase *tc = tcase_create("retry");
-  SRunner *sr;
-  int failed;
 
   tcase_add_test(tc, attempt_noresponse_retried_retries_times);
   tcase_add_test(tc, attempt_noresponse_without_retries_ends_at_once);
@@ -237,9 +236,5 @@ int main(void)
   tcase_add_test(tc, attempt_success_strict_and_not);
   tcase_add_test(tc, attempt_family_pick_ipv6_when_no_ipv4);
   suite_add_tcase(s, tc);
-  sr = srunner_create(s);
-  srunner_run_all(sr, CK_NORMAL);
-  failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
-  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+  return check_run(s);
 }

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "crawler/crawl_int.h"
+#include "tests/unit/check_run.h"
 
 #define MAX_SEEN 64
 
@@ -256,8 +257,6 @@ int main(void)
 {
   Suite *s = suite_create("frontier");
   TCase *tc = tcase_create("frontier");
-  SRunner *sr;
-  int failed;
 
   tcase_add_checked_fixture(tc, setup, teardown);
   tcase_add_test(tc, frontier_links_are_one_level_down);
@@ -271,9 +270,5 @@ int main(void)
   tcase_add_test(tc, frontier_script_literals_counted_not_followed);
   tcase_add_test(tc, frontier_meta_refresh_followed_at_level_1);
   suite_add_tcase(s, tc);
-  sr = srunner_create(s);
-  srunner_run_all(sr, CK_NORMAL);
-  failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
-  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+  return check_run(s);
 }
