@@ -1,13 +1,32 @@
 /* crawler/crawl_int.h - the pieces of the crawler, for crawler/ only.
  *
  * loop.c owns epoll; dns.c owns the c-ares channel; fetch.c owns the curl
- * multi handle. crawl.c drives them and knows neither curl nor c-ares.
+ * multi handle. Above them, each file one concern, the calls running one
+ * way (a lower part reports up only through a callback it was given):
+ *
+ *   crawl.c       the run and the sites: what a page read means for a site
+ *   frontier.c    a site's levels, dedupe and scope (pure: no I/O)
+ *   indicators.c  the homepage's extra probes and the name servers
+ *   probe.c       one probe per distinct URL: both families -> a class
+ *   origin.c      robots.txt and its Crawl-delay per origin
+ *   attempt.c     one family's redirect chain of requests
+ *   retry.c       which reply is retried, redirected or final (pure)
+ *   host.c        DNS per host, request slots, Crawl-delay timing, windows
+ *   map.c         a string-keyed hash map
+ *   vantage.c     whether this machine reaches IPv6
+ *
+ * None of them knows curl or c-ares.
  */
 #ifndef V6_CRAWL_INT_H
 #define V6_CRAWL_INT_H
 
 #include <stddef.h>
 #include <stdint.h>
+
+#include "base/base.h"
+#include "crawler/crawl.h"
+#include "parser/parse.h"
+#include "store/store.h"
 
 /* ---- loop.c: the poller ------------------------------------------------- */
 
@@ -114,6 +133,7 @@ struct fetch_req {
   char error[256]; /* when rc == FETCH_NORESPONSE */
   double connect_ms, first_byte_ms, total_ms;
   /* private to fetch.c */
+  struct v6_buf buf; /* the body while it arrives, capped at max_body */
   size_t discarded;
   void *handle;
   struct fetch_req *next;
@@ -132,5 +152,423 @@ void fetcher_tick(struct fetcher *f);
 size_t fetcher_running(const struct fetcher *f);
 /* Total requests started. */
 size_t fetcher_requests(const struct fetcher *f);
+
+/* ---- map.c: a string-keyed hash map ------------------------------------ */
+
+struct map_entry {
+  char *key;
+  void *val;
+  struct map_entry *next;
+};
+
+/* All zero is an empty map. */
+struct map {
+  struct map_entry **b;
+  size_t nb, n;
+};
+
+/* The value stored under @key, or NULL. */
+void *map_get(const struct map *m, const char *key);
+/* Insert @key (copied) -> @val; the key must not be present. Returns the
+ * map's copy of the key (lent until map_clear), or NULL when out of
+ * memory. */
+char *map_put(struct map *m, const char *key, void *val);
+/* Call @fn for every entry, in bucket order; @fn must not change @m. */
+void map_each(const struct map *m,
+              void (*fn)(const char *key, void *val, void *arg), void *arg);
+/* Free every entry (and each value with @free_val unless NULL); @m is left
+ * empty. */
+void map_clear(struct map *m, void (*free_val)(void *));
+
+/* ---- the crawl's shared state --------------------------------------------
+ *
+ * What every part below crawl.c shares: the services (store, loop,
+ * resolver, fetcher), the tables of hosts, origins and probes, and the
+ * counters. Each table belongs to the file that fills it. */
+
+struct site;
+struct probe;
+struct host;
+struct attempt;
+
+struct crawl {
+  struct store *st;
+  const struct crawl_opts *o;
+  uint32_t run;
+  int have_run;
+  int v6; /* the vantage point has IPv6 */
+  struct loop *loop;
+  struct resolver *res;
+  struct fetcher *fetch;
+  struct map hosts;   /* host.c: name -> struct host */
+  struct map origins; /* origin.c: origin -> struct origin */
+  struct map probes;  /* probe.c: URL -> struct probe */
+  struct site *sites; /* crawl.c */
+  size_t n_sites;
+  struct host *ready_head, *ready_tail; /* host.c: hosts with a free slot */
+  struct host *delayed;     /* host.c: hosts waiting out their Crawl-delay */
+  struct attempt *attempts; /* attempt.c: every live attempt, for teardown */
+  size_t in_flight;
+  size_t work; /* probes, page fetches and robots fetches not finished */
+  int store_rc;
+  int nomem;
+  struct crawl_progress prog;
+  /* probe.c reports each site's want of a measured probe up through this
+   * (set by crawl.c): @arg is the site given to probe_add. */
+  void (*want_done)(int rc, const struct probe *p, int level, void *arg);
+};
+
+/* Keep the first store failure (STORE_NOTFOUND is a result). */
+static inline void crawl_store_rc(struct crawl *c, int rc)
+{
+  if (rc != STORE_OK && rc != STORE_NOTFOUND && !c->store_rc)
+    c->store_rc = rc;
+}
+
+/* Out of memory: the run stops at the loop's next turn. */
+static inline void crawl_oom(struct crawl *c)
+{
+  c->nomem = 1;
+}
+
+/* An intrusive list node for a thing waiting on a host or an origin: the
+ * owner of the list unlinks it and calls @cb(0, w) when the wait is over
+ * (the thing is found again with CONTAINER_OF). Whoever queues @w has set
+ * @cb. */
+struct waiter {
+  struct waiter *next;
+  void (*cb)(int rc, struct waiter *w);
+};
+
+#define CONTAINER_OF(p, type, member)                                          \
+  ((type *)(void *)((char *)(p)-offsetof(type, member)))
+
+/* ---- host.c: DNS per host, request slots, per-host windows --------------- */
+
+struct host {
+  struct crawl *c;
+  char *name;   /* the key in c->hosts */
+  int dns_left; /* lookups outstanding */
+  int resolved;
+  int stored;
+  struct dns_answer ans[2]; /* [0] A, [1] AAAA: copies */
+  char **use[2];            /* usable addresses per family */
+  size_t n_use[2];
+  int active;                     /* requests in flight */
+  struct waiter *q_head, *q_tail; /* waiting for a slot */
+  struct waiter *dns_wait;        /* waiting for the answers */
+  int in_ready;
+  struct host *ready_next;
+  /* robots.txt Crawl-delay: one request at a time, starts this far apart */
+  long delay_ms;
+  int64_t next_ms;
+  int in_delayed;
+  struct host *delayed_next;
+  /* probes of URLs on this host: at most PROBE_WINDOW started at a time,
+   * the rest wait here (as bare probes, not as two requests each) */
+  struct waiter *pq_head, *pq_tail;
+  unsigned started;
+  int pumping;
+};
+
+/* The host @name, created (and its A and AAAA asked) the first time; an
+ * IP literal is resolved at once. Lent until the crawl ends; NULL when out
+ * of memory (then c->nomem is set). */
+struct host *host_get(struct crawl *c, const char *name);
+/* For map_clear. */
+void host_free(void *h);
+/* Write every resolved host not yet written to the store (once the run
+ * exists). */
+void hosts_store(struct crawl *c);
+/* Queue @w until @h is resolved (LIFO); @h must not be resolved yet. */
+void host_dns_wait(struct host *h, struct waiter *w);
+/* Queue @w for a request slot on @h (FIFO); hosts_schedule calls it back
+ * when a slot is free, within --per-host, --concurrency and Crawl-delay. */
+void host_slot_wait(struct host *h, struct waiter *w);
+/* A request starts on @h (from the waiter's callback). */
+void host_slot_take(struct host *h);
+/* A request that host_slot_take counted could not start. */
+void host_slot_undo(struct host *h);
+/* A request on @h finished: its slot is free for the next waiter. */
+void host_slot_release(struct host *h);
+/* Hand free slots to the waiters, while --concurrency allows. */
+void hosts_schedule(struct crawl *c);
+/* Hosts whose Crawl-delay is over become ready again; returns the
+ * milliseconds until the next one is due, or -1. */
+long hosts_delayed_tick(struct crawl *c);
+/* Raise @h's Crawl-delay to @ms (never lowers it). */
+void host_delay_raise(struct host *h, long ms);
+/* Queue @w for a place in @h's window of started probes (FIFO); called
+ * back (it must call host_probe_started) while the window has room. */
+void host_probe_wait(struct host *h, struct waiter *w);
+/* A probe of @h starts / has finished (making room in the window). */
+void host_probe_started(struct host *h);
+void host_probe_done(struct host *h);
+
+/* ---- retry.c: what a reply means for an attempt (pure) ------------------- */
+
+#define MAX_REDIRECTS 5
+
+/* An attempt's position in its chain, which attempt_next moves on. */
+struct attempt_state {
+  int family;      /* 4 or 6 */
+  int auto_family; /* robots / pages: IPv4 first, then IPv6 */
+  int hops;        /* redirects followed */
+  int tries;       /* requests of this hop beyond the first */
+  int retries;     /* extra tries after no response or a 5xx */
+  int get;         /* HEAD said 400 or more: confirm with a GET */
+};
+
+/* What came back for one request. */
+struct attempt_reply {
+  int response; /* 0: no response (connect, TLS, timeout, reset) */
+  int head;     /* it was a HEAD */
+  int status;
+  int location; /* a Location header came */
+};
+
+enum attempt_next {
+  ATT_RETRY,     /* ask the same hop again, same family */
+  ATT_FAMILY,    /* start again from the first URL over IPv6 */
+  ATT_GET,       /* the HEAD's answer is confirmed with a GET */
+  ATT_REDIRECT,  /* follow the Location, same family */
+  ATT_REDIRECTS, /* end: more than MAX_REDIRECTS */
+  ATT_NORESP,    /* end: no response */
+  ATT_OK,        /* end: a success */
+  ATT_HTTPERR    /* end: an HTTP status that is not a success */
+};
+
+/* Initialise @s for a chain over @family (0: IPv4 first, then IPv6) with
+ * @retries extra tries. */
+void attempt_state_init(struct attempt_state *s, int family, int retries);
+/* Decide what follows @r and move @s there (tries, hops, get, family).
+ * @v6_ok: the host has a usable IPv6 address and so does this machine
+ * (for ATT_FAMILY); @strict: only 200 is a success. Returns an
+ * enum attempt_next. */
+int attempt_next(struct attempt_state *s, const struct attempt_reply *r,
+                 int v6_ok, int strict);
+/* The family of the first request once the host's usable addresses are
+ * known (@n4, @n6 of each; @v6: this machine reaches IPv6): an automatic
+ * chain with no IPv4 address goes over IPv6. Moves @s there; returns the
+ * family. */
+int attempt_family_pick(struct attempt_state *s, size_t n4, size_t n6, int v6);
+/* 1 when the next request asks with HEAD: a probe that needs no body,
+ * unless a HEAD already answered 400 or more. */
+int attempt_wants_head(const struct attempt_state *s, size_t max_body);
+/* 1 when @status counts as a success. */
+int attempt_success(int strict, int status);
+
+/* ---- attempt.c: one family's redirect chain --------------------------- */
+
+enum outcome {
+  OUT_NONE,
+  OUT_OK,
+  OUT_NOADDR,
+  OUT_NORESP,
+  OUT_HTTPERR,
+  OUT_ROBOTS /* a redirect led where robots.txt says no */
+};
+
+/* The attempt's end: @rc is its outcome (enum outcome). The callback owns
+ * @a and frees it with attempt_free. */
+typedef void (*attempt_cb)(int rc, struct attempt *a, void *arg);
+
+struct attempt {
+  struct crawl *c;
+  struct attempt_state s;
+  char *start; /* first URL */
+  char *url;   /* current hop; the same string as start until a hop */
+  struct host *host;
+  size_t max_body;
+  /* When set, called for each redirect hop instead of attempt_hop (for
+   * robots.txt): it must end in attempt_hop or attempt_refuse. */
+  void (*on_hop)(struct attempt *a);
+  struct v6_buf log; /* "STATUS URL" per request, newline-separated */
+  int outcome, status;
+  char *error; /* why it failed, or NULL */
+  char *body, *content_type;
+  size_t body_len;
+  int truncated; /* the body was cut at --max-body */
+  double connect_ms, first_byte_ms, total_ms;
+  struct fetch_req *req; /* only while a request is in flight */
+  attempt_cb done;
+  void *arg;
+  struct waiter dns_w;  /* waiting for its host's answers */
+  struct waiter slot_w; /* waiting for a request slot on its host */
+  struct waiter hop_w;  /* a redirect hop waiting for robots.txt */
+  struct attempt *all_prev, *all_next; /* every live attempt */
+};
+
+/* An attempt at @url over @family (4, 6, or 0: IPv4 first, then IPv6),
+ * keeping up to @max_body bytes of the final body (0: none, ask with
+ * HEAD). Counted as work until it ends. @done(@arg) runs once it ends.
+ * Returns NULL when out of memory. Start it with attempt_hop. */
+struct attempt *attempt_new(struct crawl *c, const char *url, int family,
+                            size_t max_body, attempt_cb done, void *arg);
+/* Free @a (NULL allowed), and its request if one is in flight. */
+void attempt_free(struct attempt *a);
+/* Go on at a->url: its host, DNS, a slot, the request. */
+void attempt_hop(struct attempt *a);
+/* End @a at its current hop: robots.txt disallows it. */
+void attempt_refuse(struct attempt *a);
+
+/* ---- origin.c: robots.txt per origin ------------------------------------ */
+
+struct origin {
+  int state; /* 0 new, 1 fetching, 2 done */
+  struct host *host;
+  struct robots *rules;
+  int disallow_all;
+  struct waiter *waiting;      /* probes waiting for the rules (LIFO) */
+  struct waiter *hops_waiting; /* attempts' hop_w: redirect hops, LIFO */
+};
+
+/* The origin of @v, its robots.txt asked for the first time it is seen.
+ * Lent until the crawl ends; NULL when out of memory. */
+struct origin *origin_get(struct crawl *c, const struct url_view *v);
+/* Queue @w until @o's rules are known (state 2). */
+void origin_wait(struct origin *o, struct waiter *w);
+/* 1 when @o's rules (known) let us request @path_query. */
+int origin_allows_path(const struct origin *o, const char *path_query);
+/* An attempt's on_hop: the hop goes on once its origin's robots.txt
+ * allows it, or ends refused. */
+void origin_hop_gate(struct attempt *a);
+/* For map_clear. */
+void origin_free(void *o);
+
+/* ---- probe.c: one probe per distinct URL ----------------------------------
+ */
+
+struct probe_want {
+  void *arg; /* the site */
+  int level;
+  struct probe_want *next;
+};
+
+struct probe {
+  struct crawl *c;
+  const char *url; /* the key in c->probes */
+  struct url_view v;
+  struct origin *origin;
+  int finished;
+  int left;
+  int klass;
+  struct attempt *fam[2]; /* [0] IPv6, [1] IPv4; set until want_done ends */
+  struct probe_want *wants;
+  struct waiter w; /* in its origin's or its host's queue */
+  int started;     /* counted in its host's window */
+};
+
+enum probe_add_rc {
+  PROBE_ADDED = 0,   /* new, or the want was added to a running probe */
+  PROBE_MEASURED = 1 /* measured before: the site reads the page itself */
+};
+
+/* Probe @url (once per crawl), for site @arg at @level (@arg NULL: no site
+ * wants its page). Once measured, c->want_done runs for each want.
+ * Returns an enum probe_add_rc (c->nomem is set when out of memory). */
+int probe_add(struct crawl *c, const char *url, void *arg, int level);
+/* The attempt whose body is the probe's page (IPv4's if it succeeded, else
+ * IPv6's), or NULL; lent for want_done. */
+const struct attempt *probe_body(const struct probe *p);
+/* 1 when some family succeeded. */
+int probe_any_ok(const struct probe *p);
+/* Why a probe without a body has none. */
+const char *probe_why(const struct probe *p);
+/* For map_clear. */
+void probe_free(void *p);
+
+/* ---- indicators.c: the homepage and the name servers --------------------- */
+
+struct indicators {
+  struct crawl *c;
+  int home_tries, home_ok, consistent;
+  double similarity;
+  int ns_asked;
+  char *ns_zone;
+  char **ns;
+  size_t n_ns;
+};
+
+void indicators_init(struct indicators *in, struct crawl *c);
+void indicators_cleanup(struct indicators *in);
+/* The homepage's probe @p is in: compare its IPv4 and IPv6 pages, and ask
+ * the homepage over IPv6 --home-probes - 1 more times. */
+void indicators_home(struct indicators *in, const struct probe *p);
+/* Ask the name servers of @scope (once), walking up to the zone apex. */
+void indicators_ns_ask(struct indicators *in, const char *scope);
+/* Fill @ss's homepage and name server figures. ss->ns_hosts is allocated
+ * (or NULL): the caller frees it. */
+void indicators_fill(const struct indicators *in, struct store_site *ss);
+
+/* ---- frontier.c: a site's levels, dedupe and scope (pure) ---------------
+ *
+ * Breadth first, whatever order pages arrive in: a site counts the pages
+ * it wants per level and has not read, and holds the links of a page read
+ * too early until every page of the levels above it is read. Each URL is
+ * a link of the site once, at the first level it is seen. Nothing here
+ * does I/O: links go out through the callback. */
+
+enum frontier_rc { FRONTIER_OK = 0, FRONTIER_NOMEM = -1 };
+
+struct frontier_link {
+  const char *page; /* the page it is on */
+  const char *url;  /* the URL, the fragment text, or the raw href */
+  int level;        /* the level it is a link of */
+  int kind;         /* LINK_HTTP, LINK_OTHER, LINK_INVALID */
+  int fresh;        /* first seen here: a new link of the site */
+  int internal;     /* fresh and in the scope domain */
+  int follow;       /* fresh, internal, above --depth: read its page */
+};
+
+/* One link found on a page (an edge, fresh or not). @rc is FRONTIER_NOMEM
+ * when the link could not be remembered: then only the edge is known.
+ * @l is lent for the call. */
+typedef void (*frontier_link_cb)(int rc, const struct frontier_link *l,
+                                 void *arg);
+
+struct held;
+
+struct frontier {
+  struct map seen;        /* URL -> level (as pointer-sized int) */
+  struct map script_seen; /* URL literals found in the pages' scripts */
+  char *scope;            /* the scope domain (owned) or NULL */
+  int depth;              /* levels to collect */
+  int script_links;       /* script literals count as links */
+  int refreshes;          /* <meta http-equiv=refresh> hops at level 1 */
+  unsigned pending[STORE_MAX_LEVEL + 2];
+  struct held *held;
+  frontier_link_cb cb;
+  void *arg;
+};
+
+/* An empty frontier collecting @depth levels; links go to @cb(@arg). */
+void frontier_init(struct frontier *f, int depth, int script_links,
+                   frontier_link_cb cb, void *arg);
+void frontier_cleanup(struct frontier *f);
+/* Remember @url as seen at @level. Returns 1 when new, 0 when it was
+ * seen already, FRONTIER_NOMEM. */
+int frontier_mark(struct frontier *f, const char *url, int level);
+/* The level @url was first seen at, or 0. */
+int frontier_level(const struct frontier *f, const char *url);
+/* The site wants a page at @level: one more to read before the levels
+ * below it are released. */
+void frontier_want(struct frontier *f, int level);
+/* Whether the level-@level page @hp's meta refresh is followed like a
+ * redirect (level 1 only, at most MAX_REDIRECTS, an unseen http URL):
+ * then it is marked seen and 1 returned; 0 when not, FRONTIER_NOMEM. */
+int frontier_refresh(struct frontier *f, int level, const struct html_page *hp);
+/* Page @page wanted at @level is read with links @hp (taken: the frontier
+ * cleans it up). Its links go out as links of @level + 1 now, or once
+ * the levels above are read. Returns FRONTIER_OK or FRONTIER_NOMEM. */
+int frontier_page(struct frontier *f, int level, const char *page,
+                  struct html_page *hp);
+/* A page wanted at @level has been read (or could not be): held links
+ * whose upper levels are now read go out. Returns as frontier_page. */
+int frontier_page_done(struct frontier *f, int level);
+/* 1 while a page of a level above @level is still to be read. */
+int frontier_pages_above(const struct frontier *f, int level);
+/* Script URL literals that are not links of the site. */
+size_t frontier_script_hidden(const struct frontier *f);
 
 #endif

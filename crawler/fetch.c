@@ -123,29 +123,30 @@ void fetcher_free(struct fetcher *f)
   free(f);
 }
 
+/* The body goes into req->buf, capped at max_body: a page longer than that
+ * keeps its first max_body bytes, is flagged truncated (buf.toobig) and
+ * stops the transfer; running out of memory stops it too. */
 static size_t write_cb(char *ptr, size_t size, size_t nmemb, void *userdata)
 {
   struct fetch_req *req = userdata;
-  size_t n = size * nmemb, room;
+  size_t n = size * nmemb;
   if (!req->max_body) {
     req->discarded += n;
     return req->discarded > PROBE_DRAIN_MAX ? 0 : n;
   }
-  room = req->max_body - req->body_len;
-  if (n > room) {
-    req->truncated = 1;
-    n = room;
-  }
-  if (n) {
-    char *b = realloc(req->body, req->body_len + n + 1);
-    if (!b)
-      return 0;
-    memcpy(b + req->body_len, ptr, n);
-    req->body = b;
-    req->body_len += n;
-    b[req->body_len] = 0;
-  }
-  return req->truncated ? 0 : size * nmemb;
+  if (n && v6_buf_putn(&req->buf, ptr, n) < 0)
+    return 0;
+  return n;
+}
+
+/* Hand the body read so far to the result fields: NULL when no byte came
+ * (a zero-length page has no body), else NUL-terminated. */
+static void body_move_out(struct fetch_req *req)
+{
+  req->body = req->buf.p;
+  req->body_len = req->buf.n;
+  req->truncated = req->buf.toobig;
+  v6_buf_init(&req->buf, req->max_body);
 }
 
 static CURL *easy_get(struct fetcher *f)
@@ -187,6 +188,7 @@ int fetch_start(struct fetcher *f, struct fetch_req *req)
     goto fail;
   h->easy = e;
   h->req = req;
+  v6_buf_init(&req->buf, req->max_body);
   if (req->family == 6)
     snprintf(ct, sizeof(ct), "::[%s]:", req->addr);
   else
@@ -244,6 +246,7 @@ void fetch_req_cleanup(struct fetch_req *req)
   free(req->location);
   free(req->content_type);
   free(req->body);
+  v6_buf_cleanup(&req->buf);
   req->location = req->content_type = req->body = NULL;
   req->body_len = 0;
 }
@@ -268,6 +271,7 @@ static void finish(struct fetcher *f, CURL *e, CURLcode cc)
 
   curl_easy_getinfo(e, CURLINFO_PRIVATE, (char **)&h);
   req = h->req;
+  body_move_out(req);
   curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &status);
   req->status = (int)status;
   if (curl_easy_getinfo(e, CURLINFO_REDIRECT_URL, &s) == CURLE_OK && s)

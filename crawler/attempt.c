@@ -1,0 +1,300 @@
+/* crawler/attempt.c - one family's redirect chain: DNS of each hop's
+ * host, a slot on that host, a request, then the next hop or the end.
+ *
+ * What a reply means (retry, GET, redirect, IPv6, end) is decided by
+ * retry.c; this file carries it out and keeps the evidence (the log of
+ * requests, the error, the final status, body and timings). The attempt's
+ * owner learns the end through a->done.
+ */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "crawler/crawl_int.h"
+
+/* One line of evidence: "STATUS URL", "ERR why URL", ... */
+static void __attribute__((format(printf, 2, 3)))
+log_line(struct attempt *a, const char *fmt, ...)
+{
+  char line[1024];
+  va_list ap;
+  int n;
+  va_start(ap, fmt);
+  n = vsnprintf(line, sizeof(line), fmt, ap);
+  va_end(ap);
+  if (n < 0)
+    return;
+  if ((size_t)n >= sizeof(line))
+    n = sizeof(line) - 1;
+  if (a->log.n)
+    v6_buf_putc(&a->log, '\n');
+  v6_buf_putn(&a->log, line, (size_t)n);
+  if (a->log.oom)
+    crawl_oom(a->c);
+}
+
+/* Move the attempt to hop @url (owned, may be NULL to release). */
+static void set_url(struct attempt *a, char *url)
+{
+  if (a->url != a->start)
+    free(a->url);
+  a->url = url ? url : a->start;
+}
+
+/* Why the attempt failed, for the evidence. */
+static void __attribute__((format(printf, 2, 3)))
+att_error(struct attempt *a, const char *fmt, ...)
+{
+  char buf[512];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(buf, sizeof(buf), fmt, ap);
+  va_end(ap);
+  free(a->error);
+  a->error = strdup(buf);
+  if (!a->error)
+    crawl_oom(a->c);
+}
+
+void attempt_free(struct attempt *a)
+{
+  if (!a)
+    return;
+  if (a->all_prev)
+    a->all_prev->all_next = a->all_next;
+  else
+    a->c->attempts = a->all_next;
+  if (a->all_next)
+    a->all_next->all_prev = a->all_prev;
+  if (a->req) {
+    fetch_req_cleanup(a->req);
+    free(a->req);
+  }
+  set_url(a, NULL);
+  free(a->start);
+  free(a->error);
+  v6_buf_cleanup(&a->log);
+  free(a->body);
+  free(a->content_type);
+  free(a);
+}
+
+static void attempt_end(struct attempt *a, int outcome)
+{
+  a->outcome = outcome;
+  a->c->work--;
+  a->done(outcome, a, a->arg);
+}
+
+void attempt_refuse(struct attempt *a)
+{
+  log_line(a, "ROBOTS disallowed by robots.txt %s", a->url);
+  att_error(a, "a redirect to %s, which robots.txt disallows", a->url);
+  attempt_end(a, OUT_ROBOTS);
+}
+
+/* DNS is known: pick the family and an address, then queue for a slot. */
+static void attempt_ready(struct attempt *a)
+{
+  struct host *h = a->host;
+  int i;
+  i =
+    attempt_family_pick(&a->s, h->n_use[0], h->n_use[1], a->c->v6) == 4 ? 0 : 1;
+  if (!h->n_use[i]) {
+    const char *err = dns_error_name(h->ans[i].error);
+    log_line(a, "ERR no usable %s (%s) %s", i ? "AAAA" : "A",
+             err ? err : (h->ans[i].n ? "unusable address" : "no data"),
+             a->url);
+    att_error(a, "no usable %s for %s", i ? "AAAA" : "A", h->name);
+    attempt_end(a, OUT_NOADDR);
+    return;
+  }
+  host_slot_wait(h, &a->slot_w);
+}
+
+void attempt_hop(struct attempt *a)
+{
+  struct url_view v;
+  struct host *h;
+  if (url_view_parse(a->url, &v) != PARSE_OK || !v.host || !*v.host) {
+    log_line(a, "ERR bad URL %s", a->url);
+    att_error(a, "bad URL");
+    attempt_end(a, OUT_HTTPERR);
+    return;
+  }
+  h = host_get(a->c, v.host);
+  url_view_cleanup(&v);
+  if (!h) {
+    attempt_end(a, OUT_NORESP);
+    return;
+  }
+  a->host = h;
+  if (!h->resolved) {
+    host_dns_wait(h, &a->dns_w);
+    return;
+  }
+  attempt_ready(a);
+}
+
+/* Follow @location from the current hop (same family). */
+static void attempt_redirect(struct attempt *a, const char *location)
+{
+  char *next = NULL;
+  if (url_resolve(a->url, location, NULL, 0, &next) != PARSE_OK ||
+      !url_is_http(next)) {
+    att_error(a, "redirect to a non-http URL");
+    free(next);
+    attempt_end(a, OUT_HTTPERR);
+    return;
+  }
+  set_url(a, next);
+  if (a->on_hop) {
+    /* robots.txt is obeyed for every request, redirect hops too */
+    a->on_hop(a);
+    return;
+  }
+  attempt_hop(a);
+}
+
+/* The reply's evidence: the log line, the counters. */
+static void attempt_note(struct attempt *a, int rc, int next,
+                         const struct fetch_req *req)
+{
+  if (rc == FETCH_NORESPONSE) {
+    a->c->prog.errors++;
+    log_line(a, "ERR %s %s", req->error, a->url);
+  } else if (next != ATT_GET) {
+    log_line(a, "%d %s", req->status, a->url);
+  }
+}
+
+static void attempt_after(struct attempt *a, int rc, struct fetch_req *req)
+{
+  struct crawl *c = a->c;
+  struct host *h = a->host;
+  struct attempt_reply r;
+  int next;
+
+  host_slot_release(h);
+  c->prog.requests++;
+  r.response = rc == FETCH_RESPONSE;
+  r.head = req->head;
+  r.status = req->status;
+  r.location = req->location != NULL;
+  next = attempt_next(&a->s, &r, h->n_use[1] && c->v6, c->o->strict);
+  attempt_note(a, rc, next, req);
+  switch (next) {
+    case ATT_RETRY:
+    case ATT_GET:
+      attempt_ready(a);
+      return;
+    case ATT_FAMILY:
+      /* robots.txt and pages: IPv4 first, then IPv6 from the start. */
+      set_url(a, NULL);
+      attempt_hop(a);
+      return;
+    case ATT_NORESP:
+      att_error(a, "%s", req->error);
+      attempt_end(a, OUT_NORESP);
+      return;
+    default:
+      break;
+  }
+  a->status = req->status;
+  a->connect_ms = req->connect_ms;
+  a->first_byte_ms = req->first_byte_ms;
+  a->total_ms = req->total_ms;
+  if (next == ATT_REDIRECTS) {
+    att_error(a, "more than %d redirects", MAX_REDIRECTS);
+    attempt_end(a, OUT_HTTPERR);
+  } else if (next == ATT_REDIRECT) {
+    attempt_redirect(a, req->location);
+  } else {
+    if (a->max_body) {
+      a->body = req->body;
+      a->body_len = req->body_len;
+      a->truncated = req->truncated;
+      a->content_type = req->content_type;
+      req->body = req->content_type = NULL;
+    }
+    attempt_end(a, next == ATT_OK ? OUT_OK : OUT_HTTPERR);
+  }
+}
+
+/* A request finished: the attempt goes on (or ends); the request, only
+ * needed while in flight, is released here, in one place. */
+static void attempt_fetched(int rc, struct fetch_req *req)
+{
+  struct attempt *a = req->ud;
+  a->req = NULL;
+  attempt_after(a, rc, req);
+  fetch_req_cleanup(req);
+  free(req);
+}
+
+/* A slot on the host is ours: send the request. */
+static void attempt_launch(int rc, struct waiter *w)
+{
+  struct attempt *a = CONTAINER_OF(w, struct attempt, slot_w);
+  struct host *h = a->host;
+  int i = a->s.family == 4 ? 0 : 1;
+  (void)rc;
+  a->req = calloc(1, sizeof(*a->req));
+  if (!a->req) {
+    crawl_oom(a->c);
+    att_error(a, "out of memory");
+    attempt_end(a, OUT_NORESP);
+    return;
+  }
+  a->req->url = a->url;
+  a->req->family = a->s.family;
+  a->req->addr = h->use[i][(size_t)a->s.tries % h->n_use[i]];
+  a->req->max_body = a->max_body;
+  a->req->head = attempt_wants_head(&a->s, a->max_body);
+  a->req->done = attempt_fetched;
+  a->req->ud = a;
+  host_slot_take(h);
+  if (fetch_start(a->c->fetch, a->req) < 0) {
+    host_slot_undo(h);
+    free(a->req);
+    a->req = NULL;
+    att_error(a, "cannot start the request");
+    attempt_end(a, OUT_NORESP);
+  }
+}
+
+/* The host's answers came: go on as if they had been known. */
+static void attempt_resolved(int rc, struct waiter *w)
+{
+  (void)rc;
+  attempt_ready(CONTAINER_OF(w, struct attempt, dns_w));
+}
+
+struct attempt *attempt_new(struct crawl *c, const char *url, int family,
+                            size_t max_body, attempt_cb done, void *arg)
+{
+  struct attempt *a = calloc(1, sizeof(*a));
+  if (!a || !(a->start = strdup(url))) {
+    free(a);
+    crawl_oom(c);
+    return NULL;
+  }
+  a->c = c;
+  a->url = a->start;
+  attempt_state_init(&a->s, family, c->o->retries);
+  v6_buf_init(&a->log, 0);
+  a->max_body = max_body;
+  a->dns_w.cb = attempt_resolved;
+  a->slot_w.cb = attempt_launch;
+  a->done = done;
+  a->arg = arg;
+  a->all_next = c->attempts;
+  if (c->attempts)
+    c->attempts->all_prev = a;
+  c->attempts = a;
+  c->work++;
+  return a;
+}

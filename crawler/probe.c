@@ -1,0 +1,254 @@
+/* crawler/probe.c - one probe per distinct URL per run: robots.txt of its
+ * origin first, then an attempt over IPv6 and one over IPv4 -> a class.
+ *
+ * Sites want probes' pages; once a probe is measured each want goes back
+ * up through c->want_done, which decides what the page means for the site.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "crawler/crawl_int.h"
+
+static void fam_fill(struct store_family *f, const struct attempt *a)
+{
+  memset(f, 0, sizeof(*f));
+  if (!a)
+    return;
+  f->ok = a->outcome == OUT_OK;
+  f->status = a->status;
+  f->error = a->outcome == OUT_OK ? NULL : a->error;
+  f->hops = a->log.p;
+  f->connect_ms = a->connect_ms;
+  f->first_byte_ms = a->first_byte_ms;
+  f->total_ms = a->total_ms;
+}
+
+static int classify(const struct probe *p)
+{
+  const struct attempt *a6 = p->fam[0], *a4 = p->fam[1];
+  int ok6, ok4;
+  if (!a6)
+    return CLASS_UNMEASURED;
+  if (a6->outcome == OUT_ROBOTS || (a4 && a4->outcome == OUT_ROBOTS))
+    return CLASS_ROBOTS;
+  ok6 = a6->outcome == OUT_OK;
+  ok4 = a4 && a4->outcome == OUT_OK;
+  if (ok6 && ok4)
+    return CLASS_OK;
+  if (ok6)
+    return CLASS_V6_ONLY;
+  if (!ok4)
+    return CLASS_DEAD;
+  switch (a6->outcome) {
+    case OUT_NOADDR:
+      return CLASS_NO_AAAA;
+    case OUT_NORESP:
+      return CLASS_V6_BROKEN;
+    default:
+      return CLASS_V6_ERROR;
+  }
+}
+
+const struct attempt *probe_body(const struct probe *p)
+{
+  int i;
+  for (i = 1; i >= 0; i--)
+    if (p->fam[i] && p->fam[i]->outcome == OUT_OK && p->fam[i]->body)
+      return p->fam[i];
+  return NULL;
+}
+
+int probe_any_ok(const struct probe *p)
+{
+  return (p->fam[0] && p->fam[0]->outcome == OUT_OK) ||
+         (p->fam[1] && p->fam[1]->outcome == OUT_OK);
+}
+
+const char *probe_why(const struct probe *p)
+{
+  const struct attempt *b = p->fam[1] ? p->fam[1] : p->fam[0];
+  if (p->klass == CLASS_ROBOTS)
+    return "disallowed by robots.txt";
+  return b && b->error ? b->error : "no response";
+}
+
+static void probe_record(struct crawl *c, struct probe *p)
+{
+  struct store_probe sp;
+  memset(&sp, 0, sizeof(sp));
+  sp.url = (char *)p->url;
+  sp.klass = p->klass;
+  fam_fill(&sp.v6, p->fam[0]);
+  fam_fill(&sp.v4, p->fam[1]);
+  if (p->klass == CLASS_ROBOTS)
+    sp.v4.error = sp.v6.error = (char *)"disallowed by robots.txt";
+  crawl_store_rc(c, store_probe_put(c->st, c->run, &sp));
+  c->prog.probes_done++;
+}
+
+static void probe_finish(struct crawl *c, struct probe *p)
+{
+  struct probe_want *w;
+  int i;
+
+  p->finished = 1;
+  if (p->klass != CLASS_ROBOTS)
+    p->klass = classify(p);
+  probe_record(c, p);
+  while ((w = p->wants)) {
+    p->wants = w->next;
+    c->want_done(0, p, w->level, w->arg);
+    free(w);
+  }
+  for (i = 0; i < 2; i++) {
+    attempt_free(p->fam[i]);
+    p->fam[i] = NULL;
+  }
+  /* A measured probe is only a key now (dedupe across sites): keep
+   * nothing else: a crawl holds one per distinct URL. */
+  url_view_cleanup(&p->v);
+  c->work--;
+  if (p->started) {
+    p->started = 0;
+    host_probe_done(p->origin->host);
+  }
+}
+
+static void probe_attempt_done(int rc, struct attempt *a, void *arg)
+{
+  struct probe *p = arg;
+  (void)rc;
+  if (--p->left == 0)
+    probe_finish(a->c, p);
+}
+
+/* The attempt of @p over @family, obeying robots.txt on redirects. */
+static struct attempt *probe_attempt(struct crawl *c, struct probe *p,
+                                     int family, size_t body)
+{
+  struct attempt *a =
+    attempt_new(c, p->url, family, body, probe_attempt_done, p);
+  if (a)
+    a->on_hop = origin_hop_gate;
+  return a;
+}
+
+/* @p's turn in its host's window: both families start. */
+static void probe_start(int rc, struct waiter *w)
+{
+  struct probe *p = CONTAINER_OF(w, struct probe, w);
+  struct crawl *c = p->c;
+  size_t body = p->wants ? c->o->max_body : 0;
+  (void)rc;
+  if (p->origin->host) {
+    host_probe_started(p->origin->host);
+    p->started = 1;
+  }
+  p->left = c->v6 ? 2 : 1;
+  if (c->v6)
+    p->fam[0] = probe_attempt(c, p, 6, body);
+  p->fam[1] = probe_attempt(c, p, 4, body);
+  if ((c->v6 && !p->fam[0]) || !p->fam[1]) {
+    p->left = 0;
+    return;
+  }
+  if (c->v6)
+    attempt_hop(p->fam[0]);
+  attempt_hop(p->fam[1]);
+}
+
+/* The origin's rules are known: refused, or in line for its host. */
+static void probe_launch(int rc, struct waiter *w)
+{
+  struct probe *p = CONTAINER_OF(w, struct probe, w);
+  struct origin *o = p->origin;
+  (void)rc;
+  if (!origin_allows_path(o, p->v.path_query)) {
+    p->klass = CLASS_ROBOTS;
+    probe_finish(p->c, p);
+    return;
+  }
+  p->w.cb = probe_start;
+  if (!o->host) {
+    probe_start(0, &p->w);
+    return;
+  }
+  host_probe_wait(o->host, &p->w);
+}
+
+/* Site @arg wants the page at @level: NULL when out of memory. */
+static struct probe_want *want_new(struct crawl *c, void *arg, int level)
+{
+  struct probe_want *w = calloc(1, sizeof(*w));
+  if (!w) {
+    crawl_oom(c);
+    return NULL;
+  }
+  w->arg = arg;
+  w->level = level;
+  return w;
+}
+
+/* A new probe of @url, measured as soon as its origin's rules are in. */
+static void probe_new(struct crawl *c, const char *url, void *arg, int level)
+{
+  struct probe *p = calloc(1, sizeof(*p));
+  int parsed = 0;
+  if (!p || url_view_parse(url, &p->v) != PARSE_OK)
+    goto out;
+  parsed = 1;
+  if (!(p->url = map_put(&c->probes, url, p)))
+    goto out;
+  p->c = c;
+  c->prog.probes_total++;
+  c->work++;
+  if (arg && !(p->wants = want_new(c, arg, level)))
+    return;
+  p->origin = origin_get(c, &p->v);
+  if (!p->origin)
+    return;
+  p->w.cb = probe_launch;
+  if (p->origin->state == 2)
+    probe_launch(0, &p->w);
+  else
+    origin_wait(p->origin, &p->w);
+  return;
+out:
+  if (parsed)
+    url_view_cleanup(&p->v);
+  free(p);
+  crawl_oom(c);
+}
+
+int probe_add(struct crawl *c, const char *url, void *arg, int level)
+{
+  struct probe *p = map_get(&c->probes, url);
+  struct probe_want *w;
+  if (!p) {
+    probe_new(c, url, arg, level);
+    return PROBE_ADDED;
+  }
+  if (!arg)
+    return PROBE_ADDED;
+  if (p->finished)
+    return PROBE_MEASURED; /* shared with another site, measured already */
+  if ((w = want_new(c, arg, level))) {
+    w->next = p->wants;
+    p->wants = w;
+  }
+  return PROBE_ADDED;
+}
+
+void probe_free(void *pp)
+{
+  struct probe *p = pp;
+  struct probe_want *w;
+  url_view_cleanup(&p->v); /* its attempts die with c->attempts */
+  while ((w = p->wants)) {
+    p->wants = w->next;
+    free(w);
+  }
+  free(p);
+}

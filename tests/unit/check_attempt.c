@@ -1,0 +1,240 @@
+/* tests/unit/check_attempt.c - what a reply means for an attempt
+ * (crawler/retry.c): which outcome is retried, HEAD confirmed by GET,
+ * redirects (at most five, family kept), IPv4 first then IPv6. No
+ * network: replies are made up. */
+#include "config.h"
+
+#include <check.h>
+#include <stdlib.h>
+
+#include "crawler/crawl_int.h"
+#include "tests/unit/check_run.h"
+
+/* A reply with a response. */
+static struct attempt_reply reply(int head, int status, int location)
+{
+  struct attempt_reply r;
+  r.response = 1;
+  r.head = head;
+  r.status = status;
+  r.location = location;
+  return r;
+}
+
+static struct attempt_reply noresp(void)
+{
+  struct attempt_reply r = reply(0, 0, 0);
+  r.response = 0;
+  return r;
+}
+
+START_TEST(attempt_noresponse_retried_retries_times)
+{
+  struct attempt_state s;
+  struct attempt_reply r = noresp();
+  attempt_state_init(&s, 6, 2);
+  ck_assert_int_eq(attempt_next(&s, &r, 1, 0), ATT_RETRY);
+  ck_assert_int_eq(s.tries, 1);
+  ck_assert_int_eq(attempt_next(&s, &r, 1, 0), ATT_RETRY);
+  ck_assert_int_eq(s.tries, 2);
+  ck_assert_int_eq(attempt_next(&s, &r, 1, 0), ATT_NORESP);
+  ck_assert_int_eq(s.family, 6);
+}
+END_TEST
+
+START_TEST(attempt_noresponse_without_retries_ends_at_once)
+{
+  struct attempt_state s;
+  struct attempt_reply r = noresp();
+  attempt_state_init(&s, 4, 0);
+  ck_assert_int_eq(attempt_next(&s, &r, 1, 0), ATT_NORESP);
+  ck_assert_int_eq(s.family, 4); /* a probe's family is never switched */
+}
+END_TEST
+
+START_TEST(attempt_auto_family_falls_back_to_ipv6_once)
+{
+  struct attempt_state s;
+  struct attempt_reply r = noresp(), moved = reply(0, 301, 1);
+  attempt_state_init(&s, 0, 1);
+  ck_assert_int_eq(s.family, 4);
+  ck_assert(s.auto_family);
+  ck_assert_int_eq(attempt_next(&s, &moved, 1, 0), ATT_REDIRECT);
+  ck_assert_int_eq(attempt_next(&s, &r, 1, 0), ATT_RETRY);
+  ck_assert_int_eq(attempt_next(&s, &r, 1, 0), ATT_FAMILY);
+  /* IPv6 from the start: the first URL, fresh tries */
+  ck_assert_int_eq(s.family, 6);
+  ck_assert_int_eq(s.tries, 0);
+  ck_assert_int_eq(s.hops, 0);
+  ck_assert_int_eq(attempt_next(&s, &r, 1, 0), ATT_RETRY);
+  ck_assert_int_eq(attempt_next(&s, &r, 1, 0), ATT_NORESP);
+}
+END_TEST
+
+START_TEST(attempt_auto_family_stays_without_ipv6)
+{
+  struct attempt_state s;
+  struct attempt_reply r = noresp();
+  attempt_state_init(&s, 0, 0);
+  ck_assert_int_eq(attempt_next(&s, &r, 0, 0), ATT_NORESP);
+  ck_assert_int_eq(s.family, 4);
+}
+END_TEST
+
+START_TEST(attempt_head_400_confirmed_by_get)
+{
+  struct attempt_state s;
+  struct attempt_reply head = reply(1, 405, 0), get = reply(0, 404, 0);
+  attempt_state_init(&s, 6, 2);
+  ck_assert(attempt_wants_head(&s, 0));
+  ck_assert(!attempt_wants_head(&s, 1024)); /* a page needs its body */
+  ck_assert_int_eq(attempt_next(&s, &head, 1, 0), ATT_GET);
+  ck_assert_int_eq(s.get, 1);
+  ck_assert_int_eq(s.tries, 0); /* the GET is not a retry */
+  ck_assert(!attempt_wants_head(&s, 0));
+  ck_assert_int_eq(attempt_next(&s, &get, 1, 0), ATT_HTTPERR);
+  attempt_state_init(&s, 6, 2);
+  head = reply(1, 400, 0); /* 400 itself is asked again */
+  ck_assert_int_eq(attempt_next(&s, &head, 1, 0), ATT_GET);
+}
+END_TEST
+
+START_TEST(attempt_head_below_400_decides)
+{
+  struct attempt_state s;
+  struct attempt_reply head = reply(1, 200, 0), head399 = reply(1, 399, 0);
+  attempt_state_init(&s, 4, 2);
+  ck_assert_int_eq(attempt_next(&s, &head, 1, 0), ATT_OK);
+  ck_assert_int_eq(s.get, 0);
+  attempt_state_init(&s, 4, 2);
+  ck_assert_int_eq(attempt_next(&s, &head399, 1, 0), ATT_OK);
+}
+END_TEST
+
+START_TEST(attempt_5xx_retried_then_final)
+{
+  struct attempt_state s;
+  struct attempt_reply r = reply(0, 503, 0);
+  attempt_state_init(&s, 4, 2);
+  ck_assert_int_eq(attempt_next(&s, &r, 1, 0), ATT_RETRY);
+  ck_assert_int_eq(attempt_next(&s, &r, 1, 0), ATT_RETRY);
+  ck_assert_int_eq(attempt_next(&s, &r, 1, 0), ATT_HTTPERR);
+  ck_assert_int_eq(s.tries, 2);
+}
+END_TEST
+
+START_TEST(attempt_head_5xx_asks_get_then_retries)
+{
+  struct attempt_state s;
+  struct attempt_reply head = reply(1, 500, 0), get = reply(0, 500, 0);
+  attempt_state_init(&s, 6, 1);
+  ck_assert_int_eq(attempt_next(&s, &head, 1, 0), ATT_GET);
+  ck_assert_int_eq(attempt_next(&s, &get, 1, 0), ATT_RETRY);
+  ck_assert_int_eq(s.get, 1); /* the retry is a GET too */
+  ck_assert_int_eq(attempt_next(&s, &get, 1, 0), ATT_HTTPERR);
+}
+END_TEST
+
+START_TEST(attempt_4xx_not_retried)
+{
+  struct attempt_state s;
+  struct attempt_reply r = reply(0, 404, 0);
+  attempt_state_init(&s, 4, 2);
+  ck_assert_int_eq(attempt_next(&s, &r, 1, 0), ATT_HTTPERR);
+  ck_assert_int_eq(s.tries, 0);
+}
+END_TEST
+
+START_TEST(attempt_at_most_five_redirects_family_kept)
+{
+  struct attempt_state s;
+  struct attempt_reply r = reply(0, 302, 1);
+  int i;
+  attempt_state_init(&s, 6, 2);
+  for (i = 1; i <= MAX_REDIRECTS; i++) {
+    ck_assert_int_eq(attempt_next(&s, &r, 1, 0), ATT_REDIRECT);
+    ck_assert_int_eq(s.hops, i);
+    ck_assert_int_eq(s.family, 6);
+  }
+  ck_assert_int_eq(MAX_REDIRECTS, 5);
+  ck_assert_int_eq(attempt_next(&s, &r, 1, 0), ATT_REDIRECTS);
+}
+END_TEST
+
+START_TEST(attempt_redirect_resets_tries_and_get)
+{
+  struct attempt_state s;
+  struct attempt_reply head = reply(1, 403, 0), err = reply(0, 502, 0),
+                       moved = reply(0, 301, 1);
+  attempt_state_init(&s, 4, 2);
+  ck_assert_int_eq(attempt_next(&s, &head, 1, 0), ATT_GET);
+  ck_assert_int_eq(attempt_next(&s, &err, 1, 0), ATT_RETRY);
+  ck_assert_int_eq(attempt_next(&s, &moved, 1, 0), ATT_REDIRECT);
+  ck_assert_int_eq(s.tries, 0);
+  ck_assert_int_eq(s.get, 0);
+  ck_assert(attempt_wants_head(&s, 0)); /* the next hop asks HEAD again */
+}
+END_TEST
+
+START_TEST(attempt_3xx_without_location_is_final)
+{
+  struct attempt_state s;
+  struct attempt_reply r = reply(0, 304, 0);
+  attempt_state_init(&s, 4, 2);
+  ck_assert_int_eq(attempt_next(&s, &r, 1, 0), ATT_OK);
+  attempt_state_init(&s, 4, 2);
+  ck_assert_int_eq(attempt_next(&s, &r, 1, 1), ATT_HTTPERR); /* --strict */
+}
+END_TEST
+
+START_TEST(attempt_success_strict_and_not)
+{
+  ck_assert(attempt_success(0, 200));
+  ck_assert(attempt_success(0, 204));
+  ck_assert(attempt_success(0, 399));
+  ck_assert(!attempt_success(0, 400));
+  ck_assert(!attempt_success(0, 0));
+  ck_assert(attempt_success(1, 200));
+  ck_assert(!attempt_success(1, 204));
+}
+END_TEST
+
+START_TEST(attempt_family_pick_ipv6_when_no_ipv4)
+{
+  struct attempt_state s;
+  attempt_state_init(&s, 0, 2);
+  ck_assert_int_eq(attempt_family_pick(&s, 1, 1, 1), 4);
+  ck_assert_int_eq(attempt_family_pick(&s, 0, 1, 0), 4); /* no IPv6 here */
+  ck_assert_int_eq(attempt_family_pick(&s, 0, 0, 1), 4);
+  ck_assert_int_eq(attempt_family_pick(&s, 0, 1, 1), 6);
+  ck_assert_int_eq(s.family, 6);
+  attempt_state_init(&s, 4, 2); /* a probe's family is fixed */
+  ck_assert_int_eq(attempt_family_pick(&s, 0, 1, 1), 4);
+  attempt_state_init(&s, 0, 2);
+  s.hops = 1; /* only the first request picks */
+  ck_assert_int_eq(attempt_family_pick(&s, 0, 1, 1), 4);
+}
+END_TEST
+
+int main(void)
+{
+  Suite *s = suite_create("attempt");
+  TCase *tc = tcase_create("retry");
+
+  tcase_add_test(tc, attempt_noresponse_retried_retries_times);
+  tcase_add_test(tc, attempt_noresponse_without_retries_ends_at_once);
+  tcase_add_test(tc, attempt_auto_family_falls_back_to_ipv6_once);
+  tcase_add_test(tc, attempt_auto_family_stays_without_ipv6);
+  tcase_add_test(tc, attempt_head_400_confirmed_by_get);
+  tcase_add_test(tc, attempt_head_below_400_decides);
+  tcase_add_test(tc, attempt_5xx_retried_then_final);
+  tcase_add_test(tc, attempt_head_5xx_asks_get_then_retries);
+  tcase_add_test(tc, attempt_4xx_not_retried);
+  tcase_add_test(tc, attempt_at_most_five_redirects_family_kept);
+  tcase_add_test(tc, attempt_redirect_resets_tries_and_get);
+  tcase_add_test(tc, attempt_3xx_without_location_is_final);
+  tcase_add_test(tc, attempt_success_strict_and_not);
+  tcase_add_test(tc, attempt_family_pick_ipv6_when_no_ipv4);
+  suite_add_tcase(s, tc);
+  return check_run(s);
+}
