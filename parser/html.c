@@ -15,6 +15,7 @@
 
 #include <gumbo.h>
 
+#include "base/base.h"
 #include "parser/parse.h"
 #include "parser/parse_int.h"
 
@@ -469,7 +470,7 @@ static int is_tokch(unsigned char c)
  * digit are dropped whole: they are nonces, not content. */
 static uint64_t line_hash(const unsigned char *p, size_t n)
 {
-  uint64_t h = 1469598103934665603ULL;
+  uint64_t h = V6_HASH_INIT;
   size_t i = 0, kept = 0;
   while (i < n) {
     if (is_tokch(p[i])) {
@@ -485,13 +486,13 @@ static uint64_t line_hash(const unsigned char *p, size_t n)
       for (; i < j; i++) {
         if (p[i] >= '0' && p[i] <= '9')
           continue;
-        h = (h ^ p[i]) * 1099511628211ULL;
+        h = v6_hash_byte(h, p[i]);
         kept++;
       }
       continue;
     }
     if (p[i] > ' ') {
-      h = (h ^ p[i]) * 1099511628211ULL;
+      h = v6_hash_byte(h, p[i]);
       kept++;
     }
     i++;
