@@ -823,6 +823,12 @@ static int starts_with_drive(const char *s, size_t n)
   return n == 2 || strchr("/\\?#", s[2]) != NULL;
 }
 
+/* 1 when @s is a drive letter, "C:" or "C|". */
+static int span_is_drive(struct span s)
+{
+  return s.n == 2 && starts_with_drive(s.p, s.n);
+}
+
 /* The drive letter the path of @u (ranges into @a's or @b's shadow)
  * starts with, or NULL. */
 static const char *path_drive(const struct uref *a, const struct uref *b,
@@ -833,7 +839,7 @@ static const char *path_drive(const struct uref *a, const struct uref *b,
   if (!u->pathHead)
     return NULL;
   s = span_of(a, b, u->pathHead->text);
-  return s.n == 2 && starts_with_drive(s.p, s.n) ? s.p : NULL;
+  return span_is_drive(s) ? s.p : NULL;
 }
 
 /* The rest of a file: reference (after "file:" if it has it): a host only
@@ -1161,47 +1167,60 @@ static const char *file_drive(const struct parts *pt)
   return path_drive(pt->b, NULL, &pt->b->uri);
 }
 
-/* The path: segments percent-encoded (C0 set only for an opaque path,
- * where a space before the query or fragment is kept visible as %20);
- * "/" for an empty special path; "/." before a path starting with "//"
- * when there is no authority, so that it cannot read as one. */
+/* One segment of an opaque path, where only C0 controls are encoded and
+ * a space before the query or fragment stays visible as "%20". */
+static void put_opaque(struct pbuf *o, const UriUriA *u,
+                       const UriPathSegmentA *seg, struct span s)
+{
+  size_t i;
+
+  for (i = 0; i < s.n; i++) {
+    if (s.p[i] == ' ' && i + 1 == s.n && !seg->next &&
+        (u->query.first || u->fragment.first))
+      pbuf_puts(o, "%20");
+    else
+      put_pct(o, (unsigned char)s.p[i], SET_C0);
+  }
+}
+
+/* The path: segments percent-encoded; "/" for an empty special path; "/."
+ * before a path starting with "//" when there is no authority, so that it
+ * cannot read as one; a file: drive letter as "C:". */
 static void put_path(struct pbuf *o, const struct parts *pt)
 {
   const UriUriA *u = pt->u;
-  const UriPathSegmentA *seg;
+  const UriPathSegmentA *seg = u->pathHead, *first;
   int opaque = uri_opaque(u, pt->special);
 
-  if (!u->hostText.first && !opaque && u->pathHead && u->pathHead->next &&
-      u->pathHead->text.first == u->pathHead->text.afterLast)
+  /* uriparser's own "." before a path starting with "//" (RFC 3986
+   * section 5.2.4 leaves no other "." segment); we write "/." ourselves
+   * where the URL Standard does */
+  if (seg && seg->next && seg->text.afterLast - seg->text.first == 1 &&
+      seg->text.first[0] == '.')
+    seg = seg->next;
+  first = seg;
+  if (!u->hostText.first && !opaque && first && first->next &&
+      first->text.first == first->text.afterLast)
     pbuf_puts(o, "/.");
-  if (!u->pathHead && ((u->hostText.first && pt->special) || u->absolutePath))
+  if (!first && ((u->hostText.first && pt->special) || u->absolutePath))
     pbuf_putc(o, '/');
-  if (pt->drive && !path_drive(pt->a, pt->b, u)) {
+  if (pt->drive &&
+      !(first && span_is_drive(span_of(pt->a, pt->b, first->text)))) {
     pbuf_putc(o, '/');
     pbuf_putc(o, pt->drive[0]);
     pbuf_putc(o, ':');
   }
-  for (seg = u->pathHead; seg; seg = seg->next) {
+  for (; seg; seg = seg->next) {
     struct span s = span_of(pt->a, pt->b, seg->text);
-    size_t i;
-    if (seg != u->pathHead || u->hostText.first || u->absolutePath)
+    if (seg != first || u->hostText.first || u->absolutePath)
       pbuf_putc(o, '/');
-    if (seg == u->pathHead && s.n == 2 && starts_with_drive(s.p, s.n) &&
-        !strcmp(pt->scheme, "file")) {
+    if (seg == first && span_is_drive(s) && !strcmp(pt->scheme, "file")) {
       pbuf_putc(o, s.p[0]);
       pbuf_putc(o, ':'); /* "C|" is the drive letter "C:" */
-      continue;
-    }
-    if (!opaque) {
+    } else if (opaque) {
+      put_opaque(o, u, seg, s);
+    } else {
       put_span(o, s, SET_PATH);
-      continue;
-    }
-    for (i = 0; i < s.n; i++) {
-      if (s.p[i] == ' ' && i + 1 == s.n && !seg->next &&
-          (u->query.first || u->fragment.first))
-        pbuf_puts(o, "%20");
-      else
-        put_pct(o, (unsigned char)s.p[i], SET_C0);
     }
   }
 }
