@@ -95,19 +95,19 @@ static int in_set(unsigned char c, enum pct_set set)
          c == '\\' || c == ']' || c == '|';
 }
 
-static void put_pct(struct pbuf *b, unsigned char c, enum pct_set set)
+static void put_pct(struct v6_buf *b, unsigned char c, enum pct_set set)
 {
   static const char hex[] = "0123456789ABCDEF";
   char e[3];
 
   if (!in_set(c, set)) {
-    pbuf_putc(b, (char)c);
+    v6_buf_putc(b, (char)c);
     return;
   }
   e[0] = '%';
   e[1] = hex[c >> 4];
   e[2] = hex[c & 15];
-  pbuf_putn(b, e, 3);
+  v6_buf_putn(b, e, 3);
 }
 
 static int hexval(int c)
@@ -121,19 +121,48 @@ static int hexval(int c)
   return -1;
 }
 
-static void pct_decode(const char *s, size_t n, struct pbuf *out)
+static void pct_decode(const char *s, size_t n, struct v6_buf *out)
 {
-  size_t i;
+  size_t i, start = 0;
 
   for (i = 0; i < n; i++) {
-    if (s[i] == '%' && i + 2 < n && hexval(s[i + 1]) >= 0 &&
-        hexval(s[i + 2]) >= 0) {
-      pbuf_putc(out, (char)(hexval(s[i + 1]) * 16 + hexval(s[i + 2])));
-      i += 2;
-    } else {
-      pbuf_putc(out, s[i]);
-    }
+    if (s[i] != '%' || i + 2 >= n || hexval(s[i + 1]) < 0 ||
+        hexval(s[i + 2]) < 0)
+      continue;
+    v6_buf_putn(out, s + start, i - start);
+    v6_buf_putc(out, (char)(hexval(s[i + 1]) * 16 + hexval(s[i + 2])));
+    i += 2;
+    start = i + 1;
   }
+  v6_buf_putn(out, s + start, n - start);
+}
+
+/* Append @s/@n with ASCII capitals lower-cased. */
+static void put_lower(struct v6_buf *o, const char *s, size_t n)
+{
+  size_t i = o->n;
+
+  if (v6_buf_putn(o, s, n))
+    return;
+  for (; i < o->n; i++)
+    if (o->p[i] >= 'A' && o->p[i] <= 'Z')
+      o->p[i] = (char)(o->p[i] + 32);
+}
+
+/* Append @s/@n with the bytes in @set percent-encoded. */
+static void put_encoded(struct v6_buf *o, const char *s, size_t n,
+                        enum pct_set set)
+{
+  size_t i, start = 0;
+
+  for (i = 0; i < n; i++) {
+    if (!in_set((unsigned char)s[i], set))
+      continue;
+    v6_buf_putn(o, s + start, i - start);
+    put_pct(o, (unsigned char)s[i], set);
+    start = i + 1;
+  }
+  v6_buf_putn(o, s + start, n - start);
 }
 
 /* ---- hosts ---- */
@@ -237,7 +266,7 @@ static int ipv4_parse(const char *s, size_t n, uint32_t *out)
   return 0;
 }
 
-static void ipv6_serialise(const unsigned char a[16], struct pbuf *out)
+static void ipv6_serialise(const unsigned char a[16], struct v6_buf *out)
 {
   unsigned pieces[8];
   int i, best = -1, bestlen = 1, ignore0 = 0;
@@ -260,14 +289,14 @@ static void ipv6_serialise(const unsigned char a[16], struct pbuf *out)
       continue;
     ignore0 = 0;
     if (i == best) {
-      pbuf_puts(out, i == 0 ? "::" : ":");
+      v6_buf_puts(out, i == 0 ? "::" : ":");
       ignore0 = 1;
       continue;
     }
     snprintf(tmp, sizeof tmp, "%x", pieces[i]);
-    pbuf_puts(out, tmp);
+    v6_buf_puts(out, tmp);
     if (i != 7)
-      pbuf_putc(out, ':');
+      v6_buf_putc(out, ':');
   }
 }
 
@@ -362,7 +391,7 @@ static uint32_t puny_adapt(uint32_t delta, uint32_t points, int first)
 }
 
 /* RFC 3492 encoding of @cp/@n into @out; -1 on overflow. */
-static int puny_encode(const uint32_t *cp, size_t n, struct pbuf *out)
+static int puny_encode(const uint32_t *cp, size_t n, struct v6_buf *out)
 {
   uint64_t delta = 0;
   uint32_t nn = 128, bias = 72, h, b = 0;
@@ -370,12 +399,12 @@ static int puny_encode(const uint32_t *cp, size_t n, struct pbuf *out)
 
   for (i = 0; i < n; i++)
     if (cp[i] < 0x80) {
-      pbuf_putc(out, (char)cp[i]);
+      v6_buf_putc(out, (char)cp[i]);
       b++;
     }
   h = b;
   if (b)
-    pbuf_putc(out, '-');
+    v6_buf_putc(out, '-');
   while (h < n) {
     uint32_t m = 0x10ffff;
     for (i = 0; i < n; i++)
@@ -395,10 +424,10 @@ static int puny_encode(const uint32_t *cp, size_t n, struct pbuf *out)
           uint32_t t = k <= bias ? 1 : k >= bias + 26 ? 26 : k - bias;
           if (q < t)
             break;
-          pbuf_putc(out, puny_digit(t + (uint32_t)((q - t) % (36 - t))));
+          v6_buf_putc(out, puny_digit(t + (uint32_t)((q - t) % (36 - t))));
           q = (q - t) / (36 - t);
         }
-        pbuf_putc(out, puny_digit((uint32_t)q));
+        v6_buf_putc(out, puny_digit((uint32_t)q));
         bias = puny_adapt((uint32_t)delta, h + 1, h == b);
         delta = 0;
         h++;
@@ -412,7 +441,7 @@ static int puny_encode(const uint32_t *cp, size_t n, struct pbuf *out)
 
 /* One label of the fallback: @cp/@n already mapped. */
 static int uts46_label(const uint32_t *cp, size_t n, locale_t loc,
-                       struct pbuf *out)
+                       struct v6_buf *out)
 {
   size_t i;
   int ascii = 1;
@@ -423,13 +452,13 @@ static int uts46_label(const uint32_t *cp, size_t n, locale_t loc,
   if (ascii && n >= 4 && cp[0] == 'x' && cp[1] == 'n' && cp[2] == '-' &&
       cp[3] == '-') {
     /* an A-label must decode to acceptable code points */
-    struct pbuf lab;
+    struct v6_buf lab;
     char *u = NULL;
     int bad = 0;
-    pbuf_init(&lab);
+    v6_buf_init(&lab, 0);
     for (i = 0; i < n; i++)
-      pbuf_putc(&lab, (char)cp[i]);
-    pbuf_touch(&lab);
+      v6_buf_putc(&lab, (char)cp[i]);
+    buf_touch(&lab);
     if (lab.oom)
       return PARSE_NOMEM;
     if (idn2_to_unicode_8z8z(lab.p, &u, 0) != IDN2_OK || !u) {
@@ -444,20 +473,20 @@ static int uts46_label(const uint32_t *cp, size_t n, locale_t loc,
     }
     idn2_free(u);
     if (!bad)
-      pbuf_putn(out, lab.p, lab.n);
-    pbuf_free(&lab);
+      v6_buf_putn(out, lab.p, lab.n);
+    v6_buf_cleanup(&lab);
     return bad ? PARSE_INVALID : PARSE_OK;
   }
   if (ascii) {
     for (i = 0; i < n; i++)
-      pbuf_putc(out, (char)cp[i]);
+      v6_buf_putc(out, (char)cp[i]);
     return PARSE_OK;
   }
-  pbuf_puts(out, "xn--");
+  v6_buf_puts(out, "xn--");
   return puny_encode(cp, n, out) ? PARSE_INVALID : PARSE_OK;
 }
 
-static int uts46_fallback(const char *s, size_t n, struct pbuf *out)
+static int uts46_fallback(const char *s, size_t n, struct v6_buf *out)
 {
   locale_t loc = (locale_t)0;
   uint32_t *cp = NULL;
@@ -490,7 +519,7 @@ static int uts46_fallback(const char *s, size_t n, struct pbuf *out)
     if (rc)
       goto out;
     if (i < ncp)
-      pbuf_putc(out, '.');
+      v6_buf_putc(out, '.');
     start = i + 1;
   }
 out:
@@ -512,19 +541,18 @@ static const struct {
 
 /* Domain to ASCII (UTS #46, non-transitional, no STD3 rules, no DNS
  * length check). 0 ok, PARSE_INVALID, PARSE_NOMEM. */
-static int domain_to_ascii(const char *s, size_t n, struct pbuf *out)
+static int domain_to_ascii(const char *s, size_t n, struct v6_buf *out)
 {
-  struct pbuf in;
+  struct v6_buf in;
   char *res = NULL;
   size_t i;
   int rc = PARSE_OK;
 
-  pbuf_init(&in);
+  v6_buf_init(&in, 0);
   /* all-ASCII domains are only lower-cased: the URL test suite expects
    * even undecodable "xn--" labels through untouched */
   if (is_ascii_str(s, n)) {
-    for (i = 0; i < n; i++)
-      pbuf_putc(out, (char)tolower((unsigned char)s[i]));
+    put_lower(out, s, n);
     goto out;
   }
   for (i = 0; i < n; i++) {
@@ -532,7 +560,7 @@ static int domain_to_ascii(const char *s, size_t n, struct pbuf *out)
     int mapped = 0;
     /* libidn2 2.3 still maps capital sharp s to "ss" (UTS #46 < 6.1) */
     if (i + 2 < n && !memcmp(s + i, "\xe1\xba\x9e", 3)) {
-      pbuf_puts(&in, "\xc3\x9f");
+      v6_buf_puts(&in, "\xc3\x9f");
       i += 2;
       continue;
     }
@@ -540,7 +568,7 @@ static int domain_to_ascii(const char *s, size_t n, struct pbuf *out)
      * Corrigendum #4 unnormalised; UTS #46 maps them */
     for (k = 0; k < sizeof corrigendum4 / sizeof corrigendum4[0]; k++) {
       if (i + 3 < n && !memcmp(s + i, corrigendum4[k].from, 4)) {
-        pbuf_puts(&in, corrigendum4[k].to);
+        v6_buf_puts(&in, corrigendum4[k].to);
         i += 3;
         mapped = 1;
         break;
@@ -548,9 +576,9 @@ static int domain_to_ascii(const char *s, size_t n, struct pbuf *out)
     }
     if (mapped)
       continue;
-    pbuf_putc(&in, s[i] >= 'A' && s[i] <= 'Z' ? (char)(s[i] + 32) : s[i]);
+    v6_buf_putc(&in, s[i] >= 'A' && s[i] <= 'Z' ? (char)(s[i] + 32) : s[i]);
   }
-  pbuf_touch(&in);
+  buf_touch(&in);
   if (in.oom) {
     rc = PARSE_NOMEM;
     goto out;
@@ -558,7 +586,7 @@ static int domain_to_ascii(const char *s, size_t n, struct pbuf *out)
   rc = idn2_to_ascii_8z(in.p, &res, IDN2_NONTRANSITIONAL | IDN2_NFC_INPUT);
   switch (rc) {
     case IDN2_OK:
-      pbuf_puts(out, res);
+      v6_buf_puts(out, res);
       rc = PARSE_OK;
       break;
     case IDN2_MALLOC:
@@ -570,7 +598,7 @@ static int domain_to_ascii(const char *s, size_t n, struct pbuf *out)
     case IDN2_TOO_BIG_LABEL:
     case IDN2_TOO_BIG_DOMAIN:
     case IDN2_INVALID_NONTRANSITIONAL:
-      pbuf_reset(out);
+      v6_buf_reset(out);
       rc = uts46_fallback(in.p, in.n, out);
       break;
     default:
@@ -578,14 +606,14 @@ static int domain_to_ascii(const char *s, size_t n, struct pbuf *out)
       break;
   }
 out:
-  pbuf_free(&in);
+  v6_buf_cleanup(&in);
   idn2_free(res);
   return rc;
 }
 
 /* An IPv6 literal @s/@n (without brackets) into @out in its canonical
  * form. PARSE_OK or PARSE_INVALID. */
-static int host_ipv6(const char *s, size_t n, struct pbuf *out)
+static int host_ipv6(const char *s, size_t n, struct v6_buf *out)
 {
   unsigned char a[16];
   char tmp[64];
@@ -602,38 +630,37 @@ static int host_ipv6(const char *s, size_t n, struct pbuf *out)
 }
 
 /* The opaque host of a non-special URL: checked, C0-percent-encoded. */
-static int host_opaque(const char *s, size_t n, struct pbuf *out)
+static int host_opaque(const char *s, size_t n, struct v6_buf *out)
 {
   size_t i;
 
   for (i = 0; i < n; i++)
     if ((unsigned char)s[i] != '%' && forbidden_host_cp((unsigned char)s[i]))
       return PARSE_INVALID;
-  for (i = 0; i < n; i++)
-    put_pct(out, (unsigned char)s[i], SET_C0);
+  put_encoded(out, s, n, SET_C0);
   return PARSE_OK;
 }
 
 /* The host of a special URL: percent-decoded, UTF-8 scrubbed, to ASCII by
  * UTS #46, checked, and IPv4 numbers in any WHATWG form to dotted decimal.
  * PARSE_OK, PARSE_INVALID or PARSE_NOMEM. */
-static int host_domain(const char *s, size_t n, struct pbuf *out)
+static int host_domain(const char *s, size_t n, struct v6_buf *out)
 {
-  struct pbuf dec, clean, ascii;
+  struct v6_buf dec, clean, ascii;
   uint32_t v;
   char tmp[20];
   size_t i;
   int rc = PARSE_NOMEM;
 
-  pbuf_init(&dec);
-  pbuf_init(&clean);
-  pbuf_init(&ascii);
+  v6_buf_init(&dec, 0);
+  v6_buf_init(&clean, 0);
+  v6_buf_init(&ascii, 0);
   pct_decode(s, n, &dec);
-  pbuf_touch(&dec);
+  buf_touch(&dec);
   if (dec.oom)
     goto out;
   charset_utf8_scrub(dec.p, dec.n, &clean);
-  pbuf_touch(&clean);
+  buf_touch(&clean);
   if (clean.oom)
     goto out;
   rc = PARSE_INVALID;
@@ -642,7 +669,7 @@ static int host_domain(const char *s, size_t n, struct pbuf *out)
   if (memchr(clean.p, '\0', clean.n))
     goto out;
   rc = domain_to_ascii(clean.p, clean.n, &ascii);
-  pbuf_touch(&ascii);
+  buf_touch(&ascii);
   if (rc == PARSE_OK && ascii.oom)
     rc = PARSE_NOMEM;
   if (rc)
@@ -655,7 +682,7 @@ static int host_domain(const char *s, size_t n, struct pbuf *out)
       goto out;
   rc = PARSE_OK;
   if (!ends_in_number(ascii.p, ascii.n)) {
-    pbuf_putn(out, ascii.p, ascii.n);
+    v6_buf_putn(out, ascii.p, ascii.n);
     goto out;
   }
   if (ipv4_parse(ascii.p, ascii.n, &v)) {
@@ -665,11 +692,11 @@ static int host_domain(const char *s, size_t n, struct pbuf *out)
   snprintf(tmp, sizeof tmp, "%u.%u.%u.%u", (unsigned)(v >> 24),
            (unsigned)(v >> 16 & 255), (unsigned)(v >> 8 & 255),
            (unsigned)(v & 255));
-  pbuf_puts(out, tmp);
+  v6_buf_puts(out, tmp);
 out:
-  pbuf_free(&dec);
-  pbuf_free(&clean);
-  pbuf_free(&ascii);
+  v6_buf_cleanup(&dec);
+  v6_buf_cleanup(&clean);
+  v6_buf_cleanup(&ascii);
   return rc;
 }
 
@@ -680,10 +707,11 @@ out:
  * those RFC 3986 rejects replaced (see the top of the file), @uri the
  * parse of @shadow, its ranges pointing into @shadow. */
 struct uref {
-  struct pbuf text;
+  struct v6_buf text;
   char *shadow;
   UriUriA uri;
   int parsed;
+  int special; /* the scheme is special */
 };
 
 /* A range of real text: where one of uriparser's ranges points after
@@ -695,17 +723,18 @@ struct span {
 
 static void uref_init(struct uref *r)
 {
-  pbuf_init(&r->text);
+  v6_buf_init(&r->text, 0);
   r->shadow = NULL;
   memset(&r->uri, 0, sizeof r->uri);
   r->parsed = 0;
+  r->special = 0;
 }
 
 static void uref_cleanup(struct uref *r)
 {
   if (r->parsed)
     uriFreeUriMembersA(&r->uri);
-  pbuf_free(&r->text);
+  v6_buf_cleanup(&r->text);
   free(r->shadow);
   uref_init(r);
 }
@@ -746,24 +775,45 @@ static int span_eq(struct span s, const char *lit)
 /* Strip leading/trailing C0 and space, remove tab/newline, scrub UTF-8.
  * @in/@n may hold NUL bytes; they are percent-encoded or rejected later
  * like any other C0 control. */
-static int preprocess(const char *in, size_t n, struct pbuf *out)
+static int preprocess(const char *in, size_t n, struct v6_buf *out)
 {
-  size_t a = 0, i;
-  struct pbuf t;
+  struct v6_buf t;
+  size_t a = 0, i, start;
+  int rc = PARSE_NOMEM;
 
-  pbuf_init(&t);
+  v6_buf_init(&t, 0);
   while (a < n && (unsigned char)in[a] <= 0x20)
     a++;
   while (n > a && (unsigned char)in[n - 1] <= 0x20)
     n--;
-  for (i = a; i < n; i++)
+  for (i = start = a; i < n; i++) {
     if (in[i] != '\t' && in[i] != '\n' && in[i] != '\r')
-      pbuf_putc(&t, in[i]);
-  pbuf_touch(&t);
-  charset_utf8_scrub(t.p ? t.p : "", t.n, out);
-  pbuf_touch(out);
-  pbuf_free(&t);
-  return out->oom ? PARSE_NOMEM : PARSE_OK;
+      continue;
+    v6_buf_putn(&t, in + start, i - start);
+    start = i + 1;
+  }
+  if (start > a) { /* something was removed */
+    v6_buf_putn(&t, in + start, n - start);
+    if (t.oom)
+      goto out;
+    in = t.p;
+    a = 0;
+    n = t.n;
+  }
+  charset_utf8_scrub(in + a, n - a, out);
+  buf_touch(out);
+  if (!out->oom)
+    rc = PARSE_OK;
+out:
+  v6_buf_cleanup(&t);
+  return rc;
+}
+
+/* 1 for the bytes that end an authority, a path segment or a scheme's
+ * first segment: '/', '?', '#'. */
+static int ends_authority(char c)
+{
+  return c == '/' || c == '?' || c == '#';
 }
 
 /* Length of the scheme at the start of @s/@n (without the ':'), 0 when
@@ -787,10 +837,10 @@ static size_t scheme_len(const char *s, size_t n)
 /* Append @s/@n to @o: with backslashes as slashes up to the query or
  * fragment when @special; when @skip, with its leading slashes and
  * backslashes replaced by @keep slashes. */
-static void put_rest(struct pbuf *o, const char *s, size_t n, int special,
+static void put_rest(struct v6_buf *o, const char *s, size_t n, int special,
                      int skip, size_t keep)
 {
-  size_t i = 0, end = 0;
+  size_t i = 0, end = 0, start;
 
   while (special && end < n && s[end] != '?' && s[end] != '#')
     end++;
@@ -798,10 +848,16 @@ static void put_rest(struct pbuf *o, const char *s, size_t n, int special,
     while (i < end && (s[i] == '/' || s[i] == '\\'))
       i++;
     while (keep--)
-      pbuf_putc(o, '/');
+      v6_buf_putc(o, '/');
   }
-  for (; i < n; i++)
-    pbuf_putc(o, i < end && s[i] == '\\' ? '/' : s[i]);
+  for (start = i; i < end; i++) {
+    if (s[i] != '\\')
+      continue;
+    v6_buf_putn(o, s + start, i - start);
+    v6_buf_putc(o, '/');
+    start = i + 1;
+  }
+  v6_buf_putn(o, s + start, n - start);
 }
 
 /* The scheme @s (lower case in our text) as a C string in @buf, "" when
@@ -820,7 +876,7 @@ static int starts_with_drive(const char *s, size_t n)
 {
   if (n < 2 || !isalpha((unsigned char)s[0]) || (s[1] != ':' && s[1] != '|'))
     return 0;
-  return n == 2 || strchr("/\\?#", s[2]) != NULL;
+  return n == 2 || s[2] == '\\' || ends_authority(s[2]);
 }
 
 /* 1 when @s is a drive letter, "C:" or "C|". */
@@ -847,25 +903,25 @@ static const char *path_drive(const struct uref *a, const struct uref *b,
  * a file: @base (NULL) the path is absolute; against one, a path starting
  * with a drive letter replaces the base's, and an absolute path keeps the
  * base's drive letter. */
-static void file_rewrite(struct pbuf *o, const char *s, size_t n,
+static void file_rewrite(struct v6_buf *o, const char *s, size_t n,
                          const struct uref *base, int slash2)
 {
   const char *drive = base ? path_drive(base, NULL, &base->uri) : NULL;
 
   if (slash2) {
-    pbuf_puts(o, "//");
+    v6_buf_puts(o, "//");
     if (starts_with_drive(s + 2, n - 2))
-      pbuf_putc(o, '/');
+      v6_buf_putc(o, '/');
     put_rest(o, s + 2, n - 2, 1, 0, 0);
   } else if (!base) {
     put_rest(o, s, n, 1, 1, 3);
   } else if (starts_with_drive(s, n)) {
-    pbuf_putc(o, '/');
+    v6_buf_putc(o, '/');
     put_rest(o, s, n, 1, 0, 0);
   } else if (n && (s[0] == '/' || s[0] == '\\') && drive &&
              !starts_with_drive(s + 1, n - 1)) {
-    pbuf_putc(o, '/');
-    pbuf_putn(o, drive, 2);
+    v6_buf_putc(o, '/');
+    v6_buf_putn(o, drive, 2);
     put_rest(o, s, n, 1, 0, 0);
   } else {
     put_rest(o, s, n, 1, 0, 0);
@@ -874,15 +930,16 @@ static void file_rewrite(struct pbuf *o, const char *s, size_t n,
 
 /* "./" before a relative path whose first segment holds a ':', which
  * would otherwise read as a scheme (RFC 3986 section 4.2). */
-static void put_dot_prefix(struct pbuf *o, const char *s, size_t n, int special)
+static void put_dot_prefix(struct v6_buf *o, const char *s, size_t n,
+                           int special)
 {
   size_t i;
 
-  for (i = 0; i < n && !strchr("/?#", s[i]); i++)
+  for (i = 0; i < n && !ends_authority(s[i]); i++)
     if (s[i] == ':' || (special && s[i] == '\\'))
       break;
   if (i < n && s[i] == ':')
-    pbuf_puts(o, "./");
+    v6_buf_puts(o, "./");
 }
 
 /* Rewrite the pre-processed @s/@n into @o, a reference in which RFC 3986
@@ -894,7 +951,7 @@ static void put_dot_prefix(struct pbuf *o, const char *s, size_t n, int special)
  * compatibility mode. @base is the parsed base or NULL. PARSE_OK, or
  * PARSE_INVALID for a relative reference without a base. */
 static int ref_rewrite(const char *s, size_t n, const struct uref *base,
-                       struct pbuf *o)
+                       struct v6_buf *o)
 {
   size_t k = scheme_len(s, n), i;
   const char *rest = k ? s + k + 1 : s;
@@ -906,7 +963,7 @@ static int ref_rewrite(const char *s, size_t n, const struct uref *base,
     return PARSE_INVALID;
   for (i = 0; i < k; i++) {
     char c = (char)tolower((unsigned char)s[i]);
-    pbuf_putc(o, c);
+    v6_buf_putc(o, c);
     if (k < sizeof sch) /* a longer one is never special */
       sch[i] = c;
   }
@@ -917,7 +974,7 @@ static int ref_rewrite(const char *s, size_t n, const struct uref *base,
   slash2 = rn >= 2 && (rest[0] == '/' || (special && rest[0] == '\\')) &&
            (rest[1] == '/' || (special && rest[1] == '\\'));
   if (k)
-    pbuf_putc(o, ':');
+    v6_buf_putc(o, ':');
   if (!k && !(special && slash2))
     put_dot_prefix(o, rest, rn, special);
   if (!strcmp(k ? sch : bsch, "file"))
@@ -932,7 +989,20 @@ static int ref_rewrite(const char *s, size_t n, const struct uref *base,
 /* 1 when RFC 3986 allows byte @c somewhere in a URI. */
 static int rfc3986_char(unsigned char c)
 {
-  return c > 0x20 && c < 0x7f && !strchr("\"<>\\^`{|}", c);
+  switch (c) {
+    case '"':
+    case '<':
+    case '>':
+    case '\\':
+    case '^':
+    case '`':
+    case '{':
+    case '|':
+    case '}':
+      return 0;
+    default:
+      return c > 0x20 && c < 0x7f;
+  }
 }
 
 /* Fill @shadow (@n bytes) from @s: every byte uriparser would reject where
@@ -949,7 +1019,7 @@ static void shadow_fill(const char *s, size_t n, char *shadow)
   i = k ? k + 1 : 0;
   if (n - i >= 2 && s[i] == '/' && s[i + 1] == '/') {
     a = i + 2;
-    for (ae = a; ae < n && !strchr("/?#", s[ae]); ae++)
+    for (ae = a; ae < n && !ends_authority(s[ae]); ae++)
       if (s[ae] == '@')
         at = ae + 1;
     lit = at ? at : a;
@@ -999,16 +1069,16 @@ static void dots_fix(struct uref *r)
 static int uref_parse(struct uref *r, const char *s, size_t n,
                       const struct uref *base)
 {
-  struct pbuf pre;
+  struct v6_buf pre;
   const char *err = NULL;
   int rc;
 
-  pbuf_init(&pre);
+  v6_buf_init(&pre, 0);
   rc = preprocess(s, n, &pre);
   if (rc)
     goto out;
   rc = ref_rewrite(pre.p, pre.n, base, &r->text);
-  pbuf_touch(&r->text);
+  buf_touch(&r->text);
   if (rc == PARSE_OK && r->text.oom)
     rc = PARSE_NOMEM;
   if (rc)
@@ -1026,10 +1096,14 @@ static int uref_parse(struct uref *r, const char *s, size_t n,
   }
   r->parsed = rc == URI_SUCCESS;
   rc = r->parsed ? PARSE_OK : PARSE_INVALID;
-  if (r->parsed)
+  if (r->parsed) {
+    char sch[8];
+    scheme_buf(span_of(r, NULL, r->uri.scheme), sch, sizeof sch);
+    r->special = is_special_scheme(sch);
     dots_fix(r);
+  }
 out:
-  pbuf_free(&pre);
+  v6_buf_cleanup(&pre);
   return rc;
 }
 
@@ -1041,18 +1115,9 @@ static int uri_opaque(const UriUriA *u, int special)
   return u->scheme.first && !u->hostText.first && !u->absolutePath && !special;
 }
 
-/* 1 when the scheme of @r is special (0 when it has none). */
-static int uref_special(const struct uref *r)
-{
-  char sch[8];
-
-  scheme_buf(span_of(r, NULL, r->uri.scheme), sch, sizeof sch);
-  return is_special_scheme(sch);
-}
-
 static int uref_opaque(const struct uref *r)
 {
-  return uri_opaque(&r->uri, uref_special(r));
+  return uri_opaque(&r->uri, r->special);
 }
 
 /* ---- serialising ---- */
@@ -1066,16 +1131,13 @@ struct parts {
   const char *drive; /* see file_drive */
 };
 
-static void put_span(struct pbuf *o, struct span s, enum pct_set set)
+static void put_span(struct v6_buf *o, struct span s, enum pct_set set)
 {
-  size_t i;
-
-  for (i = 0; i < s.n; i++)
-    put_pct(o, (unsigned char)s.p[i], set);
+  put_encoded(o, s.p, s.n, set);
 }
 
 /* "user:pass@" when either is non-empty. */
-static void put_userinfo(struct pbuf *o, const struct parts *pt)
+static void put_userinfo(struct v6_buf *o, const struct parts *pt)
 {
   struct span ui = span_of(pt->a, pt->b, pt->u->userInfo);
   const char *colon = memchr(ui.p, ':', ui.n);
@@ -1086,15 +1148,15 @@ static void put_userinfo(struct pbuf *o, const struct parts *pt)
     return;
   put_span(o, user, SET_USER);
   if (pass.n) {
-    pbuf_putc(o, ':');
+    v6_buf_putc(o, ':');
     put_span(o, pass, SET_USER);
   }
-  pbuf_putc(o, '@');
+  v6_buf_putc(o, '@');
 }
 
 /* ":port" unless it is empty or the scheme's default; PARSE_INVALID when
  * it is above 65535. */
-static int put_port(struct pbuf *o, const struct parts *pt)
+static int put_port(struct v6_buf *o, const struct parts *pt)
 {
   struct span ps = span_of(pt->a, pt->b, pt->u->portText);
   long port = 0;
@@ -1113,28 +1175,28 @@ static int put_port(struct pbuf *o, const struct parts *pt)
   if (port == default_port(pt->scheme))
     return PARSE_OK;
   snprintf(tmp, sizeof tmp, ":%ld", port);
-  pbuf_puts(o, tmp);
+  v6_buf_puts(o, tmp);
   return PARSE_OK;
 }
 
 /* "//userinfo@host:port"; PARSE_OK, PARSE_INVALID or PARSE_NOMEM. */
-static int put_authority(struct pbuf *o, const struct parts *pt)
+static int put_authority(struct v6_buf *o, const struct parts *pt)
 {
   const UriUriA *u = pt->u;
   struct span h = span_of(pt->a, pt->b, u->hostText);
   size_t mark;
   int rc;
 
-  pbuf_puts(o, "//");
+  v6_buf_puts(o, "//");
   put_userinfo(o, pt);
   mark = o->n;
   /* "sc://@/", "sc://:1/": user info or a port need a host */
   if (!h.n && (u->userInfo.first || u->portText.first))
     return PARSE_INVALID;
   if (u->hostData.ip6 || u->hostData.ipFuture.first) {
-    pbuf_putc(o, '[');
+    v6_buf_putc(o, '[');
     rc = host_ipv6(h.p, h.n, o);
-    pbuf_putc(o, ']');
+    v6_buf_putc(o, ']');
   } else if (!pt->special) {
     rc = host_opaque(h.p, h.n, o);
   } else if (strcmp(pt->scheme, "file")) {
@@ -1169,7 +1231,7 @@ static const char *file_drive(const struct parts *pt)
 
 /* One segment of an opaque path, where only C0 controls are encoded and
  * a space before the query or fragment stays visible as "%20". */
-static void put_opaque(struct pbuf *o, const UriUriA *u,
+static void put_opaque(struct v6_buf *o, const UriUriA *u,
                        const UriPathSegmentA *seg, struct span s)
 {
   size_t i;
@@ -1177,7 +1239,7 @@ static void put_opaque(struct pbuf *o, const UriUriA *u,
   for (i = 0; i < s.n; i++) {
     if (s.p[i] == ' ' && i + 1 == s.n && !seg->next &&
         (u->query.first || u->fragment.first))
-      pbuf_puts(o, "%20");
+      v6_buf_puts(o, "%20");
     else
       put_pct(o, (unsigned char)s.p[i], SET_C0);
   }
@@ -1186,7 +1248,7 @@ static void put_opaque(struct pbuf *o, const UriUriA *u,
 /* The path: segments percent-encoded; "/" for an empty special path; "/."
  * before a path starting with "//" when there is no authority, so that it
  * cannot read as one; a file: drive letter as "C:". */
-static void put_path(struct pbuf *o, const struct parts *pt)
+static void put_path(struct v6_buf *o, const struct parts *pt)
 {
   const UriUriA *u = pt->u;
   const UriPathSegmentA *seg = u->pathHead, *first;
@@ -1201,22 +1263,22 @@ static void put_path(struct pbuf *o, const struct parts *pt)
   first = seg;
   if (!u->hostText.first && !opaque && first && first->next &&
       first->text.first == first->text.afterLast)
-    pbuf_puts(o, "/.");
+    v6_buf_puts(o, "/.");
   if (!first && ((u->hostText.first && pt->special) || u->absolutePath))
-    pbuf_putc(o, '/');
+    v6_buf_putc(o, '/');
   if (pt->drive &&
       !(first && span_is_drive(span_of(pt->a, pt->b, first->text)))) {
-    pbuf_putc(o, '/');
-    pbuf_putc(o, pt->drive[0]);
-    pbuf_putc(o, ':');
+    v6_buf_putc(o, '/');
+    v6_buf_putc(o, pt->drive[0]);
+    v6_buf_putc(o, ':');
   }
   for (; seg; seg = seg->next) {
     struct span s = span_of(pt->a, pt->b, seg->text);
     if (seg != first || u->hostText.first || u->absolutePath)
-      pbuf_putc(o, '/');
+      v6_buf_putc(o, '/');
     if (seg == first && span_is_drive(s) && !strcmp(pt->scheme, "file")) {
-      pbuf_putc(o, s.p[0]);
-      pbuf_putc(o, ':'); /* "C|" is the drive letter "C:" */
+      v6_buf_putc(o, s.p[0]);
+      v6_buf_putc(o, ':'); /* "C|" is the drive letter "C:" */
     } else if (opaque) {
       put_opaque(o, u, seg, s);
     } else {
@@ -1227,18 +1289,18 @@ static void put_path(struct pbuf *o, const struct parts *pt)
 
 /* "?query", encoded in @charset (a canonical name, NULL for UTF-8) when
  * the scheme is special and not ws(s), as browsers do. */
-static int put_query(struct pbuf *o, const struct parts *pt,
+static int put_query(struct v6_buf *o, const struct parts *pt,
                      const char *charset)
 {
   struct span q = span_of(pt->a, pt->b, pt->u->query);
   enum pct_set set = pt->special ? SET_SQUERY : SET_QUERY;
-  struct pbuf enc;
+  struct v6_buf enc;
   int rc = PARSE_OK;
 
   if (!pt->u->query.first)
     return PARSE_OK;
-  pbuf_init(&enc);
-  pbuf_putc(o, '?');
+  v6_buf_init(&enc, 0);
+  v6_buf_putc(o, '?');
   if (charset && pt->special && strcmp(pt->scheme, "ws") &&
       strcmp(pt->scheme, "wss")) {
     rc = charset_from_utf8(charset, q.p, q.n, &enc);
@@ -1251,7 +1313,7 @@ static int put_query(struct pbuf *o, const struct parts *pt,
   }
   if (rc == PARSE_OK)
     put_span(o, q, set);
-  pbuf_free(&enc);
+  v6_buf_cleanup(&enc);
   return rc;
 }
 
@@ -1259,7 +1321,7 @@ static int put_query(struct pbuf *o, const struct parts *pt,
  * shadow), the way the URL Standard does. */
 static int uri_serialise(const UriUriA *u, const struct uref *a,
                          const struct uref *b, const char *charset,
-                         int keep_frag, struct pbuf *o)
+                         int keep_frag, struct v6_buf *o)
 {
   struct parts pt;
   struct span sch;
@@ -1272,8 +1334,8 @@ static int uri_serialise(const UriUriA *u, const struct uref *a,
   scheme_buf(sch, pt.scheme, sizeof pt.scheme);
   pt.special = is_special_scheme(pt.scheme);
   pt.drive = file_drive(&pt);
-  pbuf_putn(o, sch.p, sch.n);
-  pbuf_putc(o, ':');
+  v6_buf_putn(o, sch.p, sch.n);
+  v6_buf_putc(o, ':');
   if (u->hostText.first)
     rc = put_authority(o, &pt);
   if (rc)
@@ -1281,10 +1343,10 @@ static int uri_serialise(const UriUriA *u, const struct uref *a,
   put_path(o, &pt);
   rc = put_query(o, &pt, charset);
   if (rc == PARSE_OK && keep_frag && u->fragment.first) {
-    pbuf_putc(o, '#');
+    v6_buf_putc(o, '#');
     put_span(o, span_of(a, b, u->fragment), SET_FRAG);
   }
-  pbuf_touch(o);
+  buf_touch(o);
   return rc;
 }
 
@@ -1338,10 +1400,10 @@ static int ref_resolve(const struct uref *ref, const struct uref *base,
   if (!r->scheme.first && base && uref_opaque(base) &&
       (!r->fragment.first || r->pathHead || r->query.first))
     return PARSE_INVALID;
-  rc = uriAddBaseUriExA(out, r, base ? &base->uri : r,
-                        base && uref_special(ref)
-                          ? URI_RESOLVE_IDENTICAL_SCHEME_COMPAT
-                          : URI_RESOLVE_STRICTLY);
+  rc =
+    uriAddBaseUriExA(out, r, base ? &base->uri : r,
+                     base && ref->special ? URI_RESOLVE_IDENTICAL_SCHEME_COMPAT
+                                          : URI_RESOLVE_STRICTLY);
   if (rc == URI_ERROR_MALLOC)
     return PARSE_NOMEM;
   return rc == URI_SUCCESS ? PARSE_OK : PARSE_INVALID;
@@ -1362,13 +1424,13 @@ int url_resolve_n(const char *base, const char *href, size_t href_len,
 {
   struct uref b, r;
   UriUriA res;
-  struct pbuf o;
+  struct v6_buf o;
   const char *cs = NULL;
   int resolved = 0, rc = PARSE_INVALID;
 
   uref_init(&b);
   uref_init(&r);
-  pbuf_init(&o);
+  v6_buf_init(&o, 0);
   *out = NULL;
   if (!href)
     goto out;
@@ -1397,13 +1459,13 @@ int url_resolve_n(const char *base, const char *href, size_t href_len,
                      flags & URL_KEEP_FRAGMENT, &o);
   if (rc)
     goto out;
-  *out = pbuf_take(&o);
+  *out = v6_buf_take(&o);
   if (!*out)
     rc = PARSE_NOMEM;
 out:
   if (resolved)
     uriFreeUriMembersA(&res);
-  pbuf_free(&o);
+  v6_buf_cleanup(&o);
   uref_cleanup(&b);
   uref_cleanup(&r);
   return rc;
@@ -1513,24 +1575,24 @@ int url_is_http(const char *url)
 int url_registrable_domain(const char *host, char **out)
 {
   const psl_ctx_t *psl = psl_builtin();
-  struct pbuf lc;
+  struct v6_buf lc;
   const char *rd = NULL;
   size_t i, n;
   unsigned char a[16];
   int rc = PARSE_OK;
 
-  pbuf_init(&lc);
+  v6_buf_init(&lc, 0);
   *out = NULL;
   if (!host)
     host = "";
   n = strlen(host);
   if (n >= 2 && host[0] == '[' && host[n - 1] == ']') {
-    pbuf_putn(&lc, host, n);
+    v6_buf_putn(&lc, host, n);
     goto done;
   }
   for (i = 0; i < n; i++)
-    pbuf_putc(&lc, (char)tolower((unsigned char)host[i]));
-  pbuf_touch(&lc);
+    v6_buf_putc(&lc, (char)tolower((unsigned char)host[i]));
+  buf_touch(&lc);
   if (lc.oom)
     goto nomem;
   if (inet_pton(AF_INET6, lc.p, a) == 1 || inet_pton(AF_INET, lc.p, a) == 1)
@@ -1554,14 +1616,14 @@ int url_registrable_domain(const char *host, char **out)
     goto out;
   }
 done:
-  *out = pbuf_take(&lc);
+  *out = v6_buf_take(&lc);
   if (!*out)
     goto nomem;
   goto out;
 nomem:
   rc = PARSE_NOMEM;
 out:
-  pbuf_free(&lc);
+  v6_buf_cleanup(&lc);
   return rc;
 }
 
