@@ -641,6 +641,19 @@ static int host_opaque(const char *s, size_t n, struct v6_buf *out)
   return PARSE_OK;
 }
 
+/* 1 for the usual host, lower-case letters, digits, '-' and '.' that do
+ * not end in a number: host_domain would give it back as it is. */
+static int host_plain(const char *s, size_t n)
+{
+  size_t i;
+
+  for (i = 0; i < n; i++)
+    if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') ||
+          s[i] == '-' || s[i] == '.'))
+      return 0;
+  return n && !ends_in_number(s, n);
+}
+
 /* The host of a special URL: percent-decoded, UTF-8 scrubbed, to ASCII by
  * UTS #46, checked, and IPv4 numbers in any WHATWG form to dotted decimal.
  * PARSE_OK, PARSE_INVALID or PARSE_NOMEM. */
@@ -652,6 +665,10 @@ static int host_domain(const char *s, size_t n, struct v6_buf *out)
   size_t i;
   int rc = PARSE_NOMEM;
 
+  if (host_plain(s, n)) {
+    v6_buf_putn(out, s, n);
+    return PARSE_OK;
+  }
   v6_buf_init(&dec, 0);
   v6_buf_init(&clean, 0);
   v6_buf_init(&ascii, 0);
@@ -1064,6 +1081,19 @@ static void dots_fix(struct uref *r)
   }
 }
 
+/* 1 when @u has an opaque path: a scheme that is not @special (for a
+ * special one, "http:x" is relative), no authority, and a path that does
+ * not start with '/' ("mailto:x", "javascript:void(0)"). */
+static int uri_opaque(const UriUriA *u, int special)
+{
+  return u->scheme.first && !u->hostText.first && !u->absolutePath && !special;
+}
+
+static int uref_opaque(const struct uref *r)
+{
+  return uri_opaque(&r->uri, r->special);
+}
+
 /* Pre-process, rewrite and shadow @s/@n into @r, and have uriparser parse
  * it. @base as for ref_rewrite. PARSE_OK, PARSE_INVALID, PARSE_NOMEM. */
 static int uref_parse(struct uref *r, const char *s, size_t n,
@@ -1100,24 +1130,12 @@ static int uref_parse(struct uref *r, const char *s, size_t n,
     char sch[8];
     scheme_buf(span_of(r, NULL, r->uri.scheme), sch, sizeof sch);
     r->special = is_special_scheme(sch);
-    dots_fix(r);
+    if (!uref_opaque(r))
+      dots_fix(r);
   }
 out:
   v6_buf_cleanup(&pre);
   return rc;
-}
-
-/* 1 when @u has an opaque path: a scheme that is not @special (for a
- * special one, "http:x" is relative), no authority, and a path that does
- * not start with '/' ("mailto:x", "javascript:void(0)"). */
-static int uri_opaque(const UriUriA *u, int special)
-{
-  return u->scheme.first && !u->hostText.first && !u->absolutePath && !special;
-}
-
-static int uref_opaque(const struct uref *r)
-{
-  return uri_opaque(&r->uri, r->special);
 }
 
 /* ---- serialising ---- */
@@ -1257,8 +1275,9 @@ static void put_path(struct v6_buf *o, const struct parts *pt)
   /* uriparser's own "." before a path starting with "//" (RFC 3986
    * section 5.2.4 leaves no other "." segment); we write "/." ourselves
    * where the URL Standard does */
-  if (seg && seg->next && seg->text.afterLast - seg->text.first == 1 &&
-      seg->text.first[0] == '.')
+  if (!opaque && seg && seg->next &&
+      seg->text.afterLast - seg->text.first == 1 && seg->text.first[0] == '.' &&
+      seg->next->text.first == seg->next->text.afterLast)
     seg = seg->next;
   first = seg;
   if (!u->hostText.first && !opaque && first && first->next &&
@@ -1317,6 +1336,37 @@ static int put_query(struct v6_buf *o, const struct parts *pt,
   return rc;
 }
 
+static void parts_init(struct parts *pt, const UriUriA *u, const struct uref *a,
+                       const struct uref *b)
+{
+  pt->a = a;
+  pt->b = b;
+  pt->u = u;
+  scheme_buf(span_of(a, b, u->scheme), pt->scheme, sizeof pt->scheme);
+  pt->special = is_special_scheme(pt->scheme);
+  pt->drive = file_drive(pt);
+}
+
+/* Check what of the base @b only writing it would check, its host and
+ * port: the URL Standard fails to resolve against an invalid base.
+ * PARSE_OK, PARSE_INVALID or PARSE_NOMEM. */
+static int base_check(const struct uref *b)
+{
+  struct parts pt;
+  struct v6_buf tmp;
+  int rc;
+
+  if (!b->uri.hostText.first)
+    return PARSE_OK;
+  parts_init(&pt, &b->uri, b, NULL);
+  v6_buf_init(&tmp, 0);
+  rc = put_authority(&tmp, &pt);
+  if (rc == PARSE_OK && tmp.oom)
+    rc = PARSE_NOMEM;
+  v6_buf_cleanup(&tmp);
+  return rc;
+}
+
 /* Serialise @u, the result of resolving (ranges into @a's or @b's
  * shadow), the way the URL Standard does. */
 static int uri_serialise(const UriUriA *u, const struct uref *a,
@@ -1324,16 +1374,10 @@ static int uri_serialise(const UriUriA *u, const struct uref *a,
                          int keep_frag, struct v6_buf *o)
 {
   struct parts pt;
-  struct span sch;
+  struct span sch = span_of(a, b, u->scheme);
   int rc = PARSE_OK;
 
-  pt.a = a;
-  pt.b = b;
-  pt.u = u;
-  sch = span_of(a, b, u->scheme);
-  scheme_buf(sch, pt.scheme, sizeof pt.scheme);
-  pt.special = is_special_scheme(pt.scheme);
-  pt.drive = file_drive(&pt);
+  parts_init(&pt, u, a, b);
   v6_buf_putn(o, sch.p, sch.n);
   v6_buf_putc(o, ':');
   if (u->hostText.first)
@@ -1441,6 +1485,8 @@ int url_resolve_n(const char *base, const char *href, size_t href_len,
   }
   if (base) {
     rc = uref_parse(&b, base, strlen(base), NULL);
+    if (rc == PARSE_OK)
+      rc = base_check(&b);
     if (rc == PARSE_OK)
       rc = uref_clean(&b);
     if (rc)
