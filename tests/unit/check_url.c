@@ -194,6 +194,32 @@ START_TEST(url_resolve_userinfo_kept)
 }
 END_TEST
 
+START_TEST(url_resolve_invalid_base_fails)
+{
+  check_resolve("http://", "http://h.cn/", NULL, 0, NULL);
+  check_resolve("http://a b/", "/x", NULL, 0, NULL);
+  check_resolve("http://h.cn:99999/", "http://h.cn/", NULL, 0, NULL);
+  check_resolve("x", "http://h.cn/", NULL, 0, NULL);
+}
+END_TEST
+
+START_TEST(url_resolve_opaque_path_untouched)
+{
+  check_resolve(BASE, "mailto:%2e/a", NULL, 0, "mailto:%2e/a");
+  check_resolve(BASE, "mailto:./a/../b", NULL, 0, "mailto:./a/../b");
+  check_resolve("mailto:a@b", "#x", NULL, URL_KEEP_FRAGMENT, "mailto:a@b#x");
+}
+END_TEST
+
+START_TEST(url_resolve_double_slash_path_kept)
+{
+  /* uriparser puts "." before a merged path starting with "//" */
+  check_resolve("http://h.cn:///C:/a/b", "e", NULL, 0, "http://h.cn///C:/a/e");
+  check_resolve(NULL, "http://h.cn//a/../b", NULL, 0, "http://h.cn//b");
+  check_resolve("sc:/..//p", "", NULL, 0, "sc:/.//p");
+}
+END_TEST
+
 /* Resolve the @n bytes of @href (which may hold NULs) with url_resolve_n. */
 static void check_resolve_n(const char *base, const char *href, size_t n,
                             const char *want)
@@ -346,6 +372,9 @@ int main(void)
   tcase_add_test(tc, url_resolve_relative_without_base_fails);
   tcase_add_test(tc, url_resolve_nonspecial_schemes_kept);
   tcase_add_test(tc, url_resolve_userinfo_kept);
+  tcase_add_test(tc, url_resolve_invalid_base_fails);
+  tcase_add_test(tc, url_resolve_opaque_path_untouched);
+  tcase_add_test(tc, url_resolve_double_slash_path_kept);
   tcase_add_test(tc, url_resolve_n_nul_encoded_in_path_query_fragment);
   tcase_add_test(tc, url_resolve_n_nul_in_host_or_port_fails);
   tcase_add_test(tc, url_view_parse_parts);
