@@ -1307,7 +1307,8 @@ static void put_path(struct v6_buf *o, const struct parts *pt)
 }
 
 /* "?query", encoded in @charset (a canonical name, NULL for UTF-8) when
- * the scheme is special and not ws(s), as browsers do. */
+ * the scheme is special and not ws(s), as browsers do; a query that comes
+ * from the base was parsed as UTF-8. */
 static int put_query(struct v6_buf *o, const struct parts *pt,
                      const char *charset)
 {
@@ -1318,6 +1319,8 @@ static int put_query(struct v6_buf *o, const struct parts *pt,
 
   if (!pt->u->query.first)
     return PARSE_OK;
+  if (pt->b && span_of(pt->b, NULL, pt->u->query).p != pt->u->query.first)
+    charset = NULL;
   v6_buf_init(&enc, 0);
   v6_buf_putc(o, '?');
   if (charset && pt->special && strcmp(pt->scheme, "ws") &&
@@ -1441,8 +1444,7 @@ static int ref_resolve(const struct uref *ref, const struct uref *base,
   const UriUriA *r = &ref->uri;
   int rc;
 
-  if (!r->scheme.first && base && uref_opaque(base) &&
-      (!r->fragment.first || r->pathHead || r->query.first))
+  if (!r->scheme.first && base && uref_opaque(base) && ref->text.p[0] != '#')
     return PARSE_INVALID;
   rc =
     uriAddBaseUriExA(out, r, base ? &base->uri : r,

@@ -133,6 +133,16 @@ START_TEST(url_resolve_query_in_page_charset)
 }
 END_TEST
 
+START_TEST(url_resolve_base_query_stays_utf8)
+{
+  /* only the link's own query is in the page's charset */
+  check_resolve("http://h.cn/?\xe4\xb8\xad", "", "GBK", 0,
+                "http://h.cn/?%E4%B8%AD");
+  check_resolve("http://h.cn/", "?\xe4\xb8\xad", "GBK", 0,
+                "http://h.cn/?%D6%D0");
+}
+END_TEST
+
 START_TEST(url_resolve_ipv4_forms)
 {
   check_resolve(NULL, "http://0x7f.1/", NULL, 0, "http://127.0.0.1/");
@@ -208,6 +218,7 @@ START_TEST(url_resolve_opaque_path_untouched)
   check_resolve(BASE, "mailto:%2e/a", NULL, 0, "mailto:%2e/a");
   check_resolve(BASE, "mailto:./a/../b", NULL, 0, "mailto:./a/../b");
   check_resolve("mailto:a@b", "#x", NULL, URL_KEEP_FRAGMENT, "mailto:a@b#x");
+  check_resolve("mailto:a@b", "//h/#x", NULL, 0, NULL);
 }
 END_TEST
 
@@ -366,6 +377,7 @@ int main(void)
   tcase_add_test(tc, url_resolve_idn_to_punycode);
   tcase_add_test(tc, url_resolve_percent_encoding);
   tcase_add_test(tc, url_resolve_query_in_page_charset);
+  tcase_add_test(tc, url_resolve_base_query_stays_utf8);
   tcase_add_test(tc, url_resolve_ipv4_forms);
   tcase_add_test(tc, url_resolve_ipv6_canonical);
   tcase_add_test(tc, url_resolve_empty_host_fails);
