@@ -1202,25 +1202,25 @@ static int put_authority(struct v6_buf *o, const struct parts *pt)
 {
   const UriUriA *u = pt->u;
   struct span h = span_of(pt->a, pt->b, u->hostText);
+  int file = !strcmp(pt->scheme, "file");
   size_t mark;
   int rc;
 
+  /* "sc://@/", "sc://:1/": user info or a port need a host; a file: host
+   * runs to the path, so it has neither */
+  if ((!h.n || file) && (u->userInfo.first || u->portText.first))
+    return PARSE_INVALID;
   v6_buf_puts(o, "//");
   put_userinfo(o, pt);
   mark = o->n;
-  /* "sc://@/", "sc://:1/": user info or a port need a host */
-  if (!h.n && (u->userInfo.first || u->portText.first))
-    return PARSE_INVALID;
   if (u->hostData.ip6 || u->hostData.ipFuture.first) {
     v6_buf_putc(o, '[');
     rc = host_ipv6(h.p, h.n, o);
     v6_buf_putc(o, ']');
   } else if (!pt->special) {
     rc = host_opaque(h.p, h.n, o);
-  } else if (strcmp(pt->scheme, "file")) {
+  } else if (!file) {
     rc = h.n ? host_domain(h.p, h.n, o) : PARSE_INVALID;
-  } else if (u->userInfo.first || u->portText.first) {
-    rc = PARSE_INVALID; /* a file: host runs to the path: no "h:1", "u@h" */
   } else {
     rc = h.n ? host_domain(h.p, h.n, o) : PARSE_OK;
     if (rc == PARSE_OK && o->n - mark == 9 &&
