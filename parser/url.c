@@ -728,7 +728,9 @@ struct uref {
   char *shadow;
   UriUriA uri;
   int parsed;
-  int special; /* the scheme is special */
+  int special;       /* the scheme is special */
+  const char *drive; /* the drive letter the path starts with as parsed
+                      * (dot removal may pop it), or NULL */
 };
 
 /* A range of real text: where one of uriparser's ranges points after
@@ -745,6 +747,7 @@ static void uref_init(struct uref *r)
   memset(&r->uri, 0, sizeof r->uri);
   r->parsed = 0;
   r->special = 0;
+  r->drive = NULL;
 }
 
 static void uref_cleanup(struct uref *r)
@@ -902,17 +905,19 @@ static int span_is_drive(struct span s)
   return s.n == 2 && starts_with_drive(s.p, s.n);
 }
 
-/* The drive letter the path of @u (ranges into @a's or @b's shadow)
- * starts with, or NULL. */
-static const char *path_drive(const struct uref *a, const struct uref *b,
-                              const UriUriA *u)
+/* The drive letter the path of the parsed @r starts with after its
+ * leading dot segments ("/./C:/", "/C:/.."), or NULL. */
+static const char *uref_drive(const struct uref *r)
 {
-  struct span s;
+  const UriPathSegmentA *seg = r->uri.pathHead;
+  struct span s = {"", 0};
 
-  if (!u->pathHead)
-    return NULL;
-  s = span_of(a, b, u->pathHead->text);
-  return span_is_drive(s) ? s.p : NULL;
+  for (; seg; seg = seg->next) {
+    s = span_of(r, NULL, seg->text);
+    if (!span_eq(s, ".") && !span_eq(s, ".."))
+      break;
+  }
+  return seg && span_is_drive(s) ? s.p : NULL;
 }
 
 /* The rest of a file: reference (after "file:" if it has it): a host only
@@ -923,7 +928,7 @@ static const char *path_drive(const struct uref *a, const struct uref *b,
 static void file_rewrite(struct v6_buf *o, const char *s, size_t n,
                          const struct uref *base, int slash2)
 {
-  const char *drive = base ? path_drive(base, NULL, &base->uri) : NULL;
+  const char *drive = base ? base->drive : NULL;
 
   if (slash2) {
     v6_buf_puts(o, "//");
@@ -1132,6 +1137,7 @@ static int uref_parse(struct uref *r, const char *s, size_t n,
     r->special = is_special_scheme(sch);
     if (!uref_opaque(r))
       dots_fix(r);
+    r->drive = uref_drive(r);
   }
 out:
   v6_buf_cleanup(&pre);
@@ -1243,8 +1249,8 @@ static const char *file_drive(const struct parts *pt)
   if (strcmp(pt->scheme, "file"))
     return NULL;
   if (r->hostText.first || r->absolutePath || !pt->b)
-    return path_drive(pt->a, NULL, r);
-  return path_drive(pt->b, NULL, &pt->b->uri);
+    return pt->a->drive;
+  return pt->b->drive;
 }
 
 /* One segment of an opaque path, where only C0 controls are encoded and

@@ -178,11 +178,14 @@ START_TEST(url_resolve_empty_host_fails)
 }
 END_TEST
 
-START_TEST(url_resolve_file_host_has_no_port)
+START_TEST(url_resolve_file_host_and_drive)
 {
   check_resolve(NULL, "file://h:1/", NULL, 0, NULL);
   check_resolve("file:p", "//[::1]:80/", NULL, 0, NULL);
   check_resolve(NULL, "file://LOCALHOST/x", NULL, 0, "file:///x");
+  /* ".." never pops a drive letter, in the base either */
+  check_resolve("file:/e:/..", "x", NULL, 0, "file:///e:/x");
+  check_resolve("file:/./C:/a", "..", NULL, 0, "file:///C:/");
 }
 END_TEST
 
@@ -389,7 +392,7 @@ int main(void)
   tcase_add_test(tc, url_resolve_ipv4_forms);
   tcase_add_test(tc, url_resolve_ipv6_canonical);
   tcase_add_test(tc, url_resolve_empty_host_fails);
-  tcase_add_test(tc, url_resolve_file_host_has_no_port);
+  tcase_add_test(tc, url_resolve_file_host_and_drive);
   tcase_add_test(tc, url_resolve_relative_without_base_fails);
   tcase_add_test(tc, url_resolve_nonspecial_schemes_kept);
   tcase_add_test(tc, url_resolve_userinfo_kept);
