@@ -1291,8 +1291,9 @@ static void put_path(struct v6_buf *o, const struct parts *pt)
     v6_buf_puts(o, "/.");
   if (!first && ((u->hostText.first && pt->special) || u->absolutePath))
     v6_buf_putc(o, '/');
+  /* popped when the path no longer starts with that very segment */
   if (pt->drive &&
-      !(first && span_is_drive(span_of(pt->a, pt->b, first->text)))) {
+      !(first && span_of(pt->a, pt->b, first->text).p == pt->drive)) {
     v6_buf_putc(o, '/');
     v6_buf_putc(o, pt->drive[0]);
     v6_buf_putc(o, ':');

@@ -186,6 +186,7 @@ START_TEST(url_resolve_file_host_and_drive)
   /* ".." never pops a drive letter, in the base either */
   check_resolve("file:/e:/..", "x", NULL, 0, "file:///e:/x");
   check_resolve("file:/./C:/a", "..", NULL, 0, "file:///C:/");
+  check_resolve(NULL, "file:/e:/../h:/x", NULL, 0, "file:///e:/h:/x");
 }
 END_TEST
 
