@@ -170,7 +170,7 @@ int charset_utf8_valid(const char *in, size_t len)
   return 1;
 }
 
-void charset_utf8_scrub(const char *in, size_t len, struct pbuf *out)
+void charset_utf8_scrub(const char *in, size_t len, struct v6_buf *out)
 {
   size_t i = 0, start = 0, k;
 
@@ -184,16 +184,16 @@ void charset_utf8_scrub(const char *in, size_t len, struct pbuf *out)
       i += k;
       continue;
     }
-    pbuf_putn(out, in + start, i - start);
-    pbuf_puts(out, "\xef\xbf\xbd");
+    v6_buf_putn(out, in + start, i - start);
+    v6_buf_puts(out, "\xef\xbf\xbd");
     i++;
     start = i;
   }
-  pbuf_putn(out, in + start, i - start);
+  v6_buf_putn(out, in + start, i - start);
 }
 
 int charset_to_utf8(const char *cs, const char *in, size_t len,
-                    struct pbuf *out)
+                    struct v6_buf *out)
 {
   iconv_t cd = (iconv_t)-1;
   char *ip = (char *)(uintptr_t)in;
@@ -202,7 +202,7 @@ int charset_to_utf8(const char *cs, const char *in, size_t len,
 
   if (!strcmp(cs, "UTF-8")) {
     charset_utf8_scrub(in, len, out);
-    pbuf_touch(out);
+    buf_touch(out);
     return out->oom ? PARSE_NOMEM : PARSE_OK;
   }
   cd = iconv_open("UTF-8", cs);
@@ -211,28 +211,23 @@ int charset_to_utf8(const char *cs, const char *in, size_t len,
     goto out;
   }
   while (il > 0) {
-    char *op;
-    size_t ol, r;
+    char chunk[4096], *op = chunk;
+    size_t ol = sizeof chunk, r;
+    int err;
 
-    if (pbuf_reserve(out, il * 2 + 16)) {
-      rc = PARSE_NOMEM;
-      goto out;
-    }
-    op = out->p + out->n;
-    ol = out->cap - out->n - 1;
     r = iconv(cd, &ip, &il, &op, &ol);
-    out->n = (size_t)(op - out->p);
-    out->p[out->n] = '\0';
-    if (r != (size_t)-1)
+    err = errno;
+    v6_buf_putn(out, chunk, (size_t)(op - chunk));
+    if (r != (size_t)-1 || out->oom)
       break;
-    if (errno == E2BIG)
+    if (err == E2BIG)
       continue;
     /* EILSEQ or EINVAL (truncated at the end): one replacement, move on */
-    pbuf_puts(out, "\xef\xbf\xbd");
+    v6_buf_puts(out, "\xef\xbf\xbd");
     ip++;
     il--;
   }
-  pbuf_touch(out);
+  buf_touch(out);
   if (out->oom)
     rc = PARSE_NOMEM;
 out:
@@ -242,7 +237,7 @@ out:
 }
 
 int charset_from_utf8(const char *cs, const char *in, size_t len,
-                      struct pbuf *out)
+                      struct v6_buf *out)
 {
   iconv_t cd = (iconv_t)-1;
   size_t i = 0;
@@ -262,7 +257,7 @@ int charset_from_utf8(const char *cs, const char *in, size_t len,
     if (!k)
       k = 1;
     if (k == 1 && (unsigned char)in[i] < 0x80) {
-      pbuf_putc(out, in[i]);
+      v6_buf_putc(out, in[i]);
       i++;
       continue;
     }
@@ -281,13 +276,13 @@ int charset_from_utf8(const char *cs, const char *in, size_t len,
           cp = cp << 6 | ((unsigned char)in[i + j] & 0x3f);
       }
       snprintf(tmp, sizeof tmp, "%%26%%23%lu%%3B", cp);
-      pbuf_puts(out, tmp);
+      v6_buf_puts(out, tmp);
     } else {
-      pbuf_putn(out, obuf, (size_t)(op - obuf));
+      v6_buf_putn(out, obuf, (size_t)(op - obuf));
     }
     i += k;
   }
-  pbuf_touch(out);
+  buf_touch(out);
   if (out->oom)
     rc = PARSE_NOMEM;
 out:

@@ -15,6 +15,7 @@
 
 #include <gumbo.h>
 
+#include "base/base.h"
 #include "parser/parse.h"
 #include "parser/parse_int.h"
 
@@ -371,7 +372,7 @@ out:
 int html_links_extract(const char *body, size_t len, const char *content_type,
                        const char *page_url, struct html_page *page)
 {
-  struct pbuf text;
+  struct v6_buf text;
   GumboOptions opts = kGumboDefaultOptions;
   GumboOutput *out = NULL;
   const char *cs;
@@ -379,7 +380,7 @@ int html_links_extract(const char *body, size_t len, const char *content_type,
   size_t bom = 0;
   int rc;
 
-  pbuf_init(&text);
+  v6_buf_init(&text, 0);
   memset(page, 0, sizeof *page);
   if (!body)
     len = 0;
@@ -388,12 +389,12 @@ int html_links_extract(const char *body, size_t len, const char *content_type,
   if (rc == PARSE_CHARSET) {
     /* iconv lacks it: read the bytes as UTF-8 rather than fail the page */
     cs = "UTF-8";
-    pbuf_reset(&text);
+    v6_buf_reset(&text);
     rc = charset_to_utf8(cs, body ? body + bom : "", len - bom, &text);
   }
   if (rc)
     goto out;
-  pbuf_touch(&text);
+  buf_touch(&text);
   if (text.oom) {
     rc = PARSE_NOMEM;
     goto out;
@@ -427,7 +428,7 @@ int html_links_extract(const char *body, size_t len, const char *content_type,
 out:
   html_gumbo_destroy(out);
   free(refresh_raw);
-  pbuf_free(&text);
+  v6_buf_cleanup(&text);
   if (rc)
     html_page_cleanup(page);
   return rc;
@@ -469,7 +470,7 @@ static int is_tokch(unsigned char c)
  * digit are dropped whole: they are nonces, not content. */
 static uint64_t line_hash(const unsigned char *p, size_t n)
 {
-  uint64_t h = 1469598103934665603ULL;
+  uint64_t h = V6_HASH_INIT;
   size_t i = 0, kept = 0;
   while (i < n) {
     if (is_tokch(p[i])) {
@@ -485,13 +486,13 @@ static uint64_t line_hash(const unsigned char *p, size_t n)
       for (; i < j; i++) {
         if (p[i] >= '0' && p[i] <= '9')
           continue;
-        h = (h ^ p[i]) * 1099511628211ULL;
+        h = v6_hash_byte(h, p[i]);
         kept++;
       }
       continue;
     }
     if (p[i] > ' ') {
-      h = (h ^ p[i]) * 1099511628211ULL;
+      h = v6_hash_byte(h, p[i]);
       kept++;
     }
     i++;

@@ -16,7 +16,7 @@
 #include "parser/parse.h"
 #include "parser/parse_int.h"
 
-#define ROBOTS_MAX_LINE  (2083 * 8)
+#define ROBOTS_MAX_LINE (2083 * 8)
 
 struct robots_rule {
   char *pat;
@@ -72,7 +72,7 @@ static int robots_rule_add(struct robots *r, const char *pat, size_t len,
 
 /* Upper-case the hex of %xx and percent-encode bytes outside ASCII, so a
  * pattern compares equal to the URL's own encoding. */
-static void robots_escape(const char *s, size_t n, struct pbuf *out)
+static void robots_escape(const char *s, size_t n, struct v6_buf *out)
 {
   static const char hex[] = "0123456789ABCDEF";
   size_t i;
@@ -81,39 +81,39 @@ static void robots_escape(const char *s, size_t n, struct pbuf *out)
     unsigned char c = (unsigned char)s[i];
     if (c == '%' && i + 2 < n && isxdigit((unsigned char)s[i + 1]) &&
         isxdigit((unsigned char)s[i + 2])) {
-      pbuf_putc(out, '%');
-      pbuf_putc(out, (char)toupper((unsigned char)s[i + 1]));
-      pbuf_putc(out, (char)toupper((unsigned char)s[i + 2]));
+      v6_buf_putc(out, '%');
+      v6_buf_putc(out, (char)toupper((unsigned char)s[i + 1]));
+      v6_buf_putc(out, (char)toupper((unsigned char)s[i + 2]));
       i += 2;
     } else if (c >= 0x80) {
       char e[3] = {'%', hex[c >> 4], hex[c & 15]};
-      pbuf_putn(out, e, 3);
+      v6_buf_putn(out, e, 3);
     } else {
-      pbuf_putc(out, (char)c);
+      v6_buf_putc(out, (char)c);
     }
   }
-  pbuf_touch(out);
+  buf_touch(out);
 }
 
 /* The URL side is taken as the crawler sends it (already encoded); only
  * the hex case of %xx is normalised. Raw non-ASCII bytes stay raw and so
  * never match an encoded pattern, as in Google's matcher. */
-static void robots_escape_path(const char *s, struct pbuf *out)
+static void robots_escape_path(const char *s, struct v6_buf *out)
 {
   size_t i;
 
   for (i = 0; s[i]; i++) {
     if (s[i] == '%' && isxdigit((unsigned char)s[i + 1]) &&
         isxdigit((unsigned char)s[i + 2])) {
-      pbuf_putc(out, '%');
-      pbuf_putc(out, (char)toupper((unsigned char)s[i + 1]));
-      pbuf_putc(out, (char)toupper((unsigned char)s[i + 2]));
+      v6_buf_putc(out, '%');
+      v6_buf_putc(out, (char)toupper((unsigned char)s[i + 1]));
+      v6_buf_putc(out, (char)toupper((unsigned char)s[i + 2]));
       i += 2;
     } else {
-      pbuf_putc(out, s[i]);
+      v6_buf_putc(out, s[i]);
     }
   }
-  pbuf_touch(out);
+  buf_touch(out);
 }
 
 static int key_is(const char *key, size_t kn, const char *want)
@@ -155,14 +155,14 @@ static void robots_user_agent(struct robots_parser *ps, const char *v,
 static void robots_rule_line(struct robots_parser *ps, const char *v, size_t vn,
                              int allow)
 {
-  struct pbuf pat;
+  struct v6_buf pat;
   int specific;
 
   if (!ps->seen_global && !ps->seen_specific)
     return;
   ps->seen_separator = 1;
   specific = ps->seen_specific;
-  pbuf_init(&pat);
+  v6_buf_init(&pat, 0);
   robots_escape(v, vn, &pat);
   if (pat.oom || robots_rule_add(ps->r, pat.p, pat.n, allow, specific))
     ps->oom = 1;
@@ -176,12 +176,12 @@ static void robots_rule_line(struct robots_parser *ps, const char *v, size_t vn,
     if (cut) {
       pat.n = cut;
       pat.p[cut] = '\0';
-      pbuf_putc(&pat, '$');
+      v6_buf_putc(&pat, '$');
       if (pat.oom || robots_rule_add(ps->r, pat.p, pat.n, 1, specific))
         ps->oom = 1;
     }
   }
-  pbuf_free(&pat);
+  v6_buf_cleanup(&pat);
 }
 
 static void robots_delay(struct robots_parser *ps, const char *v, size_t vn)
@@ -347,7 +347,7 @@ static int robots_match(const char *path, size_t pn, const char *pat,
 
 int robots_allowed(const struct robots *r, const char *path_query)
 {
-  struct pbuf path;
+  struct v6_buf path;
   size_t *pos = NULL;
   long best[2][2] = {{-1, -1}, {-1, -1}}; /* [specific][allow] */
   size_t i;
@@ -355,12 +355,12 @@ int robots_allowed(const struct robots *r, const char *path_query)
 
   if (!r)
     return 1;
-  pbuf_init(&path);
+  v6_buf_init(&path, 0);
   if (!path_query || path_query[0] != '/')
-    pbuf_putc(&path, '/');
+    v6_buf_putc(&path, '/');
   if (path_query)
     robots_escape_path(path_query, &path);
-  pbuf_touch(&path);
+  buf_touch(&path);
   pos = malloc((path.n + 1) * sizeof *pos);
   if (path.oom || !pos)
     goto out; /* no memory to decide: allow, as for a missing file */
@@ -379,7 +379,7 @@ int robots_allowed(const struct robots *r, const char *path_query)
     allowed = !(best[0][0] > best[0][1]);
 out:
   free(pos);
-  pbuf_free(&path);
+  v6_buf_cleanup(&path);
   return allowed;
 }
 

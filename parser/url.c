@@ -1,9 +1,19 @@
-/* parser/url.c - the WHATWG URL parser, host handling, registrable domains.
+/* parser/url.c - URL resolution the browser way, hosts, registrable domains.
  *
- * The basic URL parser of the URL Standard is written out state by state
- * because uriparser follows RFC 3986, which disagrees with browsers on
- * backslashes, IPv4 number forms, whitespace and percent-encoding; the
- * crawler must see the links a browser would follow.
+ * uriparser does the RFC 3986 work: it splits a reference into its
+ * components, resolves it against the base (in the compatibility mode
+ * browsers use for "http:foo") and removes dot segments. This file adds
+ * what the WHATWG URL Standard asks on top of RFC 3986: the pre-processing
+ * of the input, the special-scheme rules (backslashes, "http:/x", default
+ * ports, empty hosts), hosts (IPv4 number forms, IDNA through libidn2),
+ * the percent-encode sets and the query in the document's charset.
+ *
+ * uriparser rejects bytes the URL Standard accepts (spaces, "|", "{", a
+ * second "#", a lone "%", non-ASCII ...), so it never reads our text
+ * itself: it parses a shadow, a copy of the same length where each such
+ * byte is replaced by a neutral letter. Its text ranges, which point into
+ * the shadow, are mapped back to the same offsets of the real text before
+ * anything reads them, and never leave this file.
  */
 #include "config.h"
 
@@ -19,28 +29,10 @@
 
 #include <idn2.h>
 #include <libpsl.h>
+#include <uriparser/Uri.h>
 
 #include "parser/parse.h"
 #include "parser/parse_int.h"
-
-/* A parsed URL. Strings are stored serialised (percent-encoded). The path
- * of a hierarchical URL is kept as "/seg1/seg2", so its segment count is
- * its number of slashes. */
-struct wurl {
-  struct pbuf scheme;
-  struct pbuf user;
-  struct pbuf pass;
-  struct pbuf host;
-  struct pbuf path;
-  struct pbuf query;
-  struct pbuf frag;
-  int has_host;
-  int has_query;
-  int has_frag;
-  int port; /* -1: none */
-  int opaque;
-  int host_ipv6; /* host is an IPv6 literal, stored without brackets */
-};
 
 enum pct_set { SET_C0, SET_FRAG, SET_QUERY, SET_SQUERY, SET_PATH, SET_USER };
 
@@ -60,46 +52,6 @@ const char *parse_strerror(int rc)
     default:
       return "unknown error";
   }
-}
-
-static void wurl_init(struct wurl *u)
-{
-  pbuf_init(&u->scheme);
-  pbuf_init(&u->user);
-  pbuf_init(&u->pass);
-  pbuf_init(&u->host);
-  pbuf_init(&u->path);
-  pbuf_init(&u->query);
-  pbuf_init(&u->frag);
-  u->has_host = 0;
-  u->has_query = 0;
-  u->has_frag = 0;
-  u->port = -1;
-  u->opaque = 0;
-  u->host_ipv6 = 0;
-}
-
-static void wurl_cleanup(struct wurl *u)
-{
-  pbuf_free(&u->scheme);
-  pbuf_free(&u->user);
-  pbuf_free(&u->pass);
-  pbuf_free(&u->host);
-  pbuf_free(&u->path);
-  pbuf_free(&u->query);
-  pbuf_free(&u->frag);
-}
-
-static int wurl_oom(const struct wurl *u)
-{
-  return u->scheme.oom || u->user.oom || u->pass.oom || u->host.oom ||
-         u->path.oom || u->query.oom || u->frag.oom;
-}
-
-static void pbuf_copy(struct pbuf *dst, const struct pbuf *src)
-{
-  pbuf_reset(dst);
-  pbuf_putn(dst, src->p ? src->p : "", src->n);
 }
 
 static int is_special_scheme(const char *s)
@@ -143,19 +95,19 @@ static int in_set(unsigned char c, enum pct_set set)
          c == '\\' || c == ']' || c == '|';
 }
 
-static void put_pct(struct pbuf *b, unsigned char c, enum pct_set set)
+static void put_pct(struct v6_buf *b, unsigned char c, enum pct_set set)
 {
   static const char hex[] = "0123456789ABCDEF";
   char e[3];
 
   if (!in_set(c, set)) {
-    pbuf_putc(b, (char)c);
+    v6_buf_putc(b, (char)c);
     return;
   }
   e[0] = '%';
   e[1] = hex[c >> 4];
   e[2] = hex[c & 15];
-  pbuf_putn(b, e, 3);
+  v6_buf_putn(b, e, 3);
 }
 
 static int hexval(int c)
@@ -169,19 +121,48 @@ static int hexval(int c)
   return -1;
 }
 
-static void pct_decode(const char *s, size_t n, struct pbuf *out)
+static void pct_decode(const char *s, size_t n, struct v6_buf *out)
 {
-  size_t i;
+  size_t i, start = 0;
 
   for (i = 0; i < n; i++) {
-    if (s[i] == '%' && i + 2 < n && hexval(s[i + 1]) >= 0 &&
-        hexval(s[i + 2]) >= 0) {
-      pbuf_putc(out, (char)(hexval(s[i + 1]) * 16 + hexval(s[i + 2])));
-      i += 2;
-    } else {
-      pbuf_putc(out, s[i]);
-    }
+    if (s[i] != '%' || i + 2 >= n || hexval(s[i + 1]) < 0 ||
+        hexval(s[i + 2]) < 0)
+      continue;
+    v6_buf_putn(out, s + start, i - start);
+    v6_buf_putc(out, (char)(hexval(s[i + 1]) * 16 + hexval(s[i + 2])));
+    i += 2;
+    start = i + 1;
   }
+  v6_buf_putn(out, s + start, n - start);
+}
+
+/* Append @s/@n with ASCII capitals lower-cased. */
+static void put_lower(struct v6_buf *o, const char *s, size_t n)
+{
+  size_t i = o->n;
+
+  if (v6_buf_putn(o, s, n))
+    return;
+  for (; i < o->n; i++)
+    if (o->p[i] >= 'A' && o->p[i] <= 'Z')
+      o->p[i] = (char)(o->p[i] + 32);
+}
+
+/* Append @s/@n with the bytes in @set percent-encoded. */
+static void put_encoded(struct v6_buf *o, const char *s, size_t n,
+                        enum pct_set set)
+{
+  size_t i, start = 0;
+
+  for (i = 0; i < n; i++) {
+    if (!in_set((unsigned char)s[i], set))
+      continue;
+    v6_buf_putn(o, s + start, i - start);
+    put_pct(o, (unsigned char)s[i], set);
+    start = i + 1;
+  }
+  v6_buf_putn(o, s + start, n - start);
 }
 
 /* ---- hosts ---- */
@@ -285,7 +266,7 @@ static int ipv4_parse(const char *s, size_t n, uint32_t *out)
   return 0;
 }
 
-static void ipv6_serialise(const unsigned char a[16], struct pbuf *out)
+static void ipv6_serialise(const unsigned char a[16], struct v6_buf *out)
 {
   unsigned pieces[8];
   int i, best = -1, bestlen = 1, ignore0 = 0;
@@ -308,14 +289,14 @@ static void ipv6_serialise(const unsigned char a[16], struct pbuf *out)
       continue;
     ignore0 = 0;
     if (i == best) {
-      pbuf_puts(out, i == 0 ? "::" : ":");
+      v6_buf_puts(out, i == 0 ? "::" : ":");
       ignore0 = 1;
       continue;
     }
     snprintf(tmp, sizeof tmp, "%x", pieces[i]);
-    pbuf_puts(out, tmp);
+    v6_buf_puts(out, tmp);
     if (i != 7)
-      pbuf_putc(out, ':');
+      v6_buf_putc(out, ':');
   }
 }
 
@@ -410,7 +391,7 @@ static uint32_t puny_adapt(uint32_t delta, uint32_t points, int first)
 }
 
 /* RFC 3492 encoding of @cp/@n into @out; -1 on overflow. */
-static int puny_encode(const uint32_t *cp, size_t n, struct pbuf *out)
+static int puny_encode(const uint32_t *cp, size_t n, struct v6_buf *out)
 {
   uint64_t delta = 0;
   uint32_t nn = 128, bias = 72, h, b = 0;
@@ -418,12 +399,12 @@ static int puny_encode(const uint32_t *cp, size_t n, struct pbuf *out)
 
   for (i = 0; i < n; i++)
     if (cp[i] < 0x80) {
-      pbuf_putc(out, (char)cp[i]);
+      v6_buf_putc(out, (char)cp[i]);
       b++;
     }
   h = b;
   if (b)
-    pbuf_putc(out, '-');
+    v6_buf_putc(out, '-');
   while (h < n) {
     uint32_t m = 0x10ffff;
     for (i = 0; i < n; i++)
@@ -443,10 +424,10 @@ static int puny_encode(const uint32_t *cp, size_t n, struct pbuf *out)
           uint32_t t = k <= bias ? 1 : k >= bias + 26 ? 26 : k - bias;
           if (q < t)
             break;
-          pbuf_putc(out, puny_digit(t + (uint32_t)((q - t) % (36 - t))));
+          v6_buf_putc(out, puny_digit(t + (uint32_t)((q - t) % (36 - t))));
           q = (q - t) / (36 - t);
         }
-        pbuf_putc(out, puny_digit((uint32_t)q));
+        v6_buf_putc(out, puny_digit((uint32_t)q));
         bias = puny_adapt((uint32_t)delta, h + 1, h == b);
         delta = 0;
         h++;
@@ -460,7 +441,7 @@ static int puny_encode(const uint32_t *cp, size_t n, struct pbuf *out)
 
 /* One label of the fallback: @cp/@n already mapped. */
 static int uts46_label(const uint32_t *cp, size_t n, locale_t loc,
-                       struct pbuf *out)
+                       struct v6_buf *out)
 {
   size_t i;
   int ascii = 1;
@@ -471,13 +452,13 @@ static int uts46_label(const uint32_t *cp, size_t n, locale_t loc,
   if (ascii && n >= 4 && cp[0] == 'x' && cp[1] == 'n' && cp[2] == '-' &&
       cp[3] == '-') {
     /* an A-label must decode to acceptable code points */
-    struct pbuf lab;
+    struct v6_buf lab;
     char *u = NULL;
     int bad = 0;
-    pbuf_init(&lab);
+    v6_buf_init(&lab, 0);
     for (i = 0; i < n; i++)
-      pbuf_putc(&lab, (char)cp[i]);
-    pbuf_touch(&lab);
+      v6_buf_putc(&lab, (char)cp[i]);
+    buf_touch(&lab);
     if (lab.oom)
       return PARSE_NOMEM;
     if (idn2_to_unicode_8z8z(lab.p, &u, 0) != IDN2_OK || !u) {
@@ -492,20 +473,20 @@ static int uts46_label(const uint32_t *cp, size_t n, locale_t loc,
     }
     idn2_free(u);
     if (!bad)
-      pbuf_putn(out, lab.p, lab.n);
-    pbuf_free(&lab);
+      v6_buf_putn(out, lab.p, lab.n);
+    v6_buf_cleanup(&lab);
     return bad ? PARSE_INVALID : PARSE_OK;
   }
   if (ascii) {
     for (i = 0; i < n; i++)
-      pbuf_putc(out, (char)cp[i]);
+      v6_buf_putc(out, (char)cp[i]);
     return PARSE_OK;
   }
-  pbuf_puts(out, "xn--");
+  v6_buf_puts(out, "xn--");
   return puny_encode(cp, n, out) ? PARSE_INVALID : PARSE_OK;
 }
 
-static int uts46_fallback(const char *s, size_t n, struct pbuf *out)
+static int uts46_fallback(const char *s, size_t n, struct v6_buf *out)
 {
   locale_t loc = (locale_t)0;
   uint32_t *cp = NULL;
@@ -538,7 +519,7 @@ static int uts46_fallback(const char *s, size_t n, struct pbuf *out)
     if (rc)
       goto out;
     if (i < ncp)
-      pbuf_putc(out, '.');
+      v6_buf_putc(out, '.');
     start = i + 1;
   }
 out:
@@ -560,19 +541,18 @@ static const struct {
 
 /* Domain to ASCII (UTS #46, non-transitional, no STD3 rules, no DNS
  * length check). 0 ok, PARSE_INVALID, PARSE_NOMEM. */
-static int domain_to_ascii(const char *s, size_t n, struct pbuf *out)
+static int domain_to_ascii(const char *s, size_t n, struct v6_buf *out)
 {
-  struct pbuf in;
+  struct v6_buf in;
   char *res = NULL;
   size_t i;
   int rc = PARSE_OK;
 
-  pbuf_init(&in);
+  v6_buf_init(&in, 0);
   /* all-ASCII domains are only lower-cased: the URL test suite expects
    * even undecodable "xn--" labels through untouched */
   if (is_ascii_str(s, n)) {
-    for (i = 0; i < n; i++)
-      pbuf_putc(out, (char)tolower((unsigned char)s[i]));
+    put_lower(out, s, n);
     goto out;
   }
   for (i = 0; i < n; i++) {
@@ -580,7 +560,7 @@ static int domain_to_ascii(const char *s, size_t n, struct pbuf *out)
     int mapped = 0;
     /* libidn2 2.3 still maps capital sharp s to "ss" (UTS #46 < 6.1) */
     if (i + 2 < n && !memcmp(s + i, "\xe1\xba\x9e", 3)) {
-      pbuf_puts(&in, "\xc3\x9f");
+      v6_buf_puts(&in, "\xc3\x9f");
       i += 2;
       continue;
     }
@@ -588,7 +568,7 @@ static int domain_to_ascii(const char *s, size_t n, struct pbuf *out)
      * Corrigendum #4 unnormalised; UTS #46 maps them */
     for (k = 0; k < sizeof corrigendum4 / sizeof corrigendum4[0]; k++) {
       if (i + 3 < n && !memcmp(s + i, corrigendum4[k].from, 4)) {
-        pbuf_puts(&in, corrigendum4[k].to);
+        v6_buf_puts(&in, corrigendum4[k].to);
         i += 3;
         mapped = 1;
         break;
@@ -596,9 +576,9 @@ static int domain_to_ascii(const char *s, size_t n, struct pbuf *out)
     }
     if (mapped)
       continue;
-    pbuf_putc(&in, s[i] >= 'A' && s[i] <= 'Z' ? (char)(s[i] + 32) : s[i]);
+    v6_buf_putc(&in, s[i] >= 'A' && s[i] <= 'Z' ? (char)(s[i] + 32) : s[i]);
   }
-  pbuf_touch(&in);
+  buf_touch(&in);
   if (in.oom) {
     rc = PARSE_NOMEM;
     goto out;
@@ -606,7 +586,7 @@ static int domain_to_ascii(const char *s, size_t n, struct pbuf *out)
   rc = idn2_to_ascii_8z(in.p, &res, IDN2_NONTRANSITIONAL | IDN2_NFC_INPUT);
   switch (rc) {
     case IDN2_OK:
-      pbuf_puts(out, res);
+      v6_buf_puts(out, res);
       rc = PARSE_OK;
       break;
     case IDN2_MALLOC:
@@ -618,7 +598,7 @@ static int domain_to_ascii(const char *s, size_t n, struct pbuf *out)
     case IDN2_TOO_BIG_LABEL:
     case IDN2_TOO_BIG_DOMAIN:
     case IDN2_INVALID_NONTRANSITIONAL:
-      pbuf_reset(out);
+      v6_buf_reset(out);
       rc = uts46_fallback(in.p, in.n, out);
       break;
     default:
@@ -626,763 +606,860 @@ static int domain_to_ascii(const char *s, size_t n, struct pbuf *out)
       break;
   }
 out:
-  pbuf_free(&in);
+  v6_buf_cleanup(&in);
   idn2_free(res);
   return rc;
 }
 
-/* Host parser. Sets u->host (serialised, IPv6 without brackets). */
-static int host_parse(struct wurl *u, const char *s, size_t n, int special)
+/* An IPv6 literal @s/@n (without brackets) into @out in its canonical
+ * form. PARSE_OK or PARSE_INVALID. */
+static int host_ipv6(const char *s, size_t n, struct v6_buf *out)
 {
-  struct pbuf dec, ascii;
-  int rc = PARSE_OK;
+  unsigned char a[16];
+  char tmp[64];
+
+  /* inet_pton would stop at an embedded NUL and accept the prefix */
+  if (n == 0 || n >= sizeof tmp || memchr(s, '\0', n))
+    return PARSE_INVALID;
+  memcpy(tmp, s, n);
+  tmp[n] = '\0';
+  if (inet_pton(AF_INET6, tmp, a) != 1)
+    return PARSE_INVALID;
+  ipv6_serialise(a, out);
+  return PARSE_OK;
+}
+
+/* The opaque host of a non-special URL: checked, C0-percent-encoded. */
+static int host_opaque(const char *s, size_t n, struct v6_buf *out)
+{
   size_t i;
 
-  pbuf_init(&dec);
-  pbuf_init(&ascii);
-  pbuf_reset(&u->host);
-  u->host_ipv6 = 0;
-  if (n && s[0] == '[') {
-    unsigned char a[16];
-    if (s[n - 1] != ']' || n < 3) {
-      rc = PARSE_INVALID;
-      goto out;
-    }
-    pbuf_putn(&dec, s + 1, n - 2);
-    pbuf_touch(&dec);
-    if (dec.oom) {
-      rc = PARSE_NOMEM;
-      goto out;
-    }
-    /* inet_pton would stop at an embedded NUL and accept the prefix */
-    if (memchr(dec.p, '\0', dec.n) || inet_pton(AF_INET6, dec.p, a) != 1) {
-      rc = PARSE_INVALID;
-      goto out;
-    }
-    ipv6_serialise(a, &u->host);
-    u->host_ipv6 = 1;
-    goto out;
+  for (i = 0; i < n; i++)
+    if ((unsigned char)s[i] != '%' && forbidden_host_cp((unsigned char)s[i]))
+      return PARSE_INVALID;
+  put_encoded(out, s, n, SET_C0);
+  return PARSE_OK;
+}
+
+/* 1 for the usual host, lower-case letters, digits, '-' and '.' that do
+ * not end in a number: host_domain would give it back as it is. */
+static int host_plain(const char *s, size_t n)
+{
+  size_t i;
+
+  for (i = 0; i < n; i++)
+    if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') ||
+          s[i] == '-' || s[i] == '.'))
+      return 0;
+  return n && !ends_in_number(s, n);
+}
+
+/* The host of a special URL: percent-decoded, UTF-8 scrubbed, to ASCII by
+ * UTS #46, checked, and IPv4 numbers in any WHATWG form to dotted decimal.
+ * PARSE_OK, PARSE_INVALID or PARSE_NOMEM. */
+static int host_domain(const char *s, size_t n, struct v6_buf *out)
+{
+  struct v6_buf dec, clean, ascii;
+  uint32_t v;
+  char tmp[20];
+  size_t i;
+  int rc = PARSE_NOMEM;
+
+  if (host_plain(s, n)) {
+    v6_buf_putn(out, s, n);
+    return PARSE_OK;
   }
-  if (!special) {
-    for (i = 0; i < n; i++) {
-      if ((unsigned char)s[i] != '%' &&
-          forbidden_host_cp((unsigned char)s[i])) {
-        rc = PARSE_INVALID;
-        goto out;
-      }
-    }
-    for (i = 0; i < n; i++)
-      put_pct(&u->host, (unsigned char)s[i], SET_C0);
-    goto out;
-  }
+  v6_buf_init(&dec, 0);
+  v6_buf_init(&clean, 0);
+  v6_buf_init(&ascii, 0);
   pct_decode(s, n, &dec);
-  pbuf_touch(&dec);
-  if (dec.oom) {
-    rc = PARSE_NOMEM;
+  buf_touch(&dec);
+  if (dec.oom)
     goto out;
-  }
-  /* the decoded bytes are UTF-8 decoded with replacement */
-  {
-    struct pbuf clean;
-    pbuf_init(&clean);
-    charset_utf8_scrub(dec.p, dec.n, &clean);
-    pbuf_touch(&clean);
-    pbuf_free(&dec);
-    dec = clean;
-    if (dec.oom) {
-      rc = PARSE_NOMEM;
-      goto out;
-    }
-  }
+  charset_utf8_scrub(dec.p, dec.n, &clean);
+  buf_touch(&clean);
+  if (clean.oom)
+    goto out;
+  rc = PARSE_INVALID;
   /* U+0000 is a forbidden domain code point; reject it before libidn2,
    * which takes C strings and would see only the part before it */
-  if (memchr(dec.p, '\0', dec.n)) {
-    rc = PARSE_INVALID;
+  if (memchr(clean.p, '\0', clean.n))
     goto out;
-  }
-  rc = domain_to_ascii(dec.p, dec.n, &ascii);
+  rc = domain_to_ascii(clean.p, clean.n, &ascii);
+  buf_touch(&ascii);
+  if (rc == PARSE_OK && ascii.oom)
+    rc = PARSE_NOMEM;
   if (rc)
     goto out;
-  pbuf_touch(&ascii);
-  if (ascii.oom) {
-    rc = PARSE_NOMEM;
+  rc = PARSE_INVALID;
+  if (ascii.n == 0)
+    goto out;
+  for (i = 0; i < ascii.n; i++)
+    if (forbidden_domain_cp((unsigned char)ascii.p[i]))
+      goto out;
+  rc = PARSE_OK;
+  if (!ends_in_number(ascii.p, ascii.n)) {
+    v6_buf_putn(out, ascii.p, ascii.n);
     goto out;
   }
-  if (ascii.n == 0) {
+  if (ipv4_parse(ascii.p, ascii.n, &v)) {
     rc = PARSE_INVALID;
     goto out;
   }
-  for (i = 0; i < ascii.n; i++) {
-    if (forbidden_domain_cp((unsigned char)ascii.p[i])) {
-      rc = PARSE_INVALID;
-      goto out;
-    }
-  }
-  if (ends_in_number(ascii.p, ascii.n)) {
-    uint32_t v;
-    char tmp[20];
-    if (ipv4_parse(ascii.p, ascii.n, &v)) {
-      rc = PARSE_INVALID;
-      goto out;
-    }
-    snprintf(tmp, sizeof tmp, "%u.%u.%u.%u", (unsigned)(v >> 24),
-             (unsigned)(v >> 16 & 255), (unsigned)(v >> 8 & 255),
-             (unsigned)(v & 255));
-    pbuf_puts(&u->host, tmp);
-    goto out;
-  }
-  pbuf_putn(&u->host, ascii.p, ascii.n);
+  snprintf(tmp, sizeof tmp, "%u.%u.%u.%u", (unsigned)(v >> 24),
+           (unsigned)(v >> 16 & 255), (unsigned)(v >> 8 & 255),
+           (unsigned)(v & 255));
+  v6_buf_puts(out, tmp);
 out:
-  pbuf_touch(&u->host);
-  if (rc == PARSE_OK && u->host.oom)
-    rc = PARSE_NOMEM;
-  pbuf_free(&dec);
-  pbuf_free(&ascii);
+  v6_buf_cleanup(&dec);
+  v6_buf_cleanup(&clean);
+  v6_buf_cleanup(&ascii);
   return rc;
 }
 
-/* ---- paths ---- */
+/* ---- preparing a reference for uriparser ---- */
 
-static int is_alpha(int c)
-{
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
-static int is_drive(const char *s, size_t n, int normalized)
-{
-  return n == 2 && is_alpha((unsigned char)s[0]) &&
-         (s[1] == ':' || (!normalized && s[1] == '|'));
-}
-
-static int starts_with_drive(const char *s, size_t n)
-{
-  if (n < 2 || !is_drive(s, 2, 0))
-    return 0;
-  return n == 2 || s[2] == '/' || s[2] == '\\' || s[2] == '?' || s[2] == '#';
-}
-
-static void path_shorten(struct wurl *u)
-{
-  size_t k;
-
-  if (u->path.n == 0)
-    return;
-  if (!strcmp(u->scheme.p, "file") && u->path.n == 3 &&
-      is_drive(u->path.p + 1, 2, 1))
-    return;
-  k = u->path.n;
-  while (k > 0 && u->path.p[k - 1] != '/')
-    k--;
-  u->path.n = k - 1;
-  u->path.p[u->path.n] = '\0';
-}
-
-static void path_push(struct wurl *u, const char *seg, size_t n)
-{
-  pbuf_putc(&u->path, '/');
-  pbuf_putn(&u->path, seg, n);
-}
-
-static int is_dot1(const char *s, size_t n)
-{
-  return (n == 1 && s[0] == '.') || (n == 3 && !strncasecmp(s, "%2e", 3));
-}
-
-static int is_dot2(const char *s, size_t n)
-{
-  return (n == 2 && !strncmp(s, "..", 2)) ||
-         (n == 4 &&
-          (!strncasecmp(s, ".%2e", 4) || !strncasecmp(s, "%2e.", 4))) ||
-         (n == 6 && !strncasecmp(s, "%2e%2e", 6));
-}
-
-/* ---- the state machine ---- */
-
-enum st {
-  S_SCHEME_START,
-  S_SCHEME,
-  S_NO_SCHEME,
-  S_SPECIAL_REL_OR_AUTH,
-  S_PATH_OR_AUTH,
-  S_RELATIVE,
-  S_RELATIVE_SLASH,
-  S_SPECIAL_AUTH_SLASHES,
-  S_SPECIAL_AUTH_IGNORE_SLASHES,
-  S_AUTHORITY,
-  S_HOST,
-  S_PORT,
-  S_FILE,
-  S_FILE_SLASH,
-  S_FILE_HOST,
-  S_PATH_START,
-  S_PATH,
-  S_OPAQUE_PATH,
-  S_QUERY,
-  S_FRAGMENT
+/* A reference as uriparser sees it: @text is ours (pre-processed and
+ * rewritten for the special-scheme rules), @shadow the same bytes with
+ * those RFC 3986 rejects replaced (see the top of the file), @uri the
+ * parse of @shadow, its ranges pointing into @shadow. */
+struct uref {
+  struct v6_buf text;
+  char *shadow;
+  UriUriA uri;
+  int parsed;
+  int special;       /* the scheme is special */
+  const char *drive; /* the drive letter the path starts with as parsed
+                      * (dot removal may pop it), or NULL */
 };
 
-static void copy_authority(struct wurl *u, const struct wurl *b)
+/* A range of real text: where one of uriparser's ranges points after
+ * mapping it out of the shadow. */
+struct span {
+  const char *p;
+  size_t n;
+};
+
+static void uref_init(struct uref *r)
 {
-  pbuf_copy(&u->user, &b->user);
-  pbuf_copy(&u->pass, &b->pass);
-  pbuf_copy(&u->host, &b->host);
-  u->has_host = b->has_host;
-  u->host_ipv6 = b->host_ipv6;
-  u->port = b->port;
+  v6_buf_init(&r->text, 0);
+  r->shadow = NULL;
+  memset(&r->uri, 0, sizeof r->uri);
+  r->parsed = 0;
+  r->special = 0;
+  r->drive = NULL;
 }
 
-static void copy_query(struct wurl *u, const struct wurl *b)
+static void uref_cleanup(struct uref *r)
 {
-  pbuf_copy(&u->query, &b->query);
-  u->has_query = b->has_query;
+  if (r->parsed)
+    uriFreeUriMembersA(&r->uri);
+  v6_buf_cleanup(&r->text);
+  free(r->shadow);
+  uref_init(r);
 }
 
-static int flush_query(struct wurl *u, struct pbuf *buf, const char *charset)
+/* The real text of @t, a range into the shadow of @a or @b (either may be
+ * NULL) or into memory of uriparser's own (then it is read as it is). */
+static struct span span_of(const struct uref *a, const struct uref *b,
+                           UriTextRangeA t)
 {
-  int special = is_special_scheme(u->scheme.p);
-  enum pct_set set = special ? SET_SQUERY : SET_QUERY;
-  struct pbuf enc;
-  const char *src = buf->p ? buf->p : "";
-  size_t n = buf->n, i;
-  int rc = PARSE_OK;
+  struct span s = {"", 0};
+  const struct uref *refs[2] = {a, b};
+  uintptr_t p = (uintptr_t)t.first;
+  int i;
 
-  pbuf_init(&enc);
-  if (charset && special && strcmp(u->scheme.p, "ws") &&
-      strcmp(u->scheme.p, "wss") && strcmp(charset, "UTF-8")) {
-    rc = charset_from_utf8(charset, src, n, &enc);
-    if (rc == PARSE_CHARSET)
-      rc = PARSE_OK; /* unknown: fall back to UTF-8 */
-    else if (rc)
-      goto out;
-    else {
-      src = enc.p ? enc.p : "";
-      n = enc.n;
-    }
-  }
-  for (i = 0; i < n; i++)
-    put_pct(&u->query, (unsigned char)src[i], set);
-  pbuf_touch(&u->query);
-  pbuf_reset(buf);
-out:
-  pbuf_free(&enc);
-  return rc;
-}
-
-/* Parse @s/@n (already scrubbed UTF-8) into @u against optional @base. */
-static int wurl_parse(const char *s, size_t n, const struct wurl *base,
-                      const char *charset, struct wurl *u)
-{
-  struct pbuf buf;
-  enum st state = S_SCHEME_START;
-  long p;
-  int special = 0, at_seen = 0, inside_brackets = 0, pass_seen = 0;
-  int rc = PARSE_OK;
-
-  pbuf_init(&buf);
-  pbuf_touch(&u->scheme);
-  for (p = 0;; p++) {
-    int c = p < (long)n ? (unsigned char)s[p] : -1;
-    const char *rest = p < (long)n ? s + p + 1 : s + n;
-    size_t restn = p < (long)n ? n - (size_t)p - 1 : 0;
-
-    switch (state) {
-      case S_SCHEME_START:
-        if (c != -1 && is_alpha(c)) {
-          pbuf_putc(&buf, (char)tolower(c));
-          state = S_SCHEME;
-        } else {
-          state = S_NO_SCHEME;
-          p--;
-        }
-        break;
-
-      case S_SCHEME:
-        if (c != -1 && (isalnum(c) || c == '+' || c == '-' || c == '.')) {
-          pbuf_putc(&buf, (char)tolower(c));
-        } else if (c == ':') {
-          pbuf_copy(&u->scheme, &buf);
-          pbuf_reset(&buf);
-          if (u->scheme.oom)
-            goto nomem;
-          special = is_special_scheme(u->scheme.p);
-          if (!strcmp(u->scheme.p, "file")) {
-            state = S_FILE;
-          } else if (special && base && !strcmp(base->scheme.p, u->scheme.p)) {
-            state = S_SPECIAL_REL_OR_AUTH;
-          } else if (special) {
-            state = S_SPECIAL_AUTH_SLASHES;
-          } else if (restn && rest[0] == '/') {
-            state = S_PATH_OR_AUTH;
-            p++;
-          } else {
-            u->opaque = 1;
-            pbuf_touch(&u->path);
-            state = S_OPAQUE_PATH;
-          }
-        } else {
-          pbuf_reset(&buf);
-          state = S_NO_SCHEME;
-          p = -1;
-        }
-        break;
-
-      case S_NO_SCHEME:
-        if (!base || (base->opaque && c != '#'))
-          goto invalid;
-        if (base->opaque && c == '#') {
-          pbuf_copy(&u->scheme, &base->scheme);
-          pbuf_copy(&u->path, &base->path);
-          u->opaque = 1;
-          copy_query(u, base);
-          u->has_frag = 1;
-          pbuf_touch(&u->frag);
-          state = S_FRAGMENT;
-        } else if (strcmp(base->scheme.p, "file")) {
-          state = S_RELATIVE;
-          p--;
-        } else {
-          state = S_FILE;
-          p--;
-        }
-        break;
-
-      case S_SPECIAL_REL_OR_AUTH:
-        if (c == '/' && restn && rest[0] == '/') {
-          state = S_SPECIAL_AUTH_IGNORE_SLASHES;
-          p++;
-        } else {
-          state = S_RELATIVE;
-          p--;
-        }
-        break;
-
-      case S_PATH_OR_AUTH:
-        if (c == '/') {
-          state = S_AUTHORITY;
-        } else {
-          state = S_PATH;
-          p--;
-        }
-        break;
-
-      case S_RELATIVE:
-        pbuf_copy(&u->scheme, &base->scheme);
-        special = is_special_scheme(u->scheme.p);
-        if (c == '/' || (special && c == '\\')) {
-          state = S_RELATIVE_SLASH;
-        } else {
-          copy_authority(u, base);
-          pbuf_copy(&u->path, &base->path);
-          copy_query(u, base);
-          if (c == '?') {
-            pbuf_reset(&u->query);
-            pbuf_touch(&u->query);
-            u->has_query = 1;
-            state = S_QUERY;
-          } else if (c == '#') {
-            u->has_frag = 1;
-            pbuf_touch(&u->frag);
-            state = S_FRAGMENT;
-          } else if (c != -1) {
-            u->has_query = 0;
-            pbuf_reset(&u->query);
-            path_shorten(u);
-            state = S_PATH;
-            p--;
-          }
-        }
-        break;
-
-      case S_RELATIVE_SLASH:
-        if (special && (c == '/' || c == '\\')) {
-          state = S_SPECIAL_AUTH_IGNORE_SLASHES;
-        } else if (c == '/') {
-          state = S_AUTHORITY;
-        } else {
-          copy_authority(u, base);
-          state = S_PATH;
-          p--;
-        }
-        break;
-
-      case S_SPECIAL_AUTH_SLASHES:
-        if (c == '/' && restn && rest[0] == '/') {
-          state = S_SPECIAL_AUTH_IGNORE_SLASHES;
-          p++;
-        } else {
-          state = S_SPECIAL_AUTH_IGNORE_SLASHES;
-          p--;
-        }
-        break;
-
-      case S_SPECIAL_AUTH_IGNORE_SLASHES:
-        if (c != '/' && c != '\\') {
-          state = S_AUTHORITY;
-          p--;
-        }
-        break;
-
-      case S_AUTHORITY:
-        if (c == '@') {
-          size_t i;
-          if (at_seen) {
-            struct pbuf t;
-            pbuf_init(&t);
-            pbuf_puts(&t, "%40");
-            pbuf_putn(&t, buf.p ? buf.p : "", buf.n);
-            pbuf_free(&buf);
-            buf = t;
-            if (buf.oom)
-              goto nomem;
-          }
-          at_seen = 1;
-          for (i = 0; i < buf.n; i++) {
-            unsigned char ch = (unsigned char)buf.p[i];
-            if (ch == ':' && !pass_seen) {
-              pass_seen = 1;
-              continue;
-            }
-            put_pct(pass_seen ? &u->pass : &u->user, ch, SET_USER);
-          }
-          pbuf_reset(&buf);
-        } else if (c == -1 || c == '/' || c == '?' || c == '#' ||
-                   (special && c == '\\')) {
-          if (at_seen && buf.n == 0)
-            goto invalid;
-          p -= (long)buf.n + 1;
-          pbuf_reset(&buf);
-          state = S_HOST;
-        } else {
-          pbuf_putc(&buf, (char)c);
-        }
-        break;
-
-      case S_HOST:
-        if (c == ':' && !inside_brackets) {
-          if (buf.n == 0)
-            goto invalid;
-          rc = host_parse(u, buf.p, buf.n, special);
-          if (rc)
-            goto out;
-          u->has_host = 1;
-          pbuf_reset(&buf);
-          state = S_PORT;
-        } else if (c == -1 || c == '/' || c == '?' || c == '#' ||
-                   (special && c == '\\')) {
-          p--;
-          if (special && buf.n == 0)
-            goto invalid;
-          rc = host_parse(u, buf.p ? buf.p : "", buf.n, special);
-          if (rc)
-            goto out;
-          u->has_host = 1;
-          pbuf_reset(&buf);
-          state = S_PATH_START;
-        } else {
-          if (c == '[')
-            inside_brackets = 1;
-          if (c == ']')
-            inside_brackets = 0;
-          pbuf_putc(&buf, (char)c);
-        }
-        break;
-
-      case S_PORT:
-        if (c >= '0' && c <= '9') {
-          pbuf_putc(&buf, (char)c);
-        } else if (c == -1 || c == '/' || c == '?' || c == '#' ||
-                   (special && c == '\\')) {
-          if (buf.n) {
-            long port = 0;
-            size_t i;
-            for (i = 0; i < buf.n; i++) {
-              port = port * 10 + (buf.p[i] - '0');
-              if (port > 65535)
-                goto invalid;
-            }
-            u->port = port == default_port(u->scheme.p) ? -1 : (int)port;
-            pbuf_reset(&buf);
-          }
-          state = S_PATH_START;
-          p--;
-        } else {
-          goto invalid;
-        }
-        break;
-
-      case S_FILE:
-        pbuf_reset(&u->scheme);
-        pbuf_puts(&u->scheme, "file");
-        special = 1;
-        pbuf_reset(&u->host);
-        pbuf_touch(&u->host);
-        u->has_host = 1;
-        u->host_ipv6 = 0;
-        if (c == '/' || c == '\\') {
-          state = S_FILE_SLASH;
-        } else if (base && !strcmp(base->scheme.p, "file")) {
-          pbuf_copy(&u->host, &base->host);
-          u->has_host = base->has_host;
-          u->host_ipv6 = base->host_ipv6;
-          pbuf_copy(&u->path, &base->path);
-          copy_query(u, base);
-          if (c == '?') {
-            pbuf_reset(&u->query);
-            pbuf_touch(&u->query);
-            u->has_query = 1;
-            state = S_QUERY;
-          } else if (c == '#') {
-            u->has_frag = 1;
-            pbuf_touch(&u->frag);
-            state = S_FRAGMENT;
-          } else if (c != -1) {
-            u->has_query = 0;
-            pbuf_reset(&u->query);
-            if (!starts_with_drive(s + p, n - (size_t)p))
-              path_shorten(u);
-            else
-              pbuf_reset(&u->path);
-            state = S_PATH;
-            p--;
-          }
-        } else {
-          state = S_PATH;
-          p--;
-        }
-        break;
-
-      case S_FILE_SLASH:
-        if (c == '/' || c == '\\') {
-          state = S_FILE_HOST;
-        } else {
-          if (base && !strcmp(base->scheme.p, "file")) {
-            pbuf_copy(&u->host, &base->host);
-            u->has_host = base->has_host;
-            u->host_ipv6 = base->host_ipv6;
-            if (!starts_with_drive(s + p, c == -1 ? 0 : n - (size_t)p) &&
-                base->path.n >= 3 && is_drive(base->path.p + 1, 2, 1) &&
-                (base->path.n == 3 || base->path.p[3] == '/'))
-              path_push(u, base->path.p + 1, 2);
-          }
-          state = S_PATH;
-          p--;
-        }
-        break;
-
-      case S_FILE_HOST:
-        if (c == -1 || c == '/' || c == '\\' || c == '?' || c == '#') {
-          p--;
-          if (is_drive(buf.p, buf.n, 0)) {
-            state = S_PATH;
-          } else if (buf.n == 0) {
-            pbuf_reset(&u->host);
-            pbuf_touch(&u->host);
-            u->has_host = 1;
-            state = S_PATH_START;
-          } else {
-            rc = host_parse(u, buf.p, buf.n, special);
-            if (rc)
-              goto out;
-            u->has_host = 1;
-            if (!strcmp(u->host.p, "localhost"))
-              pbuf_reset(&u->host);
-            pbuf_reset(&buf);
-            state = S_PATH_START;
-          }
-        } else {
-          pbuf_putc(&buf, (char)c);
-        }
-        break;
-
-      case S_PATH_START:
-        if (special) {
-          state = S_PATH;
-          if (c != '/' && c != '\\')
-            p--;
-        } else if (c == '?') {
-          u->has_query = 1;
-          pbuf_touch(&u->query);
-          state = S_QUERY;
-        } else if (c == '#') {
-          u->has_frag = 1;
-          pbuf_touch(&u->frag);
-          state = S_FRAGMENT;
-        } else if (c != -1) {
-          state = S_PATH;
-          if (c != '/')
-            p--;
-        }
-        break;
-
-      case S_PATH:
-        if (c == -1 || c == '/' || (special && c == '\\') || c == '?' ||
-            c == '#') {
-          int slash = c == '/' || (special && c == '\\');
-          if (is_dot2(buf.p, buf.n)) {
-            path_shorten(u);
-            if (!slash)
-              path_push(u, "", 0);
-          } else if (is_dot1(buf.p, buf.n)) {
-            if (!slash)
-              path_push(u, "", 0);
-          } else {
-            if (!strcmp(u->scheme.p, "file") && u->path.n == 0 &&
-                is_drive(buf.p, buf.n, 0))
-              buf.p[1] = ':';
-            path_push(u, buf.p ? buf.p : "", buf.n);
-          }
-          pbuf_reset(&buf);
-          if (c == '?') {
-            u->has_query = 1;
-            pbuf_touch(&u->query);
-            state = S_QUERY;
-          } else if (c == '#') {
-            u->has_frag = 1;
-            pbuf_touch(&u->frag);
-            state = S_FRAGMENT;
-          }
-        } else {
-          put_pct(&buf, (unsigned char)c, SET_PATH);
-        }
-        break;
-
-      case S_OPAQUE_PATH:
-        if (c == '?') {
-          u->has_query = 1;
-          pbuf_touch(&u->query);
-          state = S_QUERY;
-        } else if (c == '#') {
-          u->has_frag = 1;
-          pbuf_touch(&u->frag);
-          state = S_FRAGMENT;
-        } else if (c == ' ') {
-          if (restn && (rest[0] == '?' || rest[0] == '#'))
-            pbuf_puts(&u->path, "%20");
-          else
-            pbuf_putc(&u->path, ' ');
-        } else if (c != -1) {
-          put_pct(&u->path, (unsigned char)c, SET_C0);
-        }
-        break;
-
-      case S_QUERY:
-        if (c == -1 || c == '#') {
-          rc = flush_query(u, &buf, charset);
-          if (rc)
-            goto out;
-          if (c == '#') {
-            u->has_frag = 1;
-            pbuf_touch(&u->frag);
-            state = S_FRAGMENT;
-          }
-        } else {
-          pbuf_putc(&buf, (char)c);
-        }
-        break;
-
-      case S_FRAGMENT:
-        if (c != -1)
-          put_pct(&u->frag, (unsigned char)c, SET_FRAG);
-        break;
-    }
-    if (buf.oom || wurl_oom(u))
-      goto nomem;
-    if (c == -1 && p >= (long)n)
+  if (!t.first)
+    return s;
+  s.p = t.first;
+  s.n = (size_t)(t.afterLast - t.first);
+  for (i = 0; i < 2; i++) {
+    const struct uref *r = refs[i];
+    uintptr_t lo;
+    if (!r || !r->shadow)
+      continue;
+    lo = (uintptr_t)r->shadow;
+    if (p >= lo && p <= lo + r->text.n) {
+      s.p = r->text.p + (p - lo);
       break;
+    }
   }
-  pbuf_touch(&u->path);
-  pbuf_touch(&u->host);
-  pbuf_touch(&u->user);
-  pbuf_touch(&u->pass);
-  if (wurl_oom(u))
-    goto nomem;
-  goto out;
-invalid:
-  rc = PARSE_INVALID;
-  goto out;
-nomem:
-  rc = PARSE_NOMEM;
-out:
-  pbuf_free(&buf);
-  return rc;
+  return s;
 }
 
-static void wurl_serialise(const struct wurl *u, int keep_frag, struct pbuf *o)
+static int span_eq(struct span s, const char *lit)
 {
-  pbuf_puts(o, u->scheme.p);
-  pbuf_putc(o, ':');
-  if (u->has_host) {
-    pbuf_puts(o, "//");
-    if (u->user.n || u->pass.n) {
-      pbuf_puts(o, u->user.p);
-      if (u->pass.n) {
-        pbuf_putc(o, ':');
-        pbuf_puts(o, u->pass.p);
-      }
-      pbuf_putc(o, '@');
-    }
-    if (u->host_ipv6)
-      pbuf_putc(o, '[');
-    pbuf_puts(o, u->host.p);
-    if (u->host_ipv6)
-      pbuf_putc(o, ']');
-    if (u->port >= 0) {
-      char tmp[16];
-      snprintf(tmp, sizeof tmp, ":%d", u->port);
-      pbuf_puts(o, tmp);
-    }
-  } else if (!u->opaque && u->path.n > 1 && u->path.p[1] == '/') {
-    pbuf_puts(o, "/.");
-  }
-  pbuf_puts(o, u->path.p);
-  if (u->has_query) {
-    pbuf_putc(o, '?');
-    pbuf_puts(o, u->query.p ? u->query.p : "");
-  }
-  if (keep_frag && u->has_frag) {
-    pbuf_putc(o, '#');
-    pbuf_puts(o, u->frag.p ? u->frag.p : "");
-  }
-  pbuf_touch(o);
+  return s.n == strlen(lit) && !strncasecmp(s.p, lit, s.n);
 }
 
 /* Strip leading/trailing C0 and space, remove tab/newline, scrub UTF-8.
- * @in/@n may hold NUL bytes; the state machine percent-encodes or rejects
- * them like any other C0 control. */
-static int preprocess(const char *in, size_t n, struct pbuf *out)
+ * @in/@n may hold NUL bytes; they are percent-encoded or rejected later
+ * like any other C0 control. */
+static int preprocess(const char *in, size_t n, struct v6_buf *out)
 {
-  size_t a = 0, i;
-  struct pbuf t;
+  struct v6_buf t;
+  size_t a = 0, i, start;
+  int rc = PARSE_NOMEM;
 
-  pbuf_init(&t);
+  v6_buf_init(&t, 0);
   while (a < n && (unsigned char)in[a] <= 0x20)
     a++;
   while (n > a && (unsigned char)in[n - 1] <= 0x20)
     n--;
-  for (i = a; i < n; i++)
+  for (i = start = a; i < n; i++) {
     if (in[i] != '\t' && in[i] != '\n' && in[i] != '\r')
-      pbuf_putc(&t, in[i]);
-  pbuf_touch(&t);
-  charset_utf8_scrub(t.p ? t.p : "", t.n, out);
-  pbuf_touch(out);
-  pbuf_free(&t);
-  return out->oom ? PARSE_NOMEM : PARSE_OK;
+      continue;
+    v6_buf_putn(&t, in + start, i - start);
+    start = i + 1;
+  }
+  if (start > a) { /* something was removed */
+    v6_buf_putn(&t, in + start, n - start);
+    if (t.oom)
+      goto out;
+    in = t.p;
+    a = 0;
+    n = t.n;
+  }
+  charset_utf8_scrub(in + a, n - a, out);
+  buf_touch(out);
+  if (!out->oom)
+    rc = PARSE_OK;
+out:
+  v6_buf_cleanup(&t);
+  return rc;
 }
 
-static int wurl_parse_str(const char *str, size_t len, const struct wurl *base,
-                          const char *charset, struct wurl *u)
+/* 1 for the bytes that end an authority, a path segment or a scheme's
+ * first segment: '/', '?', '#'. */
+static int ends_authority(char c)
 {
-  struct pbuf in;
+  return c == '/' || c == '?' || c == '#';
+}
+
+/* Length of the scheme at the start of @s/@n (without the ':'), 0 when
+ * there is none: a letter, then letters, digits, '+', '-', '.', then ':'. */
+static size_t scheme_len(const char *s, size_t n)
+{
+  size_t i;
+
+  if (n == 0 || !isalpha((unsigned char)s[0]))
+    return 0;
+  for (i = 1; i < n; i++) {
+    unsigned char c = (unsigned char)s[i];
+    if (c == ':')
+      return i;
+    if (!isalnum(c) && c != '+' && c != '-' && c != '.')
+      return 0;
+  }
+  return 0;
+}
+
+/* Append @s/@n to @o: with backslashes as slashes up to the query or
+ * fragment when @special; when @skip, with its leading slashes and
+ * backslashes replaced by @keep slashes. */
+static void put_rest(struct v6_buf *o, const char *s, size_t n, int special,
+                     int skip, size_t keep)
+{
+  size_t i = 0, end = 0, start;
+
+  while (special && end < n && s[end] != '?' && s[end] != '#')
+    end++;
+  if (skip) {
+    while (i < end && (s[i] == '/' || s[i] == '\\'))
+      i++;
+    while (keep--)
+      v6_buf_putc(o, '/');
+  }
+  for (start = i; i < end; i++) {
+    if (s[i] != '\\')
+      continue;
+    v6_buf_putn(o, s + start, i - start);
+    v6_buf_putc(o, '/');
+    start = i + 1;
+  }
+  v6_buf_putn(o, s + start, n - start);
+}
+
+/* The scheme @s (lower case in our text) as a C string in @buf, "" when
+ * it has more than @cap - 1 bytes (such a scheme is never special). */
+static void scheme_buf(struct span s, char *buf, size_t cap)
+{
+  if (s.n >= cap)
+    s.n = 0;
+  memcpy(buf, s.p, s.n);
+  buf[s.n] = '\0';
+}
+
+/* 1 when @s/@n starts with a Windows drive letter ("C:" or "C|") that
+ * ends there or before '/', '\\', '?' or '#'. */
+static int starts_with_drive(const char *s, size_t n)
+{
+  if (n < 2 || !isalpha((unsigned char)s[0]) || (s[1] != ':' && s[1] != '|'))
+    return 0;
+  return n == 2 || s[2] == '\\' || ends_authority(s[2]);
+}
+
+/* 1 when @s is a drive letter, "C:" or "C|". */
+static int span_is_drive(struct span s)
+{
+  return s.n == 2 && starts_with_drive(s.p, s.n);
+}
+
+/* The drive letter the path of the parsed @r starts with after its
+ * leading dot segments ("/./C:/", "/C:/.."), or NULL. */
+static const char *uref_drive(const struct uref *r)
+{
+  const UriPathSegmentA *seg = r->uri.pathHead;
+  struct span s = {"", 0};
+
+  for (; seg; seg = seg->next) {
+    s = span_of(r, NULL, seg->text);
+    if (!span_eq(s, ".") && !span_eq(s, ".."))
+      break;
+  }
+  return seg && span_is_drive(s) ? s.p : NULL;
+}
+
+/* The rest of a file: reference (after "file:" if it has it): a host only
+ * after two slashes and never a drive letter ("//C:/" is a path); without
+ * a file: @base (NULL) the path is absolute; against one, a path starting
+ * with a drive letter replaces the base's, and an absolute path keeps the
+ * base's drive letter. */
+static void file_rewrite(struct v6_buf *o, const char *s, size_t n,
+                         const struct uref *base, int slash2)
+{
+  const char *drive = base ? base->drive : NULL;
+
+  if (slash2) {
+    v6_buf_puts(o, "//");
+    if (starts_with_drive(s + 2, n - 2))
+      v6_buf_putc(o, '/');
+    put_rest(o, s + 2, n - 2, 1, 0, 0);
+  } else if (!base) {
+    put_rest(o, s, n, 1, 1, 3);
+  } else if (starts_with_drive(s, n)) {
+    v6_buf_putc(o, '/');
+    put_rest(o, s, n, 1, 0, 0);
+  } else if (n && (s[0] == '/' || s[0] == '\\') && drive &&
+             !starts_with_drive(s + 1, n - 1)) {
+    v6_buf_putc(o, '/');
+    v6_buf_putn(o, drive, 2);
+    put_rest(o, s, n, 1, 0, 0);
+  } else {
+    put_rest(o, s, n, 1, 0, 0);
+  }
+}
+
+/* "./" before a relative path whose first segment holds a ':', which
+ * would otherwise read as a scheme (RFC 3986 section 4.2). */
+static void put_dot_prefix(struct v6_buf *o, const char *s, size_t n,
+                           int special)
+{
+  size_t i;
+
+  for (i = 0; i < n && !ends_authority(s[i]); i++)
+    if (s[i] == ':' || (special && s[i] == '\\'))
+      break;
+  if (i < n && s[i] == ':')
+    v6_buf_puts(o, "./");
+}
+
+/* Rewrite the pre-processed @s/@n into @o, a reference in which RFC 3986
+ * resolution gives what the URL Standard gives: the scheme lower-cased;
+ * for a special scheme, backslashes as slashes up to the query, and
+ * "http:/x", "https:x" (against an http: base), "http:\\x" and "///x"
+ * read as authorities, as the standard reads them; file: as file_rewrite
+ * says. "http:x" against an http: base stays, for uriparser's
+ * compatibility mode. @base is the parsed base or NULL. PARSE_OK, or
+ * PARSE_INVALID for a relative reference without a base. */
+static int ref_rewrite(const char *s, size_t n, const struct uref *base,
+                       struct v6_buf *o)
+{
+  size_t k = scheme_len(s, n), i;
+  const char *rest = k ? s + k + 1 : s;
+  size_t rn = k ? n - k - 1 : n;
+  char sch[8] = "", bsch[8] = "";
+  int special, same, slash2;
+
+  if (!k && !base)
+    return PARSE_INVALID;
+  for (i = 0; i < k; i++) {
+    char c = (char)tolower((unsigned char)s[i]);
+    v6_buf_putc(o, c);
+    if (k < sizeof sch) /* a longer one is never special */
+      sch[i] = c;
+  }
+  if (base)
+    scheme_buf(span_of(base, NULL, base->uri.scheme), bsch, sizeof bsch);
+  same = base && (!k || !strcmp(sch, bsch));
+  special = is_special_scheme(k ? sch : bsch);
+  slash2 = rn >= 2 && (rest[0] == '/' || (special && rest[0] == '\\')) &&
+           (rest[1] == '/' || (special && rest[1] == '\\'));
+  if (k)
+    v6_buf_putc(o, ':');
+  if (!k && !(special && slash2))
+    put_dot_prefix(o, rest, rn, special);
+  if (!strcmp(k ? sch : bsch, "file"))
+    file_rewrite(o, rest, rn, same ? base : NULL, slash2);
+  else if (special && (slash2 || !same))
+    put_rest(o, rest, rn, 1, 1, 2);
+  else
+    put_rest(o, rest, rn, special, 0, 0);
+  return PARSE_OK;
+}
+
+/* 1 when RFC 3986 allows byte @c somewhere in a URI. */
+static int rfc3986_char(unsigned char c)
+{
+  switch (c) {
+    case '"':
+    case '<':
+    case '>':
+    case '\\':
+    case '^':
+    case '`':
+    case '{':
+    case '|':
+    case '}':
+      return 0;
+    default:
+      return c > 0x20 && c < 0x7f;
+  }
+}
+
+/* Fill @shadow (@n bytes) from @s: every byte uriparser would reject where
+ * it stands becomes 'x'. Besides bytes outside RFC 3986 that is a '%' not
+ * followed by two hex digits, a second '#', '[' and ']' outside an IPv6
+ * literal, and an '@' in the authority other than the last one (the URL
+ * Standard splits the user info at the last). */
+static void shadow_fill(const char *s, size_t n, char *shadow)
+{
+  size_t k = scheme_len(s, n), i, a = 0, ae = 0, at = 0, lit = 0;
+  int frag = 0;
+
+  memcpy(shadow, s, n);
+  i = k ? k + 1 : 0;
+  if (n - i >= 2 && s[i] == '/' && s[i + 1] == '/') {
+    a = i + 2;
+    for (ae = a; ae < n && !ends_authority(s[ae]); ae++)
+      if (s[ae] == '@')
+        at = ae + 1;
+    lit = at ? at : a;
+  }
+  for (i = 0; i < n; i++) {
+    unsigned char c = (unsigned char)s[i];
+    int bad = !rfc3986_char(c);
+    if (c == '%')
+      bad = i + 2 >= n || hexval(s[i + 1]) < 0 || hexval(s[i + 2]) < 0;
+    else if (c == '#')
+      bad = frag++ > 0;
+    else if (c == '@')
+      bad = i >= a && i < ae && i + 1 != at;
+    else if (c == '[')
+      bad = i != lit || i >= ae;
+    else if (c == ']')
+      bad = i < lit || i >= ae || s[lit] != '[' ||
+            memchr(s + lit, ']', i - lit) != NULL;
+    if (bad)
+      shadow[i] = 'x';
+  }
+}
+
+/* Point the segments the URL Standard reads as dot segments ("%2e",
+ * ".%2E", ...) at a "." or "..", which uriparser then removes. */
+static void dots_fix(struct uref *r)
+{
+  static const char dot1[] = ".", dot2[] = "..";
+  UriPathSegmentA *seg;
+
+  for (seg = r->uri.pathHead; seg; seg = seg->next) {
+    struct span s = span_of(r, NULL, seg->text);
+    const char *to = NULL;
+    if (span_eq(s, "%2e"))
+      to = dot1;
+    else if (span_eq(s, "%2e%2e") || span_eq(s, ".%2e") || span_eq(s, "%2e."))
+      to = dot2;
+    if (to) {
+      seg->text.first = to;
+      seg->text.afterLast = to + strlen(to);
+    }
+  }
+}
+
+/* 1 when @u has an opaque path: a scheme that is not @special (for a
+ * special one, "http:x" is relative), no authority, and a path that does
+ * not start with '/' ("mailto:x", "javascript:void(0)"). */
+static int uri_opaque(const UriUriA *u, int special)
+{
+  return u->scheme.first && !u->hostText.first && !u->absolutePath && !special;
+}
+
+static int uref_opaque(const struct uref *r)
+{
+  return uri_opaque(&r->uri, r->special);
+}
+
+/* Pre-process, rewrite and shadow @s/@n into @r, and have uriparser parse
+ * it. @base as for ref_rewrite. PARSE_OK, PARSE_INVALID, PARSE_NOMEM. */
+static int uref_parse(struct uref *r, const char *s, size_t n,
+                      const struct uref *base)
+{
+  struct v6_buf pre;
+  const char *err = NULL;
   int rc;
 
-  pbuf_init(&in);
-  rc = preprocess(str, len, &in);
+  v6_buf_init(&pre, 0);
+  rc = preprocess(s, n, &pre);
   if (rc)
     goto out;
-  rc = wurl_parse(in.p, in.n, base, charset, u);
+  rc = ref_rewrite(pre.p, pre.n, base, &r->text);
+  buf_touch(&r->text);
+  if (rc == PARSE_OK && r->text.oom)
+    rc = PARSE_NOMEM;
+  if (rc)
+    goto out;
+  rc = PARSE_NOMEM;
+  r->shadow = malloc(r->text.n + 1);
+  if (!r->shadow)
+    goto out;
+  shadow_fill(r->text.p, r->text.n, r->shadow);
+  r->shadow[r->text.n] = '\0';
+  rc = uriParseSingleUriExA(&r->uri, r->shadow, r->shadow + r->text.n, &err);
+  if (rc == URI_ERROR_MALLOC) {
+    rc = PARSE_NOMEM;
+    goto out;
+  }
+  r->parsed = rc == URI_SUCCESS;
+  rc = r->parsed ? PARSE_OK : PARSE_INVALID;
+  if (r->parsed) {
+    char sch[8];
+    scheme_buf(span_of(r, NULL, r->uri.scheme), sch, sizeof sch);
+    r->special = is_special_scheme(sch);
+    if (!uref_opaque(r))
+      dots_fix(r);
+    r->drive = uref_drive(r);
+  }
 out:
-  pbuf_free(&in);
+  v6_buf_cleanup(&pre);
   return rc;
+}
+
+/* ---- serialising ---- */
+
+/* The pieces a result is written from, mapped to real text. */
+struct parts {
+  const struct uref *a, *b;
+  const UriUriA *u;
+  char scheme[8]; /* lower case; "" when longer (never special then) */
+  int special;
+  const char *drive; /* see file_drive */
+};
+
+static void put_span(struct v6_buf *o, struct span s, enum pct_set set)
+{
+  put_encoded(o, s.p, s.n, set);
+}
+
+/* "user:pass@" when either is non-empty. */
+static void put_userinfo(struct v6_buf *o, const struct parts *pt)
+{
+  struct span ui = span_of(pt->a, pt->b, pt->u->userInfo);
+  const char *colon = memchr(ui.p, ':', ui.n);
+  struct span user = {ui.p, colon ? (size_t)(colon - ui.p) : ui.n};
+  struct span pass = {colon ? colon + 1 : "", colon ? ui.n - user.n - 1 : 0};
+
+  if (!user.n && !pass.n)
+    return;
+  put_span(o, user, SET_USER);
+  if (pass.n) {
+    v6_buf_putc(o, ':');
+    put_span(o, pass, SET_USER);
+  }
+  v6_buf_putc(o, '@');
+}
+
+/* ":port" unless it is empty or the scheme's default; PARSE_INVALID when
+ * it is above 65535. */
+static int put_port(struct v6_buf *o, const struct parts *pt)
+{
+  struct span ps = span_of(pt->a, pt->b, pt->u->portText);
+  long port = 0;
+  size_t i;
+  char tmp[16];
+
+  if (!ps.n)
+    return PARSE_OK;
+  for (i = 0; i < ps.n; i++) {
+    if (ps.p[i] < '0' || ps.p[i] > '9')
+      return PARSE_INVALID;
+    port = port * 10 + (ps.p[i] - '0');
+    if (port > 65535)
+      return PARSE_INVALID;
+  }
+  if (port == default_port(pt->scheme))
+    return PARSE_OK;
+  snprintf(tmp, sizeof tmp, ":%ld", port);
+  v6_buf_puts(o, tmp);
+  return PARSE_OK;
+}
+
+/* "//userinfo@host:port"; PARSE_OK, PARSE_INVALID or PARSE_NOMEM. */
+static int put_authority(struct v6_buf *o, const struct parts *pt)
+{
+  const UriUriA *u = pt->u;
+  struct span h = span_of(pt->a, pt->b, u->hostText);
+  int file = !strcmp(pt->scheme, "file");
+  size_t mark;
+  int rc;
+
+  /* "sc://@/", "sc://:1/": user info or a port need a host; a file: host
+   * runs to the path, so it has neither */
+  if ((!h.n || file) && (u->userInfo.first || u->portText.first))
+    return PARSE_INVALID;
+  v6_buf_puts(o, "//");
+  put_userinfo(o, pt);
+  mark = o->n;
+  if (u->hostData.ip6 || u->hostData.ipFuture.first) {
+    v6_buf_putc(o, '[');
+    rc = host_ipv6(h.p, h.n, o);
+    v6_buf_putc(o, ']');
+  } else if (!pt->special) {
+    rc = host_opaque(h.p, h.n, o);
+  } else if (!file) {
+    rc = h.n ? host_domain(h.p, h.n, o) : PARSE_INVALID;
+  } else {
+    rc = h.n ? host_domain(h.p, h.n, o) : PARSE_OK;
+    if (rc == PARSE_OK && o->n - mark == 9 &&
+        !memcmp(o->p + mark, "localhost", 9))
+      o->p[o->n = mark] = '\0'; /* file://localhost/ is file:/// */
+  }
+  if (rc == PARSE_OK)
+    rc = put_port(o, pt);
+  return rc;
+}
+
+/* The drive letter of a file: URL that RFC 3986 dot removal may have
+ * popped ("file:///C:/" and "..") and the URL Standard keeps: the one the
+ * path it was merged from starts with, the reference's when that has an
+ * absolute path, else the base's. */
+static const char *file_drive(const struct parts *pt)
+{
+  const UriUriA *r = &pt->a->uri;
+
+  if (strcmp(pt->scheme, "file"))
+    return NULL;
+  if (r->hostText.first || r->absolutePath || !pt->b)
+    return pt->a->drive;
+  return pt->b->drive;
+}
+
+/* One segment of an opaque path, where only C0 controls are encoded and
+ * a space before the query or fragment stays visible as "%20". */
+static void put_opaque(struct v6_buf *o, const UriUriA *u,
+                       const UriPathSegmentA *seg, struct span s)
+{
+  size_t i;
+
+  for (i = 0; i < s.n; i++) {
+    if (s.p[i] == ' ' && i + 1 == s.n && !seg->next &&
+        (u->query.first || u->fragment.first))
+      v6_buf_puts(o, "%20");
+    else
+      put_pct(o, (unsigned char)s.p[i], SET_C0);
+  }
+}
+
+/* The path: segments percent-encoded; "/" for an empty special path; "/."
+ * before a path starting with "//" when there is no authority, so that it
+ * cannot read as one; a file: drive letter as "C:". */
+static void put_path(struct v6_buf *o, const struct parts *pt)
+{
+  const UriUriA *u = pt->u;
+  const UriPathSegmentA *seg = u->pathHead, *first;
+  int opaque = uri_opaque(u, pt->special);
+
+  /* uriparser's own "." before a path starting with "//" (RFC 3986
+   * section 5.2.4 leaves no other "." segment); we write "/." ourselves
+   * where the URL Standard does */
+  if (!opaque && seg && seg->next &&
+      seg->text.afterLast - seg->text.first == 1 && seg->text.first[0] == '.' &&
+      seg->next->text.first == seg->next->text.afterLast)
+    seg = seg->next;
+  first = seg;
+  if (!u->hostText.first && !opaque && first && first->next &&
+      first->text.first == first->text.afterLast)
+    v6_buf_puts(o, "/.");
+  if (!first && ((u->hostText.first && pt->special) || u->absolutePath))
+    v6_buf_putc(o, '/');
+  /* popped when the path no longer starts with that very segment */
+  if (pt->drive &&
+      !(first && span_of(pt->a, pt->b, first->text).p == pt->drive)) {
+    v6_buf_putc(o, '/');
+    v6_buf_putc(o, pt->drive[0]);
+    v6_buf_putc(o, ':');
+  }
+  for (; seg; seg = seg->next) {
+    struct span s = span_of(pt->a, pt->b, seg->text);
+    if (seg != first || u->hostText.first || u->absolutePath)
+      v6_buf_putc(o, '/');
+    if (seg == first && span_is_drive(s) && !strcmp(pt->scheme, "file")) {
+      v6_buf_putc(o, s.p[0]);
+      v6_buf_putc(o, ':'); /* "C|" is the drive letter "C:" */
+    } else if (opaque) {
+      put_opaque(o, u, seg, s);
+    } else {
+      put_span(o, s, SET_PATH);
+    }
+  }
+}
+
+/* "?query", encoded in @charset (a canonical name, NULL for UTF-8) when
+ * the scheme is special and not ws(s), as browsers do; a query that comes
+ * from the base was parsed as UTF-8. */
+static int put_query(struct v6_buf *o, const struct parts *pt,
+                     const char *charset)
+{
+  struct span q = span_of(pt->a, pt->b, pt->u->query);
+  enum pct_set set = pt->special ? SET_SQUERY : SET_QUERY;
+  struct v6_buf enc;
+  int rc = PARSE_OK;
+
+  if (!pt->u->query.first)
+    return PARSE_OK;
+  if (pt->b && span_of(pt->b, NULL, pt->u->query).p != pt->u->query.first)
+    charset = NULL;
+  v6_buf_init(&enc, 0);
+  v6_buf_putc(o, '?');
+  if (charset && pt->special && strcmp(pt->scheme, "ws") &&
+      strcmp(pt->scheme, "wss")) {
+    rc = charset_from_utf8(charset, q.p, q.n, &enc);
+    if (rc == PARSE_OK) {
+      q.p = enc.p ? enc.p : "";
+      q.n = enc.n;
+    } else if (rc == PARSE_CHARSET) {
+      rc = PARSE_OK; /* unknown: fall back to UTF-8 */
+    }
+  }
+  if (rc == PARSE_OK)
+    put_span(o, q, set);
+  v6_buf_cleanup(&enc);
+  return rc;
+}
+
+static void parts_init(struct parts *pt, const UriUriA *u, const struct uref *a,
+                       const struct uref *b)
+{
+  pt->a = a;
+  pt->b = b;
+  pt->u = u;
+  scheme_buf(span_of(a, b, u->scheme), pt->scheme, sizeof pt->scheme);
+  pt->special = is_special_scheme(pt->scheme);
+  pt->drive = file_drive(pt);
+}
+
+/* Check what of the base @b only writing it would check, its host and
+ * port: the URL Standard fails to resolve against an invalid base.
+ * PARSE_OK, PARSE_INVALID or PARSE_NOMEM. */
+static int base_check(const struct uref *b)
+{
+  struct parts pt;
+  struct v6_buf tmp;
+  int rc;
+
+  if (!b->uri.hostText.first)
+    return PARSE_OK;
+  parts_init(&pt, &b->uri, b, NULL);
+  v6_buf_init(&tmp, 0);
+  rc = put_authority(&tmp, &pt);
+  if (rc == PARSE_OK && tmp.oom)
+    rc = PARSE_NOMEM;
+  v6_buf_cleanup(&tmp);
+  return rc;
+}
+
+/* Serialise @u, the result of resolving (ranges into @a's or @b's
+ * shadow), the way the URL Standard does. */
+static int uri_serialise(const UriUriA *u, const struct uref *a,
+                         const struct uref *b, const char *charset,
+                         int keep_frag, struct v6_buf *o)
+{
+  struct parts pt;
+  struct span sch = span_of(a, b, u->scheme);
+  int rc = PARSE_OK;
+
+  parts_init(&pt, u, a, b);
+  v6_buf_putn(o, sch.p, sch.n);
+  v6_buf_putc(o, ':');
+  if (u->hostText.first)
+    rc = put_authority(o, &pt);
+  if (rc)
+    return rc;
+  put_path(o, &pt);
+  rc = put_query(o, &pt, charset);
+  if (rc == PARSE_OK && keep_frag && u->fragment.first) {
+    v6_buf_putc(o, '#');
+    put_span(o, span_of(a, b, u->fragment), SET_FRAG);
+  }
+  buf_touch(o);
+  return rc;
+}
+
+/* ---- resolving ---- */
+
+/* 1 when a segment of @r is "." or "..". */
+static int uref_dotted(const struct uref *r)
+{
+  const UriPathSegmentA *seg;
+
+  for (seg = r->uri.pathHead; seg; seg = seg->next) {
+    size_t n = (size_t)(seg->text.afterLast - seg->text.first);
+    if ((n == 1 || n == 2) && !strncmp(seg->text.first, "..", n))
+      return 1;
+  }
+  return 0;
+}
+
+/* Remove the dot segments of the absolute @r, as the URL Standard does
+ * when it parses a URL (RFC 3986 would keep them in a base that an empty
+ * reference is resolved against): uriparser resolves @r against itself.
+ * PARSE_OK, PARSE_INVALID or PARSE_NOMEM. */
+static int uref_clean(struct uref *r)
+{
+  UriUriA t;
+  int rc;
+
+  if (!r->uri.scheme.first || uref_opaque(r) || !uref_dotted(r))
+    return PARSE_OK;
+  rc = uriAddBaseUriExA(&t, &r->uri, &r->uri, URI_RESOLVE_STRICTLY);
+  if (rc != URI_SUCCESS)
+    return rc == URI_ERROR_MALLOC ? PARSE_NOMEM : PARSE_INVALID;
+  uriFreeUriMembersA(&r->uri);
+  r->uri = t;
+  return PARSE_OK;
+}
+
+/* Resolve @ref against @base (NULL: none) into @out with uriparser:
+ * RFC 3986 section 5.2 in the compatibility mode that reads "http:x"
+ * against an http: base as relative. An absolute reference without a base
+ * is resolved against itself, which only removes its dot segments. Against
+ * an opaque base only a fragment resolves. On PARSE_OK @out is the
+ * caller's to free with uriFreeUriMembersA. PARSE_OK, PARSE_INVALID,
+ * PARSE_NOMEM. */
+static int ref_resolve(const struct uref *ref, const struct uref *base,
+                       UriUriA *out)
+{
+  const UriUriA *r = &ref->uri;
+  int rc;
+
+  if (!r->scheme.first && base && uref_opaque(base) && ref->text.p[0] != '#')
+    return PARSE_INVALID;
+  rc =
+    uriAddBaseUriExA(out, r, base ? &base->uri : r,
+                     base && ref->special ? URI_RESOLVE_IDENTICAL_SCHEME_COMPAT
+                                          : URI_RESOLVE_STRICTLY);
+  if (rc == URI_ERROR_MALLOC)
+    return PARSE_NOMEM;
+  return rc == URI_SUCCESS ? PARSE_OK : PARSE_INVALID;
 }
 
 int url_resolve(const char *base, const char *href, const char *charset,
@@ -1398,40 +1475,54 @@ int url_resolve(const char *base, const char *href, const char *charset,
 int url_resolve_n(const char *base, const char *href, size_t href_len,
                   const char *charset, int flags, char **out)
 {
-  struct wurl b, u;
-  struct pbuf o;
+  struct uref b, r;
+  UriUriA res;
+  struct v6_buf o;
   const char *cs = NULL;
-  int rc = PARSE_OK;
+  int resolved = 0, rc = PARSE_INVALID;
 
-  wurl_init(&b);
-  wurl_init(&u);
-  pbuf_init(&o);
+  uref_init(&b);
+  uref_init(&r);
+  v6_buf_init(&o, 0);
   *out = NULL;
-  if (!href) {
-    rc = PARSE_INVALID;
+  if (!href)
     goto out;
-  }
   if (charset) {
     cs = charset_canonical(charset);
     if (cs && (!strcmp(cs, "UTF-8") || !strncmp(cs, "UTF-16", 6)))
       cs = NULL;
   }
   if (base) {
-    rc = wurl_parse_str(base, strlen(base), NULL, NULL, &b);
+    rc = uref_parse(&b, base, strlen(base), NULL);
+    if (rc == PARSE_OK)
+      rc = base_check(&b);
+    if (rc == PARSE_OK)
+      rc = uref_clean(&b);
     if (rc)
       goto out;
   }
-  rc = wurl_parse_str(href, href_len, base ? &b : NULL, cs, &u);
+  rc = uref_parse(&r, href, href_len, base ? &b : NULL);
   if (rc)
     goto out;
-  wurl_serialise(&u, flags & URL_KEEP_FRAGMENT, &o);
-  *out = pbuf_take(&o);
+  if (!uref_opaque(&r)) {
+    rc = ref_resolve(&r, base ? &b : NULL, &res);
+    if (rc)
+      goto out;
+    resolved = 1;
+  }
+  rc = uri_serialise(resolved ? &res : &r.uri, &r, base ? &b : NULL, cs,
+                     flags & URL_KEEP_FRAGMENT, &o);
+  if (rc)
+    goto out;
+  *out = v6_buf_take(&o);
   if (!*out)
     rc = PARSE_NOMEM;
 out:
-  pbuf_free(&o);
-  wurl_cleanup(&b);
-  wurl_cleanup(&u);
+  if (resolved)
+    uriFreeUriMembersA(&res);
+  v6_buf_cleanup(&o);
+  uref_cleanup(&b);
+  uref_cleanup(&r);
   return rc;
 }
 
@@ -1539,24 +1630,24 @@ int url_is_http(const char *url)
 int url_registrable_domain(const char *host, char **out)
 {
   const psl_ctx_t *psl = psl_builtin();
-  struct pbuf lc;
+  struct v6_buf lc;
   const char *rd = NULL;
   size_t i, n;
   unsigned char a[16];
   int rc = PARSE_OK;
 
-  pbuf_init(&lc);
+  v6_buf_init(&lc, 0);
   *out = NULL;
   if (!host)
     host = "";
   n = strlen(host);
   if (n >= 2 && host[0] == '[' && host[n - 1] == ']') {
-    pbuf_putn(&lc, host, n);
+    v6_buf_putn(&lc, host, n);
     goto done;
   }
   for (i = 0; i < n; i++)
-    pbuf_putc(&lc, (char)tolower((unsigned char)host[i]));
-  pbuf_touch(&lc);
+    v6_buf_putc(&lc, (char)tolower((unsigned char)host[i]));
+  buf_touch(&lc);
   if (lc.oom)
     goto nomem;
   if (inet_pton(AF_INET6, lc.p, a) == 1 || inet_pton(AF_INET, lc.p, a) == 1)
@@ -1580,14 +1671,14 @@ int url_registrable_domain(const char *host, char **out)
     goto out;
   }
 done:
-  *out = pbuf_take(&lc);
+  *out = v6_buf_take(&lc);
   if (!*out)
     goto nomem;
   goto out;
 nomem:
   rc = PARSE_NOMEM;
 out:
-  pbuf_free(&lc);
+  v6_buf_cleanup(&lc);
   return rc;
 }
 

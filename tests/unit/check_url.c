@@ -133,6 +133,16 @@ START_TEST(url_resolve_query_in_page_charset)
 }
 END_TEST
 
+START_TEST(url_resolve_base_query_stays_utf8)
+{
+  /* only the link's own query is in the page's charset */
+  check_resolve("http://h.cn/?\xe4\xb8\xad", "", "GBK", 0,
+                "http://h.cn/?%E4%B8%AD");
+  check_resolve("http://h.cn/", "?\xe4\xb8\xad", "GBK", 0,
+                "http://h.cn/?%D6%D0");
+}
+END_TEST
+
 START_TEST(url_resolve_ipv4_forms)
 {
   check_resolve(NULL, "http://0x7f.1/", NULL, 0, "http://127.0.0.1/");
@@ -168,6 +178,18 @@ START_TEST(url_resolve_empty_host_fails)
 }
 END_TEST
 
+START_TEST(url_resolve_file_host_and_drive)
+{
+  check_resolve(NULL, "file://h:1/", NULL, 0, NULL);
+  check_resolve("file:p", "//[::1]:80/", NULL, 0, NULL);
+  check_resolve(NULL, "file://LOCALHOST/x", NULL, 0, "file:///x");
+  /* ".." never pops a drive letter, in the base either */
+  check_resolve("file:/e:/..", "x", NULL, 0, "file:///e:/x");
+  check_resolve("file:/./C:/a", "..", NULL, 0, "file:///C:/");
+  check_resolve(NULL, "file:/e:/../h:/x", NULL, 0, "file:///e:/h:/x");
+}
+END_TEST
+
 START_TEST(url_resolve_relative_without_base_fails)
 {
   check_resolve(NULL, "/x", NULL, 0, NULL);
@@ -191,6 +213,33 @@ START_TEST(url_resolve_userinfo_kept)
 {
   check_resolve(NULL, "http://u:p@h.cn/", NULL, 0, "http://u:p@h.cn/");
   check_resolve(NULL, "http://u@x@h.cn/", NULL, 0, "http://u%40x@h.cn/");
+}
+END_TEST
+
+START_TEST(url_resolve_invalid_base_fails)
+{
+  check_resolve("http://", "http://h.cn/", NULL, 0, NULL);
+  check_resolve("http://a b/", "/x", NULL, 0, NULL);
+  check_resolve("http://h.cn:99999/", "http://h.cn/", NULL, 0, NULL);
+  check_resolve("x", "http://h.cn/", NULL, 0, NULL);
+}
+END_TEST
+
+START_TEST(url_resolve_opaque_path_untouched)
+{
+  check_resolve(BASE, "mailto:%2e/a", NULL, 0, "mailto:%2e/a");
+  check_resolve(BASE, "mailto:./a/../b", NULL, 0, "mailto:./a/../b");
+  check_resolve("mailto:a@b", "#x", NULL, URL_KEEP_FRAGMENT, "mailto:a@b#x");
+  check_resolve("mailto:a@b", "//h/#x", NULL, 0, NULL);
+}
+END_TEST
+
+START_TEST(url_resolve_double_slash_path_kept)
+{
+  /* uriparser puts "." before a merged path starting with "//" */
+  check_resolve("http://h.cn:///C:/a/b", "e", NULL, 0, "http://h.cn///C:/a/e");
+  check_resolve(NULL, "http://h.cn//a/../b", NULL, 0, "http://h.cn//b");
+  check_resolve("sc:/..//p", "", NULL, 0, "sc:/.//p");
 }
 END_TEST
 
@@ -340,12 +389,17 @@ int main(void)
   tcase_add_test(tc, url_resolve_idn_to_punycode);
   tcase_add_test(tc, url_resolve_percent_encoding);
   tcase_add_test(tc, url_resolve_query_in_page_charset);
+  tcase_add_test(tc, url_resolve_base_query_stays_utf8);
   tcase_add_test(tc, url_resolve_ipv4_forms);
   tcase_add_test(tc, url_resolve_ipv6_canonical);
   tcase_add_test(tc, url_resolve_empty_host_fails);
+  tcase_add_test(tc, url_resolve_file_host_and_drive);
   tcase_add_test(tc, url_resolve_relative_without_base_fails);
   tcase_add_test(tc, url_resolve_nonspecial_schemes_kept);
   tcase_add_test(tc, url_resolve_userinfo_kept);
+  tcase_add_test(tc, url_resolve_invalid_base_fails);
+  tcase_add_test(tc, url_resolve_opaque_path_untouched);
+  tcase_add_test(tc, url_resolve_double_slash_path_kept);
   tcase_add_test(tc, url_resolve_n_nul_encoded_in_path_query_fragment);
   tcase_add_test(tc, url_resolve_n_nul_in_host_or_port_fails);
   tcase_add_test(tc, url_view_parse_parts);
