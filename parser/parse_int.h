@@ -49,4 +49,31 @@ int charset_from_utf8(const char *cs, const char *in, size_t len,
 const char *charset_sniff(const char *body, size_t len,
                           const char *content_type, size_t *bom_len);
 
+/* ---- url.c ---- */
+
+/* The percent-encode sets of the URL Standard: C0 control, fragment,
+ * query, special-query, path, userinfo. */
+enum pct_set { SET_C0, SET_FRAG, SET_QUERY, SET_SQUERY, SET_PATH, SET_USER };
+
+/* Append @s/@n to @o with the bytes in @set percent-encoded ("%XX"). */
+void pct_encode(struct v6_buf *o, const char *s, size_t n, enum pct_set set);
+
+/* The value of the hex digit @c (either case), or -1 when it is none. */
+int pct_hexval(int c);
+
+/* ---- host.c ---- */
+
+/* Append the IPv6 literal @s/@n (no brackets) to @out in canonical form.
+ * Returns PARSE_OK or PARSE_INVALID. */
+int host_ipv6(const char *s, size_t n, struct v6_buf *out);
+
+/* Append the opaque host @s/@n of a non-special URL to @out, checked for
+ * forbidden code points and C0-percent-encoded. PARSE_OK, PARSE_INVALID. */
+int host_opaque(const char *s, size_t n, struct v6_buf *out);
+
+/* Append the host @s/@n of a special URL to @out: percent-decoded, UTF-8
+ * scrubbed, to ASCII by UTS #46, checked, and an IPv4 number in any WHATWG
+ * form as dotted decimal. PARSE_OK, PARSE_INVALID or PARSE_NOMEM. */
+int host_domain(const char *s, size_t n, struct v6_buf *out);
+
 #endif
