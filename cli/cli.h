@@ -94,8 +94,4 @@ int cli_fail_under(struct store *st, uint32_t run, double pct);
 /* Parse a decimal int in [lo, hi]; returns 0 or -1. */
 int cli_int(const char *s, long lo, long hi, long *out);
 
-/* The class of site @s's homepage in @run (its start URL's probe), or
- * CLASS_UNMEASURED when it was not probed. */
-int cli_home_class(struct store *st, uint32_t run, const struct store_site *s);
-
 #endif

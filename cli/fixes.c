@@ -17,46 +17,30 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
-#include "parser/parse.h"
+#include "report/report.h"
 #include "store/store.h"
-
-/* supported * 100 < @pct * counted, in integers where it matters: 17/20
- * against 85 is not below. */
-static int below(const struct store_fig *f, double pct)
-{
-  unsigned counted = store_fig_counted(f);
-
-  return counted > 0 && (double)store_fig_supported(f) * 100.0 < pct * counted;
-}
 
 int cli_fail_under(struct store *st, uint32_t run, double pct)
 {
-  struct store_site *sites = NULL;
-  struct store_site_figs figs;
+  struct report_below *b = NULL;
   size_t n = 0, i;
-  int rc, l, n_below = 0;
-  double c;
+  double c = 0;
+  int rc;
 
-  rc = store_sites_list(st, run, &sites, &n);
-  for (i = 0; rc == STORE_OK && i < n; i++) {
-    rc = store_site_figures(st, run, sites[i].idx, &figs);
-    for (l = 2; rc == STORE_OK && l <= 3; l++) {
-      const struct store_fig *f = &figs.level[l][0];
-      if (!below(f, pct) || store_fig_concentration(f, &c) < 0)
-        continue;
-      cli_err("below --fail-under %g%%: %s level %d internal %.1f%% "
-              "(%u/%u)",
-              pct, sites[i].start_url, l, c * 100.0, store_fig_supported(f),
-              store_fig_counted(f));
-      n_below++;
-    }
+  rc = report_fail_under(st, run, pct, &b, &n);
+  for (i = 0; i < n; i++) {
+    store_fig_concentration(&b[i].fig, &c);
+    cli_err("below --fail-under %g%%: %s level %d internal %.1f%% "
+            "(%u/%u)",
+            pct, b[i].start_url, b[i].level, c * 100.0,
+            store_fig_supported(&b[i].fig), store_fig_counted(&b[i].fig));
   }
-  store_sites_free(sites, n);
+  report_below_free(b, n);
   if (rc != STORE_OK) {
     cli_err("cannot read the store: %s", store_strerror(rc));
     return rc == STORE_NOMEM ? EXIT_INTERNAL : EXIT_STORE;
   }
-  return n_below ? EXIT_BELOW : EXIT_OKAY;
+  return n ? EXIT_BELOW : EXIT_OKAY;
 }
 
 /* ---- the CDN / cloud suffix table ---------------------------------------- */
@@ -269,187 +253,10 @@ static const char *cdn_provider(const struct cdn_table *t, const char *chain)
 
 /* ---- fixes ------------------------------------------------------------- */
 
-/* The classes fixing a host turns into supported links. */
-static const int fixable[] = {CLASS_NO_AAAA, CLASS_V6_BROKEN, CLASS_V6_ERROR};
-#define N_FIXABLE 3
-
-struct fhost {
-  char *name;
-  unsigned n[2];             /* links at level 2, level 3 */
-  unsigned klass[N_FIXABLE]; /* by fixable class */
-  struct store_host dns;     /* zeroed when not resolved */
-  int have_dns;
-  double after[2]; /* cumulative concentration, top-k fixed */
-  int have_after[2];
-};
-
-struct fsite {
-  struct store_site *site;
-  struct store_site_figs figs;
-  struct fhost *h;
-  size_t n, cap;
-  unsigned dead[2];
-};
-
 struct fctx {
   int fmt;
   int levels[2]; /* which of level 2, level 3 are asked for */
-  struct fsite *cur;
-  int nomem;
 };
-
-static int fixable_idx(int klass)
-{
-  int i;
-
-  for (i = 0; i < N_FIXABLE; i++)
-    if (fixable[i] == klass)
-      return i;
-  return -1;
-}
-
-/* The host that has to be fixed for @r: the host of the URL the last IPv6
- * request went to (the end of the last hops line), else the link's own. */
-static char *fix_host(const struct store_link_row *r)
-{
-  const char *hops = r->probe ? r->probe->v6.hops : NULL;
-  const char *url = r->url, *last, *sp;
-  struct url_view v;
-  char *u = NULL, *out = NULL;
-  size_t len;
-
-  if (hops && *hops) {
-    len = strlen(hops);
-    while (len && hops[len - 1] == '\n')
-      len--;
-    last = hops;
-    for (sp = hops; sp < hops + len; sp++)
-      if (*sp == '\n')
-        last = sp + 1;
-    for (sp = hops + len; sp > last && sp[-1] != ' '; sp--)
-      ;
-    if (sp < hops + len) {
-      u = strndup(sp, (size_t)(hops + len - sp));
-      if (!u)
-        return NULL;
-      url = u;
-    }
-  }
-  if (url_view_parse(url, &v) != PARSE_OK &&
-      (url == r->url || url_view_parse(r->url, &v) != PARSE_OK)) {
-    free(u);
-    return strdup("");
-  }
-  out = strdup(v.host ? v.host : "");
-  url_view_cleanup(&v);
-  free(u);
-  return out;
-}
-
-static int fix_row(const struct store_link_row *r, void *ud)
-{
-  struct fctx *x = ud;
-  struct fsite *fs = x->cur;
-  struct fhost *h = NULL, *nv;
-  char *name;
-  size_t i;
-  int li = r->level - 2, k;
-
-  if (!r->internal || li < 0 || li > 1 || !x->levels[li])
-    return 0;
-  if (r->klass == CLASS_DEAD) {
-    fs->dead[li]++;
-    return 0;
-  }
-  k = fixable_idx(r->klass);
-  if (k < 0)
-    return 0;
-  name = fix_host(r);
-  if (!name)
-    return STORE_NOMEM;
-  for (i = 0; i < fs->n; i++)
-    if (strcmp(fs->h[i].name, name) == 0) {
-      h = &fs->h[i];
-      break;
-    }
-  if (!h) {
-    if (fs->n == fs->cap) {
-      size_t cap = fs->cap ? fs->cap * 2 : 16;
-      nv = realloc(fs->h, cap * sizeof *nv);
-      if (!nv) {
-        free(name);
-        return STORE_NOMEM;
-      }
-      fs->h = nv;
-      fs->cap = cap;
-    }
-    h = &fs->h[fs->n++];
-    memset(h, 0, sizeof *h);
-    h->name = name;
-  } else {
-    free(name);
-  }
-  h->n[li]++;
-  h->klass[k]++;
-  return 0;
-}
-
-static int fhost_cmp(const void *a, const void *b)
-{
-  const struct fhost *x = a, *y = b;
-  unsigned tx = x->n[0] + x->n[1], ty = y->n[0] + y->n[1];
-
-  if (tx != ty)
-    return tx > ty ? -1 : 1;
-  return strcmp(x->name, y->name);
-}
-
-static void fsite_free(struct fsite *fs)
-{
-  size_t i;
-
-  for (i = 0; i < fs->n; i++) {
-    free(fs->h[i].name);
-    store_host_cleanup(&fs->h[i].dns);
-  }
-  free(fs->h);
-  memset(fs, 0, sizeof *fs);
-}
-
-/* Concentration of @f with @extra more links supported. */
-static int conc_plus(const struct store_fig *f, unsigned extra, double *out)
-{
-  unsigned counted = store_fig_counted(f);
-
-  if (!counted)
-    return -1;
-  *out = (double)(store_fig_supported(f) + extra) / counted;
-  return 0;
-}
-
-/* Rank the hosts, look up their DNS answers, compute cumulative figures. */
-static int fsite_finish(struct store *st, uint32_t run, struct fsite *fs)
-{
-  unsigned sum[2] = {0, 0};
-  size_t i;
-  int l, rc;
-
-  qsort(fs->h, fs->n, sizeof *fs->h, fhost_cmp);
-  for (i = 0; i < fs->n; i++) {
-    struct fhost *h = &fs->h[i];
-    rc = *h->name ? store_host_get(st, run, h->name, &h->dns) : STORE_NOTFOUND;
-    if (rc == STORE_OK)
-      h->have_dns = 1;
-    else if (rc != STORE_NOTFOUND)
-      return rc;
-    for (l = 0; l < 2; l++) {
-      sum[l] += h->n[l];
-      h->have_after[l] =
-        conc_plus(&fs->figs.level[l + 2][0], sum[l], &h->after[l]) == 0;
-    }
-  }
-  return STORE_OK;
-}
 
 static void pct_str(char *buf, size_t len, int ok, double v)
 {
@@ -459,17 +266,17 @@ static void pct_str(char *buf, size_t len, int ok, double v)
     snprintf(buf, len, "-");
 }
 
-static void classes_str(char *buf, size_t len, const struct fhost *h)
+static void classes_str(char *buf, size_t len, const struct report_fix_host *h)
 {
   size_t off = 0;
   int k, n;
 
   buf[0] = '\0';
-  for (k = 0; k < N_FIXABLE; k++) {
+  for (k = 0; k < REPORT_N_FIXABLE; k++) {
     if (!h->klass[k])
       continue;
     n = snprintf(buf + off, len - off, "%s%s %u", off ? " " : "",
-                 store_class_name(fixable[k]), h->klass[k]);
+                 store_class_name(report_fixable[k]), h->klass[k]);
     if (n < 0 || (size_t)n >= len - off)
       break;
     off += (size_t)n;
@@ -488,7 +295,7 @@ static void line100(FILE *o, const char *s)
 }
 
 static void fixes_text(FILE *o, const struct fctx *x, const struct cdn_table *t,
-                       uint32_t run, struct fsite *fs, size_t n)
+                       uint32_t run, struct report_fix_site *fs, size_t n)
 {
   char buf[2048], cl[64], a2[16], a3[16];
   size_t i, j;
@@ -499,7 +306,7 @@ static void fixes_text(FILE *o, const struct fctx *x, const struct cdn_table *t,
           "fail over IPv6\n",
           run);
   for (i = 0; i < n; i++) {
-    struct fsite *s = &fs[i];
+    struct report_fix_site *s = &fs[i];
     fprintf(o, "\n%s (scope %s)\n", s->site->start_url,
             s->site->scope_domain ? s->site->scope_domain : "-");
     if (s->n == 0) {
@@ -509,7 +316,7 @@ static void fixes_text(FILE *o, const struct fctx *x, const struct cdn_table *t,
               "L2 after", "L3 after", "classes");
     }
     for (j = 0; j < s->n; j++) {
-      const struct fhost *h = &s->h[j];
+      const struct report_fix_host *h = &s->h[j];
       const char *prov = h->have_dns ? cdn_provider(t, h->dns.cnames) : NULL;
       pct_str(a2, sizeof a2, x->levels[0] && h->have_after[0], h->after[0]);
       pct_str(a3, sizeof a3, x->levels[1] && h->have_after[1], h->after[1]);
@@ -552,11 +359,7 @@ static void fixes_text(FILE *o, const struct fctx *x, const struct cdn_table *t,
       double b = 0, a = 0;
       if (!x->levels[l])
         continue;
-      for (j = 0; j < s->n; j++)
-        if (s->h[j].n[l]) {
-          hosts++;
-          links += s->h[j].n[l];
-        }
+      report_fix_totals(s, l, &hosts, &links);
       if (store_fig_concentration(f, &b) < 0) {
         fprintf(o, "  level %d: no counted internal links\n", l + 2);
         continue;
@@ -568,7 +371,7 @@ static void fixes_text(FILE *o, const struct fctx *x, const struct cdn_table *t,
                 l + 2, b * 100.0);
         continue;
       }
-      conc_plus(f, links, &a);
+      report_fig_plus(f, links, &a);
       if (hosts == 1)
         fprintf(o,
                 "  fix this host and level %d rises from %.1f%% to "
@@ -605,14 +408,14 @@ static void json_csv_list(FILE *o, const char *s, const char *sep)
 }
 
 static void fixes_json(FILE *o, const struct fctx *x, const struct cdn_table *t,
-                       uint32_t run, struct fsite *fs, size_t n)
+                       uint32_t run, struct report_fix_site *fs, size_t n)
 {
   size_t i, j;
   int l, k, first;
 
   fprintf(o, "{\"run\": %u, \"sites\": [", run);
   for (i = 0; i < n; i++) {
-    struct fsite *s = &fs[i];
+    struct report_fix_site *s = &fs[i];
     fputs(i ? ",\n  {" : "\n  {", o);
     fputs("\"start_url\": ", o);
     json_str(o, s->site->start_url);
@@ -624,15 +427,14 @@ static void fixes_json(FILE *o, const struct fctx *x, const struct cdn_table *t,
     first = 1;
     for (l = 0; l < 2; l++) {
       const struct store_fig *f = &s->figs.level[l + 2][0];
-      unsigned fix = 0;
+      unsigned hosts, fix;
       double b = 0, a = 0;
       int hb, ha;
       if (!x->levels[l])
         continue;
-      for (j = 0; j < s->n; j++)
-        fix += s->h[j].n[l];
+      report_fix_totals(s, l, &hosts, &fix);
       hb = store_fig_concentration(f, &b) == 0;
-      ha = conc_plus(f, fix, &a) == 0;
+      ha = report_fig_plus(f, fix, &a) == 0;
       fprintf(o,
               "%s\"%d\": {\"counted\": %u, \"ipv6\": %u, \"fixable\": %u, "
               "\"dead\": %u, \"concentration\": ",
@@ -646,7 +448,7 @@ static void fixes_json(FILE *o, const struct fctx *x, const struct cdn_table *t,
     }
     fputs("},\n   \"hosts\": [", o);
     for (j = 0; j < s->n; j++) {
-      const struct fhost *h = &s->h[j];
+      const struct report_fix_host *h = &s->h[j];
       fprintf(o, "%s{\"rank\": %zu, \"host\": ", j ? ",\n    " : "\n    ",
               j + 1);
       json_str(o, h->name);
@@ -658,9 +460,9 @@ static void fixes_json(FILE *o, const struct fctx *x, const struct cdn_table *t,
           first = 0;
         }
       fprintf(o, "}, \"total\": %u, \"classes\": {", h->n[0] + h->n[1]);
-      for (k = 0; k < N_FIXABLE; k++)
-        fprintf(o, "%s\"%s\": %u", k ? ", " : "", store_class_name(fixable[k]),
-                h->klass[k]);
+      for (k = 0; k < REPORT_N_FIXABLE; k++)
+        fprintf(o, "%s\"%s\": %u", k ? ", " : "",
+                store_class_name(report_fixable[k]), h->klass[k]);
       fputs("},\n     \"dns\": ", o);
       if (h->have_dns) {
         fputs("{\"cnames\": ", o);
@@ -695,7 +497,7 @@ static void fixes_json(FILE *o, const struct fctx *x, const struct cdn_table *t,
 }
 
 static void fixes_csv(FILE *o, const struct fctx *x, const struct cdn_table *t,
-                      uint32_t run, struct fsite *fs, size_t n)
+                      uint32_t run, struct report_fix_site *fs, size_t n)
 {
   static const char *const head[] = {
     "run",        "site",      "rank",     "host",      "links_l2",
@@ -710,9 +512,9 @@ static void fixes_csv(FILE *o, const struct fctx *x, const struct cdn_table *t,
   for (k = 0; k < sizeof head / sizeof head[0]; k++)
     csv_field(o, head[k], k + 1 == sizeof head / sizeof head[0]);
   for (i = 0; i < n; i++) {
-    struct fsite *s = &fs[i];
+    struct report_fix_site *s = &fs[i];
     for (j = 0; j < s->n; j++) {
-      const struct fhost *h = &s->h[j];
+      const struct report_fix_host *h = &s->h[j];
       snprintf(buf, sizeof buf, "%u", run);
       csv_field(o, buf, 0);
       csv_field(o, s->site->start_url, 0);
@@ -725,7 +527,7 @@ static void fixes_csv(FILE *o, const struct fctx *x, const struct cdn_table *t,
       }
       snprintf(buf, sizeof buf, "%u", h->n[0] + h->n[1]);
       csv_field(o, buf, 0);
-      for (k = 0; k < N_FIXABLE; k++) {
+      for (k = 0; k < REPORT_N_FIXABLE; k++) {
         snprintf(buf, sizeof buf, "%u", h->klass[k]);
         csv_field(o, buf, 0);
       }
@@ -778,7 +580,7 @@ int cmd_fixes(int argc, char **argv)
   struct cdn_table t = {0};
   struct store *st = NULL;
   struct store_site *sites = NULL;
-  struct fsite *fs = NULL;
+  struct report_fix_site *fs = NULL;
   struct fctx x;
   size_t n = 0, nf = 0, i;
   char *db = NULL;
@@ -848,12 +650,7 @@ int cmd_fixes(int argc, char **argv)
         !(sites[i].final_url && strcmp(sites[i].final_url, site) == 0))
       continue;
     fs[nf].site = &sites[i];
-    x.cur = &fs[nf++];
-    src = store_site_figures(st, run, sites[i].idx, &x.cur->figs);
-    if (src == STORE_OK)
-      src = store_links_each(st, run, sites[i].idx, fix_row, &x);
-    if (src == STORE_OK)
-      src = fsite_finish(st, run, x.cur);
+    src = report_fix_site_build(st, run, &sites[i], x.levels, &fs[nf++]);
     if (src != STORE_OK)
       goto out;
   }
@@ -890,7 +687,7 @@ out:
     rc = src == STORE_NOMEM ? EXIT_INTERNAL : EXIT_STORE;
   }
   for (i = 0; fs && i < nf; i++)
-    fsite_free(&fs[i]);
+    report_fix_site_cleanup(&fs[i]);
   free(fs);
   store_sites_free(sites, n);
   cdn_free(&t);

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "report/report.h"
 #include "store/store.h"
 
 /* Open @path for writing ("-" or NULL: stdout). */
@@ -174,184 +175,25 @@ out:
 
 /* ---- diff ------------------------------------------------------------- */
 
-struct dlink {
-  char *url;
-  int level, internal, klass;
-};
-
-struct dlinks {
-  struct dlink *v;
-  size_t n, cap;
-};
-
-static int dlink_add(const struct store_link_row *r, void *ud)
-{
-  struct dlinks *l = ud;
-  struct dlink *nv;
-
-  if (l->n == l->cap) {
-    size_t cap = l->cap ? l->cap * 2 : 256;
-    nv = realloc(l->v, cap * sizeof *nv);
-    if (!nv)
-      return STORE_NOMEM;
-    l->v = nv;
-    l->cap = cap;
-  }
-  l->v[l->n].url = strdup(r->url);
-  if (!l->v[l->n].url)
-    return STORE_NOMEM;
-  l->v[l->n].level = r->level;
-  l->v[l->n].internal = r->internal;
-  l->v[l->n].klass = r->klass;
-  l->n++;
-  return 0;
-}
-
-static int dlink_cmp(const void *a, const void *b)
-{
-  const struct dlink *x = a, *y = b;
-
-  return strcmp(x->url, y->url);
-}
-
-static void dlinks_free(struct dlinks *l)
-{
-  size_t i;
-
-  for (i = 0; i < l->n; i++)
-    free(l->v[i].url);
-  free(l->v);
-  memset(l, 0, sizeof *l);
-}
-
-static int counted(int k)
-{
-  return k != CLASS_ROBOTS && k != CLASS_SKIPPED && k != CLASS_UNMEASURED;
-}
-
-static int supported(int k)
-{
-  return k == CLASS_OK || k == CLASS_V6_ONLY;
-}
-
-enum change { CH_FAILING, CH_FIXED, CH_NEW, CH_GONE, CH_OTHER, CH__N };
-static const char *const change_name[CH__N] = {"became_failing", "became_fixed",
-                                               "new", "gone", "changed"};
-static const char *const change_text[CH__N] = {"became failing", "became fixed",
-                                               "new links", "gone links",
-                                               "other class changes"};
-
-struct dchange {
-  const struct dlink *a, *b; /* NULL for new / gone */
-};
-
-struct dsite {
-  const struct store_site *sa, *sb; /* NULL when not in that run */
-  struct store_site_figs fa, fb;
-  struct dlinks la, lb;
-  struct dchange *ch[CH__N];
-  size_t nch[CH__N];
-};
-
-static int ch_add(struct dsite *d, int kind, const struct dlink *a,
-                  const struct dlink *b)
-{
-  struct dchange *nv;
-
-  /* grown one by one: changes are few next to links */
-  nv = realloc(d->ch[kind], (d->nch[kind] + 1) * sizeof *nv);
-  if (!nv)
-    return STORE_NOMEM;
-  d->ch[kind] = nv;
-  nv[d->nch[kind]].a = a;
-  nv[d->nch[kind]].b = b;
-  d->nch[kind]++;
-  return STORE_OK;
-}
-
-/* Merge the two sorted link lists of @d into its changes. */
-static int dsite_changes(struct dsite *d)
-{
-  size_t i = 0, j = 0;
-  int c, rc = STORE_OK, ka, kb;
-
-  qsort(d->la.v, d->la.n, sizeof *d->la.v, dlink_cmp);
-  qsort(d->lb.v, d->lb.n, sizeof *d->lb.v, dlink_cmp);
-  while (rc == STORE_OK && (i < d->la.n || j < d->lb.n)) {
-    const struct dlink *a = i < d->la.n ? &d->la.v[i] : NULL;
-    const struct dlink *b = j < d->lb.n ? &d->lb.v[j] : NULL;
-    c = !a ? 1 : !b ? -1 : strcmp(a->url, b->url);
-    if (c < 0) {
-      if (a->level >= 2 && a->level <= 3)
-        rc = ch_add(d, CH_GONE, a, NULL);
-      i++;
-      continue;
-    }
-    if (c > 0) {
-      if (b->level >= 2 && b->level <= 3)
-        rc = ch_add(d, CH_NEW, NULL, b);
-      j++;
-      continue;
-    }
-    i++;
-    j++;
-    ka = a->klass;
-    kb = b->klass;
-    if (b->level < 2 || b->level > 3)
-      continue;
-    if (counted(ka) && counted(kb) && supported(ka) && !supported(kb))
-      rc = ch_add(d, CH_FAILING, a, b);
-    else if (counted(ka) && counted(kb) && !supported(ka) && supported(kb))
-      rc = ch_add(d, CH_FIXED, a, b);
-    else if (ka != kb || a->level != b->level || a->internal != b->internal)
-      rc = ch_add(d, CH_OTHER, a, b);
-  }
-  return rc;
-}
-
-static void dsite_free(struct dsite *d)
-{
-  int k;
-
-  dlinks_free(&d->la);
-  dlinks_free(&d->lb);
-  for (k = 0; k < CH__N; k++)
-    free(d->ch[k]);
-}
+static const char *const change_name[REPORT_CH__N] = {
+  "became_failing", "became_fixed", "new", "gone", "changed"};
+static const char *const change_text[REPORT_CH__N] = {
+  "became failing", "became fixed", "new links", "gone links",
+  "other class changes"};
 
 /* Pick the default runs: the last two complete ones. */
 static int diff_defaults(struct store *st, const char *db, uint32_t *a,
                          uint32_t *b, int have_a)
 {
-  struct store_run *runs = NULL;
-  size_t n = 0, i;
-  int src, found = 0;
+  int src = report_diff_defaults(st, have_a, a, b);
 
-  src = store_runs_list(st, &runs, &n);
-  if (src != STORE_OK)
-    return store_exit(db, src);
-  for (i = n; i-- > 0;) {
-    if (!runs[i].complete)
-      continue;
-    if (found == 0) {
-      *b = runs[i].id;
-      found = 1;
-      if (have_a)
-        break;
-    } else {
-      *a = runs[i].id;
-      found = 2;
-      break;
-    }
-  }
-  store_runs_free(runs, n);
-  if (found < (have_a ? 1 : 2)) {
+  if (src == STORE_NOTFOUND) {
     cli_err("the store %s has fewer than %d complete runs: name the runs "
             "(v6crawl runs lists them)",
             db, have_a ? 1 : 2);
     return EXIT_USAGE;
   }
-  return EXIT_OKAY;
+  return src == STORE_OK ? EXIT_OKAY : store_exit(db, src);
 }
 
 static void fig_mini_json(FILE *o, const struct store_fig *f)
@@ -365,9 +207,9 @@ static void fig_mini_json(FILE *o, const struct store_fig *f)
   fputs("}", o);
 }
 
-static void link_json(FILE *o, const struct dchange *c)
+static void link_json(FILE *o, const struct report_dchange *c)
 {
-  const struct dlink *l = c->b ? c->b : c->a;
+  const struct report_dlink *l = c->b ? c->b : c->a;
 
   fputs("{\"url\": ", o);
   json_str(o, l->url);
@@ -380,7 +222,8 @@ static void link_json(FILE *o, const struct dchange *c)
 }
 
 static void diff_json(FILE *o, const struct store_run *ra,
-                      const struct store_run *rb, struct dsite *ds, size_t n)
+                      const struct store_run *rb, struct report_dsite *ds,
+                      size_t n)
 {
   size_t i, j;
   int l, s, k, hb, ha;
@@ -392,7 +235,7 @@ static void diff_json(FILE *o, const struct store_run *ra,
   run_json(o, rb);
   fputs(",\n \"sites\": [", o);
   for (i = 0; i < n; i++) {
-    struct dsite *d = &ds[i];
+    struct report_dsite *d = &ds[i];
     fputs(i ? ",\n  {" : "\n  {", o);
     fputs("\"start_url\": ", o);
     json_str(o, (d->sb ? d->sb : d->sa)->start_url);
@@ -417,7 +260,7 @@ static void diff_json(FILE *o, const struct store_run *ra,
       fputs("}", o);
     }
     fputs("}", o);
-    for (k = 0; k < CH__N; k++) {
+    for (k = 0; k < REPORT_CH__N; k++) {
       fprintf(o, ",\n   \"%s\": [", change_name[k]);
       for (j = 0; j < d->nch[k]; j++) {
         fputs(j ? ",\n     " : "\n     ", o);
@@ -431,7 +274,8 @@ static void diff_json(FILE *o, const struct store_run *ra,
 }
 
 static void diff_csv(FILE *o, const struct store_run *ra,
-                     const struct store_run *rb, struct dsite *ds, size_t n)
+                     const struct store_run *rb, struct report_dsite *ds,
+                     size_t n)
 {
   char buf[64];
   size_t i, j;
@@ -443,7 +287,7 @@ static void diff_csv(FILE *o, const struct store_run *ra,
         "concentration_a,concentration_b,difference\r\n",
         o);
   for (i = 0; i < n; i++) {
-    struct dsite *d = &ds[i];
+    struct report_dsite *d = &ds[i];
     const char *site = (d->sb ? d->sb : d->sa)->start_url;
     for (l = 2; l <= 3; l++) {
       for (s = 0; s < 2; s++) {
@@ -469,10 +313,10 @@ static void diff_csv(FILE *o, const struct store_run *ra,
         csv_field(o, ha && hb ? buf : "", 1);
       }
     }
-    for (k = 0; k < CH__N; k++) {
+    for (k = 0; k < REPORT_CH__N; k++) {
       for (j = 0; j < d->nch[k]; j++) {
-        const struct dchange *c = &d->ch[k][j];
-        const struct dlink *lk = c->b ? c->b : c->a;
+        const struct report_dchange *c = &d->ch[k][j];
+        const struct report_dlink *lk = c->b ? c->b : c->a;
         snprintf(buf, sizeof buf, "%u", ra->id);
         csv_field(o, buf, 0);
         snprintf(buf, sizeof buf, "%u", rb->id);
@@ -505,7 +349,8 @@ static void fig_text(char *buf, size_t len, const struct store_fig *f, int have)
 }
 
 static void diff_text(FILE *o, const struct store_run *ra,
-                      const struct store_run *rb, struct dsite *ds, size_t n)
+                      const struct store_run *rb, struct report_dsite *ds,
+                      size_t n)
 {
   char t1[32], t2[32], fa[48], fb[48], ch[32];
   size_t i, j;
@@ -518,7 +363,7 @@ static void diff_text(FILE *o, const struct store_run *ra,
           ra->complete ? "" : ", incomplete", rb->id, t2,
           rb->complete ? "" : ", incomplete");
   for (i = 0; i < n; i++) {
-    struct dsite *d = &ds[i];
+    struct report_dsite *d = &ds[i];
     fprintf(o, "\n%s%s\n", (d->sb ? d->sb : d->sa)->start_url,
             !d->sa   ? " (only in run B)"
             : !d->sb ? " (only in run A)"
@@ -537,13 +382,13 @@ static void diff_text(FILE *o, const struct store_run *ra,
                 s ? "all" : "internal", fa, fb, ch);
       }
     }
-    for (k = 0; k < CH__N; k++) {
+    for (k = 0; k < REPORT_CH__N; k++) {
       if (!d->nch[k])
         continue;
       fprintf(o, "  %s (%zu):\n", change_text[k], d->nch[k]);
       for (j = 0; j < d->nch[k]; j++) {
-        const struct dchange *c = &d->ch[k][j];
-        const struct dlink *lk = c->b ? c->b : c->a;
+        const struct report_dchange *c = &d->ch[k][j];
+        const struct report_dlink *lk = c->b ? c->b : c->a;
         fprintf(o, "    L%d %-8s %-10s -> %-10s %s\n", lk->level,
                 lk->internal ? "internal" : "external",
                 c->a ? store_class_name(c->a->klass) : "-",
@@ -573,9 +418,7 @@ int cmd_diff(int argc, char **argv)
   const char *db_opt = NULL, *out_path = NULL;
   struct store *st = NULL;
   struct store_run ra = {0}, rb = {0};
-  struct store_site *sa = NULL, *sb = NULL;
-  struct dsite *ds = NULL;
-  size_t na = 0, nb = 0, nd = 0, i, j;
+  struct report_diff d = {0};
   uint32_t a = 0, b = 0;
   char *db = NULL;
   FILE *o = NULL;
@@ -625,46 +468,7 @@ int cmd_diff(int argc, char **argv)
   if (src == STORE_OK)
     src = store_run_get(st, b, &rb);
   if (src == STORE_OK)
-    src = store_sites_list(st, a, &sa, &na);
-  if (src == STORE_OK)
-    src = store_sites_list(st, b, &sb, &nb);
-  if (src != STORE_OK)
-    goto out;
-  ds = calloc(na + nb + 1, sizeof *ds);
-  if (!ds) {
-    src = STORE_NOMEM;
-    goto out;
-  }
-  /* sites in B's order, then those only in A */
-  for (j = 0; j < nb; j++) {
-    ds[nd].sb = &sb[j];
-    for (i = 0; i < na; i++)
-      if (strcmp(sa[i].start_url, sb[j].start_url) == 0)
-        ds[nd].sa = &sa[i];
-    nd++;
-  }
-  for (i = 0; i < na; i++) {
-    for (j = 0; j < nb; j++)
-      if (strcmp(sa[i].start_url, sb[j].start_url) == 0)
-        break;
-    if (j == nb)
-      ds[nd++].sa = &sa[i];
-  }
-  for (i = 0; src == STORE_OK && i < nd; i++) {
-    struct dsite *d = &ds[i];
-    if (d->sa) {
-      src = store_site_figures(st, a, d->sa->idx, &d->fa);
-      if (src == STORE_OK)
-        src = store_links_each(st, a, d->sa->idx, dlink_add, &d->la);
-    }
-    if (src == STORE_OK && d->sb) {
-      src = store_site_figures(st, b, d->sb->idx, &d->fb);
-      if (src == STORE_OK)
-        src = store_links_each(st, b, d->sb->idx, dlink_add, &d->lb);
-    }
-    if (src == STORE_OK)
-      src = dsite_changes(d);
-  }
+    src = report_diff_build(st, a, b, &d);
   if (src != STORE_OK)
     goto out;
   o = out_open(out_path);
@@ -673,20 +477,16 @@ int cmd_diff(int argc, char **argv)
     goto out;
   }
   if (fmt == CLI_JSON)
-    diff_json(o, &ra, &rb, ds, nd);
+    diff_json(o, &ra, &rb, d.ds, d.n);
   else if (fmt == CLI_CSV)
-    diff_csv(o, &ra, &rb, ds, nd);
+    diff_csv(o, &ra, &rb, d.ds, d.n);
   else
-    diff_text(o, &ra, &rb, ds, nd);
+    diff_text(o, &ra, &rb, d.ds, d.n);
   rc = out_close(o, out_path, rc);
 out:
   if (src != STORE_OK)
     rc = store_exit(db, src);
-  for (i = 0; ds && i < nd; i++)
-    dsite_free(&ds[i]);
-  free(ds);
-  store_sites_free(sa, na);
-  store_sites_free(sb, nb);
+  report_diff_cleanup(&d);
   store_run_cleanup(&ra);
   store_run_cleanup(&rb);
   store_close(st);

@@ -231,14 +231,3 @@ void cli_time(char *buf, size_t len, int64_t t)
       strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
     snprintf(buf, len, "-");
 }
-
-int cli_home_class(struct store *st, uint32_t run, const struct store_site *s)
-{
-  struct store_probe p;
-  int k;
-  if (store_probe_get(st, run, s->start_url, &p) != STORE_OK)
-    return CLASS_UNMEASURED;
-  k = p.klass;
-  store_probe_cleanup(&p);
-  return k;
-}

@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "cli/cli.h"
+#include "report/report.h"
 #include "store/store.h"
 
 enum fmt { F_TEXT, F_JSON, F_CSV, F_HTML };
@@ -81,15 +82,6 @@ static int common_close(struct common *c, int rc)
   return rc;
 }
 
-static int max_level(const struct store_site_figs *f)
-{
-  int l, m = 3;
-  for (l = 4; l <= STORE_MAX_LEVEL; l++)
-    if (f->level[l][1].links)
-      m = l;
-  return m;
-}
-
 static void json_fig(FILE *o, const struct store_fig *f)
 {
   double c = 0, a = 0;
@@ -119,91 +111,12 @@ static void pct(char *buf, size_t len, const struct store_fig *f)
              store_fig_counted(f));
 }
 
-/* What the report shows beyond the concentrations, from the links. */
-struct extras {
-  int aaaa;         /* the homepage's host has a usable AAAA */
-  unsigned timed;   /* ok links with timings on both families */
-  double sum[2][3]; /* [v6, v4][connect, first byte, total] ms */
-  unsigned n[3];    /* pairs summed per delay */
-  double dns[2];    /* [AAAA, A] lookup ms over the distinct hosts */
-  unsigned n_dns;
-  uint64_t host_seen[256]; /* hashes of the hosts counted for dns */
-  unsigned n_seen;
-};
-
-static int extras_row(const struct store_link_row *r, void *ud)
-{
-  struct extras *x = ud;
-  const struct store_family *f[2];
-  int i;
-  if (r->level == 1 && r->host)
-    x->aaaa = r->host->usable_aaaa > 0;
-  if (r->klass != CLASS_OK || !r->internal || !r->probe)
-    return 0;
-  if (r->host && r->host->a_ms > 0 && r->host->aaaa_ms > 0 &&
-      x->n_seen < sizeof(x->host_seen) / sizeof(x->host_seen[0])) {
-    uint64_t h = 1469598103934665603ULL;
-    const char *p;
-    unsigned k;
-    for (p = r->host->name; *p; p++)
-      h = (h ^ (unsigned char)*p) * 1099511628211ULL;
-    for (k = 0; k < x->n_seen && x->host_seen[k] != h; k++)
-      ;
-    if (k == x->n_seen) {
-      x->host_seen[x->n_seen++] = h;
-      x->dns[0] += r->host->aaaa_ms;
-      x->dns[1] += r->host->a_ms;
-      x->n_dns++;
-    }
-  }
-  f[0] = &r->probe->v6;
-  f[1] = &r->probe->v4;
-  if (f[0]->total_ms <= 0 || f[1]->total_ms <= 0)
-    return 0;
-  /* A reused connection reports no connect time: only pairs where both
-   * families timed a delay count for it. */
-  for (i = 0; i < 3; i++) {
-    double v6 = i == 0   ? f[0]->connect_ms
-                : i == 1 ? f[0]->first_byte_ms
-                         : f[0]->total_ms;
-    double v4 = i == 0   ? f[1]->connect_ms
-                : i == 1 ? f[1]->first_byte_ms
-                         : f[1]->total_ms;
-    if (v6 <= 0 || v4 <= 0)
-      continue;
-    x->sum[0][i] += v6;
-    x->sum[1][i] += v4;
-    x->n[i]++;
-  }
-  x->timed++;
-  return 0;
-}
-
-static int site_extras(struct store *st, uint32_t run, uint32_t site,
-                       struct extras *x)
-{
-  memset(x, 0, sizeof(*x));
-  return store_links_each(st, run, site, extras_row, x);
-}
-
-/* IPv6/IPv4 - 1 for delay @k (YD/T 3118 practice: <= 0.2 passes); -1 when
- * not measured. */
-static int delay_ratio(const struct extras *x, int k, double *out)
-{
-  if (!x->n[k] || x->sum[1][k] <= 0)
-    return -1;
-  *out = x->sum[0][k] / x->sum[1][k] - 1.0;
-  return 0;
-}
-
-#define DELAY_PASS 0.2
-
 static void json_extras(FILE *o, const struct store_site *s,
-                        const struct extras *x)
+                        const struct report_delay *x)
 {
   static const char *const dname[3] = {"connect", "first_byte", "total"};
   double v = 0;
-  int k, measured = 0, pass = 1;
+  int k, ok, pass = report_delay_pass(x);
   fprintf(o,
           ",\n   \"homepage_detail\": {\"aaaa\": %s, \"v6_tries\": %d, "
           "\"v6_ok\": %d, \"v6_success_rate\": ",
@@ -223,23 +136,15 @@ static void json_extras(FILE *o, const struct store_site *s,
           "},\n   \"delay\": {\"links\": %u, \"dns_hosts\": %u, "
           "\"dns_ratio\": ",
           x->timed, x->n_dns);
-  if (x->n_dns > 0 && x->dns[1] > 0) {
-    v = x->dns[0] / x->dns[1] - 1.0;
-    json_num(o, 1, v);
-    measured = 1;
-    pass = v <= DELAY_PASS;
-  } else {
-    fputs("null", o);
-  }
+  /* the ratio first: the order arguments are evaluated in is unspecified */
+  ok = report_delay_dns_ratio(x, &v) == 0;
+  json_num(o, ok, v);
   for (k = 0; k < 3; k++) {
-    int ok = delay_ratio(x, k, &v) == 0;
+    ok = report_delay_ratio(x, k, &v) == 0;
     fprintf(o, ", \"%s_ratio\": ", dname[k]);
     json_num(o, ok, v);
-    measured |= ok;
-    if (ok && v > DELAY_PASS)
-      pass = 0;
   }
-  fprintf(o, ", \"pass\": %s}", !measured ? "null" : pass ? "true" : "false");
+  fprintf(o, ", \"pass\": %s}", pass < 0 ? "null" : pass ? "true" : "false");
 }
 
 static void report_text(struct common *c, struct store_site *sites, size_t n,
@@ -265,7 +170,7 @@ static void report_text(struct common *c, struct store_site *sites, size_t n,
     char l2[32], l3[32], a2[16], a3[16];
     double v;
     const char *site = sites[i].start_url;
-    int hk = cli_home_class(c->st, c->run.id, &sites[i]);
+    int hk = report_home_class(c->st, c->run.id, &sites[i]);
     pct(l2, sizeof(l2), &figs[i].level[2][0]);
     pct(l3, sizeof(l3), &figs[i].level[3][0]);
     if (store_fig_concentration(&figs[i].level[2][1], &v) == 0)
@@ -290,10 +195,10 @@ static void report_text(struct common *c, struct store_site *sites, size_t n,
   fprintf(o, "%-38s %-5s %-10s %-12s %-8s %s\n", "site", "AAAA", "IPv6 tries",
           "v4/v6 alike", "NS IPv6", "delay connect/first/total");
   for (i = 0; i < n; i++) {
-    struct extras ex;
+    struct report_delay ex;
     char tries[24], alike[24], ns[24], delay[64] = "-";
     double d[3];
-    if (site_extras(c->st, c->run.id, sites[i].idx, &ex) != STORE_OK)
+    if (report_delay_site(c->st, c->run.id, sites[i].idx, &ex) != STORE_OK)
       continue;
     snprintf(tries, sizeof(tries), "%d/%d", sites[i].home_ok,
              sites[i].home_tries);
@@ -307,7 +212,7 @@ static void report_text(struct common *c, struct store_site *sites, size_t n,
       char part[3][16];
       int m;
       for (m = 0; m < 3; m++) {
-        if (delay_ratio(&ex, m, &d[m]) == 0)
+        if (report_delay_ratio(&ex, m, &d[m]) == 0)
           snprintf(part[m], sizeof(part[m]), "%+.0f%%", d[m] * 100);
         else
           snprintf(part[m], sizeof(part[m]), "-");
@@ -358,7 +263,7 @@ static void report_json(struct common *c, struct store_site *sites, size_t n,
   char t[32];
   size_t i;
   int l;
-  struct extras ex;
+  struct report_delay ex;
   fprintf(o, "{\"run\": {\"id\": %u, \"started\": ", c->run.id);
   cli_time(t, sizeof(t), c->run.started);
   json_str(o, t);
@@ -373,7 +278,7 @@ static void report_json(struct common *c, struct store_site *sites, size_t n,
           c->run.complete ? "true" : "false",
           c->run.vantage_ipv6 == 1 ? "true" : "false");
   for (i = 0; i < n; i++) {
-    int hk = cli_home_class(c->st, c->run.id, &sites[i]);
+    int hk = report_home_class(c->st, c->run.id, &sites[i]);
     fputs(i ? ",\n  {" : "\n  {", o);
     fputs("\"start_url\": ", o);
     json_str(o, sites[i].start_url);
@@ -392,11 +297,11 @@ static void report_json(struct common *c, struct store_site *sites, size_t n,
     fprintf(o, ",\n   \"homepage\": {\"ipv6\": %s, \"class\": \"%s\"}",
             hk == CLASS_OK || hk == CLASS_V6_ONLY ? "true" : "false",
             store_class_name(hk));
-    if (site_extras(c->st, c->run.id, sites[i].idx, &ex) == STORE_OK)
+    if (report_delay_site(c->st, c->run.id, sites[i].idx, &ex) == STORE_OK)
       json_extras(o, &sites[i], &ex);
     fputs(",", o);
     fputs("\n   \"levels\": {", o);
-    for (l = 2; l <= max_level(&figs[i]); l++) {
+    for (l = 2; l <= report_max_level(&figs[i]); l++) {
       fprintf(o, "%s\n    \"%d\": {\"internal\": ", l > 2 ? "," : "", l);
       json_fig(o, &figs[i].level[l][0]);
       fputs(",\n          \"all\": ", o);
@@ -432,7 +337,7 @@ static void report_csv(struct common *c, struct store_site *sites, size_t n,
   for (k = 0; k < CLASS__N; k++)
     csv_field(o, store_class_name(k), k == CLASS__N - 1);
   for (i = 0; i < n; i++) {
-    for (l = 2; l <= max_level(&figs[i]); l++) {
+    for (l = 2; l <= report_max_level(&figs[i]); l++) {
       for (s = 0; s < 2; s++) {
         const struct store_fig *f = &figs[i].level[l][s];
         double v;
@@ -491,20 +396,6 @@ static int common_opt(struct common *c, int opt, const char *arg)
   }
 }
 
-/* Sites of the same unit together (units in byte order, sites without a
- * unit last), in crawl order within a unit. */
-static int by_unit_cmp(const void *pa, const void *pb)
-{
-  const struct store_site *a = pa, *b = pb;
-  int r;
-  if (!a->unit != !b->unit)
-    return a->unit ? -1 : 1;
-  r = a->unit ? strcmp(a->unit, b->unit) : 0;
-  if (r)
-    return r;
-  return a->idx < b->idx ? -1 : a->idx > b->idx;
-}
-
 int cmd_report(int argc, char **argv)
 {
   static const struct option lo[] = {{"db", required_argument, 0, 'd'},
@@ -523,7 +414,7 @@ int cmd_report(int argc, char **argv)
   double fail_under = -1;
   struct store_site *sites = NULL;
   struct store_site_figs *figs = NULL;
-  size_t n = 0, i;
+  size_t n = 0;
   int rc, opt, src, by_unit = 0;
 
   memset(&c, 0, sizeof(c));
@@ -579,16 +470,7 @@ int cmd_report(int argc, char **argv)
   rc = common_open(&c);
   if (rc != EXIT_OKAY)
     return common_close(&c, rc);
-  src = store_sites_list(c.st, c.run.id, &sites, &n);
-  if (src == STORE_OK && by_unit)
-    qsort(sites, n, sizeof(*sites), by_unit_cmp);
-  if (src == STORE_OK && n) {
-    figs = calloc(n, sizeof(*figs));
-    if (!figs)
-      src = STORE_NOMEM;
-  }
-  for (i = 0; src == STORE_OK && i < n; i++)
-    src = store_site_figures(c.st, c.run.id, sites[i].idx, &figs[i]);
+  src = report_sites_load(c.st, c.run.id, by_unit, &sites, &figs, &n);
   if (src != STORE_OK) {
     cli_err("cannot read the store %s: %s", c.db, store_strerror(src));
     rc = EXIT_STORE;
