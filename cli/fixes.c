@@ -7,7 +7,6 @@
 
 #include <errno.h>
 #include <fnmatch.h>
-#include <getopt.h>
 #include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -254,8 +253,9 @@ static const char *cdn_provider(const struct cdn_table *t, const char *chain)
 /* ---- fixes ------------------------------------------------------------- */
 
 struct fctx {
-  int fmt;
-  int levels[2]; /* which of level 2, level 3 are asked for */
+  int fmt;          /* enum v6_format */
+  const char *site; /* --site, or NULL */
+  int levels[2];    /* which of level 2, level 3 are asked for */
 };
 
 static void pct_str(char *buf, size_t len, int ok, double v)
@@ -553,30 +553,70 @@ static void fixes_csv(FILE *o, const struct fctx *x, const struct cdn_table *t,
   }
 }
 
-static const char fixes_usage[] =
-  "Usage: v6crawl fixes [--db DIR] [--run ID|latest] [--site URL] "
-  "[--level 2|3]\n"
-  "       [--format text|json|csv] [-o FILE]\n"
-  "What to fix first: per site, the hosts behind internal links that fail\n"
-  "over IPv6 while IPv4 works (no-aaaa, v6-broken, v6-error), ranked by how\n"
-  "many counted links fixing each would turn into IPv6 successes; the host\n"
-  "is the one the last IPv6 request went to (after redirects). With each\n"
-  "host: its classes, DNS evidence (CNAME chain and the CDN or cloud behind\n"
-  "it, A, AAAA) and the level's concentration once it and every host above\n"
-  "it are fixed. Dead links (IPv4 fails too) are counted apart. Without\n"
-  "--level, levels 2 and 3 together.\n";
+static int fixes_opt(void *ud, int id, const char *arg)
+{
+  struct fctx *x = ud;
+  long v;
+
+  switch (id) {
+    case OPT_SITE:
+      x->site = arg;
+      return -1;
+    case OPT_LEVEL:
+      if (cli_int(arg, 2, 3, &v) < 0) {
+        cli_err("bad --level '%s': 2 or 3", arg);
+        return EXIT_USAGE;
+      }
+      x->levels[0] = v == 2;
+      x->levels[1] = v == 3;
+      return -1;
+    default:
+      return EXIT_USAGE;
+  }
+}
+
+/* The ranked hosts of run @run's sites (of x->site only, when given) into
+ * *@fs, *@nf of them (cleaned up by the caller, also on error). */
+static int fixes_build(struct store *st, uint32_t run, const struct fctx *x,
+                       const struct store_site *sites, size_t n,
+                       struct report_fix_site **fs, size_t *nf)
+{
+  size_t i;
+  int src = STORE_OK;
+
+  *fs = calloc(n ? n : 1, sizeof **fs);
+  if (!*fs)
+    return STORE_NOMEM;
+  for (i = 0; i < n && src == STORE_OK; i++) {
+    if (x->site && strcmp(sites[i].start_url, x->site) != 0 &&
+        !(sites[i].final_url && strcmp(sites[i].final_url, x->site) == 0))
+      continue;
+    src = report_fix_site_build(st, run, &sites[i], x->levels, &(*fs)[(*nf)++]);
+  }
+  return src;
+}
+
+/* Write the fixes of @fs in the chosen format to @out_path. */
+static int fixes_write(const struct fctx *x, const char *out_path,
+                       const struct cdn_table *t, uint32_t run,
+                       struct report_fix_site *fs, size_t nf)
+{
+  FILE *o = cli_out_open(out_path);
+
+  if (!o)
+    return EXIT_USAGE;
+  if (x->fmt == V6_FMT_JSON)
+    fixes_json(o, x, t, run, fs, nf);
+  else if (x->fmt == V6_FMT_CSV)
+    fixes_csv(o, x, t, run, fs, nf);
+  else
+    fixes_text(o, x, t, run, fs, nf);
+  return cli_out_close(o, out_path, EXIT_OKAY);
+}
 
 int cmd_fixes(int argc, char **argv)
 {
-  static const struct option lo[] = {{"db", required_argument, 0, 'd'},
-                                     {"run", required_argument, 0, 'r'},
-                                     {"site", required_argument, 0, 's'},
-                                     {"level", required_argument, 0, 'l'},
-                                     {"format", required_argument, 0, 'f'},
-                                     {"output", required_argument, 0, 'o'},
-                                     {"help", no_argument, 0, 'h'},
-                                     {0, 0, 0, 0}};
-  const char *db_opt = NULL, *run_opt = NULL, *site = NULL, *out_path = NULL;
+  struct cli_args a;
   struct cdn_table t = {0};
   struct store *st = NULL;
   struct store_site *sites = NULL;
@@ -584,103 +624,38 @@ int cmd_fixes(int argc, char **argv)
   struct fctx x;
   size_t n = 0, nf = 0, i;
   char *db = NULL;
-  FILE *o = stdout;
   uint32_t run = 0;
-  long v;
-  int rc = EXIT_OKAY, src = STORE_OK, opt;
+  int rc = EXIT_OKAY, src = STORE_OK;
 
   memset(&x, 0, sizeof x);
   x.levels[0] = x.levels[1] = 1;
-  optind = 1;
-  while ((opt = getopt_long(argc, argv, "o:", lo, NULL)) != -1) {
-    switch (opt) {
-      case 'd':
-        db_opt = optarg;
-        break;
-      case 'r':
-        run_opt = optarg;
-        break;
-      case 's':
-        site = optarg;
-        break;
-      case 'l':
-        if (cli_int(optarg, 2, 3, &v) < 0) {
-          cli_err("bad --level '%s': 2 or 3", optarg);
-          return EXIT_USAGE;
-        }
-        x.levels[0] = v == 2;
-        x.levels[1] = v == 3;
-        break;
-      case 'f':
-        x.fmt = cli_fmt(optarg);
-        if (x.fmt < 0)
-          return EXIT_USAGE;
-        break;
-      case 'o':
-        out_path = optarg;
-        break;
-      case 'h':
-        fputs(fixes_usage, stdout);
-        return EXIT_OKAY;
-      default:
-        fputs(fixes_usage, stderr);
-        return EXIT_USAGE;
-    }
-  }
-  if (optind < argc) {
-    cli_err("fixes takes no arguments ('%s'); see --help", argv[optind]);
+  rc = cli_args_parse(CMD_FIXES, argc, argv, &a, fixes_opt, &x);
+  if (rc >= 0)
+    return rc;
+  x.fmt = a.format;
+  if (a.first < argc) {
+    cli_err("fixes takes no arguments ('%s'); see --help", argv[a.first]);
     return EXIT_USAGE;
   }
-  rc = cli_store_open(db_opt, 1, &st, &db);
-  if (rc != EXIT_OKAY)
-    goto out;
-  rc = cli_run_arg(st, db, run_opt, &run);
+  rc = cli_store_open(a.db, 1, &st, &db);
+  if (rc == EXIT_OKAY)
+    rc = cli_run_arg(st, db, a.run, &run);
   if (rc != EXIT_OKAY)
     goto out;
   src = store_sites_list(st, run, &sites, &n);
+  if (src == STORE_OK)
+    src = fixes_build(st, run, &x, sites, n, &fs, &nf);
   if (src != STORE_OK)
     goto out;
-  fs = calloc(n ? n : 1, sizeof *fs);
-  if (!fs) {
-    src = STORE_NOMEM;
-    goto out;
-  }
-  for (i = 0; i < n; i++) {
-    if (site && strcmp(sites[i].start_url, site) != 0 &&
-        !(sites[i].final_url && strcmp(sites[i].final_url, site) == 0))
-      continue;
-    fs[nf].site = &sites[i];
-    src = report_fix_site_build(st, run, &sites[i], x.levels, &fs[nf++]);
-    if (src != STORE_OK)
-      goto out;
-  }
-  if (site && nf == 0) {
-    cli_err("no site %s in run %u", site, run);
+  if (x.site && nf == 0) {
+    cli_err("no site %s in run %u", x.site, run);
     rc = EXIT_USAGE;
     goto out;
   }
-  if (cdn_find(&t) == -2) {
+  if (cdn_find(&t) == -2)
     src = STORE_NOMEM;
-    goto out;
-  }
-  if (out_path && strcmp(out_path, "-") != 0) {
-    o = fopen(out_path, "w");
-    if (!o) {
-      cli_err("cannot write %s: %s", out_path, strerror(errno));
-      rc = EXIT_USAGE;
-      goto out;
-    }
-  }
-  if (x.fmt == CLI_JSON)
-    fixes_json(o, &x, &t, run, fs, nf);
-  else if (x.fmt == CLI_CSV)
-    fixes_csv(o, &x, &t, run, fs, nf);
   else
-    fixes_text(o, &x, &t, run, fs, nf);
-  if ((o != stdout ? fclose(o) : fflush(o)) != 0) {
-    cli_err("cannot write %s", out_path ? out_path : "the output");
-    rc = EXIT_USAGE;
-  }
+    rc = fixes_write(&x, a.output, &t, run, fs, nf);
 out:
   if (src != STORE_OK) {
     cli_err("cannot read the store %s: %s", db ? db : "", store_strerror(src));

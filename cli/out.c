@@ -197,18 +197,6 @@ int cli_run_arg(struct store *st, const char *db, const char *arg, uint32_t *id)
   return EXIT_OKAY;
 }
 
-int cli_fmt(const char *s)
-{
-  if (strcmp(s, "text") == 0)
-    return CLI_TEXT;
-  if (strcmp(s, "json") == 0)
-    return CLI_JSON;
-  if (strcmp(s, "csv") == 0)
-    return CLI_CSV;
-  cli_err("bad --format '%s': text, json or csv", s);
-  return -1;
-}
-
 int cli_pct(const char *s, double *out)
 {
   char *end = NULL;
@@ -230,4 +218,27 @@ void cli_time(char *buf, size_t len, int64_t t)
   if (!t || !gmtime_r(&tt, &tm) ||
       strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
     snprintf(buf, len, "-");
+}
+
+FILE *cli_out_open(const char *path)
+{
+  FILE *o;
+
+  if (!path || strcmp(path, "-") == 0)
+    return stdout;
+  o = fopen(path, "w");
+  if (!o)
+    cli_err("cannot write %s: %s", path, strerror(errno));
+  return o;
+}
+
+int cli_out_close(FILE *o, const char *path, int rc)
+{
+  if (!o)
+    return rc;
+  if ((o != stdout ? fclose(o) : fflush(o)) != 0 && rc == EXIT_OKAY) {
+    cli_err("cannot write %s", path ? path : "the output");
+    rc = EXIT_USAGE;
+  }
+  return rc;
 }

@@ -2,7 +2,6 @@
  * the evidence, read from the store alone, as text, JSON or CSV. */
 #include "config.h"
 
-#include <getopt.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,11 +12,8 @@
 #include "report/report.h"
 #include "store/store.h"
 
-enum fmt { F_TEXT, F_JSON, F_CSV, F_HTML };
-
 struct common {
-  const char *db_opt, *run_opt, *out_path;
-  int fmt;
+  struct cli_args a;
   struct store *st;
   char *db;
   FILE *out;
@@ -25,27 +21,14 @@ struct common {
   int have_run;
 };
 
-static int parse_fmt(const char *s)
-{
-  if (strcmp(s, "text") == 0)
-    return F_TEXT;
-  if (strcmp(s, "json") == 0)
-    return F_JSON;
-  if (strcmp(s, "csv") == 0)
-    return F_CSV;
-  if (strcmp(s, "html") == 0)
-    return F_HTML;
-  return -1;
-}
-
 /* Open the store read-only, pick the run, open the output. */
 static int common_open(struct common *c)
 {
   uint32_t id = 0;
   int rc;
-  rc = cli_store_open(c->db_opt, 1, &c->st, &c->db);
+  rc = cli_store_open(c->a.db, 1, &c->st, &c->db);
   if (rc == EXIT_OKAY)
-    rc = cli_run_arg(c->st, c->db, c->run_opt, &id);
+    rc = cli_run_arg(c->st, c->db, c->a.run, &id);
   if (rc != EXIT_OKAY)
     return rc;
   rc = store_run_get(c->st, id, &c->run);
@@ -55,10 +38,10 @@ static int common_open(struct common *c)
   }
   c->have_run = 1;
   c->out = stdout;
-  if (c->out_path && strcmp(c->out_path, "-") != 0) {
-    c->out = fopen(c->out_path, "w");
+  if (c->a.output && strcmp(c->a.output, "-") != 0) {
+    c->out = fopen(c->a.output, "w");
     if (!c->out) {
-      cli_err("cannot write %s", c->out_path);
+      cli_err("cannot write %s", c->a.output);
       return EXIT_USAGE;
     }
   }
@@ -69,7 +52,7 @@ static int common_close(struct common *c, int rc)
 {
   if (c->out && c->out != stdout) {
     if (fclose(c->out) != 0 && rc == EXIT_OKAY) {
-      cli_err("cannot write %s", c->out_path);
+      cli_err("cannot write %s", c->a.output);
       rc = EXIT_USAGE;
     }
   } else if (c->out && fflush(c->out) != 0 && rc == EXIT_OKAY) {
@@ -372,116 +355,72 @@ static void report_csv(struct common *c, struct store_site *sites, size_t n,
   }
 }
 
-static int common_opt(struct common *c, int opt, const char *arg)
+struct report_args {
+  const char *lang;
+  double threshold, fail_under;
+  int by_unit;
+};
+
+static int report_opt(void *ud, int id, const char *arg)
 {
-  switch (opt) {
-    case 'd':
-      c->db_opt = arg;
-      return 0;
-    case 'r':
-      c->run_opt = arg;
-      return 0;
-    case 'o':
-      c->out_path = arg;
-      return 0;
-    case 'f':
-      c->fmt = parse_fmt(arg);
-      if (c->fmt < 0) {
-        cli_err("bad --format '%s': text, json, csv or html", arg);
-        return -1;
-      }
-      return 0;
-    default:
+  struct report_args *r = ud;
+
+  switch (id) {
+    case OPT_BYUNIT:
+      r->by_unit = 1;
       return -1;
+    case OPT_LANG:
+      if (strcmp(arg, "zh") != 0 && strcmp(arg, "en") != 0) {
+        cli_err("bad --lang '%s': zh or en", arg);
+        return EXIT_USAGE;
+      }
+      r->lang = arg;
+      return -1;
+    case OPT_FAILUNDER:
+      if (cli_pct(arg, &r->fail_under) < 0) {
+        cli_err("bad --fail-under '%s': a percentage from 0 to 100", arg);
+        return EXIT_USAGE;
+      }
+      return -1;
+    case OPT_THRESHOLD:
+      if (cli_pct(arg, &r->threshold) < 0) {
+        cli_err("bad --threshold '%s': a percentage from 0 to 100", arg);
+        return EXIT_USAGE;
+      }
+      return -1;
+    default:
+      return EXIT_USAGE;
   }
 }
 
 int cmd_report(int argc, char **argv)
 {
-  static const struct option lo[] = {{"db", required_argument, 0, 'd'},
-                                     {"run", required_argument, 0, 'r'},
-                                     {"format", required_argument, 0, 'f'},
-                                     {"output", required_argument, 0, 'o'},
-                                     {"lang", required_argument, 0, 'L'},
-                                     {"threshold", required_argument, 0, 'T'},
-                                     {"fail-under", required_argument, 0, 'U'},
-                                     {"by-unit", no_argument, 0, 'B'},
-                                     {"help", no_argument, 0, 'h'},
-                                     {0, 0, 0, 0}};
+  struct report_args r = {NULL, 85, -1, 0};
   struct common c;
-  const char *lang = NULL;
-  double threshold = 85;
-  double fail_under = -1;
   struct store_site *sites = NULL;
   struct store_site_figs *figs = NULL;
   size_t n = 0;
-  int rc, opt, src, by_unit = 0;
+  int rc, src;
 
   memset(&c, 0, sizeof(c));
-  optind = 1;
-  while ((opt = getopt_long(argc, argv, "o:", lo, NULL)) != -1) {
-    if (opt == 'B') {
-      by_unit = 1;
-      continue;
-    }
-    if (opt == 'h') {
-      puts("Usage: v6crawl report [--db DIR] [--run ID|latest] "
-           "[--format text|json|csv|html] [-o FILE]\n"
-           "       [--lang zh|en] [--threshold PCT] [--fail-under PCT] "
-           "[--by-unit]\n"
-           "Per site: the homepage's class and the IPv6 concentration of "
-           "level-2 and\nlevel-3 links, internal and all, computed from the "
-           "store.\n"
-           "html: one self-contained page (charts, trend across runs, "
-           "failing hosts and\nlinks with evidence); --lang picks its "
-           "language (default from the locale),\n--threshold the target "
-           "percentage it marks pass/fail against (default 85).\n"
-           "--fail-under PCT: exit 1 when a site's internal level-2 or "
-           "level-3\nconcentration is below PCT percent (each named on "
-           "stderr).\n--by-unit: sites grouped by their owning unit (the "
-           "sites file's third column).");
-      return EXIT_OKAY;
-    }
-    if (opt == 'L') {
-      if (strcmp(optarg, "zh") != 0 && strcmp(optarg, "en") != 0) {
-        cli_err("bad --lang '%s': zh or en", optarg);
-        return EXIT_USAGE;
-      }
-      lang = optarg;
-      continue;
-    }
-    if (opt == 'U') {
-      if (cli_pct(optarg, &fail_under) < 0) {
-        cli_err("bad --fail-under '%s': a percentage from 0 to 100", optarg);
-        return EXIT_USAGE;
-      }
-      continue;
-    }
-    if (opt == 'T') {
-      if (cli_pct(optarg, &threshold) < 0) {
-        cli_err("bad --threshold '%s': a percentage from 0 to 100", optarg);
-        return EXIT_USAGE;
-      }
-      continue;
-    }
-    if (common_opt(&c, opt, optarg) < 0)
-      return EXIT_USAGE;
-  }
+  rc = cli_args_parse(CMD_REPORT, argc, argv, &c.a, report_opt, &r);
+  if (rc >= 0)
+    return rc;
   rc = common_open(&c);
   if (rc != EXIT_OKAY)
     return common_close(&c, rc);
-  src = report_sites_load(c.st, c.run.id, by_unit, &sites, &figs, &n);
+  src = report_sites_load(c.st, c.run.id, r.by_unit, &sites, &figs, &n);
   if (src != STORE_OK) {
     cli_err("cannot read the store %s: %s", c.db, store_strerror(src));
     rc = EXIT_STORE;
     goto out;
   }
-  if (c.fmt == F_JSON)
+  if (c.a.format == V6_FMT_JSON)
     report_json(&c, sites, n, figs);
-  else if (c.fmt == F_CSV)
+  else if (c.a.format == V6_FMT_CSV)
     report_csv(&c, sites, n, figs);
-  else if (c.fmt == F_HTML)
-    src = report_html(c.out, c.st, &c.run, sites, n, figs, lang, threshold);
+  else if (c.a.format == V6_FMT_HTML)
+    src = report_html(c.out, c.st, &c.run, sites, n, figs, r.lang, r.threshold);
   else
     report_text(&c, sites, n, figs);
   if (src != STORE_OK) {
@@ -489,8 +428,8 @@ int cmd_report(int argc, char **argv)
     rc = src == STORE_NOMEM ? EXIT_INTERNAL : EXIT_STORE;
   }
   /* after the report is written: the figures are printed either way */
-  if (rc == EXIT_OKAY && fail_under >= 0)
-    rc = cli_fail_under(c.st, c.run.id, fail_under);
+  if (rc == EXIT_OKAY && r.fail_under >= 0)
+    rc = cli_fail_under(c.st, c.run.id, r.fail_under);
 out:
   free(figs);
   store_sites_free(sites, n);
@@ -501,6 +440,7 @@ out:
 
 struct links_ctx {
   struct common *c;
+  const char *site; /* --site */
   struct store_site *sites;
   size_t n_sites;
   int level, klass;
@@ -558,7 +498,7 @@ static int link_row(const struct store_link_row *r, void *ud)
     return 0;
   if (x->klass >= 0 && r->klass != x->klass)
     return 0;
-  if (x->c->fmt == F_JSON) {
+  if (x->c->a.format == V6_FMT_JSON) {
     fputs(x->count ? ",\n  {" : "\n  {", o);
     fputs("\"site\": ", o);
     json_str(o, site_url(x, r->site));
@@ -597,7 +537,7 @@ static int link_row(const struct store_link_row *r, void *ud)
     else
       fputs("null", o);
     fputs("}", o);
-  } else if (x->c->fmt == F_CSV) {
+  } else if (x->c->a.format == V6_FMT_CSV) {
     char lv[8];
     char s6[8] = "", s4[8] = "";
     snprintf(lv, sizeof(lv), "%d", r->level);
@@ -650,85 +590,67 @@ static int link_row(const struct store_link_row *r, void *ud)
   return 0;
 }
 
+static int links_opt(void *ud, int id, const char *arg)
+{
+  struct links_ctx *x = ud;
+  long v;
+
+  switch (id) {
+    case OPT_SITE:
+      x->site = arg;
+      return -1;
+    case OPT_LEVEL:
+      if (cli_int(arg, 1, STORE_MAX_LEVEL, &v) < 0) {
+        cli_err("bad --level '%s'", arg);
+        return EXIT_USAGE;
+      }
+      x->level = (int)v;
+      return -1;
+    case OPT_CLASS:
+      x->klass = store_class_parse(arg);
+      if (x->klass < 0) {
+        cli_err("bad --class '%s'", arg);
+        return EXIT_USAGE;
+      }
+      return -1;
+    default:
+      return EXIT_USAGE;
+  }
+}
+
 int cmd_links(int argc, char **argv)
 {
-  static const struct option lo[] = {{"db", required_argument, 0, 'd'},
-                                     {"run", required_argument, 0, 'r'},
-                                     {"format", required_argument, 0, 'f'},
-                                     {"output", required_argument, 0, 'o'},
-                                     {"site", required_argument, 0, 's'},
-                                     {"level", required_argument, 0, 'l'},
-                                     {"class", required_argument, 0, 'k'},
-                                     {"help", no_argument, 0, 'h'},
-                                     {0, 0, 0, 0}};
   struct common c;
   struct links_ctx x;
-  const char *site = NULL;
   uint32_t site_idx = UINT32_MAX;
   size_t i;
-  long v;
-  int rc, opt, src;
+  int rc, src;
 
   memset(&c, 0, sizeof(c));
   memset(&x, 0, sizeof(x));
   x.klass = -1;
-  optind = 1;
-  while ((opt = getopt_long(argc, argv, "o:", lo, NULL)) != -1) {
-    switch (opt) {
-      case 'h':
-        puts("Usage: v6crawl links [--db DIR] [--run ID] [--site URL] "
-             "[--level 2|3]\n"
-             "       [--class CLASS] [--format text|csv|json] [-o FILE]\n"
-             "Every link with its level, scope, class and the evidence: "
-             "A/AAAA answers\n(or the DNS error) and, per family, each "
-             "hop's status or error.\nClasses: ok v6-only no-aaaa v6-broken "
-             "v6-error dead robots skipped unmeasured");
-        return EXIT_OKAY;
-      case 's':
-        site = optarg;
-        break;
-      case 'l':
-        if (cli_int(optarg, 1, STORE_MAX_LEVEL, &v) < 0) {
-          cli_err("bad --level '%s'", optarg);
-          return EXIT_USAGE;
-        }
-        x.level = (int)v;
-        break;
-      case 'k':
-        x.klass = store_class_parse(optarg);
-        if (x.klass < 0) {
-          cli_err("bad --class '%s'", optarg);
-          return EXIT_USAGE;
-        }
-        break;
-      default:
-        if (common_opt(&c, opt, optarg) < 0)
-          return EXIT_USAGE;
-    }
-  }
-  if (c.fmt == F_HTML) {
-    cli_err("links has no html format: text, csv or json");
-    return EXIT_USAGE;
-  }
+  rc = cli_args_parse(CMD_LINKS, argc, argv, &c.a, links_opt, &x);
+  if (rc >= 0)
+    return rc;
   x.c = &c;
   rc = common_open(&c);
   if (rc != EXIT_OKAY)
     return common_close(&c, rc);
   src = store_sites_list(c.st, c.run.id, &x.sites, &x.n_sites);
-  if (src == STORE_OK && site) {
+  if (src == STORE_OK && x.site) {
     for (i = 0; i < x.n_sites; i++)
-      if (strcmp(x.sites[i].start_url, site) == 0 ||
-          (x.sites[i].final_url && strcmp(x.sites[i].final_url, site) == 0))
+      if (strcmp(x.sites[i].start_url, x.site) == 0 ||
+          (x.sites[i].final_url && strcmp(x.sites[i].final_url, x.site) == 0))
         site_idx = x.sites[i].idx;
     if (site_idx == UINT32_MAX) {
-      cli_err("no site %s in run %u", site, c.run.id);
+      cli_err("no site %s in run %u", x.site, c.run.id);
       rc = EXIT_USAGE;
       goto out;
     }
   }
-  if (c.fmt == F_JSON)
+  if (c.a.format == V6_FMT_JSON)
     fputs("{\"links\": [", c.out);
-  if (c.fmt == F_CSV) {
+  if (c.a.format == V6_FMT_CSV) {
     csv_bom(c.out);
     fputs("site,url,level,scope,class,a,aaaa,a_error,aaaa_error,cnames,"
           "v6_status,v6_error,v4_status,v4_error,v6_hops,v4_hops\r\n",
@@ -736,7 +658,7 @@ int cmd_links(int argc, char **argv)
   }
   if (src == STORE_OK)
     src = store_links_each(c.st, c.run.id, site_idx, link_row, &x);
-  if (c.fmt == F_JSON)
+  if (c.a.format == V6_FMT_JSON)
     fputs("\n]}\n", c.out);
   if (src != STORE_OK) {
     cli_err("cannot read the store %s: %s", c.db, store_strerror(src));
