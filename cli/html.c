@@ -441,21 +441,6 @@ static int is_failing(int k)
          k == CLASS_DEAD;
 }
 
-/* The host of an http(s) URL, copied; NULL when out of memory. */
-static char *url_host(const char *u)
-{
-  const char *p = strstr(u, "://"), *e;
-  if (!p)
-    return strdup("");
-  p += 3;
-  if (*p == '[') {
-    e = strchr(p, ']');
-    return strndup(p, e ? (size_t)(e - p + 1) : strlen(p));
-  }
-  e = p + strcspn(p, ":/?#");
-  return strndup(p, (size_t)(e - p));
-}
-
 static void family_ev(FILE *o, const struct labels *L, const char *fam,
                       const struct store_family *f)
 {
@@ -546,10 +531,15 @@ static int render_row(const struct labels *L, const struct store_link_row *r,
   return STORE_OK;
 }
 
+/* Count failing link @r against the host it is blamed on (the one fixes
+ * ranks: after redirects, report_blame_host). */
 static int count_host(struct collect *c, const struct store_link_row *r)
 {
-  char *name = r->host ? strdup(r->host->name) : url_host(r->url);
+  char host[256], *name;
   size_t i;
+
+  report_blame_host(r, host, sizeof host);
+  name = strdup(host);
   if (!name)
     return STORE_NOMEM;
   for (i = 0; i < c->n_hosts; i++)
