@@ -172,7 +172,7 @@ static void report_text(struct common *c, struct store_site *sites, size_t n,
     if (strlen(site) > 38)
       fprintf(o, "  (%s)\n", site);
   }
-  fputs("\nHomepage and name servers (DESIGN.md indicators; delay is "
+  fputs("\nOther indicators: homepage and name servers (delay is "
         "IPv6/IPv4 - 1, <= 20% passes)\n",
         o);
   fprintf(o, "%-38s %-5s %-10s %-12s %-8s %s\n", "site", "AAAA", "IPv6 tries",
