@@ -137,6 +137,9 @@ void cli_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Output helpers (out.c). */
 void json_str(FILE *f, const char *s);    /* "..." or null */
 void json_num(FILE *f, int ok, double v); /* number or null */
+/* The items of @s separated by @sep as a JSON array of strings ([] for
+ * NULL or ""). */
+void json_list(FILE *o, const char *s, const char *sep);
 void csv_field(FILE *f, const char *s, int last);
 void csv_bom(FILE *f);
 

@@ -294,10 +294,74 @@ static void line100(FILE *o, const char *s)
     fprintf(o, "%.97s...\n", s);
 }
 
+/* One ranked host @h (rank @rank) with its DNS evidence. */
+static void text_host(FILE *o, const struct fctx *x, const struct cdn_table *t,
+                      size_t rank, const struct report_fix_host *h)
+{
+  const char *prov = h->have_dns ? cdn_provider(t, h->dns.cnames) : NULL;
+  char buf[2048], cl[64], a2[16], a3[16];
+
+  pct_str(a2, sizeof a2, x->levels[0] && h->have_after[0], h->after[0]);
+  pct_str(a3, sizeof a3, x->levels[1] && h->have_after[1], h->after[1]);
+  classes_str(cl, sizeof cl, h);
+  fprintf(o, "%3zu  %-32.32s %4u %4u  %8s %8s  %.31s\n", rank, h->name, h->n[0],
+          h->n[1], a2, a3, cl);
+  if (strlen(h->name) > 32) {
+    snprintf(buf, sizeof buf, "       host %s", h->name);
+    line100(o, buf);
+  }
+  if (!h->have_dns) {
+    line100(o, "       dns: not resolved in this run");
+    return;
+  }
+  if (h->dns.cnames) {
+    snprintf(buf, sizeof buf, "       CNAME %s%s%s%s", h->dns.cnames,
+             prov ? " [" : "", prov ? prov : "", prov ? "]" : "");
+    line100(o, buf);
+  }
+  snprintf(buf, sizeof buf, "       A %s%s%s  AAAA %s%s%s",
+           h->dns.a ? h->dns.a : "-", h->dns.a_error ? " " : "",
+           h->dns.a_error ? h->dns.a_error : "",
+           h->dns.aaaa ? h->dns.aaaa : "-", h->dns.aaaa_error ? " " : "",
+           h->dns.aaaa_error ? h->dns.aaaa_error : "");
+  line100(o, buf);
+}
+
+/* The sentence of level index @l: where fixing every host takes it. */
+static void text_level(FILE *o, const struct report_fix_site *s, int l)
+{
+  const struct store_fig *f = &s->figs.level[l + 2][0];
+  unsigned hosts = 0, links = 0;
+  double b = 0, a = 0;
+
+  report_fix_totals(s, l, &hosts, &links);
+  if (store_fig_concentration(f, &b) < 0) {
+    fprintf(o, "  level %d: no counted internal links\n", l + 2);
+    return;
+  }
+  if (!hosts) {
+    fprintf(o,
+            "  level %d stays at %.1f%%: no internal link there fails "
+            "over IPv6 alone\n",
+            l + 2, b * 100.0);
+    return;
+  }
+  report_fig_plus(f, links, &a);
+  if (hosts == 1)
+    fprintf(o,
+            "  fix this host and level %d rises from %.1f%% to "
+            "%.1f%%\n",
+            l + 2, b * 100.0, a * 100.0);
+  else
+    fprintf(o,
+            "  fix these %u hosts and level %d rises from %.1f%% to "
+            "%.1f%%\n",
+            hosts, l + 2, b * 100.0, a * 100.0);
+}
+
 static void fixes_text(FILE *o, const struct fctx *x, const struct cdn_table *t,
                        uint32_t run, struct report_fix_site *fs, size_t n)
 {
-  char buf[2048], cl[64], a2[16], a3[16];
   size_t i, j;
   int l;
 
@@ -315,34 +379,8 @@ static void fixes_text(FILE *o, const struct fctx *x, const struct cdn_table *t,
       fprintf(o, "%3s  %-32s %4s %4s  %8s %8s  %s\n", "#", "host", "L2", "L3",
               "L2 after", "L3 after", "classes");
     }
-    for (j = 0; j < s->n; j++) {
-      const struct report_fix_host *h = &s->h[j];
-      const char *prov = h->have_dns ? cdn_provider(t, h->dns.cnames) : NULL;
-      pct_str(a2, sizeof a2, x->levels[0] && h->have_after[0], h->after[0]);
-      pct_str(a3, sizeof a3, x->levels[1] && h->have_after[1], h->after[1]);
-      classes_str(cl, sizeof cl, h);
-      fprintf(o, "%3zu  %-32.32s %4u %4u  %8s %8s  %.31s\n", j + 1, h->name,
-              h->n[0], h->n[1], a2, a3, cl);
-      if (strlen(h->name) > 32) {
-        snprintf(buf, sizeof buf, "       host %s", h->name);
-        line100(o, buf);
-      }
-      if (!h->have_dns) {
-        line100(o, "       dns: not resolved in this run");
-        continue;
-      }
-      if (h->dns.cnames) {
-        snprintf(buf, sizeof buf, "       CNAME %s%s%s%s", h->dns.cnames,
-                 prov ? " [" : "", prov ? prov : "", prov ? "]" : "");
-        line100(o, buf);
-      }
-      snprintf(buf, sizeof buf, "       A %s%s%s  AAAA %s%s%s",
-               h->dns.a ? h->dns.a : "-", h->dns.a_error ? " " : "",
-               h->dns.a_error ? h->dns.a_error : "",
-               h->dns.aaaa ? h->dns.aaaa : "-", h->dns.aaaa_error ? " " : "",
-               h->dns.aaaa_error ? h->dns.aaaa_error : "");
-      line100(o, buf);
-    }
+    for (j = 0; j < s->n; j++)
+      text_host(o, x, t, j + 1, &s->h[j]);
     if (x->levels[0] && x->levels[1])
       fprintf(o,
               "  dead links (IPv4 fails too, not fixable by IPv6 work): "
@@ -353,65 +391,94 @@ static void fixes_text(FILE *o, const struct fctx *x, const struct cdn_table *t,
               "  dead links (IPv4 fails too, not fixable by IPv6 work): "
               "level %d: %u\n",
               x->levels[0] ? 2 : 3, s->dead[x->levels[0] ? 0 : 1]);
-    for (l = 0; l < 2; l++) {
-      const struct store_fig *f = &s->figs.level[l + 2][0];
-      unsigned hosts = 0, links = 0;
-      double b = 0, a = 0;
-      if (!x->levels[l])
-        continue;
-      report_fix_totals(s, l, &hosts, &links);
-      if (store_fig_concentration(f, &b) < 0) {
-        fprintf(o, "  level %d: no counted internal links\n", l + 2);
-        continue;
-      }
-      if (!hosts) {
-        fprintf(o,
-                "  level %d stays at %.1f%%: no internal link there fails "
-                "over IPv6 alone\n",
-                l + 2, b * 100.0);
-        continue;
-      }
-      report_fig_plus(f, links, &a);
-      if (hosts == 1)
-        fprintf(o,
-                "  fix this host and level %d rises from %.1f%% to "
-                "%.1f%%\n",
-                l + 2, b * 100.0, a * 100.0);
-      else
-        fprintf(o,
-                "  fix these %u hosts and level %d rises from %.1f%% to "
-                "%.1f%%\n",
-                hosts, l + 2, b * 100.0, a * 100.0);
-    }
+    for (l = 0; l < 2; l++)
+      if (x->levels[l])
+        text_level(o, s, l);
   }
 }
 
-static void json_csv_list(FILE *o, const char *s, const char *sep)
+/* The "levels" object of site @s: before and after every fix. */
+static void json_levels(FILE *o, const struct fctx *x,
+                        const struct report_fix_site *s)
 {
-  const char *p = s, *e;
-  size_t sl = strlen(sep);
-  char *item;
-  int first = 1;
+  int l, first;
 
-  fputc('[', o);
-  while (p && *p) {
-    e = strstr(p, sep);
-    item = strndup(p, e ? (size_t)(e - p) : strlen(p));
-    if (!first)
-      fputs(", ", o);
-    json_str(o, item ? item : "");
-    free(item);
+  first = 1;
+  for (l = 0; l < 2; l++) {
+    const struct store_fig *f = &s->figs.level[l + 2][0];
+    unsigned hosts, fix;
+    double b = 0, a = 0;
+    int hb, ha;
+    if (!x->levels[l])
+      continue;
+    report_fix_totals(s, l, &hosts, &fix);
+    hb = store_fig_concentration(f, &b) == 0;
+    ha = report_fig_plus(f, fix, &a) == 0;
+    fprintf(o,
+            "%s\"%d\": {\"counted\": %u, \"ipv6\": %u, \"fixable\": %u, "
+            "\"dead\": %u, \"concentration\": ",
+            first ? "" : ", ", l + 2, store_fig_counted(f),
+            store_fig_supported(f), fix, s->dead[l]);
+    json_num(o, hb, b);
+    fputs(", \"after\": ", o);
+    json_num(o, ha, a);
+    fputs("}", o);
     first = 0;
-    p = e ? e + sl : NULL;
   }
-  fputc(']', o);
+}
+
+/* Ranked host @h (rank @j + 1) as a JSON object. */
+static void json_host(FILE *o, const struct fctx *x, const struct cdn_table *t,
+                      size_t j, const struct report_fix_host *h)
+{
+  int l, k, first;
+
+  fprintf(o, "%s{\"rank\": %zu, \"host\": ", j ? ",\n    " : "\n    ", j + 1);
+  json_str(o, h->name);
+  fputs(", \"links\": {", o);
+  first = 1;
+  for (l = 0; l < 2; l++)
+    if (x->levels[l]) {
+      fprintf(o, "%s\"%d\": %u", first ? "" : ", ", l + 2, h->n[l]);
+      first = 0;
+    }
+  fprintf(o, "}, \"total\": %u, \"classes\": {", h->n[0] + h->n[1]);
+  for (k = 0; k < REPORT_N_FIXABLE; k++)
+    fprintf(o, "%s\"%s\": %u", k ? ", " : "",
+            store_class_name(report_fixable[k]), h->klass[k]);
+  fputs("},\n     \"dns\": ", o);
+  if (h->have_dns) {
+    fputs("{\"cnames\": ", o);
+    json_list(o, h->dns.cnames, " -> ");
+    fputs(", \"a\": ", o);
+    json_list(o, h->dns.a, ",");
+    fputs(", \"aaaa\": ", o);
+    json_list(o, h->dns.aaaa, ",");
+    fputs(", \"a_error\": ", o);
+    json_str(o, h->dns.a_error);
+    fputs(", \"aaaa_error\": ", o);
+    json_str(o, h->dns.aaaa_error);
+    fputs("}", o);
+  } else {
+    fputs("null", o);
+  }
+  fputs(", \"provider\": ", o);
+  json_str(o, h->have_dns ? cdn_provider(t, h->dns.cnames) : NULL);
+  fputs(", \"after\": {", o);
+  first = 1;
+  for (l = 0; l < 2; l++)
+    if (x->levels[l]) {
+      fprintf(o, "%s\"%d\": ", first ? "" : ", ", l + 2);
+      json_num(o, h->have_after[l], h->after[l]);
+      first = 0;
+    }
+  fputs("}}", o);
 }
 
 static void fixes_json(FILE *o, const struct fctx *x, const struct cdn_table *t,
                        uint32_t run, struct report_fix_site *fs, size_t n)
 {
   size_t i, j;
-  int l, k, first;
 
   fprintf(o, "{\"run\": %u, \"sites\": [", run);
   for (i = 0; i < n; i++) {
@@ -424,73 +491,10 @@ static void fixes_json(FILE *o, const struct fctx *x, const struct cdn_table *t,
     fputs(", \"scope_domain\": ", o);
     json_str(o, s->site->scope_domain);
     fputs(",\n   \"levels\": {", o);
-    first = 1;
-    for (l = 0; l < 2; l++) {
-      const struct store_fig *f = &s->figs.level[l + 2][0];
-      unsigned hosts, fix;
-      double b = 0, a = 0;
-      int hb, ha;
-      if (!x->levels[l])
-        continue;
-      report_fix_totals(s, l, &hosts, &fix);
-      hb = store_fig_concentration(f, &b) == 0;
-      ha = report_fig_plus(f, fix, &a) == 0;
-      fprintf(o,
-              "%s\"%d\": {\"counted\": %u, \"ipv6\": %u, \"fixable\": %u, "
-              "\"dead\": %u, \"concentration\": ",
-              first ? "" : ", ", l + 2, store_fig_counted(f),
-              store_fig_supported(f), fix, s->dead[l]);
-      json_num(o, hb, b);
-      fputs(", \"after\": ", o);
-      json_num(o, ha, a);
-      fputs("}", o);
-      first = 0;
-    }
+    json_levels(o, x, s);
     fputs("},\n   \"hosts\": [", o);
-    for (j = 0; j < s->n; j++) {
-      const struct report_fix_host *h = &s->h[j];
-      fprintf(o, "%s{\"rank\": %zu, \"host\": ", j ? ",\n    " : "\n    ",
-              j + 1);
-      json_str(o, h->name);
-      fputs(", \"links\": {", o);
-      first = 1;
-      for (l = 0; l < 2; l++)
-        if (x->levels[l]) {
-          fprintf(o, "%s\"%d\": %u", first ? "" : ", ", l + 2, h->n[l]);
-          first = 0;
-        }
-      fprintf(o, "}, \"total\": %u, \"classes\": {", h->n[0] + h->n[1]);
-      for (k = 0; k < REPORT_N_FIXABLE; k++)
-        fprintf(o, "%s\"%s\": %u", k ? ", " : "",
-                store_class_name(report_fixable[k]), h->klass[k]);
-      fputs("},\n     \"dns\": ", o);
-      if (h->have_dns) {
-        fputs("{\"cnames\": ", o);
-        json_csv_list(o, h->dns.cnames, " -> ");
-        fputs(", \"a\": ", o);
-        json_csv_list(o, h->dns.a, ",");
-        fputs(", \"aaaa\": ", o);
-        json_csv_list(o, h->dns.aaaa, ",");
-        fputs(", \"a_error\": ", o);
-        json_str(o, h->dns.a_error);
-        fputs(", \"aaaa_error\": ", o);
-        json_str(o, h->dns.aaaa_error);
-        fputs("}", o);
-      } else {
-        fputs("null", o);
-      }
-      fputs(", \"provider\": ", o);
-      json_str(o, h->have_dns ? cdn_provider(t, h->dns.cnames) : NULL);
-      fputs(", \"after\": {", o);
-      first = 1;
-      for (l = 0; l < 2; l++)
-        if (x->levels[l]) {
-          fprintf(o, "%s\"%d\": ", first ? "" : ", ", l + 2);
-          json_num(o, h->have_after[l], h->after[l]);
-          first = 0;
-        }
-      fputs("}}", o);
-    }
+    for (j = 0; j < s->n; j++)
+      json_host(o, x, t, j, &s->h[j]);
     fputs("]}", o);
   }
   fputs("\n]}\n", o);

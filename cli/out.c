@@ -116,6 +116,26 @@ void json_num(FILE *f, int ok, double v)
     fprintf(f, "%.12g", v);
 }
 
+void json_list(FILE *o, const char *s, const char *sep)
+{
+  const char *p = s;
+  size_t sl = strlen(sep);
+  int first = 1;
+  fputc('[', o);
+  while (p && *p) {
+    const char *e = strstr(p, sep);
+    size_t len = e ? (size_t)(e - p) : strlen(p);
+    char *item = strndup(p, len);
+    if (!first)
+      fputs(", ", o);
+    json_str(o, item ? item : "");
+    free(item);
+    first = 0;
+    p = e ? e + sl : NULL;
+  }
+  fputc(']', o);
+}
+
 void csv_bom(FILE *f)
 {
   fputs("\xEF\xBB\xBF", f);

@@ -130,13 +130,13 @@ static void json_extras(FILE *o, const struct store_site *s,
   fprintf(o, ", \"pass\": %s}", pass < 0 ? "null" : pass ? "true" : "false");
 }
 
-static void report_text(struct common *c, struct store_site *sites, size_t n,
-                        struct store_site_figs *figs)
+/* The run line and the table of concentrations. */
+static void text_figs(struct common *c, const struct store_site *sites,
+                      size_t n, const struct store_site_figs *figs)
 {
   FILE *o = c->out;
   char t1[32], t2[32] = "-";
   size_t i;
-  int k;
   cli_time(t1, sizeof(t1), c->run.started);
   if (c->run.finished)
     cli_time(t2, sizeof(t2), c->run.finished);
@@ -172,6 +172,31 @@ static void report_text(struct common *c, struct store_site *sites, size_t n,
     if (strlen(site) > 38)
       fprintf(o, "  (%s)\n", site);
   }
+}
+
+/* A "+12% -3% -" cell of the delay ratios of @x. */
+static void delay_cell(char *buf, size_t len, const struct report_delay *x)
+{
+  char part[3][16];
+  double d;
+  int m;
+
+  for (m = 0; m < 3; m++) {
+    if (report_delay_ratio(x, m, &d) == 0)
+      snprintf(part[m], sizeof(part[m]), "%+.0f%%", d * 100);
+    else
+      snprintf(part[m], sizeof(part[m]), "-");
+  }
+  snprintf(buf, len, "%s %s %s", part[0], part[1], part[2]);
+}
+
+/* The homepage, name server and delay table. */
+static void text_extras(struct common *c, const struct store_site *sites,
+                        size_t n)
+{
+  FILE *o = c->out;
+  size_t i;
+
   fputs("\nOther indicators: homepage and name servers (delay is "
         "IPv6/IPv4 - 1, <= 20% passes)\n",
         o);
@@ -180,7 +205,6 @@ static void report_text(struct common *c, struct store_site *sites, size_t n,
   for (i = 0; i < n; i++) {
     struct report_delay ex;
     char tries[24], alike[24], ns[24], delay[64] = "-";
-    double d[3];
     if (report_delay_site(c->st, c->run.id, sites[i].idx, &ex) != STORE_OK)
       continue;
     snprintf(tries, sizeof(tries), "%d/%d", sites[i].home_ok,
@@ -191,20 +215,17 @@ static void report_text(struct common *c, struct store_site *sites, size_t n,
       snprintf(alike, sizeof(alike), "%s %.0f%%",
                sites[i].consistent ? "yes" : "NO", sites[i].similarity * 100);
     snprintf(ns, sizeof(ns), "%d/%d", sites[i].ns_ipv6, sites[i].ns_total);
-    {
-      char part[3][16];
-      int m;
-      for (m = 0; m < 3; m++) {
-        if (report_delay_ratio(&ex, m, &d[m]) == 0)
-          snprintf(part[m], sizeof(part[m]), "%+.0f%%", d[m] * 100);
-        else
-          snprintf(part[m], sizeof(part[m]), "-");
-      }
-      snprintf(delay, sizeof(delay), "%s %s %s", part[0], part[1], part[2]);
-    }
+    delay_cell(delay, sizeof(delay), &ex);
     fprintf(o, "%-38.38s %-5s %-10s %-12s %-8s %s\n", sites[i].start_url,
             ex.aaaa ? "yes" : "NO", tries, alike, ns, delay);
   }
+}
+
+/* What the pages may hide: script-built links and cut pages. */
+static void text_notes(FILE *o, const struct store_site *sites, size_t n)
+{
+  size_t i;
+
   for (i = 0; i < n; i++)
     if (sites[i].script_links > 0)
       fprintf(o,
@@ -219,6 +240,18 @@ static void report_text(struct common *c, struct store_site *sites, size_t n,
               "(links past the cap are missing)\n",
               sites[i].start_url, sites[i].pages_truncated,
               sites[i].pages_truncated == 1 ? " was" : "s were");
+}
+
+static void report_text(struct common *c, struct store_site *sites, size_t n,
+                        struct store_site_figs *figs)
+{
+  FILE *o = c->out;
+  size_t i;
+  int k;
+
+  text_figs(c, sites, n, figs);
+  text_extras(c, sites, n);
+  text_notes(o, sites, n);
   fputs("\nLinks by class (internal, level 2 + level 3)\n", o);
   fprintf(o, "%-38s", "site");
   for (k = 0; k <= CLASS_SKIPPED; k++)
@@ -447,27 +480,6 @@ struct links_ctx {
   size_t count;
 };
 
-/* Print a comma-separated list as a JSON array. */
-static void json_list(FILE *o, const char *s, const char *sep)
-{
-  const char *p = s;
-  size_t sl = strlen(sep);
-  int first = 1;
-  fputc('[', o);
-  while (p && *p) {
-    const char *e = strstr(p, sep);
-    size_t len = e ? (size_t)(e - p) : strlen(p);
-    char *item = strndup(p, len);
-    if (!first)
-      fputs(", ", o);
-    json_str(o, item ? item : "");
-    free(item);
-    first = 0;
-    p = e ? e + sl : NULL;
-  }
-  fputc(']', o);
-}
-
 static void json_family(FILE *o, const struct store_family *f)
 {
   fprintf(o,
@@ -489,6 +501,105 @@ static const char *site_url(const struct links_ctx *x, uint32_t idx)
   return "";
 }
 
+static void link_json(FILE *o, const struct links_ctx *x,
+                      const struct store_link_row *r, const char *scope)
+{
+  fputs(x->count ? ",\n  {" : "\n  {", o);
+  fputs("\"site\": ", o);
+  json_str(o, site_url(x, r->site));
+  fputs(", \"url\": ", o);
+  json_str(o, r->url);
+  fprintf(o, ", \"level\": %d, \"scope\": \"%s\", \"class\": \"%s\"", r->level,
+          scope, store_class_name(r->klass));
+  fputs(", \"parent\": ", o);
+  json_str(o, r->parent);
+  fputs(",\n   \"dns\": ", o);
+  if (r->host) {
+    fputs("{\"host\": ", o);
+    json_str(o, r->host->name);
+    fputs(", \"a\": ", o);
+    json_list(o, r->host->a, ",");
+    fputs(", \"aaaa\": ", o);
+    json_list(o, r->host->aaaa, ",");
+    fputs(", \"a_error\": ", o);
+    json_str(o, r->host->a_error);
+    fputs(", \"aaaa_error\": ", o);
+    json_str(o, r->host->aaaa_error);
+    fputs(", \"cnames\": ", o);
+    json_list(o, r->host->cnames, " -> ");
+    fputs("}", o);
+  } else {
+    fputs("null", o);
+  }
+  fputs(",\n   \"v6\": ", o);
+  if (r->probe)
+    json_family(o, &r->probe->v6);
+  else
+    fputs("null", o);
+  fputs(",\n   \"v4\": ", o);
+  if (r->probe)
+    json_family(o, &r->probe->v4);
+  else
+    fputs("null", o);
+  fputs("}", o);
+}
+
+static void link_csv(FILE *o, const struct links_ctx *x,
+                     const struct store_link_row *r, const char *scope)
+{
+  char lv[8];
+  char s6[8] = "", s4[8] = "";
+  snprintf(lv, sizeof(lv), "%d", r->level);
+  if (r->probe && r->probe->v6.status)
+    snprintf(s6, sizeof(s6), "%d", r->probe->v6.status);
+  if (r->probe && r->probe->v4.status)
+    snprintf(s4, sizeof(s4), "%d", r->probe->v4.status);
+  csv_field(o, site_url(x, r->site), 0);
+  csv_field(o, r->url, 0);
+  csv_field(o, lv, 0);
+  csv_field(o, scope, 0);
+  csv_field(o, store_class_name(r->klass), 0);
+  csv_field(o, r->host ? r->host->a : NULL, 0);
+  csv_field(o, r->host ? r->host->aaaa : NULL, 0);
+  csv_field(o, r->host ? r->host->a_error : NULL, 0);
+  csv_field(o, r->host ? r->host->aaaa_error : NULL, 0);
+  csv_field(o, r->host ? r->host->cnames : NULL, 0);
+  csv_field(o, s6, 0);
+  csv_field(o, r->probe ? r->probe->v6.error : NULL, 0);
+  csv_field(o, s4, 0);
+  csv_field(o, r->probe ? r->probe->v4.error : NULL, 0);
+  csv_field(o, r->probe ? r->probe->v6.hops : NULL, 0);
+  csv_field(o, r->probe ? r->probe->v4.hops : NULL, 1);
+}
+
+static void link_text(FILE *o, const struct store_link_row *r,
+                      const char *scope)
+{
+  fprintf(o, "L%d %-8s %-10s %s\n", r->level, scope, store_class_name(r->klass),
+          r->url);
+  if (r->klass != CLASS_OK && r->klass != CLASS_SKIPPED) {
+    if (r->host)
+      fprintf(o, "     dns: A %s%s%s  AAAA %s%s%s%s%s\n",
+              r->host->a ? r->host->a : "-", r->host->a_error ? " " : "",
+              r->host->a_error ? r->host->a_error : "",
+              r->host->aaaa ? r->host->aaaa : "-",
+              r->host->aaaa_error ? " " : "",
+              r->host->aaaa_error ? r->host->aaaa_error : "",
+              r->host->cnames ? "  CNAME " : "",
+              r->host->cnames ? r->host->cnames : "");
+    if (r->probe) {
+      fprintf(o, "     v6: %s\n",
+              r->probe->v6.error  ? r->probe->v6.error
+              : r->probe->v6.hops ? r->probe->v6.hops
+                                  : "-");
+      fprintf(o, "     v4: %s\n",
+              r->probe->v4.error  ? r->probe->v4.error
+              : r->probe->v4.hops ? r->probe->v4.hops
+                                  : "-");
+    }
+  }
+}
+
 static int link_row(const struct store_link_row *r, void *ud)
 {
   struct links_ctx *x = ud;
@@ -498,94 +609,12 @@ static int link_row(const struct store_link_row *r, void *ud)
     return 0;
   if (x->klass >= 0 && r->klass != x->klass)
     return 0;
-  if (x->c->a.format == V6_FMT_JSON) {
-    fputs(x->count ? ",\n  {" : "\n  {", o);
-    fputs("\"site\": ", o);
-    json_str(o, site_url(x, r->site));
-    fputs(", \"url\": ", o);
-    json_str(o, r->url);
-    fprintf(o, ", \"level\": %d, \"scope\": \"%s\", \"class\": \"%s\"",
-            r->level, scope, store_class_name(r->klass));
-    fputs(", \"parent\": ", o);
-    json_str(o, r->parent);
-    fputs(",\n   \"dns\": ", o);
-    if (r->host) {
-      fputs("{\"host\": ", o);
-      json_str(o, r->host->name);
-      fputs(", \"a\": ", o);
-      json_list(o, r->host->a, ",");
-      fputs(", \"aaaa\": ", o);
-      json_list(o, r->host->aaaa, ",");
-      fputs(", \"a_error\": ", o);
-      json_str(o, r->host->a_error);
-      fputs(", \"aaaa_error\": ", o);
-      json_str(o, r->host->aaaa_error);
-      fputs(", \"cnames\": ", o);
-      json_list(o, r->host->cnames, " -> ");
-      fputs("}", o);
-    } else {
-      fputs("null", o);
-    }
-    fputs(",\n   \"v6\": ", o);
-    if (r->probe)
-      json_family(o, &r->probe->v6);
-    else
-      fputs("null", o);
-    fputs(",\n   \"v4\": ", o);
-    if (r->probe)
-      json_family(o, &r->probe->v4);
-    else
-      fputs("null", o);
-    fputs("}", o);
-  } else if (x->c->a.format == V6_FMT_CSV) {
-    char lv[8];
-    char s6[8] = "", s4[8] = "";
-    snprintf(lv, sizeof(lv), "%d", r->level);
-    if (r->probe && r->probe->v6.status)
-      snprintf(s6, sizeof(s6), "%d", r->probe->v6.status);
-    if (r->probe && r->probe->v4.status)
-      snprintf(s4, sizeof(s4), "%d", r->probe->v4.status);
-    csv_field(o, site_url(x, r->site), 0);
-    csv_field(o, r->url, 0);
-    csv_field(o, lv, 0);
-    csv_field(o, scope, 0);
-    csv_field(o, store_class_name(r->klass), 0);
-    csv_field(o, r->host ? r->host->a : NULL, 0);
-    csv_field(o, r->host ? r->host->aaaa : NULL, 0);
-    csv_field(o, r->host ? r->host->a_error : NULL, 0);
-    csv_field(o, r->host ? r->host->aaaa_error : NULL, 0);
-    csv_field(o, r->host ? r->host->cnames : NULL, 0);
-    csv_field(o, s6, 0);
-    csv_field(o, r->probe ? r->probe->v6.error : NULL, 0);
-    csv_field(o, s4, 0);
-    csv_field(o, r->probe ? r->probe->v4.error : NULL, 0);
-    csv_field(o, r->probe ? r->probe->v6.hops : NULL, 0);
-    csv_field(o, r->probe ? r->probe->v4.hops : NULL, 1);
-  } else {
-    fprintf(o, "L%d %-8s %-10s %s\n", r->level, scope,
-            store_class_name(r->klass), r->url);
-    if (r->klass != CLASS_OK && r->klass != CLASS_SKIPPED) {
-      if (r->host)
-        fprintf(o, "     dns: A %s%s%s  AAAA %s%s%s%s%s\n",
-                r->host->a ? r->host->a : "-", r->host->a_error ? " " : "",
-                r->host->a_error ? r->host->a_error : "",
-                r->host->aaaa ? r->host->aaaa : "-",
-                r->host->aaaa_error ? " " : "",
-                r->host->aaaa_error ? r->host->aaaa_error : "",
-                r->host->cnames ? "  CNAME " : "",
-                r->host->cnames ? r->host->cnames : "");
-      if (r->probe) {
-        fprintf(o, "     v6: %s\n",
-                r->probe->v6.error  ? r->probe->v6.error
-                : r->probe->v6.hops ? r->probe->v6.hops
-                                    : "-");
-        fprintf(o, "     v4: %s\n",
-                r->probe->v4.error  ? r->probe->v4.error
-                : r->probe->v4.hops ? r->probe->v4.hops
-                                    : "-");
-      }
-    }
-  }
+  if (x->c->a.format == V6_FMT_JSON)
+    link_json(o, x, r, scope);
+  else if (x->c->a.format == V6_FMT_CSV)
+    link_csv(o, x, r, scope);
+  else
+    link_text(o, r, scope);
   x->count++;
   return 0;
 }
