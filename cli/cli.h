@@ -95,11 +95,13 @@ struct cli_cmd {
 };
 extern const struct cli_cmd cli_cmds[CMD__N];
 
-/* What the shared options (--db, --run, --format, -o/--output) said. */
+/* What the shared options (--db, --run, --format, -o/--output, --site,
+ * --level) said. */
 struct cli_args {
-  const char *db, *run, *output; /* NULL when not given */
-  enum v6_format format;         /* V6_FMT_TEXT when not given */
-  int first;                     /* argv index of the first operand */
+  const char *db, *run, *output, *site; /* NULL when not given */
+  enum v6_format format;                /* V6_FMT_TEXT when not given */
+  int level;                            /* 0 when not given */
+  int first;                            /* argv index of the first operand */
 };
 
 /* A command's own option @id with its argument @arg (NULL when it takes
@@ -108,7 +110,8 @@ struct cli_args {
 typedef int (*cli_opt_fn)(void *ud, int id, const char *arg);
 
 /* Parse @argv (argv[0] is the command) for command @cmd by the table: the
- * shared options into @a, the others through @fn. --help and --version
+ * shared options into @a, the others through @fn (NULL: the command has
+ * none). --help and --version
  * print and return EXIT_OKAY; an unknown option prints the usage to
  * stderr and returns EXIT_USAGE; -1 when the command goes on. */
 int cli_args_parse(int cmd, int argc, char **argv, struct cli_args *a,

@@ -6,7 +6,6 @@
 #include "config.h"
 
 #include <errno.h>
-#include <fnmatch.h>
 #include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -42,112 +41,11 @@ int cli_fail_under(struct store *st, uint32_t run, double pct)
   return n ? EXIT_BELOW : EXIT_OKAY;
 }
 
-/* ---- the CDN / cloud suffix table ---------------------------------------- */
-
-struct cdn {
-  char *suffix;   /* lower case, no leading or trailing dot; '*' globs */
-  char *provider; /* display name */
-  int labels;     /* labels in suffix */
-};
-
-struct cdn_table {
-  struct cdn *v;
-  size_t n, cap;
-};
-
-static int count_labels(const char *s)
-{
-  int n = 1;
-
-  for (; *s; s++)
-    if (*s == '.')
-      n++;
-  return n;
-}
-
-static char *trim_ws(char *s)
-{
-  char *e;
-
-  while (*s == ' ' || *s == '\t')
-    s++;
-  e = s + strlen(s);
-  while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r' ||
-                   e[-1] == '\n' || e[-1] == '.'))
-    *--e = '\0';
-  return s;
-}
-
-/* Read the table at @path; 0 when read (lines without a tab are skipped),
- * -1 when it cannot be opened, -2 out of memory. */
-static int cdn_load(struct cdn_table *t, const char *path)
-{
-  FILE *f = fopen(path, "r");
-  char line[1024], *tab, *suf, *prov, *p;
-  struct cdn *nv;
-  int rc = 0;
-
-  if (!f)
-    return -1;
-  while (fgets(line, sizeof line, f)) {
-    if (line[0] == '#')
-      continue;
-    tab = strchr(line, '\t');
-    if (!tab)
-      continue;
-    *tab = '\0';
-    suf = trim_ws(line);
-    /* ".example.com" and "*.example.com" mean "example.com" here */
-    while (*suf == '.' || (suf[0] == '*' && suf[1] == '.'))
-      suf += *suf == '.' ? 1 : 2;
-    prov = trim_ws(tab + 1);
-    if (!*suf || !*prov)
-      continue;
-    for (p = suf; *p; p++)
-      if (*p >= 'A' && *p <= 'Z')
-        *p = (char)(*p + 32);
-    if (t->n == t->cap) {
-      size_t cap = t->cap ? t->cap * 2 : 64;
-      nv = realloc(t->v, cap * sizeof *nv);
-      if (!nv) {
-        rc = -2;
-        break;
-      }
-      t->v = nv;
-      t->cap = cap;
-    }
-    t->v[t->n].suffix = strdup(suf);
-    t->v[t->n].provider = strdup(prov);
-    if (!t->v[t->n].suffix || !t->v[t->n].provider) {
-      free(t->v[t->n].suffix);
-      free(t->v[t->n].provider);
-      rc = -2;
-      break;
-    }
-    t->v[t->n].labels = count_labels(suf);
-    t->n++;
-  }
-  fclose(f);
-  return rc;
-}
-
-static void cdn_free(struct cdn_table *t)
-{
-  size_t i;
-
-  for (i = 0; i < t->n; i++) {
-    free(t->v[i].suffix);
-    free(t->v[i].provider);
-  }
-  free(t->v);
-  memset(t, 0, sizeof *t);
-}
-
 /* Find the table: $V6CRAWL_DATA_DIR, the installed pkgdatadir, then
  * data/ beside the binary (the build tree, where the tests run it).
  * Returns 0 (found or not: an absent table only means no provider names),
- * -2 out of memory. */
-static int cdn_find(struct cdn_table *t)
+ * STORE_NOMEM out of memory. */
+static int cdn_find(struct report_cdn_table *t)
 {
   const char *env = getenv("V6CRAWL_DATA_DIR");
   char path[PATH_MAX + 64], exe[PATH_MAX];
@@ -157,13 +55,13 @@ static int cdn_find(struct cdn_table *t)
 
   if (env && *env) {
     snprintf(path, sizeof path, "%s/cdn-suffixes.txt", env);
-    rc = cdn_load(t, path);
-    if (rc != -1)
+    rc = report_cdn_load(t, path);
+    if (rc != STORE_NOTFOUND)
       return rc;
   }
 #ifdef V6_DATADIR
-  rc = cdn_load(t, V6_DATADIR "/cdn-suffixes.txt");
-  if (rc != -1)
+  rc = report_cdn_load(t, V6_DATADIR "/cdn-suffixes.txt");
+  if (rc != STORE_NOTFOUND)
     return rc;
 #endif
   n = readlink("/proc/self/exe", exe, sizeof exe - 1);
@@ -173,81 +71,14 @@ static int cdn_find(struct cdn_table *t)
     if (slash) {
       *slash = '\0';
       snprintf(path, sizeof path, "%s/data/cdn-suffixes.txt", exe);
-      rc = cdn_load(t, path);
-      if (rc != -1)
+      rc = report_cdn_load(t, path);
+      if (rc != STORE_NOTFOUND)
         return rc;
     }
   }
   cli_err("no cdn-suffixes.txt found (set V6CRAWL_DATA_DIR): CNAMEs are "
           "shown without their provider");
   return 0;
-}
-
-/* 1 when the last labels of @name match @c's suffix, each label as a
- * glob ('*' in the table, e.g. kunlun*.com). */
-static int cdn_match(const struct cdn *c, const char *name)
-{
-  char nb[512], sb[256];
-  char *np, *sp;
-  int nl = count_labels(name), i;
-
-  if (nl < c->labels || strlen(name) >= sizeof nb ||
-      strlen(c->suffix) >= sizeof sb)
-    return 0;
-  memcpy(nb, name, strlen(name) + 1);
-  memcpy(sb, c->suffix, strlen(c->suffix) + 1);
-  /* compare label by label from the right */
-  for (i = 0; i < c->labels; i++) {
-    np = strrchr(nb, '.');
-    sp = strrchr(sb, '.');
-    if (fnmatch(sp ? sp + 1 : sb, np ? np + 1 : nb, FNM_NOESCAPE) != 0)
-      return 0;
-    if (np)
-      *np = '\0';
-    else
-      nb[0] = '\0';
-    if (sp)
-      *sp = '\0';
-  }
-  return 1;
-}
-
-/* The provider of the first name in CNAME chain @chain ("a -> b -> c")
- * after the host itself that a table entry matches (the longest suffix
- * wins); NULL when none. Lent from @t. */
-static const char *cdn_provider(const struct cdn_table *t, const char *chain)
-{
-  char name[512];
-  const char *p, *e, *best;
-  size_t len, i, k;
-  int best_labels;
-
-  if (!chain)
-    return NULL;
-  p = strstr(chain, " -> ");
-  while (p) {
-    p += 4;
-    e = strstr(p, " -> ");
-    len = e ? (size_t)(e - p) : strlen(p);
-    while (len && p[len - 1] == '.')
-      len--;
-    if (len && len < sizeof name) {
-      for (k = 0; k < len; k++)
-        name[k] = (char)((p[k] >= 'A' && p[k] <= 'Z') ? p[k] + 32 : p[k]);
-      name[len] = '\0';
-      best = NULL;
-      best_labels = 0;
-      for (i = 0; i < t->n; i++)
-        if (t->v[i].labels > best_labels && cdn_match(&t->v[i], name)) {
-          best = t->v[i].provider;
-          best_labels = t->v[i].labels;
-        }
-      if (best)
-        return best;
-    }
-    p = e;
-  }
-  return NULL;
 }
 
 /* ---- fixes ------------------------------------------------------------- */
@@ -295,10 +126,11 @@ static void line100(FILE *o, const char *s)
 }
 
 /* One ranked host @h (rank @rank) with its DNS evidence. */
-static void text_host(FILE *o, const struct fctx *x, const struct cdn_table *t,
-                      size_t rank, const struct report_fix_host *h)
+static void text_host(FILE *o, const struct fctx *x,
+                      const struct report_cdn_table *t, size_t rank,
+                      const struct report_fix_host *h)
 {
-  const char *prov = h->have_dns ? cdn_provider(t, h->dns.cnames) : NULL;
+  const char *prov = h->have_dns ? report_cdn_provider(t, h->dns.cnames) : NULL;
   char buf[2048], cl[64], a2[16], a3[16];
 
   pct_str(a2, sizeof a2, x->levels[0] && h->have_after[0], h->after[0]);
@@ -359,8 +191,9 @@ static void text_level(FILE *o, const struct report_fix_site *s, int l)
             hosts, l + 2, b * 100.0, a * 100.0);
 }
 
-static void fixes_text(FILE *o, const struct fctx *x, const struct cdn_table *t,
-                       uint32_t run, struct report_fix_site *fs, size_t n)
+static void fixes_text(FILE *o, const struct fctx *x,
+                       const struct report_cdn_table *t, uint32_t run,
+                       struct report_fix_site *fs, size_t n)
 {
   size_t i, j;
   int l;
@@ -428,8 +261,9 @@ static void json_levels(FILE *o, const struct fctx *x,
 }
 
 /* Ranked host @h (rank @j + 1) as a JSON object. */
-static void json_host(FILE *o, const struct fctx *x, const struct cdn_table *t,
-                      size_t j, const struct report_fix_host *h)
+static void json_host(FILE *o, const struct fctx *x,
+                      const struct report_cdn_table *t, size_t j,
+                      const struct report_fix_host *h)
 {
   int l, k, first;
 
@@ -463,7 +297,7 @@ static void json_host(FILE *o, const struct fctx *x, const struct cdn_table *t,
     fputs("null", o);
   }
   fputs(", \"provider\": ", o);
-  json_str(o, h->have_dns ? cdn_provider(t, h->dns.cnames) : NULL);
+  json_str(o, h->have_dns ? report_cdn_provider(t, h->dns.cnames) : NULL);
   fputs(", \"after\": {", o);
   first = 1;
   for (l = 0; l < 2; l++)
@@ -475,8 +309,9 @@ static void json_host(FILE *o, const struct fctx *x, const struct cdn_table *t,
   fputs("}}", o);
 }
 
-static void fixes_json(FILE *o, const struct fctx *x, const struct cdn_table *t,
-                       uint32_t run, struct report_fix_site *fs, size_t n)
+static void fixes_json(FILE *o, const struct fctx *x,
+                       const struct report_cdn_table *t, uint32_t run,
+                       struct report_fix_site *fs, size_t n)
 {
   size_t i, j;
 
@@ -500,8 +335,9 @@ static void fixes_json(FILE *o, const struct fctx *x, const struct cdn_table *t,
   fputs("\n]}\n", o);
 }
 
-static void fixes_csv(FILE *o, const struct fctx *x, const struct cdn_table *t,
-                      uint32_t run, struct report_fix_site *fs, size_t n)
+static void fixes_csv(FILE *o, const struct fctx *x,
+                      const struct report_cdn_table *t, uint32_t run,
+                      struct report_fix_site *fs, size_t n)
 {
   static const char *const head[] = {
     "run",        "site",      "rank",     "host",      "links_l2",
@@ -535,7 +371,8 @@ static void fixes_csv(FILE *o, const struct fctx *x, const struct cdn_table *t,
         snprintf(buf, sizeof buf, "%u", h->klass[k]);
         csv_field(o, buf, 0);
       }
-      csv_field(o, h->have_dns ? cdn_provider(t, h->dns.cnames) : NULL, 0);
+      csv_field(o, h->have_dns ? report_cdn_provider(t, h->dns.cnames) : NULL,
+                0);
       csv_field(o, h->have_dns ? h->dns.cnames : NULL, 0);
       csv_field(o, h->have_dns ? h->dns.a : NULL, 0);
       csv_field(o, h->have_dns ? h->dns.aaaa : NULL, 0);
@@ -557,28 +394,6 @@ static void fixes_csv(FILE *o, const struct fctx *x, const struct cdn_table *t,
   }
 }
 
-static int fixes_opt(void *ud, int id, const char *arg)
-{
-  struct fctx *x = ud;
-  long v;
-
-  switch (id) {
-    case OPT_SITE:
-      x->site = arg;
-      return -1;
-    case OPT_LEVEL:
-      if (cli_int(arg, 2, 3, &v) < 0) {
-        cli_err("bad --level '%s': 2 or 3", arg);
-        return EXIT_USAGE;
-      }
-      x->levels[0] = v == 2;
-      x->levels[1] = v == 3;
-      return -1;
-    default:
-      return EXIT_USAGE;
-  }
-}
-
 /* The ranked hosts of run @run's sites (of x->site only, when given) into
  * *@fs, *@nf of them (cleaned up by the caller, also on error). */
 static int fixes_build(struct store *st, uint32_t run, const struct fctx *x,
@@ -592,8 +407,7 @@ static int fixes_build(struct store *st, uint32_t run, const struct fctx *x,
   if (!*fs)
     return STORE_NOMEM;
   for (i = 0; i < n && src == STORE_OK; i++) {
-    if (x->site && strcmp(sites[i].start_url, x->site) != 0 &&
-        !(sites[i].final_url && strcmp(sites[i].final_url, x->site) == 0))
+    if (x->site && !report_site_is(&sites[i], x->site))
       continue;
     src = report_fix_site_build(st, run, &sites[i], x->levels, &(*fs)[(*nf)++]);
   }
@@ -602,7 +416,7 @@ static int fixes_build(struct store *st, uint32_t run, const struct fctx *x,
 
 /* Write the fixes of @fs in the chosen format to @out_path. */
 static int fixes_write(const struct fctx *x, const char *out_path,
-                       const struct cdn_table *t, uint32_t run,
+                       const struct report_cdn_table *t, uint32_t run,
                        struct report_fix_site *fs, size_t nf)
 {
   FILE *o = cli_out_open(out_path);
@@ -621,7 +435,7 @@ static int fixes_write(const struct fctx *x, const char *out_path,
 int cmd_fixes(int argc, char **argv)
 {
   struct cli_args a;
-  struct cdn_table t = {0};
+  struct report_cdn_table t = {0};
   struct store *st = NULL;
   struct store_site *sites = NULL;
   struct report_fix_site *fs = NULL;
@@ -633,10 +447,15 @@ int cmd_fixes(int argc, char **argv)
 
   memset(&x, 0, sizeof x);
   x.levels[0] = x.levels[1] = 1;
-  rc = cli_args_parse(CMD_FIXES, argc, argv, &a, fixes_opt, &x);
+  rc = cli_args_parse(CMD_FIXES, argc, argv, &a, NULL, NULL);
   if (rc >= 0)
     return rc;
   x.fmt = a.format;
+  x.site = a.site;
+  if (a.level) {
+    x.levels[0] = a.level == 2;
+    x.levels[1] = a.level == 3;
+  }
   if (a.first < argc) {
     cli_err("fixes takes no arguments ('%s'); see --help", argv[a.first]);
     return EXIT_USAGE;
@@ -656,7 +475,7 @@ int cmd_fixes(int argc, char **argv)
     rc = EXIT_USAGE;
     goto out;
   }
-  if (cdn_find(&t) == -2)
+  if (cdn_find(&t) == STORE_NOMEM)
     src = STORE_NOMEM;
   else
     rc = fixes_write(&x, a.output, &t, run, fs, nf);
@@ -669,7 +488,7 @@ out:
     report_fix_site_cleanup(&fs[i]);
   free(fs);
   store_sites_free(sites, n);
-  cdn_free(&t);
+  report_cdn_free(&t);
   store_close(st);
   free(db);
   return rc;

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "store/store.h"
 
 #define C(x)      (1u << (x))
 #define STORE_CMD (C(CMD_REPORT) | C(CMD_LINKS) | C(CMD_FIXES))
@@ -304,6 +305,20 @@ static void cmd_getopt(int cmd, struct option *lo, char *shorts, size_t len)
   shorts[s] = '\0';
 }
 
+/* --level: 2 or 3 for fixes, any stored level for links. */
+static int level_opt(int cmd, const char *arg, struct cli_args *a)
+{
+  long v;
+
+  if (cli_int(arg, cmd == CMD_FIXES ? 2 : 1,
+              cmd == CMD_FIXES ? 3 : STORE_MAX_LEVEL, &v) < 0) {
+    cli_err("bad --level '%s'%s", arg, cmd == CMD_FIXES ? ": 2 or 3" : "");
+    return EXIT_USAGE;
+  }
+  a->level = (int)v;
+  return -1;
+}
+
 /* The options every command shares: -2 when @id is not one of them, -1
  * when it is taken, else the exit status to return now. */
 static int common_opt(int cmd, int id, const char *arg, struct cli_args *a)
@@ -327,6 +342,11 @@ static int common_opt(int cmd, int id, const char *arg, struct cli_args *a)
     case OPT_OUTPUT:
       a->output = arg;
       return -1;
+    case OPT_SITE:
+      a->site = arg;
+      return -1;
+    case OPT_LEVEL:
+      return level_opt(cmd, arg, a);
     case OPT_FORMAT:
       f = v6_format_parse(arg, cli_cmds[cmd].formats);
       if (f < 0) {

@@ -622,29 +622,15 @@ static int link_row(const struct store_link_row *r, void *ud)
 static int links_opt(void *ud, int id, const char *arg)
 {
   struct links_ctx *x = ud;
-  long v;
 
-  switch (id) {
-    case OPT_SITE:
-      x->site = arg;
-      return -1;
-    case OPT_LEVEL:
-      if (cli_int(arg, 1, STORE_MAX_LEVEL, &v) < 0) {
-        cli_err("bad --level '%s'", arg);
-        return EXIT_USAGE;
-      }
-      x->level = (int)v;
-      return -1;
-    case OPT_CLASS:
-      x->klass = store_class_parse(arg);
-      if (x->klass < 0) {
-        cli_err("bad --class '%s'", arg);
-        return EXIT_USAGE;
-      }
-      return -1;
-    default:
-      return EXIT_USAGE;
+  if (id != OPT_CLASS)
+    return EXIT_USAGE;
+  x->klass = store_class_parse(arg);
+  if (x->klass < 0) {
+    cli_err("bad --class '%s'", arg);
+    return EXIT_USAGE;
   }
+  return -1;
 }
 
 int cmd_links(int argc, char **argv)
@@ -661,6 +647,8 @@ int cmd_links(int argc, char **argv)
   rc = cli_args_parse(CMD_LINKS, argc, argv, &c.a, links_opt, &x);
   if (rc >= 0)
     return rc;
+  x.site = c.a.site;
+  x.level = c.a.level;
   x.c = &c;
   rc = common_open(&c);
   if (rc != EXIT_OKAY)
@@ -668,8 +656,7 @@ int cmd_links(int argc, char **argv)
   src = store_sites_list(c.st, c.run.id, &x.sites, &x.n_sites);
   if (src == STORE_OK && x.site) {
     for (i = 0; i < x.n_sites; i++)
-      if (strcmp(x.sites[i].start_url, x.site) == 0 ||
-          (x.sites[i].final_url && strcmp(x.sites[i].final_url, x.site) == 0))
+      if (report_site_is(&x.sites[i], x.site))
         site_idx = x.sites[i].idx;
     if (site_idx == UINT32_MAX) {
       cli_err("no site %s in run %u", x.site, c.run.id);

@@ -80,6 +80,12 @@ int report_home_class(struct store *st, uint32_t run,
   return k;
 }
 
+int report_site_is(const struct store_site *s, const char *url)
+{
+  return strcmp(s->start_url, url) == 0 ||
+         (s->final_url && strcmp(s->final_url, url) == 0);
+}
+
 static int by_unit_cmp(const void *pa, const void *pb)
 {
   const struct store_site *a = pa, *b = pb;

@@ -47,6 +47,9 @@ int report_max_level(const struct store_site_figs *f);
 int report_home_class(struct store *st, uint32_t run,
                       const struct store_site *s);
 
+/* 1 when @url is site @s's start URL or its final URL (--site), else 0. */
+int report_site_is(const struct store_site *s, const char *url);
+
 /* The sites of run @run with their figures: *@sites (free with
  * store_sites_free) and *@figs (free()), *@n of each. With @by_unit, sites
  * of the same unit together (units in byte order, sites without a unit
@@ -152,6 +155,35 @@ void report_fix_site_cleanup(struct report_fix_site *fs);
  * in @fs, into *@hosts, and how many links they have, into *@links. */
 void report_fix_totals(const struct report_fix_site *fs, int l, unsigned *hosts,
                        unsigned *links);
+
+/* ---- the CDN or cloud behind a CNAME ------------------------------------
+ */
+
+struct report_cdn {
+  char *suffix;   /* lower case, no leading or trailing dot; '*' globs */
+  char *provider; /* display name */
+  int labels;     /* labels in suffix */
+};
+
+/* The suffix table; zero it before the first report_cdn_load. */
+struct report_cdn_table {
+  struct report_cdn *v;
+  size_t n, cap;
+};
+
+/* Add the table at @path to @t: "suffix<TAB>provider" a line, '#'
+ * comments, lines without a tab skipped; a leading "." or "*." of a suffix
+ * is dropped and a '*' in a label globs (kunlun*.com). Returns STORE_OK,
+ * STORE_NOTFOUND when @path cannot be opened, STORE_NOMEM (what was read
+ * stays in @t). Free with report_cdn_free (@t is zeroed). */
+int report_cdn_load(struct report_cdn_table *t, const char *path);
+void report_cdn_free(struct report_cdn_table *t);
+/* The provider of the first name in CNAME chain @chain ("a -> b -> c")
+ * after the host itself that an entry of @t matches (the longest suffix
+ * wins), ignoring case and a trailing dot; NULL when none or @chain is
+ * NULL. Lent from @t until report_cdn_free. */
+const char *report_cdn_provider(const struct report_cdn_table *t,
+                                const char *chain);
 
 /* ---- diff between two runs -----------------------------------------------
  */

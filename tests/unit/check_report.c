@@ -258,6 +258,8 @@ START_TEST(fixes_rank_the_redirect_host_first_with_what_if)
   ck_assert_uint_eq(hosts, 2);
   ck_assert_uint_eq(links, 3);
   ck_assert_int_eq(report_home_class(s, run, &sites[0]), CLASS_OK);
+  ck_assert_int_eq(report_site_is(&sites[0], "http://www.a.example/"), 1);
+  ck_assert_int_eq(report_site_is(&sites[0], "http://www.a.example/x"), 0);
   report_fix_site_cleanup(&fs);
   free(figs);
   store_sites_free(sites, n);
@@ -361,6 +363,40 @@ START_TEST(diff_defaults_need_two_complete_runs)
 }
 END_TEST
 
+START_TEST(cdn_provider_longest_suffix_and_globs)
+{
+  struct report_cdn_table t;
+  char path[160];
+  FILE *f;
+
+  memset(&t, 0, sizeof t);
+  snprintf(path, sizeof path, "%s/cdn.txt", g_tmp);
+  f = fopen(path, "w");
+  ck_assert_ptr_nonnull(f);
+  fputs("# suffix\tprovider\n"
+        "cdn.example\tExample CDN\n"
+        ".edge.cdn.example.\tExample Edge\n"
+        "*.kunlun*.com\tAlibaba Cloud\n"
+        "no tab here\n",
+        f);
+  fclose(f);
+  ck_assert_int_eq(report_cdn_load(&t, path), STORE_OK);
+  ck_assert_uint_eq(t.n, 3);
+  /* the host itself is never matched, only the names it points to */
+  ck_assert_ptr_null(report_cdn_provider(&t, "www.cdn.example"));
+  ck_assert_str_eq(report_cdn_provider(&t, "www.a.cn -> a.CDN.example."),
+                   "Example CDN");
+  ck_assert_str_eq(report_cdn_provider(&t, "w.a.cn -> x.edge.cdn.example"),
+                   "Example Edge");
+  ck_assert_str_eq(report_cdn_provider(&t, "w.a.cn -> b.kunlunsl.com"),
+                   "Alibaba Cloud");
+  ck_assert_ptr_null(report_cdn_provider(&t, "w.a.cn -> b.other.com"));
+  ck_assert_ptr_null(report_cdn_provider(&t, NULL));
+  report_cdn_free(&t);
+  ck_assert_int_eq(report_cdn_load(&t, "/nonexistent/cdn.txt"), STORE_NOTFOUND);
+}
+END_TEST
+
 static Suite *report_suite(void)
 {
   Suite *su = suite_create("report");
@@ -378,6 +414,7 @@ static Suite *report_suite(void)
   tcase_add_test(tc, delay_ratios_over_ok_internal_links);
   tcase_add_test(tc, diff_finds_the_fixed_link_and_trend_every_run);
   tcase_add_test(tc, diff_defaults_need_two_complete_runs);
+  tcase_add_test(tc, cdn_provider_longest_suffix_and_globs);
   suite_add_tcase(su, tc);
   return su;
 }
