@@ -363,6 +363,93 @@ START_TEST(diff_defaults_need_two_complete_runs)
 }
 END_TEST
 
+/* A run of one site with level-2 internal links @urls of classes @ks. */
+static uint32_t put_links_run(struct store *s, const char *const *urls,
+                              const int *ks, size_t n)
+{
+  struct store_site site;
+  char start[] = "http://www.a.example/";
+  uint32_t run = 0;
+  size_t i;
+
+  memset(&site, 0, sizeof site);
+  site.start_url = start;
+  ck_assert_int_eq(store_run_new(s, 1000, 1, NULL, &run), STORE_OK);
+  ck_assert_int_eq(store_site_put(s, run, &site), STORE_OK);
+  for (i = 0; i < n; i++)
+    put_link(s, run, urls[i], ks[i], NULL, 0, 0);
+  ck_assert_int_eq(store_run_finish(s, run, 2000, 1), STORE_OK);
+  ck_assert_int_eq(store_flush(s), STORE_OK);
+  return run;
+}
+
+START_TEST(diff_sorts_links_into_failing_new_gone_other)
+{
+  static const char *const ua[] = {"http://www.a.example/x",
+                                   "http://www.a.example/y",
+                                   "http://www.a.example/w"};
+  static const char *const ub[] = {"http://www.a.example/x",
+                                   "http://www.a.example/z",
+                                   "http://www.a.example/w"};
+  static const int ka[] = {CLASS_OK, CLASS_OK, CLASS_NO_AAAA};
+  static const int kb[] = {CLASS_V6_BROKEN, CLASS_OK, CLASS_V6_ERROR};
+  struct store *s = open_db();
+  struct report_diff d;
+  uint32_t a = put_links_run(s, ua, ka, 3), b = put_links_run(s, ub, kb, 3);
+
+  ck_assert_int_eq(report_diff_build(s, a, b, &d), STORE_OK);
+  ck_assert_uint_eq(d.n, 1);
+  ck_assert_uint_eq(d.ds[0].nch[REPORT_CH_FAILING], 1);
+  ck_assert_str_eq(d.ds[0].ch[REPORT_CH_FAILING][0].a->url, ua[0]);
+  ck_assert_int_eq(d.ds[0].ch[REPORT_CH_FAILING][0].b->klass, CLASS_V6_BROKEN);
+  ck_assert_uint_eq(d.ds[0].nch[REPORT_CH_NEW], 1);
+  ck_assert_ptr_null(d.ds[0].ch[REPORT_CH_NEW][0].a);
+  ck_assert_str_eq(d.ds[0].ch[REPORT_CH_NEW][0].b->url, ub[1]);
+  ck_assert_uint_eq(d.ds[0].nch[REPORT_CH_GONE], 1);
+  ck_assert_str_eq(d.ds[0].ch[REPORT_CH_GONE][0].a->url, ua[1]);
+  /* no-aaaa -> v6-error: failing both times, another class change */
+  ck_assert_uint_eq(d.ds[0].nch[REPORT_CH_OTHER], 1);
+  ck_assert_str_eq(d.ds[0].ch[REPORT_CH_OTHER][0].b->url, ub[2]);
+  ck_assert_uint_eq(d.ds[0].nch[REPORT_CH_FIXED], 0);
+  report_diff_cleanup(&d);
+  store_close(s);
+}
+END_TEST
+
+START_TEST(sites_by_unit_units_in_order_then_none)
+{
+  struct store *s = open_db();
+  struct store_site site, *sites = NULL;
+  struct store_site_figs *figs = NULL;
+  char u0[] = "http://s0.example/", u1[] = "http://s1.example/",
+       u2[] = "http://s2.example/", ub[] = "unit b", ua[] = "unit a";
+  char *urls[3] = {u0, u1, u2}, *units[3] = {ub, NULL, ua};
+  uint32_t run = 0, i;
+  size_t n = 0;
+
+  ck_assert_int_eq(store_run_new(s, 1000, 1, NULL, &run), STORE_OK);
+  for (i = 0; i < 3; i++) {
+    memset(&site, 0, sizeof site);
+    site.idx = i;
+    site.start_url = urls[i];
+    site.unit = units[i];
+    ck_assert_int_eq(store_site_put(s, run, &site), STORE_OK);
+  }
+  ck_assert_int_eq(report_sites_load(s, run, 1, &sites, &figs, &n), STORE_OK);
+  ck_assert_uint_eq(n, 3);
+  ck_assert_str_eq(sites[0].start_url, u2);
+  ck_assert_str_eq(sites[1].start_url, u0);
+  ck_assert_str_eq(sites[2].start_url, u1);
+  free(figs);
+  store_sites_free(sites, n);
+  ck_assert_int_eq(report_sites_load(s, run, 0, &sites, &figs, &n), STORE_OK);
+  ck_assert_str_eq(sites[0].start_url, u0);
+  free(figs);
+  store_sites_free(sites, n);
+  store_close(s);
+}
+END_TEST
+
 START_TEST(cdn_provider_longest_suffix_and_globs)
 {
   struct report_cdn_table t;
@@ -414,6 +501,8 @@ static Suite *report_suite(void)
   tcase_add_test(tc, delay_ratios_over_ok_internal_links);
   tcase_add_test(tc, diff_finds_the_fixed_link_and_trend_every_run);
   tcase_add_test(tc, diff_defaults_need_two_complete_runs);
+  tcase_add_test(tc, diff_sorts_links_into_failing_new_gone_other);
+  tcase_add_test(tc, sites_by_unit_units_in_order_then_none);
   tcase_add_test(tc, cdn_provider_longest_suffix_and_globs);
   suite_add_tcase(su, tc);
   return su;
