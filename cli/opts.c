@@ -87,17 +87,18 @@ const struct cli_opt cli_opts[OPT__N] = {
                 "only the site with this start or final URL",
                 C(CMD_LINKS) | C(CMD_FIXES)},
   [OPT_LEVEL] = {"level", 0, "N", NULL,
-                 "only this level (fixes: 2 or 3; default: levels 2 and 3)",
+                 "only this level (default: every level; fixes:\n"
+                 "levels 2 and 3)",
                  C(CMD_LINKS) | C(CMD_FIXES)},
   [OPT_CLASS] = {"class", 0, "CLASS", NULL,
-                 "only links of this class: ok v6-only no-aaaa v6-broken\n"
-                 "v6-error dead robots skipped unmeasured",
+                 "only links of this class: ok v6-only no-aaaa\n"
+                 "v6-broken v6-error dead robots skipped unmeasured",
                  C(CMD_LINKS)},
   [OPT_KEEP] = {"keep", 0, "N", NULL, "how many of the latest runs to keep",
                 C(CMD_PRUNE)},
   [OPT_COMPACT] = {"compact", 0, NULL, NULL,
-                   "also shrink the file (only while no other v6crawl uses\n"
-                   "the store)",
+                   "also shrink the file (only while no other v6crawl\n"
+                   "uses the store)",
                    C(CMD_PRUNE)},
   [OPT_DRYRUN] = {"dry-run", 0, NULL, NULL,
                   "say which runs would go, delete nothing", C(CMD_PRUNE)},
@@ -231,6 +232,7 @@ void cli_usage(int cmd, FILE *o)
 {
   char name[160], arg[64];
   const char *p, *a;
+  size_t col;
   int id;
 
   fprintf(o, "Usage: v6crawl %s %s\n%s\n", cli_cmds[cmd].name,
@@ -248,11 +250,17 @@ void cli_usage(int cmd, FILE *o)
       fprintf(o, "  %s\n%27s", p, "");
     else
       fprintf(o, "  %-24s ", p);
-    for (p = op->help; *p; p++) {
+    col = 27;
+    for (p = op->help; *p; p++, col++) {
       fputc(*p, o);
-      if (*p == '\n')
+      if (*p == '\n') {
         fprintf(o, "%27s", "");
+        col = 26;
+      }
     }
+    /* the default on a line of its own when it would pass column 80 */
+    if (op->def && col + strlen(op->def) + 11 > 80)
+      fprintf(o, "\n%26s", "");
     if (op->def)
       fprintf(o, " (default %s)", op->def);
     fputc('\n', o);
