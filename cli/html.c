@@ -256,14 +256,13 @@ static void fig_cell(FILE *o, const struct store_fig *f, const char *key,
 
 static void home_cell(FILE *o, const struct labels *L, int k)
 {
-  const char *cls = k == CLASS_OK || k == CLASS_V6_ONLY          ? "pass"
-                    : k == CLASS_UNMEASURED || k == CLASS_ROBOTS ? "none"
-                                                                 : "fail";
-  fprintf(o, "<td class=\"home %s\" data-class=\"%s\">", cls,
+  int v = report_home_verdict(k);
+
+  fprintf(o, "<td class=\"home %s\" data-class=\"%s\">", verdict_class(v),
           store_class_name(k));
-  if (strcmp(cls, "pass") == 0)
+  if (v > 0)
     fprintf(o, "\xe2\x9c\x94 %s", L->home_v6);
-  else if (strcmp(cls, "fail") == 0)
+  else if (v == 0)
     fprintf(o, "\xe2\x9c\x98 %s", L->home_no_v6);
   else
     fputs(L->home_unmeasured, o);

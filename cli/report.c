@@ -311,7 +311,7 @@ static void report_json(struct common *c, struct store_site *sites, size_t n,
     fprintf(o, ", \"script_links\": %d, \"pages_truncated\": %d",
             sites[i].script_links, sites[i].pages_truncated);
     fprintf(o, ",\n   \"homepage\": {\"ipv6\": %s, \"class\": \"%s\"}",
-            hk == CLASS_OK || hk == CLASS_V6_ONLY ? "true" : "false",
+            report_home_verdict(hk) > 0 ? "true" : "false",
             store_class_name(hk));
     if (report_delay_site(c->st, c->run.id, sites[i].idx, &ex) == STORE_OK)
       json_extras(o, &sites[i], &ex);

@@ -80,6 +80,13 @@ int report_home_class(struct store *st, uint32_t run,
   return k;
 }
 
+int report_home_verdict(int klass)
+{
+  if (klass == CLASS_OK || klass == CLASS_V6_ONLY)
+    return 1;
+  return klass == CLASS_UNMEASURED || klass == CLASS_ROBOTS ? -1 : 0;
+}
+
 int report_site_is(const struct store_site *s, const char *url)
 {
   return strcmp(s->start_url, url) == 0 ||

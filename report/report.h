@@ -50,6 +50,11 @@ int report_home_class(struct store *st, uint32_t run,
 /* 1 when @url is site @s's start URL or its final URL (--site), else 0. */
 int report_site_is(const struct store_site *s, const char *url);
 
+/* Whether a homepage of class @klass works over IPv6: 1 yes (ok,
+ * v6-only), -1 not measured (unmeasured, robots), 0 no (every other
+ * class). */
+int report_home_verdict(int klass);
+
 /* The sites of run @run with their figures: *@sites (free with
  * store_sites_free) and *@figs (free()), *@n of each. With @by_unit, sites
  * of the same unit together (units in byte order, sites without a unit

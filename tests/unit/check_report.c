@@ -100,6 +100,18 @@ START_TEST(fig_below_and_what_if)
 }
 END_TEST
 
+START_TEST(home_verdict_by_class)
+{
+  ck_assert_int_eq(report_home_verdict(CLASS_OK), 1);
+  ck_assert_int_eq(report_home_verdict(CLASS_V6_ONLY), 1);
+  ck_assert_int_eq(report_home_verdict(CLASS_NO_AAAA), 0);
+  ck_assert_int_eq(report_home_verdict(CLASS_DEAD), 0);
+  ck_assert_int_eq(report_home_verdict(CLASS_SKIPPED), 0);
+  ck_assert_int_eq(report_home_verdict(CLASS_ROBOTS), -1);
+  ck_assert_int_eq(report_home_verdict(CLASS_UNMEASURED), -1);
+}
+END_TEST
+
 START_TEST(max_level_is_at_least_three)
 {
   struct store_site_figs f;
@@ -492,6 +504,7 @@ static Suite *report_suite(void)
   tcase_add_test(pure, pct_floor_rounds_down_to_a_tenth);
   tcase_add_test(pure, verdict_compares_the_exact_fraction);
   tcase_add_test(pure, fig_below_and_what_if);
+  tcase_add_test(pure, home_verdict_by_class);
   tcase_add_test(pure, max_level_is_at_least_three);
   tcase_add_test(pure, blame_host_is_the_last_ipv6_hop);
   suite_add_tcase(su, pure);
