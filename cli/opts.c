@@ -176,26 +176,10 @@ const struct cli_cmd cli_cmds[CMD__N] = {
                   0},
 };
 
-/* "text|json|csv" for the formats in @set. */
-static void formats_text(char *buf, size_t len, unsigned set)
-{
-  size_t off = 0;
-  int f, n;
-
-  buf[0] = '\0';
-  for (f = V6_FMT_TEXT; f <= V6_FMT_HTML; f++) {
-    if (!(set & V6_FMT_BIT(f)))
-      continue;
-    n = snprintf(buf + off, len - off, "%s%s", off ? "|" : "",
-                 v6_format_name((enum v6_format)f));
-    if (n < 0 || (size_t)n >= len - off)
-      break;
-    off += (size_t)n;
-  }
-}
-
-/* "text, json or csv" for the formats in @set. */
-static void formats_list(char *buf, size_t len, unsigned set)
+/* The names of the formats in @set joined by @sep, the last two by @last:
+ * "text|json|csv" or "text, json or csv". */
+static void formats_join(char *buf, size_t len, unsigned set, const char *sep,
+                         const char *last)
 {
   size_t off = 0;
   int f, n, left = 0;
@@ -207,10 +191,11 @@ static void formats_list(char *buf, size_t len, unsigned set)
     if (!(set & V6_FMT_BIT(f)))
       continue;
     left--;
-    n = snprintf(buf + off, len - off, "%s%s", v6_format_name(f),
-                 left > 1    ? ", "
-                 : left == 1 ? " or "
-                             : "");
+    n =
+      snprintf(buf + off, len - off, "%s%s", v6_format_name((enum v6_format)f),
+               left > 1    ? sep
+               : left == 1 ? last
+                           : "");
     if (n < 0 || (size_t)n >= len - off)
       break;
     off += (size_t)n;
@@ -220,7 +205,7 @@ static void formats_list(char *buf, size_t len, unsigned set)
 static const char *opt_arg(int cmd, int id, char *buf, size_t len)
 {
   if (id == OPT_FORMAT) {
-    formats_text(buf, len, cli_cmds[cmd].formats);
+    formats_join(buf, len, cli_cmds[cmd].formats, "|", "|");
     return buf;
   }
   if (id == OPT_LEVEL && cmd == CMD_FIXES)
@@ -358,7 +343,7 @@ static int common_opt(int cmd, int id, const char *arg, struct cli_args *a)
     case OPT_FORMAT:
       f = v6_format_parse(arg, cli_cmds[cmd].formats);
       if (f < 0) {
-        formats_list(list, sizeof list, cli_cmds[cmd].formats);
+        formats_join(list, sizeof list, cli_cmds[cmd].formats, ", ", " or ");
         cli_err("bad --format '%s': %s", arg, list);
         return EXIT_USAGE;
       }
