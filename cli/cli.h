@@ -6,6 +6,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "base/base.h"
+
 struct store;
 
 /* Exit statuses (documented in README and --help). */
@@ -18,6 +20,107 @@ enum cli_exit {
   EXIT_INTERNAL = 5, /* out of memory or another internal failure */
   EXIT_INTERRUPT = 130
 };
+
+/* ---- the option table (opts.c) ---- */
+
+/* The commands, in the order `help --list` prints them. */
+enum cli_cmd_id {
+  CMD_CRAWL,
+  CMD_REPORT,
+  CMD_LINKS,
+  CMD_FIXES,
+  CMD_RUNS,
+  CMD_DIFF,
+  CMD_PRUNE,
+  CMD_URL,
+  CMD_ROBOTS,
+  CMD__N
+};
+
+/* Every option of every command, in the order --help lists them. */
+enum cli_opt_id {
+  OPT_SITES,
+  OPT_DB,
+  OPT_RUN,
+  OPT_DEPTH,
+  OPT_SCOPE,
+  OPT_DNS,
+  OPT_CACERT,
+  OPT_TIMEOUT,
+  OPT_RETRIES,
+  OPT_CONC,
+  OPT_PERHOST,
+  OPT_UA,
+  OPT_STRICT,
+  OPT_PRIVATE,
+  OPT_MAXBODY,
+  OPT_ASSUME6,
+  OPT_MAXDELAY,
+  OPT_SCRIPTLINKS,
+  OPT_HOMEPROBES,
+  OPT_QUIET,
+  OPT_FAILUNDER,
+  OPT_LANG,
+  OPT_THRESHOLD,
+  OPT_BYUNIT,
+  OPT_SITE,
+  OPT_LEVEL,
+  OPT_CLASS,
+  OPT_KEEP,
+  OPT_COMPACT,
+  OPT_DRYRUN,
+  OPT_CHARSET,
+  OPT_FORMAT,
+  OPT_OUTPUT,
+  OPT_HELP,
+  OPT_VERSION,
+  OPT__N
+};
+
+struct cli_opt {
+  const char *name; /* the long name, without "--" */
+  char short_name;  /* 0: none */
+  const char *arg;  /* the argument's name; NULL: takes none */
+  const char *def;  /* the default --help shows; NULL: none shown */
+  const char *help; /* lines after the first start in the help column */
+  unsigned cmds;    /* the commands that take it: 1 << enum cli_cmd_id */
+};
+extern const struct cli_opt cli_opts[OPT__N];
+
+struct cli_cmd {
+  const char *name;     /* "report" */
+  const char *synopsis; /* after "Usage: v6crawl NAME " */
+  const char *about;    /* the paragraph under it */
+  unsigned formats;     /* --format's set (V6_FMT_BIT ORed) */
+};
+extern const struct cli_cmd cli_cmds[CMD__N];
+
+/* What the shared options (--db, --run, --format, -o/--output, --site,
+ * --level) said. */
+struct cli_args {
+  const char *db, *run, *output, *site; /* NULL when not given */
+  enum v6_format format;                /* V6_FMT_TEXT when not given */
+  int level;                            /* 0 when not given */
+  int first;                            /* argv index of the first operand */
+};
+
+/* A command's own option @id with its argument @arg (NULL when it takes
+ * none): -1 to go on, else the exit status to return now (the error
+ * printed). */
+typedef int (*cli_opt_fn)(void *ud, int id, const char *arg);
+
+/* Parse @argv (argv[0] is the command) for command @cmd by the table: the
+ * shared options into @a, the others through @fn (NULL: the command has
+ * none). --help and --version
+ * print and return EXIT_OKAY; an unknown option prints the usage to
+ * stderr and returns EXIT_USAGE; -1 when the command goes on. */
+int cli_args_parse(int cmd, int argc, char **argv, struct cli_args *a,
+                   cli_opt_fn fn, void *ud);
+/* Command @cmd's --help, from the table, to @o. */
+void cli_usage(int cmd, FILE *o);
+/* `v6crawl help --list`: "COMMAND --option [ARG]" (and "COMMAND -o") a
+ * line, for every option of every command. */
+void cli_help_list(FILE *o);
 
 int cmd_crawl(int argc, char **argv);
 int cmd_report(int argc, char **argv);
@@ -37,6 +140,9 @@ void cli_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Output helpers (out.c). */
 void json_str(FILE *f, const char *s);    /* "..." or null */
 void json_num(FILE *f, int ok, double v); /* number or null */
+/* The items of @s separated by @sep as a JSON array of strings ([] for
+ * NULL or ""). */
+void json_list(FILE *o, const char *s, const char *sep);
 void csv_field(FILE *f, const char *s, int last);
 void csv_bom(FILE *f);
 
@@ -65,10 +171,6 @@ int cmd_diff(int argc, char **argv);
 int cmd_prune(int argc, char **argv);
 int cmd_fixes(int argc, char **argv);
 
-enum cli_fmt { CLI_TEXT = 0, CLI_JSON, CLI_CSV };
-/* "text", "json" or "csv" as an enum cli_fmt; -1 (error printed) else. */
-int cli_fmt(const char *s);
-
 /* Open the store (@db_opt as cli_db_path takes it; read-only when
  * @rdonly). On EXIT_OKAY *@st is open and *@db the path (the caller closes
  * and frees both, also on failure: *@st may be NULL). Else the error is
@@ -79,6 +181,13 @@ int cli_store_open(const char *db_opt, int rdonly, struct store **st,
  * checking it exists. EXIT_OKAY, or the error printed and an exit status. */
 int cli_run_arg(struct store *st, const char *db, const char *arg,
                 uint32_t *id);
+/* Open @path for writing ("-" or NULL: stdout); NULL (the error printed)
+ * when it cannot be. */
+FILE *cli_out_open(const char *path);
+/* Close (stdout: flush) @o opened by cli_out_open; EXIT_USAGE (the error
+ * printed) when that fails and @rc is EXIT_OKAY, else @rc. NULL is
+ * allowed. */
+int cli_out_close(FILE *o, const char *path, int rc);
 /* Parse a percentage in [0, 100]; returns 0 or -1. */
 int cli_pct(const char *s, double *out);
 /* Unix time @t as "2026-11-26T20:00:00Z" ("-" for 0) into @buf. */
@@ -93,9 +202,5 @@ int cli_fail_under(struct store *st, uint32_t run, double pct);
 
 /* Parse a decimal int in [lo, hi]; returns 0 or -1. */
 int cli_int(const char *s, long lo, long hi, long *out);
-
-/* The class of site @s's homepage in @run (its start URL's probe), or
- * CLASS_UNMEASURED when it was not probed. */
-int cli_home_class(struct store *st, uint32_t run, const struct store_site *s);
 
 #endif

@@ -3,7 +3,6 @@
 #include "config.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,44 +13,6 @@
 #include "crawler/crawl.h"
 #include "parser/parse.h"
 #include "store/store.h"
-
-static const char crawl_usage[] =
-  "Usage: v6crawl crawl [OPTIONS] URL...\n"
-  "       v6crawl crawl [OPTIONS] --sites FILE\n"
-  "Crawl each site to --depth levels, resolve every linked host for A and\n"
-  "AAAA, probe every link over IPv6 and over IPv4, and store it all.\n"
-  "\n"
-  "  --sites FILE         one site per line: URL[<TAB>name[<TAB>unit]]\n"
-  "                       (a comma may stand for the tab); # comments\n"
-  "  --db DIR             the store (default $V6CRAWL_DB, else\n"
-  "                       $XDG_DATA_HOME/v6crawl or ~/.local/share/v6crawl)\n"
-  "  --depth N            levels to collect (default 3)\n"
-  "  --scope DOMAIN       internal-link domain for every site (default: the\n"
-  "                       registrable domain of the homepage's final URL)\n"
-  "  --dns-server LIST    IP[:PORT][,IP[:PORT]...] (default: the system's)\n"
-  "  --cacert FILE        CA bundle for https (default: the system's)\n"
-  "  --timeout SECONDS    per request (default 10)\n"
-  "  --retries N          extra attempts after no response or a 5xx\n"
-  "                       (default 2)\n"
-  "  --concurrency N      requests in flight (default 32)\n"
-  "  --per-host N         requests in flight per host (default 6)\n"
-  "  --user-agent STRING  (default v6crawl/" PACKAGE_VERSION ")\n"
-  "  --strict             only status 200 is a success (default: < 400)\n"
-  "  --allow-private      loopback, unique-local and private addresses are\n"
-  "                       usable (intranets, the test world)\n"
-  "  --max-body BYTES     page body cap (default 8388608)\n"
-  "  --assume-ipv6 yes|no skip the vantage-point check\n"
-  "  --max-crawl-delay S  cap on robots.txt Crawl-delay, seconds (default 1;\n"
-  "                       0 ignores Crawl-delay)\n"
-  "  --script-links       count URL literals in inline scripts and on*\n"
-  "                       attributes as links (default: report how many)\n"
-  "  --homepage-probes N  IPv6 requests of each homepage for its success\n"
-  "                       rate (default 5)\n"
-  "  --quiet              no progress line, only errors and the summary\n"
-  "  --fail-under PCT     exit 1 when a site's internal level-2 or level-3\n"
-  "                       concentration is below PCT percent (named on\n"
-  "                       stderr)\n"
-  "  --help\n";
 
 static volatile sig_atomic_t stop_flag;
 
@@ -247,224 +208,177 @@ static void sitelist_free(struct sitelist *l)
   free(l->v);
 }
 
-enum {
-  O_SITES = 256,
-  O_DB,
-  O_DEPTH,
-  O_DNS,
-  O_CACERT,
-  O_TIMEOUT,
-  O_RETRIES,
-  O_CONC,
-  O_PERHOST,
-  O_UA,
-  O_STRICT,
-  O_PRIVATE,
-  O_MAXBODY,
-  O_QUIET,
-  O_SCOPE,
-  O_ASSUME6,
-  O_HELP,
-  O_FAILUNDER,
-  O_HOMEPROBES,
-  O_MAXDELAY,
-  O_SCRIPTLINKS
+struct crawl_args {
+  struct crawl_opts o;
+  double fail_under;
+  const char *sites_file, *scope;
+  int quiet;
 };
 
-int cmd_crawl(int argc, char **argv)
+/* @arg as a decimal in [@lo, @hi] into *@v; else the error printed. */
+static int crawl_int(int id, const char *arg, long lo, long hi, long *v)
 {
-  static const struct option lo[] = {
-    {"sites", required_argument, 0, O_SITES},
-    {"db", required_argument, 0, O_DB},
-    {"depth", required_argument, 0, O_DEPTH},
-    {"dns-server", required_argument, 0, O_DNS},
-    {"cacert", required_argument, 0, O_CACERT},
-    {"timeout", required_argument, 0, O_TIMEOUT},
-    {"retries", required_argument, 0, O_RETRIES},
-    {"concurrency", required_argument, 0, O_CONC},
-    {"per-host", required_argument, 0, O_PERHOST},
-    {"user-agent", required_argument, 0, O_UA},
-    {"strict", no_argument, 0, O_STRICT},
-    {"allow-private", no_argument, 0, O_PRIVATE},
-    {"max-body", required_argument, 0, O_MAXBODY},
-    {"quiet", no_argument, 0, O_QUIET},
-    {"scope", required_argument, 0, O_SCOPE},
-    {"assume-ipv6", required_argument, 0, O_ASSUME6},
-    {"help", no_argument, 0, O_HELP},
-    {"fail-under", required_argument, 0, O_FAILUNDER},
-    {"homepage-probes", required_argument, 0, O_HOMEPROBES},
-    {"max-crawl-delay", required_argument, 0, O_MAXDELAY},
-    {"script-links", no_argument, 0, O_SCRIPTLINKS},
-    {0, 0, 0, 0}};
-  struct crawl_opts o;
-  double fail_under = -1;
-  struct sitelist sl;
-  struct store *st = NULL;
-  const char *sites_file = NULL, *db_opt = NULL, *scope = NULL;
-  char *db = NULL;
-  int quiet = !isatty(STDERR_FILENO), rc = EXIT_OKAY, c, crc, src;
-  uint32_t run = 0;
-  long v;
-  size_t i;
-  struct sigaction sa;
+  if (cli_int(arg, lo, hi, v) == 0)
+    return -1;
+  cli_err("bad value for --%s: '%s'", cli_opts[id].name, arg);
+  return EXIT_USAGE;
+}
 
-  memset(&sl, 0, sizeof(sl));
-  crawl_opts_init(&o);
-  optind = 1;
-  while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
-    switch (c) {
-      case O_SITES:
-        sites_file = optarg;
-        break;
-      case O_DB:
-        db_opt = optarg;
-        break;
-      case O_DEPTH:
-        if (cli_int(optarg, 1, STORE_MAX_LEVEL, &v) < 0)
-          goto bad;
-        o.depth = (int)v;
-        break;
-      case O_DNS:
-        o.dns_servers = optarg;
-        break;
-      case O_CACERT:
-        if (access(optarg, R_OK) < 0) {
-          cli_err("cannot read --cacert %s: %s", optarg, strerror(errno));
-          rc = EXIT_USAGE;
-          goto out;
-        }
-        o.cacert = optarg;
-        break;
-      case O_TIMEOUT:
-        if (cli_int(optarg, 1, 3600, &v) < 0)
-          goto bad;
-        o.timeout_ms = v * 1000;
-        break;
-      case O_RETRIES:
-        if (cli_int(optarg, 0, 10, &v) < 0)
-          goto bad;
-        o.retries = (int)v;
-        break;
-      case O_CONC:
-        if (cli_int(optarg, 1, 1024, &v) < 0)
-          goto bad;
-        o.concurrency = (int)v;
-        break;
-      case O_PERHOST:
-        if (cli_int(optarg, 1, 256, &v) < 0)
-          goto bad;
-        o.per_host = (int)v;
-        break;
-      case O_UA:
-        o.user_agent = optarg;
-        break;
-      case O_STRICT:
-        o.strict = 1;
-        break;
-      case O_PRIVATE:
-        o.allow_private = 1;
-        break;
-      case O_MAXBODY:
-        if (cli_int(optarg, 1024, 1L << 30, &v) < 0)
-          goto bad;
-        o.max_body = (size_t)v;
-        break;
-      case O_QUIET:
-        quiet = 1;
-        break;
-      case O_SCOPE:
-        scope = optarg;
-        break;
-      case O_ASSUME6:
-        if (strcmp(optarg, "yes") && strcmp(optarg, "no"))
-          goto bad;
-        o.force_vantage = strcmp(optarg, "yes") == 0;
-        break;
-      case O_HELP:
-        fputs(crawl_usage, stdout);
-        return EXIT_OKAY;
-      case O_FAILUNDER:
-        if (cli_pct(optarg, &fail_under) < 0)
-          goto bad;
-        break;
-      case O_SCRIPTLINKS:
-        o.script_links = 1;
-        break;
-      case O_MAXDELAY:
-        if (cli_int(optarg, 0, 60, &v) < 0)
-          goto bad;
-        o.max_crawl_delay_ms = v * 1000;
-        break;
-      case O_HOMEPROBES:
-        if (cli_int(optarg, 1, 100, &v) < 0)
-          goto bad;
-        o.home_probes = (int)v;
-        break;
-      default:
-        fputs(crawl_usage, stderr);
+/* The options that are a number into the crawl options. */
+static int crawl_num_opt(struct crawl_opts *o, int id, const char *arg)
+{
+  long v = 0;
+  int rc = EXIT_USAGE;
+
+  switch (id) {
+    case OPT_DEPTH:
+      rc = crawl_int(id, arg, 1, STORE_MAX_LEVEL, &v);
+      o->depth = (int)v;
+      break;
+    case OPT_TIMEOUT:
+      rc = crawl_int(id, arg, 1, 3600, &v);
+      o->timeout_ms = v * 1000;
+      break;
+    case OPT_RETRIES:
+      rc = crawl_int(id, arg, 0, 10, &v);
+      o->retries = (int)v;
+      break;
+    case OPT_CONC:
+      rc = crawl_int(id, arg, 1, 1024, &v);
+      o->concurrency = (int)v;
+      break;
+    case OPT_PERHOST:
+      rc = crawl_int(id, arg, 1, 256, &v);
+      o->per_host = (int)v;
+      break;
+    case OPT_MAXBODY:
+      rc = crawl_int(id, arg, 1024, 1L << 30, &v);
+      o->max_body = (size_t)v;
+      break;
+    case OPT_MAXDELAY:
+      rc = crawl_int(id, arg, 0, 60, &v);
+      o->max_crawl_delay_ms = v * 1000;
+      break;
+    case OPT_HOMEPROBES:
+      rc = crawl_int(id, arg, 1, 100, &v);
+      o->home_probes = (int)v;
+      break;
+  }
+  return rc;
+}
+
+static int crawl_opt(void *ud, int id, const char *arg)
+{
+  struct crawl_args *c = ud;
+
+  switch (id) {
+    case OPT_SITES:
+      c->sites_file = arg;
+      return -1;
+    case OPT_DNS:
+      c->o.dns_servers = arg;
+      return -1;
+    case OPT_CACERT:
+      if (access(arg, R_OK) < 0) {
+        cli_err("cannot read --cacert %s: %s", arg, strerror(errno));
         return EXIT_USAGE;
-    }
+      }
+      c->o.cacert = arg;
+      return -1;
+    case OPT_UA:
+      c->o.user_agent = arg;
+      return -1;
+    case OPT_STRICT:
+      c->o.strict = 1;
+      return -1;
+    case OPT_PRIVATE:
+      c->o.allow_private = 1;
+      return -1;
+    case OPT_QUIET:
+      c->quiet = 1;
+      return -1;
+    case OPT_SCOPE:
+      c->scope = arg;
+      return -1;
+    case OPT_SCRIPTLINKS:
+      c->o.script_links = 1;
+      return -1;
+    case OPT_ASSUME6:
+      if (strcmp(arg, "yes") && strcmp(arg, "no"))
+        break;
+      c->o.force_vantage = strcmp(arg, "yes") == 0;
+      return -1;
+    case OPT_FAILUNDER:
+      if (cli_pct(arg, &c->fail_under) < 0)
+        break;
+      return -1;
+    default:
+      return crawl_num_opt(&c->o, id, arg);
   }
-  if (sites_file && read_sites(sites_file, &sl) < 0) {
-    rc = EXIT_USAGE;
-    goto out;
+  cli_err("bad value for --%s: '%s'", cli_opts[id].name, arg);
+  return EXIT_USAGE;
+}
+
+/* The sites of the sites file and the command line into @sl. */
+static int crawl_sites(const struct crawl_args *c, int argc, char **argv,
+                       int first, struct sitelist *sl)
+{
+  int i;
+
+  if (c->sites_file && read_sites(c->sites_file, sl) < 0)
+    return EXIT_USAGE;
+  for (i = first; i < argc; i++) {
+    if (check_url(argv[i], "command line") < 0)
+      return EXIT_USAGE;
+    if (add_site(sl, argv[i], NULL, NULL) < 0)
+      return EXIT_INTERNAL;
   }
-  for (i = (size_t)optind; i < (size_t)argc; i++) {
-    if (check_url(argv[i], "command line") < 0) {
-      rc = EXIT_USAGE;
-      goto out;
-    }
-    if (add_site(&sl, argv[i], NULL, NULL) < 0) {
-      rc = EXIT_INTERNAL;
-      goto out;
-    }
-  }
-  if (!sl.n) {
+  if (!sl->n) {
     cli_err("no sites to crawl: give URLs or --sites FILE");
-    fputs(crawl_usage, stderr);
-    rc = EXIT_USAGE;
-    goto out;
+    cli_usage(CMD_CRAWL, stderr);
+    return EXIT_USAGE;
   }
-  for (i = 0; i < sl.n; i++)
-    sl.v[i].scope_domain = scope;
-  db = cli_db_path(db_opt, 1);
-  if (!db) {
-    rc = EXIT_INTERNAL;
-    goto out;
+  for (i = 0; (size_t)i < sl->n; i++)
+    sl->v[i].scope_domain = c->scope;
+  return EXIT_OKAY;
+}
+
+static int crawl_exit(int crc)
+{
+  switch (crc) {
+    case CRAWL_OK:
+      return EXIT_OKAY;
+    case CRAWL_INTERRUPTED:
+      return EXIT_INTERRUPT;
+    case CRAWL_STORE:
+      return EXIT_STORE;
+    case CRAWL_DNS_CONFIG:
+    case CRAWL_INIT:
+      return EXIT_NETWORK;
+    case CRAWL_BADURL:
+      return EXIT_USAGE;
+    default:
+      return EXIT_INTERNAL;
   }
-  src = store_open(db, 0, 0, &st);
-  if (src != STORE_OK) {
-    cli_err("cannot open the store %s: %s", db, store_strerror(src));
-    rc = EXIT_STORE;
-    goto out;
-  }
-  o.progress = quiet ? progress_quiet : progress;
+}
+
+/* Run the crawl into @st (at @db) with signals caught; its exit status. */
+static int crawl_go(struct crawl_args *c, struct store *st, const char *db,
+                    const struct sitelist *sl)
+{
+  struct sigaction sa;
+  uint32_t run = 0;
+  int rc, crc, src;
+
+  c->o.progress = c->quiet ? progress_quiet : progress;
   memset(&sa, 0, sizeof(sa));
   sa.sa_handler = on_signal;
   sigaction(SIGINT, &sa, NULL);
   sigaction(SIGTERM, &sa, NULL);
-  crc = crawl_run(st, &o, sl.v, sl.n, &run, &stop_flag);
-  if (!quiet)
+  crc = crawl_run(st, &c->o, sl->v, sl->n, &run, &stop_flag);
+  if (!c->quiet)
     fputc('\n', stderr);
-  switch (crc) {
-    case CRAWL_OK:
-      break;
-    case CRAWL_INTERRUPTED:
-      rc = EXIT_INTERRUPT;
-      break;
-    case CRAWL_STORE:
-      rc = EXIT_STORE;
-      break;
-    case CRAWL_DNS_CONFIG:
-    case CRAWL_INIT:
-      rc = EXIT_NETWORK;
-      break;
-    case CRAWL_BADURL:
-      rc = EXIT_USAGE;
-      break;
-    default:
-      rc = EXIT_INTERNAL;
-  }
+  rc = crawl_exit(crc);
   if (crc != CRAWL_OK)
     cli_err("%s",
             crawl_last_error()[0] ? crawl_last_error() : crawl_strerror(crc));
@@ -478,16 +392,47 @@ int cmd_crawl(int argc, char **argv)
             last_progress.pages, last_progress.probes_done,
             last_progress.requests, last_progress.errors,
             last_progress.elapsed_s, db);
-  if (crc == CRAWL_OK && run && fail_under >= 0) {
+  if (crc == CRAWL_OK && run && c->fail_under >= 0) {
     src = store_flush(st);
-    rc = src == STORE_OK ? cli_fail_under(st, run, fail_under) : EXIT_STORE;
+    rc = src == STORE_OK ? cli_fail_under(st, run, c->fail_under) : EXIT_STORE;
     if (src != STORE_OK)
       cli_err("cannot write the store %s: %s", db, store_strerror(src));
   }
-  goto out;
-bad:
-  cli_err("bad value for --%s: '%s'", lo[c - O_SITES].name, optarg);
-  rc = EXIT_USAGE;
+  return rc;
+}
+
+int cmd_crawl(int argc, char **argv)
+{
+  struct crawl_args c;
+  struct cli_args a;
+  struct sitelist sl;
+  struct store *st = NULL;
+  char *db = NULL;
+  int rc, src;
+
+  memset(&sl, 0, sizeof(sl));
+  memset(&c, 0, sizeof(c));
+  crawl_opts_init(&c.o);
+  c.fail_under = -1;
+  c.quiet = !isatty(STDERR_FILENO);
+  rc = cli_args_parse(CMD_CRAWL, argc, argv, &a, crawl_opt, &c);
+  if (rc >= 0)
+    return rc;
+  rc = crawl_sites(&c, argc, argv, a.first, &sl);
+  if (rc != EXIT_OKAY)
+    goto out;
+  db = cli_db_path(a.db, 1);
+  if (!db) {
+    rc = EXIT_INTERNAL;
+    goto out;
+  }
+  src = store_open(db, 0, 0, &st);
+  if (src != STORE_OK) {
+    cli_err("cannot open the store %s: %s", db, store_strerror(src));
+    rc = EXIT_STORE;
+    goto out;
+  }
+  rc = crawl_go(&c, st, db, &sl);
 out:
   if (st) {
     src = store_flush(st);
@@ -502,33 +447,30 @@ out:
   return rc;
 }
 
+static int url_opt(void *ud, int id, const char *arg)
+{
+  if (id != OPT_CHARSET)
+    return EXIT_USAGE;
+  *(const char **)ud = arg;
+  return -1;
+}
+
 int cmd_url(int argc, char **argv)
 {
-  static const struct option lo[] = {{"charset", required_argument, 0, 'c'},
-                                     {"help", no_argument, 0, 'h'},
-                                     {0, 0, 0, 0}};
+  struct cli_args a;
   const char *charset = NULL, *base = NULL, *href;
   char *out = NULL;
-  int c;
-  optind = 1;
-  while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
-    if (c == 'c') {
-      charset = optarg;
-    } else if (c == 'h') {
-      puts("Usage: v6crawl url [--charset CS] [BASE] HREF\n"
-           "Print HREF resolved against BASE as v6crawl (and a browser) "
-           "reads it,\nor `failure` (exit 1) when a browser would reject "
-           "it.");
-      return EXIT_OKAY;
-    } else {
-      return EXIT_USAGE;
-    }
-  }
-  if (argc - optind == 2) {
-    base = argv[optind];
-    href = argv[optind + 1];
-  } else if (argc - optind == 1) {
-    href = argv[optind];
+  int first, rc;
+
+  rc = cli_args_parse(CMD_URL, argc, argv, &a, url_opt, &charset);
+  if (rc >= 0)
+    return rc;
+  first = a.first;
+  if (argc - first == 2) {
+    base = argv[first];
+    href = argv[first + 1];
+  } else if (argc - first == 1) {
+    href = argv[first];
   } else {
     cli_err("usage: v6crawl url [--charset CS] [BASE] HREF");
     return EXIT_USAGE;
@@ -544,18 +486,22 @@ int cmd_url(int argc, char **argv)
 
 int cmd_robots(int argc, char **argv)
 {
+  struct cli_args a;
   FILE *f = NULL;
   char *body = NULL;
   size_t len = 0, cap = 0, n;
   struct robots *r = NULL;
-  int i, rc = EXIT_OKAY;
-  if (argc < 4 || strcmp(argv[1], "--help") == 0) {
-    puts("Usage: v6crawl robots FILE USER_AGENT URL...\n"
-         "Print `allowed` or `disallowed` for each URL, as the crawler "
-         "decides\nfrom robots.txt FILE.");
-    return argc < 4 && !(argc > 1 && strcmp(argv[1], "--help") == 0)
-             ? EXIT_USAGE
-             : EXIT_OKAY;
+  int i, rc;
+
+  rc = cli_args_parse(CMD_ROBOTS, argc, argv, &a, NULL, NULL);
+  if (rc >= 0)
+    return rc;
+  rc = EXIT_OKAY;
+  argc -= a.first - 1;
+  argv += a.first - 1;
+  if (argc < 4) {
+    cli_usage(CMD_ROBOTS, stderr);
+    return EXIT_USAGE;
   }
   f = strcmp(argv[1], "-") == 0 ? stdin : fopen(argv[1], "rb");
   if (!f) {

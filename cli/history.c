@@ -5,38 +5,14 @@
 #include "config.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
+#include "report/report.h"
 #include "store/store.h"
-
-/* Open @path for writing ("-" or NULL: stdout). */
-static FILE *out_open(const char *path)
-{
-  FILE *o;
-
-  if (!path || strcmp(path, "-") == 0)
-    return stdout;
-  o = fopen(path, "w");
-  if (!o)
-    cli_err("cannot write %s: %s", path, strerror(errno));
-  return o;
-}
-
-static int out_close(FILE *o, const char *path, int rc)
-{
-  if (!o)
-    return rc;
-  if ((o != stdout ? fclose(o) : fflush(o)) != 0 && rc == EXIT_OKAY) {
-    cli_err("cannot write %s", path ? path : "the output");
-    rc = EXIT_USAGE;
-  }
-  return rc;
-}
 
 static int store_exit(const char *db, int src)
 {
@@ -64,51 +40,72 @@ static void run_json(FILE *o, const struct store_run *r)
           r->n_sites);
 }
 
+static void runs_csv(FILE *o, const struct store_run *runs, size_t n)
+{
+  char t1[32], t2[32], buf[32];
+  size_t i;
+
+  csv_bom(o);
+  fputs("id,started,finished,complete,vantage_ipv6,sites\r\n", o);
+  for (i = 0; i < n; i++) {
+    snprintf(buf, sizeof buf, "%u", runs[i].id);
+    csv_field(o, buf, 0);
+    cli_time(t1, sizeof t1, runs[i].started);
+    cli_time(t2, sizeof t2, runs[i].finished);
+    csv_field(o, runs[i].started ? t1 : "", 0);
+    csv_field(o, runs[i].finished ? t2 : "", 0);
+    csv_field(o, runs[i].complete ? "true" : "false", 0);
+    csv_field(o,
+              runs[i].vantage_ipv6 == 1   ? "true"
+              : runs[i].vantage_ipv6 == 0 ? "false"
+                                          : "",
+              0);
+    snprintf(buf, sizeof buf, "%u", runs[i].n_sites);
+    csv_field(o, buf, 1);
+  }
+}
+
+static void runs_text(FILE *o, const char *db, const struct store_run *runs,
+                      size_t n)
+{
+  char t1[32], t2[32];
+  size_t i;
+
+  if (n == 0)
+    fprintf(o, "no runs in the store %s\n", db);
+  else
+    fprintf(o, "%6s  %-20s  %-20s  %-10s  %-4s  %5s\n", "run", "started",
+            "finished", "complete", "ipv6", "sites");
+  for (i = 0; i < n; i++) {
+    cli_time(t1, sizeof t1, runs[i].started);
+    cli_time(t2, sizeof t2, runs[i].finished);
+    fprintf(o, "%6u  %-20s  %-20s  %-10s  %-4s  %5u\n", runs[i].id, t1, t2,
+            runs[i].complete ? "yes" : "NO",
+            runs[i].vantage_ipv6 == 1   ? "yes"
+            : runs[i].vantage_ipv6 == 0 ? "NO"
+                                        : "?",
+            runs[i].n_sites);
+  }
+}
+
 int cmd_runs(int argc, char **argv)
 {
-  static const struct option lo[] = {{"db", required_argument, 0, 'd'},
-                                     {"format", required_argument, 0, 'f'},
-                                     {"output", required_argument, 0, 'o'},
-                                     {"help", no_argument, 0, 'h'},
-                                     {0, 0, 0, 0}};
-  const char *db_opt = NULL, *out_path = NULL;
+  struct cli_args a;
   struct store *st = NULL;
   struct store_run *runs = NULL;
   size_t n = 0, i;
-  char *db = NULL, t1[32], t2[32], buf[32];
+  char *db = NULL;
   FILE *o = NULL;
-  int fmt = CLI_TEXT, rc, src, opt;
+  int rc, src;
 
-  optind = 1;
-  while ((opt = getopt_long(argc, argv, "o:", lo, NULL)) != -1) {
-    switch (opt) {
-      case 'd':
-        db_opt = optarg;
-        break;
-      case 'f':
-        fmt = cli_fmt(optarg);
-        if (fmt < 0)
-          return EXIT_USAGE;
-        break;
-      case 'o':
-        out_path = optarg;
-        break;
-      case 'h':
-        puts("Usage: v6crawl runs [--db DIR] [--format text|json|csv] "
-             "[-o FILE]\n"
-             "The runs in the store, oldest first: id, start and end (UTC), "
-             "whether the\ncrawl ran to its end, whether this machine had "
-             "IPv6, and how many sites.");
-        return EXIT_OKAY;
-      default:
-        return EXIT_USAGE;
-    }
-  }
-  if (optind < argc) {
-    cli_err("runs takes no arguments ('%s')", argv[optind]);
+  rc = cli_args_parse(CMD_RUNS, argc, argv, &a, NULL, NULL);
+  if (rc >= 0)
+    return rc;
+  if (a.first < argc) {
+    cli_err("runs takes no arguments ('%s')", argv[a.first]);
     return EXIT_USAGE;
   }
-  rc = cli_store_open(db_opt, 1, &st, &db);
+  rc = cli_store_open(a.db, 1, &st, &db);
   if (rc != EXIT_OKAY)
     goto out;
   src = store_runs_list(st, &runs, &n);
@@ -116,55 +113,24 @@ int cmd_runs(int argc, char **argv)
     rc = store_exit(db, src);
     goto out;
   }
-  o = out_open(out_path);
+  o = cli_out_open(a.output);
   if (!o) {
     rc = EXIT_USAGE;
     goto out;
   }
-  if (fmt == CLI_JSON) {
+  if (a.format == V6_FMT_JSON) {
     fputs("{\"runs\": [", o);
     for (i = 0; i < n; i++) {
       fputs(i ? ",\n  " : "\n  ", o);
       run_json(o, &runs[i]);
     }
     fputs("\n]}\n", o);
-  } else if (fmt == CLI_CSV) {
-    csv_bom(o);
-    fputs("id,started,finished,complete,vantage_ipv6,sites\r\n", o);
-    for (i = 0; i < n; i++) {
-      snprintf(buf, sizeof buf, "%u", runs[i].id);
-      csv_field(o, buf, 0);
-      cli_time(t1, sizeof t1, runs[i].started);
-      cli_time(t2, sizeof t2, runs[i].finished);
-      csv_field(o, runs[i].started ? t1 : "", 0);
-      csv_field(o, runs[i].finished ? t2 : "", 0);
-      csv_field(o, runs[i].complete ? "true" : "false", 0);
-      csv_field(o,
-                runs[i].vantage_ipv6 == 1   ? "true"
-                : runs[i].vantage_ipv6 == 0 ? "false"
-                                            : "",
-                0);
-      snprintf(buf, sizeof buf, "%u", runs[i].n_sites);
-      csv_field(o, buf, 1);
-    }
+  } else if (a.format == V6_FMT_CSV) {
+    runs_csv(o, runs, n);
   } else {
-    if (n == 0)
-      fprintf(o, "no runs in the store %s\n", db);
-    else
-      fprintf(o, "%6s  %-20s  %-20s  %-10s  %-4s  %5s\n", "run", "started",
-              "finished", "complete", "ipv6", "sites");
-    for (i = 0; i < n; i++) {
-      cli_time(t1, sizeof t1, runs[i].started);
-      cli_time(t2, sizeof t2, runs[i].finished);
-      fprintf(o, "%6u  %-20s  %-20s  %-10s  %-4s  %5u\n", runs[i].id, t1, t2,
-              runs[i].complete ? "yes" : "NO",
-              runs[i].vantage_ipv6 == 1   ? "yes"
-              : runs[i].vantage_ipv6 == 0 ? "NO"
-                                          : "?",
-              runs[i].n_sites);
-    }
+    runs_text(o, db, runs, n);
   }
-  rc = out_close(o, out_path, rc);
+  rc = cli_out_close(o, a.output, rc);
 out:
   store_runs_free(runs, n);
   store_close(st);
@@ -174,184 +140,25 @@ out:
 
 /* ---- diff ------------------------------------------------------------- */
 
-struct dlink {
-  char *url;
-  int level, internal, klass;
-};
-
-struct dlinks {
-  struct dlink *v;
-  size_t n, cap;
-};
-
-static int dlink_add(const struct store_link_row *r, void *ud)
-{
-  struct dlinks *l = ud;
-  struct dlink *nv;
-
-  if (l->n == l->cap) {
-    size_t cap = l->cap ? l->cap * 2 : 256;
-    nv = realloc(l->v, cap * sizeof *nv);
-    if (!nv)
-      return STORE_NOMEM;
-    l->v = nv;
-    l->cap = cap;
-  }
-  l->v[l->n].url = strdup(r->url);
-  if (!l->v[l->n].url)
-    return STORE_NOMEM;
-  l->v[l->n].level = r->level;
-  l->v[l->n].internal = r->internal;
-  l->v[l->n].klass = r->klass;
-  l->n++;
-  return 0;
-}
-
-static int dlink_cmp(const void *a, const void *b)
-{
-  const struct dlink *x = a, *y = b;
-
-  return strcmp(x->url, y->url);
-}
-
-static void dlinks_free(struct dlinks *l)
-{
-  size_t i;
-
-  for (i = 0; i < l->n; i++)
-    free(l->v[i].url);
-  free(l->v);
-  memset(l, 0, sizeof *l);
-}
-
-static int counted(int k)
-{
-  return k != CLASS_ROBOTS && k != CLASS_SKIPPED && k != CLASS_UNMEASURED;
-}
-
-static int supported(int k)
-{
-  return k == CLASS_OK || k == CLASS_V6_ONLY;
-}
-
-enum change { CH_FAILING, CH_FIXED, CH_NEW, CH_GONE, CH_OTHER, CH__N };
-static const char *const change_name[CH__N] = {"became_failing", "became_fixed",
-                                               "new", "gone", "changed"};
-static const char *const change_text[CH__N] = {"became failing", "became fixed",
-                                               "new links", "gone links",
-                                               "other class changes"};
-
-struct dchange {
-  const struct dlink *a, *b; /* NULL for new / gone */
-};
-
-struct dsite {
-  const struct store_site *sa, *sb; /* NULL when not in that run */
-  struct store_site_figs fa, fb;
-  struct dlinks la, lb;
-  struct dchange *ch[CH__N];
-  size_t nch[CH__N];
-};
-
-static int ch_add(struct dsite *d, int kind, const struct dlink *a,
-                  const struct dlink *b)
-{
-  struct dchange *nv;
-
-  /* grown one by one: changes are few next to links */
-  nv = realloc(d->ch[kind], (d->nch[kind] + 1) * sizeof *nv);
-  if (!nv)
-    return STORE_NOMEM;
-  d->ch[kind] = nv;
-  nv[d->nch[kind]].a = a;
-  nv[d->nch[kind]].b = b;
-  d->nch[kind]++;
-  return STORE_OK;
-}
-
-/* Merge the two sorted link lists of @d into its changes. */
-static int dsite_changes(struct dsite *d)
-{
-  size_t i = 0, j = 0;
-  int c, rc = STORE_OK, ka, kb;
-
-  qsort(d->la.v, d->la.n, sizeof *d->la.v, dlink_cmp);
-  qsort(d->lb.v, d->lb.n, sizeof *d->lb.v, dlink_cmp);
-  while (rc == STORE_OK && (i < d->la.n || j < d->lb.n)) {
-    const struct dlink *a = i < d->la.n ? &d->la.v[i] : NULL;
-    const struct dlink *b = j < d->lb.n ? &d->lb.v[j] : NULL;
-    c = !a ? 1 : !b ? -1 : strcmp(a->url, b->url);
-    if (c < 0) {
-      if (a->level >= 2 && a->level <= 3)
-        rc = ch_add(d, CH_GONE, a, NULL);
-      i++;
-      continue;
-    }
-    if (c > 0) {
-      if (b->level >= 2 && b->level <= 3)
-        rc = ch_add(d, CH_NEW, NULL, b);
-      j++;
-      continue;
-    }
-    i++;
-    j++;
-    ka = a->klass;
-    kb = b->klass;
-    if (b->level < 2 || b->level > 3)
-      continue;
-    if (counted(ka) && counted(kb) && supported(ka) && !supported(kb))
-      rc = ch_add(d, CH_FAILING, a, b);
-    else if (counted(ka) && counted(kb) && !supported(ka) && supported(kb))
-      rc = ch_add(d, CH_FIXED, a, b);
-    else if (ka != kb || a->level != b->level || a->internal != b->internal)
-      rc = ch_add(d, CH_OTHER, a, b);
-  }
-  return rc;
-}
-
-static void dsite_free(struct dsite *d)
-{
-  int k;
-
-  dlinks_free(&d->la);
-  dlinks_free(&d->lb);
-  for (k = 0; k < CH__N; k++)
-    free(d->ch[k]);
-}
+static const char *const change_name[REPORT_CH__N] = {
+  "became_failing", "became_fixed", "new", "gone", "changed"};
+static const char *const change_text[REPORT_CH__N] = {
+  "became failing", "became fixed", "new links", "gone links",
+  "other class changes"};
 
 /* Pick the default runs: the last two complete ones. */
 static int diff_defaults(struct store *st, const char *db, uint32_t *a,
                          uint32_t *b, int have_a)
 {
-  struct store_run *runs = NULL;
-  size_t n = 0, i;
-  int src, found = 0;
+  int src = report_diff_defaults(st, have_a, a, b);
 
-  src = store_runs_list(st, &runs, &n);
-  if (src != STORE_OK)
-    return store_exit(db, src);
-  for (i = n; i-- > 0;) {
-    if (!runs[i].complete)
-      continue;
-    if (found == 0) {
-      *b = runs[i].id;
-      found = 1;
-      if (have_a)
-        break;
-    } else {
-      *a = runs[i].id;
-      found = 2;
-      break;
-    }
-  }
-  store_runs_free(runs, n);
-  if (found < (have_a ? 1 : 2)) {
+  if (src == STORE_NOTFOUND) {
     cli_err("the store %s has fewer than %d complete runs: name the runs "
             "(v6crawl runs lists them)",
             db, have_a ? 1 : 2);
     return EXIT_USAGE;
   }
-  return EXIT_OKAY;
+  return src == STORE_OK ? EXIT_OKAY : store_exit(db, src);
 }
 
 static void fig_mini_json(FILE *o, const struct store_fig *f)
@@ -365,9 +172,9 @@ static void fig_mini_json(FILE *o, const struct store_fig *f)
   fputs("}", o);
 }
 
-static void link_json(FILE *o, const struct dchange *c)
+static void link_json(FILE *o, const struct report_dchange *c)
 {
-  const struct dlink *l = c->b ? c->b : c->a;
+  const struct report_dlink *l = c->b ? c->b : c->a;
 
   fputs("{\"url\": ", o);
   json_str(o, l->url);
@@ -380,7 +187,8 @@ static void link_json(FILE *o, const struct dchange *c)
 }
 
 static void diff_json(FILE *o, const struct store_run *ra,
-                      const struct store_run *rb, struct dsite *ds, size_t n)
+                      const struct store_run *rb, struct report_dsite *ds,
+                      size_t n)
 {
   size_t i, j;
   int l, s, k, hb, ha;
@@ -392,7 +200,7 @@ static void diff_json(FILE *o, const struct store_run *ra,
   run_json(o, rb);
   fputs(",\n \"sites\": [", o);
   for (i = 0; i < n; i++) {
-    struct dsite *d = &ds[i];
+    struct report_dsite *d = &ds[i];
     fputs(i ? ",\n  {" : "\n  {", o);
     fputs("\"start_url\": ", o);
     json_str(o, (d->sb ? d->sb : d->sa)->start_url);
@@ -417,7 +225,7 @@ static void diff_json(FILE *o, const struct store_run *ra,
       fputs("}", o);
     }
     fputs("}", o);
-    for (k = 0; k < CH__N; k++) {
+    for (k = 0; k < REPORT_CH__N; k++) {
       fprintf(o, ",\n   \"%s\": [", change_name[k]);
       for (j = 0; j < d->nch[k]; j++) {
         fputs(j ? ",\n     " : "\n     ", o);
@@ -431,7 +239,8 @@ static void diff_json(FILE *o, const struct store_run *ra,
 }
 
 static void diff_csv(FILE *o, const struct store_run *ra,
-                     const struct store_run *rb, struct dsite *ds, size_t n)
+                     const struct store_run *rb, struct report_dsite *ds,
+                     size_t n)
 {
   char buf[64];
   size_t i, j;
@@ -443,7 +252,7 @@ static void diff_csv(FILE *o, const struct store_run *ra,
         "concentration_a,concentration_b,difference\r\n",
         o);
   for (i = 0; i < n; i++) {
-    struct dsite *d = &ds[i];
+    struct report_dsite *d = &ds[i];
     const char *site = (d->sb ? d->sb : d->sa)->start_url;
     for (l = 2; l <= 3; l++) {
       for (s = 0; s < 2; s++) {
@@ -469,10 +278,10 @@ static void diff_csv(FILE *o, const struct store_run *ra,
         csv_field(o, ha && hb ? buf : "", 1);
       }
     }
-    for (k = 0; k < CH__N; k++) {
+    for (k = 0; k < REPORT_CH__N; k++) {
       for (j = 0; j < d->nch[k]; j++) {
-        const struct dchange *c = &d->ch[k][j];
-        const struct dlink *lk = c->b ? c->b : c->a;
+        const struct report_dchange *c = &d->ch[k][j];
+        const struct report_dlink *lk = c->b ? c->b : c->a;
         snprintf(buf, sizeof buf, "%u", ra->id);
         csv_field(o, buf, 0);
         snprintf(buf, sizeof buf, "%u", rb->id);
@@ -505,7 +314,8 @@ static void fig_text(char *buf, size_t len, const struct store_fig *f, int have)
 }
 
 static void diff_text(FILE *o, const struct store_run *ra,
-                      const struct store_run *rb, struct dsite *ds, size_t n)
+                      const struct store_run *rb, struct report_dsite *ds,
+                      size_t n)
 {
   char t1[32], t2[32], fa[48], fb[48], ch[32];
   size_t i, j;
@@ -518,7 +328,7 @@ static void diff_text(FILE *o, const struct store_run *ra,
           ra->complete ? "" : ", incomplete", rb->id, t2,
           rb->complete ? "" : ", incomplete");
   for (i = 0; i < n; i++) {
-    struct dsite *d = &ds[i];
+    struct report_dsite *d = &ds[i];
     fprintf(o, "\n%s%s\n", (d->sb ? d->sb : d->sa)->start_url,
             !d->sa   ? " (only in run B)"
             : !d->sb ? " (only in run A)"
@@ -537,13 +347,13 @@ static void diff_text(FILE *o, const struct store_run *ra,
                 s ? "all" : "internal", fa, fb, ch);
       }
     }
-    for (k = 0; k < CH__N; k++) {
+    for (k = 0; k < REPORT_CH__N; k++) {
       if (!d->nch[k])
         continue;
       fprintf(o, "  %s (%zu):\n", change_text[k], d->nch[k]);
       for (j = 0; j < d->nch[k]; j++) {
-        const struct dchange *c = &d->ch[k][j];
-        const struct dlink *lk = c->b ? c->b : c->a;
+        const struct report_dchange *c = &d->ch[k][j];
+        const struct report_dlink *lk = c->b ? c->b : c->a;
         fprintf(o, "    L%d %-8s %-10s -> %-10s %s\n", lk->level,
                 lk->internal ? "internal" : "external",
                 c->a ? store_class_name(c->a->klass) : "-",
@@ -553,140 +363,62 @@ static void diff_text(FILE *o, const struct store_run *ra,
   }
 }
 
-static const char diff_usage[] =
-  "Usage: v6crawl diff [--db DIR] [--format text|json|csv] [-o FILE] "
-  "[RUN_A] [RUN_B]\n"
-  "Compare run A with run B (default: the last two complete runs; with only\n"
-  "RUN_A, the last complete run is B). Sites are matched by start URL and\n"
-  "links by URL. Per site: the change in each figure (levels 2 and 3,\n"
-  "internal and all), the links that became failing (supported in A,\n"
-  "counted and not supported in B), the links that became fixed, the new\n"
-  "and gone level-2/3 links, and other class changes.\n";
-
 int cmd_diff(int argc, char **argv)
 {
-  static const struct option lo[] = {{"db", required_argument, 0, 'd'},
-                                     {"format", required_argument, 0, 'f'},
-                                     {"output", required_argument, 0, 'o'},
-                                     {"help", no_argument, 0, 'h'},
-                                     {0, 0, 0, 0}};
-  const char *db_opt = NULL, *out_path = NULL;
+  struct cli_args ca;
   struct store *st = NULL;
   struct store_run ra = {0}, rb = {0};
-  struct store_site *sa = NULL, *sb = NULL;
-  struct dsite *ds = NULL;
-  size_t na = 0, nb = 0, nd = 0, i, j;
+  struct report_diff d = {0};
   uint32_t a = 0, b = 0;
   char *db = NULL;
   FILE *o = NULL;
-  int fmt = CLI_TEXT, rc, src = STORE_OK, opt;
+  int rc, src = STORE_OK, first;
 
-  optind = 1;
-  while ((opt = getopt_long(argc, argv, "o:", lo, NULL)) != -1) {
-    switch (opt) {
-      case 'd':
-        db_opt = optarg;
-        break;
-      case 'f':
-        fmt = cli_fmt(optarg);
-        if (fmt < 0)
-          return EXIT_USAGE;
-        break;
-      case 'o':
-        out_path = optarg;
-        break;
-      case 'h':
-        fputs(diff_usage, stdout);
-        return EXIT_OKAY;
-      default:
-        fputs(diff_usage, stderr);
-        return EXIT_USAGE;
-    }
-  }
-  if (argc - optind > 2) {
+  rc = cli_args_parse(CMD_DIFF, argc, argv, &ca, NULL, NULL);
+  if (rc >= 0)
+    return rc;
+  first = ca.first;
+  if (argc - first > 2) {
     cli_err("diff takes at most two runs");
     return EXIT_USAGE;
   }
-  rc = cli_store_open(db_opt, 1, &st, &db);
+  rc = cli_store_open(ca.db, 1, &st, &db);
   if (rc != EXIT_OKAY)
     goto out;
-  if (argc - optind >= 1) {
-    rc = cli_run_arg(st, db, argv[optind], &a);
+  if (argc - first >= 1) {
+    rc = cli_run_arg(st, db, argv[first], &a);
     if (rc != EXIT_OKAY)
       goto out;
   }
-  if (argc - optind == 2)
-    rc = cli_run_arg(st, db, argv[optind + 1], &b);
+  if (argc - first == 2)
+    rc = cli_run_arg(st, db, argv[first + 1], &b);
   else
-    rc = diff_defaults(st, db, &a, &b, argc - optind == 1);
+    rc = diff_defaults(st, db, &a, &b, argc - first == 1);
   if (rc != EXIT_OKAY)
     goto out;
   src = store_run_get(st, a, &ra);
   if (src == STORE_OK)
     src = store_run_get(st, b, &rb);
   if (src == STORE_OK)
-    src = store_sites_list(st, a, &sa, &na);
-  if (src == STORE_OK)
-    src = store_sites_list(st, b, &sb, &nb);
+    src = report_diff_build(st, a, b, &d);
   if (src != STORE_OK)
     goto out;
-  ds = calloc(na + nb + 1, sizeof *ds);
-  if (!ds) {
-    src = STORE_NOMEM;
-    goto out;
-  }
-  /* sites in B's order, then those only in A */
-  for (j = 0; j < nb; j++) {
-    ds[nd].sb = &sb[j];
-    for (i = 0; i < na; i++)
-      if (strcmp(sa[i].start_url, sb[j].start_url) == 0)
-        ds[nd].sa = &sa[i];
-    nd++;
-  }
-  for (i = 0; i < na; i++) {
-    for (j = 0; j < nb; j++)
-      if (strcmp(sa[i].start_url, sb[j].start_url) == 0)
-        break;
-    if (j == nb)
-      ds[nd++].sa = &sa[i];
-  }
-  for (i = 0; src == STORE_OK && i < nd; i++) {
-    struct dsite *d = &ds[i];
-    if (d->sa) {
-      src = store_site_figures(st, a, d->sa->idx, &d->fa);
-      if (src == STORE_OK)
-        src = store_links_each(st, a, d->sa->idx, dlink_add, &d->la);
-    }
-    if (src == STORE_OK && d->sb) {
-      src = store_site_figures(st, b, d->sb->idx, &d->fb);
-      if (src == STORE_OK)
-        src = store_links_each(st, b, d->sb->idx, dlink_add, &d->lb);
-    }
-    if (src == STORE_OK)
-      src = dsite_changes(d);
-  }
-  if (src != STORE_OK)
-    goto out;
-  o = out_open(out_path);
+  o = cli_out_open(ca.output);
   if (!o) {
     rc = EXIT_USAGE;
     goto out;
   }
-  if (fmt == CLI_JSON)
-    diff_json(o, &ra, &rb, ds, nd);
-  else if (fmt == CLI_CSV)
-    diff_csv(o, &ra, &rb, ds, nd);
+  if (ca.format == V6_FMT_JSON)
+    diff_json(o, &ra, &rb, d.ds, d.n);
+  else if (ca.format == V6_FMT_CSV)
+    diff_csv(o, &ra, &rb, d.ds, d.n);
   else
-    diff_text(o, &ra, &rb, ds, nd);
-  rc = out_close(o, out_path, rc);
+    diff_text(o, &ra, &rb, d.ds, d.n);
+  rc = cli_out_close(o, ca.output, rc);
 out:
   if (src != STORE_OK)
     rc = store_exit(db, src);
-  for (i = 0; ds && i < nd; i++)
-    dsite_free(&ds[i]);
-  free(ds);
-  store_sites_free(sa, na);
-  store_sites_free(sb, nb);
+  report_diff_cleanup(&d);
   store_run_cleanup(&ra);
   store_run_cleanup(&rb);
   store_close(st);
@@ -696,121 +428,67 @@ out:
 
 /* ---- prune ------------------------------------------------------------ */
 
-static const char prune_usage[] =
-  "Usage: v6crawl prune --keep N [--db DIR] [--compact] [--dry-run]\n"
-  "                     [--format text|json|csv] [-o FILE]\n"
-  "Delete every run but the N latest (highest ids) with all their records.\n"
-  "LMDB reuses the freed space for later crawls; --compact also shrinks the\n"
-  "file (only while no other v6crawl uses the store).\n";
+struct prune_args {
+  long keep;
+  int compact, dry;
+};
 
-int cmd_prune(int argc, char **argv)
+static int prune_opt(void *ud, int id, const char *arg)
 {
-  static const struct option lo[] = {{"db", required_argument, 0, 'd'},
-                                     {"keep", required_argument, 0, 'k'},
-                                     {"compact", no_argument, 0, 'c'},
-                                     {"dry-run", no_argument, 0, 'n'},
-                                     {"format", required_argument, 0, 'f'},
-                                     {"output", required_argument, 0, 'o'},
-                                     {"help", no_argument, 0, 'h'},
-                                     {0, 0, 0, 0}};
-  const char *db_opt = NULL, *out_path = NULL;
-  struct store *st = NULL;
-  struct store_run *runs = NULL;
-  size_t n = 0, i, ndel = 0;
-  char *db = NULL, buf[32];
-  FILE *o = NULL;
-  long keep = -1, v;
-  int fmt = CLI_TEXT, rc, src = STORE_OK, opt, compact = 0, dry = 0;
-  int compacted = 0;
+  struct prune_args *p = ud;
+  long v;
 
-  optind = 1;
-  while ((opt = getopt_long(argc, argv, "o:", lo, NULL)) != -1) {
-    switch (opt) {
-      case 'd':
-        db_opt = optarg;
-        break;
-      case 'k':
-        if (cli_int(optarg, 1, UINT32_MAX, &v) < 0) {
-          cli_err("bad --keep '%s': how many runs to keep, 1 or more", optarg);
-          return EXIT_USAGE;
-        }
-        keep = v;
-        break;
-      case 'c':
-        compact = 1;
-        break;
-      case 'n':
-        dry = 1;
-        break;
-      case 'f':
-        fmt = cli_fmt(optarg);
-        if (fmt < 0)
-          return EXIT_USAGE;
-        break;
-      case 'o':
-        out_path = optarg;
-        break;
-      case 'h':
-        fputs(prune_usage, stdout);
-        return EXIT_OKAY;
-      default:
-        fputs(prune_usage, stderr);
+  switch (id) {
+    case OPT_KEEP:
+      if (cli_int(arg, 1, UINT32_MAX, &v) < 0) {
+        cli_err("bad --keep '%s': how many runs to keep, 1 or more", arg);
         return EXIT_USAGE;
-    }
+      }
+      p->keep = v;
+      return -1;
+    case OPT_COMPACT:
+      p->compact = 1;
+      return -1;
+    case OPT_DRYRUN:
+      p->dry = 1;
+      return -1;
+    default:
+      return EXIT_USAGE;
   }
-  if (keep < 0 || optind < argc) {
-    cli_err("prune needs --keep N and no arguments");
-    fputs(prune_usage, stderr);
-    return EXIT_USAGE;
+}
+
+/* One deleted (or, with @dry, would-be deleted) run @id in format @fmt. */
+static void prune_line(FILE *o, int fmt, int dry, size_t i, uint32_t id)
+{
+  char buf[32];
+
+  if (fmt == V6_FMT_JSON) {
+    fprintf(o, "%s%u", i ? ", " : "", id);
+  } else if (fmt == V6_FMT_CSV) {
+    snprintf(buf, sizeof buf, "%u", id);
+    csv_field(o, buf, 0);
+    csv_field(o, dry ? "would delete" : "deleted", 1);
+  } else {
+    fprintf(o, "%s run %u\n", dry ? "would delete" : "deleted", id);
   }
-  rc = cli_store_open(db_opt, dry, &st, &db);
-  if (rc != EXIT_OKAY)
-    goto out;
-  src = store_runs_list(st, &runs, &n);
-  if (src != STORE_OK)
-    goto out;
-  ndel = n > (size_t)keep ? n - (size_t)keep : 0;
-  o = out_open(out_path);
-  if (!o) {
-    rc = EXIT_USAGE;
-    goto out;
-  }
-  if (fmt == CLI_CSV) {
-    csv_bom(o);
-    fputs("run,action\r\n", o);
-  } else if (fmt == CLI_JSON) {
-    fputs("{\"deleted\": [", o);
-  }
-  for (i = 0; i < ndel; i++) {
-    if (!dry) {
-      src = store_run_delete(st, runs[i].id);
-      if (src != STORE_OK && src != STORE_NOTFOUND)
-        break;
-      src = STORE_OK;
-    }
-    if (fmt == CLI_JSON) {
-      fprintf(o, "%s%u", i ? ", " : "", runs[i].id);
-    } else if (fmt == CLI_CSV) {
-      snprintf(buf, sizeof buf, "%u", runs[i].id);
-      csv_field(o, buf, 0);
-      csv_field(o, dry ? "would delete" : "deleted", 1);
-    } else {
-      fprintf(o, "%s run %u\n", dry ? "would delete" : "deleted", runs[i].id);
-    }
-    fflush(o);
-  }
-  if (src == STORE_OK && compact && !dry) {
-    src = store_compact(st, db);
-    if (src == STORE_OK)
-      compacted = 1;
-  }
-  if (fmt == CLI_JSON) {
+  fflush(o);
+}
+
+/* The runs kept, after the deleted ones. */
+static void prune_tail(FILE *o, int fmt, const struct prune_args *p,
+                       const struct store_run *runs, size_t n, size_t ndel,
+                       int compacted)
+{
+  char buf[32];
+  size_t i;
+
+  if (fmt == V6_FMT_JSON) {
     fputs("], \"kept\": [", o);
     for (i = ndel; i < n; i++)
       fprintf(o, "%s%u", i > ndel ? ", " : "", runs[i].id);
     fprintf(o, "], \"dry_run\": %s, \"compacted\": %s}\n",
-            dry ? "true" : "false", compacted ? "true" : "false");
-  } else if (fmt == CLI_CSV) {
+            p->dry ? "true" : "false", compacted ? "true" : "false");
+  } else if (fmt == V6_FMT_CSV) {
     for (i = ndel; i < n; i++) {
       snprintf(buf, sizeof buf, "%u", runs[i].id);
       csv_field(o, buf, 0);
@@ -820,7 +498,72 @@ int cmd_prune(int argc, char **argv)
     fprintf(o, "kept %zu run%s%s\n", n - ndel, n - ndel == 1 ? "" : "s",
             compacted ? "; the store is compacted" : "");
   }
-  rc = out_close(o, out_path, rc);
+}
+
+/* Delete all but the p->keep latest of @runs, writing each to @o. */
+static int prune_runs(FILE *o, int fmt, const struct prune_args *p,
+                      struct store *st, const char *db,
+                      const struct store_run *runs, size_t n)
+{
+  size_t ndel = n > (size_t)p->keep ? n - (size_t)p->keep : 0, i;
+  int src = STORE_OK, compacted = 0;
+
+  if (fmt == V6_FMT_CSV) {
+    csv_bom(o);
+    fputs("run,action\r\n", o);
+  } else if (fmt == V6_FMT_JSON) {
+    fputs("{\"deleted\": [", o);
+  }
+  for (i = 0; i < ndel; i++) {
+    if (!p->dry) {
+      src = store_run_delete(st, runs[i].id);
+      if (src != STORE_OK && src != STORE_NOTFOUND)
+        break;
+      src = STORE_OK;
+    }
+    prune_line(o, fmt, p->dry, i, runs[i].id);
+  }
+  if (src == STORE_OK && p->compact && !p->dry) {
+    src = store_compact(st, db);
+    if (src == STORE_OK)
+      compacted = 1;
+  }
+  prune_tail(o, fmt, p, runs, n, ndel, compacted);
+  return src;
+}
+
+int cmd_prune(int argc, char **argv)
+{
+  struct prune_args p = {-1, 0, 0};
+  struct cli_args a;
+  struct store *st = NULL;
+  struct store_run *runs = NULL;
+  size_t n = 0;
+  char *db = NULL;
+  FILE *o = NULL;
+  int rc, src = STORE_OK;
+
+  rc = cli_args_parse(CMD_PRUNE, argc, argv, &a, prune_opt, &p);
+  if (rc >= 0)
+    return rc;
+  if (p.keep < 0 || a.first < argc) {
+    cli_err("prune needs --keep N and no arguments");
+    cli_usage(CMD_PRUNE, stderr);
+    return EXIT_USAGE;
+  }
+  rc = cli_store_open(a.db, p.dry, &st, &db);
+  if (rc != EXIT_OKAY)
+    goto out;
+  src = store_runs_list(st, &runs, &n);
+  if (src != STORE_OK)
+    goto out;
+  o = cli_out_open(a.output);
+  if (!o) {
+    rc = EXIT_USAGE;
+    goto out;
+  }
+  src = prune_runs(o, a.format, &p, st, db, runs, n);
+  rc = cli_out_close(o, a.output, rc);
 out:
   if (src != STORE_OK) {
     cli_err("cannot prune the store %s: %s", db ? db : "", store_strerror(src));

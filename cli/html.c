@@ -16,6 +16,7 @@
 #include <time.h>
 
 #include "cli/cli.h"
+#include "report/report.h"
 #include "store/store.h"
 
 /* ---- labels ------------------------------------------------------------ */
@@ -216,39 +217,6 @@ static void iso_date(char *buf, size_t len, int64_t t, int with_time)
   strftime(buf, len, with_time ? "%Y-%m-%d %H:%M UTC" : "%Y-%m-%d", &tm);
 }
 
-/* The percentage rounded down to 0.1%, "58.8%"; "—" when nothing counted. */
-static void pct_text(char *buf, size_t len, unsigned ipv6, unsigned counted)
-{
-  unsigned long long t;
-  if (!counted) {
-    snprintf(buf, len, "\xe2\x80\x94");
-    return;
-  }
-  t = (unsigned long long)ipv6 * 1000u / counted;
-  snprintf(buf, len, "%llu.%llu%%", t / 10, t % 10);
-}
-
-/* 1 pass, 0 fail, -1 nothing counted. */
-static int verdict(unsigned ipv6, unsigned counted, double threshold)
-{
-  if (!counted)
-    return -1;
-  return (double)ipv6 * 100.0 >= threshold * (double)counted;
-}
-
-/* A site passes when each headline figure with data passes; -1 when
- * neither has data. */
-static int site_verdict(const struct store_site_figs *f, double threshold)
-{
-  int v2 = verdict(store_fig_supported(&f->level[2][0]),
-                   store_fig_counted(&f->level[2][0]), threshold);
-  int v3 = verdict(store_fig_supported(&f->level[3][0]),
-                   store_fig_counted(&f->level[3][0]), threshold);
-  if (v2 < 0 && v3 < 0)
-    return -1;
-  return v2 != 0 && v3 != 0;
-}
-
 static const char *verdict_class(int v)
 {
   return v < 0 ? "none" : v ? "pass" : "fail";
@@ -270,8 +238,8 @@ static void fig_cell(FILE *o, const struct store_fig *f, const char *key,
 {
   char p[32];
   unsigned ip = store_fig_supported(f), cnt = store_fig_counted(f);
-  int v = verdict(ip, cnt, threshold);
-  pct_text(p, sizeof(p), ip, cnt);
+  int v = report_verdict(ip, cnt, threshold);
+  report_pct_floor(p, sizeof(p), ip, cnt);
   fprintf(o, "<td class=\"fig %s\" data-fig=\"%s\">",
           mark  ? verdict_class(v)
           : cnt ? "info"
@@ -288,14 +256,13 @@ static void fig_cell(FILE *o, const struct store_fig *f, const char *key,
 
 static void home_cell(FILE *o, const struct labels *L, int k)
 {
-  const char *cls = k == CLASS_OK || k == CLASS_V6_ONLY          ? "pass"
-                    : k == CLASS_UNMEASURED || k == CLASS_ROBOTS ? "none"
-                                                                 : "fail";
-  fprintf(o, "<td class=\"home %s\" data-class=\"%s\">", cls,
+  int v = report_home_verdict(k);
+
+  fprintf(o, "<td class=\"home %s\" data-class=\"%s\">", verdict_class(v),
           store_class_name(k));
-  if (strcmp(cls, "pass") == 0)
+  if (v > 0)
     fprintf(o, "\xe2\x9c\x94 %s", L->home_v6);
-  else if (strcmp(cls, "fail") == 0)
+  else if (v == 0)
     fprintf(o, "\xe2\x9c\x98 %s", L->home_no_v6);
   else
     fputs(L->home_unmeasured, o);
@@ -344,8 +311,8 @@ static void bar_chart(FILE *o, const struct labels *L,
     double w = cnt ? 100.0 * ip / cnt : 0;
     double y = 8 + i * 30;
     char p[32];
-    int v = verdict(ip, cnt, threshold);
-    pct_text(p, sizeof(p), ip, cnt);
+    int v = report_verdict(ip, cnt, threshold);
+    report_pct_floor(p, sizeof(p), ip, cnt);
     fprintf(o,
             "<text x=\"%.1f\" y=\"%.1f\" class=\"lbl\" "
             "text-anchor=\"end\">%s</text>",
@@ -366,12 +333,6 @@ static void bar_chart(FILE *o, const struct labels *L,
           tx, tx, tx, L->target, threshold);
 }
 
-struct trend_pt {
-  uint32_t run;
-  int64_t started;
-  unsigned ip[2], cnt[2]; /* level 2 and level 3, internal */
-};
-
 #define TR_X0 44.0
 #define TR_X1 400.0
 #define TR_Y0 130.0 /* 0% */
@@ -389,7 +350,8 @@ static double trend_y(double pct)
 }
 
 static void trend_chart(FILE *o, const struct labels *L,
-                        const struct trend_pt *pts, size_t n, double threshold)
+                        const struct report_trend_pt *pts, size_t n,
+                        double threshold)
 {
   size_t i, step = n > 10 ? (n + 9) / 10 : 1;
   int s, t;
@@ -431,7 +393,7 @@ static void trend_chart(FILE *o, const struct labels *L,
       char p[32];
       if (!pts[i].cnt[s])
         continue;
-      pct_text(p, sizeof(p), pts[i].ip[s], pts[i].cnt[s]);
+      report_pct_floor(p, sizeof(p), pts[i].ip[s], pts[i].cnt[s]);
       fprintf(o,
               "<circle class=\"pt l%d\" data-series=\"%d\" data-run=\"%u\" "
               "cx=\"%.1f\" cy=\"%.1f\" r=\"3.5\"><title>#%u %s %s</title>"
@@ -476,21 +438,6 @@ static int is_failing(int k)
 {
   return k == CLASS_NO_AAAA || k == CLASS_V6_BROKEN || k == CLASS_V6_ERROR ||
          k == CLASS_DEAD;
-}
-
-/* The host of an http(s) URL, copied; NULL when out of memory. */
-static char *url_host(const char *u)
-{
-  const char *p = strstr(u, "://"), *e;
-  if (!p)
-    return strdup("");
-  p += 3;
-  if (*p == '[') {
-    e = strchr(p, ']');
-    return strndup(p, e ? (size_t)(e - p + 1) : strlen(p));
-  }
-  e = p + strcspn(p, ":/?#");
-  return strndup(p, (size_t)(e - p));
 }
 
 static void family_ev(FILE *o, const struct labels *L, const char *fam,
@@ -583,10 +530,15 @@ static int render_row(const struct labels *L, const struct store_link_row *r,
   return STORE_OK;
 }
 
+/* Count failing link @r against the host it is blamed on (the one fixes
+ * ranks: after redirects, report_blame_host). */
 static int count_host(struct collect *c, const struct store_link_row *r)
 {
-  char *name = r->host ? strdup(r->host->name) : url_host(r->url);
+  char host[256], *name;
   size_t i;
+
+  report_blame_host(r, host, sizeof host);
+  name = strdup(host);
   if (!name)
     return STORE_NOMEM;
   for (i = 0; i < c->n_hosts; i++)
@@ -727,63 +679,6 @@ static void failing_links(FILE *o, const struct labels *L,
   }
 }
 
-/* ---- trend data ------------------------------------------------------------
- */
-
-/* For each site of the report, its headline figures in every run up to
- * @run that had IPv6 and has a site with the same start URL. @pts is
- * [n][n_runs]; @npts[i] is filled. */
-static int trend_gather(struct store *st, const struct store_run *run,
-                        const struct store_site *sites, size_t n,
-                        const struct store_site_figs *figs,
-                        struct trend_pt *pts, size_t stride, size_t *npts,
-                        const struct store_run *runs, size_t n_runs)
-{
-  struct store_site_figs *tmp = malloc(sizeof(*tmp));
-  size_t r, i, j;
-  int rc = STORE_OK;
-  if (!tmp)
-    return STORE_NOMEM;
-  for (r = 0; r < n_runs && rc == STORE_OK; r++) {
-    struct store_site *rs = NULL;
-    size_t rn = 0;
-    if (runs[r].id > run->id || runs[r].vantage_ipv6 == 0)
-      continue;
-    if (runs[r].id != run->id) {
-      rc = store_sites_list(st, runs[r].id, &rs, &rn);
-      if (rc != STORE_OK)
-        break;
-    }
-    for (i = 0; i < n && rc == STORE_OK; i++) {
-      const struct store_site_figs *f = NULL;
-      struct trend_pt *p;
-      if (runs[r].id == run->id) {
-        f = &figs[i];
-      } else {
-        for (j = 0; j < rn; j++)
-          if (strcmp(rs[j].start_url, sites[i].start_url) == 0)
-            break;
-        if (j == rn)
-          continue;
-        rc = store_site_figures(st, runs[r].id, rs[j].idx, tmp);
-        if (rc != STORE_OK)
-          break;
-        f = tmp;
-      }
-      p = &pts[i * stride + npts[i]++];
-      p->run = runs[r].id;
-      p->started = runs[r].started;
-      p->ip[0] = store_fig_supported(&f->level[2][0]);
-      p->cnt[0] = store_fig_counted(&f->level[2][0]);
-      p->ip[1] = store_fig_supported(&f->level[3][0]);
-      p->cnt[1] = store_fig_counted(&f->level[3][0]);
-    }
-    store_sites_free(rs, rn);
-  }
-  free(tmp);
-  return rc;
-}
-
 /* ---- the page ------------------------------------------------------------ */
 
 static const char css[] =
@@ -894,13 +789,13 @@ static void summary(FILE *o, const struct labels *L, struct store *st,
           L->summary, L->site, L->home, L->l2i, L->l3i, L->l2a, L->l3a,
           L->result);
   for (i = 0; i < n; i++) {
-    int v = site_verdict(&figs[i], threshold);
+    int v = report_site_verdict(&figs[i], threshold);
     fputs("<tr data-site=\"", o);
     esc(o, sites[i].start_url);
     fprintf(o, "\"><td class=\"url\"><a href=\"#site-%zu\">", i + 1);
     esc(o, sites[i].name ? sites[i].name : sites[i].start_url);
     fputs("</a></td>", o);
-    home_cell(o, L, cli_home_class(st, run->id, &sites[i]));
+    home_cell(o, L, report_home_class(st, run->id, &sites[i]));
     fig_cell(o, &figs[i].level[2][0], "2-internal", 1, threshold);
     fig_cell(o, &figs[i].level[3][0], "3-internal", 1, threshold);
     fig_cell(o, &figs[i].level[2][1], "2-all", 0, threshold);
@@ -926,14 +821,14 @@ static void site_figs_table(FILE *o, const struct labels *L,
     unsigned ip = store_fig_supported(g), cnt = store_fig_counted(g);
     unsigned alive = cnt - g->classes[CLASS_DEAD];
     char key[16], p[32];
-    int v = verdict(ip, cnt, threshold);
+    int v = report_verdict(ip, cnt, threshold);
     fprintf(o, "<tr data-level=\"%d\"><th>%s</th>", l,
             l == 2 ? L->level2 : L->level3);
     snprintf(key, sizeof(key), "%d-internal", l);
     fig_cell(o, g, key, 1, threshold);
     snprintf(key, sizeof(key), "%d-all", l);
     fig_cell(o, &f->level[l][1], key, 0, threshold);
-    pct_text(p, sizeof(p), ip, alive);
+    report_pct_floor(p, sizeof(p), ip, alive);
     fprintf(o, "<td class=\"fig info\" data-fig=\"%d-alive\">%s", l, p);
     if (alive)
       fprintf(o, " <span class=\"frac\">%u/%u</span>", ip, alive);
@@ -947,11 +842,11 @@ static void site_figs_table(FILE *o, const struct labels *L,
 static int site_section(FILE *o, const struct labels *L, struct store *st,
                         const struct store_run *run, const struct store_site *s,
                         size_t i, const struct store_site_figs *f,
-                        const struct trend_pt *pts, size_t npts,
+                        const struct report_trend_pt *pts, size_t npts,
                         double threshold)
 {
   struct collect c;
-  int v = site_verdict(f, threshold), rc;
+  int v = report_site_verdict(f, threshold), rc;
   memset(&c, 0, sizeof(c));
   c.L = L;
   rc = store_links_each(st, run->id, s->idx, collect_row, &c);
@@ -984,7 +879,7 @@ static int site_section(FILE *o, const struct labels *L, struct store *st,
     fputs("</td></tr>\n", o);
   }
   fprintf(o, "<tr><th>%s</th>", L->home);
-  home_cell(o, L, cli_home_class(st, run->id, s));
+  home_cell(o, L, report_home_class(st, run->id, s));
   fputs("</tr>\n", o);
   if (s->error) {
     fprintf(o, "<tr><th>%s</th><td class=\"fail\">", L->error);
@@ -1023,39 +918,24 @@ int report_html(FILE *out, struct store *st, const struct store_run *run,
                 double threshold)
 {
   const struct labels *L = pick_lang(lang);
-  struct store_run *runs = NULL;
-  struct trend_pt *pts = NULL;
-  size_t n_runs = 0, *npts = NULL, i;
+  struct report_trend t;
+  size_t i;
   int rc;
 
-  rc = store_runs_list(st, &runs, &n_runs);
+  rc = report_trend_build(st, run, sites, n, figs, &t);
   if (rc != STORE_OK)
     goto out;
-  if (n) {
-    pts = calloc(n * (n_runs ? n_runs : 1), sizeof(*pts));
-    npts = calloc(n, sizeof(*npts));
-    if (!pts || !npts) {
-      rc = STORE_NOMEM;
-      goto out;
-    }
-    rc = trend_gather(st, run, sites, n, figs, pts, n_runs ? n_runs : 1, npts,
-                      runs, n_runs);
-    if (rc != STORE_OK)
-      goto out;
-  }
   page_head(out, L, run, threshold);
   summary(out, L, st, run, sites, n, figs, threshold);
   for (i = 0; i < n && rc == STORE_OK; i++)
     rc = site_section(out, L, st, run, &sites[i], i, &figs[i],
-                      pts + i * (n_runs ? n_runs : 1), npts[i], threshold);
+                      t.pts + i * t.stride, t.npts[i], threshold);
   if (rc != STORE_OK)
     goto out;
   legend(out, L);
   fprintf(out, "<p class=\"note\">%s %s</p>\n</body></html>\n", L->generated,
           PACKAGE_VERSION);
 out:
-  free(pts);
-  free(npts);
-  store_runs_free(runs, n_runs);
+  report_trend_cleanup(&t);
   return rc;
 }

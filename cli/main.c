@@ -39,6 +39,11 @@ int main(int argc, char **argv)
     fputs(usage, stderr);
     return EXIT_USAGE;
   }
+  /* hidden: every option of every command, for the documentation test */
+  if (strcmp(cmd, "help") == 0 && argc > 2 && strcmp(argv[2], "--list") == 0) {
+    cli_help_list(stdout);
+    return EXIT_OKAY;
+  }
   if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 ||
       strcmp(cmd, "help") == 0) {
     fputs(usage, stdout);

@@ -116,6 +116,26 @@ void json_num(FILE *f, int ok, double v)
     fprintf(f, "%.12g", v);
 }
 
+void json_list(FILE *o, const char *s, const char *sep)
+{
+  const char *p = s;
+  size_t sl = strlen(sep);
+  int first = 1;
+  fputc('[', o);
+  while (p && *p) {
+    const char *e = strstr(p, sep);
+    size_t len = e ? (size_t)(e - p) : strlen(p);
+    char *item = strndup(p, len);
+    if (!first)
+      fputs(", ", o);
+    json_str(o, item ? item : "");
+    free(item);
+    first = 0;
+    p = e ? e + sl : NULL;
+  }
+  fputc(']', o);
+}
+
 void csv_bom(FILE *f)
 {
   fputs("\xEF\xBB\xBF", f);
@@ -197,18 +217,6 @@ int cli_run_arg(struct store *st, const char *db, const char *arg, uint32_t *id)
   return EXIT_OKAY;
 }
 
-int cli_fmt(const char *s)
-{
-  if (strcmp(s, "text") == 0)
-    return CLI_TEXT;
-  if (strcmp(s, "json") == 0)
-    return CLI_JSON;
-  if (strcmp(s, "csv") == 0)
-    return CLI_CSV;
-  cli_err("bad --format '%s': text, json or csv", s);
-  return -1;
-}
-
 int cli_pct(const char *s, double *out)
 {
   char *end = NULL;
@@ -232,13 +240,25 @@ void cli_time(char *buf, size_t len, int64_t t)
     snprintf(buf, len, "-");
 }
 
-int cli_home_class(struct store *st, uint32_t run, const struct store_site *s)
+FILE *cli_out_open(const char *path)
 {
-  struct store_probe p;
-  int k;
-  if (store_probe_get(st, run, s->start_url, &p) != STORE_OK)
-    return CLASS_UNMEASURED;
-  k = p.klass;
-  store_probe_cleanup(&p);
-  return k;
+  FILE *o;
+
+  if (!path || strcmp(path, "-") == 0)
+    return stdout;
+  o = fopen(path, "w");
+  if (!o)
+    cli_err("cannot write %s: %s", path, strerror(errno));
+  return o;
+}
+
+int cli_out_close(FILE *o, const char *path, int rc)
+{
+  if (!o)
+    return rc;
+  if ((o != stdout ? fclose(o) : fflush(o)) != 0 && rc == EXIT_OKAY) {
+    cli_err("cannot write %s", path ? path : "the output");
+    rc = EXIT_USAGE;
+  }
+  return rc;
 }

@@ -2,7 +2,6 @@
  * the evidence, read from the store alone, as text, JSON or CSV. */
 #include "config.h"
 
-#include <getopt.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,13 +9,11 @@
 #include <time.h>
 
 #include "cli/cli.h"
+#include "report/report.h"
 #include "store/store.h"
 
-enum fmt { F_TEXT, F_JSON, F_CSV, F_HTML };
-
 struct common {
-  const char *db_opt, *run_opt, *out_path;
-  int fmt;
+  struct cli_args a;
   struct store *st;
   char *db;
   FILE *out;
@@ -24,27 +21,14 @@ struct common {
   int have_run;
 };
 
-static int parse_fmt(const char *s)
-{
-  if (strcmp(s, "text") == 0)
-    return F_TEXT;
-  if (strcmp(s, "json") == 0)
-    return F_JSON;
-  if (strcmp(s, "csv") == 0)
-    return F_CSV;
-  if (strcmp(s, "html") == 0)
-    return F_HTML;
-  return -1;
-}
-
 /* Open the store read-only, pick the run, open the output. */
 static int common_open(struct common *c)
 {
   uint32_t id = 0;
   int rc;
-  rc = cli_store_open(c->db_opt, 1, &c->st, &c->db);
+  rc = cli_store_open(c->a.db, 1, &c->st, &c->db);
   if (rc == EXIT_OKAY)
-    rc = cli_run_arg(c->st, c->db, c->run_opt, &id);
+    rc = cli_run_arg(c->st, c->db, c->a.run, &id);
   if (rc != EXIT_OKAY)
     return rc;
   rc = store_run_get(c->st, id, &c->run);
@@ -54,10 +38,10 @@ static int common_open(struct common *c)
   }
   c->have_run = 1;
   c->out = stdout;
-  if (c->out_path && strcmp(c->out_path, "-") != 0) {
-    c->out = fopen(c->out_path, "w");
+  if (c->a.output && strcmp(c->a.output, "-") != 0) {
+    c->out = fopen(c->a.output, "w");
     if (!c->out) {
-      cli_err("cannot write %s", c->out_path);
+      cli_err("cannot write %s", c->a.output);
       return EXIT_USAGE;
     }
   }
@@ -68,7 +52,7 @@ static int common_close(struct common *c, int rc)
 {
   if (c->out && c->out != stdout) {
     if (fclose(c->out) != 0 && rc == EXIT_OKAY) {
-      cli_err("cannot write %s", c->out_path);
+      cli_err("cannot write %s", c->a.output);
       rc = EXIT_USAGE;
     }
   } else if (c->out && fflush(c->out) != 0 && rc == EXIT_OKAY) {
@@ -79,15 +63,6 @@ static int common_close(struct common *c, int rc)
   store_close(c->st);
   free(c->db);
   return rc;
-}
-
-static int max_level(const struct store_site_figs *f)
-{
-  int l, m = 3;
-  for (l = 4; l <= STORE_MAX_LEVEL; l++)
-    if (f->level[l][1].links)
-      m = l;
-  return m;
 }
 
 static void json_fig(FILE *o, const struct store_fig *f)
@@ -119,91 +94,12 @@ static void pct(char *buf, size_t len, const struct store_fig *f)
              store_fig_counted(f));
 }
 
-/* What the report shows beyond the concentrations, from the links. */
-struct extras {
-  int aaaa;         /* the homepage's host has a usable AAAA */
-  unsigned timed;   /* ok links with timings on both families */
-  double sum[2][3]; /* [v6, v4][connect, first byte, total] ms */
-  unsigned n[3];    /* pairs summed per delay */
-  double dns[2];    /* [AAAA, A] lookup ms over the distinct hosts */
-  unsigned n_dns;
-  uint64_t host_seen[256]; /* hashes of the hosts counted for dns */
-  unsigned n_seen;
-};
-
-static int extras_row(const struct store_link_row *r, void *ud)
-{
-  struct extras *x = ud;
-  const struct store_family *f[2];
-  int i;
-  if (r->level == 1 && r->host)
-    x->aaaa = r->host->usable_aaaa > 0;
-  if (r->klass != CLASS_OK || !r->internal || !r->probe)
-    return 0;
-  if (r->host && r->host->a_ms > 0 && r->host->aaaa_ms > 0 &&
-      x->n_seen < sizeof(x->host_seen) / sizeof(x->host_seen[0])) {
-    uint64_t h = 1469598103934665603ULL;
-    const char *p;
-    unsigned k;
-    for (p = r->host->name; *p; p++)
-      h = (h ^ (unsigned char)*p) * 1099511628211ULL;
-    for (k = 0; k < x->n_seen && x->host_seen[k] != h; k++)
-      ;
-    if (k == x->n_seen) {
-      x->host_seen[x->n_seen++] = h;
-      x->dns[0] += r->host->aaaa_ms;
-      x->dns[1] += r->host->a_ms;
-      x->n_dns++;
-    }
-  }
-  f[0] = &r->probe->v6;
-  f[1] = &r->probe->v4;
-  if (f[0]->total_ms <= 0 || f[1]->total_ms <= 0)
-    return 0;
-  /* A reused connection reports no connect time: only pairs where both
-   * families timed a delay count for it. */
-  for (i = 0; i < 3; i++) {
-    double v6 = i == 0   ? f[0]->connect_ms
-                : i == 1 ? f[0]->first_byte_ms
-                         : f[0]->total_ms;
-    double v4 = i == 0   ? f[1]->connect_ms
-                : i == 1 ? f[1]->first_byte_ms
-                         : f[1]->total_ms;
-    if (v6 <= 0 || v4 <= 0)
-      continue;
-    x->sum[0][i] += v6;
-    x->sum[1][i] += v4;
-    x->n[i]++;
-  }
-  x->timed++;
-  return 0;
-}
-
-static int site_extras(struct store *st, uint32_t run, uint32_t site,
-                       struct extras *x)
-{
-  memset(x, 0, sizeof(*x));
-  return store_links_each(st, run, site, extras_row, x);
-}
-
-/* IPv6/IPv4 - 1 for delay @k (YD/T 3118 practice: <= 0.2 passes); -1 when
- * not measured. */
-static int delay_ratio(const struct extras *x, int k, double *out)
-{
-  if (!x->n[k] || x->sum[1][k] <= 0)
-    return -1;
-  *out = x->sum[0][k] / x->sum[1][k] - 1.0;
-  return 0;
-}
-
-#define DELAY_PASS 0.2
-
 static void json_extras(FILE *o, const struct store_site *s,
-                        const struct extras *x)
+                        const struct report_delay *x)
 {
   static const char *const dname[3] = {"connect", "first_byte", "total"};
   double v = 0;
-  int k, measured = 0, pass = 1;
+  int k, ok, pass = report_delay_pass(x);
   fprintf(o,
           ",\n   \"homepage_detail\": {\"aaaa\": %s, \"v6_tries\": %d, "
           "\"v6_ok\": %d, \"v6_success_rate\": ",
@@ -223,32 +119,24 @@ static void json_extras(FILE *o, const struct store_site *s,
           "},\n   \"delay\": {\"links\": %u, \"dns_hosts\": %u, "
           "\"dns_ratio\": ",
           x->timed, x->n_dns);
-  if (x->n_dns > 0 && x->dns[1] > 0) {
-    v = x->dns[0] / x->dns[1] - 1.0;
-    json_num(o, 1, v);
-    measured = 1;
-    pass = v <= DELAY_PASS;
-  } else {
-    fputs("null", o);
-  }
+  /* the ratio first: the order arguments are evaluated in is unspecified */
+  ok = report_delay_dns_ratio(x, &v) == 0;
+  json_num(o, ok, v);
   for (k = 0; k < 3; k++) {
-    int ok = delay_ratio(x, k, &v) == 0;
+    ok = report_delay_ratio(x, k, &v) == 0;
     fprintf(o, ", \"%s_ratio\": ", dname[k]);
     json_num(o, ok, v);
-    measured |= ok;
-    if (ok && v > DELAY_PASS)
-      pass = 0;
   }
-  fprintf(o, ", \"pass\": %s}", !measured ? "null" : pass ? "true" : "false");
+  fprintf(o, ", \"pass\": %s}", pass < 0 ? "null" : pass ? "true" : "false");
 }
 
-static void report_text(struct common *c, struct store_site *sites, size_t n,
-                        struct store_site_figs *figs)
+/* The run line and the table of concentrations. */
+static void text_figs(struct common *c, const struct store_site *sites,
+                      size_t n, const struct store_site_figs *figs)
 {
   FILE *o = c->out;
   char t1[32], t2[32] = "-";
   size_t i;
-  int k;
   cli_time(t1, sizeof(t1), c->run.started);
   if (c->run.finished)
     cli_time(t2, sizeof(t2), c->run.finished);
@@ -265,7 +153,7 @@ static void report_text(struct common *c, struct store_site *sites, size_t n,
     char l2[32], l3[32], a2[16], a3[16];
     double v;
     const char *site = sites[i].start_url;
-    int hk = cli_home_class(c->st, c->run.id, &sites[i]);
+    int hk = report_home_class(c->st, c->run.id, &sites[i]);
     pct(l2, sizeof(l2), &figs[i].level[2][0]);
     pct(l3, sizeof(l3), &figs[i].level[3][0]);
     if (store_fig_concentration(&figs[i].level[2][1], &v) == 0)
@@ -284,16 +172,40 @@ static void report_text(struct common *c, struct store_site *sites, size_t n,
     if (strlen(site) > 38)
       fprintf(o, "  (%s)\n", site);
   }
-  fputs("\nHomepage and name servers (DESIGN.md indicators; delay is "
+}
+
+/* A "+12% -3% -" cell of the delay ratios of @x. */
+static void delay_cell(char *buf, size_t len, const struct report_delay *x)
+{
+  char part[3][16];
+  double d;
+  int m;
+
+  for (m = 0; m < 3; m++) {
+    if (report_delay_ratio(x, m, &d) == 0)
+      snprintf(part[m], sizeof(part[m]), "%+.0f%%", d * 100);
+    else
+      snprintf(part[m], sizeof(part[m]), "-");
+  }
+  snprintf(buf, len, "%s %s %s", part[0], part[1], part[2]);
+}
+
+/* The homepage, name server and delay table. */
+static void text_extras(struct common *c, const struct store_site *sites,
+                        size_t n)
+{
+  FILE *o = c->out;
+  size_t i;
+
+  fputs("\nOther indicators: homepage and name servers (delay is "
         "IPv6/IPv4 - 1, <= 20% passes)\n",
         o);
   fprintf(o, "%-38s %-5s %-10s %-12s %-8s %s\n", "site", "AAAA", "IPv6 tries",
           "v4/v6 alike", "NS IPv6", "delay connect/first/total");
   for (i = 0; i < n; i++) {
-    struct extras ex;
+    struct report_delay ex;
     char tries[24], alike[24], ns[24], delay[64] = "-";
-    double d[3];
-    if (site_extras(c->st, c->run.id, sites[i].idx, &ex) != STORE_OK)
+    if (report_delay_site(c->st, c->run.id, sites[i].idx, &ex) != STORE_OK)
       continue;
     snprintf(tries, sizeof(tries), "%d/%d", sites[i].home_ok,
              sites[i].home_tries);
@@ -303,20 +215,17 @@ static void report_text(struct common *c, struct store_site *sites, size_t n,
       snprintf(alike, sizeof(alike), "%s %.0f%%",
                sites[i].consistent ? "yes" : "NO", sites[i].similarity * 100);
     snprintf(ns, sizeof(ns), "%d/%d", sites[i].ns_ipv6, sites[i].ns_total);
-    {
-      char part[3][16];
-      int m;
-      for (m = 0; m < 3; m++) {
-        if (delay_ratio(&ex, m, &d[m]) == 0)
-          snprintf(part[m], sizeof(part[m]), "%+.0f%%", d[m] * 100);
-        else
-          snprintf(part[m], sizeof(part[m]), "-");
-      }
-      snprintf(delay, sizeof(delay), "%s %s %s", part[0], part[1], part[2]);
-    }
+    delay_cell(delay, sizeof(delay), &ex);
     fprintf(o, "%-38.38s %-5s %-10s %-12s %-8s %s\n", sites[i].start_url,
             ex.aaaa ? "yes" : "NO", tries, alike, ns, delay);
   }
+}
+
+/* What the pages may hide: script-built links and cut pages. */
+static void text_notes(FILE *o, const struct store_site *sites, size_t n)
+{
+  size_t i;
+
   for (i = 0; i < n; i++)
     if (sites[i].script_links > 0)
       fprintf(o,
@@ -331,6 +240,18 @@ static void report_text(struct common *c, struct store_site *sites, size_t n,
               "(links past the cap are missing)\n",
               sites[i].start_url, sites[i].pages_truncated,
               sites[i].pages_truncated == 1 ? " was" : "s were");
+}
+
+static void report_text(struct common *c, struct store_site *sites, size_t n,
+                        struct store_site_figs *figs)
+{
+  FILE *o = c->out;
+  size_t i;
+  int k;
+
+  text_figs(c, sites, n, figs);
+  text_extras(c, sites, n);
+  text_notes(o, sites, n);
   fputs("\nLinks by class (internal, level 2 + level 3)\n", o);
   fprintf(o, "%-38s", "site");
   for (k = 0; k <= CLASS_SKIPPED; k++)
@@ -358,7 +279,7 @@ static void report_json(struct common *c, struct store_site *sites, size_t n,
   char t[32];
   size_t i;
   int l;
-  struct extras ex;
+  struct report_delay ex;
   fprintf(o, "{\"run\": {\"id\": %u, \"started\": ", c->run.id);
   cli_time(t, sizeof(t), c->run.started);
   json_str(o, t);
@@ -373,7 +294,7 @@ static void report_json(struct common *c, struct store_site *sites, size_t n,
           c->run.complete ? "true" : "false",
           c->run.vantage_ipv6 == 1 ? "true" : "false");
   for (i = 0; i < n; i++) {
-    int hk = cli_home_class(c->st, c->run.id, &sites[i]);
+    int hk = report_home_class(c->st, c->run.id, &sites[i]);
     fputs(i ? ",\n  {" : "\n  {", o);
     fputs("\"start_url\": ", o);
     json_str(o, sites[i].start_url);
@@ -390,13 +311,13 @@ static void report_json(struct common *c, struct store_site *sites, size_t n,
     fprintf(o, ", \"script_links\": %d, \"pages_truncated\": %d",
             sites[i].script_links, sites[i].pages_truncated);
     fprintf(o, ",\n   \"homepage\": {\"ipv6\": %s, \"class\": \"%s\"}",
-            hk == CLASS_OK || hk == CLASS_V6_ONLY ? "true" : "false",
+            report_home_verdict(hk) > 0 ? "true" : "false",
             store_class_name(hk));
-    if (site_extras(c->st, c->run.id, sites[i].idx, &ex) == STORE_OK)
+    if (report_delay_site(c->st, c->run.id, sites[i].idx, &ex) == STORE_OK)
       json_extras(o, &sites[i], &ex);
     fputs(",", o);
     fputs("\n   \"levels\": {", o);
-    for (l = 2; l <= max_level(&figs[i]); l++) {
+    for (l = 2; l <= report_max_level(&figs[i]); l++) {
       fprintf(o, "%s\n    \"%d\": {\"internal\": ", l > 2 ? "," : "", l);
       json_fig(o, &figs[i].level[l][0]);
       fputs(",\n          \"all\": ", o);
@@ -432,7 +353,7 @@ static void report_csv(struct common *c, struct store_site *sites, size_t n,
   for (k = 0; k < CLASS__N; k++)
     csv_field(o, store_class_name(k), k == CLASS__N - 1);
   for (i = 0; i < n; i++) {
-    for (l = 2; l <= max_level(&figs[i]); l++) {
+    for (l = 2; l <= report_max_level(&figs[i]); l++) {
       for (s = 0; s < 2; s++) {
         const struct store_fig *f = &figs[i].level[l][s];
         double v;
@@ -467,139 +388,72 @@ static void report_csv(struct common *c, struct store_site *sites, size_t n,
   }
 }
 
-static int common_opt(struct common *c, int opt, const char *arg)
-{
-  switch (opt) {
-    case 'd':
-      c->db_opt = arg;
-      return 0;
-    case 'r':
-      c->run_opt = arg;
-      return 0;
-    case 'o':
-      c->out_path = arg;
-      return 0;
-    case 'f':
-      c->fmt = parse_fmt(arg);
-      if (c->fmt < 0) {
-        cli_err("bad --format '%s': text, json, csv or html", arg);
-        return -1;
-      }
-      return 0;
-    default:
-      return -1;
-  }
-}
+struct report_args {
+  const char *lang;
+  double threshold, fail_under;
+  int by_unit;
+};
 
-/* Sites of the same unit together (units in byte order, sites without a
- * unit last), in crawl order within a unit. */
-static int by_unit_cmp(const void *pa, const void *pb)
+static int report_opt(void *ud, int id, const char *arg)
 {
-  const struct store_site *a = pa, *b = pb;
-  int r;
-  if (!a->unit != !b->unit)
-    return a->unit ? -1 : 1;
-  r = a->unit ? strcmp(a->unit, b->unit) : 0;
-  if (r)
-    return r;
-  return a->idx < b->idx ? -1 : a->idx > b->idx;
+  struct report_args *r = ud;
+
+  switch (id) {
+    case OPT_BYUNIT:
+      r->by_unit = 1;
+      return -1;
+    case OPT_LANG:
+      if (strcmp(arg, "zh") != 0 && strcmp(arg, "en") != 0) {
+        cli_err("bad --lang '%s': zh or en", arg);
+        return EXIT_USAGE;
+      }
+      r->lang = arg;
+      return -1;
+    case OPT_FAILUNDER:
+      if (cli_pct(arg, &r->fail_under) < 0) {
+        cli_err("bad --fail-under '%s': a percentage from 0 to 100", arg);
+        return EXIT_USAGE;
+      }
+      return -1;
+    case OPT_THRESHOLD:
+      if (cli_pct(arg, &r->threshold) < 0) {
+        cli_err("bad --threshold '%s': a percentage from 0 to 100", arg);
+        return EXIT_USAGE;
+      }
+      return -1;
+    default:
+      return EXIT_USAGE;
+  }
 }
 
 int cmd_report(int argc, char **argv)
 {
-  static const struct option lo[] = {{"db", required_argument, 0, 'd'},
-                                     {"run", required_argument, 0, 'r'},
-                                     {"format", required_argument, 0, 'f'},
-                                     {"output", required_argument, 0, 'o'},
-                                     {"lang", required_argument, 0, 'L'},
-                                     {"threshold", required_argument, 0, 'T'},
-                                     {"fail-under", required_argument, 0, 'U'},
-                                     {"by-unit", no_argument, 0, 'B'},
-                                     {"help", no_argument, 0, 'h'},
-                                     {0, 0, 0, 0}};
+  struct report_args r = {NULL, 85, -1, 0};
   struct common c;
-  const char *lang = NULL;
-  double threshold = 85;
-  double fail_under = -1;
   struct store_site *sites = NULL;
   struct store_site_figs *figs = NULL;
-  size_t n = 0, i;
-  int rc, opt, src, by_unit = 0;
+  size_t n = 0;
+  int rc, src;
 
   memset(&c, 0, sizeof(c));
-  optind = 1;
-  while ((opt = getopt_long(argc, argv, "o:", lo, NULL)) != -1) {
-    if (opt == 'B') {
-      by_unit = 1;
-      continue;
-    }
-    if (opt == 'h') {
-      puts("Usage: v6crawl report [--db DIR] [--run ID|latest] "
-           "[--format text|json|csv|html] [-o FILE]\n"
-           "       [--lang zh|en] [--threshold PCT] [--fail-under PCT] "
-           "[--by-unit]\n"
-           "Per site: the homepage's class and the IPv6 concentration of "
-           "level-2 and\nlevel-3 links, internal and all, computed from the "
-           "store.\n"
-           "html: one self-contained page (charts, trend across runs, "
-           "failing hosts and\nlinks with evidence); --lang picks its "
-           "language (default from the locale),\n--threshold the target "
-           "percentage it marks pass/fail against (default 85).\n"
-           "--fail-under PCT: exit 1 when a site's internal level-2 or "
-           "level-3\nconcentration is below PCT percent (each named on "
-           "stderr).\n--by-unit: sites grouped by their owning unit (the "
-           "sites file's third column).");
-      return EXIT_OKAY;
-    }
-    if (opt == 'L') {
-      if (strcmp(optarg, "zh") != 0 && strcmp(optarg, "en") != 0) {
-        cli_err("bad --lang '%s': zh or en", optarg);
-        return EXIT_USAGE;
-      }
-      lang = optarg;
-      continue;
-    }
-    if (opt == 'U') {
-      if (cli_pct(optarg, &fail_under) < 0) {
-        cli_err("bad --fail-under '%s': a percentage from 0 to 100", optarg);
-        return EXIT_USAGE;
-      }
-      continue;
-    }
-    if (opt == 'T') {
-      if (cli_pct(optarg, &threshold) < 0) {
-        cli_err("bad --threshold '%s': a percentage from 0 to 100", optarg);
-        return EXIT_USAGE;
-      }
-      continue;
-    }
-    if (common_opt(&c, opt, optarg) < 0)
-      return EXIT_USAGE;
-  }
+  rc = cli_args_parse(CMD_REPORT, argc, argv, &c.a, report_opt, &r);
+  if (rc >= 0)
+    return rc;
   rc = common_open(&c);
   if (rc != EXIT_OKAY)
     return common_close(&c, rc);
-  src = store_sites_list(c.st, c.run.id, &sites, &n);
-  if (src == STORE_OK && by_unit)
-    qsort(sites, n, sizeof(*sites), by_unit_cmp);
-  if (src == STORE_OK && n) {
-    figs = calloc(n, sizeof(*figs));
-    if (!figs)
-      src = STORE_NOMEM;
-  }
-  for (i = 0; src == STORE_OK && i < n; i++)
-    src = store_site_figures(c.st, c.run.id, sites[i].idx, &figs[i]);
+  src = report_sites_load(c.st, c.run.id, r.by_unit, &sites, &figs, &n);
   if (src != STORE_OK) {
     cli_err("cannot read the store %s: %s", c.db, store_strerror(src));
     rc = EXIT_STORE;
     goto out;
   }
-  if (c.fmt == F_JSON)
+  if (c.a.format == V6_FMT_JSON)
     report_json(&c, sites, n, figs);
-  else if (c.fmt == F_CSV)
+  else if (c.a.format == V6_FMT_CSV)
     report_csv(&c, sites, n, figs);
-  else if (c.fmt == F_HTML)
-    src = report_html(c.out, c.st, &c.run, sites, n, figs, lang, threshold);
+  else if (c.a.format == V6_FMT_HTML)
+    src = report_html(c.out, c.st, &c.run, sites, n, figs, r.lang, r.threshold);
   else
     report_text(&c, sites, n, figs);
   if (src != STORE_OK) {
@@ -607,8 +461,8 @@ int cmd_report(int argc, char **argv)
     rc = src == STORE_NOMEM ? EXIT_INTERNAL : EXIT_STORE;
   }
   /* after the report is written: the figures are printed either way */
-  if (rc == EXIT_OKAY && fail_under >= 0)
-    rc = cli_fail_under(c.st, c.run.id, fail_under);
+  if (rc == EXIT_OKAY && r.fail_under >= 0)
+    rc = cli_fail_under(c.st, c.run.id, r.fail_under);
 out:
   free(figs);
   store_sites_free(sites, n);
@@ -619,32 +473,12 @@ out:
 
 struct links_ctx {
   struct common *c;
+  const char *site; /* --site */
   struct store_site *sites;
   size_t n_sites;
   int level, klass;
   size_t count;
 };
-
-/* Print a comma-separated list as a JSON array. */
-static void json_list(FILE *o, const char *s, const char *sep)
-{
-  const char *p = s;
-  size_t sl = strlen(sep);
-  int first = 1;
-  fputc('[', o);
-  while (p && *p) {
-    const char *e = strstr(p, sep);
-    size_t len = e ? (size_t)(e - p) : strlen(p);
-    char *item = strndup(p, len);
-    if (!first)
-      fputs(", ", o);
-    json_str(o, item ? item : "");
-    free(item);
-    first = 0;
-    p = e ? e + sl : NULL;
-  }
-  fputc(']', o);
-}
 
 static void json_family(FILE *o, const struct store_family *f)
 {
@@ -667,6 +501,105 @@ static const char *site_url(const struct links_ctx *x, uint32_t idx)
   return "";
 }
 
+static void link_json(FILE *o, const struct links_ctx *x,
+                      const struct store_link_row *r, const char *scope)
+{
+  fputs(x->count ? ",\n  {" : "\n  {", o);
+  fputs("\"site\": ", o);
+  json_str(o, site_url(x, r->site));
+  fputs(", \"url\": ", o);
+  json_str(o, r->url);
+  fprintf(o, ", \"level\": %d, \"scope\": \"%s\", \"class\": \"%s\"", r->level,
+          scope, store_class_name(r->klass));
+  fputs(", \"parent\": ", o);
+  json_str(o, r->parent);
+  fputs(",\n   \"dns\": ", o);
+  if (r->host) {
+    fputs("{\"host\": ", o);
+    json_str(o, r->host->name);
+    fputs(", \"a\": ", o);
+    json_list(o, r->host->a, ",");
+    fputs(", \"aaaa\": ", o);
+    json_list(o, r->host->aaaa, ",");
+    fputs(", \"a_error\": ", o);
+    json_str(o, r->host->a_error);
+    fputs(", \"aaaa_error\": ", o);
+    json_str(o, r->host->aaaa_error);
+    fputs(", \"cnames\": ", o);
+    json_list(o, r->host->cnames, " -> ");
+    fputs("}", o);
+  } else {
+    fputs("null", o);
+  }
+  fputs(",\n   \"v6\": ", o);
+  if (r->probe)
+    json_family(o, &r->probe->v6);
+  else
+    fputs("null", o);
+  fputs(",\n   \"v4\": ", o);
+  if (r->probe)
+    json_family(o, &r->probe->v4);
+  else
+    fputs("null", o);
+  fputs("}", o);
+}
+
+static void link_csv(FILE *o, const struct links_ctx *x,
+                     const struct store_link_row *r, const char *scope)
+{
+  char lv[8];
+  char s6[8] = "", s4[8] = "";
+  snprintf(lv, sizeof(lv), "%d", r->level);
+  if (r->probe && r->probe->v6.status)
+    snprintf(s6, sizeof(s6), "%d", r->probe->v6.status);
+  if (r->probe && r->probe->v4.status)
+    snprintf(s4, sizeof(s4), "%d", r->probe->v4.status);
+  csv_field(o, site_url(x, r->site), 0);
+  csv_field(o, r->url, 0);
+  csv_field(o, lv, 0);
+  csv_field(o, scope, 0);
+  csv_field(o, store_class_name(r->klass), 0);
+  csv_field(o, r->host ? r->host->a : NULL, 0);
+  csv_field(o, r->host ? r->host->aaaa : NULL, 0);
+  csv_field(o, r->host ? r->host->a_error : NULL, 0);
+  csv_field(o, r->host ? r->host->aaaa_error : NULL, 0);
+  csv_field(o, r->host ? r->host->cnames : NULL, 0);
+  csv_field(o, s6, 0);
+  csv_field(o, r->probe ? r->probe->v6.error : NULL, 0);
+  csv_field(o, s4, 0);
+  csv_field(o, r->probe ? r->probe->v4.error : NULL, 0);
+  csv_field(o, r->probe ? r->probe->v6.hops : NULL, 0);
+  csv_field(o, r->probe ? r->probe->v4.hops : NULL, 1);
+}
+
+static void link_text(FILE *o, const struct store_link_row *r,
+                      const char *scope)
+{
+  fprintf(o, "L%d %-8s %-10s %s\n", r->level, scope, store_class_name(r->klass),
+          r->url);
+  if (r->klass != CLASS_OK && r->klass != CLASS_SKIPPED) {
+    if (r->host)
+      fprintf(o, "     dns: A %s%s%s  AAAA %s%s%s%s%s\n",
+              r->host->a ? r->host->a : "-", r->host->a_error ? " " : "",
+              r->host->a_error ? r->host->a_error : "",
+              r->host->aaaa ? r->host->aaaa : "-",
+              r->host->aaaa_error ? " " : "",
+              r->host->aaaa_error ? r->host->aaaa_error : "",
+              r->host->cnames ? "  CNAME " : "",
+              r->host->cnames ? r->host->cnames : "");
+    if (r->probe) {
+      fprintf(o, "     v6: %s\n",
+              r->probe->v6.error  ? r->probe->v6.error
+              : r->probe->v6.hops ? r->probe->v6.hops
+                                  : "-");
+      fprintf(o, "     v4: %s\n",
+              r->probe->v4.error  ? r->probe->v4.error
+              : r->probe->v4.hops ? r->probe->v4.hops
+                                  : "-");
+    }
+  }
+}
+
 static int link_row(const struct store_link_row *r, void *ud)
 {
   struct links_ctx *x = ud;
@@ -676,177 +609,64 @@ static int link_row(const struct store_link_row *r, void *ud)
     return 0;
   if (x->klass >= 0 && r->klass != x->klass)
     return 0;
-  if (x->c->fmt == F_JSON) {
-    fputs(x->count ? ",\n  {" : "\n  {", o);
-    fputs("\"site\": ", o);
-    json_str(o, site_url(x, r->site));
-    fputs(", \"url\": ", o);
-    json_str(o, r->url);
-    fprintf(o, ", \"level\": %d, \"scope\": \"%s\", \"class\": \"%s\"",
-            r->level, scope, store_class_name(r->klass));
-    fputs(", \"parent\": ", o);
-    json_str(o, r->parent);
-    fputs(",\n   \"dns\": ", o);
-    if (r->host) {
-      fputs("{\"host\": ", o);
-      json_str(o, r->host->name);
-      fputs(", \"a\": ", o);
-      json_list(o, r->host->a, ",");
-      fputs(", \"aaaa\": ", o);
-      json_list(o, r->host->aaaa, ",");
-      fputs(", \"a_error\": ", o);
-      json_str(o, r->host->a_error);
-      fputs(", \"aaaa_error\": ", o);
-      json_str(o, r->host->aaaa_error);
-      fputs(", \"cnames\": ", o);
-      json_list(o, r->host->cnames, " -> ");
-      fputs("}", o);
-    } else {
-      fputs("null", o);
-    }
-    fputs(",\n   \"v6\": ", o);
-    if (r->probe)
-      json_family(o, &r->probe->v6);
-    else
-      fputs("null", o);
-    fputs(",\n   \"v4\": ", o);
-    if (r->probe)
-      json_family(o, &r->probe->v4);
-    else
-      fputs("null", o);
-    fputs("}", o);
-  } else if (x->c->fmt == F_CSV) {
-    char lv[8];
-    char s6[8] = "", s4[8] = "";
-    snprintf(lv, sizeof(lv), "%d", r->level);
-    if (r->probe && r->probe->v6.status)
-      snprintf(s6, sizeof(s6), "%d", r->probe->v6.status);
-    if (r->probe && r->probe->v4.status)
-      snprintf(s4, sizeof(s4), "%d", r->probe->v4.status);
-    csv_field(o, site_url(x, r->site), 0);
-    csv_field(o, r->url, 0);
-    csv_field(o, lv, 0);
-    csv_field(o, scope, 0);
-    csv_field(o, store_class_name(r->klass), 0);
-    csv_field(o, r->host ? r->host->a : NULL, 0);
-    csv_field(o, r->host ? r->host->aaaa : NULL, 0);
-    csv_field(o, r->host ? r->host->a_error : NULL, 0);
-    csv_field(o, r->host ? r->host->aaaa_error : NULL, 0);
-    csv_field(o, r->host ? r->host->cnames : NULL, 0);
-    csv_field(o, s6, 0);
-    csv_field(o, r->probe ? r->probe->v6.error : NULL, 0);
-    csv_field(o, s4, 0);
-    csv_field(o, r->probe ? r->probe->v4.error : NULL, 0);
-    csv_field(o, r->probe ? r->probe->v6.hops : NULL, 0);
-    csv_field(o, r->probe ? r->probe->v4.hops : NULL, 1);
-  } else {
-    fprintf(o, "L%d %-8s %-10s %s\n", r->level, scope,
-            store_class_name(r->klass), r->url);
-    if (r->klass != CLASS_OK && r->klass != CLASS_SKIPPED) {
-      if (r->host)
-        fprintf(o, "     dns: A %s%s%s  AAAA %s%s%s%s%s\n",
-                r->host->a ? r->host->a : "-", r->host->a_error ? " " : "",
-                r->host->a_error ? r->host->a_error : "",
-                r->host->aaaa ? r->host->aaaa : "-",
-                r->host->aaaa_error ? " " : "",
-                r->host->aaaa_error ? r->host->aaaa_error : "",
-                r->host->cnames ? "  CNAME " : "",
-                r->host->cnames ? r->host->cnames : "");
-      if (r->probe) {
-        fprintf(o, "     v6: %s\n",
-                r->probe->v6.error  ? r->probe->v6.error
-                : r->probe->v6.hops ? r->probe->v6.hops
-                                    : "-");
-        fprintf(o, "     v4: %s\n",
-                r->probe->v4.error  ? r->probe->v4.error
-                : r->probe->v4.hops ? r->probe->v4.hops
-                                    : "-");
-      }
-    }
-  }
+  if (x->c->a.format == V6_FMT_JSON)
+    link_json(o, x, r, scope);
+  else if (x->c->a.format == V6_FMT_CSV)
+    link_csv(o, x, r, scope);
+  else
+    link_text(o, r, scope);
   x->count++;
   return 0;
 }
 
+static int links_opt(void *ud, int id, const char *arg)
+{
+  struct links_ctx *x = ud;
+
+  if (id != OPT_CLASS)
+    return EXIT_USAGE;
+  x->klass = store_class_parse(arg);
+  if (x->klass < 0) {
+    cli_err("bad --class '%s'", arg);
+    return EXIT_USAGE;
+  }
+  return -1;
+}
+
 int cmd_links(int argc, char **argv)
 {
-  static const struct option lo[] = {{"db", required_argument, 0, 'd'},
-                                     {"run", required_argument, 0, 'r'},
-                                     {"format", required_argument, 0, 'f'},
-                                     {"output", required_argument, 0, 'o'},
-                                     {"site", required_argument, 0, 's'},
-                                     {"level", required_argument, 0, 'l'},
-                                     {"class", required_argument, 0, 'k'},
-                                     {"help", no_argument, 0, 'h'},
-                                     {0, 0, 0, 0}};
   struct common c;
   struct links_ctx x;
-  const char *site = NULL;
   uint32_t site_idx = UINT32_MAX;
   size_t i;
-  long v;
-  int rc, opt, src;
+  int rc, src;
 
   memset(&c, 0, sizeof(c));
   memset(&x, 0, sizeof(x));
   x.klass = -1;
-  optind = 1;
-  while ((opt = getopt_long(argc, argv, "o:", lo, NULL)) != -1) {
-    switch (opt) {
-      case 'h':
-        puts("Usage: v6crawl links [--db DIR] [--run ID] [--site URL] "
-             "[--level 2|3]\n"
-             "       [--class CLASS] [--format text|csv|json] [-o FILE]\n"
-             "Every link with its level, scope, class and the evidence: "
-             "A/AAAA answers\n(or the DNS error) and, per family, each "
-             "hop's status or error.\nClasses: ok v6-only no-aaaa v6-broken "
-             "v6-error dead robots skipped unmeasured");
-        return EXIT_OKAY;
-      case 's':
-        site = optarg;
-        break;
-      case 'l':
-        if (cli_int(optarg, 1, STORE_MAX_LEVEL, &v) < 0) {
-          cli_err("bad --level '%s'", optarg);
-          return EXIT_USAGE;
-        }
-        x.level = (int)v;
-        break;
-      case 'k':
-        x.klass = store_class_parse(optarg);
-        if (x.klass < 0) {
-          cli_err("bad --class '%s'", optarg);
-          return EXIT_USAGE;
-        }
-        break;
-      default:
-        if (common_opt(&c, opt, optarg) < 0)
-          return EXIT_USAGE;
-    }
-  }
-  if (c.fmt == F_HTML) {
-    cli_err("links has no html format: text, csv or json");
-    return EXIT_USAGE;
-  }
+  rc = cli_args_parse(CMD_LINKS, argc, argv, &c.a, links_opt, &x);
+  if (rc >= 0)
+    return rc;
+  x.site = c.a.site;
+  x.level = c.a.level;
   x.c = &c;
   rc = common_open(&c);
   if (rc != EXIT_OKAY)
     return common_close(&c, rc);
   src = store_sites_list(c.st, c.run.id, &x.sites, &x.n_sites);
-  if (src == STORE_OK && site) {
+  if (src == STORE_OK && x.site) {
     for (i = 0; i < x.n_sites; i++)
-      if (strcmp(x.sites[i].start_url, site) == 0 ||
-          (x.sites[i].final_url && strcmp(x.sites[i].final_url, site) == 0))
+      if (report_site_is(&x.sites[i], x.site))
         site_idx = x.sites[i].idx;
     if (site_idx == UINT32_MAX) {
-      cli_err("no site %s in run %u", site, c.run.id);
+      cli_err("no site %s in run %u", x.site, c.run.id);
       rc = EXIT_USAGE;
       goto out;
     }
   }
-  if (c.fmt == F_JSON)
+  if (c.a.format == V6_FMT_JSON)
     fputs("{\"links\": [", c.out);
-  if (c.fmt == F_CSV) {
+  if (c.a.format == V6_FMT_CSV) {
     csv_bom(c.out);
     fputs("site,url,level,scope,class,a,aaaa,a_error,aaaa_error,cnames,"
           "v6_status,v6_error,v4_status,v4_error,v6_hops,v4_hops\r\n",
@@ -854,7 +674,7 @@ int cmd_links(int argc, char **argv)
   }
   if (src == STORE_OK)
     src = store_links_each(c.st, c.run.id, site_idx, link_row, &x);
-  if (c.fmt == F_JSON)
+  if (c.a.format == V6_FMT_JSON)
     fputs("\n]}\n", c.out);
   if (src != STORE_OK) {
     cli_err("cannot read the store %s: %s", c.db, store_strerror(src));

@@ -201,12 +201,19 @@ def vclass(v):
     return "none" if v is None else "pass" if v else "fail"
 
 
+def blamed_host(ln):
+    """The host a failing link is blamed on, as `fixes` ranks it: the host
+    of the URL the last IPv6 request went to (after redirects)."""
+    _, v6, _ = W.classify(ln["url"], True, {}, {})
+    return urllib.parse.urlsplit(v6["hops"][-1][1]).hostname
+
+
 def expected_hosts(es):
     counts = {}
     for ln in es["links"]:
         if ln["class"] in FAILING and ln["scope"] == "internal" \
                 and ln["level"] >= 2:
-            host = urllib.parse.urlsplit(ln["url"]).hostname
+            host = blamed_host(ln)
             counts[host] = counts.get(host, 0) + 1
     return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:TOP_HOSTS]
 

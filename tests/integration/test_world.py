@@ -136,6 +136,10 @@ def scenario_main(world, work):
     check("text report exits 0 and names both sites",
           txt.rc == 0 and all(s in txt.out for s in starts),
           txt.why() + " stdout: " + txt.out[:500])
+    # the product names no file outside the repository
+    check("text report: the indicators heading is 'Other indicators' and "
+          "names no document", "\nOther indicators: " in txt.out
+          and "DESIGN" not in txt.out, txt.out[:1500])
 
 
 def site_figures(site):

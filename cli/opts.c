@@ -1,0 +1,385 @@
+/* cli/opts.c - the one table of v6crawl's options: each option's name,
+ * argument, default, help text and the commands that take it. Every
+ * command's getopt_long, its --help and `v6crawl help --list` (which the
+ * documentation test checks the man page and README against) come from
+ * it. */
+#include "config.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "store/store.h"
+
+#define C(x)      (1u << (x))
+#define STORE_CMD (C(CMD_REPORT) | C(CMD_LINKS) | C(CMD_FIXES))
+#define OUT_CMD   (STORE_CMD | C(CMD_RUNS) | C(CMD_DIFF) | C(CMD_PRUNE))
+#define ALL_CMD   ((1u << CMD__N) - 1)
+
+const struct cli_opt cli_opts[OPT__N] = {
+  [OPT_SITES] = {"sites", 0, "FILE", NULL,
+                 "one site per line: URL[<TAB>name[<TAB>unit]] (a comma\n"
+                 "may stand for the tab); # comments; - reads stdin",
+                 C(CMD_CRAWL)},
+  [OPT_DB] = {"db", 0, "DIR", NULL,
+              "the store (default $V6CRAWL_DB, else\n"
+              "$XDG_DATA_HOME/v6crawl or ~/.local/share/v6crawl)",
+              C(CMD_CRAWL) | OUT_CMD},
+  [OPT_RUN] = {"run", 0, "ID|latest", "latest", "the run to read", STORE_CMD},
+  [OPT_DEPTH] = {"depth", 0, "N", "3", "levels to collect (1 to 10)",
+                 C(CMD_CRAWL)},
+  [OPT_SCOPE] = {"scope", 0, "DOMAIN", NULL,
+                 "internal-link domain for every site (default: the\n"
+                 "registrable domain of the homepage's final URL)",
+                 C(CMD_CRAWL)},
+  [OPT_DNS] = {"dns-server", 0, "LIST", "the system's",
+               "IP[:PORT][,IP[:PORT]...] to ask", C(CMD_CRAWL)},
+  [OPT_CACERT] = {"cacert", 0, "FILE", "the system's", "CA bundle for https",
+                  C(CMD_CRAWL)},
+  [OPT_TIMEOUT] = {"timeout", 0, "SECONDS", "10", "per request", C(CMD_CRAWL)},
+  [OPT_RETRIES] = {"retries", 0, "N", "2",
+                   "extra attempts after no response or a 5xx", C(CMD_CRAWL)},
+  [OPT_CONC] = {"concurrency", 0, "N", "32", "requests in flight",
+                C(CMD_CRAWL)},
+  [OPT_PERHOST] = {"per-host", 0, "N", "6", "requests in flight per host",
+                   C(CMD_CRAWL)},
+  [OPT_UA] = {"user-agent", 0, "STRING", "v6crawl/" PACKAGE_VERSION,
+              "sent with every request", C(CMD_CRAWL)},
+  [OPT_STRICT] = {"strict", 0, NULL, NULL,
+                  "only status 200 is a success (default: < 400)",
+                  C(CMD_CRAWL)},
+  [OPT_PRIVATE] = {"allow-private", 0, NULL, NULL,
+                   "loopback, unique-local and private addresses are\n"
+                   "usable (intranets, the test world)",
+                   C(CMD_CRAWL)},
+  [OPT_MAXBODY] = {"max-body", 0, "BYTES", "8388608", "page body cap",
+                   C(CMD_CRAWL)},
+  [OPT_ASSUME6] = {"assume-ipv6", 0, "yes|no", NULL,
+                   "skip the vantage-point check", C(CMD_CRAWL)},
+  [OPT_MAXDELAY] = {"max-crawl-delay", 0, "S", "1",
+                    "cap on robots.txt Crawl-delay, seconds (0 ignores\n"
+                    "Crawl-delay)",
+                    C(CMD_CRAWL)},
+  [OPT_SCRIPTLINKS] = {"script-links", 0, NULL, NULL,
+                       "count URL literals in inline scripts and on*\n"
+                       "attributes as links (default: report how many)",
+                       C(CMD_CRAWL)},
+  [OPT_HOMEPROBES] = {"homepage-probes", 0, "N", "5",
+                      "IPv6 requests of each homepage for its success rate",
+                      C(CMD_CRAWL)},
+  [OPT_QUIET] = {"quiet", 0, NULL, NULL,
+                 "no progress line, only errors and the summary", C(CMD_CRAWL)},
+  [OPT_FAILUNDER] = {"fail-under", 0, "PCT", NULL,
+                     "exit 1 when a site's internal level-2 or level-3\n"
+                     "concentration is below PCT percent (named on stderr)",
+                     C(CMD_CRAWL) | C(CMD_REPORT)},
+  [OPT_LANG] = {"lang", 0, "zh|en", "from the locale",
+                "the language of the HTML page", C(CMD_REPORT)},
+  [OPT_THRESHOLD] = {"threshold", 0, "PCT", "85",
+                     "the target the HTML page marks pass/fail against",
+                     C(CMD_REPORT)},
+  [OPT_BYUNIT] = {"by-unit", 0, NULL, NULL,
+                  "sites grouped by their owning unit (the sites file's\n"
+                  "third column)",
+                  C(CMD_REPORT)},
+  [OPT_SITE] = {"site", 0, "URL", NULL,
+                "only the site with this start or final URL",
+                C(CMD_LINKS) | C(CMD_FIXES)},
+  [OPT_LEVEL] = {"level", 0, "N", NULL,
+                 "only this level (default: every level; fixes:\n"
+                 "levels 2 and 3)",
+                 C(CMD_LINKS) | C(CMD_FIXES)},
+  [OPT_CLASS] = {"class", 0, "CLASS", NULL,
+                 "only links of this class: ok v6-only no-aaaa\n"
+                 "v6-broken v6-error dead robots skipped unmeasured",
+                 C(CMD_LINKS)},
+  [OPT_KEEP] = {"keep", 0, "N", NULL, "how many of the latest runs to keep",
+                C(CMD_PRUNE)},
+  [OPT_COMPACT] = {"compact", 0, NULL, NULL,
+                   "also shrink the file (only while no other v6crawl\n"
+                   "uses the store)",
+                   C(CMD_PRUNE)},
+  [OPT_DRYRUN] = {"dry-run", 0, NULL, NULL,
+                  "say which runs would go, delete nothing", C(CMD_PRUNE)},
+  [OPT_CHARSET] = {"charset", 0, "CS", NULL,
+                   "the page's character set (decides how a query string\n"
+                   "is percent-encoded)",
+                   C(CMD_URL)},
+  [OPT_FORMAT] = {"format", 0, "FORMAT", "text", "the output format", OUT_CMD},
+  [OPT_OUTPUT] = {"output", 'o', "FILE", NULL,
+                  "write to FILE instead of standard output", OUT_CMD},
+  [OPT_HELP] = {"help", 0, NULL, NULL, "print this help and exit", ALL_CMD},
+  [OPT_VERSION] = {"version", 0, NULL, NULL, "print the version and exit",
+                   ALL_CMD},
+};
+
+#define FMT3                                                                   \
+  (V6_FMT_BIT(V6_FMT_TEXT) | V6_FMT_BIT(V6_FMT_JSON) | V6_FMT_BIT(V6_FMT_CSV))
+
+const struct cli_cmd cli_cmds[CMD__N] = {
+  [CMD_CRAWL] = {"crawl", "[OPTIONS] URL... | --sites FILE",
+                 "Crawl each site to --depth levels, resolve every linked "
+                 "host for A and\nAAAA, probe every link over IPv6 and over "
+                 "IPv4, and store it all.\n",
+                 0},
+  [CMD_REPORT] = {"report", "[OPTIONS]",
+                  "Per site: the homepage's class and the IPv6 concentration "
+                  "of level-2 and\nlevel-3 links, internal and all, computed "
+                  "from the store.\nhtml: one self-contained page (charts, "
+                  "trend across runs, failing hosts and\nlinks with "
+                  "evidence).\n",
+                  FMT3 | V6_FMT_BIT(V6_FMT_HTML)},
+  [CMD_LINKS] = {"links", "[OPTIONS]",
+                 "Every link with its level, scope, class and the evidence: "
+                 "A/AAAA answers\n(or the DNS error) and, per family, each "
+                 "hop's status or error.\n",
+                 FMT3},
+  [CMD_FIXES] = {"fixes", "[OPTIONS]",
+                 "What to fix first: per site, the hosts behind internal "
+                 "links that fail\nover IPv6 while IPv4 works (no-aaaa, "
+                 "v6-broken, v6-error), ranked by how\nmany counted links "
+                 "fixing each would turn into IPv6 successes; the host\nis "
+                 "the one the last IPv6 request went to (after redirects). "
+                 "With each\nhost: its classes, DNS evidence (CNAME chain and "
+                 "the CDN or cloud behind\nit, A, AAAA) and the level's "
+                 "concentration once it and every host above\nit are fixed. "
+                 "Dead links (IPv4 fails too) are counted apart.\n",
+                 FMT3},
+  [CMD_RUNS] = {"runs", "[OPTIONS]",
+                "The runs in the store, oldest first: id, start and end "
+                "(UTC), whether the\ncrawl ran to its end, whether this "
+                "machine had IPv6, and how many sites.\n",
+                FMT3},
+  [CMD_DIFF] = {"diff", "[OPTIONS] [RUN_A] [RUN_B]",
+                "Compare run A with run B (default: the last two complete "
+                "runs; with only\nRUN_A, the last complete run is B). Sites "
+                "are matched by start URL and\nlinks by URL. Per site: the "
+                "change in each figure (levels 2 and 3,\ninternal and all), "
+                "the links that became failing (supported in A,\ncounted and "
+                "not supported in B), the links that became fixed, the new\n"
+                "and gone level-2/3 links, and other class changes.\n",
+                FMT3},
+  [CMD_PRUNE] = {"prune", "--keep N [OPTIONS]",
+                 "Delete every run but the N latest (highest ids) with all "
+                 "their records.\nLMDB reuses the freed space for later "
+                 "crawls.\n",
+                 FMT3},
+  [CMD_URL] = {"url", "[--charset CS] [BASE] HREF",
+               "Print HREF resolved against BASE as v6crawl (and a browser) "
+               "reads it,\nor `failure` (exit 1) when a browser would reject "
+               "it.\n",
+               0},
+  [CMD_ROBOTS] = {"robots", "FILE USER_AGENT URL...",
+                  "Print `allowed` or `disallowed` for each URL, as the "
+                  "crawler decides\nfrom robots.txt FILE.\n",
+                  0},
+};
+
+/* The names of the formats in @set joined by @sep, the last two by @last:
+ * "text|json|csv" or "text, json or csv". */
+static void formats_join(char *buf, size_t len, unsigned set, const char *sep,
+                         const char *last)
+{
+  size_t off = 0;
+  int f, n, left = 0;
+
+  for (f = V6_FMT_TEXT; f <= V6_FMT_HTML; f++)
+    left += (set & V6_FMT_BIT(f)) != 0;
+  buf[0] = '\0';
+  for (f = V6_FMT_TEXT; f <= V6_FMT_HTML; f++) {
+    if (!(set & V6_FMT_BIT(f)))
+      continue;
+    left--;
+    n =
+      snprintf(buf + off, len - off, "%s%s", v6_format_name((enum v6_format)f),
+               left > 1    ? sep
+               : left == 1 ? last
+                           : "");
+    if (n < 0 || (size_t)n >= len - off)
+      break;
+    off += (size_t)n;
+  }
+}
+
+static const char *opt_arg(int cmd, int id, char *buf, size_t len)
+{
+  if (id == OPT_FORMAT) {
+    formats_join(buf, len, cli_cmds[cmd].formats, "|", "|");
+    return buf;
+  }
+  if (id == OPT_LEVEL && cmd == CMD_FIXES)
+    return "2|3";
+  return cli_opts[id].arg;
+}
+
+void cli_usage(int cmd, FILE *o)
+{
+  char name[160], arg[64];
+  const char *p, *a;
+  size_t col;
+  int id;
+
+  fprintf(o, "Usage: v6crawl %s %s\n%s\n", cli_cmds[cmd].name,
+          cli_cmds[cmd].synopsis, cli_cmds[cmd].about);
+  for (id = 0; id < OPT__N; id++) {
+    const struct cli_opt *op = &cli_opts[id];
+    if (!(op->cmds & C(cmd)))
+      continue;
+    a = opt_arg(cmd, id, arg, sizeof arg);
+    snprintf(name, sizeof name, "%s%c%s--%s%s%s", op->short_name ? "-" : "",
+             op->short_name ? op->short_name : ' ', op->short_name ? ", " : "",
+             op->name, a ? " " : "", a ? a : "");
+    p = name + (op->short_name ? 0 : 1);
+    if (strlen(p) > 24)
+      fprintf(o, "  %s\n%27s", p, "");
+    else
+      fprintf(o, "  %-24s ", p);
+    col = 27;
+    for (p = op->help; *p; p++, col++) {
+      fputc(*p, o);
+      if (*p == '\n') {
+        fprintf(o, "%27s", "");
+        col = 26;
+      }
+    }
+    /* the default on a line of its own when it would pass column 80 */
+    if (op->def && col + strlen(op->def) + 11 > 80)
+      fprintf(o, "\n%26s", "");
+    if (op->def)
+      fprintf(o, " (default %s)", op->def);
+    fputc('\n', o);
+  }
+}
+
+void cli_help_list(FILE *o)
+{
+  char arg[64];
+  const char *a;
+  int cmd, id;
+
+  for (cmd = 0; cmd < CMD__N; cmd++)
+    for (id = 0; id < OPT__N; id++) {
+      if (!(cli_opts[id].cmds & C(cmd)))
+        continue;
+      a = opt_arg(cmd, id, arg, sizeof arg);
+      fprintf(o, "%s --%s%s%s\n", cli_cmds[cmd].name, cli_opts[id].name,
+              a ? " " : "", a ? a : "");
+      if (cli_opts[id].short_name)
+        fprintf(o, "%s -%c\n", cli_cmds[cmd].name, cli_opts[id].short_name);
+    }
+}
+
+/* The getopt_long table of command @cmd into @lo (OPT__N + 1 entries) and
+ * its short options into @shorts; each option's val is 256 + its id. */
+static void cmd_getopt(int cmd, struct option *lo, char *shorts, size_t len)
+{
+  size_t n = 0, s = 0;
+  int id;
+
+  if (cmd == CMD_ROBOTS)
+    shorts[s++] = '+';
+  for (id = 0; id < OPT__N; id++) {
+    const struct cli_opt *op = &cli_opts[id];
+    if (!(op->cmds & C(cmd)))
+      continue;
+    lo[n].name = op->name;
+    lo[n].has_arg = op->arg ? required_argument : no_argument;
+    lo[n].flag = NULL;
+    lo[n].val = 256 + id;
+    n++;
+    if (op->short_name && s + 3 < len) {
+      shorts[s++] = op->short_name;
+      if (op->arg)
+        shorts[s++] = ':';
+    }
+  }
+  memset(&lo[n], 0, sizeof lo[n]);
+  shorts[s] = '\0';
+}
+
+/* --level: 2 or 3 for fixes, any stored level for links. */
+static int level_opt(int cmd, const char *arg, struct cli_args *a)
+{
+  long v;
+
+  if (cli_int(arg, cmd == CMD_FIXES ? 2 : 1,
+              cmd == CMD_FIXES ? 3 : STORE_MAX_LEVEL, &v) < 0) {
+    cli_err("bad --level '%s'%s", arg, cmd == CMD_FIXES ? ": 2 or 3" : "");
+    return EXIT_USAGE;
+  }
+  a->level = (int)v;
+  return -1;
+}
+
+/* The options every command shares: -2 when @id is not one of them, -1
+ * when it is taken, else the exit status to return now. */
+static int common_opt(int cmd, int id, const char *arg, struct cli_args *a)
+{
+  char list[64];
+  int f;
+
+  switch (id) {
+    case OPT_HELP:
+      cli_usage(cmd, stdout);
+      return EXIT_OKAY;
+    case OPT_VERSION:
+      printf("v6crawl %s\n", PACKAGE_VERSION);
+      return EXIT_OKAY;
+    case OPT_DB:
+      a->db = arg;
+      return -1;
+    case OPT_RUN:
+      a->run = arg;
+      return -1;
+    case OPT_OUTPUT:
+      a->output = arg;
+      return -1;
+    case OPT_SITE:
+      a->site = arg;
+      return -1;
+    case OPT_LEVEL:
+      return level_opt(cmd, arg, a);
+    case OPT_FORMAT:
+      f = v6_format_parse(arg, cli_cmds[cmd].formats);
+      if (f < 0) {
+        formats_join(list, sizeof list, cli_cmds[cmd].formats, ", ", " or ");
+        cli_err("bad --format '%s': %s", arg, list);
+        return EXIT_USAGE;
+      }
+      a->format = (enum v6_format)f;
+      return -1;
+    default:
+      return -2;
+  }
+}
+
+int cli_args_parse(int cmd, int argc, char **argv, struct cli_args *a,
+                   cli_opt_fn fn, void *ud)
+{
+  struct option lo[OPT__N + 1];
+  char shorts[16];
+  int c, rc;
+
+  memset(a, 0, sizeof *a);
+  a->format = V6_FMT_TEXT;
+  cmd_getopt(cmd, lo, shorts, sizeof shorts);
+  optind = 1;
+  while ((c = getopt_long(argc, argv, shorts, lo, NULL)) != -1) {
+    int id = -1, k;
+    for (k = 0; k < OPT__N && id < 0; k++)
+      if (c == 256 + k || (c == cli_opts[k].short_name && c != 0))
+        id = k;
+    if (id < 0) {
+      cli_usage(cmd, stderr);
+      return EXIT_USAGE;
+    }
+    rc = common_opt(cmd, id, optarg, a);
+    if (rc == -2)
+      rc = fn ? fn(ud, id, optarg) : EXIT_USAGE;
+    if (rc >= 0)
+      return rc;
+  }
+  a->first = optind;
+  return -1;
+}

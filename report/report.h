@@ -1,0 +1,268 @@
+/* report/report.h - the analysis behind every report: the figures as the
+ * reports show them, the fail-under verdict, the delay ratios, the hosts to
+ * fix first, the diff between two runs and the trend across runs.
+ *
+ * report/ reads the store through store/store.h only and never writes it;
+ * it prints nothing (cli/ writes the formats) and allocates only where a
+ * function says so. Functions that read the store return STORE_OK or the
+ * store_rc of the failed read (STORE_NOMEM when out of memory). */
+#ifndef V6_REPORT_H
+#define V6_REPORT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "store/store.h"
+
+/* ---- figures -------------------------------------------------------------
+ */
+
+/* @ipv6 / @counted as a percentage rounded DOWN to 0.1% ("58.8%"; integer
+ * arithmetic, so 84.99% never reads 85.0%), or "\u2014" (an em dash in
+ * UTF-8) when @counted is 0, written NUL-terminated into @buf (@len
+ * bytes, cut to fit). */
+void report_pct_floor(char *buf, size_t len, unsigned ipv6, unsigned counted);
+
+/* Pass/fail of @ipv6 / @counted against @threshold percent on the exact
+ * fraction: 1 pass (at or above), 0 fail, -1 nothing counted. */
+int report_verdict(unsigned ipv6, unsigned counted, double threshold);
+
+/* A site passes when each of its internal level-2 and level-3 figures that
+ * has counted links passes: 1 pass, 0 fail, -1 neither has counted links. */
+int report_site_verdict(const struct store_site_figs *f, double threshold);
+
+/* 1 when figure @f has counted links and supported * 100 < @pct * counted
+ * (17/20 against 85 is not below), else 0. */
+int report_fig_below(const struct store_fig *f, double pct);
+
+/* The concentration of @f had @extra more links been supported (the
+ * what-if figure); 0 and *@out, or -1 when nothing is counted. */
+int report_fig_plus(const struct store_fig *f, unsigned extra, double *out);
+
+/* The highest level with links in the "all" scope, at least 3. */
+int report_max_level(const struct store_site_figs *f);
+
+/* The class of site @s's homepage in run @run (its start URL's probe), or
+ * CLASS_UNMEASURED when it was not probed or cannot be read. */
+int report_home_class(struct store *st, uint32_t run,
+                      const struct store_site *s);
+
+/* 1 when @url is site @s's start URL or its final URL (--site), else 0. */
+int report_site_is(const struct store_site *s, const char *url);
+
+/* Whether a homepage of class @klass works over IPv6: 1 yes (ok,
+ * v6-only), -1 not measured (unmeasured, robots), 0 no (every other
+ * class). */
+int report_home_verdict(int klass);
+
+/* The sites of run @run with their figures: *@sites (free with
+ * store_sites_free) and *@figs (free()), *@n of each. With @by_unit, sites
+ * of the same unit together (units in byte order, sites without a unit
+ * last), in crawl order within a unit. On error nothing is handed out. */
+int report_sites_load(struct store *st, uint32_t run, int by_unit,
+                      struct store_site **sites, struct store_site_figs **figs,
+                      size_t *n);
+
+/* ---- --fail-under --------------------------------------------------------
+ */
+
+/* One internal figure below the threshold. */
+struct report_below {
+  char *start_url; /* the site's */
+  int level;       /* 2 or 3 */
+  struct store_fig fig;
+};
+
+/* Every internal level-2 and level-3 figure of run @run's sites that is
+ * below @pct percent (report_fig_below), in site then level order, into
+ * *@out (*@n of them; free with report_below_free). What was found before
+ * a failed read is handed out too, so it can be shown with the error. */
+int report_fail_under(struct store *st, uint32_t run, double pct,
+                      struct report_below **out, size_t *n);
+void report_below_free(struct report_below *b, size_t n);
+
+/* ---- delay ratios --------------------------------------------------------
+ */
+
+/* What a site's internal links that work over both families say about
+ * IPv6 delay next to IPv4, and whether its homepage host has an AAAA. */
+struct report_delay {
+  int aaaa;         /* the homepage's host has a usable AAAA */
+  unsigned timed;   /* ok links with timings on both families */
+  double sum[2][3]; /* [v6, v4][connect, first byte, total] ms */
+  unsigned n[3];    /* pairs summed per delay */
+  double dns[2];    /* [AAAA, A] lookup ms over the distinct hosts */
+  unsigned n_dns;
+  uint64_t host_seen[256]; /* hashes of the hosts counted for dns */
+  unsigned n_seen;
+};
+
+#define REPORT_DELAY_PASS 0.2 /* YD/T 3118 practice: <= 0.2 passes */
+
+/* Sum the delays of site @site of run @run into @x (which it zeroes). */
+int report_delay_site(struct store *st, uint32_t run, uint32_t site,
+                      struct report_delay *x);
+/* IPv6/IPv4 - 1 of delay @k (0 connect, 1 first byte, 2 total): 0 and
+ * *@out, or -1 when not measured. */
+int report_delay_ratio(const struct report_delay *x, int k, double *out);
+/* AAAA/A lookup time - 1 over the distinct hosts; as report_delay_ratio. */
+int report_delay_dns_ratio(const struct report_delay *x, double *out);
+/* 1 when every measured ratio is at most REPORT_DELAY_PASS, 0 when one is
+ * above, -1 when none is measured. */
+int report_delay_pass(const struct report_delay *x);
+
+/* ---- the host a failing link is blamed on --------------------------------
+ */
+
+/* The host whose IPv6 failure decides link @r: the host of the URL the last
+ * IPv6 request went to (the end of the last line of the IPv6 hops, i.e.
+ * after redirects), else the host of the link's own URL; "" when neither
+ * has one (or it is longer than @cap - 1). Written into @buf (@cap bytes,
+ * 256 is enough for any DNS name); returns its length. */
+size_t report_blame_host(const struct store_link_row *r, char *buf, size_t cap);
+
+/* ---- fixes ---------------------------------------------------------------
+ */
+
+/* The classes fixing a host turns into supported links, in the order of
+ * report_fix_host.klass: no-aaaa, v6-broken, v6-error. */
+#define REPORT_N_FIXABLE 3
+extern const int report_fixable[REPORT_N_FIXABLE];
+
+/* A host behind failing internal links, with what fixing it gives. */
+struct report_fix_host {
+  char *name;                       /* report_blame_host's */
+  unsigned n[2];                    /* links at level 2, level 3 */
+  unsigned klass[REPORT_N_FIXABLE]; /* by fixable class */
+  struct store_host dns;            /* zeroed when not resolved */
+  int have_dns;
+  double after[2]; /* concentration once it and every host above are fixed */
+  int have_after[2];
+};
+
+/* A site's hosts to fix, ranked: most links first, then by name. */
+struct report_fix_site {
+  const struct store_site *site; /* lent by the caller */
+  struct store_site_figs figs;
+  struct report_fix_host *h;
+  size_t n, cap;
+  unsigned dead[2]; /* dead internal links at level 2, 3: not fixable */
+};
+
+/* Rank the hosts of site @site in run @run into @fs (which it zeroes; free
+ * with report_fix_site_cleanup, also on error), counting the levels
+ * @levels[0] (level 2) and @levels[1] (level 3) that are non-zero. */
+int report_fix_site_build(struct store *st, uint32_t run,
+                          const struct store_site *site, const int levels[2],
+                          struct report_fix_site *fs);
+void report_fix_site_cleanup(struct report_fix_site *fs);
+/* How many hosts have links at level index @l (0: level 2, 1: level 3)
+ * in @fs, into *@hosts, and how many links they have, into *@links. */
+void report_fix_totals(const struct report_fix_site *fs, int l, unsigned *hosts,
+                       unsigned *links);
+
+/* ---- the CDN or cloud behind a CNAME ------------------------------------
+ */
+
+struct report_cdn {
+  char *suffix;   /* lower case, no leading or trailing dot; '*' globs */
+  char *provider; /* display name */
+  int labels;     /* labels in suffix */
+};
+
+/* The suffix table; zero it before the first report_cdn_load. */
+struct report_cdn_table {
+  struct report_cdn *v;
+  size_t n, cap;
+};
+
+/* Add the table at @path to @t: "suffix<TAB>provider" a line, '#'
+ * comments, lines without a tab skipped; a leading "." or "*." of a suffix
+ * is dropped and a '*' in a label globs (kunlun*.com). Returns STORE_OK,
+ * STORE_NOTFOUND when @path cannot be opened, STORE_NOMEM (what was read
+ * stays in @t). Free with report_cdn_free (@t is zeroed). */
+int report_cdn_load(struct report_cdn_table *t, const char *path);
+void report_cdn_free(struct report_cdn_table *t);
+/* The provider of the first name in CNAME chain @chain ("a -> b -> c")
+ * after the host itself that an entry of @t matches (the longest suffix
+ * wins), ignoring case and a trailing dot; NULL when none or @chain is
+ * NULL. Lent from @t until report_cdn_free. */
+const char *report_cdn_provider(const struct report_cdn_table *t,
+                                const char *chain);
+
+/* ---- diff between two runs -----------------------------------------------
+ */
+
+struct report_dlink {
+  char *url;
+  int level, internal, klass;
+};
+
+/* The kinds of change, in the order the reports list them. */
+enum report_change {
+  REPORT_CH_FAILING, /* supported in A, counted and not supported in B */
+  REPORT_CH_FIXED,   /* counted and not supported in A, supported in B */
+  REPORT_CH_NEW,     /* a level-2/3 link only in B */
+  REPORT_CH_GONE,    /* a level-2/3 link only in A */
+  REPORT_CH_OTHER,   /* any other change of class, level or scope */
+  REPORT_CH__N
+};
+
+struct report_dchange {
+  const struct report_dlink *a, *b; /* NULL for new / gone */
+};
+
+/* One site, matched between the runs by start URL. */
+struct report_dsite {
+  const struct store_site *sa, *sb; /* NULL when not in that run */
+  struct store_site_figs fa, fb;    /* zeroed when not in that run */
+  struct report_dlink *la, *lb;     /* the links, sorted by URL */
+  size_t nla, nlb;
+  struct report_dchange *ch[REPORT_CH__N];
+  size_t nch[REPORT_CH__N];
+};
+
+struct report_diff {
+  struct store_site *sa, *sb;
+  size_t na, nb;
+  struct report_dsite *ds; /* sites in B's order, then those only in A */
+  size_t n;
+};
+
+/* Compare run @a with run @b into @d (which it zeroes; free with
+ * report_diff_cleanup, also on error). */
+int report_diff_build(struct store *st, uint32_t a, uint32_t b,
+                      struct report_diff *d);
+void report_diff_cleanup(struct report_diff *d);
+
+/* The default runs of a diff: the last two complete runs into *@a and *@b,
+ * or with @have_a only the last into *@b. STORE_NOTFOUND when the store
+ * has fewer complete runs than that. */
+int report_diff_defaults(struct store *st, int have_a, uint32_t *a,
+                         uint32_t *b);
+
+/* ---- trend across runs ---------------------------------------------------
+ */
+
+struct report_trend_pt {
+  uint32_t run;
+  int64_t started;
+  unsigned ip[2], cnt[2]; /* level 2 and level 3, internal */
+};
+
+/* For each of the @n sites of a report of run @run (with their figures
+ * @figs), its points in every run up to @run that had IPv6 and has a site
+ * with the same start URL: site i's are pts[i * stride .. + npts[i]]. */
+struct report_trend {
+  struct report_trend_pt *pts;
+  size_t *npts;
+  size_t stride;
+};
+
+int report_trend_build(struct store *st, const struct store_run *run,
+                       const struct store_site *sites, size_t n,
+                       const struct store_site_figs *figs,
+                       struct report_trend *t);
+void report_trend_cleanup(struct report_trend *t);
+
+#endif
