@@ -323,7 +323,7 @@ static int in_prefix(const unsigned char *a, const unsigned char *p, int bits)
   return 1;
 }
 
-/* DESIGN.md: only global unicast counts; loopback, unique-local and
+/* doc/measurement.md: only global unicast counts; loopback, unique-local and
  * private IPv4 only with --allow-private; link-local, IPv4-mapped, NAT64,
  * documentation, multicast and unspecified never. */
 int addr_usable(int family, const char *addr, int allow_private)

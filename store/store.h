@@ -54,7 +54,7 @@ enum store_rc {
  * other value); never NULL, never to be freed. */
 const char *store_strerror(int rc);
 
-/* The class of a link (DESIGN.md). The order is the report's order. */
+/* The class of a link (doc/measurement.md). The order is the report's order. */
 enum link_class {
   CLASS_OK = 0,
   CLASS_V6_ONLY,
@@ -193,7 +193,8 @@ struct store_site {
   char *name;         /* display name or NULL */
   char *unit;         /* owning unit or NULL */
   char *error;        /* why the homepage could not be read, or NULL */
-  /* The homepage beyond its class (DESIGN.md, the 支持度 indicators). */
+  /* The homepage beyond its class (doc/measurement.md: the 支持度
+   * indicators). */
   int home_tries;    /* IPv6 requests of the homepage made, 0 = none */
   int home_ok;       /* ... of which succeeded */
   int consistent;    /* IPv4 and IPv6 homepages: 1 same, 0 differ, -1 n/a */

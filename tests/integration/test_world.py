@@ -935,7 +935,7 @@ def scenario_bad_input(world, work):
           isinstance(r.rc, int) and 0 <= r.rc < 128, r.why())
     # Two acceptable outcomes (the lead picks one, see the report): v6crawl
     # refuses with one line (exit 4: the resolver failed, the fault is its
-    # own, as DESIGN.md's vantage check) and reports no run; or it finishes
+    # own, as doc/measurement.md's vantage check) and reports no run; or it finishes
     # the run with the homepage dead. Never a 0% figure.
     rep = v6crawl(["report", "--db", db, "--format", "json"])
     if r.rc == 0:

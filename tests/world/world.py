@@ -14,7 +14,7 @@ create it; this script never touches the real network).
 
 The world is described once, as data (HOSTS, REDIRECTS, PAGES, FILES). The
 same data generates the servers' configuration and, through a small model of
-the measurement rules of DESIGN.md (probe both families, classify, levels,
+the measurement rules of doc/measurement.md (probe both families, classify, levels,
 scope by the public suffix list), the expected figures: add a link to a page
 and both the world and expected.json change with it.
 
