@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "base/base.h"
+#include "tests/unit/check_run.h"
 
 START_TEST(hash_is_fnv1a_64)
 {
@@ -106,8 +107,6 @@ int main(void)
 {
   Suite *s = suite_create("base");
   TCase *tc = tcase_create("base");
-  SRunner *sr;
-  int failed;
 
   tcase_add_test(tc, hash_is_fnv1a_64);
   tcase_add_test(tc, url_host_forms);
@@ -115,9 +114,5 @@ int main(void)
   tcase_add_test(tc, buf_cap_keeps_what_fits);
   tcase_add_test(tc, format_names);
   suite_add_tcase(s, tc);
-  sr = srunner_create(s);
-  srunner_run_all(sr, CK_NORMAL);
-  failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
-  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+  return check_run(s);
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "parser/parse.h"
+#include "tests/unit/check_run.h"
 
 #define PAGE "http://www.example.gov.cn/dir/index.html"
 
@@ -304,8 +305,6 @@ int main(void)
 {
   Suite *s = suite_create("html");
   TCase *tc = tcase_create("links");
-  SRunner *sr;
-  int failed;
 
   tcase_add_checked_fixture(tc, NULL, teardown);
   tcase_add_test(tc, html_links_in_document_order);
@@ -335,9 +334,5 @@ int main(void)
   tcase_add_test(tc, html_deep_nesting_no_crash);
   tcase_add_test(tc, html_idn_link_punycode);
   suite_add_tcase(s, tc);
-  sr = srunner_create(s);
-  srunner_run_all(sr, CK_NORMAL);
-  failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
-  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+  return check_run(s);
 }

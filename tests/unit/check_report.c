@@ -13,6 +13,7 @@
 
 #include "report/report.h"
 #include "store/store.h"
+#include "tests/unit/check_run.h"
 
 static char g_tmp[64];
 static char g_db[128];
@@ -523,11 +524,5 @@ static Suite *report_suite(void)
 
 int main(void)
 {
-  SRunner *sr = srunner_create(report_suite());
-  int failed;
-
-  srunner_run_all(sr, CK_NORMAL);
-  failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
-  return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+  return check_run(report_suite());
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "parser/parse.h"
+#include "tests/unit/check_run.h"
 
 #define UA "v6crawl/0.1 (+https://example.cn/bot)"
 
@@ -208,8 +209,6 @@ int main(void)
 {
   Suite *s = suite_create("robots");
   TCase *tc = tcase_create("robots");
-  SRunner *sr;
-  int failed;
 
   tcase_add_checked_fixture(tc, NULL, teardown);
   tcase_add_test(tc, robots_null_allows_everything);
@@ -232,9 +231,5 @@ int main(void)
   tcase_add_test(tc, robots_crawl_delay_of_matched_group);
   tcase_add_test(tc, robots_500k_limit);
   suite_add_tcase(s, tc);
-  sr = srunner_create(s);
-  srunner_run_all(sr, CK_NORMAL);
-  failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
-  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+  return check_run(s);
 }

@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include "store/store.h"
+#include "tests/unit/check_run.h"
 
 #include <check.h>
 #include <errno.h>
@@ -1743,11 +1744,5 @@ static Suite *store_suite(void)
 
 int main(void)
 {
-  SRunner *sr = srunner_create(store_suite());
-  int failed;
-
-  srunner_run_all(sr, CK_NORMAL);
-  failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
-  return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+  return check_run(store_suite());
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "parser/parse.h"
+#include "tests/unit/check_run.h"
 
 #define BASE "http://www.example.gov.cn/a/b/c.html?x=1#f"
 
@@ -376,8 +377,6 @@ int main(void)
 {
   Suite *s = suite_create("url");
   TCase *tc = tcase_create("url");
-  SRunner *sr;
-  int failed;
 
   tcase_add_test(tc, url_resolve_relative_path);
   tcase_add_test(tc, url_resolve_dotdot_above_root);
@@ -408,9 +407,5 @@ int main(void)
   tcase_add_test(tc, url_host_in_domain_label_aligned);
   tcase_add_test(tc, parse_strerror_names);
   suite_add_tcase(s, tc);
-  sr = srunner_create(s);
-  srunner_run_all(sr, CK_NORMAL);
-  failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
-  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+  return check_run(s);
 }

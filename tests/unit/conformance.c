@@ -15,6 +15,7 @@
 
 #include "parser/parse.h"
 #include "tests/unit/json_mini.h"
+#include "tests/unit/check_run.h"
 
 #ifndef CONFORMANCE_DIR
 #define CONFORMANCE_DIR "tests/conformance"
@@ -312,8 +313,6 @@ int main(void)
 {
   Suite *s = suite_create("conformance");
   TCase *tc = tcase_create("floors");
-  SRunner *sr;
-  int failed;
 
   url_t = run_url();
   host_t = run_host();
@@ -327,9 +326,5 @@ int main(void)
   tcase_add_test(tc, conformance_host_floor);
   tcase_add_test(tc, conformance_robots_floor);
   suite_add_tcase(s, tc);
-  sr = srunner_create(s);
-  srunner_run_all(sr, CK_NORMAL);
-  failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
-  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+  return check_run(s);
 }
