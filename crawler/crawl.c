@@ -251,15 +251,26 @@ static void page_done(int rc, struct attempt *a, void *arg)
   attempt_free(a);
 }
 
-/* Site @s wants @url's page at @level (@follow), or only its probe. */
+/* Site @s wants @url's page at @level (@follow), or only its probe. A
+ * probe measured already for another site keeps no body: its page is
+ * read again for this one when the probe found one, and when it found
+ * none (robots.txt, no success) the site learns what the first site
+ * learned, without waiting for a page. */
 static void site_want(struct site *s, const char *url, int level, int follow)
 {
+  const struct probe *p = probe_get(s->c, url);
+  if (follow && p && p->finished) {
+    if (p->klass != CLASS_ROBOTS && probe_any_ok(p)) {
+      frontier_want(&s->f, level);
+      page_job_start(s, level, url, 0, page_done);
+    } else if (level == 1) {
+      site_home(s, NULL, probe_why(p));
+    }
+    return;
+  }
   if (follow)
     frontier_want(&s->f, level);
-  if (probe_add(s->c, url, follow ? s : NULL, level) == PROBE_MEASURED)
-    /* Shared with another site and already measured: read the page
-     * again for this one. */
-    page_job_start(s, level, url, 0, page_done);
+  probe_add(s->c, url, follow ? s : NULL, level);
 }
 
 /* The frontier's callback: one link of a page of site @arg. */

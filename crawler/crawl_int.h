@@ -457,6 +457,8 @@ struct probe {
   struct probe_want *wants;
   struct waiter w; /* in its origin's or its host's queue */
   int started;     /* counted in its host's window */
+  int any_ok;      /* once finished: some family succeeded */
+  char *why;       /* once finished without success: why (owned) or NULL */
 };
 
 enum probe_add_rc {
@@ -465,15 +467,21 @@ enum probe_add_rc {
 };
 
 /* Probe @url (once per crawl), for site @arg at @level (@arg NULL: no site
- * wants its page). Once measured, c->want_done runs for each want.
+ * wants its page). Once measured, c->want_done runs for each want. A
+ * probe measured already takes no want (PROBE_MEASURED): the caller
+ * decides from probe_get what its page is for the site.
  * Returns an enum probe_add_rc (c->nomem is set when out of memory). */
 int probe_add(struct crawl *c, const char *url, void *arg, int level);
+/* The probe of @url, or NULL when none was added; lent until the crawl
+ * ends. */
+const struct probe *probe_get(const struct crawl *c, const char *url);
 /* The attempt whose body is the probe's page (IPv4's if it succeeded, else
  * IPv6's), or NULL; lent for want_done. */
 const struct attempt *probe_body(const struct probe *p);
-/* 1 when some family succeeded. */
+/* 1 when some family succeeded (also once finished). */
 int probe_any_ok(const struct probe *p);
-/* Why a probe without a body has none. */
+/* Why a probe without a body has none (also once finished); lent as
+ * long as @p. */
 const char *probe_why(const struct probe *p);
 /* For map_clear. */
 void probe_free(void *p);

@@ -62,6 +62,8 @@ const struct attempt *probe_body(const struct probe *p)
 
 int probe_any_ok(const struct probe *p)
 {
+  if (p->finished && !p->fam[0] && !p->fam[1])
+    return p->any_ok;
   return (p->fam[0] && p->fam[0]->outcome == OUT_OK) ||
          (p->fam[1] && p->fam[1]->outcome == OUT_OK);
 }
@@ -71,6 +73,8 @@ const char *probe_why(const struct probe *p)
   const struct attempt *b = p->fam[1] ? p->fam[1] : p->fam[0];
   if (p->klass == CLASS_ROBOTS)
     return "disallowed by robots.txt";
+  if (p->finished && !b)
+    return p->why ? p->why : "no response";
   return b && b->error ? b->error : "no response";
 }
 
@@ -97,6 +101,12 @@ static void probe_finish(struct crawl *c, struct probe *p)
   if (p->klass != CLASS_ROBOTS)
     p->klass = classify(p);
   probe_record(c, p);
+  /* What a site that wants the page later needs once the attempts are
+   * gone (see site_want). */
+  p->any_ok = probe_any_ok(p);
+  if (!p->any_ok && p->klass != CLASS_ROBOTS &&
+      !(p->why = strdup(probe_why(p))))
+    crawl_oom(c);
   while ((w = p->wants)) {
     p->wants = w->next;
     c->want_done(0, p, w->level, w->arg);
@@ -241,11 +251,17 @@ int probe_add(struct crawl *c, const char *url, void *arg, int level)
   return PROBE_ADDED;
 }
 
+const struct probe *probe_get(const struct crawl *c, const char *url)
+{
+  return map_get(&c->probes, url);
+}
+
 void probe_free(void *pp)
 {
   struct probe *p = pp;
   struct probe_want *w;
   url_view_cleanup(&p->v); /* its attempts die with c->attempts */
+  free(p->why);
   while ((w = p->wants)) {
     p->wants = w->next;
     free(w);

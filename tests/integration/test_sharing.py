@@ -1,0 +1,88 @@
+#!/usr/bin/python3
+"""Sites that share links and pages (issue 8, item 6): each site gets
+exactly the figures and link classes it gets when crawled alone, whatever
+the other sites of the run probed or read first. The world's two sites
+share links (notice.html, cdn.outside.com.cn, v6.demo.gov.cn, ...), and a
+site listed twice shares everything with itself. Also robots.txt without
+an IPv6 vantage point: a link redirected into a disallowed path is
+`robots`, not `unmeasured`.
+
+    test_sharing.py --world DIR --work DIR --v6crawl PATH
+
+Prints "ok - ..." lines and ends with "N passed, N failed".
+"""
+
+import argparse
+import collections
+import json
+import os
+import subprocess
+import sys
+
+results = []
+GOV = "http://www.demo.gov.cn/"
+EDU = "http://www.demo.edu.cn/"
+
+
+def check(name, cond, detail=""):
+    results.append(bool(cond))
+    print(("ok - %s" if cond else "not ok - %s: " + str(detail)[:2000])
+          % name)
+    sys.stdout.flush()
+
+
+def crawl(o, name, starts, extra=()):
+    db = os.path.join(o.work, name)
+    p = subprocess.run([o.v6crawl, "crawl", "--db", db, "--dns-server",
+                        "127.0.0.1:5353", "--cacert",
+                        os.path.join(o.world, "ca.pem"), "--allow-private",
+                        "--timeout", "3", "--retries", "1", "--quiet"] +
+                       list(extra) + starts, capture_output=True, timeout=300)
+    check("%s: crawl exits 0" % name, p.returncode == 0, p.stderr.decode())
+    rep = subprocess.run([o.v6crawl, "report", "--db", db, "--format",
+                          "json"], capture_output=True)
+    links = subprocess.run([o.v6crawl, "links", "--db", db, "--format",
+                            "json"], capture_output=True)
+    sites = json.loads(rep.stdout)["sites"]
+    figs = [(s["start_url"], s["final_url"], s["error"], s["homepage"],
+             s["levels"]) for s in sites]
+    per = collections.defaultdict(collections.Counter)
+    for ln in json.loads(links.stdout)["links"]:
+        per[ln["site"]][(ln["level"], ln["url"], ln["scope"], ln["class"],
+                         ln["parent"])] += 1
+    return figs, per
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--world", required=True)
+    ap.add_argument("--work", required=True)
+    ap.add_argument("--v6crawl", required=True)
+    o = ap.parse_args()
+
+    alone = {}
+    for name, url in (("gov", GOV), ("edu", EDU)):
+        figs, per = crawl(o, "alone-" + name, [url])
+        alone[url] = (figs[0], per[url])
+    for name, starts in (("gov-edu", [GOV, EDU]), ("edu-gov", [EDU, GOV]),
+                         ("gov-gov", [GOV, GOV]), ("edu-edu", [EDU, EDU])):
+        figs, per = crawl(o, name, starts)
+        for i, url in enumerate(starts):
+            check("%s: site %d (%s) has the figures it has alone" %
+                  (name, i + 1, url), figs[i] == alone[url][0],
+                  (figs[i], alone[url][0]))
+        for url in set(starts):
+            k = starts.count(url)
+            want = collections.Counter({key: n * k for key, n in
+                                        alone[url][1].items()})
+            check("%s: %s has every link, level and class it has alone" %
+                  (name, url), per[url] == want,
+                  (per[url] - want, want - per[url]))
+
+    passed = sum(results)
+    print("%d passed, %d failed" % (passed, len(results) - passed))
+    return 0 if passed == len(results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
