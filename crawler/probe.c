@@ -29,10 +29,12 @@ static int classify(const struct probe *p)
 {
   const struct attempt *a6 = p->fam[0], *a4 = p->fam[1];
   int ok6, ok4;
+  /* robots.txt applies whatever the vantage point: a hop refused over
+   * IPv4 alone (no IPv6 here) is robots, not unmeasured. */
+  if ((a6 && a6->outcome == OUT_ROBOTS) || (a4 && a4->outcome == OUT_ROBOTS))
+    return CLASS_ROBOTS;
   if (!a6)
     return CLASS_UNMEASURED;
-  if (a6->outcome == OUT_ROBOTS || (a4 && a4->outcome == OUT_ROBOTS))
-    return CLASS_ROBOTS;
   ok6 = a6->outcome == OUT_OK;
   ok4 = a4 && a4->outcome == OUT_OK;
   if (ok6 && ok4)
