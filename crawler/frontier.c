@@ -123,9 +123,9 @@ static int in_scope(const char *url, const char *scope)
   return internal;
 }
 
-/* Link @hl of @page at @level: an edge, and a new link of the site the
- * first time its URL is seen. */
-static int add_link(struct frontier *f, const char *page,
+/* Link @hl of @page (whose own URL is @self) at @level: an edge, and a
+ * new link of the site the first time its URL is seen. */
+static int add_link(struct frontier *f, const char *page, const char *self,
                     const struct html_link *hl, int level)
 {
   struct frontier_link l;
@@ -140,8 +140,11 @@ static int add_link(struct frontier *f, const char *page,
   l.kind = !hl->url             ? LINK_INVALID
            : url_is_http(l.url) ? LINK_HTTP
                                 : LINK_OTHER;
-  if (hl->href && fragment_only(hl->href, frag, sizeof(frag))) {
-    /* "#top" points into the page itself: recorded, never counted. */
+  if (hl->href && fragment_only(hl->href, frag, sizeof(frag)) &&
+      (!hl->url || !self || strcmp(hl->url, self) == 0)) {
+    /* "#top" that stays on the page itself: recorded, never counted.
+     * Under a <base href> that points elsewhere a browser goes to the
+     * base: that is a link like any other. */
     l.url = frag;
     l.kind = LINK_OTHER;
   }
@@ -166,14 +169,14 @@ static int page_links(struct frontier *f, int level, const char *page,
   size_t i;
   int rc = FRONTIER_OK;
   for (i = 0; i < hp->n_links; i++)
-    if (add_link(f, page, &hp->links[i], level + 1) < 0)
+    if (add_link(f, page, hp->url, &hp->links[i], level + 1) < 0)
       rc = FRONTIER_NOMEM;
   for (i = 0; i < hp->n_script_links; i++) {
     const struct html_link *l = &hp->script_links[i];
     if (!l->url || !url_is_http(l->url))
       continue;
     if (f->script_links) {
-      if (add_link(f, page, l, level + 1) < 0)
+      if (add_link(f, page, hp->url, l, level + 1) < 0)
         rc = FRONTIER_NOMEM;
     } else if (!map_get(&f->script_seen, l->url) &&
                !map_put(&f->script_seen, l->url, (void *)1)) {

@@ -404,7 +404,15 @@ int html_links_extract(const char *body, size_t len, const char *content_type,
     cs = "UTF-8";
   page->charset = strdup(html_charset_display(cs));
   page->base = strdup(page_url ? page_url : "");
-  if (!page->charset || !page->base) {
+  /* normalised as links are, so a link can be told to be the page itself */
+  if (page_url &&
+      url_resolve(NULL, page_url, NULL, 0, &page->url) == PARSE_NOMEM) {
+    rc = PARSE_NOMEM;
+    goto out;
+  }
+  if (!page->url)
+    page->url = strdup(page_url ? page_url : "");
+  if (!page->charset || !page->base || !page->url) {
     rc = PARSE_NOMEM;
     goto out;
   }
@@ -452,6 +460,7 @@ void html_page_cleanup(struct html_page *page)
   free(page->script_links);
   free(page->charset);
   free(page->base);
+  free(page->url);
   free(page->refresh_url);
   memset(page, 0, sizeof *page);
 }

@@ -97,8 +97,9 @@ struct html_link {
 struct html_page {
   struct html_link *links; /* in document order, duplicates kept */
   size_t n_links;
-  char *charset;      /* the charset used to decode, e.g. "UTF-8", "GB18030" */
-  char *base;         /* the URL links were resolved against */
+  char *charset; /* the charset used to decode, e.g. "UTF-8", "GB18030" */
+  char *base;    /* the URL links were resolved against */
+  char *url;     /* the page's own URL (@page_url), normalised like a link */
   char *refresh_url;  /* <meta http-equiv=refresh> target, resolved; or NULL */
   size_t script_urls; /* URL-like string literals in inline scripts / on* */
   /* Those literals resolved like links (kind HTML_SCRIPT, url NULL when a

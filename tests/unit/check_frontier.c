@@ -210,6 +210,41 @@ START_TEST(frontier_fragment_and_other_links)
 }
 END_TEST
 
+/* A browser follows "#top" to the base URL: under a <base href> that
+ * points elsewhere it is a link to that URL; only a fragment that stays
+ * on the page itself is skipped. */
+START_TEST(frontier_fragment_under_base_is_a_link)
+{
+  frontier_want(&f, 1);
+  read_page(HOME "news/", 1,
+            "<base href='http://www.example.cn/docs/'>"
+            "<a href='#top'>top</a><a href=' #a '>a</a>");
+  ck_assert_uint_eq(n_got, 2);
+  ck_assert_str_eq(got[0].url, "http://www.example.cn/docs/");
+  ck_assert_int_eq(got[0].kind, LINK_HTTP);
+  ck_assert(got[0].fresh);
+  ck_assert(got[0].internal);
+  ck_assert(got[0].follow);
+  ck_assert_int_eq(got[0].level, 2);
+  ck_assert_str_eq(got[1].url, "http://www.example.cn/docs/");
+  ck_assert(!got[1].fresh); /* the same URL: one link */
+}
+END_TEST
+
+START_TEST(frontier_fragment_on_the_page_itself_is_skipped)
+{
+  /* a base that is the page itself, and a page URL written loosely */
+  read_page("HTTP://www.Example.cn:80/news/?q=1", 1,
+            "<base href='/news/?q=1'><a href='#top'>top</a>");
+  read_page(HOME, 1, "<base href='http://www.example.cn/'><a href='#x'>x</a>");
+  ck_assert_uint_eq(n_got, 2);
+  ck_assert_str_eq(got[0].url, "#top");
+  ck_assert_int_eq(got[0].kind, LINK_OTHER);
+  ck_assert_str_eq(got[1].url, "#x");
+  ck_assert_int_eq(got[1].kind, LINK_OTHER);
+}
+END_TEST
+
 START_TEST(frontier_script_literals_counted_not_followed)
 {
   read_page(HOME, 1,
@@ -267,6 +302,8 @@ int main(void)
   tcase_add_test(tc, frontier_held_until_upper_levels_read);
   tcase_add_test(tc, frontier_page_of_upper_level_not_held);
   tcase_add_test(tc, frontier_fragment_and_other_links);
+  tcase_add_test(tc, frontier_fragment_under_base_is_a_link);
+  tcase_add_test(tc, frontier_fragment_on_the_page_itself_is_skipped);
   tcase_add_test(tc, frontier_script_literals_counted_not_followed);
   tcase_add_test(tc, frontier_meta_refresh_followed_at_level_1);
   suite_add_tcase(s, tc);
