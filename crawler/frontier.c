@@ -160,14 +160,17 @@ static int add_link(struct frontier *f, const char *page, const char *self,
   return FRONTIER_OK;
 }
 
-/* The links of a page at @level become links of @level + 1. URLs in its
- * scripts are links only with --script-links, else counted as what the
- * pages may hide. */
+/* The links of a page at @level become links of @level + 1, as long as
+ * that level is collected (--depth 1: the homepage's links are none of
+ * the site's). URLs in its scripts are links only with --script-links,
+ * else counted as what the pages may hide. */
 static int page_links(struct frontier *f, int level, const char *page,
                       const struct html_page *hp)
 {
   size_t i;
   int rc = FRONTIER_OK;
+  if (level >= f->depth)
+    return FRONTIER_OK;
   for (i = 0; i < hp->n_links; i++)
     if (add_link(f, page, hp->url, &hp->links[i], level + 1) < 0)
       rc = FRONTIER_NOMEM;

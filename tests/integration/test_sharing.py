@@ -5,7 +5,7 @@ the other sites of the run probed or read first. The world's two sites
 share links (notice.html, cdn.outside.com.cn, v6.demo.gov.cn, ...), and a
 site listed twice shares everything with itself. Also robots.txt without
 an IPv6 vantage point: a link redirected into a disallowed path is
-`robots`, not `unmeasured`.
+`robots`, not `unmeasured`. And --depth 1 measures the homepage only.
 
     test_sharing.py --world DIR --work DIR --v6crawl PATH
 
@@ -94,6 +94,17 @@ def main():
     check("--assume-ipv6 no: an allowed link is unmeasured",
           cls.get("http://v4.demo.gov.cn/") == "unmeasured",
           cls.get("http://v4.demo.gov.cn/"))
+
+    # --depth 1: the homepage only; its links are not collected.
+    figs, per = crawl(o, "depth1", [GOV], ["--depth", "1"])
+    lv = figs[0][4]
+    check("--depth 1: the homepage is measured", figs[0][3] ==
+          {"ipv6": True, "class": "ok"}, figs[0][3])
+    check("--depth 1: no level-2 or level-3 links",
+          all(lv[n][sc]["links"] == 0 and lv[n][sc]["concentration"] is None
+              for n in ("2", "3") for sc in ("internal", "all")), lv)
+    check("--depth 1: the start URL is the only link",
+          sorted(k[:2] for k in per[GOV]) == [(1, GOV)], per[GOV])
 
     passed = sum(results)
     print("%d passed, %d failed" % (passed, len(results) - passed))

@@ -150,10 +150,35 @@ START_TEST(frontier_depth_stops_following)
 }
 END_TEST
 
+/* --depth 1 collects level 1 only: the homepage's links are not links of
+ * the site (no level 2), scripts' literals included. */
+START_TEST(frontier_depth_1_collects_no_level_2)
+{
+  frontier_cleanup(&f);
+  setup_depth(1, 1);
+  frontier_want(&f, 1);
+  read_page(HOME, 1,
+            "<a href=/a>a</a><a href=http://other.cn/>o</a>"
+            "<script>var u = 'http://www.example.cn/s';</script>");
+  ck_assert_uint_eq(n_got, 0);
+  ck_assert_int_eq(frontier_level(&f, "http://www.example.cn/a"), 0);
+  ck_assert_int_eq(frontier_page_done(&f, 1), FRONTIER_OK);
+  ck_assert_uint_eq(n_got, 0);
+  frontier_cleanup(&f);
+  setup_depth(2, 0);
+  read_page(HOME, 1, "<a href=/a>a</a>");
+  ck_assert_int_eq(link_of("http://www.example.cn/a")->level, 2);
+  ck_assert(!link_of("http://www.example.cn/a")->follow); /* depth 2 */
+}
+END_TEST
+
 START_TEST(frontier_held_until_upper_levels_read)
 {
   /* home -> a, b (level 2); a -> c (level 3); c's page is read before b's,
-   * and both b and c link x: x is a link of level 3 (from b), not 4. */
+   * and both b and c link x: x is a link of level 3 (from b), not 4.
+   * --depth 4: the level-3 page c is read. */
+  frontier_cleanup(&f);
+  setup_depth(4, 0);
   frontier_want(&f, 1);
   read_page(HOME, 1, "<a href=/a>a</a><a href=/b>b</a>");
   frontier_want(&f, 2);
@@ -299,6 +324,7 @@ int main(void)
   tcase_add_test(tc, frontier_scope_internal_and_external);
   tcase_add_test(tc, frontier_no_scope_nothing_internal);
   tcase_add_test(tc, frontier_depth_stops_following);
+  tcase_add_test(tc, frontier_depth_1_collects_no_level_2);
   tcase_add_test(tc, frontier_held_until_upper_levels_read);
   tcase_add_test(tc, frontier_page_of_upper_level_not_held);
   tcase_add_test(tc, frontier_fragment_and_other_links);
