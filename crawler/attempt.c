@@ -166,6 +166,9 @@ static void attempt_note(struct attempt *a, int rc, int next,
   if (rc == FETCH_NORESPONSE) {
     a->c->prog.errors++;
     log_line(a, "ERR %s %s", req->error, a->url);
+  } else if (req->status < 200) {
+    a->c->prog.errors++;
+    log_line(a, "ERR no final response (only %d) %s", req->status, a->url);
   } else if (next != ATT_GET) {
     log_line(a, "%d %s", req->status, a->url);
   }
@@ -197,7 +200,10 @@ static void attempt_after(struct attempt *a, int rc, struct fetch_req *req)
       attempt_hop(a);
       return;
     case ATT_NORESP:
-      att_error(a, "%s", req->error);
+      if (rc == FETCH_RESPONSE)
+        att_error(a, "no final response (only %d)", req->status);
+      else
+        att_error(a, "%s", req->error);
       attempt_end(a, OUT_NORESP);
       return;
     default:

@@ -321,7 +321,8 @@ struct attempt_state {
 
 /* What came back for one request. */
 struct attempt_reply {
-  int response; /* 0: no response (connect, TLS, timeout, reset) */
+  int response; /* 0: no response (connect, TLS, timeout, reset); a
+                 * response whose status is 1xx is none either */
   int head;     /* it was a HEAD */
   int status;
   int location; /* a Location header came */

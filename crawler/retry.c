@@ -20,7 +20,7 @@ void attempt_state_init(struct attempt_state *s, int family, int retries)
 
 int attempt_success(int strict, int status)
 {
-  return strict ? status == 200 : status > 0 && status < 400;
+  return strict ? status == 200 : status >= 200 && status < 400;
 }
 
 int attempt_wants_head(const struct attempt_state *s, size_t max_body)
@@ -59,7 +59,9 @@ static int next_noresp(struct attempt_state *s, int v6_ok)
 int attempt_next(struct attempt_state *s, const struct attempt_reply *r,
                  int v6_ok, int strict)
 {
-  if (!r->response)
+  /* An interim 1xx as the last thing heard ("100 Continue", then the
+   * connection closed) is no final response: the request failed. */
+  if (!r->response || r->status < 200)
     return next_noresp(s, v6_ok);
   if (r->head && r->status >= 400) {
     s->get = 1;

@@ -52,6 +52,26 @@ START_TEST(attempt_noresponse_without_retries_ends_at_once)
 }
 END_TEST
 
+/* "100 Continue" and then a closed connection is no final response: a
+ * failure retried like no response, never a success (nor a GET). */
+START_TEST(attempt_interim_1xx_is_no_response)
+{
+  struct attempt_state s;
+  struct attempt_reply r = reply(0, 100, 0), h = reply(1, 103, 0);
+  attempt_state_init(&s, 6, 1);
+  ck_assert_int_eq(attempt_next(&s, &r, 1, 0), ATT_RETRY);
+  ck_assert_int_eq(s.tries, 1);
+  ck_assert_int_eq(attempt_next(&s, &h, 1, 0), ATT_NORESP);
+  ck_assert(!s.get);
+  attempt_state_init(&s, 0, 0); /* a page: IPv4, then IPv6 */
+  ck_assert_int_eq(attempt_next(&s, &r, 1, 0), ATT_FAMILY);
+  ck_assert_int_eq(s.family, 6);
+  ck_assert(!attempt_success(0, 100));
+  ck_assert(!attempt_success(0, 199));
+  ck_assert(attempt_success(0, 200));
+}
+END_TEST
+
 START_TEST(attempt_auto_family_falls_back_to_ipv6_once)
 {
   struct attempt_state s;
@@ -224,6 +244,7 @@ int main(void)
   tcase_add_test(tc, attempt_noresponse_retried_retries_times);
   tcase_add_test(tc, attempt_noresponse_without_retries_ends_at_once);
   tcase_add_test(tc, attempt_auto_family_falls_back_to_ipv6_once);
+  tcase_add_test(tc, attempt_interim_1xx_is_no_response);
   tcase_add_test(tc, attempt_auto_family_stays_without_ipv6);
   tcase_add_test(tc, attempt_head_400_confirmed_by_get);
   tcase_add_test(tc, attempt_head_below_400_decides);
