@@ -1,10 +1,11 @@
 #!/usr/bin/python3
 """Faults nginx cannot make, from small servers of this test's own (inside
 the suite's private network namespace): a server that accepts and then
-says nothing (stall), one that resets every connection, and one that
-trickles its status line a byte at a time. A portal links to each; the
-crawl must end within its timeouts and measure each link dead, with the
-reason in its evidence.
+says nothing (stall), one that resets every connection, one that
+trickles its status line a byte at a time, and one that answers only
+"100 Continue" and closes (no final response: a failure, not a success).
+A portal links to each; the crawl must end within its timeouts and
+measure each link dead, with the reason in its evidence.
 
     test_faults.py --world DIR --work DIR --v6crawl PATH
 
@@ -26,6 +27,7 @@ import time
 results = []
 SITE = "127.0.0.249"
 STALL, RESET, TRICKLE = "127.0.0.246", "127.0.0.247", "127.0.0.248"
+INTERIM = "127.0.0.241"
 
 
 def check(name, cond, detail=""):
@@ -40,7 +42,8 @@ class Site(http.server.BaseHTTPRequestHandler):
         if self.path == "/":
             body = ("<html><body>" + "".join(
                 '<a href="http://%s/x.html">x</a>' % a
-                for a in (STALL, RESET, TRICKLE)) + "</body></html>").encode()
+                for a in (STALL, RESET, TRICKLE, INTERIM)) +
+                "</body></html>").encode()
             self.send_response(200)
             self.send_header("Content-Type", "text/html")
         else:
@@ -82,6 +85,15 @@ def trickle(conn):
     conn.close()
 
 
+def interim(conn):
+    try:
+        conn.recv(4096)
+        conn.sendall(b"HTTP/1.1 100 Continue\r\n\r\n")
+    except OSError:
+        pass
+    conn.close()
+
+
 def listener(addr):
     s = socket.socket()
     s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -100,8 +112,8 @@ def main():
     site = http.server.ThreadingHTTPServer((SITE, 80), Site)
     threading.Thread(target=site.serve_forever, daemon=True).start()
     stall = listener(STALL)  # never accepted
-    rs, tr = listener(RESET), listener(TRICKLE)
-    for s, h in ((rs, reset), (tr, trickle)):
+    rs, tr, it = listener(RESET), listener(TRICKLE), listener(INTERIM)
+    for s, h in ((rs, reset), (tr, trickle), (it, interim)):
         threading.Thread(target=serve, args=(s, h), daemon=True).start()
     db = os.path.join(o.work, "db")
     try:
@@ -119,7 +131,9 @@ def main():
         links = {ln["url"]: ln for ln in json.loads(out.stdout)["links"]}
         for addr, what, pat in ((STALL, "stall", "timed out|timeout"),
                                 (RESET, "reset", "reset|empty reply|recv"),
-                                (TRICKLE, "trickle", "timed out|timeout")):
+                                (TRICKLE, "trickle", "timed out|timeout"),
+                                (INTERIM, "100 Continue, then closed",
+                                 "no final response")):
             ln = links.get("http://%s/x.html" % addr) or {}
             v4 = ln.get("v4") or {}
             check("%s: the link is dead with the reason in its evidence"
@@ -128,7 +142,7 @@ def main():
                   json.dumps(ln)[:800])
     finally:
         site.shutdown()
-        for s in (stall, rs, tr):
+        for s in (stall, rs, tr, it):
             s.close()
     passed = sum(results)
     print("%d passed, %d failed" % (passed, len(results) - passed))
