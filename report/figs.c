@@ -21,6 +21,38 @@ void report_pct_floor(char *buf, size_t len, unsigned ipv6, unsigned counted)
   snprintf(buf, len, "%llu.%llu%%", t / 10, t % 10);
 }
 
+/* floor(1000 * @ip / @cnt) and its remainder: @ip <= @cnt < 2^32, so
+ * every product fits in 64 bits. */
+static unsigned long long permille(unsigned ip, unsigned cnt,
+                                   unsigned long long *rem)
+{
+  unsigned long long t = (unsigned long long)ip * 1000u;
+
+  *rem = t % cnt;
+  return t / cnt;
+}
+
+void report_pts_floor(char *buf, size_t len, unsigned ipa, unsigned cnta,
+                      unsigned ipb, unsigned cntb)
+{
+  unsigned long long ra, rb, qa, qb;
+  long long d;
+
+  if (!cnta || !cntb) {
+    snprintf(buf, len, "-");
+    return;
+  }
+  qa = permille(ipa, cnta, &ra);
+  qb = permille(ipb, cntb, &rb);
+  /* 1000 * (b - a) = qb - qa + (rb / cntb - ra / cnta), the last term in
+   * (-1, 1): the floor takes one more off when it is negative. */
+  d = (long long)qb - (long long)qa;
+  if (rb * cnta < ra * cntb)
+    d--;
+  snprintf(buf, len, "%c%lld.%lld", d < 0 ? '-' : '+', (d < 0 ? -d : d) / 10,
+           (d < 0 ? -d : d) % 10);
+}
+
 int report_verdict(unsigned ipv6, unsigned counted, double threshold)
 {
   if (!counted)

@@ -23,6 +23,16 @@
  * bytes, cut to fit). */
 void report_pct_floor(char *buf, size_t len, unsigned ipv6, unsigned counted);
 
+/* The change from @ipa / @cnta to @ipb / @cntb in percentage points,
+ * rounded DOWN (toward minus infinity) to 0.1 point on the exact
+ * fractions ("+2.3", "-2.4", "+0.0"; integer arithmetic), so a rise never
+ * reads larger and a drop never smaller than it is; "-" when @cnta or
+ * @cntb is 0. Written NUL-terminated into @buf (@len bytes, cut to fit).
+ * It can differ by 0.1 from the difference of the two report_pct_floor
+ * figures (84.9% -> 87.3% is +2.3 when the exact change is +2.37). */
+void report_pts_floor(char *buf, size_t len, unsigned ipa, unsigned cnta,
+                      unsigned ipb, unsigned cntb);
+
 /* Pass/fail of @ipv6 / @counted against @threshold percent on the exact
  * fraction: 1 pass (at or above), 0 fail, -1 nothing counted. */
 int report_verdict(unsigned ipv6, unsigned counted, double threshold);
@@ -136,7 +146,8 @@ struct report_fix_host {
   unsigned klass[REPORT_N_FIXABLE]; /* by fixable class */
   struct store_host dns;            /* zeroed when not resolved */
   int have_dns;
-  double after[2]; /* concentration once it and every host above are fixed */
+  double after[2];  /* concentration once it and every host above are fixed */
+  unsigned gain[2]; /* links supported then that were not, by level index */
   int have_after[2];
 };
 
