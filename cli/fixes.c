@@ -18,14 +18,43 @@
 #include "report/report.h"
 #include "store/store.h"
 
+/* The one line that says why run @run has no data for --fail-under
+ * @pct, naming the sites it cannot judge. */
+static void nodata_line(uint32_t run, double pct, int why, char **urls,
+                        size_t n)
+{
+  static const char *const reason[] = {
+    [REPORT_NODATA_NOIPV6] = "no IPv6 at the vantage point, nothing measured",
+    [REPORT_NODATA_PARTIAL] = "the run is incomplete (interrupted)",
+    [REPORT_NODATA_SITES] = "nothing counted at level 2 or 3 internal"};
+  char list[1024];
+  size_t off = 0, i;
+  int w;
+
+  list[0] = '\0';
+  for (i = 0; i < n && off < sizeof list; i++) {
+    w = snprintf(list + off, sizeof list - off, "%s%s", i ? " " : "", urls[i]);
+    if (w < 0)
+      break;
+    off += (size_t)w;
+  }
+  if (off >= sizeof list)
+    snprintf(list + sizeof list - 4, 4, "...");
+  cli_err("no data to judge for --fail-under %g%%: run %u: %s: %s", pct, run,
+          reason[why], n ? list : "no site");
+}
+
 int cli_fail_under(struct store *st, uint32_t run, double pct)
 {
   struct report_below *b = NULL;
-  size_t n = 0, i;
-  char p[16];
-  int rc;
+  char **urls = NULL, p[16];
+  size_t n = 0, nu = 0, i;
+  int rc, why = REPORT_JUDGED;
 
-  rc = report_fail_under(st, run, pct, &b, &n);
+  rc = report_nodata(st, run, &why, &urls, &nu);
+  /* no IPv6 or an incomplete run: what figures there are are not judged */
+  if (rc == STORE_OK && (why == REPORT_JUDGED || why == REPORT_NODATA_SITES))
+    rc = report_fail_under(st, run, pct, &b, &n);
   for (i = 0; i < n; i++) {
     report_pct_floor(p, sizeof p, store_fig_supported(&b[i].fig),
                      store_fig_counted(&b[i].fig));
@@ -35,10 +64,17 @@ int cli_fail_under(struct store *st, uint32_t run, double pct)
   }
   report_below_free(b, n);
   if (rc != STORE_OK) {
+    report_urls_free(urls, nu);
     cli_err("cannot read the store: %s", store_strerror(rc));
     return rc == STORE_NOMEM ? EXIT_INTERNAL : EXIT_STORE;
   }
-  return n ? EXIT_BELOW : EXIT_OKAY;
+  if (why != REPORT_JUDGED)
+    nodata_line(run, pct, why, urls, nu);
+  report_urls_free(urls, nu);
+  /* a site below is a verdict: it wins over the sites without data */
+  if (n)
+    return EXIT_BELOW;
+  return why != REPORT_JUDGED ? EXIT_NODATA : EXIT_OKAY;
 }
 
 /* Find the table: $V6CRAWL_DATA_DIR, the installed pkgdatadir, then

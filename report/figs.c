@@ -217,6 +217,82 @@ void report_below_free(struct report_below *b, size_t n)
   free(b);
 }
 
+/* 1 when figure @f has nothing counted for want of measuring: unmeasured
+ * links and no counted one. */
+static int fig_unmeasured(const struct store_fig *f)
+{
+  return !store_fig_counted(f) && f->classes[CLASS_UNMEASURED] > 0;
+}
+
+int report_nodata(struct store *st, uint32_t run, int *why, char ***urls,
+                  size_t *n)
+{
+  struct store_run r;
+  struct store_site *sites = NULL;
+  struct store_site_figs figs;
+  char **v = NULL;
+  size_t ns = 0, i, k = 0;
+  int rc, all = 0;
+
+  *why = REPORT_JUDGED;
+  *urls = NULL;
+  *n = 0;
+  memset(&r, 0, sizeof r);
+  rc = store_run_get(st, run, &r);
+  if (rc != STORE_OK)
+    goto out;
+  if (r.vantage_ipv6 == 0)
+    all = REPORT_NODATA_NOIPV6;
+  else if (!r.complete)
+    all = REPORT_NODATA_PARTIAL;
+  rc = store_sites_list(st, run, &sites, &ns);
+  if (rc != STORE_OK)
+    goto out;
+  v = calloc(ns ? ns : 1, sizeof *v);
+  if (!v) {
+    rc = STORE_NOMEM;
+    goto out;
+  }
+  for (i = 0; i < ns; i++) {
+    if (!all) {
+      rc = store_site_figures(st, run, sites[i].idx, &figs);
+      if (rc != STORE_OK)
+        goto out;
+      if (report_site_verdict(&figs, 0) >= 0 &&
+          !fig_unmeasured(&figs.level[2][0]) &&
+          !fig_unmeasured(&figs.level[3][0]))
+        continue;
+    }
+    v[k] = strdup(sites[i].start_url);
+    if (!v[k]) {
+      rc = STORE_NOMEM;
+      goto out;
+    }
+    k++;
+  }
+  /* a run without a site has nothing to judge either */
+  *why = all ? all : k || !ns ? REPORT_NODATA_SITES : REPORT_JUDGED;
+  *urls = v;
+  *n = k;
+  v = NULL;
+out:
+  report_urls_free(v, k);
+  store_sites_free(sites, ns);
+  store_run_cleanup(&r);
+  return rc;
+}
+
+void report_urls_free(char **urls, size_t n)
+{
+  size_t i;
+
+  if (!urls)
+    return;
+  for (i = 0; i < n; i++)
+    free(urls[i]);
+  free(urls);
+}
+
 /* ---- delay ratios -------------------------------------------------------- */
 
 /* The lookup times of @h, once per distinct host (up to host_seen's size). */

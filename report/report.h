@@ -91,6 +91,26 @@ int report_fail_under(struct store *st, uint32_t run, double pct,
                       struct report_below **out, size_t *n);
 void report_below_free(struct report_below *b, size_t n);
 
+/* Why --fail-under has no data to judge a run by (a gate never passes on
+ * no data). */
+enum report_nodata {
+  REPORT_JUDGED = 0,         /* every site has figures to judge */
+  REPORT_NODATA_NOIPV6 = 1,  /* the vantage point had no IPv6: unmeasured */
+  REPORT_NODATA_PARTIAL = 2, /* the run is incomplete (interrupted) */
+  REPORT_NODATA_SITES = 3    /* some sites have nothing counted */
+};
+
+/* Whether run @run can be judged, into *@why (enum report_nodata), with
+ * the start URLs of the sites it cannot judge into *@urls (*@n of them;
+ * free with report_urls_free): every site of a run without IPv6 at the
+ * vantage point or of an incomplete run; else each site whose internal
+ * level-2 and level-3 figures both have nothing counted, or one of them
+ * has nothing counted and unmeasured links. On error nothing is handed
+ * out. */
+int report_nodata(struct store *st, uint32_t run, int *why, char ***urls,
+                  size_t *n);
+void report_urls_free(char **urls, size_t n);
+
 /* ---- delay ratios --------------------------------------------------------
  */
 

@@ -10,7 +10,9 @@ so the level-2 internal figure is exactly GOOD / (GOOD + BAD):
 - 96/113 = 84.96%: the text report, `fixes` and the --fail-under message
   print "84.9%" (cut down), never "85.0%" beside "below --fail-under 85%";
 - 96/113 -> 131/150 is +2.377 points: `diff` prints "+2.3 pts";
-  131/150 -> 85/100 is -2.333 points: `diff` prints "-2.4 pts".
+  131/150 -> 85/100 is -2.333 points: `diff` prints "-2.4 pts";
+- --fail-under on a run without IPv6 at the vantage point, or on an
+  interrupted run, exits 6 ("no data to judge") with one line naming why.
 
     test_figures.py --world DIR --work DIR --v6crawl PATH
 
@@ -20,6 +22,7 @@ Prints "ok - ..." lines and ends with "N passed, N failed".
 import argparse
 import http.server
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -165,6 +168,45 @@ def item_a():
           "want %r\n%s" % (want, r.why()))
 
 
+def item_b():
+    r = crawl(["--assume-ipv6", "no", "--fail-under", "50"], 96, 17)
+    want = ("no data to judge for --fail-under 50%: run 4: no IPv6 at the "
+            "vantage point, nothing measured: http://fig.test/")
+    got = err_lines(r, "no data to judge")
+    check("run 4 without IPv6: crawl --fail-under 50 exits 6", r.rc == 6,
+          r.why())
+    check("run 4: one line says why and names the site",
+          len(got) == 1 and got[0].endswith(want), r.why())
+    r = v6crawl(["report", "--db", T.db, "--run", "4", "--fail-under", "50"])
+    check("report --run 4 --fail-under 50 exits 6 with the same line",
+          r.rc == 6 and [ln for ln in err_lines(r, "no data to judge")
+                         if ln.endswith(want)], r.why())
+
+    STATE["slow"] = 4
+    try:
+        STATE["good"], STATE["bad"] = 96, 17
+        p = subprocess.Popen(crawl_args(["--assume-ipv6", "yes"]),
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        time.sleep(1.5)
+        p.send_signal(signal.SIGINT)
+        out, err = p.communicate(timeout=60)
+    finally:
+        STATE["slow"] = 0
+    check("run 5 interrupted: crawl exits 130", p.returncode == 130,
+          err.decode(errors="replace"))
+    r = v6crawl(["report", "--db", T.db, "--run", "5", "--fail-under", "50"])
+    want = ("no data to judge for --fail-under 50%: run 5: the run is "
+            "incomplete (interrupted): http://fig.test/")
+    got = err_lines(r, "no data to judge")
+    check("report --run 5 (incomplete) --fail-under 50 exits 6", r.rc == 6,
+          r.why())
+    check("run 5: one line says why and names the site",
+          len(got) == 1 and got[0].endswith(want), r.why())
+    r = v6crawl(["report", "--db", T.db, "--run", "3", "--fail-under", "50"])
+    check("a complete run with IPv6 is still judged (run 3: exit 0)",
+          r.rc == 0 and not err_lines(r, "no data"), r.why())
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--world")
@@ -192,6 +234,7 @@ def main():
     time.sleep(0.5)
     try:
         item_a()
+        item_b()
     finally:
         for s in srv:
             s.shutdown()
