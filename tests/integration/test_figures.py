@@ -168,19 +168,22 @@ def item_a():
           "want %r\n%s" % (want, r.why()))
 
 
-def item_b():
-    r = crawl(["--assume-ipv6", "no", "--fail-under", "50"], 96, 17)
-    want = ("no data to judge for --fail-under 50%: run 4: no IPv6 at the "
-            "vantage point, nothing measured: http://fig.test/")
+def check_nodata(label, r, run, reason):
+    """@r exited 6 with exactly one no-data line, for @reason."""
+    want = ("no data to judge for --fail-under 50%%: run %d: %s: %s"
+            % (run, reason, SITE))
     got = err_lines(r, "no data to judge")
-    check("run 4 without IPv6: crawl --fail-under 50 exits 6", r.rc == 6,
-          r.why())
-    check("run 4: one line says why and names the site",
+    check("%s: exit 6" % label, r.rc == 6, r.why())
+    check("%s: one line says why and names the site" % label,
           len(got) == 1 and got[0].endswith(want), r.why())
+
+
+def item_b():
+    noipv6 = "no IPv6 at the vantage point, nothing measured"
+    r = crawl(["--assume-ipv6", "no", "--fail-under", "50"], 96, 17)
+    check_nodata("run 4 without IPv6: crawl --fail-under 50", r, 4, noipv6)
     r = v6crawl(["report", "--db", T.db, "--run", "4", "--fail-under", "50"])
-    check("report --run 4 --fail-under 50 exits 6 with the same line",
-          r.rc == 6 and [ln for ln in err_lines(r, "no data to judge")
-                         if ln.endswith(want)], r.why())
+    check_nodata("report --run 4 --fail-under 50", r, 4, noipv6)
 
     STATE["slow"] = 4
     try:
@@ -195,13 +198,8 @@ def item_b():
     check("run 5 interrupted: crawl exits 130", p.returncode == 130,
           err.decode(errors="replace"))
     r = v6crawl(["report", "--db", T.db, "--run", "5", "--fail-under", "50"])
-    want = ("no data to judge for --fail-under 50%: run 5: the run is "
-            "incomplete (interrupted): http://fig.test/")
-    got = err_lines(r, "no data to judge")
-    check("report --run 5 (incomplete) --fail-under 50 exits 6", r.rc == 6,
-          r.why())
-    check("run 5: one line says why and names the site",
-          len(got) == 1 and got[0].endswith(want), r.why())
+    check_nodata("report --run 5 (incomplete) --fail-under 50", r, 5,
+                 "the run is incomplete (interrupted)")
     r = v6crawl(["report", "--db", T.db, "--run", "3", "--fail-under", "50"])
     check("a complete run with IPv6 is still judged (run 3: exit 0)",
           r.rc == 0 and not err_lines(r, "no data"), r.why())
