@@ -18,6 +18,7 @@ enum cli_exit {
   EXIT_STORE = 3,    /* the store cannot be opened, read or written */
   EXIT_NETWORK = 4,  /* the resolver or libcurl cannot be set up */
   EXIT_INTERNAL = 5, /* out of memory or another internal failure */
+  EXIT_NODATA = 6,   /* --fail-under: no data to judge (no IPv6, interrupted) */
   EXIT_INTERRUPT = 130
 };
 
@@ -195,9 +196,12 @@ void cli_time(char *buf, size_t len, int64_t t);
 
 /* --fail-under @pct for `crawl` and `report`: EXIT_BELOW when the internal
  * level-2 or level-3 concentration of any site of run @run is below @pct
- * percent (each such site and level named on stderr), EXIT_OKAY when none
- * is (a level with nothing counted is not below), EXIT_STORE or
- * EXIT_INTERNAL when the store cannot be read. */
+ * percent (each such site and level named on stderr); else EXIT_NODATA
+ * when there is no data to judge (report_nodata: no IPv6 at the vantage
+ * point, an incomplete run, a site with nothing counted; one line on
+ * stderr says why and names the sites); EXIT_OKAY when every site is at
+ * or above @pct; EXIT_STORE or EXIT_INTERNAL when the store cannot be
+ * read. An incomplete or IPv6-less run is never judged on its figures. */
 int cli_fail_under(struct store *st, uint32_t run, double pct);
 
 /* Parse a decimal int in [lo, hi]; returns 0 or -1. */

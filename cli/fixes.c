@@ -18,27 +18,63 @@
 #include "report/report.h"
 #include "store/store.h"
 
+/* The one line that says why run @run has no data for --fail-under
+ * @pct, naming the sites it cannot judge. */
+static void nodata_line(uint32_t run, double pct, int why, char **urls,
+                        size_t n)
+{
+  static const char *const reason[] = {
+    [REPORT_NODATA_NOIPV6] = "no IPv6 at the vantage point, nothing measured",
+    [REPORT_NODATA_PARTIAL] = "the run is incomplete (interrupted)",
+    [REPORT_NODATA_SITES] = "nothing counted at level 2 or 3 internal"};
+  char list[1024];
+  size_t off = 0, i;
+  int w;
+
+  list[0] = '\0';
+  for (i = 0; i < n && off < sizeof list; i++) {
+    w = snprintf(list + off, sizeof list - off, "%s%s", i ? " " : "", urls[i]);
+    if (w < 0)
+      break;
+    off += (size_t)w;
+  }
+  if (off >= sizeof list)
+    snprintf(list + sizeof list - 4, 4, "...");
+  cli_err("no data to judge for --fail-under %g%%: run %u: %s: %s", pct, run,
+          reason[why], n ? list : "no site");
+}
+
 int cli_fail_under(struct store *st, uint32_t run, double pct)
 {
   struct report_below *b = NULL;
-  size_t n = 0, i;
-  double c = 0;
-  int rc;
+  char **urls = NULL, p[16];
+  size_t n = 0, nu = 0, i;
+  int rc, why = REPORT_JUDGED;
 
-  rc = report_fail_under(st, run, pct, &b, &n);
+  rc = report_nodata(st, run, &why, &urls, &nu);
+  /* no IPv6 or an incomplete run: what figures there are are not judged */
+  if (rc == STORE_OK && (why == REPORT_JUDGED || why == REPORT_NODATA_SITES))
+    rc = report_fail_under(st, run, pct, &b, &n);
   for (i = 0; i < n; i++) {
-    store_fig_concentration(&b[i].fig, &c);
-    cli_err("below --fail-under %g%%: %s level %d internal %.1f%% "
-            "(%u/%u)",
-            pct, b[i].start_url, b[i].level, c * 100.0,
-            store_fig_supported(&b[i].fig), store_fig_counted(&b[i].fig));
+    report_pct_floor(p, sizeof p, store_fig_supported(&b[i].fig),
+                     store_fig_counted(&b[i].fig));
+    cli_err("below --fail-under %g%%: %s level %d internal %s (%u/%u)", pct,
+            b[i].start_url, b[i].level, p, store_fig_supported(&b[i].fig),
+            store_fig_counted(&b[i].fig));
   }
   report_below_free(b, n);
   if (rc != STORE_OK) {
+    report_urls_free(urls, nu);
     cli_err("cannot read the store: %s", store_strerror(rc));
     return rc == STORE_NOMEM ? EXIT_INTERNAL : EXIT_STORE;
   }
-  return n ? EXIT_BELOW : EXIT_OKAY;
+  if (why != REPORT_JUDGED)
+    nodata_line(run, pct, why, urls, nu);
+  report_urls_free(urls, nu);
+  /* a site below is a verdict: it wins over the sites without data */
+  if (n)
+    return EXIT_BELOW;
+  return why != REPORT_JUDGED ? EXIT_NODATA : EXIT_OKAY;
 }
 
 /* Find the table: $V6CRAWL_DATA_DIR, the installed pkgdatadir, then
@@ -89,10 +125,14 @@ struct fctx {
   int levels[2];    /* which of level 2, level 3 are asked for */
 };
 
-static void pct_str(char *buf, size_t len, int ok, double v)
+/* Figure @f had @extra more links been supported, cut down like every
+ * figure (report_pct_floor), or "-" unless @ok and something is counted. */
+static void pct_str(char *buf, size_t len, int ok, const struct store_fig *f,
+                    unsigned extra)
 {
-  if (ok)
-    snprintf(buf, len, "%.1f%%", v * 100.0);
+  if (ok && store_fig_counted(f))
+    report_pct_floor(buf, len, store_fig_supported(f) + extra,
+                     store_fig_counted(f));
   else
     snprintf(buf, len, "-");
 }
@@ -128,13 +168,16 @@ static void line100(FILE *o, const char *s)
 /* One ranked host @h (rank @rank) with its DNS evidence. */
 static void text_host(FILE *o, const struct fctx *x,
                       const struct report_cdn_table *t, size_t rank,
+                      const struct report_fix_site *s,
                       const struct report_fix_host *h)
 {
   const char *prov = h->have_dns ? report_cdn_provider(t, h->dns.cnames) : NULL;
   char buf[2048], cl[64], a2[16], a3[16];
 
-  pct_str(a2, sizeof a2, x->levels[0] && h->have_after[0], h->after[0]);
-  pct_str(a3, sizeof a3, x->levels[1] && h->have_after[1], h->after[1]);
+  pct_str(a2, sizeof a2, x->levels[0] && h->have_after[0], &s->figs.level[2][0],
+          h->gain[0]);
+  pct_str(a3, sizeof a3, x->levels[1] && h->have_after[1], &s->figs.level[3][0],
+          h->gain[1]);
   classes_str(cl, sizeof cl, h);
   fprintf(o, "%3zu  %-32.32s %4u %4u  %8s %8s  %.31s\n", rank, h->name, h->n[0],
           h->n[1], a2, a3, cl);
@@ -164,31 +207,28 @@ static void text_level(FILE *o, const struct report_fix_site *s, int l)
 {
   const struct store_fig *f = &s->figs.level[l + 2][0];
   unsigned hosts = 0, links = 0;
-  double b = 0, a = 0;
+  char b[16], a[16];
 
   report_fix_totals(s, l, &hosts, &links);
-  if (store_fig_concentration(f, &b) < 0) {
+  if (!store_fig_counted(f)) {
     fprintf(o, "  level %d: no counted internal links\n", l + 2);
     return;
   }
+  pct_str(b, sizeof b, 1, f, 0);
   if (!hosts) {
     fprintf(o,
-            "  level %d stays at %.1f%%: no internal link there fails "
+            "  level %d stays at %s: no internal link there fails "
             "over IPv6 alone\n",
-            l + 2, b * 100.0);
+            l + 2, b);
     return;
   }
-  report_fig_plus(f, links, &a);
+  pct_str(a, sizeof a, 1, f, links);
   if (hosts == 1)
-    fprintf(o,
-            "  fix this host and level %d rises from %.1f%% to "
-            "%.1f%%\n",
-            l + 2, b * 100.0, a * 100.0);
+    fprintf(o, "  fix this host and level %d rises from %s to %s\n", l + 2, b,
+            a);
   else
-    fprintf(o,
-            "  fix these %u hosts and level %d rises from %.1f%% to "
-            "%.1f%%\n",
-            hosts, l + 2, b * 100.0, a * 100.0);
+    fprintf(o, "  fix these %u hosts and level %d rises from %s to %s\n", hosts,
+            l + 2, b, a);
 }
 
 static void fixes_text(FILE *o, const struct fctx *x,
@@ -213,7 +253,7 @@ static void fixes_text(FILE *o, const struct fctx *x,
               "L2 after", "L3 after", "classes");
     }
     for (j = 0; j < s->n; j++)
-      text_host(o, x, t, j + 1, &s->h[j]);
+      text_host(o, x, t, j + 1, s, &s->h[j]);
     if (x->levels[0] && x->levels[1])
       fprintf(o,
               "  dead links (IPv4 fails too, not fixable by IPv6 work): "

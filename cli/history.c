@@ -304,23 +304,24 @@ static void diff_csv(FILE *o, const struct store_run *ra,
 
 static void fig_text(char *buf, size_t len, const struct store_fig *f, int have)
 {
-  double c;
+  char p[16];
 
-  if (!have || store_fig_concentration(f, &c) < 0)
+  if (!have || !store_fig_counted(f)) {
     snprintf(buf, len, "-");
-  else
-    snprintf(buf, len, "%.1f%% %u/%u", c * 100.0, store_fig_supported(f),
-             store_fig_counted(f));
+    return;
+  }
+  report_pct_floor(p, sizeof p, store_fig_supported(f), store_fig_counted(f));
+  snprintf(buf, len, "%s %u/%u", p, store_fig_supported(f),
+           store_fig_counted(f));
 }
 
 static void diff_text(FILE *o, const struct store_run *ra,
                       const struct store_run *rb, struct report_dsite *ds,
                       size_t n)
 {
-  char t1[32], t2[32], fa[48], fb[48], ch[32];
+  char t1[32], t2[32], fa[48], fb[48], ch[32], pts[16];
   size_t i, j;
   int l, s, k;
-  double va = 0, vb = 0;
 
   cli_time(t1, sizeof t1, ra->started);
   cli_time(t2, sizeof t2, rb->started);
@@ -335,13 +336,15 @@ static void diff_text(FILE *o, const struct store_run *ra,
                      : "");
     for (l = 2; l <= 3; l++) {
       for (s = 0; s < 2; s++) {
-        int ha = d->sa && store_fig_concentration(&d->fa.level[l][s], &va) == 0;
-        int hb = d->sb && store_fig_concentration(&d->fb.level[l][s], &vb) == 0;
-        fig_text(fa, sizeof fa, &d->fa.level[l][s], d->sa != NULL);
-        fig_text(fb, sizeof fb, &d->fb.level[l][s], d->sb != NULL);
-        if (ha && hb)
-          snprintf(ch, sizeof ch, "%+.1f pts", (vb - va) * 100.0);
-        else
+        const struct store_fig *a = &d->fa.level[l][s], *b = &d->fb.level[l][s];
+        fig_text(fa, sizeof fa, a, d->sa != NULL);
+        fig_text(fb, sizeof fb, b, d->sb != NULL);
+        if (d->sa && d->sb && store_fig_counted(a) && store_fig_counted(b)) {
+          report_pts_floor(pts, sizeof pts, store_fig_supported(a),
+                           store_fig_counted(a), store_fig_supported(b),
+                           store_fig_counted(b));
+          snprintf(ch, sizeof ch, "%s pts", pts);
+        } else
           snprintf(ch, sizeof ch, "-");
         fprintf(o, "  level %d %-8s  %-20s -> %-20s  %s\n", l,
                 s ? "all" : "internal", fa, fb, ch);

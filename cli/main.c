@@ -30,7 +30,9 @@ static const char usage[] =
   "Exit status: 0 success; 1 a site is below --fail-under; 2 bad usage,\n"
   "URL or file; 3 the store cannot be opened or written; 4 the resolver or\n"
   "network setup failed (e.g. the DNS server does not answer); 5 internal\n"
-  "error; 130 interrupted (the run is kept, marked incomplete).\n";
+  "error; 6 --fail-under has no data to judge (no IPv6 at the vantage\n"
+  "point, an incomplete run, a site with nothing counted); 130 interrupted\n"
+  "(the run is kept, marked incomplete).\n";
 
 int main(int argc, char **argv)
 {

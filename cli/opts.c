@@ -72,7 +72,8 @@ const struct cli_opt cli_opts[OPT__N] = {
                  "no progress line, only errors and the summary", C(CMD_CRAWL)},
   [OPT_FAILUNDER] = {"fail-under", 0, "PCT", NULL,
                      "exit 1 when a site's internal level-2 or level-3\n"
-                     "concentration is below PCT percent (named on stderr)",
+                     "concentration is below PCT percent (named on stderr);\n"
+                     "exit 6 when there is no data to judge",
                      C(CMD_CRAWL) | C(CMD_REPORT)},
   [OPT_LANG] = {"lang", 0, "zh|en", "from the locale",
                 "the language of the HTML page", C(CMD_REPORT)},

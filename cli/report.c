@@ -84,14 +84,21 @@ static void json_fig(FILE *o, const struct store_fig *f)
   fputs("}}", o);
 }
 
-static void pct(char *buf, size_t len, const struct store_fig *f)
+/* "84.9% 96/113" (the percentage cut down, report_pct_floor), with the
+ * exact count when @count, or "-" when nothing is counted. */
+static void pct(char *buf, size_t len, const struct store_fig *f, int count)
 {
-  double c;
-  if (store_fig_concentration(f, &c) < 0)
+  char p[16];
+  if (!store_fig_counted(f)) {
     snprintf(buf, len, "-");
-  else
-    snprintf(buf, len, "%5.1f%% %u/%u", c * 100.0, store_fig_supported(f),
+    return;
+  }
+  report_pct_floor(p, sizeof p, store_fig_supported(f), store_fig_counted(f));
+  if (count)
+    snprintf(buf, len, "%6s %u/%u", p, store_fig_supported(f),
              store_fig_counted(f));
+  else
+    snprintf(buf, len, "%6s", p);
 }
 
 static void json_extras(FILE *o, const struct store_site *s,
@@ -150,20 +157,13 @@ static void text_figs(struct common *c, const struct store_site *sites,
   fprintf(o, "%-38s %-10s %-18s %-18s %6s %6s\n", "site", "homepage",
           "level 2 internal", "level 3 internal", "L2 all", "L3 all");
   for (i = 0; i < n; i++) {
-    char l2[32], l3[32], a2[16], a3[16];
-    double v;
+    char l2[48], l3[48], a2[16], a3[16];
     const char *site = sites[i].start_url;
     int hk = report_home_class(c->st, c->run.id, &sites[i]);
-    pct(l2, sizeof(l2), &figs[i].level[2][0]);
-    pct(l3, sizeof(l3), &figs[i].level[3][0]);
-    if (store_fig_concentration(&figs[i].level[2][1], &v) == 0)
-      snprintf(a2, sizeof(a2), "%5.1f%%", v * 100);
-    else
-      snprintf(a2, sizeof(a2), "-");
-    if (store_fig_concentration(&figs[i].level[3][1], &v) == 0)
-      snprintf(a3, sizeof(a3), "%5.1f%%", v * 100);
-    else
-      snprintf(a3, sizeof(a3), "-");
+    pct(l2, sizeof(l2), &figs[i].level[2][0], 1);
+    pct(l3, sizeof(l3), &figs[i].level[3][0], 1);
+    pct(a2, sizeof(a2), &figs[i].level[2][1], 0);
+    pct(a3, sizeof(a3), &figs[i].level[3][1], 0);
     if (sites[i].unit && (i == 0 || !sites[i - 1].unit ||
                           strcmp(sites[i].unit, sites[i - 1].unit) != 0))
       fprintf(o, "[%s]\n", sites[i].unit);

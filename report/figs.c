@@ -21,6 +21,38 @@ void report_pct_floor(char *buf, size_t len, unsigned ipv6, unsigned counted)
   snprintf(buf, len, "%llu.%llu%%", t / 10, t % 10);
 }
 
+/* floor(1000 * @ip / @cnt) and its remainder: @ip <= @cnt < 2^32, so
+ * every product fits in 64 bits. */
+static unsigned long long permille(unsigned ip, unsigned cnt,
+                                   unsigned long long *rem)
+{
+  unsigned long long t = (unsigned long long)ip * 1000u;
+
+  *rem = t % cnt;
+  return t / cnt;
+}
+
+void report_pts_floor(char *buf, size_t len, unsigned ipa, unsigned cnta,
+                      unsigned ipb, unsigned cntb)
+{
+  unsigned long long ra, rb, qa, qb;
+  long long d;
+
+  if (!cnta || !cntb) {
+    snprintf(buf, len, "-");
+    return;
+  }
+  qa = permille(ipa, cnta, &ra);
+  qb = permille(ipb, cntb, &rb);
+  /* 1000 * (b - a) = qb - qa + (rb / cntb - ra / cnta), the last term in
+   * (-1, 1): the floor takes one more off when it is negative. */
+  d = (long long)qb - (long long)qa;
+  if (rb * cnta < ra * cntb)
+    d--;
+  snprintf(buf, len, "%c%lld.%lld", d < 0 ? '-' : '+', (d < 0 ? -d : d) / 10,
+           (d < 0 ? -d : d) % 10);
+}
+
 int report_verdict(unsigned ipv6, unsigned counted, double threshold)
 {
   if (!counted)
@@ -183,6 +215,82 @@ void report_below_free(struct report_below *b, size_t n)
   for (i = 0; i < n; i++)
     free(b[i].start_url);
   free(b);
+}
+
+/* 1 when figure @f has nothing counted for want of measuring: unmeasured
+ * links and no counted one. */
+static int fig_unmeasured(const struct store_fig *f)
+{
+  return !store_fig_counted(f) && f->classes[CLASS_UNMEASURED] > 0;
+}
+
+int report_nodata(struct store *st, uint32_t run, int *why, char ***urls,
+                  size_t *n)
+{
+  struct store_run r;
+  struct store_site *sites = NULL;
+  struct store_site_figs figs;
+  char **v = NULL;
+  size_t ns = 0, i, k = 0;
+  int rc, all = 0;
+
+  *why = REPORT_JUDGED;
+  *urls = NULL;
+  *n = 0;
+  memset(&r, 0, sizeof r);
+  rc = store_run_get(st, run, &r);
+  if (rc != STORE_OK)
+    goto out;
+  if (r.vantage_ipv6 == 0)
+    all = REPORT_NODATA_NOIPV6;
+  else if (!r.complete)
+    all = REPORT_NODATA_PARTIAL;
+  rc = store_sites_list(st, run, &sites, &ns);
+  if (rc != STORE_OK)
+    goto out;
+  v = calloc(ns ? ns : 1, sizeof *v);
+  if (!v) {
+    rc = STORE_NOMEM;
+    goto out;
+  }
+  for (i = 0; i < ns; i++) {
+    if (!all) {
+      rc = store_site_figures(st, run, sites[i].idx, &figs);
+      if (rc != STORE_OK)
+        goto out;
+      if (report_site_verdict(&figs, 0) >= 0 &&
+          !fig_unmeasured(&figs.level[2][0]) &&
+          !fig_unmeasured(&figs.level[3][0]))
+        continue;
+    }
+    v[k] = strdup(sites[i].start_url);
+    if (!v[k]) {
+      rc = STORE_NOMEM;
+      goto out;
+    }
+    k++;
+  }
+  /* a run without a site has nothing to judge either */
+  *why = all ? all : k || !ns ? REPORT_NODATA_SITES : REPORT_JUDGED;
+  *urls = v;
+  *n = k;
+  v = NULL;
+out:
+  report_urls_free(v, k);
+  store_sites_free(sites, ns);
+  store_run_cleanup(&r);
+  return rc;
+}
+
+void report_urls_free(char **urls, size_t n)
+{
+  size_t i;
+
+  if (!urls)
+    return;
+  for (i = 0; i < n; i++)
+    free(urls[i]);
+  free(urls);
 }
 
 /* ---- delay ratios -------------------------------------------------------- */

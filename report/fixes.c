@@ -108,6 +108,7 @@ static int fix_site_finish(struct store *st, uint32_t run,
       return rc;
     for (l = 0; l < 2; l++) {
       sum[l] += h->n[l];
+      h->gain[l] = sum[l];
       h->have_after[l] =
         report_fig_plus(&fs->figs.level[l + 2][0], sum[l], &h->after[l]) == 0;
     }

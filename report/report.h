@@ -23,6 +23,16 @@
  * bytes, cut to fit). */
 void report_pct_floor(char *buf, size_t len, unsigned ipv6, unsigned counted);
 
+/* The change from @ipa / @cnta to @ipb / @cntb in percentage points,
+ * rounded DOWN (toward minus infinity) to 0.1 point on the exact
+ * fractions ("+2.3", "-2.4", "+0.0"; integer arithmetic), so a rise never
+ * reads larger and a drop never smaller than it is; "-" when @cnta or
+ * @cntb is 0. Written NUL-terminated into @buf (@len bytes, cut to fit).
+ * It can differ by 0.1 from the difference of the two report_pct_floor
+ * figures (84.9% -> 87.3% is +2.3 when the exact change is +2.37). */
+void report_pts_floor(char *buf, size_t len, unsigned ipa, unsigned cnta,
+                      unsigned ipb, unsigned cntb);
+
 /* Pass/fail of @ipv6 / @counted against @threshold percent on the exact
  * fraction: 1 pass (at or above), 0 fail, -1 nothing counted. */
 int report_verdict(unsigned ipv6, unsigned counted, double threshold);
@@ -81,6 +91,26 @@ int report_fail_under(struct store *st, uint32_t run, double pct,
                       struct report_below **out, size_t *n);
 void report_below_free(struct report_below *b, size_t n);
 
+/* Why --fail-under has no data to judge a run by (a gate never passes on
+ * no data). */
+enum report_nodata {
+  REPORT_JUDGED = 0,         /* every site has figures to judge */
+  REPORT_NODATA_NOIPV6 = 1,  /* the vantage point had no IPv6: unmeasured */
+  REPORT_NODATA_PARTIAL = 2, /* the run is incomplete (interrupted) */
+  REPORT_NODATA_SITES = 3    /* some sites have nothing counted */
+};
+
+/* Whether run @run can be judged, into *@why (enum report_nodata), with
+ * the start URLs of the sites it cannot judge into *@urls (*@n of them;
+ * free with report_urls_free): every site of a run without IPv6 at the
+ * vantage point or of an incomplete run; else each site whose internal
+ * level-2 and level-3 figures both have nothing counted, or one of them
+ * has nothing counted and unmeasured links. On error nothing is handed
+ * out. */
+int report_nodata(struct store *st, uint32_t run, int *why, char ***urls,
+                  size_t *n);
+void report_urls_free(char **urls, size_t n);
+
 /* ---- delay ratios --------------------------------------------------------
  */
 
@@ -136,7 +166,8 @@ struct report_fix_host {
   unsigned klass[REPORT_N_FIXABLE]; /* by fixable class */
   struct store_host dns;            /* zeroed when not resolved */
   int have_dns;
-  double after[2]; /* concentration once it and every host above are fixed */
+  double after[2];  /* concentration once it and every host above are fixed */
+  unsigned gain[2]; /* links supported then that were not, by level index */
   int have_after[2];
 };
 

@@ -267,20 +267,26 @@ def model_fixes(exp):
     return out
 
 
+def cut(ipv6, counted):
+    """The percentage cut down to 0.1% as every report prints it."""
+    t = ipv6 * 1000 // counted
+    return "%d.%d%%" % (t // 10, t % 10)
+
+
 def sentence(hosts, lv, fig):
     n = sum(1 for _, cnt, _ in hosts if cnt[lv])
     links = sum(cnt[lv] for _, cnt, _ in hosts)
     if not fig["counted"]:
         return "  level %d: no counted internal links" % lv
-    b = fig["ipv6"] / fig["counted"] * 100
+    b = cut(fig["ipv6"], fig["counted"])
     if not n:
-        return ("  level %d stays at %.1f%%: no internal link there fails "
+        return ("  level %d stays at %s: no internal link there fails "
                 "over IPv6 alone" % (lv, b))
-    a = (fig["ipv6"] + links) / fig["counted"] * 100
+    a = cut(fig["ipv6"] + links, fig["counted"])
     if n == 1:
-        return "  fix this host and level %d rises from %.1f%% to %.1f%%" % (
+        return "  fix this host and level %d rises from %s to %s" % (
             lv, b, a)
-    return "  fix these %d hosts and level %d rises from %.1f%% to %.1f%%" % (
+    return "  fix these %d hosts and level %d rises from %s to %s" % (
         n, lv, b, a)
 
 # ---------------------------------------------------------------------------

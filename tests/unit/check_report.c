@@ -70,6 +70,49 @@ START_TEST(pct_floor_rounds_down_to_a_tenth)
 }
 END_TEST
 
+/* The edge cases of issue 8: a figure just below a threshold never reads
+ * as the threshold, and a change never reads better than it is. */
+START_TEST(figures_cut_down_never_up)
+{
+  char b[32];
+
+  report_pct_floor(b, sizeof b, 96, 113); /* 84.956...% */
+  ck_assert_str_eq(b, "84.9%");
+  report_pct_floor(b, sizeof b, 8499, 10000);
+  ck_assert_str_eq(b, "84.9%");
+  report_pct_floor(b, sizeof b, 85, 100);
+  ck_assert_str_eq(b, "85.0%");
+  report_pct_floor(b, sizeof b, 0, 0);
+  ck_assert_str_eq(b, "\xe2\x80\x94");
+  report_pct_floor(b, sizeof b, 0, 7);
+  ck_assert_str_eq(b, "0.0%");
+
+  /* 131/150 = 87.333...% -> 96/113: -2.377 points */
+  report_pts_floor(b, sizeof b, 131, 150, 96, 113);
+  ck_assert_str_eq(b, "-2.4");
+  report_pts_floor(b, sizeof b, 96, 113, 131, 150);
+  ck_assert_str_eq(b, "+2.3");
+  /* 85% -> 84.99%: a drop of 0.01 is not "no change" */
+  report_pts_floor(b, sizeof b, 85, 100, 8499, 10000);
+  ck_assert_str_eq(b, "-0.1");
+  report_pts_floor(b, sizeof b, 8499, 10000, 85, 100);
+  ck_assert_str_eq(b, "+0.0");
+  report_pts_floor(b, sizeof b, 17, 20, 85, 100);
+  ck_assert_str_eq(b, "+0.0");
+  report_pts_floor(b, sizeof b, 0, 3, 3, 3);
+  ck_assert_str_eq(b, "+100.0");
+  report_pts_floor(b, sizeof b, 3, 3, 0, 3);
+  ck_assert_str_eq(b, "-100.0");
+  report_pts_floor(b, sizeof b, 0, 0, 96, 113);
+  ck_assert_str_eq(b, "-");
+  report_pts_floor(b, sizeof b, 96, 113, 0, 0);
+  ck_assert_str_eq(b, "-");
+  /* the largest counts: no product overflows */
+  report_pts_floor(b, sizeof b, 4294967294u, 4294967295u, 1, 4294967295u);
+  ck_assert_str_eq(b, "-100.0");
+}
+END_TEST
+
 START_TEST(verdict_compares_the_exact_fraction)
 {
   struct store_site_figs f;
@@ -503,6 +546,7 @@ static Suite *report_suite(void)
   TCase *pure = tcase_create("pure"), *tc = tcase_create("store");
 
   tcase_add_test(pure, pct_floor_rounds_down_to_a_tenth);
+  tcase_add_test(pure, figures_cut_down_never_up);
   tcase_add_test(pure, verdict_compares_the_exact_fraction);
   tcase_add_test(pure, fig_below_and_what_if);
   tcase_add_test(pure, home_verdict_by_class);
