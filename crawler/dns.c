@@ -323,44 +323,56 @@ static int in_prefix(const unsigned char *a, const unsigned char *p, int bits)
   return 1;
 }
 
+/* The IPv4 address @b: 1 when usable (see addr_usable). */
+static int v4_usable(const unsigned char *b, int allow_private)
+{
+  static const struct {
+    unsigned char p[4];
+    int bits, priv;
+  } v4[] = {
+    {{0, 0, 0, 0}, 8, 0},       {{10, 0, 0, 0}, 8, 1},
+    {{100, 64, 0, 0}, 10, 1},   {{127, 0, 0, 0}, 8, 1},
+    {{169, 254, 0, 0}, 16, 0},  {{172, 16, 0, 0}, 12, 1},
+    {{192, 0, 0, 0}, 24, 0},    {{192, 0, 2, 0}, 24, 0},
+    {{192, 168, 0, 0}, 16, 1},  {{198, 18, 0, 0}, 15, 1},
+    {{198, 51, 100, 0}, 24, 0}, {{203, 0, 113, 0}, 24, 0},
+    {{224, 0, 0, 0}, 3, 0},
+  };
+  size_t i;
+  for (i = 0; i < sizeof(v4) / sizeof(v4[0]); i++)
+    if (in_prefix(b, v4[i].p, v4[i].bits))
+      return v4[i].priv && allow_private;
+  return 1;
+}
+
 /* doc/measurement.md: only global unicast counts; loopback, unique-local and
  * private IPv4 only with --allow-private; link-local, IPv4-mapped, NAT64,
- * documentation, multicast and unspecified never. */
+ * Teredo, documentation, multicast and unspecified never. A 6to4 address
+ * is as usable as the IPv4 address it carries: the packets go there. */
 int addr_usable(int family, const char *addr, int allow_private)
 {
   unsigned char b[16];
   if (family == 4) {
-    static const struct {
-      unsigned char p[4];
-      int bits, priv;
-    } v4[] = {
-      {{0, 0, 0, 0}, 8, 0},       {{10, 0, 0, 0}, 8, 1},
-      {{100, 64, 0, 0}, 10, 1},   {{127, 0, 0, 0}, 8, 1},
-      {{169, 254, 0, 0}, 16, 0},  {{172, 16, 0, 0}, 12, 1},
-      {{192, 0, 0, 0}, 24, 0},    {{192, 0, 2, 0}, 24, 0},
-      {{192, 168, 0, 0}, 16, 1},  {{198, 18, 0, 0}, 15, 1},
-      {{198, 51, 100, 0}, 24, 0}, {{203, 0, 113, 0}, 24, 0},
-      {{224, 0, 0, 0}, 3, 0},
-    };
-    size_t i;
     if (inet_pton(AF_INET, addr, b) != 1)
       return 0;
-    for (i = 0; i < sizeof(v4) / sizeof(v4[0]); i++)
-      if (in_prefix(b, v4[i].p, v4[i].bits))
-        return v4[i].priv && allow_private;
-    return 1;
+    return v4_usable(b, allow_private);
   } else {
     static const unsigned char loop6[16] = {[15] = 1};
     static const unsigned char ula[16] = {0xfc};
     static const unsigned char doc[16] = {0x20, 0x01, 0x0d, 0xb8};
     static const unsigned char doc2[16] = {0x3f, 0xff};
+    static const unsigned char teredo[16] = {0x20, 0x01};
+    static const unsigned char six2four[16] = {0x20, 0x02};
     static const unsigned char gua[16] = {0x20};
     if (inet_pton(AF_INET6, addr, b) != 1)
       return 0;
     if (memcmp(b, loop6, 16) == 0 || in_prefix(b, ula, 7))
       return allow_private;
-    if (in_prefix(b, doc, 32) || in_prefix(b, doc2, 20))
+    if (in_prefix(b, doc, 32) || in_prefix(b, doc2, 20) ||
+        in_prefix(b, teredo, 32))
       return 0;
+    if (in_prefix(b, six2four, 16))
+      return v4_usable(b + 2, allow_private);
     /* 2000::/3 is global unicast; that excludes ::ffff:0:0/96,
      * 64:ff9b::/96, fe80::/10 and ff00::/8 by construction. */
     return in_prefix(b, gua, 3);
