@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "crawler/crawl_int.h"
@@ -150,23 +151,98 @@ void resolver_free(struct resolver *r)
   free(r);
 }
 
-static char *cname_chain(const struct hostent *he)
+/* At most this many CNAME records of one answer are followed. */
+#define CNAME_MAX 16
+
+/* The name at @p in the message @abuf of @alen bytes, owned by the caller
+ * (ares_free_string), and its encoded length in @len; NULL when it does not
+ * parse or memory runs out. */
+static char *wire_name(const unsigned char *p, const unsigned char *abuf,
+                       int alen, long *len)
 {
-  size_t len = 0, i;
-  char *s = NULL, *p;
-  if (!he || !he->h_aliases || !he->h_aliases[0])
+  char *name = NULL;
+  if (p >= abuf + alen ||
+      ares_expand_name(p, abuf, alen, &name, len) != ARES_SUCCESS)
     return NULL;
-  for (i = 0; he->h_aliases[i]; i++)
-    len += strlen(he->h_aliases[i]) + 4;
-  len += strlen(he->h_name) + 1;
-  s = malloc(len);
-  if (!s)
+  return name;
+}
+
+/* The CNAME chain of the reply @abuf (@alen bytes) from the question's
+ * name, "a -> b -> c", owned by the caller; NULL when there is none, the
+ * reply does not parse, or memory runs out. Read from the answer section,
+ * hop by hop from the question name: c-ares 1.18's hostent keeps the
+ * aliases but names the first alias's target as the canonical name, so a
+ * chain of two hops or more lost its last one. */
+static char *cname_chain(const unsigned char *abuf, int alen)
+{
+  char *qname = NULL, *own[CNAME_MAX], *tgt[CNAME_MAX], *out = NULL;
+  const unsigned char *p, *end = abuf + alen;
+  const char *cur;
+  size_t n = 0, i, hops;
+  unsigned an, k;
+  long len;
+  struct v6_buf b;
+
+  v6_buf_init(&b, 0);
+  if (!abuf || alen < 12 || ((abuf[4] << 8) | abuf[5]) != 1)
     return NULL;
-  p = s;
-  for (i = 0; he->h_aliases[i]; i++)
-    p += snprintf(p, len - (size_t)(p - s), "%s -> ", he->h_aliases[i]);
-  snprintf(p, len - (size_t)(p - s), "%s", he->h_name);
-  return s;
+  an = (unsigned)((abuf[6] << 8) | abuf[7]);
+  if (!(qname = wire_name(abuf + 12, abuf, alen, &len)))
+    goto out;
+  p = abuf + 12 + len + 4; /* QTYPE, QCLASS */
+  for (k = 0; k < an && n < CNAME_MAX; k++) {
+    char *name = wire_name(p, abuf, alen, &len);
+    unsigned type, rdlen;
+    if (!name)
+      goto out;
+    p += len;
+    if (end - p < 10) {
+      ares_free_string(name);
+      goto out;
+    }
+    type = (unsigned)((p[0] << 8) | p[1]);
+    rdlen = (unsigned)((p[8] << 8) | p[9]);
+    p += 10;
+    if ((size_t)(end - p) < rdlen) {
+      ares_free_string(name);
+      goto out;
+    }
+    if (type == 5 /* CNAME */) {
+      tgt[n] = wire_name(p, abuf, alen, &len);
+      if (!tgt[n]) {
+        ares_free_string(name);
+        goto out;
+      }
+      own[n++] = name;
+    } else {
+      ares_free_string(name);
+    }
+    p += rdlen;
+  }
+  /* Follow the chain from the question; at most n hops, so a loop ends. */
+  cur = qname;
+  for (hops = 0; hops < n; hops++) {
+    for (i = 0; i < n && strcasecmp(own[i], cur) != 0; i++)
+      ;
+    if (i == n)
+      break;
+    if (!hops)
+      v6_buf_puts(&b, qname);
+    v6_buf_puts(&b, " -> ");
+    v6_buf_puts(&b, tgt[i]);
+    cur = tgt[i];
+  }
+  if (hops && !b.oom)
+    out = v6_buf_take(&b);
+out:
+  for (i = 0; i < n; i++) {
+    ares_free_string(own[i]);
+    ares_free_string(tgt[i]);
+  }
+  if (qname)
+    ares_free_string(qname);
+  v6_buf_cleanup(&b);
+  return out;
 }
 
 static double now_ms(void)
@@ -196,6 +272,8 @@ static void query_done(void *arg, int status, int timeouts, unsigned char *abuf,
                : ares_parse_aaaa_reply(abuf, alen, &he, NULL, NULL);
   }
   a.error = dns_error_from_ares(status);
+  if (abuf)
+    a.cnames = cname_chain(abuf, alen);
   if (status == ARES_SUCCESS && he) {
     for (n = 0; he->h_addr_list[n]; n++)
       ;
@@ -210,7 +288,6 @@ static void query_done(void *arg, int status, int timeouts, unsigned char *abuf,
           a.n++;
       }
     }
-    a.cnames = cname_chain(he);
     if (a.n == 0 && a.error == DNS_OK)
       a.error = DNS_NODATA;
   }
