@@ -44,8 +44,10 @@ const char *dns_error_name(int error)
       return "no data";
     case DNS_TIMEOUT:
       return "timeout";
+    case DNS_SERVFAIL:
+      return "SERVFAIL";
     case DNS_REFUSED:
-      return "server failure";
+      return "REFUSED";
     case DNS_BADNAME:
       return "bad name";
     case DNS_NOSERVER:
@@ -67,9 +69,8 @@ static int dns_error_from_ares(int status)
     case ARES_ETIMEOUT:
       return DNS_TIMEOUT;
     case ARES_ESERVFAIL:
+      return DNS_SERVFAIL;
     case ARES_EREFUSED:
-    case ARES_EFORMERR:
-    case ARES_ENOTIMP:
       return DNS_REFUSED;
     case ARES_EBADNAME:
       return DNS_BADNAME;
@@ -117,7 +118,12 @@ int resolver_new(struct loop *l, const char *servers, struct resolver **out,
   memset(&o, 0, sizeof(o));
   o.sock_state_cb = sock_state;
   o.sock_state_cb_data = r;
-  o.flags = ARES_FLAG_NOSEARCH | ARES_FLAG_NOALIASES;
+  /* NOCHECKRESP: c-ares 1.18 drops a SERVFAIL, REFUSED or NOTIMP reply to
+   * try the next server, and when none is left reports ECONNREFUSED, as if
+   * no server had answered. With it the reply's own code comes back, and a
+   * SERVFAIL or REFUSED is an answer (doc/measurement.md), not the next
+   * server's turn. */
+  o.flags = ARES_FLAG_NOSEARCH | ARES_FLAG_NOALIASES | ARES_FLAG_NOCHECKRESP;
   o.timeout = 1500;
   o.tries = 2;
   mask = ARES_OPT_SOCK_STATE_CB | ARES_OPT_FLAGS | ARES_OPT_TIMEOUTMS |
