@@ -19,10 +19,32 @@
 
 #include "crawler/crawl_int.h"
 
-struct resolver {
+/* One c-ares channel on the loop. */
+struct chan {
+  struct resolver *r;
   ares_channel ch;
+  int live;
+};
+
+/* main gets every reply (ARES_FLAG_NOCHECKRESP), so a SERVFAIL or REFUSED
+ * is told apart from silence. With more than one server, a query main saw
+ * answered SERVFAIL, REFUSED or NOTIMP is asked again on rest, which skips
+ * such servers as c-ares does by default: another server's answer wins,
+ * else the first reply's code stands. */
+struct resolver {
+  struct chan main, rest;
   struct loop *loop;
   size_t pending;
+};
+
+/* One query, on main and maybe again on rest. */
+struct ask {
+  struct resolver *r;
+  char *name;
+  int type;
+  int first; /* main's failure code when asked again on rest, else 0 */
+  ares_callback done;
+  void *arg;
 };
 
 struct lookup {
@@ -83,23 +105,62 @@ static int dns_error_from_ares(int status)
 
 static void sock_ready(void *ctx, int fd, int readable, int writable)
 {
-  struct resolver *r = ctx;
-  ares_process_fd(r->ch, readable ? fd : ARES_SOCKET_BAD,
+  struct chan *c = ctx;
+  ares_process_fd(c->ch, readable ? fd : ARES_SOCKET_BAD,
                   writable ? fd : ARES_SOCKET_BAD);
 }
 
 static void sock_state(void *data, ares_socket_t fd, int readable, int writable)
 {
-  struct resolver *r = data;
-  loop_watch(r->loop, fd, readable, writable, sock_ready, r);
+  struct chan *c = data;
+  loop_watch(c->r->loop, fd, readable, writable, sock_ready, c);
+}
+
+/* Set up @c with @flags and the other options every channel shares.
+ * Returns an ares status. */
+static int chan_init(struct resolver *r, struct chan *c, int flags)
+{
+  struct ares_options o;
+  int rc;
+  memset(&o, 0, sizeof(o));
+  c->r = r;
+  o.sock_state_cb = sock_state;
+  o.sock_state_cb_data = c;
+  o.flags = flags;
+  o.timeout = 1500;
+  o.tries = 2;
+  rc = ares_init_options(&c->ch, &o,
+                         ARES_OPT_SOCK_STATE_CB | ARES_OPT_FLAGS |
+                           ARES_OPT_TIMEOUTMS | ARES_OPT_TRIES);
+  c->live = rc == ARES_SUCCESS;
+  return rc;
+}
+
+/* Give r->rest main's servers when there are two or more. Returns an ares
+ * status (success also when rest is not needed). */
+static int rest_init(struct resolver *r)
+{
+  struct ares_addr_port_node *list = NULL, *p;
+  int rc, n = 0;
+  rc = ares_get_servers_ports(r->main.ch, &list);
+  if (rc != ARES_SUCCESS)
+    return rc;
+  for (p = list; p; p = p->next)
+    n++;
+  if (n > 1) {
+    rc = chan_init(r, &r->rest, ARES_FLAG_NOSEARCH | ARES_FLAG_NOALIASES);
+    if (rc == ARES_SUCCESS)
+      rc = ares_set_servers_ports(r->rest.ch, list);
+  }
+  ares_free_data(list);
+  return rc;
 }
 
 int resolver_new(struct loop *l, const char *servers, struct resolver **out,
                  char *err, size_t errlen)
 {
   struct resolver *r = NULL;
-  struct ares_options o;
-  int mask, rc;
+  int rc;
   static int inited;
 
   if (!inited) {
@@ -115,46 +176,89 @@ int resolver_new(struct loop *l, const char *servers, struct resolver **out,
     return -1;
   }
   r->loop = l;
-  memset(&o, 0, sizeof(o));
-  o.sock_state_cb = sock_state;
-  o.sock_state_cb_data = r;
   /* NOCHECKRESP: c-ares 1.18 drops a SERVFAIL, REFUSED or NOTIMP reply to
    * try the next server, and when none is left reports ECONNREFUSED, as if
    * no server had answered. With it the reply's own code comes back, and a
-   * SERVFAIL or REFUSED is an answer (doc/measurement.md), not the next
-   * server's turn. */
-  o.flags = ARES_FLAG_NOSEARCH | ARES_FLAG_NOALIASES | ARES_FLAG_NOCHECKRESP;
-  o.timeout = 1500;
-  o.tries = 2;
-  mask = ARES_OPT_SOCK_STATE_CB | ARES_OPT_FLAGS | ARES_OPT_TIMEOUTMS |
-         ARES_OPT_TRIES;
-  rc = ares_init_options(&r->ch, &o, mask);
+   * SERVFAIL or REFUSED is an answer (doc/measurement.md). */
+  rc =
+    chan_init(r, &r->main,
+              ARES_FLAG_NOSEARCH | ARES_FLAG_NOALIASES | ARES_FLAG_NOCHECKRESP);
   if (rc != ARES_SUCCESS) {
     snprintf(err, errlen, "cannot set up the resolver: %s", ares_strerror(rc));
-    free(r);
-    return -1;
+    goto fail;
   }
   if (servers && *servers) {
-    rc = ares_set_servers_ports_csv(r->ch, servers);
+    rc = ares_set_servers_ports_csv(r->main.ch, servers);
     if (rc != ARES_SUCCESS) {
       snprintf(err, errlen,
                "bad --dns-server '%s': expected IP[:PORT][,IP[:PORT]...]",
                servers);
-      ares_destroy(r->ch);
-      free(r);
-      return -1;
+      goto fail;
     }
+  }
+  rc = rest_init(r);
+  if (rc != ARES_SUCCESS) {
+    snprintf(err, errlen, "cannot set up the resolver: %s", ares_strerror(rc));
+    goto fail;
   }
   *out = r;
   return 0;
+fail:
+  resolver_free(r);
+  return -1;
 }
 
 void resolver_free(struct resolver *r)
 {
   if (!r)
     return;
-  ares_destroy(r->ch); /* pending callbacks run with ARES_EDESTRUCTION */
+  /* pending callbacks run with ARES_EDESTRUCTION; main first, so none is
+   * asked again on rest */
+  if (r->main.live)
+    ares_destroy(r->main.ch);
+  if (r->rest.live)
+    ares_destroy(r->rest.ch);
   free(r);
+}
+
+static void ask_done(void *arg, int status, int timeouts, unsigned char *abuf,
+                     int alen)
+{
+  struct ask *q = arg;
+  if (!q->first && q->r->rest.live &&
+      (status == ARES_ESERVFAIL || status == ARES_EREFUSED ||
+       status == ARES_ENOTIMP)) {
+    q->first = status;
+    ares_query(q->r->rest.ch, q->name, 1, q->type, ask_done, q);
+    return;
+  }
+  /* rest found no server with a better answer: the first reply stands */
+  if (q->first && (status == ARES_ECONNREFUSED || status == ARES_ETIMEOUT)) {
+    status = q->first;
+    abuf = NULL;
+    alen = 0;
+  }
+  q->done(q->arg, status, timeouts, abuf, alen);
+  free(q->name);
+  free(q);
+}
+
+/* Ask @name for @type (class IN); @done(@arg, ...) runs exactly once, as an
+ * ares_callback. Returns 0 or -1 (out of memory; @done will not run). */
+static int ask(struct resolver *r, const char *name, int type,
+               ares_callback done, void *arg)
+{
+  struct ask *q = calloc(1, sizeof(*q));
+  if (!q || !(q->name = strdup(name))) {
+    free(q);
+    return -1;
+  }
+  q->r = r;
+  q->type = type;
+  q->done = done;
+  q->arg = arg;
+  ares_query(r->main.ch, name, 1, type, ask_done, q);
+  return 0;
 }
 
 /* At most this many CNAME records of one answer are followed. */
@@ -320,9 +424,13 @@ int resolver_lookup(struct resolver *r, const char *name, int family,
   lk->t0 = now_ms();
   lk->cb = cb;
   lk->ud = ud;
-  r->pending++;
-  /* class IN (1), type A (1) or AAAA (28) */
-  ares_query(r->ch, name, 1, family == 4 ? 1 : 28, query_done, lk);
+  /* type A (1) or AAAA (28) */
+  r->pending++; /* before: ares_query may call back at once */
+  if (ask(r, name, family == 4 ? 1 : 28, query_done, lk) < 0) {
+    r->pending--;
+    free(lk);
+    return -1;
+  }
   return 0;
 }
 
@@ -365,17 +473,23 @@ int resolver_lookup_ns(struct resolver *r, const char *name,
   lk->r = r;
   lk->cb = cb;
   lk->ud = ud;
-  r->pending++;
-  ares_query(r->ch, name, 1, 2 /* NS */, ns_done, lk);
+  r->pending++; /* before: ares_query may call back at once */
+  if (ask(r, name, 2 /* NS */, ns_done, lk) < 0) {
+    r->pending--;
+    free(lk);
+    return -1;
+  }
   return 0;
 }
 
 long resolver_timeout_ms(struct resolver *r)
 {
-  struct timeval tv, *t;
+  struct timeval tv, tv2, *t;
   if (!r->pending)
     return -1;
-  t = ares_timeout(r->ch, NULL, &tv);
+  t = ares_timeout(r->main.ch, NULL, &tv);
+  if (r->rest.live)
+    t = ares_timeout(r->rest.ch, t, &tv2);
   if (!t)
     return -1;
   return t->tv_sec * 1000 + (t->tv_usec + 999) / 1000;
@@ -383,8 +497,11 @@ long resolver_timeout_ms(struct resolver *r)
 
 void resolver_tick(struct resolver *r)
 {
-  if (r->pending)
-    ares_process_fd(r->ch, ARES_SOCKET_BAD, ARES_SOCKET_BAD);
+  if (!r->pending)
+    return;
+  ares_process_fd(r->main.ch, ARES_SOCKET_BAD, ARES_SOCKET_BAD);
+  if (r->rest.live)
+    ares_process_fd(r->rest.ch, ARES_SOCKET_BAD, ARES_SOCKET_BAD);
 }
 
 size_t resolver_pending(const struct resolver *r)

@@ -2,7 +2,8 @@
 """DNS evidence from real DNS servers: every hop of a CNAME chain, and
 SERVFAIL, REFUSED, NXDOMAIN, no data and timeout told apart; a start host
 whose server answers SERVFAIL or REFUSED is measured, only a server that
-does not answer at all stops the crawl (exit 4).
+does not answer at all stops the crawl (exit 4). With two servers, the
+second one's answer counts when the first answers SERVFAIL or REFUSED.
 
 The servers are this test's own dnsmasq processes (inside the suite's
 network namespace, beside the world's 127.0.0.1:5353):
@@ -167,6 +168,24 @@ def main():
             check("its start link's evidence is %s" % errs,
                   dns_errors(links(o, db).get(url)) == (errs, errs),
                   links(o, db).get(url))
+
+        # Two servers: a SERVFAIL or REFUSED from the first one is not the
+        # end when the second one answers; when it does not, the first
+        # reply stands.
+        rc, err = crawl(o, "second", VALIDATING + "," + DNS,
+                        "http://site.test/")
+        got = links(o, "second")
+        check("after a SERVFAIL the second server's answer is used",
+              rc == 0 and dns_errors(got.get("http://site.test/")) ==
+              (None, "no data") and
+              dns_errors(got.get("http://nx.test/")) ==
+              ("NXDOMAIN", "NXDOMAIN"), "exit %s: %s %s" % (rc, err, got))
+        rc, err = crawl(o, "first", DNS + "," + DEAD,
+                        "http://www.other.org/")
+        check("a REFUSED from the first server stands when the second is "
+              "silent", rc == 0 and dns_errors(links(o, "first").get(
+                  "http://www.other.org/")) == ("REFUSED", "REFUSED"),
+              "exit %s: %s %s" % (rc, err, links(o, "first")))
 
         rc, err = crawl(o, "noanswer", DEAD, "http://site.test/")
         check("a DNS server that does not answer stops the crawl (exit 4)",
