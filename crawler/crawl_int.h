@@ -63,10 +63,11 @@ enum dns_error {
   DNS_NXDOMAIN = 1,
   DNS_NODATA = 2,
   DNS_TIMEOUT = 3,
-  DNS_REFUSED = 4, /* server refused or failed (SERVFAIL, REFUSED) */
+  DNS_REFUSED = 4, /* the server answered REFUSED */
   DNS_BADNAME = 5,
   DNS_NOSERVER = 6, /* could not talk to any server */
-  DNS_OTHER = 7
+  DNS_OTHER = 7,    /* FORMERR, NOTIMP, a reply that does not parse, ... */
+  DNS_SERVFAIL = 8  /* the server answered SERVFAIL */
 };
 
 const char *dns_error_name(int error);

@@ -14,14 +14,37 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "crawler/crawl_int.h"
 
-struct resolver {
+/* One c-ares channel on the loop. */
+struct chan {
+  struct resolver *r;
   ares_channel ch;
+  int live;
+};
+
+/* main gets every reply (ARES_FLAG_NOCHECKRESP), so a SERVFAIL or REFUSED
+ * is told apart from silence. With more than one server, a query main saw
+ * answered SERVFAIL, REFUSED or NOTIMP is asked again on rest, which skips
+ * such servers as c-ares does by default: another server's answer wins,
+ * else the first reply's code stands. */
+struct resolver {
+  struct chan main, rest;
   struct loop *loop;
   size_t pending;
+};
+
+/* One query, on main and maybe again on rest. */
+struct ask {
+  struct resolver *r;
+  char *name;
+  int type;
+  int first; /* main's failure code when asked again on rest, else 0 */
+  ares_callback done;
+  void *arg;
 };
 
 struct lookup {
@@ -43,8 +66,10 @@ const char *dns_error_name(int error)
       return "no data";
     case DNS_TIMEOUT:
       return "timeout";
+    case DNS_SERVFAIL:
+      return "SERVFAIL";
     case DNS_REFUSED:
-      return "server failure";
+      return "REFUSED";
     case DNS_BADNAME:
       return "bad name";
     case DNS_NOSERVER:
@@ -66,9 +91,8 @@ static int dns_error_from_ares(int status)
     case ARES_ETIMEOUT:
       return DNS_TIMEOUT;
     case ARES_ESERVFAIL:
+      return DNS_SERVFAIL;
     case ARES_EREFUSED:
-    case ARES_EFORMERR:
-    case ARES_ENOTIMP:
       return DNS_REFUSED;
     case ARES_EBADNAME:
       return DNS_BADNAME;
@@ -81,23 +105,62 @@ static int dns_error_from_ares(int status)
 
 static void sock_ready(void *ctx, int fd, int readable, int writable)
 {
-  struct resolver *r = ctx;
-  ares_process_fd(r->ch, readable ? fd : ARES_SOCKET_BAD,
+  struct chan *c = ctx;
+  ares_process_fd(c->ch, readable ? fd : ARES_SOCKET_BAD,
                   writable ? fd : ARES_SOCKET_BAD);
 }
 
 static void sock_state(void *data, ares_socket_t fd, int readable, int writable)
 {
-  struct resolver *r = data;
-  loop_watch(r->loop, fd, readable, writable, sock_ready, r);
+  struct chan *c = data;
+  loop_watch(c->r->loop, fd, readable, writable, sock_ready, c);
+}
+
+/* Set up @c with @flags and the other options every channel shares.
+ * Returns an ares status. */
+static int chan_init(struct resolver *r, struct chan *c, int flags)
+{
+  struct ares_options o;
+  int rc;
+  memset(&o, 0, sizeof(o));
+  c->r = r;
+  o.sock_state_cb = sock_state;
+  o.sock_state_cb_data = c;
+  o.flags = flags;
+  o.timeout = 1500;
+  o.tries = 2;
+  rc = ares_init_options(&c->ch, &o,
+                         ARES_OPT_SOCK_STATE_CB | ARES_OPT_FLAGS |
+                           ARES_OPT_TIMEOUTMS | ARES_OPT_TRIES);
+  c->live = rc == ARES_SUCCESS;
+  return rc;
+}
+
+/* Give r->rest main's servers when there are two or more. Returns an ares
+ * status (success also when rest is not needed). */
+static int rest_init(struct resolver *r)
+{
+  struct ares_addr_port_node *list = NULL, *p;
+  int rc, n = 0;
+  rc = ares_get_servers_ports(r->main.ch, &list);
+  if (rc != ARES_SUCCESS)
+    return rc;
+  for (p = list; p; p = p->next)
+    n++;
+  if (n > 1) {
+    rc = chan_init(r, &r->rest, ARES_FLAG_NOSEARCH | ARES_FLAG_NOALIASES);
+    if (rc == ARES_SUCCESS)
+      rc = ares_set_servers_ports(r->rest.ch, list);
+  }
+  ares_free_data(list);
+  return rc;
 }
 
 int resolver_new(struct loop *l, const char *servers, struct resolver **out,
                  char *err, size_t errlen)
 {
   struct resolver *r = NULL;
-  struct ares_options o;
-  int mask, rc;
+  int rc;
   static int inited;
 
   if (!inited) {
@@ -113,60 +176,183 @@ int resolver_new(struct loop *l, const char *servers, struct resolver **out,
     return -1;
   }
   r->loop = l;
-  memset(&o, 0, sizeof(o));
-  o.sock_state_cb = sock_state;
-  o.sock_state_cb_data = r;
-  o.flags = ARES_FLAG_NOSEARCH | ARES_FLAG_NOALIASES;
-  o.timeout = 1500;
-  o.tries = 2;
-  mask = ARES_OPT_SOCK_STATE_CB | ARES_OPT_FLAGS | ARES_OPT_TIMEOUTMS |
-         ARES_OPT_TRIES;
-  rc = ares_init_options(&r->ch, &o, mask);
+  /* NOCHECKRESP: c-ares 1.18 drops a SERVFAIL, REFUSED or NOTIMP reply to
+   * try the next server, and when none is left reports ECONNREFUSED, as if
+   * no server had answered. With it the reply's own code comes back, and a
+   * SERVFAIL or REFUSED is an answer (doc/measurement.md). */
+  rc =
+    chan_init(r, &r->main,
+              ARES_FLAG_NOSEARCH | ARES_FLAG_NOALIASES | ARES_FLAG_NOCHECKRESP);
   if (rc != ARES_SUCCESS) {
     snprintf(err, errlen, "cannot set up the resolver: %s", ares_strerror(rc));
-    free(r);
-    return -1;
+    goto fail;
   }
   if (servers && *servers) {
-    rc = ares_set_servers_ports_csv(r->ch, servers);
+    rc = ares_set_servers_ports_csv(r->main.ch, servers);
     if (rc != ARES_SUCCESS) {
       snprintf(err, errlen,
                "bad --dns-server '%s': expected IP[:PORT][,IP[:PORT]...]",
                servers);
-      ares_destroy(r->ch);
-      free(r);
-      return -1;
+      goto fail;
     }
+  }
+  rc = rest_init(r);
+  if (rc != ARES_SUCCESS) {
+    snprintf(err, errlen, "cannot set up the resolver: %s", ares_strerror(rc));
+    goto fail;
   }
   *out = r;
   return 0;
+fail:
+  resolver_free(r);
+  return -1;
 }
 
 void resolver_free(struct resolver *r)
 {
   if (!r)
     return;
-  ares_destroy(r->ch); /* pending callbacks run with ARES_EDESTRUCTION */
+  /* pending callbacks run with ARES_EDESTRUCTION; main first, so none is
+   * asked again on rest */
+  if (r->main.live)
+    ares_destroy(r->main.ch);
+  if (r->rest.live)
+    ares_destroy(r->rest.ch);
   free(r);
 }
 
-static char *cname_chain(const struct hostent *he)
+static void ask_done(void *arg, int status, int timeouts, unsigned char *abuf,
+                     int alen)
 {
-  size_t len = 0, i;
-  char *s = NULL, *p;
-  if (!he || !he->h_aliases || !he->h_aliases[0])
+  struct ask *q = arg;
+  if (!q->first && q->r->rest.live &&
+      (status == ARES_ESERVFAIL || status == ARES_EREFUSED ||
+       status == ARES_ENOTIMP)) {
+    q->first = status;
+    ares_query(q->r->rest.ch, q->name, 1, q->type, ask_done, q);
+    return;
+  }
+  /* rest found no server with a better answer: the first reply stands */
+  if (q->first && (status == ARES_ECONNREFUSED || status == ARES_ETIMEOUT)) {
+    status = q->first;
+    abuf = NULL;
+    alen = 0;
+  }
+  q->done(q->arg, status, timeouts, abuf, alen);
+  free(q->name);
+  free(q);
+}
+
+/* Ask @name for @type (class IN); @done(@arg, ...) runs exactly once, as an
+ * ares_callback. Returns 0 or -1 (out of memory; @done will not run). */
+static int ask(struct resolver *r, const char *name, int type,
+               ares_callback done, void *arg)
+{
+  struct ask *q = calloc(1, sizeof(*q));
+  if (!q || !(q->name = strdup(name))) {
+    free(q);
+    return -1;
+  }
+  q->r = r;
+  q->type = type;
+  q->done = done;
+  q->arg = arg;
+  ares_query(r->main.ch, name, 1, type, ask_done, q);
+  return 0;
+}
+
+/* At most this many CNAME records of one answer are followed. */
+#define CNAME_MAX 16
+
+/* The name at @p in the message @abuf of @alen bytes, owned by the caller
+ * (ares_free_string), and its encoded length in @len; NULL when it does not
+ * parse or memory runs out. */
+static char *wire_name(const unsigned char *p, const unsigned char *abuf,
+                       int alen, long *len)
+{
+  char *name = NULL;
+  if (p >= abuf + alen ||
+      ares_expand_name(p, abuf, alen, &name, len) != ARES_SUCCESS)
     return NULL;
-  for (i = 0; he->h_aliases[i]; i++)
-    len += strlen(he->h_aliases[i]) + 4;
-  len += strlen(he->h_name) + 1;
-  s = malloc(len);
-  if (!s)
+  return name;
+}
+
+/* The CNAME chain of the reply @abuf (@alen bytes) from the question's
+ * name, "a -> b -> c", owned by the caller; NULL when there is none, the
+ * reply does not parse, or memory runs out. Read from the answer section,
+ * hop by hop from the question name: c-ares 1.18's hostent keeps the
+ * aliases but names the first alias's target as the canonical name, so a
+ * chain of two hops or more lost its last one. */
+static char *cname_chain(const unsigned char *abuf, int alen)
+{
+  char *qname = NULL, *own[CNAME_MAX], *tgt[CNAME_MAX], *out = NULL;
+  const unsigned char *p, *end = abuf + alen;
+  const char *cur;
+  size_t n = 0, i, hops;
+  unsigned an, k;
+  long len;
+  struct v6_buf b;
+
+  v6_buf_init(&b, 0);
+  if (!abuf || alen < 12 || ((abuf[4] << 8) | abuf[5]) != 1)
     return NULL;
-  p = s;
-  for (i = 0; he->h_aliases[i]; i++)
-    p += snprintf(p, len - (size_t)(p - s), "%s -> ", he->h_aliases[i]);
-  snprintf(p, len - (size_t)(p - s), "%s", he->h_name);
-  return s;
+  an = (unsigned)((abuf[6] << 8) | abuf[7]);
+  if (!(qname = wire_name(abuf + 12, abuf, alen, &len)))
+    goto out;
+  p = abuf + 12 + len + 4; /* QTYPE, QCLASS */
+  for (k = 0; k < an && n < CNAME_MAX; k++) {
+    char *name = wire_name(p, abuf, alen, &len);
+    unsigned type, rdlen;
+    if (!name)
+      goto out;
+    p += len;
+    if (end - p < 10) {
+      ares_free_string(name);
+      goto out;
+    }
+    type = (unsigned)((p[0] << 8) | p[1]);
+    rdlen = (unsigned)((p[8] << 8) | p[9]);
+    p += 10;
+    if ((size_t)(end - p) < rdlen) {
+      ares_free_string(name);
+      goto out;
+    }
+    if (type == 5 /* CNAME */) {
+      tgt[n] = wire_name(p, abuf, alen, &len);
+      if (!tgt[n]) {
+        ares_free_string(name);
+        goto out;
+      }
+      own[n++] = name;
+    } else {
+      ares_free_string(name);
+    }
+    p += rdlen;
+  }
+  /* Follow the chain from the question; at most n hops, so a loop ends. */
+  cur = qname;
+  for (hops = 0; hops < n; hops++) {
+    for (i = 0; i < n && strcasecmp(own[i], cur) != 0; i++)
+      ;
+    if (i == n)
+      break;
+    if (!hops)
+      v6_buf_puts(&b, qname);
+    v6_buf_puts(&b, " -> ");
+    v6_buf_puts(&b, tgt[i]);
+    cur = tgt[i];
+  }
+  if (hops && !b.oom)
+    out = v6_buf_take(&b);
+out:
+  for (i = 0; i < n; i++) {
+    ares_free_string(own[i]);
+    ares_free_string(tgt[i]);
+  }
+  if (qname)
+    ares_free_string(qname);
+  v6_buf_cleanup(&b);
+  return out;
 }
 
 static double now_ms(void)
@@ -196,6 +382,8 @@ static void query_done(void *arg, int status, int timeouts, unsigned char *abuf,
                : ares_parse_aaaa_reply(abuf, alen, &he, NULL, NULL);
   }
   a.error = dns_error_from_ares(status);
+  if (abuf)
+    a.cnames = cname_chain(abuf, alen);
   if (status == ARES_SUCCESS && he) {
     for (n = 0; he->h_addr_list[n]; n++)
       ;
@@ -210,7 +398,6 @@ static void query_done(void *arg, int status, int timeouts, unsigned char *abuf,
           a.n++;
       }
     }
-    a.cnames = cname_chain(he);
     if (a.n == 0 && a.error == DNS_OK)
       a.error = DNS_NODATA;
   }
@@ -237,9 +424,13 @@ int resolver_lookup(struct resolver *r, const char *name, int family,
   lk->t0 = now_ms();
   lk->cb = cb;
   lk->ud = ud;
-  r->pending++;
-  /* class IN (1), type A (1) or AAAA (28) */
-  ares_query(r->ch, name, 1, family == 4 ? 1 : 28, query_done, lk);
+  /* type A (1) or AAAA (28) */
+  r->pending++; /* before: ares_query may call back at once */
+  if (ask(r, name, family == 4 ? 1 : 28, query_done, lk) < 0) {
+    r->pending--;
+    free(lk);
+    return -1;
+  }
   return 0;
 }
 
@@ -282,17 +473,23 @@ int resolver_lookup_ns(struct resolver *r, const char *name,
   lk->r = r;
   lk->cb = cb;
   lk->ud = ud;
-  r->pending++;
-  ares_query(r->ch, name, 1, 2 /* NS */, ns_done, lk);
+  r->pending++; /* before: ares_query may call back at once */
+  if (ask(r, name, 2 /* NS */, ns_done, lk) < 0) {
+    r->pending--;
+    free(lk);
+    return -1;
+  }
   return 0;
 }
 
 long resolver_timeout_ms(struct resolver *r)
 {
-  struct timeval tv, *t;
+  struct timeval tv, tv2, *t;
   if (!r->pending)
     return -1;
-  t = ares_timeout(r->ch, NULL, &tv);
+  t = ares_timeout(r->main.ch, NULL, &tv);
+  if (r->rest.live)
+    t = ares_timeout(r->rest.ch, t, &tv2);
   if (!t)
     return -1;
   return t->tv_sec * 1000 + (t->tv_usec + 999) / 1000;
@@ -300,8 +497,11 @@ long resolver_timeout_ms(struct resolver *r)
 
 void resolver_tick(struct resolver *r)
 {
-  if (r->pending)
-    ares_process_fd(r->ch, ARES_SOCKET_BAD, ARES_SOCKET_BAD);
+  if (!r->pending)
+    return;
+  ares_process_fd(r->main.ch, ARES_SOCKET_BAD, ARES_SOCKET_BAD);
+  if (r->rest.live)
+    ares_process_fd(r->rest.ch, ARES_SOCKET_BAD, ARES_SOCKET_BAD);
 }
 
 size_t resolver_pending(const struct resolver *r)
@@ -323,44 +523,56 @@ static int in_prefix(const unsigned char *a, const unsigned char *p, int bits)
   return 1;
 }
 
+/* The IPv4 address @b: 1 when usable (see addr_usable). */
+static int v4_usable(const unsigned char *b, int allow_private)
+{
+  static const struct {
+    unsigned char p[4];
+    int bits, priv;
+  } v4[] = {
+    {{0, 0, 0, 0}, 8, 0},       {{10, 0, 0, 0}, 8, 1},
+    {{100, 64, 0, 0}, 10, 1},   {{127, 0, 0, 0}, 8, 1},
+    {{169, 254, 0, 0}, 16, 0},  {{172, 16, 0, 0}, 12, 1},
+    {{192, 0, 0, 0}, 24, 0},    {{192, 0, 2, 0}, 24, 0},
+    {{192, 168, 0, 0}, 16, 1},  {{198, 18, 0, 0}, 15, 1},
+    {{198, 51, 100, 0}, 24, 0}, {{203, 0, 113, 0}, 24, 0},
+    {{224, 0, 0, 0}, 3, 0},
+  };
+  size_t i;
+  for (i = 0; i < sizeof(v4) / sizeof(v4[0]); i++)
+    if (in_prefix(b, v4[i].p, v4[i].bits))
+      return v4[i].priv && allow_private;
+  return 1;
+}
+
 /* doc/measurement.md: only global unicast counts; loopback, unique-local and
  * private IPv4 only with --allow-private; link-local, IPv4-mapped, NAT64,
- * documentation, multicast and unspecified never. */
+ * Teredo, documentation, multicast and unspecified never. A 6to4 address
+ * is as usable as the IPv4 address it carries: the packets go there. */
 int addr_usable(int family, const char *addr, int allow_private)
 {
   unsigned char b[16];
   if (family == 4) {
-    static const struct {
-      unsigned char p[4];
-      int bits, priv;
-    } v4[] = {
-      {{0, 0, 0, 0}, 8, 0},       {{10, 0, 0, 0}, 8, 1},
-      {{100, 64, 0, 0}, 10, 1},   {{127, 0, 0, 0}, 8, 1},
-      {{169, 254, 0, 0}, 16, 0},  {{172, 16, 0, 0}, 12, 1},
-      {{192, 0, 0, 0}, 24, 0},    {{192, 0, 2, 0}, 24, 0},
-      {{192, 168, 0, 0}, 16, 1},  {{198, 18, 0, 0}, 15, 1},
-      {{198, 51, 100, 0}, 24, 0}, {{203, 0, 113, 0}, 24, 0},
-      {{224, 0, 0, 0}, 3, 0},
-    };
-    size_t i;
     if (inet_pton(AF_INET, addr, b) != 1)
       return 0;
-    for (i = 0; i < sizeof(v4) / sizeof(v4[0]); i++)
-      if (in_prefix(b, v4[i].p, v4[i].bits))
-        return v4[i].priv && allow_private;
-    return 1;
+    return v4_usable(b, allow_private);
   } else {
     static const unsigned char loop6[16] = {[15] = 1};
     static const unsigned char ula[16] = {0xfc};
     static const unsigned char doc[16] = {0x20, 0x01, 0x0d, 0xb8};
     static const unsigned char doc2[16] = {0x3f, 0xff};
+    static const unsigned char teredo[16] = {0x20, 0x01};
+    static const unsigned char six2four[16] = {0x20, 0x02};
     static const unsigned char gua[16] = {0x20};
     if (inet_pton(AF_INET6, addr, b) != 1)
       return 0;
     if (memcmp(b, loop6, 16) == 0 || in_prefix(b, ula, 7))
       return allow_private;
-    if (in_prefix(b, doc, 32) || in_prefix(b, doc2, 20))
+    if (in_prefix(b, doc, 32) || in_prefix(b, doc2, 20) ||
+        in_prefix(b, teredo, 32))
       return 0;
+    if (in_prefix(b, six2four, 16))
+      return v4_usable(b + 2, allow_private);
     /* 2000::/3 is global unicast; that excludes ::ffff:0:0/96,
      * 64:ff9b::/96, fe80::/10 and ff00::/8 by construction. */
     return in_prefix(b, gua, 3);
