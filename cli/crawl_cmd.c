@@ -3,12 +3,15 @@
 #include "config.h"
 
 #include <errno.h>
+#include <iconv.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "base/base.h"
 #include "cli/cli.h"
 #include "crawler/crawl.h"
 #include "parser/parse.h"
@@ -97,8 +100,20 @@ static char *keep(struct sitelist *l, const char *s, size_t len)
   return c;
 }
 
-static int add_site(struct sitelist *l, const char *url, const char *name,
-                    const char *unit)
+/* A copy of @s owned by @l, or NULL when @s is NULL or empty (or out of
+ * memory: then *@oom is set). */
+static const char *keep_opt(struct sitelist *l, const char *s, int *oom)
+{
+  const char *c;
+  if (!s || !*s)
+    return NULL;
+  c = keep(l, s, strlen(s));
+  if (!c)
+    *oom = 1;
+  return c;
+}
+
+static int add_site(struct sitelist *l, const struct crawl_site *site)
 {
   if (l->n == l->cap) {
     size_t cap = l->cap ? l->cap * 2 : 16;
@@ -108,10 +123,7 @@ static int add_site(struct sitelist *l, const char *url, const char *name,
     l->v = v;
     l->cap = cap;
   }
-  memset(&l->v[l->n], 0, sizeof(l->v[0]));
-  l->v[l->n].url = url;
-  l->v[l->n].name = name;
-  l->v[l->n].unit = unit;
+  l->v[l->n] = *site;
   l->n++;
   return 0;
 }
@@ -128,74 +140,207 @@ static char *trim(char *s)
   return s;
 }
 
-static int check_url(const char *url, const char *where)
+/* @url normalised as a start URL in *@norm (the caller frees it), or the
+ * error printed, naming @where, and -1. */
+static int check_url(const char *url, const char *where, char **norm)
 {
   char *u = NULL;
   int ok = url_resolve(NULL, url, NULL, 0, &u) == PARSE_OK && url_is_http(u);
-  free(u);
-  if (!ok)
+  if (!ok) {
     cli_err("%s: not an absolute http(s) URL: '%s'", where, url);
+    free(u);
+    u = NULL;
+  }
+  *norm = u;
   return ok ? 0 : -1;
+}
+
+/* Longest line of a sites file, and its largest size. */
+#define SITES_LINE_MAX 8191
+#define SITES_FILE_MAX (64u << 20)
+
+/* The bytes of @f into @b (at most SITES_FILE_MAX). Returns 0, -1 on a
+ * read error (errno set), -2 when too big or out of memory. */
+static int sites_slurp(FILE *f, struct v6_buf *b)
+{
+  char chunk[16384];
+  size_t n;
+
+  while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+    if (v6_buf_putn(b, chunk, n) < 0)
+      return -2;
+  if (ferror(f))
+    return -1;
+  v6_buf_putn(b, "", 0);
+  return b->oom || b->toobig ? -2 : 0;
+}
+
+/* @in/@len, text in charset @cs, as UTF-8 in *@out (NUL-terminated; the
+ * caller frees it). "UTF-8" only checks that the bytes are valid UTF-8.
+ * Returns 0; -1 with *@bad the offset of the first byte that is not @cs
+ * text; -2 out of memory (or no such charset). */
+static int sites_decode(const char *cs, const char *in, size_t len, char **out,
+                        size_t *bad)
+{
+  iconv_t cd = iconv_open("UTF-8", cs);
+  char *ip = (char *)(uintptr_t)in, *op, *o = NULL;
+  size_t il = len, ol = 2 * len + 4;
+  int rc = -2;
+
+  *out = NULL;
+  if (cd == (iconv_t)-1)
+    return -2;
+  /* GB18030 to UTF-8 grows 2 bytes to 3 at most; UTF-8 stays the same */
+  o = op = malloc(ol);
+  if (!o)
+    goto out;
+  if (iconv(cd, &ip, &il, &op, &ol) == (size_t)-1 ||
+      iconv(cd, NULL, NULL, &op, &ol) == (size_t)-1) {
+    rc = errno == E2BIG ? -2 : -1;
+    *bad = (size_t)(ip - in);
+    goto out;
+  }
+  *op = 0;
+  *out = o;
+  o = NULL;
+  rc = 0;
+out:
+  free(o);
+  iconv_close(cd);
+  return rc;
+}
+
+/* The sites-file line of byte @off of @in. */
+static unsigned line_of(const char *in, size_t off)
+{
+  unsigned line = 1;
+  size_t i;
+  for (i = 0; i < off; i++)
+    line += in[i] == '\n';
+  return line;
+}
+
+/* The text of sites file @path (read from @f) as UTF-8 in *@text: a
+ * UTF-8 BOM is skipped; a file that is not valid UTF-8 and has no BOM is
+ * read as GB18030 (what Windows saves as "ANSI" in a Chinese locale).
+ * Returns 0, or the error printed and -1. */
+static int sites_text(FILE *f, const char *path, char **text)
+{
+  struct v6_buf b;
+  const char *in;
+  size_t len, bad = 0, bad8 = 0;
+  int rc, bom;
+
+  *text = NULL;
+  v6_buf_init(&b, SITES_FILE_MAX);
+  rc = sites_slurp(f, &b);
+  if (rc == -1)
+    cli_err("cannot read the sites file %s: %s", path, strerror(errno));
+  else if (rc == -2)
+    cli_err("%s: larger than %u MiB, or out of memory", path,
+            SITES_FILE_MAX >> 20);
+  if (rc < 0)
+    goto out;
+  in = b.p;
+  len = b.n;
+  bom = len >= 3 && memcmp(in, "\xef\xbb\xbf", 3) == 0;
+  if (bom) {
+    in += 3;
+    len -= 3;
+  }
+  rc = sites_decode("UTF-8", in, len, text, &bad8);
+  if (rc == -1 && !bom)
+    rc = sites_decode("GB18030", in, len, text, &bad);
+  else
+    bad = bad8;
+  if (rc == -1)
+    cli_err("%s:%u: not UTF-8%s text", path, line_of(in, bad),
+            bom ? "" : " or GB18030");
+  else if (rc == -2)
+    cli_err("out of memory");
+out:
+  v6_buf_cleanup(&b);
+  return rc < 0 ? -1 : 0;
+}
+
+/* One line of a sites file (@p, UTF-8, without its newline), line @lineno
+ * of @path, into @l. Returns 0, -1 for a bad line (printed), -2 out of
+ * memory. */
+static int sites_line(struct sitelist *l, const char *path, unsigned lineno,
+                      char *p)
+{
+  char *fields[3] = {NULL, NULL, NULL}, where[4200];
+  char *url = NULL;
+  struct crawl_site site;
+  int nf = 0, oom = 0, rc = -1;
+  char sep;
+
+  snprintf(where, sizeof(where), "%s:%u", path, lineno);
+  if (strlen(p) > SITES_LINE_MAX) {
+    cli_err("%s: line too long", where);
+    return -1;
+  }
+  p = trim(p);
+  if (!*p || *p == '#')
+    return 0;
+  sep = strchr(p, '\t') ? '\t' : ',';
+  while (p && nf < 3) {
+    char *next = strchr(p, sep);
+    if (next && nf < 2)
+      *next++ = 0;
+    else
+      next = NULL;
+    fields[nf++] = trim(p);
+    p = next;
+  }
+  if (check_url(fields[0], where, &url) < 0)
+    goto out;
+  memset(&site, 0, sizeof(site));
+  site.url = keep_opt(l, url, &oom);
+  site.name = keep_opt(l, fields[1], &oom);
+  site.unit = keep_opt(l, fields[2], &oom);
+  rc = oom || add_site(l, &site) < 0 ? -2 : 0;
+out:
+  free(url);
+  return rc;
 }
 
 static int read_sites(const char *path, struct sitelist *l)
 {
-  FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
-  char line[8192];
+  FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+  char *text = NULL, *p, *nl;
   unsigned lineno = 0;
   int rc = 0;
   if (!f) {
     cli_err("cannot read the sites file %s: %s", path, strerror(errno));
     return -1;
   }
-  while (fgets(line, sizeof(line), f)) {
-    char *fields[3] = {NULL, NULL, NULL}, *p = line, where[4200];
-    int nf = 0;
-    char sep;
-    lineno++;
-    if (!strchr(line, '\n') && !feof(f)) {
-      cli_err("%s:%u: line too long", path, lineno);
-      rc = -1;
-      break;
-    }
-    p = trim(line);
-    if (!*p || *p == '#')
-      continue;
-    sep = strchr(p, '\t') ? '\t' : ',';
-    while (p && nf < 3) {
-      char *next = strchr(p, sep);
-      if (next && nf < 2)
-        *next++ = 0;
-      else
-        next = NULL;
-      fields[nf++] = trim(p);
-      p = next;
-    }
-    snprintf(where, sizeof(where), "%s:%u", path, lineno);
-    if (check_url(fields[0], where) < 0) {
-      rc = -1;
-      continue;
-    }
-    if (add_site(l, keep(l, fields[0], strlen(fields[0])),
-                 fields[1] && *fields[1] ? keep(l, fields[1], strlen(fields[1]))
-                                         : NULL,
-                 fields[2] && *fields[2] ? keep(l, fields[2], strlen(fields[2]))
-                                         : NULL) < 0) {
+  if (sites_text(f, path, &text) < 0) {
+    rc = -1;
+    goto out;
+  }
+  for (p = text; *p; p = nl ? nl + 1 : p + strlen(p)) {
+    int lrc;
+    nl = strchr(p, '\n');
+    if (nl)
+      *nl = 0;
+    lrc = sites_line(l, path, ++lineno, p);
+    if (lrc == -2) {
       cli_err("out of memory");
       rc = -1;
       break;
     }
+    if (lrc < 0)
+      rc = -1;
   }
-  if (ferror(f)) {
-    cli_err("cannot read the sites file %s: %s", path, strerror(errno));
-    rc = -1;
-  }
-  if (f != stdin)
-    fclose(f);
   if (rc == 0 && l->n == 0) {
     cli_err("%s: no sites in the file", path);
     rc = -1;
   }
+out:
+  free(text);
+  if (f != stdin)
+    fclose(f);
   return rc;
 }
 
@@ -328,9 +473,15 @@ static int crawl_sites(const struct crawl_args *c, int argc, char **argv,
   if (c->sites_file && read_sites(c->sites_file, sl) < 0)
     return EXIT_USAGE;
   for (i = first; i < argc; i++) {
-    if (check_url(argv[i], "command line") < 0)
+    struct crawl_site site;
+    char *url = NULL;
+    int oom = 0;
+    if (check_url(argv[i], "command line", &url) < 0)
       return EXIT_USAGE;
-    if (add_site(sl, argv[i], NULL, NULL) < 0)
+    memset(&site, 0, sizeof(site));
+    site.url = keep_opt(sl, url, &oom);
+    free(url);
+    if (oom || add_site(sl, &site) < 0)
       return EXIT_INTERNAL;
   }
   if (!sl->n) {

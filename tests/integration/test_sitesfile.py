@@ -2,7 +2,8 @@
 """The sites file: URL, display name and owning unit per line (tab- or
 comma-separated, # comments, blank lines), shown in the reports and
 grouped with `report --by-unit`; a bad line is named with its file and
-line number before anything is crawled.
+line number before anything is crawled. A UTF-8 BOM is skipped, and a file
+that is not UTF-8 is read as GB18030.
 
     test_sitesfile.py --world DIR --work DIR --v6crawl PATH
 
@@ -28,7 +29,85 @@ def check(name, cond, detail=""):
 def run(args):
     p = subprocess.run([OPTS.v6crawl] + args, capture_output=True,
                        timeout=180)
-    return p.returncode, p.stdout.decode(), p.stderr.decode()
+    return (p.returncode, p.stdout.decode(errors="replace"),
+            p.stderr.decode(errors="replace"))
+
+
+def write(name, data):
+    """The sites file @name in the work directory with the bytes (or the
+    text, as UTF-8) @data; its path."""
+    path = os.path.join(OPTS.work, name)
+    with open(path, "wb") as f:
+        f.write(data if isinstance(data, bytes) else data.encode())
+    return path
+
+
+def report_json(db):
+    """`report --format json` of @db, with its stdout decoded strictly as
+    UTF-8: (report or None, why not)."""
+    p = subprocess.run([OPTS.v6crawl, "report", "--db", db, "--format",
+                        "json"], capture_output=True, timeout=180)
+    try:
+        return json.loads(p.stdout.decode("utf-8")), ""
+    except ValueError as e:  # UnicodeDecodeError is a ValueError
+        return None, "rc %d: %s: %r" % (p.returncode, e, p.stdout[:300])
+
+
+def test_bom(base):
+    """A UTF-8 byte-order mark (Windows Notepad writes one) is skipped."""
+    path = write("bom.txt", "\ufeffhttp://www.demo.gov.cn/\tGov portal\n"
+                 "http://www.demo.edu.cn/\n")
+    db = os.path.join(OPTS.work, "db-bom")
+    rc, out, err = run(["crawl", "--sites", path, "--db", db] + base)
+    check("a sites file with a UTF-8 BOM: crawl exits 0", rc == 0,
+          "rc %s: %s" % (rc, err))
+    rep, why = report_json(db)
+    got = [(s["start_url"], s["name"]) for s in (rep or {}).get("sites", [])]
+    check("... and every site is crawled, the first line's name intact",
+          got == [("http://www.demo.gov.cn/", "Gov portal"),
+                  ("http://www.demo.edu.cn/", None)], got or why)
+
+
+def test_gb18030(base):
+    """A file saved as GBK/GB18030 (Excel's and Notepad's "ANSI" in a
+    Chinese locale) is converted; bytes neither UTF-8 nor GB18030 are an
+    error naming file:line."""
+    path = write("gbk.txt", "# 门户网站\nhttp://www.demo.edu.cn/\t示范大学"
+                 "\t教育局\nhttp://www.demo.gov.cn/,示范部门户,办公厅\n"
+                 .encode("gb18030"))
+    db = os.path.join(OPTS.work, "db-gbk")
+    rc, out, err = run(["crawl", "--sites", path, "--db", db] + base)
+    check("a GB18030 sites file: crawl exits 0", rc == 0,
+          "rc %s: %s" % (rc, err))
+    rep, why = report_json(db)
+    got = [(s["start_url"], s["name"], s["unit"])
+           for s in (rep or {}).get("sites", [])]
+    check("... report json is valid UTF-8 with the exact Chinese names",
+          got == [("http://www.demo.edu.cn/", "示范大学", "教育局"),
+                  ("http://www.demo.gov.cn/", "示范部门户", "办公厅")],
+          got or why)
+    p = subprocess.run([OPTS.v6crawl, "report", "--db", db, "--format",
+                        "csv"], capture_output=True, timeout=180)
+    try:
+        csv_ok = "示范部门户" in p.stdout.decode("utf-8")
+    except ValueError:
+        csv_ok = False
+    check("... and report csv is valid UTF-8 with the name", csv_ok,
+          p.stdout[:300])
+
+    for name, data, line in (
+            ("neither.txt", b"http://www.demo.edu.cn/\n"
+             b"http://www.demo.gov.cn/\t\xff\xff\n", 2),
+            ("bom-gbk.txt", b"\xef\xbb\xbfhttp://www.demo.edu.cn/\n"
+             b"http://www.demo.gov.cn/\t" + "示范".encode("gb18030")
+             + b"\n", 2)):
+        bad = write(name, data)
+        rc, out, err = run(["crawl", "--sites", bad, "--db",
+                            os.path.join(OPTS.work, "db-" + name)] + base)
+        want = "v6crawl: %s:%d: not UTF-8%s text\n" % (
+            bad, line, "" if name.startswith("bom") else " or GB18030")
+        check("%s: exit 2, the one line %r" % (name, want),
+              rc == 2 and err == want, "rc %s: %r" % (rc, err))
 
 
 def main():
@@ -84,6 +163,10 @@ def main():
     check("... and nothing was crawled (still 1 run)",
           n_before == 1 and n_after == 1,
           (n_before, n_after))
+    # the same options, each test with its own store
+    base = base[2:]
+    test_bom(base)
+    test_gb18030(base)
     passed = sum(results)
     print("%d passed, %d failed" % (passed, len(results) - passed))
     return 0 if passed == len(results) else 1
