@@ -77,8 +77,11 @@ static void progress(const struct crawl_progress *p, void *ud)
   fflush(stderr);
 }
 
+/* The sites to crawl. Every string is owned by the list; line[i] is the
+ * sites-file line of v[i], 0 for a command-line URL. */
 struct sitelist {
   struct crawl_site *v;
+  unsigned *line;
   char **own; /* strings to free */
   size_t n, cap, n_own, cap_own;
 };
@@ -113,18 +116,63 @@ static const char *keep_opt(struct sitelist *l, const char *s, int *oom)
   return c;
 }
 
-static int add_site(struct sitelist *l, const struct crawl_site *site)
+static int add_site(struct sitelist *l, const struct crawl_site *site,
+                    unsigned line)
 {
   if (l->n == l->cap) {
     size_t cap = l->cap ? l->cap * 2 : 16;
     struct crawl_site *v = realloc(l->v, cap * sizeof(*v));
+    unsigned *ln;
     if (!v)
       return -1;
     l->v = v;
+    ln = realloc(l->line, cap * sizeof(*ln));
+    if (!ln)
+      return -1;
+    l->line = ln;
     l->cap = cap;
   }
   l->v[l->n] = *site;
+  l->line[l->n] = line;
   l->n++;
+  return 0;
+}
+
+/* The index of the site of @l whose start URL is @url, or -1. Quadratic
+ * over a list, which is a few thousand sites at most. */
+static long sitelist_find(const struct sitelist *l, const char *url)
+{
+  size_t i;
+  for (i = 0; i < l->n; i++)
+    if (strcmp(l->v[i].url, url) == 0)
+      return (long)i;
+  return -1;
+}
+
+/* Add @site, from line @line of sites file @path (0: the command line),
+ * unless its start URL is listed already: then the first listing stays,
+ * name and unit included, and one warning line names both places.
+ * Returns 0, or -1 out of memory. */
+static int add_site_once(struct sitelist *l, const struct crawl_site *site,
+                         const char *path, unsigned line)
+{
+  long j = sitelist_find(l, site->url);
+  char here[4200], first[4200];
+
+  if (j < 0)
+    return add_site(l, site, line);
+  if (line)
+    snprintf(here, sizeof(here), "%s:%u", path, line);
+  else
+    snprintf(here, sizeof(here), "command line");
+  if (!l->line[j])
+    snprintf(first, sizeof(first), "the command line");
+  else if (line)
+    snprintf(first, sizeof(first), "line %u", l->line[j]);
+  else
+    snprintf(first, sizeof(first), "%s:%u", path, l->line[j]);
+  cli_err("%s: %s repeats %s; crawled once, as %s describes it", here,
+          site->url, first, first);
   return 0;
 }
 
@@ -299,7 +347,7 @@ static int sites_line(struct sitelist *l, const char *path, unsigned lineno,
   site.url = keep_opt(l, url, &oom);
   site.name = keep_opt(l, fields[1], &oom);
   site.unit = keep_opt(l, fields[2], &oom);
-  rc = oom || add_site(l, &site) < 0 ? -2 : 0;
+  rc = oom || add_site_once(l, &site, path, lineno) < 0 ? -2 : 0;
 out:
   free(url);
   return rc;
@@ -351,6 +399,7 @@ static void sitelist_free(struct sitelist *l)
     free(l->own[i]);
   free(l->own);
   free(l->v);
+  free(l->line);
 }
 
 struct crawl_args {
@@ -481,7 +530,7 @@ static int crawl_sites(const struct crawl_args *c, int argc, char **argv,
     memset(&site, 0, sizeof(site));
     site.url = keep_opt(sl, url, &oom);
     free(url);
-    if (oom || add_site(sl, &site) < 0)
+    if (oom || add_site_once(sl, &site, c->sites_file, 0) < 0)
       return EXIT_INTERNAL;
   }
   if (!sl->n) {

@@ -2,8 +2,9 @@
 """The sites file: URL, display name and owning unit per line (tab- or
 comma-separated, # comments, blank lines), shown in the reports and
 grouped with `report --by-unit`; a bad line is named with its file and
-line number before anything is crawled. A UTF-8 BOM is skipped, and a file
-that is not UTF-8 is read as GB18030.
+line number before anything is crawled. A UTF-8 BOM is skipped, a file
+that is not UTF-8 is read as GB18030, and a URL listed twice is crawled
+once (with a warning).
 
     test_sitesfile.py --world DIR --work DIR --v6crawl PATH
 
@@ -110,6 +111,30 @@ def test_gb18030(base):
               rc == 2 and err == want, "rc %s: %r" % (rc, err))
 
 
+def test_duplicate(base):
+    """A URL listed twice (the same after normalisation) is crawled once,
+    with the first line's name and unit, and one warning line."""
+    path = write("dup.txt", "http://www.demo.gov.cn/\tFirst\t办公厅\n"
+                 "http://www.demo.edu.cn/\n"
+                 "# the same portal again, written otherwise\n"
+                 "HTTP://WWW.Demo.gov.cn:80\tSecond\tOther unit\n")
+    db = os.path.join(OPTS.work, "db-dup")
+    rc, out, err = run(["crawl", "--sites", path, "--db", db] + base)
+    want = ("v6crawl: %s:4: http://www.demo.gov.cn/ repeats line 1; crawled "
+            "once, as line 1 describes it\n" % path)
+    lines = err.splitlines(True)
+    check("a duplicate URL: crawl exits 0 with the one warning line",
+          rc == 0 and lines[:1] == [want]
+          and not any("repeats" in ln for ln in lines[1:]),
+          "rc %s: %r" % (rc, err))
+    rep, why = report_json(db)
+    got = [(s["start_url"], s["name"], s["unit"])
+           for s in (rep or {}).get("sites", [])]
+    check("... one site for it, named by its first line",
+          got == [("http://www.demo.gov.cn/", "First", "办公厅"),
+                  ("http://www.demo.edu.cn/", None, None)], got or why)
+
+
 def main():
     global OPTS
     ap = argparse.ArgumentParser()
@@ -167,6 +192,7 @@ def main():
     base = base[2:]
     test_bom(base)
     test_gb18030(base)
+    test_duplicate(base)
     passed = sum(results)
     print("%d passed, %d failed" % (passed, len(results) - passed))
     return 0 if passed == len(results) else 1
