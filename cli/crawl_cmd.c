@@ -151,7 +151,7 @@ static long sitelist_find(const struct sitelist *l, const char *url)
 
 /* Add @site, from line @line of sites file @path (0: the command line),
  * unless its start URL is listed already: then the first listing stays,
- * name and unit included, and one warning line names both places.
+ * name, unit and scope included, and one warning line names both places.
  * Returns 0, or -1 out of memory. */
 static int add_site_once(struct sitelist *l, const struct crawl_site *site,
                          const char *path, unsigned line)
@@ -201,6 +201,36 @@ static int check_url(const char *url, const char *where, char **norm)
   }
   *norm = u;
   return ok ? 0 : -1;
+}
+
+/* @s as a scope domain: its host as url_resolve writes hosts (lower case,
+ * IDN labels as punycode) in *@out, which the caller frees. Returns 0, -1
+ * when @s is not a bare domain name (no scheme, port, path or empty
+ * label), -2 out of memory. */
+static int scope_parse(const char *s, char **out)
+{
+  size_t n = strlen(s);
+  char buf[300], *u = NULL;
+  struct url_view v;
+  int rc = -1;
+
+  *out = NULL;
+  if (!n || n > 253 || strpbrk(s, "/\\:@?#[]% \t,;") || s[0] == '.' ||
+      s[n - 1] == '.' || strstr(s, ".."))
+    return -1;
+  snprintf(buf, sizeof(buf), "http://%s/", s);
+  if (url_resolve(NULL, buf, NULL, 0, &u) != PARSE_OK)
+    goto out;
+  if (url_view_parse(u, &v) != PARSE_OK)
+    goto out;
+  if (v.host && *v.host) {
+    *out = strdup(v.host);
+    rc = *out ? 0 : -2;
+  }
+  url_view_cleanup(&v);
+out:
+  free(u);
+  return rc;
 }
 
 /* Longest line of a sites file, and its largest size. */
@@ -317,8 +347,8 @@ out:
 static int sites_line(struct sitelist *l, const char *path, unsigned lineno,
                       char *p)
 {
-  char *fields[3] = {NULL, NULL, NULL}, where[4200];
-  char *url = NULL;
+  char *fields[4] = {NULL, NULL, NULL, NULL}, where[4200];
+  char *url = NULL, *scope = NULL;
   struct crawl_site site;
   int nf = 0, oom = 0, rc = -1;
   char sep;
@@ -332,9 +362,9 @@ static int sites_line(struct sitelist *l, const char *path, unsigned lineno,
   if (!*p || *p == '#')
     return 0;
   sep = strchr(p, '\t') ? '\t' : ',';
-  while (p && nf < 3) {
+  while (p && nf < 4) {
     char *next = strchr(p, sep);
-    if (next && nf < 2)
+    if (next && nf < 3)
       *next++ = 0;
     else
       next = NULL;
@@ -343,13 +373,22 @@ static int sites_line(struct sitelist *l, const char *path, unsigned lineno,
   }
   if (check_url(fields[0], where, &url) < 0)
     goto out;
+  if (fields[3] && *fields[3]) {
+    rc = scope_parse(fields[3], &scope);
+    if (rc == -1)
+      cli_err("%s: not a domain name: '%s'", where, fields[3]);
+    if (rc < 0)
+      goto out;
+  }
   memset(&site, 0, sizeof(site));
   site.url = keep_opt(l, url, &oom);
   site.name = keep_opt(l, fields[1], &oom);
   site.unit = keep_opt(l, fields[2], &oom);
+  site.scope_domain = keep_opt(l, scope, &oom);
   rc = oom || add_site_once(l, &site, path, lineno) < 0 ? -2 : 0;
 out:
   free(url);
+  free(scope);
   return rc;
 }
 
@@ -405,7 +444,8 @@ static void sitelist_free(struct sitelist *l)
 struct crawl_args {
   struct crawl_opts o;
   double fail_under;
-  const char *sites_file, *scope;
+  const char *sites_file;
+  char *scope; /* --scope, normalised */
   int quiet;
 };
 
@@ -492,8 +532,15 @@ static int crawl_opt(void *ud, int id, const char *arg)
       c->quiet = 1;
       return -1;
     case OPT_SCOPE:
-      c->scope = arg;
-      return -1;
+      free(c->scope);
+      switch (scope_parse(arg, &c->scope)) {
+        case 0:
+          return -1;
+        case -2:
+          cli_err("out of memory");
+          return EXIT_INTERNAL;
+      }
+      break;
     case OPT_SCRIPTLINKS:
       c->o.script_links = 1;
       return -1;
@@ -538,8 +585,10 @@ static int crawl_sites(const struct crawl_args *c, int argc, char **argv,
     cli_usage(CMD_CRAWL, stderr);
     return EXIT_USAGE;
   }
+  /* a scope column wins: --scope is the default for the other sites */
   for (i = 0; (size_t)i < sl->n; i++)
-    sl->v[i].scope_domain = c->scope;
+    if (!sl->v[i].scope_domain)
+      sl->v[i].scope_domain = c->scope;
   return EXIT_OKAY;
 }
 
@@ -616,8 +665,10 @@ int cmd_crawl(int argc, char **argv)
   c.fail_under = -1;
   c.quiet = !isatty(STDERR_FILENO);
   rc = cli_args_parse(CMD_CRAWL, argc, argv, &a, crawl_opt, &c);
-  if (rc >= 0)
+  if (rc >= 0) {
+    free(c.scope);
     return rc;
+  }
   rc = crawl_sites(&c, argc, argv, a.first, &sl);
   if (rc != EXIT_OKAY)
     goto out;
@@ -643,6 +694,7 @@ out:
     store_close(st);
   }
   free(db);
+  free(c.scope);
   sitelist_free(&sl);
   return rc;
 }

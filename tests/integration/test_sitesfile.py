@@ -1,10 +1,12 @@
 #!/usr/bin/python3
-"""The sites file: URL, display name and owning unit per line (tab- or
-comma-separated, # comments, blank lines), shown in the reports and
-grouped with `report --by-unit`; a bad line is named with its file and
-line number before anything is crawled. A UTF-8 BOM is skipped, a file
-that is not UTF-8 is read as GB18030, and a URL listed twice is crawled
-once (with a warning).
+"""The sites file: URL, display name, owning unit and scope domain per
+line (tab- or comma-separated, # comments, blank lines), shown in the
+reports and grouped with `report --by-unit`; a bad line is named with its
+file and line number before anything is crawled. A UTF-8 BOM is skipped, a
+file that is not UTF-8 is read as GB18030, a URL listed twice is crawled
+once (with a warning), and the scope column gives the site's internal
+domain (over --scope). Expected figures come from the world's model
+(tests/world/world.py), never from v6crawl's own code.
 
     test_sitesfile.py --world DIR --work DIR --v6crawl PATH
 
@@ -16,6 +18,10 @@ import json
 import os
 import subprocess
 import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "world"))
+import world as W  # noqa: E402
 
 results = []
 
@@ -52,6 +58,16 @@ def report_json(db):
         return json.loads(p.stdout.decode("utf-8")), ""
     except ValueError as e:  # UnicodeDecodeError is a ValueError
         return None, "rc %d: %s: %r" % (p.returncode, e, p.stdout[:300])
+
+
+def figures(site):
+    """The counts of a site's four figures, as the model and the report
+    both give them."""
+    return {(lv, sc): (site["levels"][lv][sc]["links"],
+                       site["levels"][lv][sc]["counted"],
+                       site["levels"][lv][sc]["ipv6"],
+                       site["levels"][lv][sc]["classes"])
+            for lv in ("2", "3") for sc in ("internal", "all")}
 
 
 def test_bom(base):
@@ -135,6 +151,41 @@ def test_duplicate(base):
                   ("http://www.demo.edu.cn/", None, None)], got or why)
 
 
+def test_scope(base):
+    """The fourth column is the site's scope domain; it wins over --scope,
+    which stays the default for the other sites."""
+    gov, edu = W.SITES
+    path = write("scope.txt", "%s\tGov\t办公厅\tWWW.Demo.Gov.CN\n"
+                 "%s\t示范大学\t教育局\n" % (gov, edu))
+    db = os.path.join(OPTS.work, "db-scope")
+    rc, out, err = run(["crawl", "--sites", path, "--scope", "cn",
+                        "--db", db] + base)
+    check("a scope column: crawl exits 0", rc == 0, "rc %s: %s" % (rc, err))
+    rep, why = report_json(db)
+    sites = (rep or {}).get("sites", [])
+    got = [(s["start_url"], s["scope_domain"]) for s in sites]
+    check("... scope_domain is the column's (normalised), else --scope's",
+          got == [(gov, "www.demo.gov.cn"), (edu, "cn")], got or why)
+    for site, scope in ((gov, "www.demo.gov.cn"), (edu, "cn")):
+        exp = W.expected(sites=[site], scope=scope)["sites"][0]
+        mine = [s for s in sites if s["start_url"] == site]
+        check("... %s: the figures of scope %s" % (site, scope),
+              mine and figures(mine[0]) == figures(exp),
+              (figures(mine[0]) if mine else None, figures(exp)))
+    bad = write("badscope.txt", "%s\n%s\tName\tUnit\thttp://x.cn/\n"
+                % (gov, edu))
+    rc, out, err = run(["crawl", "--sites", bad, "--db",
+                        os.path.join(OPTS.work, "db-badscope")] + base)
+    want = "v6crawl: %s:2: not a domain name: 'http://x.cn/'\n" % bad
+    check("a bad scope column: exit 2, the one line %r" % want,
+          rc == 2 and err == want, "rc %s: %r" % (rc, err))
+    rc, out, err = run(["crawl", "--scope", "a/b", gov, "--db",
+                        os.path.join(OPTS.work, "db-badscope")] + base)
+    want = "v6crawl: bad value for --scope: 'a/b'\n"
+    check("a bad --scope: exit 2, the one line %r" % want,
+          rc == 2 and err == want, "rc %s: %r" % (rc, err))
+
+
 def main():
     global OPTS
     ap = argparse.ArgumentParser()
@@ -193,6 +244,7 @@ def main():
     test_bom(base)
     test_gb18030(base)
     test_duplicate(base)
+    test_scope(base)
     passed = sum(results)
     print("%d passed, %d failed" % (passed, len(results) - passed))
     return 0 if passed == len(results) else 1
