@@ -288,25 +288,34 @@ out:
   return rc;
 }
 
-/* The sites-file line of byte @off of @in. */
-static unsigned line_of(const char *in, size_t off)
+/* The sites-file line of byte @off of @in, text in charset @cs that is
+ * valid up to @off: the newlines of that part decoded (in UTF-16 a 0x0a
+ * byte may be half of another character). */
+static unsigned line_of(const char *cs, const char *in, size_t off)
 {
+  char *text = NULL;
+  const char *p;
+  size_t bad = 0;
   unsigned line = 1;
-  size_t i;
-  for (i = 0; i < off; i++)
-    line += in[i] == '\n';
+
+  if (sites_decode(cs, in, off, &text, &bad) < 0)
+    return 0;
+  for (p = text; (p = strchr(p, '\n')) != NULL; p++)
+    line++;
+  free(text);
   return line;
 }
 
-/* The text of sites file @path (read from @f) as UTF-8 in *@text: a
- * UTF-8 BOM is skipped; a file that is not valid UTF-8 and has no BOM is
- * read as GB18030 (what Windows saves as "ANSI" in a Chinese locale).
+/* The text of sites file @path (read from @f) as UTF-8 in *@text. A
+ * UTF-8 BOM is skipped; a UTF-16 BOM (Excel's "Unicode text") makes it
+ * UTF-16; a file that is not valid UTF-8 and has no BOM is read as
+ * GB18030 (what Windows saves as "ANSI" in a Chinese locale).
  * Returns 0, or the error printed and -1. */
 static int sites_text(FILE *f, const char *path, char **text)
 {
   struct v6_buf b;
-  const char *in;
-  size_t len, bad = 0, bad8 = 0;
+  const char *in, *cs = "UTF-8";
+  size_t len, bad = 0;
   int rc, bom;
 
   *text = NULL;
@@ -325,15 +334,20 @@ static int sites_text(FILE *f, const char *path, char **text)
   if (bom) {
     in += 3;
     len -= 3;
+  } else if (len >= 2 && (memcmp(in, "\xff\xfe", 2) == 0 ||
+                          memcmp(in, "\xfe\xff", 2) == 0)) {
+    /* iconv's UTF-16 reads the BOM for the byte order, and drops it */
+    bom = 1;
+    cs = "UTF-16";
   }
-  rc = sites_decode("UTF-8", in, len, text, &bad8);
-  if (rc == -1 && !bom)
-    rc = sites_decode("GB18030", in, len, text, &bad);
-  else
-    bad = bad8;
+  rc = sites_decode(cs, in, len, text, &bad);
+  if (rc == -1 && !bom) {
+    cs = "GB18030";
+    rc = sites_decode(cs, in, len, text, &bad);
+  }
   if (rc == -1)
-    cli_err("%s:%u: not UTF-8%s text", path, line_of(in, bad),
-            bom ? "" : " or GB18030");
+    cli_err("%s:%u: not %s text", path, line_of(cs, in, bad),
+            bom ? cs : "UTF-8 or GB18030");
   else if (rc == -2)
     cli_err("out of memory");
 out:

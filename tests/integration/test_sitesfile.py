@@ -127,6 +127,34 @@ def test_gb18030(base):
               rc == 2 and err == want, "rc %s: %r" % (rc, err))
 
 
+def test_utf16(base):
+    """Excel's "Unicode text" (tab-separated UTF-16 with a BOM, little- or
+    big-endian) is converted too."""
+    for name, enc in (("utf16le.txt", "utf-16"), ("utf16be.txt", "utf-16-be")):
+        text = "http://www.demo.edu.cn/\t示范大学\t教育局\r\n"
+        data = text.encode(enc)
+        if enc.endswith("-be"):
+            data = b"\xfe\xff" + data
+        path = write(name, data)
+        db = os.path.join(OPTS.work, "db-" + name)
+        rc, out, err = run(["crawl", "--sites", path, "--db", db] + base)
+        rep, why = report_json(db)
+        got = [(s["start_url"], s["name"], s["unit"])
+               for s in (rep or {}).get("sites", [])]
+        check("a UTF-16 sites file (%s): exit 0, the exact names" % name,
+              rc == 0 and got == [("http://www.demo.edu.cn/", "示范大学",
+                                   "教育局")], "rc %s: %s %s" % (rc, err,
+                                                           got or why))
+    # "上" is 0a 4e in UTF-16LE: line 2 has a newline byte but one line
+    bad = write("utf16bad.txt", b"\xff\xfe" + "http://www.demo.edu.cn/\n"
+                "上\n".encode("utf-16-le") + b"\x00\xd8\n\x00")
+    rc, out, err = run(["crawl", "--sites", bad, "--db",
+                        os.path.join(OPTS.work, "db-utf16bad")] + base)
+    want = "v6crawl: %s:3: not UTF-16 text\n" % bad
+    check("utf16bad.txt: exit 2, the one line %r" % want,
+          rc == 2 and err == want, "rc %s: %r" % (rc, err))
+
+
 def test_duplicate(base):
     """A URL listed twice (the same after normalisation) is crawled once,
     with the first line's name and unit, and one warning line."""
@@ -243,6 +271,7 @@ def main():
     base = base[2:]
     test_bom(base)
     test_gb18030(base)
+    test_utf16(base)
     test_duplicate(base)
     test_scope(base)
     passed = sum(results)
