@@ -306,6 +306,37 @@ static unsigned line_of(const char *cs, const char *in, size_t off)
   return line;
 }
 
+/* A file read as GB18030 whose line @bad_line is not UTF-8: warn about
+ * its first other line that is UTF-8 with non-ASCII text (@in/@len), a
+ * sign of a file edited in two encodings, whose UTF-8 names come out
+ * garbled. A warning only: GBK text can be valid UTF-8 by chance. */
+static void sites_mixed_warn(const char *path, const char *in, size_t len,
+                             unsigned bad_line)
+{
+  const char *p = in, *end = in + len, *nl;
+  unsigned line = 1;
+  char *text = NULL;
+  size_t bad = 0;
+
+  for (; p < end; p = nl + 1, line++) {
+    const char *q;
+    nl = memchr(p, '\n', (size_t)(end - p));
+    if (!nl)
+      nl = end;
+    for (q = p; q < nl && !((unsigned char)*q & 0x80); q++)
+      ;
+    if (q == nl || line == bad_line ||
+        sites_decode("UTF-8", p, (size_t)(nl - p), &text, &bad) < 0)
+      continue;
+    free(text);
+    cli_err("%s:%u: UTF-8 text in a file read as GB18030 (line %u is not "
+            "UTF-8): its names come out garbled; save the file in one "
+            "encoding",
+            path, line, bad_line);
+    return;
+  }
+}
+
 /* The text of sites file @path (read from @f) as UTF-8 in *@text. A
  * UTF-8 BOM is skipped; a UTF-16 BOM (Excel's "Unicode text") makes it
  * UTF-16; a file that is not valid UTF-8 and has no BOM is read as
@@ -342,8 +373,11 @@ static int sites_text(FILE *f, const char *path, char **text)
   }
   rc = sites_decode(cs, in, len, text, &bad);
   if (rc == -1 && !bom) {
+    size_t bad8 = bad;
     cs = "GB18030";
     rc = sites_decode(cs, in, len, text, &bad);
+    if (rc == 0)
+      sites_mixed_warn(path, in, len, line_of("UTF-8", in, bad8));
   }
   if (rc == -1)
     cli_err("%s:%u: not %s text", path, line_of(cs, in, bad),

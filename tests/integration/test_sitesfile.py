@@ -94,8 +94,8 @@ def test_gb18030(base):
                  .encode("gb18030"))
     db = os.path.join(OPTS.work, "db-gbk")
     rc, out, err = run(["crawl", "--sites", path, "--db", db] + base)
-    check("a GB18030 sites file: crawl exits 0", rc == 0,
-          "rc %s: %s" % (rc, err))
+    check("a GB18030 sites file: crawl exits 0, no warning",
+          rc == 0 and "garbled" not in err, "rc %s: %s" % (rc, err))
     rep, why = report_json(db)
     got = [(s["start_url"], s["name"], s["unit"])
            for s in (rep or {}).get("sites", [])]
@@ -111,6 +111,18 @@ def test_gb18030(base):
         csv_ok = False
     check("... and report csv is valid UTF-8 with the name", csv_ok,
           p.stdout[:300])
+
+    mixed = write("mixed.txt", "http://www.demo.edu.cn/\t示范大学\n"
+                  .encode() + "http://www.demo.gov.cn/\t示范部门户\n"
+                  .encode("gb18030"))
+    rc, out, err = run(["crawl", "--sites", mixed, "--db",
+                        os.path.join(OPTS.work, "db-mixed")] + base)
+    want = ("v6crawl: %s:1: UTF-8 text in a file read as GB18030 (line 2 "
+            "is not UTF-8): its names come out garbled; save the file in "
+            "one encoding\n" % mixed)
+    check("a file mixing UTF-8 and GBK lines: exit 0, the warning line",
+          rc == 0 and err.splitlines(True)[:1] == [want],
+          "rc %s: %r" % (rc, err))
 
     for name, data, line in (
             ("neither.txt", b"http://www.demo.edu.cn/\n"
