@@ -3,12 +3,15 @@
 #include "config.h"
 
 #include <errno.h>
+#include <iconv.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "base/base.h"
 #include "cli/cli.h"
 #include "crawler/crawl.h"
 #include "parser/parse.h"
@@ -74,8 +77,11 @@ static void progress(const struct crawl_progress *p, void *ud)
   fflush(stderr);
 }
 
+/* The sites to crawl. Every string is owned by the list; line[i] is the
+ * sites-file line of v[i], 0 for a command-line URL. */
 struct sitelist {
   struct crawl_site *v;
+  unsigned *line;
   char **own; /* strings to free */
   size_t n, cap, n_own, cap_own;
 };
@@ -97,22 +103,76 @@ static char *keep(struct sitelist *l, const char *s, size_t len)
   return c;
 }
 
-static int add_site(struct sitelist *l, const char *url, const char *name,
-                    const char *unit)
+/* A copy of @s owned by @l, or NULL when @s is NULL or empty (or out of
+ * memory: then *@oom is set). */
+static const char *keep_opt(struct sitelist *l, const char *s, int *oom)
+{
+  const char *c;
+  if (!s || !*s)
+    return NULL;
+  c = keep(l, s, strlen(s));
+  if (!c)
+    *oom = 1;
+  return c;
+}
+
+static int add_site(struct sitelist *l, const struct crawl_site *site,
+                    unsigned line)
 {
   if (l->n == l->cap) {
     size_t cap = l->cap ? l->cap * 2 : 16;
     struct crawl_site *v = realloc(l->v, cap * sizeof(*v));
+    unsigned *ln;
     if (!v)
       return -1;
     l->v = v;
+    ln = realloc(l->line, cap * sizeof(*ln));
+    if (!ln)
+      return -1;
+    l->line = ln;
     l->cap = cap;
   }
-  memset(&l->v[l->n], 0, sizeof(l->v[0]));
-  l->v[l->n].url = url;
-  l->v[l->n].name = name;
-  l->v[l->n].unit = unit;
+  l->v[l->n] = *site;
+  l->line[l->n] = line;
   l->n++;
+  return 0;
+}
+
+/* The index of the site of @l whose start URL is @url, or -1. Quadratic
+ * over a list, which is a few thousand sites at most. */
+static long sitelist_find(const struct sitelist *l, const char *url)
+{
+  size_t i;
+  for (i = 0; i < l->n; i++)
+    if (strcmp(l->v[i].url, url) == 0)
+      return (long)i;
+  return -1;
+}
+
+/* Add @site, from line @line of sites file @path (0: the command line),
+ * unless its start URL is listed already: then the first listing stays,
+ * name, unit and scope included, and one warning line names both places.
+ * Returns 0, or -1 out of memory. */
+static int add_site_once(struct sitelist *l, const struct crawl_site *site,
+                         const char *path, unsigned line)
+{
+  long j = sitelist_find(l, site->url);
+  char here[4200], first[4200];
+
+  if (j < 0)
+    return add_site(l, site, line);
+  if (line)
+    snprintf(here, sizeof(here), "%s:%u", path, line);
+  else
+    snprintf(here, sizeof(here), "command line");
+  if (!l->line[j])
+    snprintf(first, sizeof(first), "the command line");
+  else if (line)
+    snprintf(first, sizeof(first), "line %u", l->line[j]);
+  else
+    snprintf(first, sizeof(first), "%s:%u", path, l->line[j]);
+  cli_err("%s: %s repeats %s; crawled once, as %s describes it", here,
+          site->url, first, first);
   return 0;
 }
 
@@ -128,74 +188,294 @@ static char *trim(char *s)
   return s;
 }
 
-static int check_url(const char *url, const char *where)
+/* @url normalised as a start URL in *@norm (the caller frees it), or the
+ * error printed, naming @where, and -1. */
+static int check_url(const char *url, const char *where, char **norm)
 {
   char *u = NULL;
   int ok = url_resolve(NULL, url, NULL, 0, &u) == PARSE_OK && url_is_http(u);
-  free(u);
-  if (!ok)
+  if (!ok) {
     cli_err("%s: not an absolute http(s) URL: '%s'", where, url);
+    free(u);
+    u = NULL;
+  }
+  *norm = u;
   return ok ? 0 : -1;
+}
+
+/* @s as a scope domain: its host as url_resolve writes hosts (lower case,
+ * IDN labels as punycode) in *@out, which the caller frees. Returns 0, -1
+ * when @s is not a bare domain name (no scheme, port, path or empty
+ * label), -2 out of memory. */
+static int scope_parse(const char *s, char **out)
+{
+  size_t n = strlen(s);
+  char buf[300], *u = NULL;
+  struct url_view v;
+  int rc = -1;
+
+  *out = NULL;
+  if (!n || n > 253 || strpbrk(s, "/\\:@?#[]% \t,;") || s[0] == '.' ||
+      s[n - 1] == '.' || strstr(s, ".."))
+    return -1;
+  snprintf(buf, sizeof(buf), "http://%s/", s);
+  if (url_resolve(NULL, buf, NULL, 0, &u) != PARSE_OK)
+    goto out;
+  if (url_view_parse(u, &v) != PARSE_OK)
+    goto out;
+  if (v.host && *v.host) {
+    *out = strdup(v.host);
+    rc = *out ? 0 : -2;
+  }
+  url_view_cleanup(&v);
+out:
+  free(u);
+  return rc;
+}
+
+/* Longest line of a sites file, and its largest size. */
+#define SITES_LINE_MAX 8191
+#define SITES_FILE_MAX (64u << 20)
+
+/* The bytes of @f into @b (at most SITES_FILE_MAX). Returns 0, -1 on a
+ * read error (errno set), -2 when too big or out of memory. */
+static int sites_slurp(FILE *f, struct v6_buf *b)
+{
+  char chunk[16384];
+  size_t n;
+
+  while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+    if (v6_buf_putn(b, chunk, n) < 0)
+      return -2;
+  if (ferror(f))
+    return -1;
+  v6_buf_putn(b, "", 0);
+  return b->oom || b->toobig ? -2 : 0;
+}
+
+/* @in/@len, text in charset @cs, as UTF-8 in *@out (NUL-terminated; the
+ * caller frees it). "UTF-8" only checks that the bytes are valid UTF-8.
+ * Returns 0; -1 with *@bad the offset of the first byte that is not @cs
+ * text; -2 out of memory (or no such charset). */
+static int sites_decode(const char *cs, const char *in, size_t len, char **out,
+                        size_t *bad)
+{
+  iconv_t cd = iconv_open("UTF-8", cs);
+  char *ip = (char *)(uintptr_t)in, *op, *o = NULL;
+  size_t il = len, ol = 2 * len + 4;
+  int rc = -2;
+
+  *out = NULL;
+  if (cd == (iconv_t)-1)
+    return -2;
+  /* GB18030 to UTF-8 grows 2 bytes to 3 at most; UTF-8 stays the same */
+  o = op = malloc(ol);
+  if (!o)
+    goto out;
+  if (iconv(cd, &ip, &il, &op, &ol) == (size_t)-1 ||
+      iconv(cd, NULL, NULL, &op, &ol) == (size_t)-1) {
+    rc = errno == E2BIG ? -2 : -1;
+    *bad = (size_t)(ip - in);
+    goto out;
+  }
+  *op = 0;
+  *out = o;
+  o = NULL;
+  rc = 0;
+out:
+  free(o);
+  iconv_close(cd);
+  return rc;
+}
+
+/* The sites-file line of byte @off of @in, text in charset @cs that is
+ * valid up to @off: the newlines of that part decoded (in UTF-16 a 0x0a
+ * byte may be half of another character). */
+static unsigned line_of(const char *cs, const char *in, size_t off)
+{
+  char *text = NULL;
+  const char *p;
+  size_t bad = 0;
+  unsigned line = 1;
+
+  if (sites_decode(cs, in, off, &text, &bad) < 0)
+    return 0;
+  for (p = text; (p = strchr(p, '\n')) != NULL; p++)
+    line++;
+  free(text);
+  return line;
+}
+
+/* A file read as GB18030 whose line @bad_line is not UTF-8: warn about
+ * its first other line that is UTF-8 with non-ASCII text (@in/@len), a
+ * sign of a file edited in two encodings, whose UTF-8 names come out
+ * garbled. A warning only: GBK text can be valid UTF-8 by chance. */
+static void sites_mixed_warn(const char *path, const char *in, size_t len,
+                             unsigned bad_line)
+{
+  const char *p = in, *end = in + len, *nl;
+  unsigned line = 1;
+  char *text = NULL;
+  size_t bad = 0;
+
+  for (; p < end; p = nl + 1, line++) {
+    const char *q;
+    nl = memchr(p, '\n', (size_t)(end - p));
+    if (!nl)
+      nl = end;
+    for (q = p; q < nl && !((unsigned char)*q & 0x80); q++)
+      ;
+    if (q == nl || line == bad_line ||
+        sites_decode("UTF-8", p, (size_t)(nl - p), &text, &bad) < 0)
+      continue;
+    free(text);
+    cli_err("%s:%u: UTF-8 text in a file read as GB18030 (line %u is not "
+            "UTF-8): its names come out garbled; save the file in one "
+            "encoding",
+            path, line, bad_line);
+    return;
+  }
+}
+
+/* The text of sites file @path (read from @f) as UTF-8 in *@text. A
+ * UTF-8 BOM is skipped; a UTF-16 BOM (Excel's "Unicode text") makes it
+ * UTF-16; a file that is not valid UTF-8 and has no BOM is read as
+ * GB18030 (what Windows saves as "ANSI" in a Chinese locale).
+ * Returns 0, or the error printed and -1. */
+static int sites_text(FILE *f, const char *path, char **text)
+{
+  struct v6_buf b;
+  const char *in, *cs = "UTF-8";
+  size_t len, bad = 0;
+  int rc, bom;
+
+  *text = NULL;
+  v6_buf_init(&b, SITES_FILE_MAX);
+  rc = sites_slurp(f, &b);
+  if (rc == -1)
+    cli_err("cannot read the sites file %s: %s", path, strerror(errno));
+  else if (rc == -2)
+    cli_err("%s: larger than %u MiB, or out of memory", path,
+            SITES_FILE_MAX >> 20);
+  if (rc < 0)
+    goto out;
+  in = b.p;
+  len = b.n;
+  bom = len >= 3 && memcmp(in, "\xef\xbb\xbf", 3) == 0;
+  if (bom) {
+    in += 3;
+    len -= 3;
+  } else if (len >= 2 && (memcmp(in, "\xff\xfe", 2) == 0 ||
+                          memcmp(in, "\xfe\xff", 2) == 0)) {
+    /* iconv's UTF-16 reads the BOM for the byte order, and drops it */
+    bom = 1;
+    cs = "UTF-16";
+  }
+  rc = sites_decode(cs, in, len, text, &bad);
+  if (rc == -1 && !bom) {
+    size_t bad8 = bad;
+    cs = "GB18030";
+    rc = sites_decode(cs, in, len, text, &bad);
+    if (rc == 0)
+      sites_mixed_warn(path, in, len, line_of("UTF-8", in, bad8));
+  }
+  if (rc == -1)
+    cli_err("%s:%u: not %s text", path, line_of(cs, in, bad),
+            bom ? cs : "UTF-8 or GB18030");
+  else if (rc == -2)
+    cli_err("out of memory");
+out:
+  v6_buf_cleanup(&b);
+  return rc < 0 ? -1 : 0;
+}
+
+/* One line of a sites file (@p, UTF-8, without its newline), line @lineno
+ * of @path, into @l. Returns 0, -1 for a bad line (printed), -2 out of
+ * memory. */
+static int sites_line(struct sitelist *l, const char *path, unsigned lineno,
+                      char *p)
+{
+  char *fields[4] = {NULL, NULL, NULL, NULL}, where[4200];
+  char *url = NULL, *scope = NULL;
+  struct crawl_site site;
+  int nf = 0, oom = 0, rc = -1;
+  char sep;
+
+  snprintf(where, sizeof(where), "%s:%u", path, lineno);
+  if (strlen(p) > SITES_LINE_MAX) {
+    cli_err("%s: line too long", where);
+    return -1;
+  }
+  p = trim(p);
+  if (!*p || *p == '#')
+    return 0;
+  sep = strchr(p, '\t') ? '\t' : ',';
+  while (p && nf < 4) {
+    char *next = strchr(p, sep);
+    if (next && nf < 3)
+      *next++ = 0;
+    else
+      next = NULL;
+    fields[nf++] = trim(p);
+    p = next;
+  }
+  if (check_url(fields[0], where, &url) < 0)
+    goto out;
+  if (fields[3] && *fields[3]) {
+    rc = scope_parse(fields[3], &scope);
+    if (rc == -1)
+      cli_err("%s: not a domain name: '%s'", where, fields[3]);
+    if (rc < 0)
+      goto out;
+  }
+  memset(&site, 0, sizeof(site));
+  site.url = keep_opt(l, url, &oom);
+  site.name = keep_opt(l, fields[1], &oom);
+  site.unit = keep_opt(l, fields[2], &oom);
+  site.scope_domain = keep_opt(l, scope, &oom);
+  rc = oom || add_site_once(l, &site, path, lineno) < 0 ? -2 : 0;
+out:
+  free(url);
+  free(scope);
+  return rc;
 }
 
 static int read_sites(const char *path, struct sitelist *l)
 {
-  FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
-  char line[8192];
+  FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+  char *text = NULL, *p, *nl;
   unsigned lineno = 0;
   int rc = 0;
   if (!f) {
     cli_err("cannot read the sites file %s: %s", path, strerror(errno));
     return -1;
   }
-  while (fgets(line, sizeof(line), f)) {
-    char *fields[3] = {NULL, NULL, NULL}, *p = line, where[4200];
-    int nf = 0;
-    char sep;
-    lineno++;
-    if (!strchr(line, '\n') && !feof(f)) {
-      cli_err("%s:%u: line too long", path, lineno);
-      rc = -1;
-      break;
-    }
-    p = trim(line);
-    if (!*p || *p == '#')
-      continue;
-    sep = strchr(p, '\t') ? '\t' : ',';
-    while (p && nf < 3) {
-      char *next = strchr(p, sep);
-      if (next && nf < 2)
-        *next++ = 0;
-      else
-        next = NULL;
-      fields[nf++] = trim(p);
-      p = next;
-    }
-    snprintf(where, sizeof(where), "%s:%u", path, lineno);
-    if (check_url(fields[0], where) < 0) {
-      rc = -1;
-      continue;
-    }
-    if (add_site(l, keep(l, fields[0], strlen(fields[0])),
-                 fields[1] && *fields[1] ? keep(l, fields[1], strlen(fields[1]))
-                                         : NULL,
-                 fields[2] && *fields[2] ? keep(l, fields[2], strlen(fields[2]))
-                                         : NULL) < 0) {
+  if (sites_text(f, path, &text) < 0) {
+    rc = -1;
+    goto out;
+  }
+  for (p = text; *p; p = nl ? nl + 1 : p + strlen(p)) {
+    int lrc;
+    nl = strchr(p, '\n');
+    if (nl)
+      *nl = 0;
+    lrc = sites_line(l, path, ++lineno, p);
+    if (lrc == -2) {
       cli_err("out of memory");
       rc = -1;
       break;
     }
+    if (lrc < 0)
+      rc = -1;
   }
-  if (ferror(f)) {
-    cli_err("cannot read the sites file %s: %s", path, strerror(errno));
-    rc = -1;
-  }
-  if (f != stdin)
-    fclose(f);
   if (rc == 0 && l->n == 0) {
     cli_err("%s: no sites in the file", path);
     rc = -1;
   }
+out:
+  free(text);
+  if (f != stdin)
+    fclose(f);
   return rc;
 }
 
@@ -206,12 +486,14 @@ static void sitelist_free(struct sitelist *l)
     free(l->own[i]);
   free(l->own);
   free(l->v);
+  free(l->line);
 }
 
 struct crawl_args {
   struct crawl_opts o;
   double fail_under;
-  const char *sites_file, *scope;
+  const char *sites_file;
+  char *scope; /* --scope, normalised */
   int quiet;
 };
 
@@ -298,8 +580,15 @@ static int crawl_opt(void *ud, int id, const char *arg)
       c->quiet = 1;
       return -1;
     case OPT_SCOPE:
-      c->scope = arg;
-      return -1;
+      free(c->scope);
+      switch (scope_parse(arg, &c->scope)) {
+        case 0:
+          return -1;
+        case -2:
+          cli_err("out of memory");
+          return EXIT_INTERNAL;
+      }
+      break;
     case OPT_SCRIPTLINKS:
       c->o.script_links = 1;
       return -1;
@@ -328,9 +617,15 @@ static int crawl_sites(const struct crawl_args *c, int argc, char **argv,
   if (c->sites_file && read_sites(c->sites_file, sl) < 0)
     return EXIT_USAGE;
   for (i = first; i < argc; i++) {
-    if (check_url(argv[i], "command line") < 0)
+    struct crawl_site site;
+    char *url = NULL;
+    int oom = 0;
+    if (check_url(argv[i], "command line", &url) < 0)
       return EXIT_USAGE;
-    if (add_site(sl, argv[i], NULL, NULL) < 0)
+    memset(&site, 0, sizeof(site));
+    site.url = keep_opt(sl, url, &oom);
+    free(url);
+    if (oom || add_site_once(sl, &site, c->sites_file, 0) < 0)
       return EXIT_INTERNAL;
   }
   if (!sl->n) {
@@ -338,8 +633,10 @@ static int crawl_sites(const struct crawl_args *c, int argc, char **argv,
     cli_usage(CMD_CRAWL, stderr);
     return EXIT_USAGE;
   }
+  /* a scope column wins: --scope is the default for the other sites */
   for (i = 0; (size_t)i < sl->n; i++)
-    sl->v[i].scope_domain = c->scope;
+    if (!sl->v[i].scope_domain)
+      sl->v[i].scope_domain = c->scope;
   return EXIT_OKAY;
 }
 
@@ -416,8 +713,10 @@ int cmd_crawl(int argc, char **argv)
   c.fail_under = -1;
   c.quiet = !isatty(STDERR_FILENO);
   rc = cli_args_parse(CMD_CRAWL, argc, argv, &a, crawl_opt, &c);
-  if (rc >= 0)
+  if (rc >= 0) {
+    free(c.scope);
     return rc;
+  }
   rc = crawl_sites(&c, argc, argv, a.first, &sl);
   if (rc != EXIT_OKAY)
     goto out;
@@ -443,6 +742,7 @@ out:
     store_close(st);
   }
   free(db);
+  free(c.scope);
   sitelist_free(&sl);
   return rc;
 }

@@ -31,7 +31,8 @@ const struct cli_opt cli_opts[OPT__N] = {
                  C(CMD_CRAWL)},
   [OPT_SCOPE] = {"scope", 0, "DOMAIN", NULL,
                  "internal-link domain for every site (default: the\n"
-                 "registrable domain of the homepage's final URL)",
+                 "registrable domain of the homepage's final URL; a\n"
+                 "sites file's scope column wins)",
                  C(CMD_CRAWL)},
   [OPT_DNS] = {"dns-server", 0, "LIST", "the system's",
                "IP[:PORT][,IP[:PORT]...] to ask", C(CMD_CRAWL)},
