@@ -3,7 +3,8 @@
 exactly the figures and link classes it gets when crawled alone, whatever
 the other sites of the run probed or read first. The world's two sites
 share links (notice.html, cdn.outside.com.cn, v6.demo.gov.cn, ...), and a
-site listed twice shares everything with itself. Also robots.txt without
+second start URL on the same homepage (`/?again`) shares every page with
+the first; the same URL listed twice is one site, with a warning. Also robots.txt without
 an IPv6 vantage point: a link redirected into a disallowed path is
 `robots`, not `unmeasured`. And --depth 1 measures the homepage only.
 
@@ -22,6 +23,10 @@ import sys
 results = []
 GOV = "http://www.demo.gov.cn/"
 EDU = "http://www.demo.edu.cn/"
+# the same homepage under another start URL: a distinct site that shares
+# every page with GOV (or EDU)
+GOV2 = GOV + "?again"
+EDU2 = EDU + "?again"
 
 
 def check(name, cond, detail=""):
@@ -39,6 +44,7 @@ def crawl(o, name, starts, extra=()):
                         "--timeout", "3", "--retries", "1", "--quiet"] +
                        list(extra) + starts, capture_output=True, timeout=300)
     check("%s: crawl exits 0" % name, p.returncode == 0, p.stderr.decode())
+    o.last_stderr = p.stderr.decode()
     rep = subprocess.run([o.v6crawl, "report", "--db", db, "--format",
                           "json"], capture_output=True)
     links = subprocess.run([o.v6crawl, "links", "--db", db, "--format",
@@ -63,11 +69,13 @@ def main():
     o = ap.parse_args()
 
     alone = {}
-    for name, url in (("gov", GOV), ("edu", EDU)):
+    for name, url in (("gov", GOV), ("edu", EDU), ("gov2", GOV2),
+                      ("edu2", EDU2)):
         figs, per = crawl(o, "alone-" + name, [url])
         alone[url] = (figs[0], per[url])
     for name, starts in (("gov-edu", [GOV, EDU]), ("edu-gov", [EDU, GOV]),
-                         ("gov-gov", [GOV, GOV]), ("edu-edu", [EDU, EDU])):
+                         ("gov-gov2", [GOV, GOV2]),
+                         ("edu2-edu", [EDU2, EDU])):
         figs, per = crawl(o, name, starts)
         for i, url in enumerate(starts):
             check("%s: site %d (%s) has the figures it has alone" %
@@ -80,6 +88,13 @@ def main():
             check("%s: %s has every link, level and class it has alone" %
                   (name, url), per[url] == want,
                   (per[url] - want, want - per[url]))
+
+    # the same URL twice is one site, measured as alone, with a warning
+    figs, per = crawl(o, "gov-gov", [GOV, GOV])
+    check("gov-gov: one site, with the figures it has alone",
+          figs == [alone[GOV][0]], figs)
+    check("gov-gov: the repeat is named on stderr",
+          "repeats" in o.last_stderr and GOV in o.last_stderr, o.last_stderr)
 
     # robots.txt whatever the vantage point: /go/private redirects into
     # /private/, which robots.txt disallows.
