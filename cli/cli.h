@@ -160,10 +160,20 @@ struct store;
 struct store_run;
 struct store_site;
 struct store_site_figs;
+struct report_cdn_table;
+/* With @cdn (the suffix table, lent), each site's CDN and cloud providers
+ * (report_cdn_site_build) as a small table when it has any. */
 int report_html(FILE *out, struct store *st, const struct store_run *run,
                 const struct store_site *sites, size_t n,
                 const struct store_site_figs *figs, const char *lang,
-                double threshold);
+                double threshold, const struct report_cdn_table *cdn);
+
+/* Load the CDN suffix table into @t (zeroed by the caller; free with
+ * report_cdn_free): $V6CRAWL_DATA_DIR/cdn-suffixes.txt, the installed
+ * pkgdatadir, then data/ beside the binary. Returns 0, found or not (an
+ * absent table, said on stderr, only means no provider names), or
+ * STORE_NOMEM. */
+int cli_cdn_find(struct report_cdn_table *t);
 
 /* ---- issue 4: history, fixes, --fail-under (history.c, fixes.c) ---- */
 

@@ -81,7 +81,7 @@ int cli_fail_under(struct store *st, uint32_t run, double pct)
  * data/ beside the binary (the build tree, where the tests run it).
  * Returns 0 (found or not: an absent table only means no provider names),
  * STORE_NOMEM out of memory. */
-static int cdn_find(struct report_cdn_table *t)
+int cli_cdn_find(struct report_cdn_table *t)
 {
   const char *env = getenv("V6CRAWL_DATA_DIR");
   char path[PATH_MAX + 64], exe[PATH_MAX];
@@ -515,7 +515,7 @@ int cmd_fixes(int argc, char **argv)
     rc = EXIT_USAGE;
     goto out;
   }
-  if (cdn_find(&t) == STORE_NOMEM)
+  if (cli_cdn_find(&t) == STORE_NOMEM)
     src = STORE_NOMEM;
   else
     rc = fixes_write(&x, a.output, &t, run, fs, nf);

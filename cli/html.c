@@ -28,7 +28,8 @@ struct labels {
     *all, *alive, *figures, *trend, *hosts, *host, *nlinks, *classes, *failing,
     *none, *url, *level, *scope, *evidence, *found_on, *final_url, *unit,
     *scope_domain, *error, *formula, *rounding, *legend, *home_v6, *home_no_v6,
-    *home_unmeasured, *no_answer, *hop_none, *generated;
+    *home_unmeasured, *no_answer, *hop_none, *generated, *cdn, *provider,
+    *cdn_hosts, *cdn_links;
   const char *klass[CLASS__N];
 };
 
@@ -69,6 +70,11 @@ static const struct labels en = {
   .classes = "Classes",
   .failing = "Links that fail over IPv6",
   .none = "None.",
+  .cdn = "CDN and cloud providers (by CNAME; internal level-2 and level-3 "
+         "links)",
+  .provider = "Provider",
+  .cdn_hosts = "Hosts",
+  .cdn_links = "IPv6 links",
   .url = "Link",
   .level = "Level",
   .scope = "Scope",
@@ -133,6 +139,10 @@ static const struct labels zh = {
   .classes = "类别",
   .failing = "IPv6 无法访问的链接",
   .none = "无。",
+  .cdn = "CDN 与云服务商（按 CNAME；站内二级、三级链接）",
+  .provider = "服务商",
+  .cdn_hosts = "主机",
+  .cdn_links = "支持 IPv6 的链接",
   .url = "链接",
   .level = "级别",
   .scope = "范围",
@@ -647,6 +657,43 @@ static void hosts_table(FILE *o, const struct labels *L, struct collect *c)
   fputs("</tbody></table>\n", o);
 }
 
+/* The site's CDN and cloud providers, when it has any. */
+static int cdn_table(FILE *o, const struct labels *L, struct store *st,
+                     uint32_t run, uint32_t site,
+                     const struct report_cdn_table *t)
+{
+  struct report_cdn_site cs;
+  char p[32];
+  size_t i, j;
+  int rc;
+
+  if (!t)
+    return STORE_OK;
+  rc = report_cdn_site_build(st, run, site, t, &cs);
+  if (rc != STORE_OK || !cs.n)
+    goto out;
+  fprintf(o,
+          "<h3>%s</h3>\n<table class=\"cdn\"><thead><tr><th>%s</th>"
+          "<th>%s</th><th>%s</th></tr></thead><tbody>\n",
+          L->cdn, L->provider, L->cdn_hosts, L->cdn_links);
+  for (i = 0; i < cs.n; i++) {
+    fputs("<tr><td>", o);
+    esc(o, cs.v[i].provider);
+    fputs("</td><td>", o);
+    for (j = 0; j < cs.v[i].n_hosts; j++) {
+      if (j)
+        fputs(", ", o);
+      esc(o, cs.v[i].hosts[j]);
+    }
+    report_pct_floor(p, sizeof p, cs.v[i].ipv6, cs.v[i].links);
+    fprintf(o, "</td><td>%s %u/%u</td></tr>\n", p, cs.v[i].ipv6, cs.v[i].links);
+  }
+  fputs("</tbody></table>\n", o);
+out:
+  report_cdn_site_cleanup(&cs);
+  return rc;
+}
+
 static void failing_links(FILE *o, const struct labels *L,
                           const struct collect *c)
 {
@@ -843,7 +890,7 @@ static int site_section(FILE *o, const struct labels *L, struct store *st,
                         const struct store_run *run, const struct store_site *s,
                         size_t i, const struct store_site_figs *f,
                         const struct report_trend_pt *pts, size_t npts,
-                        double threshold)
+                        double threshold, const struct report_cdn_table *cdn)
 {
   struct collect c;
   int v = report_site_verdict(f, threshold), rc;
@@ -895,6 +942,9 @@ static int site_section(FILE *o, const struct labels *L, struct store *st,
   trend_chart(o, L, pts, npts, threshold);
   fputs("</div></div>\n", o);
   hosts_table(o, L, &c);
+  rc = cdn_table(o, L, st, run->id, s->idx, cdn);
+  if (rc != STORE_OK)
+    goto out;
   failing_links(o, L, &c);
   fputs("</section>\n", o);
 out:
@@ -915,7 +965,7 @@ static void legend(FILE *o, const struct labels *L)
 int report_html(FILE *out, struct store *st, const struct store_run *run,
                 const struct store_site *sites, size_t n,
                 const struct store_site_figs *figs, const char *lang,
-                double threshold)
+                double threshold, const struct report_cdn_table *cdn)
 {
   const struct labels *L = pick_lang(lang);
   struct report_trend t;
@@ -929,7 +979,7 @@ int report_html(FILE *out, struct store *st, const struct store_run *run,
   summary(out, L, st, run, sites, n, figs, threshold);
   for (i = 0; i < n && rc == STORE_OK; i++)
     rc = site_section(out, L, st, run, &sites[i], i, &figs[i],
-                      t.pts + i * t.stride, t.npts[i], threshold);
+                      t.pts + i * t.stride, t.npts[i], threshold, cdn);
   if (rc != STORE_OK)
     goto out;
   legend(out, L);

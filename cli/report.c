@@ -14,6 +14,7 @@
 
 struct common {
   struct cli_args a;
+  struct report_cdn_table cdn; /* the CDN suffix table (report, links) */
   struct store *st;
   char *db;
   FILE *out;
@@ -62,6 +63,7 @@ static int common_close(struct common *c, int rc)
     store_run_cleanup(&c->run);
   store_close(c->st);
   free(c->db);
+  report_cdn_free(&c->cdn);
   return rc;
 }
 
@@ -242,12 +244,45 @@ static void text_notes(FILE *o, const struct store_site *sites, size_t n)
               sites[i].pages_truncated == 1 ? " was" : "s were");
 }
 
-static void report_text(struct common *c, struct store_site *sites, size_t n,
-                        struct store_site_figs *figs)
+/* Per site with any, its CDN and cloud providers: a line each. */
+static int text_cdn(struct common *c, const struct store_site *sites, size_t n)
+{
+  struct report_cdn_site cs;
+  FILE *o = c->out;
+  char p[32];
+  size_t i, k, j;
+  int rc = STORE_OK, head = 0;
+
+  for (i = 0; i < n && rc == STORE_OK; i++) {
+    rc = report_cdn_site_build(c->st, c->run.id, sites[i].idx, &c->cdn, &cs);
+    if (rc == STORE_OK && cs.n) {
+      if (!head)
+        fputs("\nCDN and cloud providers (by CNAME; internal level-2 + "
+              "level-3 links, by the host of each link's URL)\n",
+              o);
+      head = 1;
+      fprintf(o, "%s\n", sites[i].start_url);
+      for (k = 0; k < cs.n; k++) {
+        report_pct_floor(p, sizeof p, cs.v[k].ipv6, cs.v[k].links);
+        fprintf(o,
+                "  %s: %u/%u links over IPv6 (%s); hosts: ", cs.v[k].provider,
+                cs.v[k].ipv6, cs.v[k].links, p);
+        for (j = 0; j < cs.v[k].n_hosts; j++)
+          fprintf(o, "%s%s", j ? ", " : "", cs.v[k].hosts[j]);
+        fputc('\n', o);
+      }
+    }
+    report_cdn_site_cleanup(&cs);
+  }
+  return rc;
+}
+
+static int report_text(struct common *c, struct store_site *sites, size_t n,
+                       struct store_site_figs *figs)
 {
   FILE *o = c->out;
   size_t i;
-  int k;
+  int k, rc;
 
   text_figs(c, sites, n, figs);
   text_extras(c, sites, n);
@@ -264,21 +299,49 @@ static void report_text(struct common *c, struct store_site *sites, size_t n,
               figs[i].level[2][0].classes[k] + figs[i].level[3][0].classes[k]);
     fputc('\n', o);
   }
+  rc = text_cdn(c, sites, n);
   for (i = 0; i < n; i++)
     if (sites[i].error)
       fprintf(o, "\n%s: %s\n", sites[i].start_url, sites[i].error);
   fputs("\nok = works over IPv6 and IPv4. Failing links and their evidence: "
         "`v6crawl links --class CLASS`.\n",
         o);
+  return rc;
 }
 
-static void report_json(struct common *c, struct store_site *sites, size_t n,
-                        struct store_site_figs *figs)
+/* The "cdn" key of site @s: its providers (report_cdn_site_build). */
+static int json_cdn(struct common *c, const struct store_site *s)
+{
+  struct report_cdn_site cs;
+  FILE *o = c->out;
+  size_t k, j;
+  int rc;
+
+  rc = report_cdn_site_build(c->st, c->run.id, s->idx, &c->cdn, &cs);
+  fputs(",\n   \"cdn\": [", o);
+  for (k = 0; rc == STORE_OK && k < cs.n; k++) {
+    fputs(k ? ", {\"provider\": " : "{\"provider\": ", o);
+    json_str(o, cs.v[k].provider);
+    fputs(", \"hosts\": [", o);
+    for (j = 0; j < cs.v[k].n_hosts; j++) {
+      if (j)
+        fputs(", ", o);
+      json_str(o, cs.v[k].hosts[j]);
+    }
+    fprintf(o, "], \"links\": %u, \"ipv6\": %u}", cs.v[k].links, cs.v[k].ipv6);
+  }
+  fputc(']', o);
+  report_cdn_site_cleanup(&cs);
+  return rc;
+}
+
+static int report_json(struct common *c, struct store_site *sites, size_t n,
+                       struct store_site_figs *figs)
 {
   FILE *o = c->out;
   char t[32];
   size_t i;
-  int l;
+  int l, rc = STORE_OK;
   struct report_delay ex;
   fprintf(o, "{\"run\": {\"id\": %u, \"started\": ", c->run.id);
   cli_time(t, sizeof(t), c->run.started);
@@ -315,6 +378,8 @@ static void report_json(struct common *c, struct store_site *sites, size_t n,
             store_class_name(hk));
     if (report_delay_site(c->st, c->run.id, sites[i].idx, &ex) == STORE_OK)
       json_extras(o, &sites[i], &ex);
+    if (rc == STORE_OK)
+      rc = json_cdn(c, &sites[i]);
     fputs(",", o);
     fputs("\n   \"levels\": {", o);
     for (l = 2; l <= report_max_level(&figs[i]); l++) {
@@ -327,6 +392,7 @@ static void report_json(struct common *c, struct store_site *sites, size_t n,
     fputs("}}", o);
   }
   fputs("\n]}\n", o);
+  return rc;
 }
 
 static void report_csv(struct common *c, struct store_site *sites, size_t n,
@@ -448,14 +514,20 @@ int cmd_report(int argc, char **argv)
     rc = EXIT_STORE;
     goto out;
   }
+  if (c.a.format != V6_FMT_CSV && cli_cdn_find(&c.cdn) == STORE_NOMEM) {
+    cli_err("out of memory");
+    rc = EXIT_INTERNAL;
+    goto out;
+  }
   if (c.a.format == V6_FMT_JSON)
-    report_json(&c, sites, n, figs);
+    src = report_json(&c, sites, n, figs);
   else if (c.a.format == V6_FMT_CSV)
     report_csv(&c, sites, n, figs);
   else if (c.a.format == V6_FMT_HTML)
-    src = report_html(c.out, c.st, &c.run, sites, n, figs, r.lang, r.threshold);
+    src = report_html(c.out, c.st, &c.run, sites, n, figs, r.lang, r.threshold,
+                      &c.cdn);
   else
-    report_text(&c, sites, n, figs);
+    src = report_text(&c, sites, n, figs);
   if (src != STORE_OK) {
     cli_err("cannot read the store %s: %s", c.db, store_strerror(src));
     rc = src == STORE_NOMEM ? EXIT_INTERNAL : EXIT_STORE;
@@ -527,6 +599,8 @@ static void link_json(FILE *o, const struct links_ctx *x,
     json_str(o, r->host->aaaa_error);
     fputs(", \"cnames\": ", o);
     json_list(o, r->host->cnames, " -> ");
+    fputs(", \"cdn\": ", o);
+    json_str(o, report_cdn_provider(&x->c->cdn, r->host->cnames));
     fputs("}", o);
   } else {
     fputs("null", o);
@@ -653,6 +727,11 @@ int cmd_links(int argc, char **argv)
   rc = common_open(&c);
   if (rc != EXIT_OKAY)
     return common_close(&c, rc);
+  if (c.a.format == V6_FMT_JSON && cli_cdn_find(&c.cdn) == STORE_NOMEM) {
+    cli_err("out of memory");
+    rc = EXIT_INTERNAL;
+    goto out;
+  }
   src = store_sites_list(c.st, c.run.id, &x.sites, &x.n_sites);
   if (src == STORE_OK && x.site) {
     for (i = 0; i < x.n_sites; i++)

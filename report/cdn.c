@@ -159,3 +159,133 @@ const char *report_cdn_provider(const struct report_cdn_table *t,
   }
   return NULL;
 }
+
+/* ---- a site's providers ------------------------------------------------ */
+
+struct cdn_ctx {
+  const struct report_cdn_table *t;
+  struct report_cdn_site *cs;
+};
+
+/* The entry of @prov in @cs, added when new; NULL when out of memory. */
+static struct report_cdn_use *cdn_use_get(struct report_cdn_site *cs,
+                                          const char *prov)
+{
+  struct report_cdn_use *u, *nv;
+  size_t i;
+
+  for (i = 0; i < cs->n; i++)
+    if (strcmp(cs->v[i].provider, prov) == 0)
+      return &cs->v[i];
+  if (cs->n == cs->cap) {
+    size_t cap = cs->cap ? cs->cap * 2 : 8;
+    nv = realloc(cs->v, cap * sizeof *nv);
+    if (!nv)
+      return NULL;
+    cs->v = nv;
+    cs->cap = cap;
+  }
+  u = &cs->v[cs->n];
+  memset(u, 0, sizeof *u);
+  u->provider = strdup(prov);
+  if (!u->provider)
+    return NULL;
+  cs->n++;
+  return u;
+}
+
+/* Add @name to @u's hosts unless there; 0 or STORE_NOMEM. */
+static int cdn_use_host(struct report_cdn_use *u, const char *name)
+{
+  char **nv;
+  size_t i;
+
+  for (i = 0; i < u->n_hosts; i++)
+    if (strcmp(u->hosts[i], name) == 0)
+      return 0;
+  if (u->n_hosts == u->cap_hosts) {
+    size_t cap = u->cap_hosts ? u->cap_hosts * 2 : 4;
+    nv = realloc(u->hosts, cap * sizeof *nv);
+    if (!nv)
+      return STORE_NOMEM;
+    u->hosts = nv;
+    u->cap_hosts = cap;
+  }
+  u->hosts[u->n_hosts] = strdup(name);
+  if (!u->hosts[u->n_hosts])
+    return STORE_NOMEM;
+  u->n_hosts++;
+  return 0;
+}
+
+static int cdn_row(const struct store_link_row *r, void *ud)
+{
+  struct cdn_ctx *x = ud;
+  struct report_cdn_use *u;
+  const char *prov;
+  int k = r->klass;
+
+  if (!r->internal || r->level < 2 || r->level > 3 || !r->host ||
+      !r->host->name)
+    return 0;
+  prov = report_cdn_provider(x->t, r->host->cnames);
+  if (!prov)
+    return 0;
+  u = cdn_use_get(x->cs, prov);
+  if (!u || cdn_use_host(u, r->host->name) != 0)
+    return STORE_NOMEM;
+  if (k == CLASS_ROBOTS || k == CLASS_SKIPPED || k == CLASS_UNMEASURED)
+    return 0;
+  u->links++;
+  if (k == CLASS_OK || k == CLASS_V6_ONLY)
+    u->ipv6++;
+  return 0;
+}
+
+static int str_cmp(const void *a, const void *b)
+{
+  return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int cdn_use_cmp(const void *a, const void *b)
+{
+  const struct report_cdn_use *x = a, *y = b;
+
+  if (x->links != y->links)
+    return x->links > y->links ? -1 : 1;
+  return strcmp(x->provider, y->provider);
+}
+
+int report_cdn_site_build(struct store *st, uint32_t run, uint32_t site,
+                          const struct report_cdn_table *t,
+                          struct report_cdn_site *cs)
+{
+  struct cdn_ctx x;
+  size_t i;
+  int rc;
+
+  memset(cs, 0, sizeof *cs);
+  x.t = t;
+  x.cs = cs;
+  rc = store_links_each(st, run, site, cdn_row, &x);
+  if (rc != STORE_OK)
+    return rc;
+  for (i = 0; i < cs->n; i++)
+    qsort(cs->v[i].hosts, cs->v[i].n_hosts, sizeof(char *), str_cmp);
+  qsort(cs->v, cs->n, sizeof *cs->v, cdn_use_cmp);
+  return STORE_OK;
+}
+
+void report_cdn_site_cleanup(struct report_cdn_site *cs)
+{
+  size_t i, j;
+
+  for (i = 0; i < cs->n; i++) {
+    for (j = 0; j < cs->v[i].n_hosts; j++)
+      free(cs->v[i].hosts[j]);
+    free(cs->v[i].hosts);
+    free(cs->v[i].provider);
+  }
+  free(cs->v);
+  memset(cs, 0, sizeof *cs);
+}

@@ -221,6 +221,35 @@ void report_cdn_free(struct report_cdn_table *t);
 const char *report_cdn_provider(const struct report_cdn_table *t,
                                 const char *chain);
 
+/* One CDN or cloud provider behind some of a site's hosts. A site's
+ * links that count are its internal level-2 and level-3 links, each by the
+ * host of its own URL (not where a redirect leads: that is the host whose
+ * DNS the crawler looked up for the link); a host is behind @provider when
+ * its CNAME chain points into it (report_cdn_provider). */
+struct report_cdn_use {
+  char *provider; /* the table's display name (a copy) */
+  char **hosts;   /* the hosts behind it, in byte order, each once */
+  size_t n_hosts, cap_hosts;
+  unsigned links; /* counted links (not robots, skipped, unmeasured) */
+  unsigned ipv6;  /* of them supported over IPv6 (ok, v6-only) */
+};
+
+/* A site's providers: most counted links first, then by name. A provider
+ * is listed when one of the site's internal level-2/3 links has a host
+ * behind it, even when none of them is counted (links 0). */
+struct report_cdn_site {
+  struct report_cdn_use *v;
+  size_t n, cap;
+};
+
+/* The providers of site @site in run @run by table @t into @cs (which it
+ * zeroes; free with report_cdn_site_cleanup, also on error). Returns
+ * STORE_OK (also with no provider: n 0), STORE_NOMEM or a read error. */
+int report_cdn_site_build(struct store *st, uint32_t run, uint32_t site,
+                          const struct report_cdn_table *t,
+                          struct report_cdn_site *cs);
+void report_cdn_site_cleanup(struct report_cdn_site *cs);
+
 /* ---- diff between two runs -----------------------------------------------
  */
 

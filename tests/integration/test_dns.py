@@ -158,6 +158,37 @@ def main():
               "CNAME cdnimg.site.test -> mid.site.test -> "
               "edge1.w.kunlunca.com [Alibaba Cloud CDN]" in fx.stdout,
               fx.stdout + fx.stderr)
+        # The report names the provider too: per site, the hosts behind
+        # its internal level-2/3 links whose chain points into a CDN, with
+        # their counted and IPv6-supported links (cdnimg: 1 link, no AAAA).
+        sdb = os.path.join(o.work, "site")
+        rj = subprocess.run([o.v6crawl, "report", "--db", sdb, "--format",
+                             "json"], capture_output=True, text=True)
+        try:
+            site = json.loads(rj.stdout)["sites"][0]
+        except (ValueError, KeyError, IndexError):
+            site = {}
+        check("report --format json has the site's cdn entry",
+              site.get("cdn") == [{"provider": "Alibaba Cloud CDN",
+                                   "hosts": ["cdnimg.site.test"],
+                                   "links": 1, "ipv6": 0}],
+              rj.stdout + rj.stderr)
+        rt = subprocess.run([o.v6crawl, "report", "--db", sdb],
+                            capture_output=True, text=True)
+        check("the text report has the provider's line",
+              "  Alibaba Cloud CDN: 0/1 links over IPv6 (0.0%); hosts: "
+              "cdnimg.site.test\n" in rt.stdout, rt.stdout + rt.stderr)
+        rh = subprocess.run([o.v6crawl, "report", "--db", sdb, "--format",
+                             "html", "--lang", "en"],
+                            capture_output=True, text=True)
+        check("the HTML report has the provider's row",
+              "<tr><td>Alibaba Cloud CDN</td><td>cdnimg.site.test</td>"
+              "<td>0.0% 0/1</td></tr>" in rh.stdout, rh.stdout[-3000:])
+        cl = links(o, "site").get("http://cdnimg.site.test/", {})
+        check("links --format json names the link's CDN",
+              (cl.get("dns") or {}).get("cdn") == "Alibaba Cloud CDN" and
+              (got.get("http://site.test/", {}).get("dns") or {}).get(
+                  "cdn", "absent") is None, cl.get("dns"))
 
         for db, server, url, errs in (
                 ("servfail", VALIDATING, "http://www.sf.test/", "SERVFAIL"),

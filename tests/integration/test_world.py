@@ -116,6 +116,9 @@ def scenario_main(world, work):
         report = None
     if report is not None:
         check_report(exp, report)
+        check("report: the world has a site behind a CDN",
+              any(expected_cdn(es) for es in exp["sites"]),
+              [es["start_url"] for es in exp["sites"]])
 
     lk = v6crawl(["links", "--db", db, "--format", "json"])
     try:
@@ -137,6 +140,11 @@ def scenario_main(world, work):
           txt.rc == 0 and all(s in txt.out for s in starts),
           txt.why() + " stdout: " + txt.out[:500])
     # the product names no file outside the repository
+    want = ["  %s: %d/%d links over IPv6" % (c["provider"], c["ipv6"],
+                                            c["links"])
+            for es in exp["sites"] for c in expected_cdn(es)]
+    check("text report: a line per CDN provider %s" % want,
+          want and all(w in txt.out for w in want), txt.out[-1500:])
     check("text report: the indicators heading is 'Other indicators' and "
           "names no document", "\nOther indicators: " in txt.out
           and "DESIGN" not in txt.out, txt.out[:1500])
@@ -237,6 +245,34 @@ def scenario_interrupt(world, work):
         stall.close()
 
 
+def expected_cdn(es):
+    """The "cdn" key the report gives site @es of the model: the hosts of
+    its internal level-2/3 links whose CNAME chain (W.HOSTS) ends under
+    kunlunca.com, the world's only CDN suffix (Alibaba Cloud CDN in
+    data/cdn-suffixes.txt), with their counted and supported links."""
+    hosts, links, ipv6 = set(), 0, 0
+    for ln in es["links"]:
+        if ln["scope"] != "internal" or ln["level"] not in (2, 3):
+            continue
+        host = urllib.parse.urlsplit(ln["url"]).hostname
+        chain, h = [], W.HOSTS.get(host)
+        while h and h.get("cname") and len(chain) < 10:
+            chain.append(h["cname"])
+            h = W.HOSTS.get(h["cname"])
+        if not any(c == "kunlunca.com" or c.endswith(".kunlunca.com")
+                   for c in chain):
+            continue
+        hosts.add(host)
+        if ln["class"] in ("robots", "skipped", "unmeasured"):
+            continue
+        links += 1
+        ipv6 += ln["class"] in ("ok", "v6-only")
+    if not hosts:
+        return []
+    return [{"provider": "Alibaba Cloud CDN", "hosts": sorted(hosts),
+             "links": links, "ipv6": ipv6}]
+
+
 def check_report(exp, report, label="report", levels=("2", "3"),
                  exact=True):
     run = report.get("run") or {}
@@ -293,6 +329,9 @@ def check_report(exp, report, label="report", levels=("2", "3"),
                       dl[k + "_ratio"] <= 0.2 for k in
                       ("dns", "connect", "first_byte", "total")
                       if dl.get(k + "_ratio") is not None), dl)
+        ecdn = expected_cdn(es)
+        check(label + ": %s cdn %s" % (name, ecdn), gs.get("cdn") == ecdn,
+              gs.get("cdn"))
         hp = gs.get("homepage") or {}
         check(label + ": %s homepage ipv6=%s class=%s"
               % (name, es["homepage"]["ipv6"], es["homepage"]["class"]),

@@ -540,6 +540,114 @@ START_TEST(cdn_provider_longest_suffix_and_globs)
 }
 END_TEST
 
+/* Link @url of site 0 at @level, internal or not, probed with class @k. */
+static void put_link_at(struct store *s, uint32_t run, const char *url,
+                        int level, int internal, int k)
+{
+  struct store_probe p;
+  char hops[512], u[256];
+
+  memset(&p, 0, sizeof p);
+  snprintf(u, sizeof u, "%s", url);
+  snprintf(hops, sizeof hops, "200 %s", url);
+  p.url = u;
+  p.klass = k;
+  p.v6.ok = k == CLASS_OK || k == CLASS_V6_ONLY;
+  p.v4.ok = k != CLASS_DEAD && k != CLASS_V6_ONLY;
+  p.v6.hops = p.v4.hops = hops;
+  ck_assert_int_eq(store_link_put(s, run, 0, url, level, internal, LINK_HTTP,
+                                  "http://www.a.example/"),
+                   STORE_OK);
+  ck_assert_int_eq(store_probe_put(s, run, &p), STORE_OK);
+}
+
+static void put_cname(struct store *s, uint32_t run, const char *name,
+                      const char *chain)
+{
+  struct store_host h;
+  char n[256], c[512], a[] = "192.0.2.1";
+
+  memset(&h, 0, sizeof h);
+  snprintf(n, sizeof n, "%s", name);
+  h.name = n;
+  if (chain) {
+    snprintf(c, sizeof c, "%s", chain);
+    h.cnames = c;
+  }
+  h.a = a;
+  h.usable_a = 1;
+  ck_assert_int_eq(store_host_put(s, run, &h), STORE_OK);
+}
+
+/* Per provider: the hosts of internal level-2/3 links whose chain points
+ * into it, their counted links (robots not) and the supported ones;
+ * external links, level 1 and hosts without a provider left out. */
+START_TEST(cdn_site_counts_internal_level_2_3_links_per_provider)
+{
+  struct store *s = open_db();
+  struct store_site site;
+  struct report_cdn_table t;
+  struct report_cdn_site cs;
+  char start[] = "http://www.a.example/", scope[] = "a.example", path[160];
+  uint32_t run = 0;
+  FILE *f;
+
+  memset(&t, 0, sizeof t);
+  snprintf(path, sizeof path, "%s/cdn.txt", g_tmp);
+  f = fopen(path, "w");
+  ck_assert_ptr_nonnull(f);
+  fputs("kunlun*.com\tAlibaba Cloud CDN\ncdn.example\tExample CDN\n", f);
+  fclose(f);
+  ck_assert_int_eq(report_cdn_load(&t, path), STORE_OK);
+
+  memset(&site, 0, sizeof site);
+  ck_assert_int_eq(store_run_new(s, 1000, 1, NULL, &run), STORE_OK);
+  site.start_url = start;
+  site.scope_domain = scope;
+  ck_assert_int_eq(store_site_put(s, run, &site), STORE_OK);
+  put_cname(s, run, "www.a.example", NULL);
+  put_cname(s, run, "zz.a.example", "zz.a.example -> y.kunlunca.com");
+  put_cname(s, run, "img.a.example",
+            "img.a.example -> mid.a.example -> e1.w.kunlunca.com");
+  put_cname(s, run, "st.a.example", "st.a.example -> x.cdn.example");
+  put_cname(s, run, "img.other.example",
+            "img.other.example -> e2.w.kunlunca.com");
+  put_link_at(s, run, "http://www.a.example/", 1, 1, CLASS_OK);
+  put_link_at(s, run, "http://www.a.example/p", 2, 1, CLASS_NO_AAAA);
+  put_link_at(s, run, "http://img.a.example/1", 2, 1, CLASS_OK);
+  put_link_at(s, run, "http://img.a.example/2", 2, 1, CLASS_NO_AAAA);
+  put_link_at(s, run, "http://img.a.example/r", 3, 1, CLASS_ROBOTS);
+  put_link_at(s, run, "http://zz.a.example/3", 3, 1, CLASS_V6_BROKEN);
+  put_link_at(s, run, "http://st.a.example/", 2, 1, CLASS_V6_ONLY);
+  put_link_at(s, run, "http://img.other.example/x", 2, 0, CLASS_OK);
+  ck_assert_int_eq(store_run_finish(s, run, 2000, 1), STORE_OK);
+  ck_assert_int_eq(store_flush(s), STORE_OK);
+
+  ck_assert_int_eq(report_cdn_site_build(s, run, 0, &t, &cs), STORE_OK);
+  ck_assert_uint_eq(cs.n, 2);
+  ck_assert_str_eq(cs.v[0].provider, "Alibaba Cloud CDN");
+  ck_assert_uint_eq(cs.v[0].n_hosts, 2);
+  ck_assert_str_eq(cs.v[0].hosts[0], "img.a.example");
+  ck_assert_str_eq(cs.v[0].hosts[1], "zz.a.example");
+  ck_assert_uint_eq(cs.v[0].links, 3); /* ok, no-aaaa, v6-broken */
+  ck_assert_uint_eq(cs.v[0].ipv6, 1);
+  ck_assert_str_eq(cs.v[1].provider, "Example CDN");
+  ck_assert_uint_eq(cs.v[1].n_hosts, 1);
+  ck_assert_str_eq(cs.v[1].hosts[0], "st.a.example");
+  ck_assert_uint_eq(cs.v[1].links, 1);
+  ck_assert_uint_eq(cs.v[1].ipv6, 1);
+  report_cdn_site_cleanup(&cs);
+  ck_assert_uint_eq(cs.n, 0);
+
+  /* an empty table names no provider */
+  report_cdn_free(&t);
+  ck_assert_int_eq(report_cdn_site_build(s, run, 0, &t, &cs), STORE_OK);
+  ck_assert_uint_eq(cs.n, 0);
+  report_cdn_site_cleanup(&cs);
+  store_close(s);
+}
+END_TEST
+
 static Suite *report_suite(void)
 {
   Suite *su = suite_create("report");
@@ -562,6 +670,7 @@ static Suite *report_suite(void)
   tcase_add_test(tc, diff_sorts_links_into_failing_new_gone_other);
   tcase_add_test(tc, sites_by_unit_units_in_order_then_none);
   tcase_add_test(tc, cdn_provider_longest_suffix_and_globs);
+  tcase_add_test(tc, cdn_site_counts_internal_level_2_3_links_per_provider);
   suite_add_tcase(su, tc);
   return su;
 }
