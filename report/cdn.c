@@ -270,6 +270,8 @@ int report_cdn_site_build(struct store *st, uint32_t run, uint32_t site,
   rc = store_links_each(st, run, site, cdn_row, &x);
   if (rc != STORE_OK)
     return rc;
+  if (!cs->n) /* qsort's array may not be NULL, even when empty */
+    return STORE_OK;
   for (i = 0; i < cs->n; i++)
     qsort(cs->v[i].hosts, cs->v[i].n_hosts, sizeof(char *), str_cmp);
   qsort(cs->v, cs->n, sizeof *cs->v, cdn_use_cmp);
