@@ -14,30 +14,16 @@
 #include "report/report.h"
 #include "store/store.h"
 #include "tests/unit/check_run.h"
-
-static char g_tmp[64];
-static char g_db[128];
-
-static int rm_entry(const char *path, const struct stat *st, int flag,
-                    struct FTW *ftw)
-{
-  (void)st;
-  (void)flag;
-  (void)ftw;
-  return remove(path);
-}
+#include "tests/unit/check_tmp.h"
 
 static void setup(void)
 {
-  snprintf(g_tmp, sizeof g_tmp, "/tmp/check_report.XXXXXX");
-  ck_assert_ptr_nonnull(mkdtemp(g_tmp));
-  snprintf(g_db, sizeof g_db, "%s/db", g_tmp);
+  tmp_setup("check_report");
 }
 
 static void teardown(void)
 {
-  if (g_tmp[0])
-    nftw(g_tmp, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+  tmp_teardown();
 }
 
 /* A figure with @ok supported links and @bad no-aaaa ones. */

@@ -6,6 +6,7 @@
 
 #include "store/store.h"
 #include "tests/unit/check_run.h"
+#include "tests/unit/check_tmp.h"
 
 #include <check.h>
 #include <errno.h>
@@ -21,34 +22,14 @@
 
 #define TINY_MAP ((size_t)128 * 1024)
 
-static char g_tmp[64];
-static char g_db[128];
-
-static int rm_entry(const char *path, const struct stat *st, int flag,
-                    struct FTW *ftw)
-{
-  (void)st;
-  (void)flag;
-  (void)ftw;
-  return remove(path);
-}
-
 static void setup(void)
 {
-  int n;
-
-  n = snprintf(g_tmp, sizeof g_tmp, "/tmp/check_store.XXXXXX");
-  ck_assert_int_lt(n, (int)sizeof g_tmp);
-  ck_assert_ptr_nonnull(mkdtemp(g_tmp));
-  /* the store's own directory does not exist yet: store_open makes it */
-  n = snprintf(g_db, sizeof g_db, "%s/db", g_tmp);
-  ck_assert_int_lt(n, (int)sizeof g_db);
+  tmp_setup("check_store");
 }
 
 static void teardown(void)
 {
-  if (g_tmp[0])
-    nftw(g_tmp, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+  tmp_teardown();
 }
 
 static struct store *open_db(size_t map)
