@@ -19,6 +19,8 @@ import sys
 import threading
 import time
 
+from itlib import PageHandler, link_page
+
 results = []
 HOST = "127.0.0.245"
 PAGES = {
@@ -42,34 +44,14 @@ def check(name, cond, detail=""):
     sys.stdout.flush()
 
 
-class Handler(http.server.BaseHTTPRequestHandler):
-    def serve(self, body_wanted):
+class Handler(PageHandler):
+    def page(self):
         links = PAGES.get(self.path)
         if links is None:
-            self.send_response(404)
-            self.send_header("Content-Length", "0")
-            self.end_headers()
-            return
+            return None
         if self.path == "/slow.html" and self.command == "GET":
             time.sleep(1.5)
-        body = ("<html><body>" + "".join('<a href="%s">l</a>' % u
-                                         for u in links) +
-                "</body></html>").encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "text/html")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        if body_wanted:
-            self.wfile.write(body)
-
-    def do_GET(self):
-        self.serve(True)
-
-    def do_HEAD(self):
-        self.serve(False)
-
-    def log_message(self, *args):
-        pass
+        return link_page(links)
 
 
 def main():

@@ -32,6 +32,8 @@ import sys
 import threading
 import time
 
+from itlib import PageHandler, link_page
+
 results = []
 SITE_IP = "127.0.0.232"
 DNS, PLAIN, VALIDATING, DEAD = ("127.0.0.231", "127.0.0.233", "127.0.0.234",
@@ -49,26 +51,9 @@ def check(name, cond, detail=""):
     sys.stdout.flush()
 
 
-class Handler(http.server.BaseHTTPRequestHandler):
-    def serve(self, body_wanted):
-        body = ("<html><body>" + "".join('<a href="%s">l</a>' % u
-                                         for u in LINKS) +
-                "</body></html>").encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "text/html")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        if body_wanted:
-            self.wfile.write(body)
-
-    def do_GET(self):
-        self.serve(True)
-
-    def do_HEAD(self):
-        self.serve(False)
-
-    def log_message(self, *args):
-        pass
+class Handler(PageHandler):
+    def page(self):
+        return link_page(LINKS)
 
 
 def dnsmasq(work, name, addr, extra):

@@ -29,6 +29,8 @@ import sys
 import threading
 import time
 
+from itlib import PageHandler, link_page
+
 results = []
 V4, V6 = "127.0.0.242", "fd6c:7764::2"
 SITE = "http://fig.test/"
@@ -42,39 +44,17 @@ def check(name, cond, detail=""):
     sys.stdout.flush()
 
 
-class Handler(http.server.BaseHTTPRequestHandler):
-    def serve(self, body_wanted):
+class Handler(PageHandler):
+    def page(self):
         if self.path == "/":
             if STATE["slow"]:
                 time.sleep(STATE["slow"])
-            links = (["/p%d.html" % i for i in range(STATE["good"])] +
-                     ["http://bad.fig.test/q%d.html" % i
-                      for i in range(STATE["bad"])])
-            body = ("<html><body>" + "".join('<a href="%s">l</a>' % u
-                                             for u in links) +
-                    "</body></html>").encode()
-        elif self.path.endswith(".html"):
-            body = b"<html><body>leaf</body></html>"
-        else:
-            self.send_response(404)
-            self.send_header("Content-Length", "0")
-            self.end_headers()
-            return
-        self.send_response(200)
-        self.send_header("Content-Type", "text/html")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        if body_wanted:
-            self.wfile.write(body)
-
-    def do_GET(self):
-        self.serve(True)
-
-    def do_HEAD(self):
-        self.serve(False)
-
-    def log_message(self, *args):
-        pass
+            return link_page(["/p%d.html" % i for i in range(STATE["good"])] +
+                             ["http://bad.fig.test/q%d.html" % i
+                              for i in range(STATE["bad"])])
+        if self.path.endswith(".html"):
+            return b"<html><body>leaf</body></html>"
+        return None
 
 
 class Server6(http.server.ThreadingHTTPServer):

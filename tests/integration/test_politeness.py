@@ -19,6 +19,8 @@ import sys
 import threading
 import time
 
+from itlib import PageHandler, link_page
+
 results = []
 
 
@@ -29,40 +31,23 @@ def check(name, cond, detail=""):
     sys.stdout.flush()
 
 
-class Handler(http.server.BaseHTTPRequestHandler):
+class Handler(PageHandler):
     log = []
     delay = "0.4"
 
-    def serve(self, body_wanted):
-        t0 = time.monotonic()
+    def page(self):
+        time.sleep(0.05)  # long enough that overlapping requests would show
         if self.path == "/robots.txt":
             body = ("User-agent: *\nCrawl-delay: %s\n" % self.delay).encode()
-            ctype = "text/plain"
-        elif self.path == "/":
-            body = b"<html><body>" + b"".join(
-                b'<a href="/%s.html">%s</a>' % (c, c) for c in
-                (b"a", b"b", b"c", b"d")) + b"</body></html>"
-            ctype = "text/html"
-        else:
-            body = b"<html><body>page</body></html>"
-            ctype = "text/html"
-        time.sleep(0.05)  # long enough that overlapping requests would show
-        self.send_response(200)
-        self.send_header("Content-Type", ctype)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        if body_wanted:
-            self.wfile.write(body)
+            return body, "text/plain"
+        if self.path == "/":
+            return link_page("/%s.html" % c for c in "abcd")
+        return b"<html><body>page</body></html>"
+
+    def serve(self, body_wanted):
+        t0 = time.monotonic()
+        super().serve(body_wanted)
         Handler.log.append((t0, time.monotonic(), self.command, self.path))
-
-    def do_GET(self):
-        self.serve(True)
-
-    def do_HEAD(self):
-        self.serve(False)
-
-    def log_message(self, *args):
-        pass
 
 
 def crawl(v6crawl, db, extra):

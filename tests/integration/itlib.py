@@ -1,0 +1,46 @@
+"""What the integration scripts' own small web servers share: a handler
+that answers GET and HEAD alike from one page() method, and a page of
+links. Imported by tests/integration/test_*.py (their folder is on
+sys.path when they run as scripts)."""
+
+import http.server
+
+
+def link_page(links):
+    """An HTML page whose body is one <a href> per URL of @links."""
+    return ("<html><body>" + "".join('<a href="%s">l</a>' % u
+                                     for u in links) +
+            "</body></html>").encode()
+
+
+class PageHandler(http.server.BaseHTTPRequestHandler):
+    """Answers GET and HEAD of self.path from page(), which returns the
+    body (bytes), or (body, content type), or None for a 404. HEAD sends
+    the same headers without the body. No logging to stderr."""
+
+    def page(self):
+        raise NotImplementedError
+
+    def serve(self, body_wanted):
+        got = self.page()
+        if got is None:
+            self.send_response(404)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        body, ctype = got if isinstance(got, tuple) else (got, "text/html")
+        self.send_response(200)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if body_wanted:
+            self.wfile.write(body)
+
+    def do_GET(self):
+        self.serve(True)
+
+    def do_HEAD(self):
+        self.serve(False)
+
+    def log_message(self, *args):
+        pass
