@@ -175,6 +175,12 @@ int report_html(FILE *out, struct store *st, const struct store_run *run,
  * STORE_NOMEM. */
 int cli_cdn_find(struct report_cdn_table *t);
 
+/* The path of data file @name (root-servers.txt, cdn-suffixes.txt, ...):
+ * $V6CRAWL_DATA_DIR/@name, the installed pkgdatadir, then data/ beside the
+ * binary, the first that is readable, written into @buf. Returns 0, or -1
+ * when none is (@buf then empty). */
+int cli_data_path(const char *name, char *buf, size_t size);
+
 /* ---- issue 4: history, fixes, --fail-under (history.c, fixes.c) ---- */
 
 int cmd_runs(int argc, char **argv);

@@ -77,28 +77,26 @@ int cli_fail_under(struct store *st, uint32_t run, double pct)
   return why != REPORT_JUDGED ? EXIT_NODATA : EXIT_OKAY;
 }
 
-/* Find the table: $V6CRAWL_DATA_DIR, the installed pkgdatadir, then
- * data/ beside the binary (the build tree, where the tests run it).
- * Returns 0 (found or not: an absent table only means no provider names),
- * STORE_NOMEM out of memory. */
-int cli_cdn_find(struct report_cdn_table *t)
+/* Find a data file NAME: $V6CRAWL_DATA_DIR, the installed pkgdatadir,
+ * then data/ beside the binary (the build tree, where the tests run it).
+ * Writes the path of the first that exists into BUF; returns 0, or -1
+ * when none exists (BUF then empty). */
+int cli_data_path(const char *name, char *buf, size_t size)
 {
   const char *env = getenv("V6CRAWL_DATA_DIR");
-  char path[PATH_MAX + 64], exe[PATH_MAX];
+  char exe[PATH_MAX];
   ssize_t n;
   char *slash;
-  int rc;
 
   if (env && *env) {
-    snprintf(path, sizeof path, "%s/cdn-suffixes.txt", env);
-    rc = report_cdn_load(t, path);
-    if (rc != STORE_NOTFOUND)
-      return rc;
+    snprintf(buf, size, "%s/%s", env, name);
+    if (access(buf, R_OK) == 0)
+      return 0;
   }
 #ifdef V6_DATADIR
-  rc = report_cdn_load(t, V6_DATADIR "/cdn-suffixes.txt");
-  if (rc != STORE_NOTFOUND)
-    return rc;
+  snprintf(buf, size, "%s/%s", V6_DATADIR, name);
+  if (access(buf, R_OK) == 0)
+    return 0;
 #endif
   n = readlink("/proc/self/exe", exe, sizeof exe - 1);
   if (n > 0) {
@@ -106,11 +104,28 @@ int cli_cdn_find(struct report_cdn_table *t)
     slash = strrchr(exe, '/');
     if (slash) {
       *slash = '\0';
-      snprintf(path, sizeof path, "%s/data/cdn-suffixes.txt", exe);
-      rc = report_cdn_load(t, path);
-      if (rc != STORE_NOTFOUND)
-        return rc;
+      snprintf(buf, size, "%s/data/%s", exe, name);
+      if (access(buf, R_OK) == 0)
+        return 0;
     }
+  }
+  if (size)
+    buf[0] = '\0';
+  return -1;
+}
+
+/* Find and load the CNAME suffix table. Returns 0 (found or not: an
+ * absent table only means no provider names), STORE_NOMEM out of
+ * memory. */
+int cli_cdn_find(struct report_cdn_table *t)
+{
+  char path[PATH_MAX + 64];
+  int rc;
+
+  if (cli_data_path("cdn-suffixes.txt", path, sizeof path) == 0) {
+    rc = report_cdn_load(t, path);
+    if (rc != STORE_NOTFOUND)
+      return rc;
   }
   cli_err("no cdn-suffixes.txt found (set V6CRAWL_DATA_DIR): CNAMEs are "
           "shown without their provider");
