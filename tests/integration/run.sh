@@ -6,6 +6,8 @@
 # make check runs it with V6CRAWL (the binary) and TOP_SRCDIR set; by hand:
 #   V6CRAWL=./v6crawl tests/integration/run.sh
 # Set V6CRAWL_KEEP=1 to keep the work directory (world, logs, stores).
+# Set V6CRAWL_TESTS to a space-separated list of script names (test_dns
+# test_faults) to run only those, after test_world, while working on them.
 #
 # Exit: 0 all passed, 1 a check failed, 77 (automake SKIP) when the namespace
 # or the servers are not available here, 99 when the world cannot start.
@@ -75,6 +77,9 @@ p=${p:-0}; f=${f:-1}
 [ "$check_rc" = 0 ] || [ "$f" != 0 ] || f=1
 for t in "$here/test_world.py" $(ls "$here"/test_*.py | grep -v '/test_world.py$'); do
   name=$(basename "$t" .py)
+  if [ -n "${V6CRAWL_TESTS:-}" ] && [ "$name" != test_world ]; then
+    case " $V6CRAWL_TESTS " in *" $name "*) ;; *) continue ;; esac
+  fi
   mkdir -p "$work/$name"
   "$PY" "$t" --world "$world" --work "$work/$name" \
     --v6crawl "$V6CRAWL" >"$work/$name.out" 2>&1
