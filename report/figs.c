@@ -148,7 +148,7 @@ int report_sites_load(struct store *st, uint32_t run, int by_unit,
   int rc;
 
   rc = store_sites_list(st, run, &s, &ns);
-  if (rc == STORE_OK && by_unit)
+  if (rc == STORE_OK && by_unit && ns > 1) /* s is NULL for no site */
     qsort(s, ns, sizeof(*s), by_unit_cmp);
   if (rc == STORE_OK && ns) {
     f = calloc(ns, sizeof(*f));

@@ -458,6 +458,87 @@ START_TEST(diff_sorts_links_into_failing_new_gone_other)
 }
 END_TEST
 
+/* Issue 9 item 8: the empty arrays of an all-green site and of a site
+ * without links reached qsort as NULL (UBSan: nonnull-attribute). */
+START_TEST(fixes_of_an_all_green_site_rank_no_host)
+{
+  static const char *const u[] = {"http://www.a.example/x",
+                                  "http://www.a.example/y"};
+  static const int k[] = {CLASS_OK, CLASS_V6_ONLY};
+  struct store *s = open_db();
+  struct store_site *sites = NULL;
+  struct store_site_figs *figs = NULL;
+  struct report_fix_site fs;
+  const int levels[2] = {1, 1};
+  unsigned hosts = 9, links = 9;
+  size_t n = 0;
+  uint32_t run = put_links_run(s, u, k, 2);
+
+  ck_assert_int_eq(report_sites_load(s, run, 0, &sites, &figs, &n), STORE_OK);
+  ck_assert_uint_eq(n, 1);
+  ck_assert_int_eq(report_fix_site_build(s, run, &sites[0], levels, &fs),
+                   STORE_OK);
+  ck_assert_uint_eq(fs.n, 0);
+  ck_assert_ptr_null(fs.h);
+  ck_assert_uint_eq(store_fig_supported(&fs.figs.level[2][0]), 2);
+  report_fix_totals(&fs, 0, &hosts, &links);
+  ck_assert_uint_eq(hosts, 0);
+  ck_assert_uint_eq(links, 0);
+  report_fix_site_cleanup(&fs);
+  free(figs);
+  store_sites_free(sites, n);
+  store_close(s);
+}
+END_TEST
+
+/* A run whose one site @start has no link at all (a site that failed). */
+static uint32_t put_bare_run(struct store *s, const char *start)
+{
+  struct store_site site;
+  char u[128];
+  uint32_t run = 0;
+
+  memset(&site, 0, sizeof site);
+  snprintf(u, sizeof u, "%s", start);
+  site.start_url = u;
+  ck_assert_int_eq(store_run_new(s, 1000, 1, NULL, &run), STORE_OK);
+  ck_assert_int_eq(store_site_put(s, run, &site), STORE_OK);
+  ck_assert_int_eq(store_run_finish(s, run, 2000, 1), STORE_OK);
+  ck_assert_int_eq(store_flush(s), STORE_OK);
+  return run;
+}
+
+START_TEST(diff_of_sites_in_one_run_only_and_without_links)
+{
+  static const char *const u[] = {"http://www.a.example/x"};
+  static const int k[] = {CLASS_OK};
+  struct store *s = open_db();
+  struct store_site *sites = NULL;
+  struct store_site_figs *figs = NULL;
+  struct report_diff d;
+  size_t n = 9;
+  uint32_t a = put_links_run(s, u, k, 1);
+  uint32_t b = put_bare_run(s, "http://www.b.example/"), e = 0;
+
+  ck_assert_int_eq(report_diff_build(s, a, b, &d), STORE_OK);
+  ck_assert_uint_eq(d.n, 2);
+  ck_assert_ptr_null(d.ds[0].sa);
+  ck_assert_str_eq(d.ds[0].sb->start_url, "http://www.b.example/");
+  ck_assert_uint_eq(d.ds[0].nlb, 0);
+  ck_assert_ptr_null(d.ds[1].sb);
+  ck_assert_str_eq(d.ds[1].sa->start_url, "http://www.a.example/");
+  ck_assert_uint_eq(d.ds[1].nch[REPORT_CH_GONE], 1);
+  report_diff_cleanup(&d);
+  /* a run without sites, sorted by unit */
+  ck_assert_int_eq(store_run_new(s, 3000, 1, NULL, &e), STORE_OK);
+  ck_assert_int_eq(report_sites_load(s, e, 1, &sites, &figs, &n), STORE_OK);
+  ck_assert_uint_eq(n, 0);
+  free(figs);
+  store_sites_free(sites, n);
+  store_close(s);
+}
+END_TEST
+
 START_TEST(sites_by_unit_units_in_order_then_none)
 {
   struct store *s = open_db();
@@ -655,6 +736,8 @@ static Suite *report_suite(void)
   tcase_add_test(tc, diff_defaults_need_two_complete_runs);
   tcase_add_test(tc, diff_sorts_links_into_failing_new_gone_other);
   tcase_add_test(tc, sites_by_unit_units_in_order_then_none);
+  tcase_add_test(tc, fixes_of_an_all_green_site_rank_no_host);
+  tcase_add_test(tc, diff_of_sites_in_one_run_only_and_without_links);
   tcase_add_test(tc, cdn_provider_longest_suffix_and_globs);
   tcase_add_test(tc, cdn_site_counts_internal_level_2_3_links_per_provider);
   suite_add_tcase(su, tc);
