@@ -144,7 +144,21 @@ void json_num(FILE *f, int ok, double v); /* number or null */
 /* The items of @s separated by @sep as a JSON array of strings ([] for
  * NULL or ""). */
 void json_list(FILE *o, const char *s, const char *sep);
+/* A CSV cell (RFC 4180 quoting, a formula-like cell prefixed with an
+ * apostrophe), its control characters escaped as cli_tx does; then "," or,
+ * with @last, CRLF. */
 void csv_field(FILE *f, const char *s, int last);
+/* As csv_field for a list of lines (the hops): its newlines are kept. */
+void csv_lines(FILE *f, const char *s, int last);
+/* @s made safe to print on a terminal: every control character (a byte
+ * below 0x20, DEL, and U+0080..U+009F in UTF-8) written as "\x1b" (C0,
+ * DEL) or "\u009b" (C1), so that a crawled string can neither send an
+ * escape sequence nor start a line of its own. Returns @s itself when it
+ * has none (NULL for NULL), else a copy lent until the eighth next call
+ * of cli_tx or cli_tx_lines (single-threaded use). */
+const char *cli_tx(const char *s);
+/* As cli_tx, keeping newlines: for lists of lines (hops). */
+const char *cli_tx_lines(const char *s);
 void csv_bom(FILE *f);
 
 /* `report --format html` (html.c): write the whole page for run @run to
@@ -222,5 +236,28 @@ int cli_fail_under(struct store *st, uint32_t run, double pct);
 
 /* Parse a decimal int in [lo, hi]; returns 0 or -1. */
 int cli_int(const char *s, long lo, long hi, long *out);
+
+/* ---- the composite score (score.c) ---- */
+
+struct report_weights;
+/* Load data/score-weights.txt (found with cli_data_path) into @w: 0, or
+ * -1 when it is absent or malformed (said on stderr: no score is shown;
+ * @w is then empty). */
+int cli_weights_find(struct report_weights *w);
+/* The display name of indicator @key in Chinese (@zh) or English; @key
+ * itself when it has none. Static. */
+const char *cli_ind_name(const char *key, int zh);
+/* The text report's score table: a line per site of @sites (with figures
+ * @figs, @n of each) of run @run under weights @w. Returns STORE_OK or a
+ * read error. */
+int cli_score_text(FILE *o, struct store *st, const struct store_run *run,
+                   const struct store_site *sites, size_t n,
+                   const struct store_site_figs *figs,
+                   const struct report_weights *w);
+/* The JSON report's ",\n   \"score\": {...}" of site @s (null when @w is
+ * NULL: no weights). Returns STORE_OK or a read error (null written). */
+int cli_score_json(FILE *o, struct store *st, const struct store_run *run,
+                   const struct store_site *s, const struct store_site_figs *f,
+                   const struct report_weights *w);
 
 #endif

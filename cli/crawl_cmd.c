@@ -568,6 +568,12 @@ static int crawl_opt(void *ud, int id, const char *arg)
       c->o.cacert = arg;
       return -1;
     case OPT_UA:
+      /* it goes into a header line: a CR or LF would start another */
+      if (strpbrk(arg, "\r\n")) {
+        cli_err("bad --user-agent: it contains a CR or LF, which would end "
+                "the User-Agent header line");
+        return EXIT_USAGE;
+      }
       c->o.user_agent = arg;
       return -1;
     case OPT_STRICT:
@@ -688,7 +694,7 @@ static int crawl_go(struct crawl_args *c, struct store *st, const char *db,
             last_progress.sites, last_progress.sites == 1 ? "" : "s",
             last_progress.pages, last_progress.probes_done,
             last_progress.requests, last_progress.errors,
-            last_progress.elapsed_s, db);
+            last_progress.elapsed_s, cli_tx(db));
   if (crc == CRAWL_OK && run && c->fail_under >= 0) {
     src = store_flush(st);
     rc = src == STORE_OK ? cli_fail_under(st, run, c->fail_under) : EXIT_STORE;
@@ -779,7 +785,7 @@ int cmd_url(int argc, char **argv)
     puts("failure");
     return 1;
   }
-  puts(out);
+  puts(cli_tx(out));
   free(out);
   return EXIT_OKAY;
 }

@@ -326,8 +326,10 @@ static int delay_row(const struct store_link_row *r, void *ud)
   const struct store_family *f6, *f4;
   int i;
 
-  if (r->level == 1 && r->host)
+  if (r->level == 1 && r->host) {
     x->aaaa = r->host->usable_aaaa > 0;
+    x->aaaa_known = 1;
+  }
   if (r->klass != CLASS_OK || !r->internal || !r->probe)
     return 0;
   if (r->host)
