@@ -173,8 +173,11 @@ void json_str(FILE *f, const char *s)
         fputs("\\t", f);
         break;
       default:
-        if (*p < 0x20)
+        /* C0, DEL and (in UTF-8) C1: nothing a terminal would obey */
+        if (*p < 0x20 || *p == 0x7f)
           fprintf(f, "\\u%04x", *p);
+        else if (p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f)
+          fprintf(f, "\\u%04x", *++p);
         else
           fputc(*p, f);
     }

@@ -50,6 +50,10 @@ EVIL_SHOWN = "http://evil.test:99999/\\x1b]0;TITLE\\x07x\\x0aL2 internal ok " \
     "FORGED\\x0dy"
 EVIL_RAW = "http://evil.test:99999/\x1b]0;TITLE\x07x\nL2 internal ok FORGED\ry"
 EVIL2 = "http://[zz/&#27;[2J"
+# DEL by reference (a C1 control cannot come through: HTML maps &#155; to
+# U+203A and the parser turns a raw one into U+FFFD)
+EVIL3 = "http://evil.test:99999/&#127;[2J"
+EVIL3_SHOWN = "http://evil.test:99999/\\x7f[2J"
 STATE = {"evil": False, "hits": 0}
 KEYS = ["l2_concentration", "l3_concentration", "home_aaaa",
         "home_v6_success", "home_consistent", "ns_ipv6", "delay_dns",
@@ -69,7 +73,7 @@ class Handler(PageHandler):
         if self.path == "/":
             links = ["/ok.html", "http://bad.evil.test/x.html"]
             if STATE["evil"]:
-                links += [EVIL, EVIL2]
+                links += [EVIL, EVIL2, EVIL3]
             return link_page(links)
         if self.path.endswith(".html"):
             return b"<html><body>leaf</body></html>"
@@ -256,7 +260,8 @@ def bad_bytes(raw, csv):
             continue
         if csv and b == 13 and raw[i + 1:i + 2] == b"\n":
             continue
-        if b < 0x20 or b == 0x7f:
+        if b < 0x20 or b == 0x7f or (b == 0xc2 and i + 1 < len(raw) and
+                                     0x80 <= raw[i + 1] <= 0x9f):
             out.append((i, raw[max(0, i - 20):i + 20]))
     return out
 
@@ -275,8 +280,9 @@ def safe(label, r, csv, shown):
 def part_safe():
     db = os.path.join(T.work, "db-evil")
     sites = os.path.join(T.work, "sites.txt")
-    with open(sites, "w") as f:
-        f.write(SITE + "\tname\x1b]0;NAME\x07\tU\x1b[2J\n")
+    with open(sites, "w", encoding="utf-8") as f:
+        # raw controls, and a C1 one (U+009B, CSI) as UTF-8
+        f.write(SITE + "\tname\x1b]0;NAME\x07\u009bC1\tU\x1b[2J\n")
     base = ["crawl", "--db", db, "--dns-server", V4 + ":53",
             "--allow-private", "--timeout", "5", "--retries", "0",
             "--quiet", "--depth", "2", "--homepage-probes", "1",
@@ -300,12 +306,13 @@ def part_safe():
     urls = [x["url"] for x in json.loads(lk.out)["links"]]
     check("json links: the href is stored with its raw controls, and "
           "escaped in JSON", EVIL_RAW in urls and "\\u001b" in lk.out
-          and not bad_bytes(lk.raw, False), urls)
+          and "\\u007f" in lk.out and not bad_bytes(lk.raw, False), urls)
 
     safe("links text", v6crawl(["links", "--db", db]), False,
-         ["L2 external skipped    " + EVIL_SHOWN, "http://[zz/\\x1b[2J"])
+         ["L2 external skipped    " + EVIL_SHOWN, "http://[zz/\\x1b[2J",
+          EVIL3_SHOWN])
     safe("links csv", v6crawl(["links", "--db", db, "--format", "csv"]),
-         True, [EVIL_SHOWN])
+         True, [EVIL_SHOWN, EVIL3_SHOWN])
     safe("diff text", v6crawl(["diff", "--db", db, "1", "2"]), False,
          ["    L2 external -          -> skipped    " + EVIL_SHOWN])
     safe("diff csv", v6crawl(["diff", "--db", db, "1", "2", "--format",
@@ -313,7 +320,7 @@ def part_safe():
     safe("report text", v6crawl(["report", "--db", db]), False,
          ["[U\\x1b[2J]"])
     safe("report csv", v6crawl(["report", "--db", db, "--format", "csv"]),
-         True, ["name\\x1b]0;NAME\\x07", "U\\x1b[2J"])
+         True, ["name\\x1b]0;NAME\\x07\\u009bC1", "U\\x1b[2J"])
     # fixes names hosts, DNS answers and the scope: no crawled string here
     # carries controls, but none may appear either
     safe("fixes text", v6crawl(["fixes", "--db", db]), False,
