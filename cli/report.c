@@ -300,6 +300,8 @@ static int report_text(struct common *c, struct store_site *sites, size_t n,
     fputc('\n', o);
   }
   rc = text_cdn(c, sites, n);
+  if (rc == STORE_OK)
+    rc = cli_deleg_text(o, c->st, c->run.id, sites, n);
   for (i = 0; i < n; i++)
     if (sites[i].error)
       fprintf(o, "\n%s: %s\n", sites[i].start_url, sites[i].error);
@@ -380,6 +382,8 @@ static int report_json(struct common *c, struct store_site *sites, size_t n,
       json_extras(o, &sites[i], &ex);
     if (rc == STORE_OK)
       rc = json_cdn(c, &sites[i]);
+    if (rc == STORE_OK)
+      rc = cli_deleg_json(o, c->st, c->run.id, sites[i].idx);
     fputs(",", o);
     fputs("\n   \"levels\": {", o);
     for (l = 2; l <= report_max_level(&figs[i]); l++) {
