@@ -575,6 +575,7 @@ static void crawl_teardown(struct crawl *c)
   map_clear(&c->hosts, host_free);
   loop_free(c->loop);
   sites_free(c);
+  deleg_shares_free(c);
 }
 
 int crawl_run(struct store *stp, const struct crawl_opts *o,

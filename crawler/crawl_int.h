@@ -162,6 +162,8 @@ struct deleg_walk *deleg_walk_start(struct crawl *c, const char *host);
 void deleg_walk_store(struct crawl *c, uint32_t site,
                       const struct deleg_walk *w);
 void deleg_walk_free(struct deleg_walk *w);
+/* Free the zone steps the walks shared (teardown). */
+void deleg_shares_free(struct crawl *c);
 
 /* ---- fetch.c: HTTP requests ---------------------------------------------- */
 
@@ -274,6 +276,7 @@ struct crawl {
   struct host *delayed;     /* host.c: hosts waiting out their Crawl-delay */
   struct attempt *attempts; /* attempt.c: every live attempt, for teardown */
   struct dq *dqs;           /* deleg.c: every live direct query */
+  struct map deleg_zones;   /* deleg.c: zone steps the walks share */
   unsigned dq_id;           /* deleg.c: the last query id */
   size_t in_flight;
   size_t work; /* probes, page fetches and robots fetches not finished */

@@ -349,6 +349,19 @@ struct deleg_walk {
   size_t left; /* servers of the last zone not finished */
   int done, pass;
   char *why;
+  struct zshare *own; /* the shared step its last zone fills, or NULL */
+};
+
+/* A zone step shared by every walk that passes it, keyed "zone|label"
+ * with the label of the host just below the zone: the servers of
+ * cn. answer alike for every name under gov.cn., so the root and cn. are
+ * asked once per crawl, not once per site. The first walk asks; the
+ * others wait for its results, or copy them once it is done. */
+struct zshare {
+  int done;
+  struct wzone z;
+  struct deleg_walk **wait;
+  size_t n_wait;
 };
 
 static void zone_done(struct deleg_walk *w);
@@ -513,6 +526,156 @@ static int add_str(char ***v, size_t *n, const char *s)
   return 0;
 }
 
+static void wzone_cleanup(struct wzone *z)
+{
+  size_t j, k;
+  for (j = 0; j < z->n; j++) {
+    struct wserver *s = &z->sv[j];
+    for (k = 0; k < s->n_aaaa; k++)
+      free(s->aaaa[k]);
+    free(s->aaaa);
+    free(s->name);
+    free(s->why);
+    dns_reply_cleanup(&s->ref);
+  }
+  free(z->sv);
+  free(z->zone);
+  memset(z, 0, sizeof(*z));
+}
+
+/* What zone_start and zone_done read of a referral, copied. Returns 0 or
+ * -1 (out of memory). */
+static int ref_copy(struct dns_reply *d, const struct dns_reply *r)
+{
+  size_t i, n;
+  memset(d, 0, sizeof(*d));
+  if (r->ns_zone && !(d->ns_zone = strdup(r->ns_zone)))
+    return -1;
+  for (i = 0; i < r->n_ns; i++)
+    if (add_str(&d->ns, &d->n_ns, r->ns[i]) < 0)
+      return -1;
+  for (i = 0; i < r->n_glue; i++) {
+    n = d->n_glue;
+    if (add_str(&d->glue_name, &n, r->glue_name[i]) < 0)
+      return -1;
+    if (add_str(&d->glue_addr, &d->n_glue, r->glue_addr[i]) < 0) {
+      free(d->glue_name[n - 1]);
+      return -1;
+    }
+  }
+  return 0;
+}
+
+/* The servers of @src and their results into @dst (its zone name
+ * kept), for walk @w. Returns 0 or -1 (out of memory). */
+static int wzone_copy(struct deleg_walk *w, struct wzone *dst,
+                      const struct wzone *src)
+{
+  size_t i, k;
+  dst->ok = src->ok;
+  if (!(dst->sv = calloc(src->n ? src->n : 1, sizeof(*dst->sv))))
+    return -1;
+  for (i = 0; i < src->n; i++) {
+    const struct wserver *a = &src->sv[i];
+    struct wserver *b = &dst->sv[dst->n++];
+    b->w = w;
+    b->port = a->port;
+    b->best = a->best;
+    if ((a->name && !(b->name = strdup(a->name))) ||
+        (a->why && !(b->why = strdup(a->why))) ||
+        ref_copy(&b->ref, &a->ref) < 0)
+      return -1;
+    for (k = 0; k < a->n_aaaa; k++)
+      if (add_str(&b->aaaa, &b->n_aaaa, a->aaaa[k]) < 0)
+        return -1;
+  }
+  return 0;
+}
+
+static void zshare_free(void *p)
+{
+  struct zshare *sh = p;
+  wzone_cleanup(&sh->z);
+  free(sh->wait);
+  free(sh);
+}
+
+void deleg_shares_free(struct crawl *c)
+{
+  map_clear(&c->deleg_zones, zshare_free);
+}
+
+/* The shared step of @zone for @w's host: "zone|label", malloc'd. */
+static char *share_key(const char *zone, const char *qname)
+{
+  size_t q = strlen(qname), z = strlen(zone);
+  const char *end = qname + (q > z ? q - z - (z > 0) : 0), *p = end;
+  char *key;
+  while (p > qname && p[-1] != '.')
+    p--;
+  key = text("%s|%.*s", zone, (int)(end - p), p);
+  if (key)
+    for (p = key; *p; p++)
+      if (*p >= 'A' && *p <= 'Z')
+        key[p - key] = (char)(*p + 32);
+  return key;
+}
+
+/* Zone @z of @w is a shared step: 1 when its results come from @c's
+ * shared steps (copied now, or once the walk that asks is done), 0 when
+ * @w asks itself (then w->own is its step), -1 out of memory. */
+static int zone_shared(struct deleg_walk *w, struct wzone *z)
+{
+  struct crawl *c = w->c;
+  char *key = share_key(z->zone, w->qname);
+  struct zshare *sh;
+  struct deleg_walk **nw;
+  int rc = 1;
+  if (!key)
+    return -1;
+  sh = map_get(&c->deleg_zones, key);
+  if (sh && sh->done) {
+    rc = wzone_copy(w, z, &sh->z) < 0 ? -1 : 1;
+  } else if (sh) {
+    nw = realloc(sh->wait, (sh->n_wait + 1) * sizeof(*nw));
+    if (!nw)
+      rc = -1;
+    else
+      (sh->wait = nw)[sh->n_wait++] = w;
+  } else if (!(sh = calloc(1, sizeof(*sh))) ||
+             !map_put(&c->deleg_zones, key, sh)) {
+    free(sh);
+    rc = -1;
+  } else {
+    w->own = sh;
+    rc = 0;
+  }
+  free(key);
+  return rc;
+}
+
+/* @w's last zone is done and it asked it: its results for the walks
+ * waiting, and for those to come. */
+static void zone_share(struct deleg_walk *w)
+{
+  struct zshare *sh = w->own;
+  struct deleg_walk **wait = sh->wait;
+  size_t i, n = sh->n_wait;
+  w->own = NULL;
+  sh->wait = NULL;
+  sh->n_wait = 0;
+  sh->done = 1;
+  if (wzone_copy(w, &sh->z, &w->z[w->nz - 1]) < 0)
+    crawl_oom(w->c);
+  for (i = 0; i < n; i++) {
+    struct deleg_walk *v = wait[i];
+    if (wzone_copy(v, &v->z[v->nz - 1], &sh->z) < 0)
+      crawl_oom(w->c);
+    zone_done(v);
+  }
+  free(wait);
+}
+
 static int server_cmp(const void *a, const void *b)
 {
   const struct wserver *x = a, *y = b;
@@ -528,11 +691,17 @@ static void zone_start(struct deleg_walk *w, const char *zone,
   struct crawl *c = w->c;
   struct wzone *z = &w->z[w->nz];
   size_t i, j, n = ref ? ref->n_ns : c->o->n_roots;
+  int shared;
   w->nz++;
-  if (!(z->zone = strdup(zone)) ||
-      !(z->sv = calloc(n ? n : 1, sizeof(*z->sv)))) {
+  if (!(z->zone = strdup(zone)) || (shared = zone_shared(w, z)) < 0 ||
+      (!shared && !(z->sv = calloc(n ? n : 1, sizeof(*z->sv))))) {
     crawl_oom(c);
     walk_end(w, 0, NULL, "");
+    return;
+  }
+  if (shared) { /* copied: done now; else zone_share calls zone_done */
+    if (z->sv)
+      zone_done(w);
     return;
   }
   z->n = n;
@@ -579,8 +748,11 @@ static void zone_done(struct deleg_walk *w)
   char *zt;
   size_t i;
   int auth = 0;
-  for (i = 0; i < z->n; i++) {
+  for (i = 0; i < z->n; i++)
     z->ok |= z->sv[i].best >= SV_REFERRAL;
+  if (w->own)
+    zone_share(w);
+  for (i = 0; i < z->n; i++) {
     auth |= z->sv[i].best == SV_AUTH;
     if (!ref && z->sv[i].best == SV_REFERRAL)
       ref = &z->sv[i];
@@ -681,22 +853,11 @@ out:
 
 void deleg_walk_free(struct deleg_walk *w)
 {
-  size_t i, j, k;
+  size_t i;
   if (!w)
     return;
-  for (i = 0; i < w->nz; i++) {
-    for (j = 0; j < w->z[i].n; j++) {
-      struct wserver *s = &w->z[i].sv[j];
-      for (k = 0; k < s->n_aaaa; k++)
-        free(s->aaaa[k]);
-      free(s->aaaa);
-      free(s->name);
-      free(s->why);
-      dns_reply_cleanup(&s->ref);
-    }
-    free(w->z[i].sv);
-    free(w->z[i].zone);
-  }
+  for (i = 0; i < w->nz; i++)
+    wzone_cleanup(&w->z[i]);
   free(w->qname);
   free(w->why);
   free(w);
