@@ -96,8 +96,9 @@ void resolver_tick(struct resolver *r);
 /* Lookups not yet answered. */
 size_t resolver_pending(const struct resolver *r);
 
-/* A direct query of @name for @type (class IN, recursion not desired)
- * with id @id into @buf of @len bytes: its length, or -1 when @name does
+/* A direct query of @name for @type (class IN, recursion not desired,
+ * EDNS0 with 1232 bytes of UDP payload) with id @id into @buf of @len
+ * bytes: its length, or -1 when @name does
  * not fit or is not a name. */
 int dns_query_build(const char *name, int type, unsigned id, unsigned char *buf,
                     size_t len);
@@ -105,7 +106,7 @@ int dns_query_build(const char *name, int type, unsigned id, unsigned char *buf,
 /* What deleg.c reads of a reply. Names have no final dot; the root is "". */
 struct dns_reply {
   unsigned id;
-  int qr, aa, rcode, qtype;
+  int qr, aa, tc, rcode, qtype;
   char *qname;
   int answers;   /* answer records owned by the question's name */
   int soa_zone;  /* the authority section holds an SOA */

@@ -437,6 +437,8 @@ static void walk_answer(void *arg, int end, int err, struct dns_reply *r)
                   zt ? text("lame: refers to %s, not below %s", zt,
                             *zone ? zone : "the root")
                      : NULL);
+  } else if (r->tc) {
+    server_result(s, SV_FAIL, text("answers truncated (TC), no referral"));
   } else {
     server_result(s, SV_FAIL, text("lame: not authoritative, no referral"));
   }

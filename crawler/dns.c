@@ -586,16 +586,17 @@ int dns_query_build(const char *name, int type, unsigned id, unsigned char *buf,
 {
   const char *p = name;
   size_t n = 12;
-  if (len < 12 + 1 + 4)
+  if (len < 12 + 1 + 4 + 11)
     return -1;
   memset(buf, 0, 12);
   buf[0] = (unsigned char)(id >> 8);
   buf[1] = (unsigned char)id; /* flags 0: a query, recursion not desired */
   buf[5] = 1;                 /* one question */
+  buf[11] = 1;                /* one additional record: EDNS0's OPT */
   while (*p && strcmp(p, ".") != 0) {
     const char *dot = strchr(p, '.');
     size_t l = dot ? (size_t)(dot - p) : strlen(p);
-    if (l == 0 || l > 63 || n + 1 + l + 1 + 4 > len)
+    if (l == 0 || l > 63 || n + 1 + l + 1 + 4 + 11 > len)
       return -1;
     buf[n++] = (unsigned char)l;
     memcpy(buf + n, p, l);
@@ -607,6 +608,10 @@ int dns_query_build(const char *name, int type, unsigned id, unsigned char *buf,
   buf[n++] = (unsigned char)type;
   buf[n++] = 0;
   buf[n++] = 1; /* class IN */
+  /* OPT: root owner, type 41, 1232 bytes of UDP payload (so that a
+   * referral with its glue is not truncated), no flags, no options */
+  memcpy(buf + n, "\0\0\x29\x04\xd0\0\0\0\0\0\0", 11);
+  n += 11;
   return (int)n;
 }
 
@@ -726,6 +731,7 @@ int dns_reply_parse(const unsigned char *abuf, size_t len, struct dns_reply *r)
   r->id = (unsigned)((abuf[0] << 8) | abuf[1]);
   r->qr = (abuf[2] & 0x80) != 0;
   r->aa = (abuf[2] & 0x04) != 0;
+  r->tc = (abuf[2] & 0x02) != 0;
   r->rcode = abuf[3] & 0x0f;
   for (sec = 0; sec < 3; sec++)
     count[sec] = (unsigned)((abuf[6 + 2 * sec] << 8) | abuf[7 + 2 * sec]);
