@@ -46,6 +46,7 @@ enum cli_opt_id {
   OPT_DEPTH,
   OPT_SCOPE,
   OPT_DNS,
+  OPT_DNSROOT,
   OPT_CACERT,
   OPT_TIMEOUT,
   OPT_RETRIES,
@@ -194,6 +195,34 @@ int cli_cdn_find(struct report_cdn_table *t);
  * binary, the first that is readable, written into @buf. Returns 0, or -1
  * when none is (@buf then empty). */
 int cli_data_path(const char *name, char *buf, size_t size);
+
+/* The root servers of the delegation walk (roots.c), owned. */
+struct crawl_root;
+struct cli_roots {
+  struct crawl_root *v;
+  size_t n;
+  char **s; /* the strings v points into */
+  size_t ns;
+};
+
+/* @arg (--dns-root, or NULL: $V6CRAWL_DNS_ROOT, else root-servers.txt)
+ * into @r. Returns 0 or an exit status, the error printed. */
+int cli_roots_load(struct cli_roots *r, const char *arg);
+void cli_roots_free(struct cli_roots *r);
+
+/* The delegation chains (deleg.c): the "delegation" key of site @site
+ * (null when none was walked), and the text section for @n sites. Return
+ * a store code. */
+struct store;
+struct store_site;
+int cli_deleg_json(FILE *o, struct store *st, uint32_t run, uint32_t site);
+int cli_deleg_text(FILE *o, struct store *st, uint32_t run,
+                   const struct store_site *sites, size_t n);
+/* Write @s HTML-escaped; NULL as "" (html.c). */
+void cli_html_esc(FILE *o, const char *s);
+/* The chain of site @site as an HTML table, in Chinese when @zh. */
+int cli_deleg_html(FILE *o, int zh, struct store *st, uint32_t run,
+                   uint32_t site);
 
 /* ---- issue 4: history, fixes, --fail-under (history.c, fixes.c) ---- */
 

@@ -495,6 +495,7 @@ struct crawl_args {
   const char *sites_file;
   char *scope; /* --scope, normalised */
   int quiet;
+  const char *dns_root; /* --dns-root or NULL */
 };
 
 /* @arg as a decimal in [@lo, @hi] into *@v; else the error printed. */
@@ -559,6 +560,9 @@ static int crawl_opt(void *ud, int id, const char *arg)
       return -1;
     case OPT_DNS:
       c->o.dns_servers = arg;
+      return -1;
+    case OPT_DNSROOT:
+      c->dns_root = arg;
       return -1;
     case OPT_CACERT:
       if (access(arg, R_OK) < 0) {
@@ -709,10 +713,12 @@ int cmd_crawl(int argc, char **argv)
   struct crawl_args c;
   struct cli_args a;
   struct sitelist sl;
+  struct cli_roots roots;
   struct store *st = NULL;
   char *db = NULL;
   int rc, src;
 
+  memset(&roots, 0, sizeof(roots));
   memset(&sl, 0, sizeof(sl));
   memset(&c, 0, sizeof(c));
   crawl_opts_init(&c.o);
@@ -726,6 +732,11 @@ int cmd_crawl(int argc, char **argv)
   rc = crawl_sites(&c, argc, argv, a.first, &sl);
   if (rc != EXIT_OKAY)
     goto out;
+  rc = cli_roots_load(&roots, c.dns_root);
+  if (rc != EXIT_OKAY)
+    goto out;
+  c.o.roots = roots.v;
+  c.o.n_roots = roots.n;
   db = cli_db_path(a.db, 1);
   if (!db) {
     rc = EXIT_INTERNAL;
@@ -750,6 +761,7 @@ out:
   free(db);
   free(c.scope);
   sitelist_free(&sl);
+  cli_roots_free(&roots);
   return rc;
 }
 

@@ -200,6 +200,11 @@ static void esc(FILE *o, const char *s)
   }
 }
 
+void cli_html_esc(FILE *o, const char *s)
+{
+  esc(o, s);
+}
+
 static int is_web_url(const char *u)
 {
   return u && (strncmp(u, "http://", 7) == 0 || strncmp(u, "https://", 8) == 0);
@@ -1023,6 +1028,8 @@ static int site_section(FILE *o, const struct labels *L, struct store *st,
   fputs("</div></div>\n", o);
   hosts_table(o, L, &c);
   rc = cdn_table(o, L, st, run->id, s->idx, cdn);
+  if (rc == STORE_OK)
+    rc = cli_deleg_html(o, strcmp(L->tag, "en") != 0, st, run->id, s->idx);
   if (rc != STORE_OK)
     goto out;
   failing_links(o, L, &c);

@@ -306,6 +306,8 @@ static int report_text(struct common *c, struct store_site *sites, size_t n,
   rc = text_cdn(c, sites, n);
   if (rc == STORE_OK)
     rc = src;
+  if (rc == STORE_OK)
+    rc = cli_deleg_text(o, c->st, c->run.id, sites, n);
   for (i = 0; i < n; i++)
     if (sites[i].error)
       fprintf(o, "\n%s: %s\n", cli_tx(sites[i].start_url),
@@ -390,6 +392,8 @@ static int report_json(struct common *c, struct store_site *sites, size_t n,
     if (rc == STORE_OK)
       rc = cli_score_json(o, c->st, &c->run, &sites[i], &figs[i],
                           c->have_w ? &c->w : NULL);
+    if (rc == STORE_OK)
+      rc = cli_deleg_json(o, c->st, c->run.id, sites[i].idx);
     fputs(",", o);
     fputs("\n   \"levels\": {", o);
     for (l = 2; l <= report_max_level(&figs[i]); l++) {
