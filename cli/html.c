@@ -943,6 +943,8 @@ static int site_section(FILE *o, const struct labels *L, struct store *st,
   fputs("</div></div>\n", o);
   hosts_table(o, L, &c);
   rc = cdn_table(o, L, st, run->id, s->idx, cdn);
+  if (rc == STORE_OK)
+    rc = cli_html_timing(o, L == &zh, st, run->id, s->idx, cdn, esc);
   if (rc != STORE_OK)
     goto out;
   failing_links(o, L, &c);

@@ -43,6 +43,7 @@ struct crawl_opts {
   int home_probes;         /* IPv6 requests of each homepage, default 5 */
   long max_crawl_delay_ms; /* cap on robots.txt Crawl-delay; 0 ignores it */
   int script_links;        /* count URL literals in scripts as links */
+  int timing_samples;      /* timing requests per family, default 10 */
   /* Progress callback, called about once a second and at the end; may be
    * NULL. Counters only, the caller formats. */
   void (*progress)(const struct crawl_progress *p, void *ud);
