@@ -391,9 +391,9 @@ static char *options_text(const struct crawl_opts *o)
   char buf[512];
   snprintf(buf, sizeof(buf),
            "depth=%d timeout_ms=%ld retries=%d concurrency=%d per_host=%d "
-           "strict=%d allow_private=%d",
+           "strict=%d allow_private=%d timing_samples=%d",
            o->depth, o->timeout_ms, o->retries, o->concurrency, o->per_host,
-           o->strict, o->allow_private);
+           o->strict, o->allow_private, o->timing_samples);
   return strdup(buf);
 }
 
