@@ -60,6 +60,7 @@ enum cli_opt_id {
   OPT_MAXDELAY,
   OPT_SCRIPTLINKS,
   OPT_HOMEPROBES,
+  OPT_TIMINGSAMPLES,
   OPT_QUIET,
   OPT_FAILUNDER,
   OPT_LANG,
@@ -176,6 +177,8 @@ struct store_run;
 struct store_site;
 struct store_site_figs;
 struct report_cdn_table;
+struct report_timing;
+struct report_perf_site;
 /* With @cdn (the suffix table, lent), each site's CDN and cloud providers
  * (report_cdn_site_build) as a small table when it has any. */
 int report_html(FILE *out, struct store *st, const struct store_run *run,
@@ -252,6 +255,21 @@ int cli_out_close(FILE *o, const char *path, int rc);
 int cli_pct(const char *s, double *out);
 /* Unix time @t as "2026-11-26T20:00:00Z" ("-" for 0) into @buf. */
 void cli_time(char *buf, size_t len, int64_t t);
+
+/* cli/perf.c: the dedicated timing figures. The JSON writers add the
+ * ",\n   \"timing\": ..." and ",\n   \"cdn_performance\": [...]" keys of
+ * a site; the text writers a block of lines per site. */
+void cli_json_timing(FILE *o, const struct report_timing *x);
+void cli_json_perf(FILE *o, const struct report_perf_site *ps);
+void cli_text_timing(FILE *o, const char *site, const struct report_timing *x);
+void cli_text_perf(FILE *o, const char *site,
+                   const struct report_perf_site *ps);
+/* The HTML tables of site @site of run @run (Chinese labels with @zh):
+ * its homepage delay and, when it has CDN hosts by table @t (may be
+ * NULL), their performance; text through @esc. Returns a store_rc. */
+int cli_html_timing(FILE *o, int zh, struct store *st, uint32_t run,
+                    uint32_t site, const struct report_cdn_table *t,
+                    void (*esc)(FILE *o, const char *s));
 
 /* --fail-under @pct for `crawl` and `report`: EXIT_BELOW when the internal
  * level-2 or level-3 concentration of any site of run @run is below @pct

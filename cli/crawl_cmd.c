@@ -546,6 +546,10 @@ static int crawl_num_opt(struct crawl_opts *o, int id, const char *arg)
       rc = crawl_int(id, arg, 1, 100, &v);
       o->home_probes = (int)v;
       break;
+    case OPT_TIMINGSAMPLES:
+      rc = crawl_int(id, arg, 0, 1000, &v);
+      o->timing_samples = (int)v;
+      break;
   }
   return rc;
 }

@@ -74,6 +74,10 @@ const struct cli_opt cli_opts[OPT__N] = {
   [OPT_HOMEPROBES] = {"homepage-probes", 0, "N", "5",
                       "IPv6 requests of each homepage for its success rate",
                       C(CMD_CRAWL)},
+  [OPT_TIMINGSAMPLES] = {"timing-samples", 0, "N", "10",
+                         "timing requests per family of each homepage and\n"
+                         "CDN host, on fresh connections (0: none)",
+                         C(CMD_CRAWL)},
   [OPT_QUIET] = {"quiet", 0, NULL, NULL,
                  "no progress line, only errors and the summary", C(CMD_CRAWL)},
   [OPT_FAILUNDER] = {"fail-under", 0, "PCT", NULL,

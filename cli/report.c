@@ -106,11 +106,14 @@ static void pct(char *buf, size_t len, const struct store_fig *f, int count)
 }
 
 static void json_extras(FILE *o, const struct store_site *s,
-                        const struct report_delay *x)
+                        const struct report_delay *x,
+                        const struct report_timing *t)
 {
   static const char *const dname[3] = {"connect", "first_byte", "total"};
+  static const int tk[3] = {REPORT_T_CONNECT, REPORT_T_FIRST_BYTE,
+                            REPORT_T_TOTAL};
   double v = 0;
-  int k, ok, pass = report_delay_pass(x);
+  int k, ok, pass = t->have ? report_timing_pass(t) : report_delay_pass(x);
   fprintf(o,
           ",\n   \"homepage_detail\": {\"aaaa\": %s, \"v6_tries\": %d, "
           "\"v6_ok\": %d, \"v6_success_rate\": ",
@@ -130,15 +133,22 @@ static void json_extras(FILE *o, const struct store_site *s,
           "},\n   \"delay\": {\"links\": %u, \"dns_hosts\": %u, "
           "\"dns_ratio\": ",
           x->timed, x->n_dns);
-  /* the ratio first: the order arguments are evaluated in is unspecified */
-  ok = report_delay_dns_ratio(x, &v) == 0;
+  /* the ratio first: the order arguments are evaluated in is unspecified;
+   * from the dedicated timing requests when the run made them */
+  ok = t->have ? report_timing_ratio(t, REPORT_T_DNS, &v) == 0
+               : report_delay_dns_ratio(x, &v) == 0;
   json_num(o, ok, v);
   for (k = 0; k < 3; k++) {
-    ok = report_delay_ratio(x, k, &v) == 0;
+    ok = t->have ? report_timing_ratio(t, tk[k], &v) == 0
+                 : report_delay_ratio(x, k, &v) == 0;
     fprintf(o, ", \"%s_ratio\": ", dname[k]);
     json_num(o, ok, v);
   }
-  fprintf(o, ", \"pass\": %s}", pass < 0 ? "null" : pass ? "true" : "false");
+  fprintf(o, ", \"method\": \"%s\", \"pass\": %s}",
+          t->have ? "timing" : "probes",
+          pass < 0 ? "null"
+          : pass   ? "true"
+                   : "false");
 }
 
 /* The run line and the table of concentrations. */
@@ -178,15 +188,20 @@ static void text_figs(struct common *c, const struct store_site *sites,
   }
 }
 
-/* A "+12% -3% -" cell of the delay ratios of @x. */
-static void delay_cell(char *buf, size_t len, const struct report_delay *x)
+/* A "+12% -3% -" cell of the delay ratios of @x, or of the timing
+ * requests @t when the run made them. */
+static void delay_cell(char *buf, size_t len, const struct report_delay *x,
+                       const struct report_timing *t)
 {
+  static const int tk[3] = {REPORT_T_CONNECT, REPORT_T_FIRST_BYTE,
+                            REPORT_T_TOTAL};
   char part[3][16];
   double d;
   int m;
 
   for (m = 0; m < 3; m++) {
-    if (report_delay_ratio(x, m, &d) == 0)
+    if (t->have ? report_timing_ratio(t, tk[m], &d) == 0
+                : report_delay_ratio(x, m, &d) == 0)
       snprintf(part[m], sizeof(part[m]), "%+.0f%%", d * 100);
     else
       snprintf(part[m], sizeof(part[m]), "-");
@@ -202,14 +217,17 @@ static void text_extras(struct common *c, const struct store_site *sites,
   size_t i;
 
   fputs("\nOther indicators: homepage and name servers (delay is "
-        "IPv6/IPv4 - 1, <= 20% passes)\n",
+        "IPv6/IPv4 - 1 of the medians, <= 20% or <= 5 ms passes; detail "
+        "below)\n",
         o);
   fprintf(o, "%-38s %-5s %-10s %-12s %-8s %s\n", "site", "AAAA", "IPv6 tries",
           "v4/v6 alike", "NS IPv6", "delay connect/first/total");
   for (i = 0; i < n; i++) {
     struct report_delay ex;
+    struct report_timing tx;
     char tries[24], alike[24], ns[24], delay[64] = "-";
-    if (report_delay_site(c->st, c->run.id, sites[i].idx, &ex) != STORE_OK)
+    if (report_delay_site(c->st, c->run.id, sites[i].idx, &ex) != STORE_OK ||
+        report_timing_site(c->st, c->run.id, sites[i].idx, &tx) != STORE_OK)
       continue;
     snprintf(tries, sizeof(tries), "%d/%d", sites[i].home_ok,
              sites[i].home_tries);
@@ -219,7 +237,8 @@ static void text_extras(struct common *c, const struct store_site *sites,
       snprintf(alike, sizeof(alike), "%s %.0f%%",
                sites[i].consistent ? "yes" : "NO", sites[i].similarity * 100);
     snprintf(ns, sizeof(ns), "%d/%d", sites[i].ns_ipv6, sites[i].ns_total);
-    delay_cell(delay, sizeof(delay), &ex);
+    delay_cell(delay, sizeof(delay), &ex, &tx);
+    report_timing_cleanup(&tx);
     fprintf(o, "%-38.38s %-5s %-10s %-12s %-8s %s\n",
             cli_tx(sites[i].start_url), ex.aaaa ? "yes" : "NO", tries, alike,
             ns, delay);
@@ -279,6 +298,40 @@ static int text_cdn(struct common *c, const struct store_site *sites, size_t n)
   return rc;
 }
 
+/* The dedicated timing requests: the homepage delay and, for the sites
+ * with any, the CDN performance. */
+static int text_timing(struct common *c, const struct store_site *sites,
+                       size_t n)
+{
+  struct report_timing tx;
+  struct report_perf_site ps;
+  size_t i;
+  int rc = STORE_OK, head = 0;
+
+  fprintf(c->out,
+          "\nDelay of the homepage (dedicated requests on fresh "
+          "connections; IPv6 median within %g ms or 20%% of IPv4's passes)\n",
+          REPORT_TIMING_FLOOR_MS);
+  for (i = 0; i < n && rc == STORE_OK; i++) {
+    rc = report_timing_site(c->st, c->run.id, sites[i].idx, &tx);
+    if (rc == STORE_OK)
+      cli_text_timing(c->out, sites[i].start_url, &tx);
+    report_timing_cleanup(&tx);
+  }
+  for (i = 0; i < n && rc == STORE_OK; i++) {
+    rc = report_perf_site_build(c->st, c->run.id, sites[i].idx, &c->cdn, &ps);
+    if (rc == STORE_OK && ps.cs.n && !head++)
+      fprintf(c->out,
+              "\nCDN performance (IPv6 at least 85%% of IPv4 in first byte "
+              "and throughput, or within %g ms)\n",
+              REPORT_TIMING_FLOOR_MS);
+    if (rc == STORE_OK)
+      cli_text_perf(c->out, sites[i].start_url, &ps);
+    report_perf_site_cleanup(&ps);
+  }
+  return rc;
+}
+
 static int report_text(struct common *c, struct store_site *sites, size_t n,
                        struct store_site_figs *figs)
 {
@@ -308,6 +361,8 @@ static int report_text(struct common *c, struct store_site *sites, size_t n,
     rc = src;
   if (rc == STORE_OK)
     rc = cli_deleg_text(o, c->st, c->run.id, sites, n);
+  if (rc == STORE_OK)
+    rc = text_timing(c, sites, n);
   for (i = 0; i < n; i++)
     if (sites[i].error)
       fprintf(o, "\n%s: %s\n", cli_tx(sites[i].start_url),
@@ -352,6 +407,10 @@ static int report_json(struct common *c, struct store_site *sites, size_t n,
   size_t i;
   int l, rc = STORE_OK;
   struct report_delay ex;
+  struct report_timing tx;
+  struct report_perf_site ps;
+  memset(&tx, 0, sizeof tx);
+  memset(&ps, 0, sizeof ps);
   fprintf(o, "{\"run\": {\"id\": %u, \"started\": ", c->run.id);
   cli_time(t, sizeof(t), c->run.started);
   json_str(o, t);
@@ -385,8 +444,12 @@ static int report_json(struct common *c, struct store_site *sites, size_t n,
     fprintf(o, ",\n   \"homepage\": {\"ipv6\": %s, \"class\": \"%s\"}",
             report_home_verdict(hk) > 0 ? "true" : "false",
             store_class_name(hk));
+    if (rc == STORE_OK)
+      rc = report_timing_site(c->st, c->run.id, sites[i].idx, &tx);
     if (report_delay_site(c->st, c->run.id, sites[i].idx, &ex) == STORE_OK)
-      json_extras(o, &sites[i], &ex);
+      json_extras(o, &sites[i], &ex, &tx);
+    cli_json_timing(o, &tx);
+    report_timing_cleanup(&tx);
     if (rc == STORE_OK)
       rc = json_cdn(c, &sites[i]);
     if (rc == STORE_OK)
@@ -394,6 +457,11 @@ static int report_json(struct common *c, struct store_site *sites, size_t n,
                           c->have_w ? &c->w : NULL);
     if (rc == STORE_OK)
       rc = cli_deleg_json(o, c->st, c->run.id, sites[i].idx);
+    if (rc == STORE_OK)
+      rc = report_perf_site_build(c->st, c->run.id, sites[i].idx, &c->cdn, &ps);
+    if (rc == STORE_OK)
+      cli_json_perf(o, &ps);
+    report_perf_site_cleanup(&ps);
     fputs(",", o);
     fputs("\n   \"levels\": {", o);
     for (l = 2; l <= report_max_level(&figs[i]); l++) {

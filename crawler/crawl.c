@@ -92,6 +92,7 @@ void crawl_opts_init(struct crawl_opts *o)
   o->force_vantage = -1;
   o->home_probes = 5;
   o->max_crawl_delay_ms = 1000;
+  o->timing_samples = 10;
 }
 
 /* ---- a site's pages ----------------------------------------------------- */
@@ -395,9 +396,9 @@ static char *options_text(const struct crawl_opts *o)
   char buf[512];
   snprintf(buf, sizeof(buf),
            "depth=%d timeout_ms=%ld retries=%d concurrency=%d per_host=%d "
-           "strict=%d allow_private=%d",
+           "strict=%d allow_private=%d timing_samples=%d",
            o->depth, o->timeout_ms, o->retries, o->concurrency, o->per_host,
-           o->strict, o->allow_private);
+           o->strict, o->allow_private, o->timing_samples);
   return strdup(buf);
 }
 
@@ -583,10 +584,13 @@ int crawl_run(struct store *stp, const struct crawl_opts *o,
               volatile sig_atomic_t *stop)
 {
   struct crawl c;
+  struct timing tm;
+  size_t i;
   int rc;
   int64_t t0;
 
   memset(&c, 0, sizeof(c));
+  timing_init(&tm, &c);
   last_error[0] = 0;
   c.st = stp;
   c.o = o;
@@ -604,8 +608,18 @@ int crawl_run(struct store *stp, const struct crawl_opts *o,
   if (rc != CRAWL_OK)
     goto out;
   rc = run_loop(&c, stop, t0);
+  if (rc == CRAWL_OK && !c.nomem && !c.store_rc) {
+    /* the dedicated timing requests, once nothing else is in flight */
+    for (i = 0; i < c.n_sites; i++)
+      timing_site_add(&tm, c.sites[i].idx, c.sites[i].final_url);
+    timing_perf_add(&tm);
+    timing_start(&tm);
+    rc = run_loop(&c, stop, t0);
+  }
   rc = run_end(&c, rc, t0);
 out:
+  tm.closing = 1;
   crawl_teardown(&c);
+  timing_cleanup(&tm);
   return rc;
 }

@@ -54,6 +54,7 @@ struct crawl_opts {
    * fails at the root). */
   const struct crawl_root *roots;
   size_t n_roots;
+  int timing_samples;      /* timing requests per family, default 10 */
   /* Progress callback, called about once a second and at the end; may be
    * NULL. Counters only, the caller formats. */
   void (*progress)(const struct crawl_progress *p, void *ud);

@@ -7,6 +7,7 @@
  *   crawl.c       the run and the sites: what a page read means for a site
  *   frontier.c    a site's levels, dedupe and scope (pure: no I/O)
  *   indicators.c  the homepage's extra probes and the name servers
+ *   timing.c      the dedicated timing requests after the crawl
  *   probe.c       one probe per distinct URL: both families -> a class
  *   origin.c      robots.txt and its Crawl-delay per origin
  *   attempt.c     one family's redirect chain of requests
@@ -200,6 +201,14 @@ struct fetch_req {
   int truncated;   /* body hit max_body */
   char error[256]; /* when rc == FETCH_NORESPONSE */
   double connect_ms, first_byte_ms, total_ms;
+  /* timing.c's requests: @fresh opens a new connection and closes it
+   * after (CURLOPT_FRESH_CONNECT, CURLOPT_FORBID_REUSE) and, with
+   * max_body 0, reads and discards up to @drain_max body bytes; results
+   * @tls_ms (0 without TLS), @bytes of body received */
+  int fresh;
+  size_t drain_max;
+  double tls_ms;
+  uint64_t bytes;
   /* private to fetch.c */
   struct v6_buf buf; /* the body while it arrives, capped at max_body */
   size_t discarded;
@@ -585,6 +594,30 @@ void indicators_ns_ask(struct indicators *in, const char *host);
 /* Fill @ss's homepage and name server figures. ss->ns_hosts is allocated
  * (or NULL): the caller frees it. */
 void indicators_fill(const struct indicators *in, struct store_site *ss);
+
+/* ---- timing.c: the dedicated timing requests after the crawl ----------- */
+
+struct tjob;
+
+struct timing {
+  struct crawl *c;
+  struct tjob *all;   /* every object set */
+  struct tjob *queue; /* not started yet */
+  int running;
+  int closing; /* the crawl is being torn down: lookups end unheard */
+};
+
+void timing_init(struct timing *tm, struct crawl *c);
+/* Free every set; after crawl teardown (set tm->closing first). */
+void timing_cleanup(struct timing *tm);
+/* Time site @site's homepage @final_url (NULL: never reached; nothing is
+ * timed then, nor when its host lacks a usable address of a family or
+ * this machine has no IPv6). */
+void timing_site_add(struct timing *tm, uint32_t site, const char *final_url);
+/* Time the hosts with a CNAME chain behind ok probes, on their objects. */
+void timing_perf_add(struct timing *tm);
+/* Start the sets (counted as c->work until each is stored). */
+void timing_start(struct timing *tm);
 
 /* ---- frontier.c: a site's levels, dedupe and scope (pure) ---------------
  *

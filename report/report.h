@@ -335,6 +335,92 @@ int report_score_site(struct store *st, const struct store_run *run,
 /* Score @v (0..100) cut DOWN to 0.1 like every figure ("73.2"), into
  * @buf; "-" when not @have. */
 void report_score_str(char *buf, size_t len, int have, double v);
+/* ---- dedicated timing: delay and CDN performance -------------------------
+ *
+ * From the timing requests made after the crawl (store_timing_get,
+ * store_perf_get): per family the median, quartiles (linear
+ * interpolation) and range of each metric over the samples that answered
+ * (doc/measurement.md "Delay", "CDN performance"). */
+
+enum report_tmetric {
+  REPORT_T_DNS,        /* the A / AAAA lookup before the request */
+  REPORT_T_CONNECT,    /* TCP connect */
+  REPORT_T_TLS,        /* TLS handshake done (https only) */
+  REPORT_T_FIRST_BYTE, /* first byte of the response */
+  REPORT_T_TOTAL,      /* the whole transfer */
+  REPORT_T_THROUGHPUT, /* body bytes / total time, bytes per second */
+  REPORT_T__N
+};
+
+/* "dns", "connect", "tls", "first_byte", "total", "throughput". */
+extern const char *const report_tmetric_name[REPORT_T__N];
+
+struct report_tstat {
+  unsigned n; /* samples with this metric */
+  double median, q1, q3, min, max;
+};
+
+struct report_timing {
+  int have;         /* timing requests were made and stored */
+  unsigned samples; /* asked per family (--timing-samples) */
+  unsigned ok[2];   /* [0] IPv6, [1] IPv4: of them answered */
+  char *what;       /* the URL timed, or the objects one a line (owned) */
+  struct report_tstat st[2][REPORT_T__N]; /* [0] IPv6, [1] IPv4 */
+};
+
+/* A difference of medians below this counts as equal (the resolution
+ * floor: on a fast path the ratio of two tiny times is noise). */
+#define REPORT_TIMING_FLOOR_MS 5.0
+#define REPORT_PERF_SHARE      0.85 /* IPv6 at least 85% of IPv4 */
+
+/* The homepage samples of site @site (or host @host's objects) into @x
+ * (zeroed first; x->have 0 when none were stored). Free with
+ * report_timing_cleanup. */
+int report_timing_site(struct store *st, uint32_t run, uint32_t site,
+                       struct report_timing *x);
+int report_perf_host(struct store *st, uint32_t run, const char *host,
+                     struct report_timing *x);
+void report_timing_cleanup(struct report_timing *x);
+/* IPv6 median / IPv4 median - 1 of metric @k: 0 and *@out, or -1 when a
+ * family has no sample of it. */
+int report_timing_ratio(const struct report_timing *x, int k, double *out);
+/* The delay rule for metric @k (not throughput): 1 when the IPv6 median
+ * exceeds IPv4's by at most REPORT_TIMING_FLOOR_MS or by at most
+ * REPORT_DELAY_PASS of it, 0 when more, -1 not measured. */
+int report_timing_verdict(const struct report_timing *x, int k);
+/* Every measured delay metric passes: 1, 0 one fails, -1 none measured. */
+int report_timing_pass(const struct report_timing *x);
+/* IPv6 performance as a share of IPv4's for @k (REPORT_T_FIRST_BYTE: IPv4
+ * median / IPv6 median; REPORT_T_THROUGHPUT: IPv6 median / IPv4 median):
+ * 0 and *@out, or -1 when not measured. */
+int report_perf_share(const struct report_timing *x, int k, double *out);
+/* The 85% rule for @k (first byte or throughput): 1 when the share is at
+ * least REPORT_PERF_SHARE or the IPv6 median time (first byte, or total
+ * for throughput) exceeds IPv4's by at most REPORT_TIMING_FLOOR_MS, 0
+ * when not, -1 not measured. */
+int report_perf_verdict(const struct report_timing *x, int k);
+/* Both rules: 1, 0 one fails, -1 neither measured. */
+int report_perf_pass(const struct report_timing *x);
+
+/* The CDN providers of a site (report_cdn_site_build) with the timing of
+ * each of their hosts. */
+struct report_perf_use {
+  const struct report_cdn_use *use; /* lent from cs */
+  struct report_timing *h;          /* one per use->hosts[i] */
+  int pass; /* every measured host passes: 1, 0, -1 none measured */
+};
+
+struct report_perf_site {
+  struct report_cdn_site cs;
+  struct report_perf_use *v; /* cs.n of them */
+};
+
+/* Build @ps (zeroed first; free with report_perf_site_cleanup, also on
+ * error) for site @site of run @run by table @t. */
+int report_perf_site_build(struct store *st, uint32_t run, uint32_t site,
+                           const struct report_cdn_table *t,
+                           struct report_perf_site *ps);
+void report_perf_site_cleanup(struct report_perf_site *ps);
 
 /* ---- diff between two runs -----------------------------------------------
  */

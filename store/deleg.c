@@ -111,6 +111,8 @@ int store_deleg_get(struct store *s, uint32_t run, uint32_t site,
   memset(out, 0, sizeof *out);
   if (!s)
     return STORE_INVALID;
+  if (st_db_absent(s, DB_DELEG))
+    return STORE_NOTFOUND;
   st_be32(kb, run);
   st_be32(kb + 4, site);
   rc = st_rd_begin(s, &txn);

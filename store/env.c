@@ -13,8 +13,8 @@
 #include <unistd.h>
 
 static const char *const db_names[DB__N] = {
-  "meta",  "runs",  "sites", "urls",   "url_ids",
-  "links", "edges", "hosts", "probes", "deleg"};
+  "meta",  "runs",  "sites",  "urls",   "url_ids", "links",
+  "edges", "hosts", "probes", "timing", "perf",    "deleg"};
 
 /* ---- status codes -------------------------------------------------------- */
 
@@ -239,6 +239,10 @@ static int dbs_open(struct store *s, int create)
   }
   for (i = DB_META + 1; i < DB__N; i++) {
     rc = st_rc(mdb_dbi_open(txn, db_names[i], flags, &s->dbi[i]));
+    if (rc == STORE_NOTFOUND && s->rdonly && i >= DB_FIRST_OPTIONAL) {
+      s->dbi[i] = ST_DBI_ABSENT; /* older store: read as empty */
+      rc = STORE_OK;
+    }
     if (rc)
       goto out;
   }

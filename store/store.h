@@ -390,6 +390,49 @@ int store_links_each(struct store *s, uint32_t run, uint32_t site,
                      int (*cb)(const struct store_link_row *row, void *ud),
                      void *ud);
 
+/* ---- dedicated timing samples --------------------------------------------
+ *
+ * The delay (doc/measurement.md "Delay") and the CDN performance ("CDN
+ * performance") are measured by dedicated requests after the crawl, on
+ * fresh connections, alternating IPv4 and IPv6. One record holds the
+ * samples of one object set: a site's homepage (keyed run | site) or a
+ * host behind a CNAME chain (keyed run | host name). */
+
+/* One request's times, all from the start of the request (curl's
+ * *_TIME_T), in milliseconds; @dns_ms is the A or AAAA lookup asked just
+ * before it. 0 where not measured (no TLS, no lookup). */
+struct store_tsample {
+  int ok; /* an HTTP response came */
+  double dns_ms, connect_ms, tls_ms, first_byte_ms, total_ms;
+  uint64_t bytes; /* body bytes received */
+};
+
+struct store_timing {
+  char *what; /* the URL timed, or the objects' URLs one a line */
+  unsigned n; /* samples per family */
+  struct store_tsample *s[2]; /* [0] IPv6, [1] IPv4: n each, in the order
+                                 asked (pair i is s[0][i] and s[1][i]) */
+};
+
+/* Free what @t owns and zero it; accepts NULL. */
+void store_timing_cleanup(struct store_timing *t);
+/* Insert or replace the homepage samples of site @site of run @run (or,
+ * with store_perf_put, of host @host). Returns STORE_OK, STORE_INVALID
+ * (NULL @s or @t, n above 100000 or its arrays NULL when n > 0, an empty
+ * or too long @host, a read-only store) or a write error. */
+int store_timing_put(struct store *s, uint32_t run, uint32_t site,
+                     const struct store_timing *t);
+int store_perf_put(struct store *s, uint32_t run, const char *host,
+                   const struct store_timing *t);
+/* Fetch them into caller-allocated @out (the caller's until
+ * store_timing_cleanup). Returns STORE_OK, STORE_NOTFOUND (none stored;
+ * also for a store made before these records existed), STORE_INVALID
+ * (NULL @s or @out) or a read error; on error *out is zeroed. */
+int store_timing_get(struct store *s, uint32_t run, uint32_t site,
+                     struct store_timing *out);
+int store_perf_get(struct store *s, uint32_t run, const char *host,
+                   struct store_timing *out);
+
 /* ---- figures ---------------------------------------------------------------
  */
 

@@ -514,6 +514,109 @@ START_TEST(delay_ratios_over_ok_internal_links)
 }
 END_TEST
 
+/* Samples with first byte @fb[i] and total @fb[i] + 1 of @n requests. */
+static void put_samples(struct store_tsample *v, const double *fb, unsigned n,
+                        uint64_t bytes)
+{
+  unsigned i;
+  for (i = 0; i < n; i++) {
+    memset(&v[i], 0, sizeof v[i]);
+    v[i].ok = fb[i] >= 0;
+    v[i].dns_ms = 0.5;
+    v[i].connect_ms = 0.1;
+    v[i].first_byte_ms = fb[i];
+    v[i].total_ms = fb[i] + 1;
+    v[i].bytes = bytes;
+  }
+}
+
+START_TEST(timing_medians_floor_and_cdn_share)
+{
+  struct store *s = open_db();
+  struct store_timing t = {0}, back;
+  struct store_tsample v6[4], v4[4];
+  struct report_timing x;
+  static const double fb4[4] = {20, 10, 40, 30};
+  static const double near6[4] = {24, 14, 44, 34};   /* +4 ms: the floor */
+  static const double far6[4] = {100, -1, 120, 110}; /* one no response */
+  double v = 0;
+  uint32_t run = put_run(s, 0);
+
+  t.what = (char *)"http://www.a.example/";
+  t.n = 4;
+  t.s[0] = v6;
+  t.s[1] = v4;
+  put_samples(v4, fb4, 4, 1000);
+  put_samples(v6, near6, 4, 1000);
+  ck_assert_int_eq(store_timing_put(s, run, 0, &t), STORE_OK);
+  ck_assert_int_eq(store_timing_get(s, run, 0, &back), STORE_OK);
+  ck_assert_str_eq(back.what, t.what);
+  ck_assert_uint_eq(back.n, 4);
+  ck_assert_double_eq(back.s[1][2].first_byte_ms, 40);
+  store_timing_cleanup(&back);
+  ck_assert_int_eq(store_timing_get(s, run, 1, &back), STORE_NOTFOUND);
+
+  ck_assert_int_eq(report_timing_site(s, run, 0, &x), STORE_OK);
+  ck_assert_int_eq(x.have, 1);
+  ck_assert_uint_eq(x.st[1][REPORT_T_FIRST_BYTE].n, 4);
+  ck_assert_double_eq_tol(x.st[1][REPORT_T_FIRST_BYTE].median, 25, 1e-9);
+  ck_assert_double_eq_tol(x.st[1][REPORT_T_FIRST_BYTE].q1, 17.5, 1e-9);
+  ck_assert_double_eq_tol(x.st[1][REPORT_T_FIRST_BYTE].q3, 32.5, 1e-9);
+  ck_assert_double_eq(x.st[1][REPORT_T_FIRST_BYTE].min, 10);
+  ck_assert_double_eq(x.st[1][REPORT_T_FIRST_BYTE].max, 40);
+  ck_assert_int_eq(report_timing_ratio(&x, REPORT_T_FIRST_BYTE, &v), 0);
+  ck_assert_double_eq_tol(v, 29.0 / 25 - 1, 1e-9);
+  /* +16% and +4 ms: passes; no TLS: not measured */
+  ck_assert_int_eq(report_timing_verdict(&x, REPORT_T_FIRST_BYTE), 1);
+  ck_assert_int_eq(report_timing_verdict(&x, REPORT_T_TLS), -1);
+  ck_assert_int_eq(report_timing_pass(&x), 1);
+  report_timing_cleanup(&x);
+
+  /* 10 ms against 14 ms is +40%, inside the 5 ms floor: equal */
+  {
+    static const double a4[4] = {10, 10, 10, 10}, a6[4] = {14, 14, 14, 14};
+    put_samples(v4, a4, 4, 1000);
+    put_samples(v6, a6, 4, 1000);
+    ck_assert_int_eq(store_timing_put(s, run, 0, &t), STORE_OK);
+    ck_assert_int_eq(report_timing_site(s, run, 0, &x), STORE_OK);
+    ck_assert_int_eq(report_timing_verdict(&x, REPORT_T_FIRST_BYTE), 1);
+    report_timing_cleanup(&x);
+  }
+
+  put_samples(v4, fb4, 4, 1000);
+  put_samples(v6, far6, 4, 1000);
+  ck_assert_int_eq(store_perf_put(s, run, "IMG.a.example", &t), STORE_OK);
+  ck_assert_int_eq(report_perf_host(s, run, "img.a.example", &x), STORE_OK);
+  ck_assert_uint_eq(x.ok[0], 3);
+  ck_assert_uint_eq(x.st[0][REPORT_T_FIRST_BYTE].n, 3);
+  ck_assert_double_eq_tol(x.st[0][REPORT_T_FIRST_BYTE].median, 110, 1e-9);
+  ck_assert_int_eq(report_timing_verdict(&x, REPORT_T_FIRST_BYTE), 0);
+  ck_assert_int_eq(report_perf_share(&x, REPORT_T_FIRST_BYTE, &v), 0);
+  ck_assert_double_eq_tol(v, 25.0 / 110, 1e-9);
+  ck_assert_int_eq(report_perf_verdict(&x, REPORT_T_FIRST_BYTE), 0);
+  /* throughput: 1000 bytes over 111 ms against 26 ms (medians) */
+  ck_assert_int_eq(report_perf_share(&x, REPORT_T_THROUGHPUT, &v), 0);
+  ck_assert_double_eq_tol(v,
+                          x.st[0][REPORT_T_THROUGHPUT].median /
+                            x.st[1][REPORT_T_THROUGHPUT].median,
+                          1e-12);
+  ck_assert(v < 0.85);
+  ck_assert_int_eq(report_perf_pass(&x), 0);
+  report_timing_cleanup(&x);
+  ck_assert_int_eq(report_perf_host(s, run, "other.a.example", &x), STORE_OK);
+  ck_assert_int_eq(x.have, 0);
+  ck_assert_int_eq(report_perf_pass(&x), -1);
+  report_timing_cleanup(&x);
+  /* a deleted run takes its samples along */
+  ck_assert_int_eq(store_flush(s), STORE_OK);
+  ck_assert_int_eq(store_run_delete(s, run), STORE_OK);
+  ck_assert_int_eq(store_timing_get(s, run, 0, &back), STORE_NOTFOUND);
+  ck_assert_int_eq(store_perf_get(s, run, "img.a.example", &back),
+                   STORE_NOTFOUND);
+  store_close(s);
+}
+END_TEST
+
 START_TEST(diff_finds_the_fixed_link_and_trend_every_run)
 {
   struct store *s = open_db();
@@ -895,6 +998,7 @@ static Suite *report_suite(void)
   tcase_add_test(tc, fixes_rank_the_redirect_host_first_with_what_if);
   tcase_add_test(tc, fail_under_names_each_level_below);
   tcase_add_test(tc, delay_ratios_over_ok_internal_links);
+  tcase_add_test(tc, timing_medians_floor_and_cdn_share);
   tcase_add_test(tc, diff_finds_the_fixed_link_and_trend_every_run);
   tcase_add_test(tc, diff_defaults_need_two_complete_runs);
   tcase_add_test(tc, diff_sorts_links_into_failing_new_gone_other);
