@@ -251,6 +251,10 @@ struct host {
   char *name;   /* the key in c->hosts */
   int dns_left; /* lookups outstanding */
   int resolved;
+  /* Why no lookup can find the name (url_host_check: too long), or NULL.
+   * Such a host is resolved at once with no address and never stored:
+   * its requests end at once with this as their evidence. */
+  const char *bad;
   int stored;
   struct dns_answer ans[2]; /* [0] A, [1] AAAA: copies */
   char **use[2];            /* usable addresses per family */
