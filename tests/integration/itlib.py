@@ -4,6 +4,8 @@ links. Imported by tests/integration/test_*.py (their folder is on
 sys.path when they run as scripts)."""
 
 import http.server
+import socket
+import threading
 
 
 def link_page(links):
@@ -44,3 +46,24 @@ class PageHandler(http.server.BaseHTTPRequestHandler):
 
     def log_message(self, *args):
         pass
+
+
+def listener(addr, port=80):
+    """A listening TCP socket on @addr:@port (IPv4)."""
+    s = socket.socket()
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind((addr, port))
+    s.listen(64)
+    return s
+
+
+def serve_raw(sock, handler):
+    """Accept on @sock until it is closed, each connection handed to
+    @handler(conn) in a thread of its own (for faults a raw socket server
+    makes)."""
+    while True:
+        try:
+            conn, _ = sock.accept()
+        except OSError:
+            return
+        threading.Thread(target=handler, args=(conn,), daemon=True).start()
