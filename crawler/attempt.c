@@ -87,6 +87,7 @@ void attempt_free(struct attempt *a)
   set_url(a, NULL);
   free(a->start);
   free(a->error);
+  free(a->cut);
   v6_buf_cleanup(&a->log);
   free(a->body);
   free(a->content_type);
@@ -242,6 +243,8 @@ static void attempt_after(struct attempt *a, int rc, struct fetch_req *req)
       a->truncated = req->truncated;
       a->content_type = req->content_type;
       req->body = req->content_type = NULL;
+      if (req->cut && !(a->cut = strdup(req->error)))
+        crawl_oom(c);
     }
     attempt_end(a, next == ATT_OK ? OUT_OK : OUT_HTTPERR);
   }

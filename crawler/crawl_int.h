@@ -131,7 +131,8 @@ struct fetch_req {
   char *body;         /* when max_body > 0 (owned, NUL-terminated) */
   size_t body_len;
   int truncated;   /* body hit max_body */
-  char error[256]; /* when rc == FETCH_NORESPONSE */
+  int cut;         /* a response whose body broke off (reset, timeout) */
+  char error[256]; /* when rc == FETCH_NORESPONSE, or why it was cut */
   double connect_ms, first_byte_ms, total_ms;
   /* private to fetch.c */
   struct v6_buf buf; /* the body while it arrives, capped at max_body */
@@ -395,6 +396,7 @@ struct attempt {
   char *body, *content_type;
   size_t body_len;
   int truncated; /* the body was cut at --max-body */
+  char *cut;     /* the final response's body broke off: why (owned) */
   double connect_ms, first_byte_ms, total_ms;
   struct fetch_req *req; /* only while a request is in flight */
   attempt_cb done;
@@ -425,6 +427,8 @@ struct origin {
   struct host *host;
   struct robots *rules;
   int disallow_all;
+  int retried; /* robots.txt broke off once and was asked again */
+  char *why;   /* why everything is disallowed, when not a 5xx (owned) */
   struct waiter *waiting;      /* probes waiting for the rules (LIFO) */
   struct waiter *hops_waiting; /* attempts' hop_w: redirect hops, LIFO */
 };

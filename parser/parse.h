@@ -150,10 +150,12 @@ int html_similarity(const char *a, size_t alen, const char *b, size_t blen,
 struct robots;
 
 /* The bytes of a robots.txt that are read (RFC 9309 asks for at least
- * 500 KiB); a fetcher need not download more. */
+ * 500 KiB); a fetcher need not download more than one byte beyond (which
+ * tells whether the last line read is whole). */
 #define ROBOTS_MAX_BYTES (500 * 1024)
 
-/* Parse robots.txt @body (@len bytes, at most ROBOTS_MAX_BYTES are read)
+/* Parse robots.txt @body (@len bytes; of a longer body than
+ * ROBOTS_MAX_BYTES only the whole lines in its first ROBOTS_MAX_BYTES)
  * for the product token of @user_agent (the part before '/', e.g.
  * "v6crawl" for "v6crawl/0.1 (+https://...)"), with RFC 9309 rules.
  * On PARSE_OK *out is owned by the caller; free with robots_free().
