@@ -131,6 +131,10 @@ int store_run_new(struct store *s, int64_t started, int vantage_ipv6,
   rc = st_put_enc(s, txn, DB_RUNS, kb, 4);
   if (rc)
     goto out;
+  /* running until this process closes the store (lock.c) */
+  rc = st_lock_run(s, next);
+  if (rc)
+    goto out;
   *id = next;
 out:
   return st_wr_end(s, rc);
@@ -248,20 +252,24 @@ static int run_id_retire(struct store *s, MDB_txn *txn, uint32_t id)
 }
 
 /* Delete every record of the run keyed @kb but the run record itself, in
- * batches of DELETE_BATCH keys, each committed. */
+ * batches of DELETE_BATCH keys, each committed: every database keyed by
+ * run, the sites last. */
 static int run_records_delete(struct store *s, const unsigned char kb[4])
 {
-  static const int dbs[] = {DB_PROBES, DB_EDGES, DB_LINKS, DB_HOSTS, DB_SITES};
   MDB_txn *txn = NULL;
-  size_t i, n;
-  int rc;
+  size_t n;
+  int i, db, rc;
 
-  for (i = 0; i < sizeof dbs / sizeof dbs[0]; i++) {
+  for (i = 0; i < DB__N; i++) {
+    /* DB_SITES goes last: walk from the one after it, round */
+    db = (DB_SITES + 1 + i) % DB__N;
+    if (!st_db_run_keyed(db))
+      continue;
     do {
       rc = st_wr_begin(s, &txn);
       if (rc)
         return st_wr_end(s, rc);
-      rc = st_del_prefix(txn, s->dbi[dbs[i]], kb, 4, DELETE_BATCH, &n);
+      rc = st_del_prefix(txn, s->dbi[db], kb, 4, DELETE_BATCH, &n);
       if (rc)
         return st_wr_end(s, rc);
       rc = store_flush(s);
@@ -281,6 +289,9 @@ int store_run_delete(struct store *s, uint32_t id)
 
   if (!s || s->rdonly)
     return STORE_INVALID;
+  /* a crawl is still writing it (lock.c) */
+  if (store_run_running(s, id) && s->held != id)
+    return STORE_BUSY;
   /* commit the caller's writes: the batches below commit as they go */
   rc = store_flush(s);
   if (rc)
@@ -306,7 +317,7 @@ int store_run_delete(struct store *s, uint32_t id)
   rc = run_id_retire(s, txn, id);
   if (rc)
     return st_wr_end(s, rc);
-  rc = st_rc(mdb_del(txn, s->dbi[DB_RUNS], &(MDB_val){4, kb}, NULL));
+  rc = st_del(txn, s->dbi[DB_RUNS], kb, 4);
   if (rc)
     return st_wr_end(s, rc);
   return store_flush(s);

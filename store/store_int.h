@@ -65,13 +65,15 @@
 #define V6_STORE_INT_H
 
 #include <lmdb.h>
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "base/base.h"
 #include "store/store.h"
 
-#define SCHEMA_VERSION 1u
+#define SCHEMA_VERSION 2u
+#define ST_SUM_LEN     4 /* the CRC-32C after every value */
 #define MAX_DBS        16
 #define URL_KEY_MAX    480 /* LMDB's key limit is 511 */
 #define URL_KEY_PREFIX 400
@@ -109,9 +111,39 @@ struct store {
    * aborted write transaction, which may have created the id. */
   struct v6_buf last_url;
   uint64_t last_id;
+  int sums;      /* 1: values end in their checksum (schema 2 on) */
+  int nolock;    /* opened with MDB_NOLOCK: lock.mdb is not writable */
+  int lockfd;    /* @dir/v6crawl.lock (lock.c), or -1 */
+  uint32_t held; /* the run this process is writing (lock.c), or 0 */
 };
 
 /* ---- env.c: status codes and transactions ---- */
+
+/* The name of database @db ("links"), NULL out of range. */
+const char *st_db_name(int db);
+/* 1 when the keys of database @db start with the u32 run they belong to:
+ * every database but meta, runs, urls and url_ids. Such records go with
+ * their run (store_run_delete) and are orphans without it (store_check). */
+int st_db_run_keyed(int db);
+
+/* The fault guard (store_fault_guard): store/ calls LMDB, and reads a
+ * value lent by it for the first time, between st_guard_in() and
+ * st_guard_out(). */
+extern volatile sig_atomic_t st_guard_depth;
+static inline void st_guard_in(void)
+{
+  st_guard_depth++;
+}
+static inline void st_guard_out(void)
+{
+  st_guard_depth--;
+}
+
+/* Check the checksum of record @k -> @v read from LMDB (in a store of
+ * schema 2 or later) and strip it from @v. Returns STORE_OK or
+ * STORE_CORRUPT. st_get, st_walk and st_last_key call it: code that reads
+ * with its own cursor must call it too. */
+int st_rec_check(MDB_txn *txn, const MDB_val *k, MDB_val *v);
 
 /* The one place LMDB and errno codes become store codes. */
 int st_rc(int mrc);
@@ -141,8 +173,27 @@ int st_put(MDB_txn *txn, MDB_dbi dbi, const void *k, size_t klen, const void *v,
 int st_put_enc(struct store *s, MDB_txn *txn, int db, const void *k,
                size_t klen);
 /* mdb_get: STORE_OK with *val lent (see Memory above), STORE_NOTFOUND, or
- * an error. */
+ * an error (STORE_CORRUPT: the checksum does not match). */
 int st_get(MDB_txn *txn, MDB_dbi dbi, const void *k, size_t klen, MDB_val *val);
+/* mdb_del of key @k: a store code. */
+int st_del(MDB_txn *txn, MDB_dbi dbi, const void *k, size_t klen);
+
+/* ---- lock.c: who is writing (see store_run_running in store.h) ---- */
+
+/* Open @dir/v6crawl.lock and, unless s->rdonly, take the shared lock of
+ * its byte 0 that every writer holds, waiting while a compaction holds it
+ * exclusively. A read-only store opens it when it can, to answer
+ * store_run_running, and takes no lock. Returns STORE_OK or STORE_IO. */
+int st_lock_open(struct store *s, const char *dir);
+/* Close it (the locks go with it). */
+void st_lock_close(struct store *s);
+/* Turn the shared lock into the exclusive one without waiting: STORE_OK,
+ * or STORE_BUSY while another process has the store open for writing. */
+int st_lock_compact(struct store *s);
+/* Lock byte @run: this process writes run @run (one at a time). */
+int st_lock_run(struct store *s, uint32_t run);
+/* Release the lock of run @run if this process holds it. */
+void st_lock_run_end(struct store *s, uint32_t run);
 
 /* ---- walk.c: the cursors: one walk over a key prefix, and the last key ----
  */
@@ -216,6 +267,9 @@ void st_enc_i64(struct v6_buf *b, int64_t v);
 void st_enc_f64(struct v6_buf *b, double d);
 void st_enc_str(struct v6_buf *b, const char *s); /* NULL allowed */
 
+/* CRC-32C of the @n bytes at @data, continuing @crc (0 to start). */
+uint32_t st_crc32c(uint32_t crc, const void *data, size_t n);
+
 /* A decoder over a record lent by LMDB. rc is STORE_OK until the first
  * failure (STORE_CORRUPT: past the end; STORE_NOMEM), after which every
  * dec call returns 0 or NULL. */
@@ -252,6 +306,14 @@ int st_wr_url(struct store *s, MDB_txn **txn, const char *url, uint64_t *id);
 /* The bytes of url @id, lent (see Memory). STORE_CORRUPT for an id that
  * is not interned: a dangling id is damage, not absence. */
 int st_url_str(struct store *s, MDB_txn *txn, uint64_t id, MDB_val *v);
+
+/* ---- sites.c ---- */
+
+/* Decode site record @k -> @v into the zeroed struct store_site @elem
+ * (an st_list_spec decode): STORE_OK, or STORE_CORRUPT or STORE_NOMEM
+ * having cleaned it up. */
+int st_site_decode(struct store *s, MDB_txn *txn, const MDB_val *k,
+                   const MDB_val *v, void *elem);
 
 /* ---- hosts.c ---- */
 

@@ -18,17 +18,24 @@ int st_walk(MDB_txn *txn, MDB_dbi dbi, const void *prefix, size_t plen,
   rc = st_rc(mdb_cursor_open(txn, dbi, &cur));
   if (rc)
     goto out;
+  st_guard_in();
   mrc = mdb_cursor_get(cur, &k, &v, plen ? MDB_SET_RANGE : MDB_FIRST);
+  st_guard_out();
   while (mrc == MDB_SUCCESS && k.mv_size >= plen &&
          (plen == 0 || memcmp(k.mv_data, prefix, plen) == 0)) {
     if (klen && k.mv_size != klen) {
       rc = STORE_CORRUPT;
       goto out;
     }
+    rc = st_rec_check(txn, &k, &v);
+    if (rc)
+      goto out;
     rc = fn(&k, &v, ud);
     if (rc)
       goto out;
+    st_guard_in();
     mrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT);
+    st_guard_out();
   }
   if (mrc != MDB_NOTFOUND)
     rc = st_rc(mrc);
@@ -47,9 +54,13 @@ int st_last_key(MDB_txn *txn, MDB_dbi dbi, size_t klen, MDB_val *k)
   rc = st_rc(mdb_cursor_open(txn, dbi, &cur));
   if (rc)
     goto out;
+  st_guard_in();
   rc = st_rc(mdb_cursor_get(cur, k, &v, MDB_LAST));
+  st_guard_out();
   if (rc == STORE_OK && k->mv_size != klen)
     rc = STORE_CORRUPT;
+  if (rc == STORE_OK)
+    rc = st_rec_check(txn, k, &v);
 out:
   if (cur)
     mdb_cursor_close(cur);
@@ -168,7 +179,9 @@ int st_del_prefix(MDB_txn *txn, MDB_dbi dbi, const void *prefix, size_t plen,
   while (*n < max) {
     k.mv_size = plen;
     k.mv_data = (void *)prefix;
+    st_guard_in();
     mrc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
+    st_guard_out();
     if (mrc == MDB_NOTFOUND)
       break;
     if (mrc != MDB_SUCCESS) {
@@ -177,7 +190,9 @@ int st_del_prefix(MDB_txn *txn, MDB_dbi dbi, const void *prefix, size_t plen,
     }
     if (k.mv_size < plen || memcmp(k.mv_data, prefix, plen) != 0)
       break;
+    st_guard_in();
     rc = st_rc(mdb_cursor_del(cur, 0));
+    st_guard_out();
     if (rc)
       goto out;
     ++*n;

@@ -41,23 +41,67 @@ static struct store *open_db(size_t map)
   return s;
 }
 
-/* Put @val under @key in database @db through the raw LMDB API. */
-static void raw_put(const char *db, const void *key, size_t klen,
-                    const void *val, size_t vlen)
+/* CRC-32C bit by bit (polynomial 0x82f63b78 reflected): the checksum
+ * every record ends in, computed here by hand. */
+static uint32_t t_crc32c(uint32_t crc, const void *data, size_t n)
+{
+  const unsigned char *p = data;
+  size_t i;
+  int j;
+
+  crc = ~crc;
+  for (i = 0; i < n; i++) {
+    crc ^= p[i];
+    for (j = 0; j < 8; j++)
+      crc = crc & 1 ? (crc >> 1) ^ 0x82f63b78u : crc >> 1;
+  }
+  return ~crc;
+}
+
+/* The checksum of record @key -> @val, big-endian, into @out. */
+static void t_sum(const void *key, size_t klen, const void *val, size_t vlen,
+                  unsigned char out[4])
+{
+  uint32_t c = t_crc32c(t_crc32c(0, key, klen), val, vlen);
+
+  out[0] = (unsigned char)(c >> 24);
+  out[1] = (unsigned char)(c >> 16);
+  out[2] = (unsigned char)(c >> 8);
+  out[3] = (unsigned char)c;
+}
+
+/* Put @val under @key in database @db through the raw LMDB API, as it is
+ * on disk: with its checksum when @sum, else bare (schema 1). */
+static void raw_put_as(const char *db, const void *key, size_t klen,
+                       const void *val, size_t vlen, int sum)
 {
   MDB_env *env = NULL;
   MDB_txn *txn = NULL;
   MDB_dbi dbi;
-  MDB_val k = {klen, (void *)key}, v = {vlen, (void *)val};
+  unsigned char buf[4096];
+  MDB_val k = {klen, (void *)key}, v = {vlen, buf};
+
+  ck_assert_uint_le(vlen + 4, sizeof buf);
+  memcpy(buf, val, vlen);
+  if (sum) {
+    t_sum(key, klen, val, vlen, buf + vlen);
+    v.mv_size += 4;
+  }
 
   ck_assert_int_eq(mdb_env_create(&env), 0);
   ck_assert_int_eq(mdb_env_set_maxdbs(env, 16), 0);
   ck_assert_int_eq(mdb_env_open(env, g_db, 0, 0644), 0);
   ck_assert_int_eq(mdb_txn_begin(env, NULL, 0, &txn), 0);
-  ck_assert_int_eq(mdb_dbi_open(txn, db, 0, &dbi), 0);
+  ck_assert_int_eq(mdb_dbi_open(txn, db, MDB_CREATE, &dbi), 0);
   ck_assert_int_eq(mdb_put(txn, dbi, &k, &v, 0), 0);
   ck_assert_int_eq(mdb_txn_commit(txn), 0);
   mdb_env_close(env);
+}
+
+static void raw_put(const char *db, const void *key, size_t klen,
+                    const void *val, size_t vlen)
+{
+  raw_put_as(db, key, klen, val, vlen, 1);
 }
 
 /* ---- collecting store_links_each rows ---------------------------------- */
@@ -683,7 +727,7 @@ END_TEST
 START_TEST(store_newer_schema_refused)
 {
   struct store *s = open_db(0);
-  unsigned char v[4] = {0, 0, 0, 2};
+  unsigned char v[4] = {0, 0, 0, 3};
 
   store_close(s);
   raw_put("meta", "schema", 6, v, 4);
@@ -1332,8 +1376,9 @@ static void raw_link(uint32_t run, uint32_t site, uint64_t id, size_t klen,
   raw_put("links", k, klen, v, vlen);
 }
 
-/* The value under @key in database @db through the raw LMDB API, copied
- * into @out (@cap bytes); returns its length, or -1 when absent. */
+/* The value under @key in database @db through the raw LMDB API, its
+ * checksum checked and left out, copied into @out (@cap bytes); returns
+ * its length, or -1 when absent. */
 static long raw_get(const char *db, const void *key, size_t klen, void *out,
                     size_t cap)
 {
@@ -1349,6 +1394,12 @@ static long raw_get(const char *db, const void *key, size_t klen, void *out,
   ck_assert_int_eq(mdb_txn_begin(env, NULL, MDB_RDONLY, &txn), 0);
   ck_assert_int_eq(mdb_dbi_open(txn, db, 0, &dbi), 0);
   if (mdb_get(txn, dbi, &k, &v) == 0) {
+    unsigned char sum[4];
+
+    ck_assert_uint_ge(v.mv_size, 4);
+    v.mv_size -= 4;
+    t_sum(key, klen, v.mv_data, v.mv_size, sum);
+    ck_assert_int_eq(memcmp(sum, (unsigned char *)v.mv_data + v.mv_size, 4), 0);
     ck_assert_uint_le(v.mv_size, cap);
     memcpy(out, v.mv_data, v.mv_size);
     n = (long)v.mv_size;
