@@ -214,7 +214,7 @@ static int rec_check(struct chk *c, int db, const MDB_val *k, MDB_val *v)
   int rc;
 
   c->st->records++;
-  rc = st_rec_check(c->txn, k, v);
+  rc = st_rec_check(c->txn, c->s->dbi[db], k, v);
   if (rc == STORE_CORRUPT)
     return issue(c, STORE_ISSUE_DAMAGED, db, 0, 0, k,
                  "checksum does not match");

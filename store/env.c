@@ -14,13 +14,23 @@
 #include <sys/types.h>
 #include <unistd.h>
 
-static const char *const db_names[DB__N] = {"meta",  "runs",    "sites",
-                                            "urls",  "url_ids", "links",
-                                            "edges", "hosts",   "probes"};
+static const char *const db_names[DB__N] = {
+  "meta",  "runs",  "sites", "urls",   "url_ids",
+  "links", "edges", "hosts", "probes", "counts"};
 
 const char *st_db_name(int db)
 {
   return db >= 0 && db < DB__N ? db_names[db] : NULL;
+}
+
+int st_db_index(const struct store *s, MDB_dbi dbi)
+{
+  int i;
+
+  for (i = 0; i < DB__N; i++)
+    if (s->dbi[i] == dbi)
+      return i;
+  return -1;
 }
 
 int st_db_run_keyed(int db)
@@ -97,6 +107,19 @@ int store_fault_guard(int status, const char *prefix, const char *hint)
   return STORE_OK;
 }
 
+/* LMDB's assert() callback (mdb_env_set_assert): an assertion on a
+ * damaged page is the store's damage too; LMDB aborts after it returns. */
+static void guard_assert(MDB_env *env, const char *msg)
+{
+  (void)env;
+  (void)msg;
+  if (guard_on && st_guard_depth > 0) {
+    if (guard_len)
+      (void)!write(STDERR_FILENO, guard_msg, guard_len);
+    _exit(guard_status);
+  }
+}
+
 /* Remember the map of @s for the guard. */
 static void guard_map(struct store *s, const char *dir)
 {
@@ -111,20 +134,26 @@ static void guard_map(struct store *s, const char *dir)
 
 /* ---- record checksums -----------------------------------------------------
  *
- * Every value carries CRC-32C of its key and its bytes, 4 bytes
- * big-endian after them (schema 2): LMDB 0.9 keeps no checksums, and a
- * damaged page otherwise reads as other figures. st_put adds it, st_get,
- * st_walk and st_last_key check and strip it, so that every database,
- * also one added later, has it without a line of its own. A store of
- * schema 1 (no checksums) is read as it is (s->sums 0) and upgraded on the
- * first open for writing (dbs_upgrade). */
+ * Every value carries CRC-32C of its database's name, its key and its
+ * bytes, 4 bytes big-endian after them (schema 2): LMDB 0.9 keeps no
+ * checksums, and a damaged page otherwise reads as other figures; with the
+ * name, a damaged branch page that leads LMDB into another database's
+ * pages hands out records that fail too. st_put adds it, st_get, st_walk
+ * and st_last_key check and strip it, so that every database, also one
+ * added later, has it without a line of its own. A store of schema 1 (no
+ * checksums) is read as it is (s->sums 0) and upgraded on the first open
+ * for writing (dbs_upgrade). */
 
-static uint32_t rec_sum(const void *k, size_t klen, const void *v, size_t vlen)
+static uint32_t rec_sum(const struct store *s, MDB_dbi dbi, const void *k,
+                        size_t klen, const void *v, size_t vlen)
 {
-  return st_crc32c(st_crc32c(0, k, klen), v, vlen);
+  int i = st_db_index(s, dbi);
+  uint32_t c = i < 0 ? 0 : st_crc32c(0, db_names[i], strlen(db_names[i]));
+
+  return st_crc32c(st_crc32c(c, k, klen), v, vlen);
 }
 
-int st_rec_check(MDB_txn *txn, const MDB_val *k, MDB_val *v)
+int st_rec_check(MDB_txn *txn, MDB_dbi dbi, const MDB_val *k, MDB_val *v)
 {
   struct store *s = mdb_env_get_userctx(mdb_txn_env(txn));
   const unsigned char *p = v->mv_data;
@@ -134,8 +163,9 @@ int st_rec_check(MDB_txn *txn, const MDB_val *k, MDB_val *v)
   if (!s || !s->sums)
     return STORE_OK;
   st_guard_in();
-  if (n < ST_SUM_LEN || rec_sum(k->mv_data, k->mv_size, p, n - ST_SUM_LEN) !=
-                          st_get_be32(p + n - ST_SUM_LEN))
+  if (n < ST_SUM_LEN ||
+      rec_sum(s, dbi, k->mv_data, k->mv_size, p, n - ST_SUM_LEN) !=
+        st_get_be32(p + n - ST_SUM_LEN))
     rc = STORE_CORRUPT;
   else
     v->mv_size = n - ST_SUM_LEN;
@@ -301,6 +331,7 @@ int st_wr_begin(struct store *s, MDB_txn **txn)
     if (rc)
       return rc;
     s->next_url = 0;
+    s->verified = 0;
   }
   *txn = s->wtxn;
   return STORE_OK;
@@ -328,7 +359,8 @@ int st_put(MDB_txn *txn, MDB_dbi dbi, const void *k, size_t klen, const void *v,
     if (vlen)
       memcpy(val.mv_data, v, vlen);
     if (extra)
-      st_be32((unsigned char *)val.mv_data + vlen, rec_sum(k, klen, v, vlen));
+      st_be32((unsigned char *)val.mv_data + vlen,
+              rec_sum(s, dbi, k, klen, v, vlen));
   }
   st_guard_out();
   /* with MDB_NOOVERWRITE an existing key means "already there" */
@@ -348,14 +380,20 @@ int st_put_enc(struct store *s, MDB_txn *txn, int db, const void *k,
 int st_get(MDB_txn *txn, MDB_dbi dbi, const void *k, size_t klen, MDB_val *val)
 {
   MDB_val key = {klen, (void *)k};
-  int mrc;
+  int rc, mrc;
+
+  rc = st_run_verify(txn, dbi, k, klen);
+  if (rc)
+    return rc;
 
   st_guard_in();
   mrc = mdb_get(txn, dbi, &key, val);
   st_guard_out();
+  if (mrc == MDB_NOTFOUND)
+    return st_absent(txn, dbi, &key);
   if (mrc != MDB_SUCCESS)
     return st_rc(mrc);
-  return st_rec_check(txn, &key, val);
+  return st_rec_check(txn, dbi, &key, val);
 }
 
 int st_del(MDB_txn *txn, MDB_dbi dbi, const void *k, size_t klen)
@@ -396,7 +434,8 @@ static int db_upgrade(MDB_txn *txn, MDB_dbi dbi)
     {
       unsigned char sb[ST_SUM_LEN];
 
-      st_be32(sb, rec_sum(kb.p, kb.n, vb.p, vb.n));
+      st_be32(sb, rec_sum(mdb_env_get_userctx(mdb_txn_env(txn)), dbi, kb.p,
+                          kb.n, vb.p, vb.n));
       (void)v6_buf_putn(&vb, (const char *)sb, ST_SUM_LEN);
     }
     if (kb.oom || vb.oom) {
@@ -425,7 +464,8 @@ out:
 
 /* The schema of the store from its meta "schema" record @v, read raw: 4
  * bytes in schema 1, 4 and their checksum since. */
-static int schema_read(const MDB_val *v, uint32_t *schema)
+static int schema_read(const struct store *s, const MDB_val *v,
+                       uint32_t *schema)
 {
   const unsigned char *p = v->mv_data;
 
@@ -434,7 +474,7 @@ static int schema_read(const MDB_val *v, uint32_t *schema)
     return STORE_OK;
   }
   if (v->mv_size != 4 + ST_SUM_LEN ||
-      rec_sum("schema", 6, p, 4) != st_get_be32(p + 4))
+      rec_sum(s, s->dbi[DB_META], "schema", 6, p, 4) != st_get_be32(p + 4))
     return STORE_CORRUPT;
   *schema = st_get_be32(p);
   return *schema >= 2 ? STORE_OK : STORE_CORRUPT;
@@ -464,7 +504,7 @@ static int dbs_open(struct store *s, int create)
   st_guard_out();
   rc = st_rc(mrc);
   if (rc == STORE_OK) {
-    rc = schema_read(&v, &schema);
+    rc = schema_read(s, &v, &schema);
     if (rc)
       goto out;
     if (schema > SCHEMA_VERSION) {
@@ -651,6 +691,7 @@ static int env_open(struct store *s, const char *dir, size_t size)
   rc = st_rc(mdb_env_set_maxdbs(s->env, MAX_DBS));
   if (rc)
     return rc;
+  (void)mdb_env_set_assert(s->env, guard_assert);
   if (size == 0) {
     /* sparse: LMDB only reserves address space, the file grows as used */
 #if SIZE_MAX > 0xffffffffu

@@ -158,6 +158,10 @@ int store_run_finish(struct store *s, uint32_t id, int64_t finished,
     goto out;
   run_encode(&s->enc, r.started, finished, complete, r.vantage_ipv6, r.options);
   rc = st_put_enc(s, txn, DB_RUNS, kb, 4);
+  if (rc)
+    goto out;
+  /* what a reader checks the run against (st_run_verify) */
+  rc = st_run_count(s, txn, id);
 out:
   store_run_cleanup(&r);
   return st_wr_end(s, rc);
@@ -260,10 +264,11 @@ static int run_records_delete(struct store *s, const unsigned char kb[4])
   size_t n;
   int i, db, rc;
 
-  for (i = 0; i < DB__N; i++) {
-    /* DB_SITES goes last: walk from the one after it, round */
-    db = (DB_SITES + 1 + i) % DB__N;
-    if (!st_db_run_keyed(db))
+  /* the counts first (a run half deleted is not damaged), the sites last */
+  for (i = -1; i <= DB__N; i++) {
+    db = i < 0 ? DB_COUNTS : i == DB__N ? DB_SITES : i;
+    if (!st_db_run_keyed(db) ||
+        (i >= 0 && i < DB__N && (db == DB_COUNTS || db == DB_SITES)))
       continue;
     do {
       rc = st_wr_begin(s, &txn);

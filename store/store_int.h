@@ -19,6 +19,14 @@
  *   edges    u32 run | u32 site | u64 from | u64 to -> empty
  *   hosts    u32 run | lower-case name   -> host record
  *   probes   u32 run | u64 url id        -> probe record
+ *   counts   u32 run | database name     -> u64 BE records of the run in
+ *                                           that database, when it ended
+ *
+ * Every value ends in 4 bytes (schema 2 on): CRC-32C, big-endian, of the
+ * database's name, the key and the value before them (env.c: st_put adds
+ * it, st_get, st_walk and st_last_key check and strip it, so no record
+ * format below mentions it). The layouts below are of the value without
+ * it.
  *
  * Records are a small length-prefixed encoding (codec.c): u8; u32, u64,
  * i32 (two's complement in a u32), i64 big-endian; doubles as their
@@ -74,7 +82,7 @@
 
 #define SCHEMA_VERSION 2u
 #define ST_SUM_LEN     4 /* the CRC-32C after every value */
-#define MAX_DBS        16
+#define MAX_DBS        32
 #define URL_KEY_MAX    480 /* LMDB's key limit is 511 */
 #define URL_KEY_PREFIX 400
 #define URL_HKEY_LEN   (URL_KEY_PREFIX + 10)
@@ -94,6 +102,7 @@ enum {
   DB_EDGES,
   DB_HOSTS,
   DB_PROBES,
+  DB_COUNTS,
   DB__N
 };
 
@@ -111,10 +120,12 @@ struct store {
    * aborted write transaction, which may have created the id. */
   struct v6_buf last_url;
   uint64_t last_id;
-  int sums;      /* 1: values end in their checksum (schema 2 on) */
-  int nolock;    /* opened with MDB_NOLOCK: lock.mdb is not writable */
-  int lockfd;    /* @dir/v6crawl.lock (lock.c), or -1 */
-  uint32_t held; /* the run this process is writing (lock.c), or 0 */
+  int sums;           /* 1: values end in their checksum (schema 2 on) */
+  int nolock;         /* opened with MDB_NOLOCK: lock.mdb is not writable */
+  int lockfd;         /* @dir/v6crawl.lock (lock.c), or -1 */
+  uint32_t held;      /* the run this process is writing (lock.c), or 0 */
+  uint32_t verified;  /* the run whose counts were checked (walk.c), or 0 */
+  unsigned verifying; /* > 0 while counting: no st_run_verify */
 };
 
 /* ---- env.c: status codes and transactions ---- */
@@ -143,7 +154,26 @@ static inline void st_guard_out(void)
  * schema 2 or later) and strip it from @v. Returns STORE_OK or
  * STORE_CORRUPT. st_get, st_walk and st_last_key call it: code that reads
  * with its own cursor must call it too. */
-int st_rec_check(MDB_txn *txn, const MDB_val *k, MDB_val *v);
+int st_rec_check(MDB_txn *txn, MDB_dbi dbi, const MDB_val *k, MDB_val *v);
+/* What st_get says when LMDB finds no key @k in @dbi: STORE_NOTFOUND,
+ * unless the record LMDB's search ends at (the next key) fails its
+ * checksum: a damaged page on the way reads as absence, which the figures
+ * would count (an unprobed link), so it is STORE_CORRUPT. */
+int st_absent(MDB_txn *txn, MDB_dbi dbi, const MDB_val *k);
+
+/* Run counts (walk.c). store_run_finish records, per run-keyed database,
+ * how many records the run has (counts). The first read of a run's
+ * records through st_get or st_walk (a key of 4 bytes or more in a
+ * run-keyed database) counts them again, once per store handle and run,
+ * and a difference is STORE_CORRUPT: a damaged leaf page that LMDB walks
+ * past as empty, or a branch page that skips one, makes records vanish
+ * without any record failing its checksum. st_count (n_sites of a run
+ * listing) does not trigger it; nor does a run without counts (still
+ * running, interrupted before v6crawl counted, or of schema 1). Returns
+ * STORE_OK, STORE_CORRUPT or a read error. */
+int st_run_verify(MDB_txn *txn, MDB_dbi dbi, const void *key, size_t klen);
+/* Record the counts of run @run in the write transaction @txn. */
+int st_run_count(struct store *s, MDB_txn *txn, uint32_t run);
 
 /* The one place LMDB and errno codes become store codes. */
 int st_rc(int mrc);
@@ -194,6 +224,9 @@ int st_lock_compact(struct store *s);
 int st_lock_run(struct store *s, uint32_t run);
 /* Release the lock of run @run if this process holds it. */
 void st_lock_run_end(struct store *s, uint32_t run);
+
+/* The index (DB_*) of @dbi in @s, or -1. */
+int st_db_index(const struct store *s, MDB_dbi dbi);
 
 /* ---- walk.c: the cursors: one walk over a key prefix, and the last key ----
  */

@@ -58,11 +58,13 @@ static uint32_t t_crc32c(uint32_t crc, const void *data, size_t n)
   return ~crc;
 }
 
-/* The checksum of record @key -> @val, big-endian, into @out. */
-static void t_sum(const void *key, size_t klen, const void *val, size_t vlen,
-                  unsigned char out[4])
+/* The checksum of record @key -> @val of database @db, big-endian, into
+ * @out: CRC-32C of the database's name, the key and the value. */
+static void t_sum(const char *db, const void *key, size_t klen,
+                  const void *val, size_t vlen, unsigned char out[4])
 {
-  uint32_t c = t_crc32c(t_crc32c(0, key, klen), val, vlen);
+  uint32_t c =
+    t_crc32c(t_crc32c(t_crc32c(0, db, strlen(db)), key, klen), val, vlen);
 
   out[0] = (unsigned char)(c >> 24);
   out[1] = (unsigned char)(c >> 16);
@@ -84,12 +86,12 @@ static void raw_put_as(const char *db, const void *key, size_t klen,
   ck_assert_uint_le(vlen + 4, sizeof buf);
   memcpy(buf, val, vlen);
   if (sum) {
-    t_sum(key, klen, val, vlen, buf + vlen);
+    t_sum(db, key, klen, val, vlen, buf + vlen);
     v.mv_size += 4;
   }
 
   ck_assert_int_eq(mdb_env_create(&env), 0);
-  ck_assert_int_eq(mdb_env_set_maxdbs(env, 16), 0);
+  ck_assert_int_eq(mdb_env_set_maxdbs(env, 32), 0);
   ck_assert_int_eq(mdb_env_open(env, g_db, 0, 0644), 0);
   ck_assert_int_eq(mdb_txn_begin(env, NULL, 0, &txn), 0);
   ck_assert_int_eq(mdb_dbi_open(txn, db, MDB_CREATE, &dbi), 0);
@@ -1389,7 +1391,7 @@ static long raw_get(const char *db, const void *key, size_t klen, void *out,
   long n = -1;
 
   ck_assert_int_eq(mdb_env_create(&env), 0);
-  ck_assert_int_eq(mdb_env_set_maxdbs(env, 16), 0);
+  ck_assert_int_eq(mdb_env_set_maxdbs(env, 32), 0);
   ck_assert_int_eq(mdb_env_open(env, g_db, MDB_RDONLY, 0644), 0);
   ck_assert_int_eq(mdb_txn_begin(env, NULL, MDB_RDONLY, &txn), 0);
   ck_assert_int_eq(mdb_dbi_open(txn, db, 0, &dbi), 0);
@@ -1398,7 +1400,7 @@ static long raw_get(const char *db, const void *key, size_t klen, void *out,
 
     ck_assert_uint_ge(v.mv_size, 4);
     v.mv_size -= 4;
-    t_sum(key, klen, v.mv_data, v.mv_size, sum);
+    t_sum(db, key, klen, v.mv_data, v.mv_size, sum);
     ck_assert_int_eq(memcmp(sum, (unsigned char *)v.mv_data + v.mv_size, 4), 0);
     ck_assert_uint_le(v.mv_size, cap);
     memcpy(out, v.mv_data, v.mv_size);
