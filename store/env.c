@@ -382,6 +382,8 @@ int st_get(MDB_txn *txn, MDB_dbi dbi, const void *k, size_t klen, MDB_val *val)
   MDB_val key = {klen, (void *)k};
   int rc, mrc;
 
+  if (dbi == 0)
+    return STORE_NOTFOUND; /* a database the store lacks (dbs_open) */
   rc = st_run_verify(txn, dbi, k, klen);
   if (rc)
     return rc;
@@ -530,6 +532,11 @@ static int dbs_open(struct store *s, int create)
     st_guard_in();
     mrc = mdb_dbi_open(txn, db_names[i], flags, &s->dbi[i]);
     st_guard_out();
+    if (mrc == MDB_NOTFOUND && s->rdonly) {
+      /* an older store without it: reads as empty (dbi 0, see st_get) */
+      s->dbi[i] = 0;
+      continue;
+    }
     rc = st_rc(mrc);
     if (rc)
       goto out;

@@ -202,7 +202,11 @@ int st_put(MDB_txn *txn, MDB_dbi dbi, const void *k, size_t klen, const void *v,
  * ran out of memory. */
 int st_put_enc(struct store *s, MDB_txn *txn, int db, const void *k,
                size_t klen);
-/* mdb_get: STORE_OK with *val lent (see Memory above), STORE_NOTFOUND, or
+/* A database an older store lacks, opened read-only, has dbi 0 (LMDB's own
+ * free list, never ours): st_get finds nothing in it, st_walk walks
+ * nothing, st_last_key is STORE_NOTFOUND.
+ *
+ * mdb_get: STORE_OK with *val lent (see Memory above), STORE_NOTFOUND, or
  * an error (STORE_CORRUPT: the checksum does not match). */
 int st_get(MDB_txn *txn, MDB_dbi dbi, const void *k, size_t klen, MDB_val *val);
 /* mdb_del of key @k: a store code. */

@@ -31,6 +31,8 @@ int st_walk(MDB_txn *txn, MDB_dbi dbi, const void *prefix, size_t plen,
   MDB_val k = {plen, (void *)prefix}, v, prev = {0, NULL};
   int rc, mrc;
 
+  if (dbi == 0)
+    return STORE_OK; /* a database the store lacks: empty */
   rc = st_run_verify(txn, dbi, prefix, plen);
   if (rc)
     return rc;
@@ -80,6 +82,8 @@ int st_last_key(MDB_txn *txn, MDB_dbi dbi, size_t klen, MDB_val *k)
   MDB_val v;
   int rc;
 
+  if (dbi == 0)
+    return STORE_NOTFOUND;
   rc = st_rc(mdb_cursor_open(txn, dbi, &cur));
   if (rc)
     goto out;
