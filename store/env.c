@@ -331,7 +331,7 @@ int st_wr_begin(struct store *s, MDB_txn **txn)
     if (rc)
       return rc;
     s->next_url = 0;
-    s->verified = 0;
+    s->nverified = 0;
   }
   *txn = s->wtxn;
   return STORE_OK;
@@ -796,6 +796,7 @@ void store_close(struct store *s)
   if (s->env)
     mdb_env_close(s->env);
   st_lock_close(s);
+  free(s->verified);
   v6_buf_cleanup(&s->enc);
   v6_buf_cleanup(&s->last_url);
   free(s);

@@ -120,11 +120,14 @@ struct store {
    * aborted write transaction, which may have created the id. */
   struct v6_buf last_url;
   uint64_t last_id;
-  int sums;           /* 1: values end in their checksum (schema 2 on) */
-  int nolock;         /* opened with MDB_NOLOCK: lock.mdb is not writable */
-  int lockfd;         /* @dir/v6crawl.lock (lock.c), or -1 */
-  uint32_t held;      /* the run this process is writing (lock.c), or 0 */
-  uint32_t verified;  /* the run whose counts were checked (walk.c), or 0 */
+  int sums;      /* 1: values end in their checksum (schema 2 on) */
+  int nolock;    /* opened with MDB_NOLOCK: lock.mdb is not writable */
+  int lockfd;    /* @dir/v6crawl.lock (lock.c), or -1 */
+  uint32_t held; /* the run this process is writing (lock.c), or 0 */
+  /* the runs whose counts were checked (walk.c), in no order; emptied by
+   * every new write transaction */
+  uint32_t *verified;
+  size_t nverified, capverified;
   unsigned verifying; /* > 0 while counting: no st_run_verify */
 };
 

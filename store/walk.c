@@ -167,8 +167,9 @@ int st_run_verify(MDB_txn *txn, MDB_dbi dbi, const void *key, size_t klen)
   if (db < 0 || db == DB_COUNTS || !st_db_run_keyed(db))
     return STORE_OK;
   run = st_get_be32(key);
-  if (run == s->verified)
-    return STORE_OK;
+  for (n = 0; n < s->nverified; n++)
+    if (s->verified[n] == run)
+      return STORE_OK;
   s->verifying++;
   for (i = 0; i < DB__N && rc == STORE_OK; i++) {
     if (i == DB_COUNTS || !st_db_run_keyed(i))
@@ -189,8 +190,11 @@ int st_run_verify(MDB_txn *txn, MDB_dbi dbi, const void *key, size_t klen)
       rc = STORE_CORRUPT;
   }
   s->verifying--;
-  if (rc == STORE_OK)
-    s->verified = run;
+  /* out of memory only costs counting the run again */
+  if (rc == STORE_OK &&
+      st_grow((void **)&s->verified, &s->capverified, s->nverified,
+              sizeof *s->verified, 8) == STORE_OK)
+    s->verified[s->nverified++] = run;
   return rc;
 }
 
@@ -213,7 +217,7 @@ int st_run_count(struct store *s, MDB_txn *txn, uint32_t run)
     }
   }
   s->verifying--;
-  s->verified = 0;
+  s->nverified = 0;
   return rc;
 }
 
