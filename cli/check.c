@@ -32,8 +32,11 @@ static int issue_print(const struct store_issue *is, void *ud)
         printf("%s: damaged: %s\n", is->db, is->what);
       break;
     case STORE_ISSUE_COUNT:
-      printf("%s: damaged: %s (LMDB counts %" PRIu64 ")\n", is->db, is->what,
-             is->n);
+      if (is->run)
+        printf("%s: run %u: %s\n", is->db, is->run, is->what);
+      else
+        printf("%s: damaged: %s (LMDB counts %" PRIu64 ")\n", is->db, is->what,
+               is->n);
       break;
     default:
       printf("%s: %" PRIu64 " orphan record%s of run %u (no such run)%s\n",

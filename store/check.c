@@ -296,6 +296,26 @@ static int run_id_fn(const MDB_val *k, const MDB_val *v, void *ud)
   return STORE_OK;
 }
 
+/* Every run against the counts recorded when it ended (st_run_verify). */
+static int runs_counts_check(struct chk *c)
+{
+  unsigned char kb[4];
+  size_t i;
+  int rc;
+
+  for (i = 0; i < c->nruns; i++) {
+    st_be32(kb, c->runs[i]);
+    rc = st_run_verify(c->txn, c->s->dbi[DB_SITES], kb, 4);
+    if (rc == STORE_CORRUPT)
+      rc = issue(c, STORE_ISSUE_COUNT, DB_COUNTS, c->runs[i], 0, NULL,
+                 "the run's records do not read back as counted when it "
+                 "ended (damaged or missing)");
+    if (rc)
+      return rc;
+  }
+  return STORE_OK;
+}
+
 /* The run ids, without their records: a damaged run record is still a
  * run, and its records are not orphans. */
 static int runs_collect(struct chk *c)
@@ -413,8 +433,13 @@ int store_check(struct store *s, int repair,
   if (rc)
     goto out;
   rc = runs_collect(&c);
+  /* a record is checked on its own here; the runs' counts after */
+  s->verifying++;
   for (db = 0; db < DB__N && rc == STORE_OK; db++)
     rc = db_check(&c, db);
+  s->verifying--;
+  if (rc == STORE_OK)
+    rc = runs_counts_check(&c);
   st_rd_end(s, c.txn);
   c.txn = NULL;
   if (rc)

@@ -158,9 +158,12 @@ void store_run_cleanup(struct store_run *r);
 int store_run_new(struct store *s, int64_t started, int vantage_ipv6,
                   const char *options, uint32_t *id);
 /* Mark run @id finished at @finished, complete (@complete non-zero) or
- * not. Returns STORE_OK, STORE_NOTFOUND (no run @id; nothing dropped),
- * STORE_INVALID (NULL @s, a read-only store), or a write error
- * (STORE_CORRUPT: the run record does not decode). */
+ * not, and record how many records of each kind the run has: a later read
+ * of the run counts them again (once per store handle) and finds records
+ * that a damaged page hides, STORE_CORRUPT instead of other figures. Returns
+ * STORE_OK, STORE_NOTFOUND (no run @id; nothing dropped), STORE_INVALID (NULL
+ * @s, a read-only store), or a write error (STORE_CORRUPT: the run record does
+ * not decode). */
 int store_run_finish(struct store *s, uint32_t id, int64_t finished,
                      int complete);
 /* Fetch run @id, with its site count, into caller-allocated @out. On
@@ -431,7 +434,8 @@ enum store_issue_kind {
   STORE_ISSUE_DAMAGED,  /* a record fails its checksum or does not decode,
                            or LMDB cannot read a database's pages */
   STORE_ISSUE_DANGLING, /* a record names a url id that is not interned */
-  STORE_ISSUE_COUNT,    /* LMDB counts other records than a walk finds */
+  STORE_ISSUE_COUNT,    /* LMDB counts other records than a walk finds, or
+                           a run's records differ from its counts (run) */
   STORE_ISSUE_ORPHAN    /* records of a run that is not in runs */
 };
 
@@ -457,7 +461,8 @@ struct store_check_stats {
 /* Verify the whole store in one read transaction: every record of every
  * database (its checksum, its key's length, and for the known databases
  * that it decodes and that the url ids it names are interned), LMDB's
- * record count of each database against the walk, and the records of
+ * record count of each database against the walk, each run's records
+ * against the counts store_run_finish recorded, and the records of
  * runs that do not exist (orphans: a run deleted while a v6crawl before
  * the run locks still wrote it). @cb is called for every issue with
  * @issue lent until it returns (a non-zero return stops the check and is

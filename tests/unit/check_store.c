@@ -1981,6 +1981,8 @@ START_TEST(store_missing_records_are_found_by_the_run_counts)
   MDB_cursor *cur = NULL;
   MDB_val k, v;
   unsigned char pk[4] = {0, 0, 0, 1};
+  struct store_check_stats cs;
+  unsigned kinds[4] = {0};
 
   store_of_one_run(5);
   /* one probe goes, as when LMDB walks past a damaged leaf */
@@ -2000,6 +2002,13 @@ START_TEST(store_missing_records_are_found_by_the_run_counts)
   ck_assert_int_eq(store_open(g_db, STORE_RDONLY, 0, &s), STORE_OK);
   /* not an unmeasured link: the run is damaged */
   ck_assert_int_eq(store_site_figures(s, 1, 0, &f), STORE_CORRUPT);
+  store_close(s);
+  /* and check says which run */
+  ck_assert_int_eq(store_open(g_db, STORE_RDONLY, 0, &s), STORE_OK);
+  ck_assert_int_eq(store_check(s, 0, issue_count, kinds, &cs), STORE_OK);
+  ck_assert_uint_eq(kinds[STORE_ISSUE_COUNT], 1);
+  ck_assert_uint_eq(cs.damaged, 1);
+  ck_assert_uint_eq(kinds[STORE_ISSUE_DAMAGED], 0);
   store_close(s);
 }
 END_TEST
