@@ -33,6 +33,7 @@ enum cli_cmd_id {
   CMD_RUNS,
   CMD_DIFF,
   CMD_PRUNE,
+  CMD_CHECK,
   CMD_URL,
   CMD_ROBOTS,
   CMD__N
@@ -72,6 +73,7 @@ enum cli_opt_id {
   OPT_KEEP,
   OPT_COMPACT,
   OPT_DRYRUN,
+  OPT_REPAIR,
   OPT_CHARSET,
   OPT_FORMAT,
   OPT_OUTPUT,
@@ -232,6 +234,8 @@ int cli_deleg_html(FILE *o, int zh, struct store *st, uint32_t run,
 int cmd_runs(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
 int cmd_prune(int argc, char **argv);
+/* `v6crawl check` (check.c): verify the store, --repair removes orphans. */
+int cmd_check(int argc, char **argv);
 int cmd_fixes(int argc, char **argv);
 
 /* Open the store (@db_opt as cli_db_path takes it; read-only when

@@ -460,78 +460,117 @@ static int prune_opt(void *ud, int id, const char *arg)
   }
 }
 
-/* One deleted (or, with @dry, would-be deleted) run @id in format @fmt. */
-static void prune_line(FILE *o, int fmt, int dry, size_t i, uint32_t id)
+/* One deleted (or, with @dry, would-be deleted) run @id in format @fmt.
+ * JSON lists come later (prune_tail). */
+static void prune_line(FILE *o, int fmt, int dry, uint32_t id)
 {
   char buf[32];
 
-  if (fmt == V6_FMT_JSON) {
-    fprintf(o, "%s%u", i ? ", " : "", id);
-  } else if (fmt == V6_FMT_CSV) {
+  if (fmt == V6_FMT_CSV) {
     snprintf(buf, sizeof buf, "%u", id);
     csv_field(o, buf, 0);
     csv_field(o, dry ? "would delete" : "deleted", 1);
-  } else {
+  } else if (fmt == V6_FMT_TEXT) {
     fprintf(o, "%s run %u\n", dry ? "would delete" : "deleted", id);
   }
   fflush(o);
 }
 
-/* The runs kept, after the deleted ones. */
+/* The runs kept (@gone[i] 0), after the deleted ones; a run kept because
+ * its crawl still writes it (@gone[i] 2) is said so. */
 static void prune_tail(FILE *o, int fmt, const struct prune_args *p,
-                       const struct store_run *runs, size_t n, size_t ndel,
-                       int compacted)
+                       const struct store_run *runs, size_t n,
+                       const unsigned char *gone, int compacted)
 {
   char buf[32];
-  size_t i;
+  size_t i, kept = 0, k;
+  int first;
 
+  for (i = 0; i < n; i++)
+    kept += gone[i] != 1;
   if (fmt == V6_FMT_JSON) {
-    fputs("], \"kept\": [", o);
-    for (i = ndel; i < n; i++)
-      fprintf(o, "%s%u", i > ndel ? ", " : "", runs[i].id);
+    for (k = 0; k < 2; k++) {
+      fputs(k ? "], \"kept\": [" : "{\"deleted\": [", o);
+      first = 1;
+      for (i = 0; i < n; i++) {
+        if ((gone[i] == 1) != (k == 0))
+          continue;
+        fprintf(o, "%s%u", first ? "" : ", ", runs[i].id);
+        first = 0;
+      }
+    }
+    fputs("], \"running\": [", o);
+    for (i = 0, first = 1; i < n; i++) {
+      if (gone[i] != 2)
+        continue;
+      fprintf(o, "%s%u", first ? "" : ", ", runs[i].id);
+      first = 0;
+    }
     fprintf(o, "], \"dry_run\": %s, \"compacted\": %s}\n",
             p->dry ? "true" : "false", compacted ? "true" : "false");
   } else if (fmt == V6_FMT_CSV) {
-    for (i = ndel; i < n; i++) {
+    for (i = 0; i < n; i++) {
+      if (gone[i] == 1)
+        continue;
       snprintf(buf, sizeof buf, "%u", runs[i].id);
       csv_field(o, buf, 0);
-      csv_field(o, "kept", 1);
+      csv_field(o, gone[i] == 2 ? "kept (running)" : "kept", 1);
     }
   } else {
-    fprintf(o, "kept %zu run%s%s\n", n - ndel, n - ndel == 1 ? "" : "s",
+    for (i = 0; i < n; i++)
+      if (gone[i] == 2)
+        fprintf(o, "kept run %u: a crawl is still writing it\n", runs[i].id);
+    fprintf(o, "kept %zu run%s%s\n", kept, kept == 1 ? "" : "s",
             compacted ? "; the store is compacted" : "");
   }
 }
 
-/* Delete all but the p->keep latest of @runs, writing each to @o. */
+/* Delete all but the p->keep latest of @runs, writing each to @o; a run
+ * whose crawl is alive is kept (store_run_running). */
 static int prune_runs(FILE *o, int fmt, const struct prune_args *p,
                       struct store *st, const char *db,
                       const struct store_run *runs, size_t n)
 {
   size_t ndel = n > (size_t)p->keep ? n - (size_t)p->keep : 0, i;
+  unsigned char *gone = calloc(n ? n : 1, 1);
   int src = STORE_OK, compacted = 0;
 
+  if (!gone)
+    return STORE_NOMEM;
   if (fmt == V6_FMT_CSV) {
     csv_bom(o);
     fputs("run,action\r\n", o);
-  } else if (fmt == V6_FMT_JSON) {
-    fputs("{\"deleted\": [", o);
   }
   for (i = 0; i < ndel; i++) {
+    if (store_run_running(st, runs[i].id)) {
+      gone[i] = 2;
+      continue;
+    }
     if (!p->dry) {
       src = store_run_delete(st, runs[i].id);
+      if (src == STORE_BUSY && store_run_running(st, runs[i].id)) {
+        gone[i] = 2; /* its crawl started meanwhile */
+        src = STORE_OK;
+        continue;
+      }
       if (src != STORE_OK && src != STORE_NOTFOUND)
         break;
       src = STORE_OK;
     }
-    prune_line(o, fmt, p->dry, i, runs[i].id);
+    gone[i] = 1;
+    prune_line(o, fmt, p->dry, runs[i].id);
   }
   if (src == STORE_OK && p->compact && !p->dry) {
     src = store_compact(st, db);
     if (src == STORE_OK)
       compacted = 1;
+    else if (src == STORE_BUSY)
+      cli_err("not compacting the store %s: another v6crawl (a crawl) has "
+              "it open for writing; run prune --compact again when it ends",
+              db);
   }
-  prune_tail(o, fmt, p, runs, n, ndel, compacted);
+  prune_tail(o, fmt, p, runs, n, gone, compacted);
+  free(gone);
   return src;
 }
 
@@ -567,6 +606,10 @@ int cmd_prune(int argc, char **argv)
   }
   src = prune_runs(o, a.format, &p, st, db, runs, n);
   rc = cli_out_close(o, a.output, rc);
+  if (src == STORE_BUSY) {
+    rc = EXIT_STORE; /* said above */
+    src = STORE_OK;
+  }
 out:
   if (src != STORE_OK) {
     cli_err("cannot prune the store %s: %s", db ? db : "", store_strerror(src));

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "store/store.h"
 
 static const char usage[] =
   "Usage: v6crawl COMMAND [OPTIONS] [ARGS]\n"
@@ -22,6 +23,7 @@ static const char usage[] =
   "  runs                          the crawls in the store\n"
   "  diff [RUN_A] [RUN_B]          what changed between two runs\n"
   "  prune --keep N                delete all but the N latest runs\n"
+  "  check [--repair]              verify the store; remove orphan records\n"
   "  url [BASE] HREF               show how v6crawl resolves a link\n"
   "  robots FILE AGENT URL...      show how v6crawl reads a robots.txt\n"
   "\n"
@@ -37,6 +39,10 @@ static const char usage[] =
 int main(int argc, char **argv)
 {
   const char *cmd = argc > 1 ? argv[1] : NULL;
+
+  /* a fault inside LMDB on a damaged store: one line and exit 3 */
+  (void)store_fault_guard(EXIT_STORE,
+                          "v6crawl: ", " (`v6crawl check` says more)");
   if (!cmd) {
     fputs(usage, stderr);
     return EXIT_USAGE;
@@ -69,6 +75,8 @@ int main(int argc, char **argv)
     return cmd_diff(argc - 1, argv + 1);
   if (strcmp(cmd, "prune") == 0)
     return cmd_prune(argc - 1, argv + 1);
+  if (strcmp(cmd, "check") == 0)
+    return cmd_check(argc - 1, argv + 1);
   if (strcmp(cmd, "url") == 0)
     return cmd_url(argc - 1, argv + 1);
   if (strcmp(cmd, "robots") == 0)

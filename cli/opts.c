@@ -25,7 +25,7 @@ const struct cli_opt cli_opts[OPT__N] = {
   [OPT_DB] = {"db", 0, "DIR", NULL,
               "the store (default $V6CRAWL_DB, else\n"
               "$XDG_DATA_HOME/v6crawl or ~/.local/share/v6crawl)",
-              C(CMD_CRAWL) | OUT_CMD},
+              C(CMD_CRAWL) | OUT_CMD | C(CMD_CHECK)},
   [OPT_RUN] = {"run", 0, "ID|latest", "latest", "the run to read", STORE_CMD},
   [OPT_DEPTH] = {"depth", 0, "N", "3", "levels to collect (1 to 10)",
                  C(CMD_CRAWL)},
@@ -113,6 +113,10 @@ const struct cli_opt cli_opts[OPT__N] = {
                    C(CMD_PRUNE)},
   [OPT_DRYRUN] = {"dry-run", 0, NULL, NULL,
                   "say which runs would go, delete nothing", C(CMD_PRUNE)},
+  [OPT_REPAIR] = {"repair", 0, NULL, NULL,
+                  "delete the orphan records found (records of runs\n"
+                  "that no longer exist); damaged records stay",
+                  C(CMD_CHECK)},
   [OPT_CHARSET] = {"charset", 0, "CS", NULL,
                    "the page's character set (decides how a query string\n"
                    "is percent-encoded)",
@@ -176,6 +180,14 @@ const struct cli_cmd cli_cmds[CMD__N] = {
                  "their records.\nLMDB reuses the freed space for later "
                  "crawls.\n",
                  FMT3},
+  [CMD_CHECK] = {"check", "[--db DIR] [--repair]",
+                 "Verify the store: every record of every database (its "
+                 "checksum, its key,\nthat it decodes and that the urls it "
+                 "names are interned), LMDB's record\ncount of each database, "
+                 "and records of runs that no longer exist\n(orphans). One "
+                 "line per problem, then a summary; exit 0 when the store\n"
+                 "is sound, 3 when anything is damaged or orphans remain.\n",
+                 0},
   [CMD_URL] = {"url", "[--charset CS] [BASE] HREF",
                "Print HREF resolved against BASE as v6crawl (and a browser) "
                "reads it,\nor `failure` (exit 1) when a browser would reject "

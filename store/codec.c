@@ -187,3 +187,30 @@ char *st_dec_str(struct st_dec *d)
   c[n] = '\0';
   return c;
 }
+
+/* CRC-32C (Castagnoli, reflected polynomial 0x82f63b78), a byte at a time
+ * from a table built on first use: records are small, and a byte loop
+ * keeps up with the disk. */
+uint32_t st_crc32c(uint32_t crc, const void *data, size_t n)
+{
+  static uint32_t table[256];
+  static int ready;
+  const unsigned char *p = data;
+  uint32_t c;
+  size_t i;
+  int j;
+
+  if (!ready) {
+    for (i = 0; i < 256; i++) {
+      c = (uint32_t)i;
+      for (j = 0; j < 8; j++)
+        c = c & 1 ? c >> 1 ^ 0x82f63b78u : c >> 1;
+      table[i] = c;
+    }
+    ready = 1;
+  }
+  crc = ~crc;
+  for (i = 0; i < n; i++)
+    crc = table[(crc ^ p[i]) & 0xff] ^ crc >> 8;
+  return ~crc;
+}

@@ -131,6 +131,10 @@ int store_run_new(struct store *s, int64_t started, int vantage_ipv6,
   rc = st_put_enc(s, txn, DB_RUNS, kb, 4);
   if (rc)
     goto out;
+  /* running until this process closes the store (lock.c) */
+  rc = st_lock_run(s, next);
+  if (rc)
+    goto out;
   *id = next;
 out:
   return st_wr_end(s, rc);
@@ -154,6 +158,10 @@ int store_run_finish(struct store *s, uint32_t id, int64_t finished,
     goto out;
   run_encode(&s->enc, r.started, finished, complete, r.vantage_ipv6, r.options);
   rc = st_put_enc(s, txn, DB_RUNS, kb, 4);
+  if (rc)
+    goto out;
+  /* what a reader checks the run against (st_run_verify) */
+  rc = st_run_count(s, txn, id);
 out:
   store_run_cleanup(&r);
   return st_wr_end(s, rc);
@@ -248,23 +256,25 @@ static int run_id_retire(struct store *s, MDB_txn *txn, uint32_t id)
 }
 
 /* Delete every record of the run keyed @kb but the run record itself, in
- * batches of DELETE_BATCH keys, each committed. */
+ * batches of DELETE_BATCH keys, each committed: every database keyed by
+ * run, the sites last. */
 static int run_records_delete(struct store *s, const unsigned char kb[4])
 {
-  static const int dbs[] = {DB_TIMING, DB_PERF,  DB_DELEG, DB_PROBES,
-                            DB_EDGES,  DB_LINKS, DB_HOSTS, DB_SITES};
   MDB_txn *txn = NULL;
-  size_t i, n;
-  int rc;
+  size_t n;
+  int i, db, rc;
 
-  for (i = 0; i < sizeof dbs / sizeof dbs[0]; i++) {
-    if (st_db_absent(s, dbs[i]))
+  /* the counts first (a run half deleted is not damaged), the sites last */
+  for (i = -1; i <= DB__N; i++) {
+    db = i < 0 ? DB_COUNTS : i == DB__N ? DB_SITES : i;
+    if (!st_db_run_keyed(db) || st_db_absent(s, db) ||
+        (i >= 0 && i < DB__N && (db == DB_COUNTS || db == DB_SITES)))
       continue;
     do {
       rc = st_wr_begin(s, &txn);
       if (rc)
         return st_wr_end(s, rc);
-      rc = st_del_prefix(txn, s->dbi[dbs[i]], kb, 4, DELETE_BATCH, &n);
+      rc = st_del_prefix(txn, s->dbi[db], kb, 4, DELETE_BATCH, &n);
       if (rc)
         return st_wr_end(s, rc);
       rc = store_flush(s);
@@ -284,6 +294,9 @@ int store_run_delete(struct store *s, uint32_t id)
 
   if (!s || s->rdonly)
     return STORE_INVALID;
+  /* a crawl is still writing it (lock.c) */
+  if (store_run_running(s, id) && s->held != id)
+    return STORE_BUSY;
   /* commit the caller's writes: the batches below commit as they go */
   rc = store_flush(s);
   if (rc)
@@ -309,7 +322,7 @@ int store_run_delete(struct store *s, uint32_t id)
   rc = run_id_retire(s, txn, id);
   if (rc)
     return st_wr_end(s, rc);
-  rc = st_rc(mdb_del(txn, s->dbi[DB_RUNS], &(MDB_val){4, kb}, NULL));
+  rc = st_del(txn, s->dbi[DB_RUNS], kb, 4);
   if (rc)
     return st_wr_end(s, rc);
   return store_flush(s);

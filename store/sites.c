@@ -55,8 +55,8 @@ out:
   return st_wr_end(s, rc);
 }
 
-static int site_decode(struct store *s, MDB_txn *txn, const MDB_val *k,
-                       const MDB_val *v, void *elem)
+int st_site_decode(struct store *s, MDB_txn *txn, const MDB_val *k,
+                   const MDB_val *v, void *elem)
 {
   struct store_site *site = elem;
   struct st_dec d;
@@ -96,7 +96,7 @@ static void site_list_cleanup(void *elem)
 }
 
 static const struct st_list_spec site_list = {
-  DB_SITES, 8, sizeof(struct store_site), site_decode, site_list_cleanup};
+  DB_SITES, 8, sizeof(struct store_site), st_site_decode, site_list_cleanup};
 
 int store_sites_list(struct store *s, uint32_t run, struct store_site **out,
                      size_t *n)

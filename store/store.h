@@ -90,10 +90,38 @@ enum store_open_flags {
  * store_close(); on error *out is NULL. One store may be used by one
  * thread at a time. Returns STORE_OK, STORE_IO (with the path in the message
  * the caller prints), STORE_VERSION, STORE_BUSY or STORE_NOMEM; also
- * STORE_CORRUPT (STORE_RDONLY on an LMDB that is not a v6crawl store),
- * STORE_FULL (@map_size too small to create the store) and STORE_INVALID
- * (NULL or empty @dir, unknown @flags). */
+ * STORE_CORRUPT (STORE_RDONLY on an LMDB that is not a v6crawl store; a
+ * data.mdb whose header is damaged or that is shorter than the pages its
+ * header says it uses: a truncated file), STORE_FULL (@map_size too small
+ * to create the store, or to upgrade it) and STORE_INVALID (NULL or empty
+ * @dir, unknown @flags).
+ *
+ * Damage. Every record carries a CRC-32C of its key and value (schema 2),
+ * checked on every read: a damaged record is STORE_CORRUPT, never other
+ * figures. A store of schema 1 (v6crawl before checksums) is read without
+ * them with STORE_RDONLY, and upgraded in place (every record rewritten in
+ * one transaction) by the first open for writing. What LMDB itself cannot
+ * survive (a damaged branch page) store_fault_guard() turns into one line.
+ *
+ * Locks. Opening for writing takes a shared lock on @dir/v6crawl.lock
+ * (created) and waits while another process compacts the store. With
+ * STORE_RDONLY nothing is written, and when LMDB's lock.mdb cannot be
+ * opened for writing (another user's store, a read-only file system) the
+ * store is opened without it (MDB_NOLOCK): the reader is then invisible to
+ * writers, and a crawl writing the store at the same time may reuse pages
+ * the reader is reading; the checksums catch most of what that tears, so
+ * read such a store when no crawl writes it. */
 int store_open(const char *dir, int flags, size_t map_size, struct store **out);
+
+/* Make a SIGSEGV or SIGBUS inside LMDB (or on the map of an open store)
+ * print one line to stderr, "@prefix the store DIR is damaged: reading
+ * data.mdb faulted inside LMDB@hint", and _exit(@status), instead of a
+ * crash: LMDB 0.9 trusts its pages, and a damaged branch page can send it
+ * outside the file. Any other fault goes on to the handler installed
+ * before (the default: a core dump). Process-wide; call it once, before
+ * opening a store; the strings are kept, not copied. Returns STORE_OK or
+ * STORE_INVALID (sigaction failed). */
+int store_fault_guard(int status, const char *prefix, const char *hint);
 
 /* Commit the open write transaction, if any (STORE_OK when there is none).
  * Returns STORE_OK, STORE_INVALID (NULL @s), STORE_FULL, STORE_IO or
@@ -130,9 +158,12 @@ void store_run_cleanup(struct store_run *r);
 int store_run_new(struct store *s, int64_t started, int vantage_ipv6,
                   const char *options, uint32_t *id);
 /* Mark run @id finished at @finished, complete (@complete non-zero) or
- * not. Returns STORE_OK, STORE_NOTFOUND (no run @id; nothing dropped),
- * STORE_INVALID (NULL @s, a read-only store), or a write error
- * (STORE_CORRUPT: the run record does not decode). */
+ * not, and record how many records of each kind the run has: a later read
+ * of the run counts them again (once per store handle) and finds records
+ * that a damaged page hides, STORE_CORRUPT instead of other figures. Returns
+ * STORE_OK, STORE_NOTFOUND (no run @id; nothing dropped), STORE_INVALID (NULL
+ * @s, a read-only store), or a write error (STORE_CORRUPT: the run record does
+ * not decode). */
 int store_run_finish(struct store *s, uint32_t id, int64_t finished,
                      int complete);
 /* Fetch run @id, with its site count, into caller-allocated @out. On
@@ -168,8 +199,18 @@ void store_runs_free(struct store_run *runs, size_t n);
  *
  * Returns STORE_OK, STORE_NOTFOUND (no run @id), STORE_INVALID (NULL @s or
  * a read-only store), STORE_FULL, STORE_IO, STORE_NOMEM, STORE_CORRUPT or
- * STORE_BUSY (no reader slot to look the run up). */
+ * STORE_BUSY (no reader slot to look the run up; or the run is running in
+ * another process, see store_run_running: nothing deleted). */
 int store_run_delete(struct store *s, uint32_t id);
+
+/* 1 when a process (this one or another) is writing run @id: it created
+ * the run with store_run_new() and has not closed the store yet; 0
+ * otherwise, also for an unknown run, a NULL @s, or a read-only store
+ * whose v6crawl.lock cannot be read. A run that is not complete and not
+ * running was interrupted. store_run_delete() refuses a running run of
+ * another process with STORE_BUSY, and store_compact() refuses while any
+ * other process has the store open for writing (STORE_BUSY). */
+int store_run_running(struct store *s, uint32_t id);
 
 /* Shrink the store in directory @dir (the directory @s was opened with) to
  * the pages in use: flush, write a compacted copy (LMDB mdb_env_copy2 with
@@ -177,8 +218,10 @@ int store_run_delete(struct store *s, uint32_t id);
  * over data.mdb. No other process may have the store open (LMDB's lock
  * file would describe the old file); after STORE_OK, @s still reads the
  * old file and refuses writes (STORE_INVALID): close it and open the store
- * again. Returns STORE_OK, STORE_INVALID (NULL or empty @dir, a read-only
- * store, a path too long), STORE_IO (cannot create the copy or rename it;
+ * again. Returns STORE_OK, STORE_BUSY (another process has the store open
+ * for writing: a crawl would go on writing the old file; nothing done),
+ * STORE_INVALID (NULL or empty @dir, a read-only store, a path too long),
+ * STORE_IO (cannot create the copy or rename it;
  * the store is unchanged), STORE_FULL (the disk) or STORE_NOMEM; the flush
  * first may fail as store_flush() does. */
 int store_compact(struct store *s, const char *dir);
@@ -466,5 +509,55 @@ int store_fig_concentration(const struct store_fig *f, double *out);
 /* supported / (counted - dead): returns 0 and sets *out, or -1 (*out
  * unchanged) when that is 0 or @f or @out is NULL. */
 int store_fig_alive_concentration(const struct store_fig *f, double *out);
+
+/* ---- checking the store ---------------------------------------------------
+ */
+
+enum store_issue_kind {
+  STORE_ISSUE_DAMAGED,  /* a record fails its checksum or does not decode,
+                           or LMDB cannot read a database's pages */
+  STORE_ISSUE_DANGLING, /* a record names a url id that is not interned */
+  STORE_ISSUE_COUNT,    /* LMDB counts other records than a walk finds, or
+                           a run's records differ from its counts (run) */
+  STORE_ISSUE_ORPHAN    /* records of a run that is not in runs */
+};
+
+struct store_issue {
+  int kind;         /* enum store_issue_kind */
+  const char *db;   /* the database: "links" */
+  uint32_t run;     /* the run the records belong to, 0 when none */
+  uint64_t n;       /* ORPHAN: how many records; COUNT: LMDB's count */
+  const char *key;  /* the record's key in hex, or NULL */
+  const char *what; /* one English phrase: "checksum does not match" */
+  int repaired;     /* ORPHAN with @repair: 1 when the records are gone */
+};
+
+struct store_check_stats {
+  uint64_t records;  /* records read, every database */
+  uint64_t damaged;  /* DAMAGED and COUNT issues */
+  uint64_t dangling; /* DANGLING issues */
+  uint64_t orphans;  /* orphan records found */
+  uint64_t removed;  /* ... and removed (@repair) */
+  unsigned dbs;      /* databases walked */
+};
+
+/* Verify the whole store in one read transaction: every record of every
+ * database (its checksum, its key's length, and for the known databases
+ * that it decodes and that the url ids it names are interned), LMDB's
+ * record count of each database against the walk, each run's records
+ * against the counts store_run_finish recorded, and the records of
+ * runs that do not exist (orphans: a run deleted while a v6crawl before
+ * the run locks still wrote it). @cb is called for every issue with
+ * @issue lent until it returns (a non-zero return stops the check and is
+ * returned). With @repair (the store opened for writing) the orphan
+ * records of runs that are not running are deleted afterwards, in
+ * committed batches, and reported with repaired 1; nothing else is
+ * changed: a damaged record is only reported. *out (zeroed first) counts
+ * what was found. Returns STORE_OK (issues or not), @cb's value,
+ * STORE_INVALID (NULL @s, @cb or @out; @repair on a read-only store) or a
+ * read or write error. */
+int store_check(struct store *s, int repair,
+                int (*cb)(const struct store_issue *issue, void *ud), void *ud,
+                struct store_check_stats *out);
 
 #endif

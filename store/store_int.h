@@ -22,6 +22,14 @@
  *   timing   u32 run | u32 site          -> timing record (the homepage)
  *   perf     u32 run | lower-case name   -> timing record (a CNAME host)
  *   deleg    u32 run | u32 site          -> delegation record
+ *   counts   u32 run | database name     -> u64 BE records of the run in
+ *                                           that database, when it ended
+ *
+ * Every value ends in 4 bytes (schema 2 on): CRC-32C, big-endian, of the
+ * database's name, the key and the value before them (env.c: st_put adds
+ * it, st_get, st_walk and st_last_key check and strip it, so no record
+ * format below mentions it). The layouts below are of the value without
+ * it.
  *
  * Records are a small length-prefixed encoding (codec.c): u8; u32, u64,
  * i32 (two's complement in a u32), i64 big-endian; doubles as their
@@ -77,14 +85,16 @@
 #define V6_STORE_INT_H
 
 #include <lmdb.h>
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "base/base.h"
 #include "store/store.h"
 
-#define SCHEMA_VERSION 1u
-#define MAX_DBS        16
+#define SCHEMA_VERSION 2u
+#define ST_SUM_LEN     4 /* the CRC-32C after every value */
+#define MAX_DBS        32
 #define URL_KEY_MAX    480 /* LMDB's key limit is 511 */
 #define URL_KEY_PREFIX 400
 #define URL_HKEY_LEN   (URL_KEY_PREFIX + 10)
@@ -107,6 +117,7 @@ enum {
   DB_TIMING, /* the first optional database: see st_db_absent */
   DB_PERF,
   DB_DELEG,
+  DB_COUNTS,
   DB__N
 };
 
@@ -124,18 +135,70 @@ struct store {
    * aborted write transaction, which may have created the id. */
   struct v6_buf last_url;
   uint64_t last_id;
+  int sums;      /* 1: values end in their checksum (schema 2 on) */
+  int nolock;    /* opened with MDB_NOLOCK: lock.mdb is not writable */
+  int lockfd;    /* @dir/v6crawl.lock (lock.c), or -1 */
+  uint32_t held; /* the run this process is writing (lock.c), or 0 */
+  /* the runs whose counts were checked (walk.c), in no order; emptied by
+   * every new write transaction */
+  uint32_t *verified;
+  size_t nverified, capverified;
+  unsigned verifying; /* > 0 while counting: no st_run_verify */
 };
 
 /* ---- env.c: status codes and transactions ---- */
 
-/* The handle a database missing from a store opened read-only gets (one
- * made by a v6crawl before it existed, DB_TIMING and after). */
-#define ST_DBI_ABSENT     ((MDB_dbi)-1)
-#define DB_FIRST_OPTIONAL DB_TIMING
+/* A database missing from a store opened read-only (one made by a
+ * v6crawl before it existed) has handle 0 and reads as empty. */
 static inline int st_db_absent(const struct store *s, int db)
 {
-  return s->dbi[db] == ST_DBI_ABSENT;
+  return s->dbi[db] == 0;
 }
+
+/* The name of database @db ("links"), NULL out of range. */
+const char *st_db_name(int db);
+/* 1 when the keys of database @db start with the u32 run they belong to:
+ * every database but meta, runs, urls and url_ids. Such records go with
+ * their run (store_run_delete) and are orphans without it (store_check). */
+int st_db_run_keyed(int db);
+
+/* The fault guard (store_fault_guard): store/ calls LMDB, and reads a
+ * value lent by it for the first time, between st_guard_in() and
+ * st_guard_out(). */
+extern volatile sig_atomic_t st_guard_depth;
+static inline void st_guard_in(void)
+{
+  st_guard_depth++;
+}
+static inline void st_guard_out(void)
+{
+  st_guard_depth--;
+}
+
+/* Check the checksum of record @k -> @v read from LMDB (in a store of
+ * schema 2 or later) and strip it from @v. Returns STORE_OK or
+ * STORE_CORRUPT. st_get, st_walk and st_last_key call it: code that reads
+ * with its own cursor must call it too. */
+int st_rec_check(MDB_txn *txn, MDB_dbi dbi, const MDB_val *k, MDB_val *v);
+/* What st_get says when LMDB finds no key @k in @dbi: STORE_NOTFOUND,
+ * unless the record LMDB's search ends at (the next key) fails its
+ * checksum: a damaged page on the way reads as absence, which the figures
+ * would count (an unprobed link), so it is STORE_CORRUPT. */
+int st_absent(MDB_txn *txn, MDB_dbi dbi, const MDB_val *k);
+
+/* Run counts (walk.c). store_run_finish records, per run-keyed database,
+ * how many records the run has (counts). The first read of a run's
+ * records through st_get or st_walk (a key of 4 bytes or more in a
+ * run-keyed database) counts them again, once per store handle and run,
+ * and a difference is STORE_CORRUPT: a damaged leaf page that LMDB walks
+ * past as empty, or a branch page that skips one, makes records vanish
+ * without any record failing its checksum. st_count (n_sites of a run
+ * listing) does not trigger it; nor does a run without counts (still
+ * running, interrupted before v6crawl counted, or of schema 1). Returns
+ * STORE_OK, STORE_CORRUPT or a read error. */
+int st_run_verify(MDB_txn *txn, MDB_dbi dbi, const void *key, size_t klen);
+/* Record the counts of run @run in the write transaction @txn. */
+int st_run_count(struct store *s, MDB_txn *txn, uint32_t run);
 
 /* The one place LMDB and errno codes become store codes. */
 int st_rc(int mrc);
@@ -164,9 +227,35 @@ int st_put(MDB_txn *txn, MDB_dbi dbi, const void *k, size_t klen, const void *v,
  * ran out of memory. */
 int st_put_enc(struct store *s, MDB_txn *txn, int db, const void *k,
                size_t klen);
-/* mdb_get: STORE_OK with *val lent (see Memory above), STORE_NOTFOUND, or
- * an error. */
+/* A database an older store lacks, opened read-only, has dbi 0 (LMDB's own
+ * free list, never ours): st_get finds nothing in it, st_walk walks
+ * nothing, st_last_key is STORE_NOTFOUND.
+ *
+ * mdb_get: STORE_OK with *val lent (see Memory above), STORE_NOTFOUND, or
+ * an error (STORE_CORRUPT: the checksum does not match). */
 int st_get(MDB_txn *txn, MDB_dbi dbi, const void *k, size_t klen, MDB_val *val);
+/* mdb_del of key @k: a store code. */
+int st_del(MDB_txn *txn, MDB_dbi dbi, const void *k, size_t klen);
+
+/* ---- lock.c: who is writing (see store_run_running in store.h) ---- */
+
+/* Open @dir/v6crawl.lock and, unless s->rdonly, take the shared lock of
+ * its byte 0 that every writer holds, waiting while a compaction holds it
+ * exclusively. A read-only store opens it when it can, to answer
+ * store_run_running, and takes no lock. Returns STORE_OK or STORE_IO. */
+int st_lock_open(struct store *s, const char *dir);
+/* Close it (the locks go with it). */
+void st_lock_close(struct store *s);
+/* Turn the shared lock into the exclusive one without waiting: STORE_OK,
+ * or STORE_BUSY while another process has the store open for writing. */
+int st_lock_compact(struct store *s);
+/* Lock byte @run: this process writes run @run (one at a time). */
+int st_lock_run(struct store *s, uint32_t run);
+/* Release the lock of run @run if this process holds it. */
+void st_lock_run_end(struct store *s, uint32_t run);
+
+/* The index (DB_*) of @dbi in @s, or -1. */
+int st_db_index(const struct store *s, MDB_dbi dbi);
 
 /* ---- walk.c: the cursors: one walk over a key prefix, and the last key ----
  */
@@ -240,6 +329,9 @@ void st_enc_i64(struct v6_buf *b, int64_t v);
 void st_enc_f64(struct v6_buf *b, double d);
 void st_enc_str(struct v6_buf *b, const char *s); /* NULL allowed */
 
+/* CRC-32C of the @n bytes at @data, continuing @crc (0 to start). */
+uint32_t st_crc32c(uint32_t crc, const void *data, size_t n);
+
 /* A decoder over a record lent by LMDB. rc is STORE_OK until the first
  * failure (STORE_CORRUPT: past the end; STORE_NOMEM), after which every
  * dec call returns 0 or NULL. */
@@ -276,6 +368,14 @@ int st_wr_url(struct store *s, MDB_txn **txn, const char *url, uint64_t *id);
 /* The bytes of url @id, lent (see Memory). STORE_CORRUPT for an id that
  * is not interned: a dangling id is damage, not absence. */
 int st_url_str(struct store *s, MDB_txn *txn, uint64_t id, MDB_val *v);
+
+/* ---- sites.c ---- */
+
+/* Decode site record @k -> @v into the zeroed struct store_site @elem
+ * (an st_list_spec decode): STORE_OK, or STORE_CORRUPT or STORE_NOMEM
+ * having cleaned it up. */
+int st_site_decode(struct store *s, MDB_txn *txn, const MDB_val *k,
+                   const MDB_val *v, void *elem);
 
 /* ---- hosts.c ---- */
 

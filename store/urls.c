@@ -73,7 +73,7 @@ static int url_id_lookup(struct store *s, MDB_txn *txn, const char *url,
 
   for (salt = 0; salt < 256; salt++) {
     hashed = url_key(url, n, salt, kb, &k);
-    rc = st_rc(mdb_get(txn, s->dbi[DB_URLS], &k, &v));
+    rc = st_get(txn, s->dbi[DB_URLS], k.mv_data, k.mv_size, &v);
     if (rc == STORE_NOTFOUND)
       return create ? url_new(s, txn, &k, url, n, id) : STORE_NOTFOUND;
     if (rc)

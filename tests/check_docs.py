@@ -40,7 +40,7 @@ for line in out.splitlines():
     table.setdefault(cmd, set()).add(flag)
 check("help --list names every command",
       sorted(table) == sorted(["crawl", "report", "links", "fixes", "runs",
-                               "diff", "prune", "url", "robots"]),
+                               "diff", "prune", "check", "url", "robots"]),
       " ".join(sorted(table)))
 every = set().union(*table.values())
 

@@ -20,4 +20,17 @@ for t in html url robots; do
     rc=1
   fi
 done
+# the store reader: the corpus of damaged stores is written at check time
+# (tests/fuzz/gen_store.c), into the build tree
+gen=$build/tests/fuzz/fuzz_store.gen
+rm -rf "$gen"
+if ! "$build/tests/fuzz/gen_store" "$gen"; then
+  echo "replay.sh: gen_store failed" >&2
+  rc=1
+elif ! "$build/tests/fuzz/replay_store" "$gen" \
+    "$top/tests/fuzz/fuzz_store.repro"; then
+  echo "replay.sh: fuzz_store replay failed" >&2
+  rc=1
+fi
+rm -rf "$gen"
 exit $rc

@@ -577,7 +577,8 @@ def main():
     pr = v6crawl(["prune", "--db", db, "--keep", "1", "--format", "json"])
     check("prune --keep 1 deletes run %d, keeps run %d" % (a, b),
           pr.rc == 0 and pr.json() == {"deleted": [a], "kept": [b],
-                                       "dry_run": False, "compacted": False},
+                                       "running": [], "dry_run": False,
+                                       "compacted": False},
           pr.why())
     check_runs(db, [b])
     for cmd in ("links", "report", "fixes"):

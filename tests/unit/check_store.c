@@ -41,23 +41,69 @@ static struct store *open_db(size_t map)
   return s;
 }
 
-/* Put @val under @key in database @db through the raw LMDB API. */
-static void raw_put(const char *db, const void *key, size_t klen,
-                    const void *val, size_t vlen)
+/* CRC-32C bit by bit (polynomial 0x82f63b78 reflected): the checksum
+ * every record ends in, computed here by hand. */
+static uint32_t t_crc32c(uint32_t crc, const void *data, size_t n)
+{
+  const unsigned char *p = data;
+  size_t i;
+  int j;
+
+  crc = ~crc;
+  for (i = 0; i < n; i++) {
+    crc ^= p[i];
+    for (j = 0; j < 8; j++)
+      crc = crc & 1 ? (crc >> 1) ^ 0x82f63b78u : crc >> 1;
+  }
+  return ~crc;
+}
+
+/* The checksum of record @key -> @val of database @db, big-endian, into
+ * @out: CRC-32C of the database's name, the key and the value. */
+static void t_sum(const char *db, const void *key, size_t klen, const void *val,
+                  size_t vlen, unsigned char out[4])
+{
+  uint32_t c =
+    t_crc32c(t_crc32c(t_crc32c(0, db, strlen(db)), key, klen), val, vlen);
+
+  out[0] = (unsigned char)(c >> 24);
+  out[1] = (unsigned char)(c >> 16);
+  out[2] = (unsigned char)(c >> 8);
+  out[3] = (unsigned char)c;
+}
+
+/* Put @val under @key in database @db through the raw LMDB API, as it is
+ * on disk: with its checksum when @sum, else bare (schema 1). */
+static void raw_put_as(const char *db, const void *key, size_t klen,
+                       const void *val, size_t vlen, int sum)
 {
   MDB_env *env = NULL;
   MDB_txn *txn = NULL;
   MDB_dbi dbi;
-  MDB_val k = {klen, (void *)key}, v = {vlen, (void *)val};
+  unsigned char buf[4096];
+  MDB_val k = {klen, (void *)key}, v = {vlen, buf};
+
+  ck_assert_uint_le(vlen + 4, sizeof buf);
+  memcpy(buf, val, vlen);
+  if (sum) {
+    t_sum(db, key, klen, val, vlen, buf + vlen);
+    v.mv_size += 4;
+  }
 
   ck_assert_int_eq(mdb_env_create(&env), 0);
-  ck_assert_int_eq(mdb_env_set_maxdbs(env, 16), 0);
+  ck_assert_int_eq(mdb_env_set_maxdbs(env, 32), 0);
   ck_assert_int_eq(mdb_env_open(env, g_db, 0, 0644), 0);
   ck_assert_int_eq(mdb_txn_begin(env, NULL, 0, &txn), 0);
-  ck_assert_int_eq(mdb_dbi_open(txn, db, 0, &dbi), 0);
+  ck_assert_int_eq(mdb_dbi_open(txn, db, MDB_CREATE, &dbi), 0);
   ck_assert_int_eq(mdb_put(txn, dbi, &k, &v, 0), 0);
   ck_assert_int_eq(mdb_txn_commit(txn), 0);
   mdb_env_close(env);
+}
+
+static void raw_put(const char *db, const void *key, size_t klen,
+                    const void *val, size_t vlen)
+{
+  raw_put_as(db, key, klen, val, vlen, 1);
 }
 
 /* ---- collecting store_links_each rows ---------------------------------- */
@@ -683,7 +729,7 @@ END_TEST
 START_TEST(store_newer_schema_refused)
 {
   struct store *s = open_db(0);
-  unsigned char v[4] = {0, 0, 0, 2};
+  unsigned char v[4] = {0, 0, 0, 3};
 
   store_close(s);
   raw_put("meta", "schema", 6, v, 4);
@@ -1378,8 +1424,9 @@ static void raw_link(uint32_t run, uint32_t site, uint64_t id, size_t klen,
   raw_put("links", k, klen, v, vlen);
 }
 
-/* The value under @key in database @db through the raw LMDB API, copied
- * into @out (@cap bytes); returns its length, or -1 when absent. */
+/* The value under @key in database @db through the raw LMDB API, its
+ * checksum checked and left out, copied into @out (@cap bytes); returns
+ * its length, or -1 when absent. */
 static long raw_get(const char *db, const void *key, size_t klen, void *out,
                     size_t cap)
 {
@@ -1390,11 +1437,17 @@ static long raw_get(const char *db, const void *key, size_t klen, void *out,
   long n = -1;
 
   ck_assert_int_eq(mdb_env_create(&env), 0);
-  ck_assert_int_eq(mdb_env_set_maxdbs(env, 16), 0);
+  ck_assert_int_eq(mdb_env_set_maxdbs(env, 32), 0);
   ck_assert_int_eq(mdb_env_open(env, g_db, MDB_RDONLY, 0644), 0);
   ck_assert_int_eq(mdb_txn_begin(env, NULL, MDB_RDONLY, &txn), 0);
   ck_assert_int_eq(mdb_dbi_open(txn, db, 0, &dbi), 0);
   if (mdb_get(txn, dbi, &k, &v) == 0) {
+    unsigned char sum[4];
+
+    ck_assert_uint_ge(v.mv_size, 4);
+    v.mv_size -= 4;
+    t_sum(db, key, klen, v.mv_data, v.mv_size, sum);
+    ck_assert_int_eq(memcmp(sum, (unsigned char *)v.mv_data + v.mv_size, 4), 0);
     ck_assert_uint_le(v.mv_size, cap);
     memcpy(out, v.mv_data, v.mv_size);
     n = (long)v.mv_size;
@@ -1724,6 +1777,314 @@ START_TEST(store_probe_with_unknown_class_is_corrupt)
 }
 END_TEST
 
+/* ---- damage, checksums, locks, check (issue 9, 10, 11) ------------------ */
+
+START_TEST(store_crc32c_is_castagnoli)
+{
+  /* the check value of CRC-32C; raw_get checks every on-disk sum by it */
+  ck_assert_uint_eq(t_crc32c(0, "123456789", 9), 0xe3069283u);
+}
+END_TEST
+
+/* A store of one finished run with @n_links links, closed. */
+static void store_of_one_run(unsigned n_links)
+{
+  struct store *s = open_db(0);
+  uint32_t id = 0;
+
+  ck_assert_int_eq(store_run_new(s, 100, 1, NULL, &id), STORE_OK);
+  fill_run(s, id, 2, n_links);
+  ck_assert_int_eq(store_run_finish(s, id, 200, 1), STORE_OK);
+  ck_assert_int_eq(store_flush(s), STORE_OK);
+  store_close(s);
+}
+
+static void data_truncate(off_t n)
+{
+  char path[256];
+
+  snprintf(path, sizeof path, "%s/data.mdb", g_db);
+  ck_assert_int_eq(truncate(path, n), 0);
+}
+
+START_TEST(store_truncated_file_is_corrupt_not_sigbus)
+{
+  struct store *s = (struct store *)&s;
+  long long size;
+
+  store_of_one_run(400);
+  size = data_size();
+  ck_assert_int_gt(size, 16 * 4096);
+  data_truncate((off_t)size / 2);
+  ck_assert_int_eq(store_open(g_db, STORE_RDONLY, 0, &s), STORE_CORRUPT);
+  ck_assert_ptr_null(s);
+  ck_assert_int_eq(store_open(g_db, 0, 0, &s), STORE_CORRUPT);
+  data_truncate(8192);
+  ck_assert_int_eq(store_open(g_db, STORE_RDONLY, 0, &s), STORE_CORRUPT);
+  ck_assert_int_eq(store_open(g_db, 0, 0, &s), STORE_CORRUPT);
+  /* one byte short of a meta page */
+  data_truncate(4095);
+  ck_assert_int_eq(store_open(g_db, STORE_RDONLY, 0, &s), STORE_CORRUPT);
+}
+END_TEST
+
+/* Flip the byte after the first occurrence of @needle in data.mdb. */
+static void data_flip(const char *needle)
+{
+  char path[256];
+  static unsigned char buf[1 << 20];
+  size_t n, len = strlen(needle), i;
+  FILE *f;
+
+  snprintf(path, sizeof path, "%s/data.mdb", g_db);
+  f = fopen(path, "r+b");
+  ck_assert_ptr_nonnull(f);
+  n = fread(buf, 1, sizeof buf, f);
+  for (i = 0; i + len < n; i++)
+    if (memcmp(buf + i, needle, len) == 0)
+      break;
+  ck_assert_uint_lt(i + len, n);
+  ck_assert_int_eq(fseek(f, (long)(i + len), SEEK_SET), 0);
+  ck_assert_int_eq(fputc(buf[i + len] ^ 0x01, f), buf[i + len] ^ 0x01);
+  ck_assert_int_eq(fclose(f), 0);
+}
+
+static int issue_count(const struct store_issue *is, void *ud)
+{
+  unsigned *n = ud;
+
+  n[is->kind]++;
+  return 0;
+}
+
+START_TEST(store_flipped_byte_is_corrupt_never_other_data)
+{
+  struct store *s = open_db(0);
+  struct store_site site = {0}, *v = NULL;
+  struct store_check_stats cs;
+  unsigned kinds[4] = {0};
+  size_t n = 9;
+
+  site.start_url = (char *)"http://flip.example/";
+  site.name = (char *)"Flip";
+  ck_assert_int_eq(store_site_put(s, 1, &site), STORE_OK);
+  ck_assert_int_eq(store_run_new(s, 1, 1, NULL, &(uint32_t){0}), STORE_OK);
+  ck_assert_int_eq(store_flush(s), STORE_OK);
+  store_close(s);
+  /* "http://flip.exampl" + 'e' ^ 1: still a string that decodes */
+  data_flip("http://flip.exampl");
+  ck_assert_int_eq(store_open(g_db, STORE_RDONLY, 0, &s), STORE_OK);
+  ck_assert_int_eq(store_sites_list(s, 1, &v, &n), STORE_CORRUPT);
+  ck_assert_ptr_null(v);
+  ck_assert_uint_eq(n, 0);
+  ck_assert_int_eq(store_check(s, 0, issue_count, kinds, &cs), STORE_OK);
+  ck_assert_uint_eq(cs.damaged, 1);
+  ck_assert_uint_eq(kinds[STORE_ISSUE_DAMAGED], 1);
+  store_close(s);
+}
+END_TEST
+
+START_TEST(store_schema_1_is_read_then_upgraded)
+{
+  unsigned char one[4] = {0, 0, 0, 1}, key[4] = {0, 0, 0, 1}, got[64];
+  /* schema 1's run record: started 5, finished 6, complete, vantage 1,
+   * options NULL; no checksum */
+  unsigned char rec[8 + 8 + 1 + 4 + 4] = {0, 0, 0, 0, 0, 0, 0, 5, 0, 0, 0,
+                                          0, 0, 0, 0, 6, 1, 0, 0, 0, 1};
+  const char *dbs[] = {"runs",  "sites", "urls",  "url_ids",
+                       "links", "edges", "hosts", "probes"};
+  struct store *s = NULL;
+  struct store_run r;
+  size_t i;
+
+  ck_assert_int_eq(mkdir(g_db, 0755), 0);
+  memset(rec + 21, 0xff, 4);
+  raw_put_as("meta", "schema", 6, one, 4, 0);
+  for (i = 0; i < sizeof dbs / sizeof dbs[0]; i++)
+    raw_put_as(dbs[i], "x", 1, "", 0, 0);
+  raw_put_as("runs", key, 4, rec, sizeof rec, 0);
+  /* the stray "x" records are not runs' business: delete them again */
+  {
+    MDB_env *env = NULL;
+    MDB_txn *txn = NULL;
+    MDB_dbi dbi;
+    MDB_val k = {1, (void *)"x"};
+
+    ck_assert_int_eq(mdb_env_create(&env), 0);
+    ck_assert_int_eq(mdb_env_set_maxdbs(env, 32), 0);
+    ck_assert_int_eq(mdb_env_open(env, g_db, 0, 0644), 0);
+    ck_assert_int_eq(mdb_txn_begin(env, NULL, 0, &txn), 0);
+    for (i = 0; i < sizeof dbs / sizeof dbs[0]; i++) {
+      ck_assert_int_eq(mdb_dbi_open(txn, dbs[i], 0, &dbi), 0);
+      ck_assert_int_eq(mdb_del(txn, dbi, &k, NULL), 0);
+    }
+    ck_assert_int_eq(mdb_txn_commit(txn), 0);
+    mdb_env_close(env);
+  }
+  /* read as it is */
+  ck_assert_int_eq(store_open(g_db, STORE_RDONLY, 0, &s), STORE_OK);
+  ck_assert_int_eq(store_run_get(s, 1, &r), STORE_OK);
+  ck_assert_int_eq(r.started, 5);
+  ck_assert_int_eq(r.finished, 6);
+  ck_assert_int_eq(r.complete, 1);
+  store_run_cleanup(&r);
+  store_close(s);
+  /* upgraded by an open for writing: checksums added, schema 2 */
+  s = open_db(0);
+  ck_assert_int_eq(store_run_get(s, 1, &r), STORE_OK);
+  ck_assert_int_eq(r.finished, 6);
+  store_run_cleanup(&r);
+  store_close(s);
+  ck_assert_int_eq(raw_get("meta", "schema", 6, got, sizeof got), 4);
+  ck_assert_int_eq(memcmp(got, "\0\0\0\2", 4), 0);
+  /* the record as it was, now with its checksum (raw_get checks it) */
+  ck_assert_int_eq(raw_get("runs", key, 4, got, sizeof got), sizeof rec);
+  ck_assert_int_eq(memcmp(got, rec, sizeof rec), 0);
+}
+END_TEST
+
+START_TEST(store_running_run_is_neither_deleted_nor_compacted)
+{
+  struct store *s = NULL, *c = NULL;
+  int go[2], done[2], status = -1;
+  uint32_t id = 0;
+  char byte = 0;
+  pid_t pid;
+
+  s = open_db(0);
+  store_close(s);
+  ck_assert_int_eq(pipe(go), 0);
+  ck_assert_int_eq(pipe(done), 0);
+  pid = fork();
+  ck_assert_int_ge(pid, 0);
+  if (pid == 0) {
+    /* the crawl: creates run 1, then waits */
+    if (store_open(g_db, 0, 0, &c) || store_run_new(c, 1, 1, NULL, &id) ||
+        store_flush(c) || write(go[1], "r", 1) != 1 ||
+        read(done[0], &byte, 1) != 1)
+      _exit(1);
+    store_close(c);
+    _exit(0);
+  }
+  ck_assert_int_eq(read(go[0], &byte, 1), 1);
+  s = open_db(0);
+  ck_assert_int_eq(store_run_running(s, 1), 1);
+  ck_assert_int_eq(store_run_running(s, 2), 0);
+  ck_assert_int_eq(store_run_delete(s, 1), STORE_BUSY);
+  ck_assert_int_eq(store_compact(s, g_db), STORE_BUSY);
+  ck_assert_int_eq(store_run_latest(s, &id), STORE_OK);
+  ck_assert_uint_eq(id, 1);
+  ck_assert_int_eq(write(done[1], "d", 1), 1);
+  ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+  ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  /* its process is gone: interrupted, not running */
+  ck_assert_int_eq(store_run_running(s, 1), 0);
+  ck_assert_int_eq(store_run_delete(s, 1), STORE_OK);
+  ck_assert_int_eq(store_compact(s, g_db), STORE_OK);
+  store_close(s);
+}
+END_TEST
+
+START_TEST(store_check_finds_dangling_and_orphans_and_repairs)
+{
+  struct store *s = NULL;
+  struct store_check_stats cs;
+  unsigned kinds[4] = {0};
+  unsigned char skey[8] = {0, 0, 0, 9, 0, 0, 0, 0};
+  unsigned char srec[6 * 4];
+
+  store_of_one_run(3);
+  memset(srec, 0xff, sizeof srec);
+  raw_put("sites", skey, 8, srec, sizeof srec); /* run 9 does not exist */
+  raw_link(1, 1, 999, 16, 0, 11);               /* url 999 is not interned */
+  ck_assert_int_eq(store_open(g_db, STORE_RDONLY, 0, &s), STORE_OK);
+  ck_assert_int_eq(store_check(s, 1, issue_count, kinds, &cs), STORE_INVALID);
+  ck_assert_int_eq(store_check(s, 0, issue_count, kinds, &cs), STORE_OK);
+  ck_assert_uint_eq(cs.dangling, 1);
+  ck_assert_uint_eq(cs.orphans, 1);
+  ck_assert_uint_eq(cs.removed, 0);
+  ck_assert_uint_eq(kinds[STORE_ISSUE_DANGLING], 1);
+  ck_assert_uint_eq(kinds[STORE_ISSUE_ORPHAN], 1);
+  ck_assert_uint_eq(cs.dbs, 10);
+  store_close(s);
+  s = open_db(0);
+  ck_assert_int_eq(store_check(s, 1, issue_count, kinds, &cs), STORE_OK);
+  ck_assert_uint_eq(cs.removed, 1);
+  ck_assert_int_eq(store_check(s, 0, issue_count, kinds, &cs), STORE_OK);
+  ck_assert_uint_eq(cs.orphans, 0);
+  ck_assert_uint_eq(cs.dangling, 1);
+  store_close(s);
+}
+END_TEST
+
+START_TEST(store_missing_records_are_found_by_the_run_counts)
+{
+  struct store *s = NULL;
+  struct store_site_figs f;
+  MDB_env *env = NULL;
+  MDB_txn *txn = NULL;
+  MDB_dbi dbi;
+  MDB_cursor *cur = NULL;
+  MDB_val k, v;
+  unsigned char pk[4] = {0, 0, 0, 1};
+  struct store_check_stats cs;
+  unsigned kinds[4] = {0};
+
+  store_of_one_run(5);
+  /* one probe goes, as when LMDB walks past a damaged leaf */
+  ck_assert_int_eq(mdb_env_create(&env), 0);
+  ck_assert_int_eq(mdb_env_set_maxdbs(env, 32), 0);
+  ck_assert_int_eq(mdb_env_open(env, g_db, 0, 0644), 0);
+  ck_assert_int_eq(mdb_txn_begin(env, NULL, 0, &txn), 0);
+  ck_assert_int_eq(mdb_dbi_open(txn, "probes", 0, &dbi), 0);
+  ck_assert_int_eq(mdb_cursor_open(txn, dbi, &cur), 0);
+  k.mv_size = 4;
+  k.mv_data = pk;
+  ck_assert_int_eq(mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE), 0);
+  ck_assert_int_eq(mdb_cursor_del(cur, 0), 0);
+  mdb_cursor_close(cur);
+  ck_assert_int_eq(mdb_txn_commit(txn), 0);
+  mdb_env_close(env);
+  ck_assert_int_eq(store_open(g_db, STORE_RDONLY, 0, &s), STORE_OK);
+  /* not an unmeasured link: the run is damaged */
+  ck_assert_int_eq(store_site_figures(s, 1, 0, &f), STORE_CORRUPT);
+  store_close(s);
+  /* and check says which run */
+  ck_assert_int_eq(store_open(g_db, STORE_RDONLY, 0, &s), STORE_OK);
+  ck_assert_int_eq(store_check(s, 0, issue_count, kinds, &cs), STORE_OK);
+  ck_assert_uint_eq(kinds[STORE_ISSUE_COUNT], 1);
+  ck_assert_uint_eq(cs.damaged, 1);
+  ck_assert_uint_eq(kinds[STORE_ISSUE_DAMAGED], 0);
+  store_close(s);
+}
+END_TEST
+
+START_TEST(store_fault_inside_lmdb_exits_through_the_guard)
+{
+  struct store *s = NULL;
+  int status = -1;
+  pid_t pid;
+
+  store_of_one_run(400);
+  pid = fork();
+  ck_assert_int_ge(pid, 0);
+  if (pid == 0) {
+    if (!freopen("/dev/null", "w", stderr))
+      _exit(1);
+    if (store_fault_guard(42, "t: ", "") != STORE_OK ||
+        store_open(g_db, STORE_RDONLY, 0, &s) != STORE_OK)
+      _exit(1);
+    /* cut under a reader: its pages beyond 8 KB now fault (SIGBUS) */
+    data_truncate(8192);
+    (void)n_links(s, 1, UINT32_MAX);
+    _exit(2);
+  }
+  ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+  ck_assert(WIFEXITED(status));
+  ck_assert_int_eq(WEXITSTATUS(status), 42);
+}
+END_TEST
+
 static Suite *store_suite(void)
 {
   Suite *su = suite_create("store");
@@ -1766,6 +2127,14 @@ static Suite *store_suite(void)
   tcase_add_test(tc, store_damaged_site_fails_the_list_cleanly);
   tcase_add_test(tc, store_records_of_older_versions_read_with_defaults);
   tcase_add_test(tc, store_probe_with_unknown_class_is_corrupt);
+  tcase_add_test(tc, store_crc32c_is_castagnoli);
+  tcase_add_test(tc, store_truncated_file_is_corrupt_not_sigbus);
+  tcase_add_test(tc, store_flipped_byte_is_corrupt_never_other_data);
+  tcase_add_test(tc, store_schema_1_is_read_then_upgraded);
+  tcase_add_test(tc, store_running_run_is_neither_deleted_nor_compacted);
+  tcase_add_test(tc, store_check_finds_dangling_and_orphans_and_repairs);
+  tcase_add_test(tc, store_missing_records_are_found_by_the_run_counts);
+  tcase_add_test(tc, store_fault_inside_lmdb_exits_through_the_guard);
   suite_add_tcase(su, tc);
   return su;
 }
