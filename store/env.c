@@ -15,8 +15,8 @@
 #include <unistd.h>
 
 static const char *const db_names[DB__N] = {
-  "meta",  "runs",  "sites",  "urls",   "url_ids", "links", "edges",
-  "hosts", "probes", "timing", "perf",    "deleg", "counts"};
+  "meta",  "runs",   "sites",  "urls", "url_ids", "links", "edges",
+  "hosts", "probes", "timing", "perf", "deleg",   "counts"};
 
 const char *st_db_name(int db)
 {
@@ -332,6 +332,7 @@ int st_wr_begin(struct store *s, MDB_txn **txn)
       return rc;
     s->next_url = 0;
     s->nverified = 0;
+    s->uncounted = 0;
   }
   *txn = s->wtxn;
   return STORE_OK;
@@ -350,7 +351,21 @@ int st_put(MDB_txn *txn, MDB_dbi dbi, const void *k, size_t klen, const void *v,
   struct store *s = mdb_env_get_userctx(mdb_txn_env(txn));
   size_t extra = s && s->sums ? ST_SUM_LEN : 0;
   MDB_val key = {klen, (void *)k}, val = {vlen + extra, NULL};
-  int mrc;
+  int mrc, db = s ? st_db_index(s, dbi) : -1;
+  uint32_t run;
+  size_t gone;
+
+  /* a write into a run that was counted: the counts go (store_int.h) */
+  if (s && s->sums && db > 0 && db != DB_COUNTS && klen >= 4 &&
+      st_db_run_keyed(db) && !s->verifying) {
+    run = st_get_be32(k);
+    if (run && run != s->uncounted) {
+      mrc = st_del_prefix(txn, s->dbi[DB_COUNTS], k, 4, DB__N + 1, &gone);
+      if (mrc)
+        return mrc;
+      s->uncounted = run;
+    }
+  }
 
   /* reserve the room and write value and checksum into it */
   st_guard_in();

@@ -144,6 +144,12 @@ struct store {
   uint32_t *verified;
   size_t nverified, capverified;
   unsigned verifying; /* > 0 while counting: no st_run_verify */
+  /* the run whose counts this write transaction has dropped (st_put), or
+   * 0: a record written into a run after it was counted (a resumed run,
+   * timing stored after a run was finished) makes the counts stale, so
+   * the first such put drops them and store_run_finish records them
+   * again */
+  uint32_t uncounted;
 };
 
 /* ---- env.c: status codes and transactions ---- */
