@@ -1,17 +1,24 @@
 /* parser/html.c - link extraction from HTML pages (gumbo).
  *
- * The page is decoded to UTF-8 first (charset.c), parsed by gumbo as a
- * browser would, and walked in document order without recursion, so a
- * hostile page nested a million deep cannot exhaust the stack. Nothing
+ * The page is decoded to UTF-8 first (charset.c), its nesting bounded
+ * (nest.c), parsed by gumbo as a browser would, and walked in document
+ * order without recursion. gumbo allocates from an arena of ours with a
+ * budget of bytes and CPU time: a page that exceeds it is parsed again
+ * from a shorter prefix, the tree is freed with the arena (gumbo 0.10.1
+ * frees recursively: a million nested elements exhaust the stack), and
+ * no malloc header is spent on each of gumbo's many small blocks. Nothing
  * gumbo owns outlives html_links_extract: every string is copied.
  */
 #include "config.h"
 
 #include <ctype.h>
+#include <setjmp.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include <gumbo.h>
 
@@ -19,15 +26,143 @@
 #include "parser/parse.h"
 #include "parser/parse_int.h"
 
-/* Debian's gumbo 0.10.1 takes the options too; newer releases do not. */
-static void html_gumbo_destroy(GumboOutput *out)
+/* The parse budget: gumbo may allocate this many bytes per byte of the
+ * page (plus a floor), and use this much CPU time; a prefix parsed again
+ * after a failure gets half the time of the try before, at most
+ * BUDGET_TRIES tries in all. */
+#define BUDGET_BYTES_PER_BYTE 48
+#define BUDGET_BYTES_FLOOR    (32u << 20)
+#define BUDGET_CPU_MS         10000
+#define BUDGET_TRIES          4
+#define ARENA_CHUNK           (1u << 20)
+#define ARENA_ALIGN           8
+
+/* The budget and the arena gumbo allocates from (when it lets us). */
+struct arena_chunk {
+  struct arena_chunk *next;
+  size_t used, cap;
+  max_align_t data[];
+};
+
+struct arena {
+  struct arena_chunk *head;
+  size_t total, max_bytes;
+  int64_t cpu_start_us, max_cpu_us;
+  unsigned calls;
+  int over; /* 0, or why the parse stopped: PARSE_TOOBIG / PARSE_NOMEM */
+  jmp_buf jb;
+};
+
+static int64_t thread_cpu_us(void)
 {
+  struct timespec ts;
+  if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts))
+    return 0;
+  return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+static void arena_free(struct arena *a)
+{
+  while (a->head) {
+    struct arena_chunk *c = a->head;
+    a->head = c->next;
+    free(c);
+  }
+}
+
+#ifdef GUMBO_HAS_ALLOCATOR
+/* gumbo's allocator: out of budget or memory, leave the parse for the
+ * setjmp in html_parse (gumbo holds nothing but arena memory). */
+static void *arena_alloc(void *ud, size_t n)
+{
+  struct arena *a = ud;
+  struct arena_chunk *c = a->head;
+  void *p;
+
+  /* gumbo keeps pointers, size_t and unsigned in its blocks (no long
+   * double): 8 bytes of alignment, not max_align_t's 16, which would cost
+   * a third more on its many short strings */
+  n = (n + ARENA_ALIGN - 1) & ~(size_t)(ARENA_ALIGN - 1);
+  a->total += n;
+  if (a->total > a->max_bytes ||
+      ((++a->calls & 255) == 0 &&
+       thread_cpu_us() - a->cpu_start_us > a->max_cpu_us)) {
+    a->over = PARSE_TOOBIG;
+    longjmp(a->jb, 1);
+  }
+  if (!c || c->cap - c->used < n) {
+    size_t cap = n > ARENA_CHUNK / 4 ? n : ARENA_CHUNK;
+    struct arena_chunk *nc = malloc(sizeof *nc + cap);
+    if (!nc) {
+      a->over = PARSE_NOMEM;
+      longjmp(a->jb, 1);
+    }
+    nc->used = 0;
+    nc->cap = cap;
+    if (c && cap == n) { /* a big block: keep filling the current chunk */
+      nc->next = c->next;
+      c->next = nc;
+    } else {
+      nc->next = c;
+      a->head = nc;
+    }
+    c = nc;
+  }
+  p = (char *)c->data + c->used;
+  c->used += n;
+  return p;
+}
+
+static void arena_dealloc(void *ud, void *p)
+{
+  (void)ud;
+  (void)p; /* freed with the arena */
+}
+#endif
+
+/* Parse @p/@n with gumbo into *out under @a's budget. Returns PARSE_OK,
+ * PARSE_TOOBIG (over budget) or PARSE_NOMEM; the tree lives until
+ * html_gumbo_destroy(@a, *out). */
+static int html_parse(struct arena *a, const char *p, size_t n,
+                      GumboOutput **out)
+{
+  GumboOptions opts = kGumboDefaultOptions;
+  GumboOutput *volatile o = NULL;
+
+  opts.max_errors = 0;
+#ifdef GUMBO_HAS_ALLOCATOR
+  opts.allocator = arena_alloc;
+  opts.deallocator = arena_dealloc;
+  opts.userdata = a;
+  if (setjmp(a->jb)) {
+    arena_free(a);
+    *out = NULL;
+    return a->over;
+  }
+#else
+  (void)a;
+#endif
+  o = gumbo_parse_with_options(&opts, p, n);
+  *out = o;
+  return o ? PARSE_OK : PARSE_NOMEM;
+}
+
+/* Debian's gumbo 0.10.1 takes the options too; newer releases do not.
+ * With our allocator the tree goes with the arena, without recursion. */
+static void html_gumbo_destroy(struct arena *a, GumboOutput *out)
+{
+#ifdef GUMBO_HAS_ALLOCATOR
+  (void)out;
+  arena_free(a);
+#else
+  (void)a;
   if (!out)
     return;
 #ifdef GUMBO_DESTROY_TAKES_OPTIONS
   gumbo_destroy_output(&kGumboDefaultOptions, out);
 #else
   gumbo_destroy_output(out);
+#endif
 #endif
 }
 
@@ -369,18 +504,57 @@ out:
   return rc;
 }
 
+/* The prefix of @text to parse again after a try over budget: half of
+ * @len, cut before a tag so the prefix ends between elements. */
+static size_t html_prefix_half(const char *text, size_t len)
+{
+  size_t h = len / 2;
+  while (h > 0 && text[h] != '<')
+    h--;
+  return h;
+}
+
+/* Parse the first @len bytes of @text (bounded by the nesting guard)
+ * within @a's budget; what the guard did goes into @page. Returns as
+ * html_parse. */
+static int html_parse_prefix(struct arena *a, const char *text, size_t len,
+                             struct html_page *page, GumboOutput **out)
+{
+  struct v6_buf flat;
+  struct html_nest_cut cut;
+  int rc;
+
+  v6_buf_init(&flat, 0);
+  rc = html_nest_guard(text, len, HTML_MAX_DEPTH, &flat, &cut);
+  if (rc)
+    goto out;
+  page->depth = cut.max_depth;
+  page->flattened = cut.flattened;
+  page->flat_at = cut.first_at;
+  if (cut.flattened)
+    page->cut |= HTML_CUT_DEPTH;
+  else
+    page->cut &= ~HTML_CUT_DEPTH;
+  rc = cut.flattened ? html_parse(a, flat.p, flat.n, out)
+                     : html_parse(a, text, len, out);
+out:
+  v6_buf_cleanup(&flat);
+  return rc;
+}
+
 int html_links_extract(const char *body, size_t len, const char *content_type,
                        const char *page_url, struct html_page *page)
 {
   struct v6_buf text;
-  GumboOptions opts = kGumboDefaultOptions;
+  struct arena ar;
   GumboOutput *out = NULL;
   const char *cs;
   char *refresh_raw = NULL;
-  size_t bom = 0;
-  int rc;
+  size_t bom = 0, plen;
+  int rc, tries;
 
   v6_buf_init(&text, 0);
+  memset(&ar, 0, sizeof ar);
   memset(page, 0, sizeof *page);
   if (!body)
     len = 0;
@@ -416,12 +590,26 @@ int html_links_extract(const char *body, size_t len, const char *content_type,
     rc = PARSE_NOMEM;
     goto out;
   }
-  opts.max_errors = 0;
-  out = gumbo_parse_with_options(&opts, text.p, text.n);
-  if (!out) {
-    rc = PARSE_NOMEM;
+  page->text_len = plen = text.n;
+  ar.max_cpu_us = (int64_t)BUDGET_CPU_MS * 1000;
+  for (tries = 0; tries < BUDGET_TRIES; tries++) {
+    ar.max_bytes = plen * BUDGET_BYTES_PER_BYTE + BUDGET_BYTES_FLOOR;
+    ar.total = 0;
+    ar.cpu_start_us = thread_cpu_us();
+    rc = html_parse_prefix(&ar, text.p, plen, page, &out);
+    if (rc != PARSE_TOOBIG)
+      break;
+    page->cut |= HTML_CUT_BUDGET;
+    plen = html_prefix_half(text.p, plen);
+    ar.max_cpu_us /= 2;
+  }
+  page->parsed = out ? plen : 0;
+  if (rc == PARSE_TOOBIG) {
+    rc = PARSE_OK; /* no prefix fits: a page without links */
     goto out;
   }
+  if (rc)
+    goto out;
   rc = html_prepass(out->document, page_url, page, &refresh_raw);
   if (rc)
     goto out;
@@ -434,7 +622,7 @@ int html_links_extract(const char *body, size_t len, const char *content_type,
   }
   rc = html_walk(out->document, page);
 out:
-  html_gumbo_destroy(out);
+  html_gumbo_destroy(&ar, out);
   free(refresh_raw);
   v6_buf_cleanup(&text);
   if (rc)

@@ -76,4 +76,22 @@ int host_opaque(const char *s, size_t n, struct v6_buf *out);
  * form as dotted decimal. PARSE_OK, PARSE_INVALID or PARSE_NOMEM. */
 int host_domain(const char *s, size_t n, struct v6_buf *out);
 
+/* ---- nest.c ---- */
+
+/* What the nesting guard changed. */
+struct html_nest_cut {
+  size_t flattened; /* start tags beyond the depth, parsed flat */
+  size_t first_at;  /* offset of the first of them in the input */
+  size_t max_depth; /* the deepest nesting kept (at most the limit) */
+};
+
+/* Follow the open elements of the UTF-8 page @p/@n as the HTML tokenizer
+ * sees them, and close every start tag that would open an element deeper
+ * than @max_depth right after it (an end tag inserted). When one was,
+ * the rewritten page is appended to @out (uncapped, as parse_int.h's
+ * buffers are); else @out is untouched. *cut says what was done.
+ * Returns PARSE_OK or PARSE_NOMEM. */
+int html_nest_guard(const char *p, size_t n, unsigned max_depth,
+                    struct v6_buf *out, struct html_nest_cut *cut);
+
 #endif
