@@ -12,9 +12,9 @@
 #include <sys/types.h>
 #include <unistd.h>
 
-static const char *const db_names[DB__N] = {"meta",  "runs",    "sites",
-                                            "urls",  "url_ids", "links",
-                                            "edges", "hosts",   "probes"};
+static const char *const db_names[DB__N] = {
+  "meta",  "runs",  "sites", "urls",   "url_ids",
+  "links", "edges", "hosts", "probes", "pages"};
 
 /* ---- status codes -------------------------------------------------------- */
 
@@ -239,6 +239,10 @@ static int dbs_open(struct store *s, int create)
   }
   for (i = DB_META + 1; i < DB__N; i++) {
     rc = st_rc(mdb_dbi_open(txn, db_names[i], flags, &s->dbi[i]));
+    if (rc == STORE_NOTFOUND && s->rdonly && i >= DB_PAGES) {
+      s->dbi[i] = 0; /* an older store: read as empty */
+      continue;
+    }
     if (rc)
       goto out;
   }

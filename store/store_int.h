@@ -19,6 +19,8 @@
  *   edges    u32 run | u32 site | u64 from | u64 to -> empty
  *   hosts    u32 run | lower-case name   -> host record
  *   probes   u32 run | u64 url id        -> probe record
+ *   pages    u32 run | u32 site | u64 id -> page cut record (a page not
+ *                                           parsed as a browser would)
  *
  * Records are a small length-prefixed encoding (codec.c): u8; u32, u64,
  * i32 (two's complement in a u32), i64 big-endian; doubles as their
@@ -38,6 +40,7 @@
  *          usable_aaaa, then (optional) f64 a_ms, aaaa_ms
  *   probe  u8 klass, then for v6 and v4: u8 ok, i32 status, str error,
  *          str hops, f64 connect_ms, first_byte_ms, total_ms
+ *   page cut  i32 cut, u64 bytes, parsed, depth, flattened, flat_at
  *
  * Transactions (env.c). The first write opens the one write transaction,
  * and store_flush() commits it. Reads use the open write transaction when
@@ -72,7 +75,7 @@
 #include "store/store.h"
 
 #define SCHEMA_VERSION 1u
-#define MAX_DBS        16
+#define MAX_DBS        32
 #define URL_KEY_MAX    480 /* LMDB's key limit is 511 */
 #define URL_KEY_PREFIX 400
 #define URL_HKEY_LEN   (URL_KEY_PREFIX + 10)
@@ -92,6 +95,7 @@ enum {
   DB_EDGES,
   DB_HOSTS,
   DB_PROBES,
+  DB_PAGES, /* optional: a read-only open of an older store lacks it */
   DB__N
 };
 
@@ -110,6 +114,12 @@ struct store {
   struct v6_buf last_url;
   uint64_t last_id;
 };
+
+/* ---- links.c: keys ---- */
+
+/* The LINK_KEY_LEN bytes of a key run | site | url id (links, pages). */
+void st_site_url_key(unsigned char *kb, uint32_t run, uint32_t site,
+                     uint64_t id);
 
 /* ---- env.c: status codes and transactions ---- */
 
