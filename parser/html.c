@@ -35,7 +35,10 @@
 #define BUDGET_CPU_MS         10000
 #define BUDGET_TRIES          4
 #define ARENA_CHUNK           (1u << 20)
-#define ARENA_ALIGN           8
+/* A page is parsed in parts of about this size where its open elements
+ * allow (nest.c): one part's tree in memory at a time. */
+#define HTML_PART_BYTES (256u << 10)
+#define ARENA_ALIGN     8
 
 /* The budget and the arena gumbo allocates from (when it lets us). */
 struct arena_chunk {
@@ -304,37 +307,36 @@ static const char *html_refresh_target(const char *c, size_t *len)
   return *len ? c : NULL;
 }
 
-static int html_link_add(struct html_page *page, size_t *cap, const char *href,
-                         int kind)
+/* Links are resolved once the whole page is read (html_links_resolve):
+ * the first <base href> of the page applies to the links before it too,
+ * and the page is parsed in parts. */
+static int html_link_add(struct html_page *page, const char *href, int kind)
 {
   struct html_link *l;
-  int rc;
+  size_t n = page->n_links;
 
-  if (page->n_links == *cap) {
-    size_t nc = *cap ? *cap * 2 : 32;
+  /* grow by powers of two from 32: the count is the capacity's witness */
+  if (n >= 32 ? (n & (n - 1)) == 0 : n == 0) {
+    size_t nc = n ? n * 2 : 32;
     struct html_link *nl = realloc(page->links, nc * sizeof *nl);
     if (!nl)
       return PARSE_NOMEM;
     page->links = nl;
-    *cap = nc;
   }
-  l = &page->links[page->n_links];
+  l = &page->links[n];
   l->kind = kind;
   l->url = NULL;
   l->href = strdup(href);
   if (!l->href)
     return PARSE_NOMEM;
   page->n_links++;
-  rc = url_resolve(page->base[0] ? page->base : NULL, href, page->charset, 0,
-                   &l->url);
-  return rc == PARSE_NOMEM ? PARSE_NOMEM : PARSE_OK;
+  return PARSE_OK;
 }
 
 static int html_script_link_add(struct html_page *page, const char *s, size_t n)
 {
   struct html_link *l;
   char *href = strndup(s, n);
-  int rc;
 
   if (!href)
     return PARSE_NOMEM;
@@ -352,9 +354,19 @@ static int html_script_link_add(struct html_page *page, const char *s, size_t n)
   l->kind = HTML_SCRIPT;
   l->href = href;
   l->url = NULL;
-  rc = url_resolve(page->base && page->base[0] ? page->base : NULL, href,
-                   page->charset, 0, &l->url);
-  return rc == PARSE_NOMEM ? PARSE_NOMEM : PARSE_OK;
+  return PARSE_OK;
+}
+
+/* Resolve the @n links of @v against the page's base. */
+static int html_links_resolve(struct html_page *page, struct html_link *v,
+                              size_t n)
+{
+  size_t i;
+  for (i = 0; i < n; i++)
+    if (url_resolve(page->base[0] ? page->base : NULL, v[i].href, page->charset,
+                    0, &v[i].url) == PARSE_NOMEM)
+      return PARSE_NOMEM;
+  return PARSE_OK;
 }
 
 static const char *html_charset_display(const char *cs)
@@ -366,10 +378,11 @@ static const char *html_charset_display(const char *cs)
 
 /* Find the first <base href> and the first refresh target. */
 static int html_prepass(GumboNode *root, const char *page_url,
-                        struct html_page *page, char **refresh_raw)
+                        struct html_page *page, char **refresh_raw,
+                        int *have_base)
 {
   struct node_stack st = {NULL, 0, 0};
-  int rc = PARSE_OK, have_base = 0;
+  int rc = PARSE_OK;
 
   if (stack_push(&st, root)) {
     rc = PARSE_NOMEM;
@@ -384,10 +397,10 @@ static int html_prepass(GumboNode *root, const char *page_url,
       continue;
     if (node->type == GUMBO_NODE_ELEMENT) {
       el = &node->v.element;
-      if (el->tag == GUMBO_TAG_BASE && !have_base &&
+      if (el->tag == GUMBO_TAG_BASE && !*have_base &&
           (a = gumbo_get_attribute(&el->attributes, "href"))) {
         char *b = NULL;
-        have_base = 1;
+        *have_base = 1;
         rc = url_resolve(page_url, a->value, page->charset, 0, &b);
         if (rc == PARSE_NOMEM)
           goto out;
@@ -429,7 +442,7 @@ out:
 static int html_walk(GumboNode *root, struct html_page *page)
 {
   struct node_stack st = {NULL, 0, 0};
-  size_t cap = 0, i;
+  size_t i;
   int rc = PARSE_OK;
 
   if (stack_push(&st, root)) {
@@ -490,7 +503,7 @@ static int html_walk(GumboNode *root, struct html_page *page)
         break;
     }
     if (a && el->tag != GUMBO_TAG_UNKNOWN) {
-      rc = html_link_add(page, &cap, a->value, kind);
+      rc = html_link_add(page, a->value, kind);
       if (rc)
         goto out;
     }
@@ -514,30 +527,122 @@ static size_t html_prefix_half(const char *text, size_t len)
   return h;
 }
 
-/* Parse the first @len bytes of @text (bounded by the nesting guard)
- * within @a's budget; what the guard did goes into @page. Returns as
- * html_parse. */
-static int html_parse_prefix(struct arena *a, const char *text, size_t len,
-                             struct html_page *page, GumboOutput **out)
+/* What the parts of a page share while they are parsed. */
+struct html_parse {
+  struct html_page *page;
+  const char *page_url;
+  char *refresh_raw; /* the first refresh target found (owned) */
+  int have_base;
+  int64_t cpu_left_us; /* of the page's budget */
+};
+
+/* Parse the part @p/@n of the page (preceded by the start tags @ctx that
+ * open its context, "" for the first part) and take its links. Over the
+ * budget, its first half is tried, up to BUDGET_TRIES times in all, each
+ * with half the time. *@fitted is how many bytes of @p were read.
+ * Returns PARSE_OK, PARSE_TOOBIG (only *@fitted bytes fitted: the page
+ * ends there) or PARSE_NOMEM. */
+static int html_part(struct html_parse *hs, const char *ctx, const char *p,
+                     size_t n, size_t *fitted)
 {
+  struct arena ar;
+  struct v6_buf buf;
+  GumboOutput *out = NULL;
+  size_t cl = strlen(ctx), plen = n;
+  int64_t cpu = hs->cpu_left_us, t0;
+  int rc = PARSE_TOOBIG, tries, over = 0;
+
+  memset(&ar, 0, sizeof ar);
+  v6_buf_init(&buf, 0);
+  *fitted = 0;
+  for (tries = 0; tries < BUDGET_TRIES && rc == PARSE_TOOBIG; tries++) {
+    const char *q = p;
+    size_t qn = plen;
+    if (cl) {
+      v6_buf_reset(&buf);
+      v6_buf_putn(&buf, ctx, cl);
+      v6_buf_putn(&buf, p, plen);
+      if (buf.oom) {
+        rc = PARSE_NOMEM;
+        goto out;
+      }
+      q = buf.p;
+      qn = buf.n;
+    }
+    ar.total = 0;
+    ar.max_bytes = qn * BUDGET_BYTES_PER_BYTE + BUDGET_BYTES_FLOOR;
+    ar.max_cpu_us = cpu;
+    t0 = ar.cpu_start_us = thread_cpu_us();
+    rc = html_parse(&ar, q, qn, &out);
+    hs->cpu_left_us -= thread_cpu_us() - t0;
+    if (rc == PARSE_TOOBIG) {
+      over = 1;
+      plen = html_prefix_half(p, plen);
+      cpu /= 2;
+    }
+  }
+  if (rc)
+    goto out;
+  *fitted = plen;
+  v6_buf_cleanup(&buf);
+  rc = html_prepass(out->document, hs->page_url, hs->page, &hs->refresh_raw,
+                    &hs->have_base);
+  if (rc == PARSE_OK)
+    rc = html_walk(out->document, hs->page);
+  if (rc == PARSE_OK && over)
+    rc = PARSE_TOOBIG;
+out:
+  html_gumbo_destroy(&ar, out);
+  v6_buf_cleanup(&buf);
+  return rc;
+}
+
+/* Bound, split and parse the decoded page @text/@len into @page (the
+ * guard's evidence too). Returns PARSE_OK or PARSE_NOMEM. */
+static int html_parse_page(struct html_parse *hs, struct v6_buf *text)
+{
+  struct html_page *page = hs->page;
   struct v6_buf flat;
   struct html_nest_cut cut;
+  const char *src;
+  size_t srclen, k, fitted;
   int rc;
 
   v6_buf_init(&flat, 0);
-  rc = html_nest_guard(text, len, HTML_MAX_DEPTH, &flat, &cut);
+  rc = html_nest_guard(text->p, text->n, HTML_MAX_DEPTH, HTML_PART_BYTES, &flat,
+                       &cut);
   if (rc)
     goto out;
   page->depth = cut.max_depth;
   page->flattened = cut.flattened;
   page->flat_at = cut.first_at;
-  if (cut.flattened)
+  page->parsed = page->text_len;
+  if (cut.flattened) {
     page->cut |= HTML_CUT_DEPTH;
-  else
-    page->cut &= ~HTML_CUT_DEPTH;
-  rc = cut.flattened ? html_parse(a, flat.p, flat.n, out)
-                     : html_parse(a, text, len, out);
+    v6_buf_cleanup(text); /* the page is the rewritten one now */
+  }
+  src = cut.flattened ? flat.p : text->p;
+  srclen = cut.flattened ? flat.n : text->n;
+  for (k = 0; k <= cut.n_splits; k++) {
+    size_t from = k ? cut.splits[k - 1].at : 0;
+    size_t to = k < cut.n_splits ? cut.splits[k].at : srclen;
+    page->parts++;
+    rc = html_part(hs, k ? cut.splits[k - 1].ctx : "", src + from, to - from,
+                   &fitted);
+    if (rc == PARSE_TOOBIG) {
+      /* the page ends where the budget did (in the guard's input when
+       * its output is the same, else where this part began) */
+      page->cut |= HTML_CUT_BUDGET;
+      page->parsed =
+        (k ? cut.splits[k - 1].in_at : 0) + (cut.flattened ? 0 : fitted);
+      rc = PARSE_OK;
+      break;
+    }
+    if (rc)
+      goto out;
+  }
 out:
+  html_nest_cut_cleanup(&cut);
   v6_buf_cleanup(&flat);
   return rc;
 }
@@ -546,15 +651,13 @@ int html_links_extract(const char *body, size_t len, const char *content_type,
                        const char *page_url, struct html_page *page)
 {
   struct v6_buf text;
-  struct arena ar;
-  GumboOutput *out = NULL;
+  struct html_parse hs;
   const char *cs;
-  char *refresh_raw = NULL;
-  size_t bom = 0, plen;
-  int rc, tries;
+  size_t bom = 0;
+  int rc;
 
   v6_buf_init(&text, 0);
-  memset(&ar, 0, sizeof ar);
+  memset(&hs, 0, sizeof hs);
   memset(page, 0, sizeof *page);
   if (!body)
     len = 0;
@@ -590,40 +693,24 @@ int html_links_extract(const char *body, size_t len, const char *content_type,
     rc = PARSE_NOMEM;
     goto out;
   }
-  page->text_len = plen = text.n;
-  ar.max_cpu_us = (int64_t)BUDGET_CPU_MS * 1000;
-  for (tries = 0; tries < BUDGET_TRIES; tries++) {
-    ar.max_bytes = plen * BUDGET_BYTES_PER_BYTE + BUDGET_BYTES_FLOOR;
-    ar.total = 0;
-    ar.cpu_start_us = thread_cpu_us();
-    rc = html_parse_prefix(&ar, text.p, plen, page, &out);
-    if (rc != PARSE_TOOBIG)
-      break;
-    page->cut |= HTML_CUT_BUDGET;
-    plen = html_prefix_half(text.p, plen);
-    ar.max_cpu_us /= 2;
-  }
-  page->parsed = out ? plen : 0;
-  if (rc == PARSE_TOOBIG) {
-    rc = PARSE_OK; /* no prefix fits: a page without links */
-    goto out;
-  }
+  page->text_len = text.n;
+  hs.page = page;
+  hs.page_url = page_url;
+  hs.cpu_left_us = (int64_t)BUDGET_CPU_MS * 1000;
+  rc = html_parse_page(&hs, &text);
   if (rc)
     goto out;
-  rc = html_prepass(out->document, page_url, page, &refresh_raw);
-  if (rc)
-    goto out;
-  if (refresh_raw) {
-    rc = url_resolve(page->base[0] ? page->base : NULL, refresh_raw,
+  if (hs.refresh_raw) {
+    rc = url_resolve(page->base[0] ? page->base : NULL, hs.refresh_raw,
                      page->charset, 0, &page->refresh_url);
     if (rc == PARSE_NOMEM)
       goto out;
-    rc = PARSE_OK;
   }
-  rc = html_walk(out->document, page);
+  rc = html_links_resolve(page, page->links, page->n_links);
+  if (rc == PARSE_OK)
+    rc = html_links_resolve(page, page->script_links, page->n_script_links);
 out:
-  html_gumbo_destroy(&ar, out);
-  free(refresh_raw);
+  free(hs.refresh_raw);
   v6_buf_cleanup(&text);
   if (rc)
     html_page_cleanup(page);

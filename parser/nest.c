@@ -42,9 +42,11 @@ enum {
   T_TR,    /* closes an open row (and cell) up to its table */
   T_TABLE, /* table */
   T_OPTION,
-  T_A,     /* a inside a: the first is closed (adoption agency) */
-  T_BLOCK, /* closes an open p */
-  T_FMT    /* formatting elements gumbo reopens when closed implicitly */
+  T_A,       /* a inside a: the first is closed (adoption agency) */
+  T_BLOCK,   /* closes an open p */
+  T_FMT,     /* formatting elements gumbo reopens when closed implicitly */
+  T_BOX,     /* html, body, span, tbody ...: nothing implied, splittable */
+  T_FRAMESET /* the page is frames: never split */
 };
 
 /* Formatting elements (b, i, font ...) whose end tag has not come yet:
@@ -71,6 +73,7 @@ static const struct nest_tag nest_tags[] = {
   {"bgsound", T_VOID},
   {"big", T_FMT},
   {"blockquote", T_BLOCK},
+  {"body", T_BOX},
   {"br", T_VOID},
   {"center", T_BLOCK},
   {"code", T_FMT},
@@ -91,6 +94,7 @@ static const struct nest_tag nest_tags[] = {
   {"footer", T_BLOCK},
   {"form", T_BLOCK},
   {"frame", T_VOID},
+  {"frameset", T_FRAMESET},
   {"h1", T_BLOCK},
   {"h2", T_BLOCK},
   {"h3", T_BLOCK},
@@ -100,6 +104,7 @@ static const struct nest_tag nest_tags[] = {
   {"header", T_BLOCK},
   {"hgroup", T_BLOCK},
   {"hr", T_VOID},
+  {"html", T_BOX},
   {"i", T_FMT},
   {"iframe", T_RAW},
   {"image", T_VOID},
@@ -127,15 +132,19 @@ static const struct nest_tag nest_tags[] = {
   {"section", T_BLOCK},
   {"small", T_FMT},
   {"source", T_VOID},
+  {"span", T_BOX},
   {"strike", T_FMT},
   {"strong", T_FMT},
   {"style", T_RAW},
   {"summary", T_BLOCK},
   {"svg", T_FOREIGN},
   {"table", T_TABLE},
+  {"tbody", T_BOX},
   {"td", T_CELL},
   {"textarea", T_RAW},
+  {"tfoot", T_BOX},
   {"th", T_CELL},
+  {"thead", T_BOX},
   {"title", T_RAW},
   {"tr", T_TR},
   {"track", T_VOID},
@@ -151,6 +160,8 @@ static const struct nest_tag nest_tags[] = {
 struct open_el {
   uint32_t h; /* hash of the lower-case name */
   unsigned char cls;
+  unsigned char name_len; /* its name: name_len bytes at name_at */
+  size_t name_at;
 };
 
 struct nest {
@@ -164,6 +175,11 @@ struct nest {
   struct v6_buf *out;       /* the rewritten page, once a tag is flattened */
   size_t copied;            /* bytes of @p already in @out */
   struct html_nest_cut cut; /* the evidence */
+  /* splitting (html_nest_guard's @chunk): where the page may be cut */
+  size_t chunk, last_split;
+  int frames;
+  struct html_split *splits;
+  size_t n_splits, cap_splits;
 };
 
 static int is_alpha(unsigned char c)
@@ -351,7 +367,8 @@ static void implied_ends(struct nest *s, uint32_t h, int cls)
     pop_to(s, s->depth - 1);
 }
 
-static int push(struct nest *s, uint32_t h, unsigned char cls)
+static int push(struct nest *s, uint32_t h, unsigned char cls, size_t name_at,
+                size_t name_len)
 {
   if (s->depth == s->cap) {
     size_t nc = s->cap ? s->cap * 2 : 64;
@@ -363,6 +380,8 @@ static int push(struct nest *s, uint32_t h, unsigned char cls)
   }
   s->st[s->depth].h = h;
   s->st[s->depth].cls = cls;
+  s->st[s->depth].name_at = name_at;
+  s->st[s->depth].name_len = (unsigned char)(name_len < 255 ? name_len : 255);
   s->depth++;
   s->foreign += cls == T_FOREIGN;
   return 0;
@@ -420,6 +439,66 @@ static size_t raw_skip(const struct nest *s, size_t i, uint32_t h)
   return s->n;
 }
 
+/* 1 when the elements open now can be opened again by bare start tags
+ * before a later part of the page, parsed on its own, with the same
+ * effect on its links: plain containers only (no table section of its
+ * own, no template, select, svg, formatting element or link). */
+static int splittable(const struct nest *s)
+{
+  size_t d;
+  if (s->frames || s->foreign)
+    return 0;
+  for (d = 0; d < s->depth; d++) {
+    int c = s->st[d].cls;
+    if (s->st[d].name_len >= NAME_MAX_ ||
+        !(c == T_BOX || c == T_BLOCK || c == T_P || c == T_LI || c == T_LIST ||
+          c == T_DDT || c == T_DL || c == T_CELL || c == T_TR || c == T_TABLE))
+      return 0;
+  }
+  return 1;
+}
+
+/* Record a place to split the page at @at (the input's offset) when the
+ * open elements allow it. Returns 0, or -1 when out of memory. */
+static int split_here(struct nest *s, size_t at)
+{
+  struct html_split *sp;
+  struct v6_buf ctx;
+  size_t d;
+
+  if (!splittable(s))
+    return 0;
+  if (s->n_splits == s->cap_splits) {
+    size_t nc = s->cap_splits ? s->cap_splits * 2 : 16;
+    struct html_split *nv = realloc(s->splits, nc * sizeof *nv);
+    if (!nv)
+      return -1;
+    s->splits = nv;
+    s->cap_splits = nc;
+  }
+  v6_buf_init(&ctx, 0);
+  for (d = 0; d < s->depth; d++) {
+    v6_buf_putc(&ctx, '<');
+    v6_buf_putn(&ctx, s->p + s->st[d].name_at, s->st[d].name_len);
+    v6_buf_putc(&ctx, '>');
+  }
+  buf_touch(&ctx);
+  if (ctx.oom) {
+    v6_buf_cleanup(&ctx);
+    return -1;
+  }
+  sp = &s->splits[s->n_splits++];
+  sp->in_at = at;
+  sp->at = s->cut.flattened ? s->out->n + (at - s->copied) : at;
+  sp->ctx = v6_buf_take(&ctx);
+  if (!sp->ctx) {
+    s->n_splits--;
+    return -1;
+  }
+  s->last_split = at;
+  return 0;
+}
+
 static int nest_run(struct nest *s)
 {
   size_t i = 0;
@@ -434,6 +513,9 @@ static int nest_run(struct nest *s)
     if (!lt)
       break;
     start = i = (size_t)(lt - s->p);
+    if (s->chunk && start - s->last_split >= s->chunk &&
+        split_here(s, start) < 0)
+      return PARSE_NOMEM;
     if (i + 1 >= s->n)
       break;
     if (s->p[i + 1] == '!') {
@@ -486,6 +568,7 @@ static int nest_run(struct nest *s)
     i = end;
     if (cls == T_PLAIN)
       break;
+    s->frames |= cls == T_FRAMESET;
     if (cls == T_RAW) {
       if (!s->foreign)
         i = raw_skip(s, end, h);
@@ -499,7 +582,7 @@ static int nest_run(struct nest *s)
       flatten(s, start, ne, end, wanted);
       continue;
     }
-    if (push(s, h, cls))
+    if (push(s, h, cls, start + 1, ne - start - 1))
       return PARSE_NOMEM;
     s->fmt += cls == T_FMT || cls == T_A;
     if (s->depth > s->cut.max_depth)
@@ -508,7 +591,7 @@ static int nest_run(struct nest *s)
   return PARSE_OK;
 }
 
-int html_nest_guard(const char *p, size_t n, unsigned max_depth,
+int html_nest_guard(const char *p, size_t n, unsigned max_depth, size_t chunk,
                     struct v6_buf *out, struct html_nest_cut *cut)
 {
   struct nest s;
@@ -519,13 +602,26 @@ int html_nest_guard(const char *p, size_t n, unsigned max_depth,
   s.n = n;
   s.max = max_depth ? max_depth : 1;
   s.out = out;
+  s.chunk = chunk;
   rc = nest_run(&s);
   if (rc == PARSE_OK && s.cut.flattened) {
     v6_buf_putn(out, p + s.copied, n - s.copied);
     if (out->oom)
       rc = PARSE_NOMEM;
   }
+  s.cut.splits = s.splits;
+  s.cut.n_splits = s.n_splits;
   *cut = s.cut;
   free(s.st);
   return rc;
+}
+
+void html_nest_cut_cleanup(struct html_nest_cut *cut)
+{
+  size_t i;
+  for (i = 0; i < cut->n_splits; i++)
+    free(cut->splits[i].ctx);
+  free(cut->splits);
+  cut->splits = NULL;
+  cut->n_splits = 0;
 }

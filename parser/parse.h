@@ -116,6 +116,7 @@ struct html_page {
   size_t depth;     /* the deepest nesting the guard kept */
   size_t flattened; /* HTML_CUT_DEPTH: start tags beyond HTML_MAX_DEPTH */
   size_t flat_at;   /* HTML_CUT_DEPTH: the offset of the first of them */
+  size_t parts;     /* gumbo parses of the page (html_links_extract) */
 };
 
 /* Elements nested deeper than this are parsed flat: each start tag
@@ -144,7 +145,10 @@ enum html_cut {
  * half of the page (cut before a tag), with half the time, up to 4
  * tries; a page no prefix of which fits has no links. page->cut and the
  * fields after it say what was done. Safe to call from several threads
- * at once on different pages.
+ * at once on different pages. A page is parsed in parts of about 256 KiB
+ * where its open elements are plain containers (opened again by bare
+ * start tags before the next part), so that one part's tree is in
+ * memory at a time.
  * @page is caller-allocated; on PARSE_OK release it with html_page_cleanup.
  * Returns PARSE_OK or PARSE_NOMEM (then @page needs no cleanup). */
 int html_links_extract(const char *body, size_t len, const char *content_type,

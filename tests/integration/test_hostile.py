@@ -45,8 +45,8 @@ MAX_FMT = 64       # parser/nest.c NEST_MAX_FORMATTING
 
 def check(name, cond, detail=""):
     results.append(bool(cond))
-    print(("ok - %s" if cond else "not ok - %s: " + str(detail)[:2000])
-          % name)
+    print("ok - %s" % name if cond else
+          "not ok - %s: %s" % (name, str(detail)[:2000]))
     sys.stdout.flush()
 
 

@@ -452,6 +452,59 @@ START_TEST(html_nest_normal_page_evidence)
 }
 END_TEST
 
+/* A page of more than HTML_PART_BYTES is parsed in parts, the open
+ * elements opened again before each: every link comes out once, in
+ * order, and a <base href> at its end applies to all of them. */
+START_TEST(html_parts_links_in_order)
+{
+  size_t n = 40000, i, len = 0;
+  char *body = malloc(n * 48 + 256);
+
+  ck_assert_ptr_nonnull(body);
+  len += (size_t)snprintf(body, 64, "<html><body><div id=main><ul>");
+  for (i = 0; i < n; i++)
+    len += (size_t)snprintf(body + len, 64, "<li><a href=\"p%zu.html\">%zu</a>",
+                            i, i);
+  len += (size_t)snprintf(body + len, 128,
+                          "</ul></div><base href=\"http://b.example/d/\">");
+  ck_assert_int_eq(html_links_extract(body, len, NULL, PAGE, &pg), PARSE_OK);
+  ck_assert_uint_gt(len, 4 * (256u << 10));
+  ck_assert_uint_eq(pg.n_links, n);
+  for (i = 0; i < n; i++) {
+    char want[64];
+    snprintf(want, sizeof want, "http://b.example/d/p%zu.html", i);
+    ck_assert_str_eq(pg.links[i].url, want);
+  }
+  ck_assert_int_eq(pg.cut, 0);
+  ck_assert_uint_eq(pg.parsed, len);
+  ck_assert_uint_ge(pg.parts, 4);
+  free(body);
+}
+END_TEST
+
+/* Inside what cannot be opened again (a table section, svg, template,
+ * select, a link) the page is not split: a link whose <a> began in one
+ * part is not split from its href, and text in a <template> stays out. */
+START_TEST(html_parts_not_inside_template)
+{
+  size_t n = 30000, i, len = 0;
+  char *body = malloc(n * 40 + 256);
+
+  ck_assert_ptr_nonnull(body);
+  len += (size_t)snprintf(body, 64, "<body><template>");
+  for (i = 0; i < n; i++)
+    len +=
+      (size_t)snprintf(body + len, 64, "<div><a href=/t%zu>t</a></div>", i);
+  len += (size_t)snprintf(body + len, 64, "</template><a href=/after>a</a>");
+  ck_assert_int_eq(html_links_extract(body, len, NULL, PAGE, &pg), PARSE_OK);
+  ck_assert_uint_eq(pg.n_links, 1);
+  ck_assert_str_eq(pg.links[0].url, "http://www.example.gov.cn/after");
+  /* one split, after the template, before the last link */
+  ck_assert_uint_eq(pg.parts, 2);
+  free(body);
+}
+END_TEST
+
 int main(void)
 {
   Suite *s = suite_create("html");
@@ -499,6 +552,8 @@ int main(void)
   tcase_add_test(deep, html_nest_links_beyond_depth_kept);
   tcase_add_test(deep, html_nest_shallow_pages_not_cut);
   tcase_add_test(deep, html_nest_normal_page_evidence);
+  tcase_add_test(deep, html_parts_links_in_order);
+  tcase_add_test(deep, html_parts_not_inside_template);
   suite_add_tcase(s, deep);
   return check_run(s);
 }
