@@ -48,6 +48,51 @@ static void job_free(struct pool_job *j)
   free(j);
 }
 
+static uint64_t link_hash(const struct html_link *l)
+{
+  uint64_t h = v6_hash_str(l->href ? l->href : "");
+  h = v6_hash_byte(h, 0);
+  return v6_hash_add(h, l->url ? l->url : "", l->url ? strlen(l->url) : 0);
+}
+
+static int link_same(const struct html_link *a, const struct html_link *b)
+{
+  return !strcmp(a->href ? a->href : "", b->href ? b->href : "") &&
+         (a->url == b->url || (a->url && b->url && !strcmp(a->url, b->url)));
+}
+
+/* Drop the repeats of a link (the same href and URL) after its first
+ * place on the page, in the worker: they add nothing for the frontier
+ * (an edge is recorded once, a link at its first level), and a page of
+ * a million links to ten pages would cost the loop a million store
+ * writes. Out of memory, the page keeps its repeats. */
+static void links_dedupe(struct html_page *hp)
+{
+  size_t cap = 16, i, k = 0;
+  struct html_link **set;
+
+  while (cap < hp->n_links * 2)
+    cap *= 2;
+  set = calloc(cap, sizeof(*set));
+  if (!set)
+    return;
+  for (i = 0; i < hp->n_links; i++) {
+    struct html_link *l = &hp->links[i];
+    size_t b = (size_t)link_hash(l) & (cap - 1);
+    while (set[b] && !link_same(set[b], l))
+      b = (b + 1) & (cap - 1);
+    if (set[b]) {
+      free(l->url);
+      free(l->href);
+      continue;
+    }
+    hp->links[k] = *l;
+    set[b] = &hp->links[k++];
+  }
+  hp->n_links = k;
+  free(set);
+}
+
 static void *pool_main(void *arg)
 {
   struct pool *p = arg;
@@ -67,6 +112,8 @@ static void *pool_main(void *arg)
     j->rc =
       html_links_extract(j->body, j->body_len, j->content_type, j->url, &j->hp);
     j->parsed = 1;
+    if (j->rc == PARSE_OK)
+      links_dedupe(&j->hp);
     /* the body is the page's biggest part after the tree: gone now */
     free(j->body);
     j->body = NULL;

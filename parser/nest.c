@@ -367,16 +367,25 @@ static void implied_ends(struct nest *s, uint32_t h, int cls)
     pop_to(s, s->depth - 1);
 }
 
+/* The array @v of *@cap elements of @size bytes, full, twice as long
+ * (16 the first time); NULL when out of memory (@v is kept). */
+static void *grow(void *v, size_t *cap, size_t size)
+{
+  size_t nc = *cap ? *cap * 2 : 16;
+  void *nv = realloc(v, nc * size);
+  if (nv)
+    *cap = nc;
+  return nv;
+}
+
 static int push(struct nest *s, uint32_t h, unsigned char cls, size_t name_at,
                 size_t name_len)
 {
   if (s->depth == s->cap) {
-    size_t nc = s->cap ? s->cap * 2 : 64;
-    struct open_el *ns = realloc(s->st, nc * sizeof *ns);
+    struct open_el *ns = grow(s->st, &s->cap, sizeof *ns);
     if (!ns)
       return -1;
     s->st = ns;
-    s->cap = nc;
   }
   s->st[s->depth].h = h;
   s->st[s->depth].cls = cls;
@@ -469,12 +478,10 @@ static int split_here(struct nest *s, size_t at)
   if (!splittable(s))
     return 0;
   if (s->n_splits == s->cap_splits) {
-    size_t nc = s->cap_splits ? s->cap_splits * 2 : 16;
-    struct html_split *nv = realloc(s->splits, nc * sizeof *nv);
+    struct html_split *nv = grow(s->splits, &s->cap_splits, sizeof *nv);
     if (!nv)
       return -1;
     s->splits = nv;
-    s->cap_splits = nc;
   }
   v6_buf_init(&ctx, 0);
   for (d = 0; d < s->depth; d++) {
