@@ -37,6 +37,7 @@ struct site {
   struct crawl *c;
   struct frontier f; /* levels, dedupe, scope (f.scope) */
   struct indicators ind;
+  struct page_job *jobs; /* pages being read (their attempts own them) */
 };
 
 static char last_error[512];
@@ -101,7 +102,20 @@ struct page_job {
   int level;
   int refresh; /* a meta-refresh target: failure keeps the page before */
   char *url;
+  struct page_job *prev, *next; /* the site's jobs, for a run cut short */
 };
+
+static void page_job_free(struct page_job *j)
+{
+  if (j->prev)
+    j->prev->next = j->next;
+  else
+    j->site->jobs = j->next;
+  if (j->next)
+    j->next->prev = j->prev;
+  free(j->url);
+  free(j);
+}
 
 /* Read page @url for site @s's links at @level, over IPv4 if it answers,
  * else IPv6; @done(job) runs when it is read or cannot be. */
@@ -127,6 +141,10 @@ static void page_job_start(struct site *s, int level, const char *url,
     free(j);
     return;
   }
+  j->next = s->jobs;
+  if (s->jobs)
+    s->jobs->prev = j;
+  s->jobs = j;
   a->on_hop = origin_hop_gate;
   attempt_hop(a);
 }
@@ -295,8 +313,7 @@ static void page_done(int rc, struct attempt *a, void *arg)
     site_page(j->site, j->level, j->url, a);
   else
     site_page_done(j->site, j->level);
-  free(j->url);
-  free(j);
+  page_job_free(j);
   attempt_free(a);
 }
 
@@ -402,6 +419,10 @@ static void sites_free(struct crawl *c)
     free(s->start_url);
     free(s->final_url);
     free(s->error);
+    /* a run cut short (Ctrl-C, the store failed) leaves jobs whose
+     * attempts were freed without their callback */
+    while (s->jobs)
+      page_job_free(s->jobs);
     frontier_cleanup(&s->f);
     indicators_cleanup(&s->ind);
   }
