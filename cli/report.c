@@ -2,6 +2,7 @@
  * the evidence, read from the store alone, as text, JSON or CSV. */
 #include "config.h"
 
+#include <inttypes.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -266,6 +267,55 @@ static void text_notes(FILE *o, const struct store_site *sites, size_t n)
               sites[i].pages_truncated == 1 ? " was" : "s were");
 }
 
+/* The pages of site @s not parsed as a browser would, one line each. */
+static int text_cuts(struct common *c, const struct store_site *s)
+{
+  struct store_page_cut *v = NULL;
+  size_t n = 0, k;
+  int rc = store_page_cuts_list(c->st, c->run.id, s->idx, &v, &n);
+
+  for (k = 0; rc == STORE_OK && k < n; k++) {
+    fprintf(c->out,
+            "%s: page %s (%" PRIu64 " bytes) not parsed as a browser "
+            "would:",
+            s->start_url, v[k].url, v[k].bytes);
+    if (v[k].cut & 1)
+      fprintf(c->out,
+              " nested deeper than %" PRIu64 " from byte %" PRIu64 ", %" PRIu64
+              " start tag%s past it parsed flat%s",
+              v[k].depth, v[k].flat_at, v[k].flattened,
+              v[k].flattened == 1 ? "" : "s", v[k].cut & 2 ? ";" : "");
+    if (v[k].cut & 2)
+      fprintf(c->out, " over the parse budget, read up to byte %" PRIu64,
+              v[k].parsed);
+    fputc('\n', c->out);
+  }
+  store_page_cuts_free(v, n);
+  return rc;
+}
+
+static int json_cuts(struct common *c, const struct store_site *s)
+{
+  struct store_page_cut *v = NULL;
+  size_t n = 0, k;
+  int rc = store_page_cuts_list(c->st, c->run.id, s->idx, &v, &n);
+
+  fputs(",\n   \"pages_cut\": [", c->out);
+  for (k = 0; rc == STORE_OK && k < n; k++) {
+    fputs(k ? ", {\"url\": " : "{\"url\": ", c->out);
+    json_str(c->out, v[k].url);
+    fprintf(c->out,
+            ", \"nesting\": %s, \"budget\": %s, \"bytes\": %" PRIu64
+            ", \"parsed\": %" PRIu64 ", \"depth\": %" PRIu64
+            ", \"flattened\": %" PRIu64 ", \"flat_at\": %" PRIu64 "}",
+            v[k].cut & 1 ? "true" : "false", v[k].cut & 2 ? "true" : "false",
+            v[k].bytes, v[k].parsed, v[k].depth, v[k].flattened, v[k].flat_at);
+  }
+  fputc(']', c->out);
+  store_page_cuts_free(v, n);
+  return rc;
+}
+
 /* Per site with any, its CDN and cloud providers: a line each. */
 static int text_cdn(struct common *c, const struct store_site *sites, size_t n)
 {
@@ -345,6 +395,10 @@ static int report_text(struct common *c, struct store_site *sites, size_t n,
           ? cli_score_text(o, c->st, &c->run, sites, n, figs, &c->w, &c->cdn)
           : STORE_OK;
   text_notes(o, sites, n);
+  for (i = 0, rc = STORE_OK; i < n && rc == STORE_OK; i++)
+    rc = text_cuts(c, &sites[i]);
+  if (rc)
+    return rc;
   fputs("\nLinks by class (internal, level 2 + level 3)\n", o);
   fprintf(o, "%-38s", "site");
   for (k = 0; k <= CLASS_SKIPPED; k++)
@@ -463,6 +517,8 @@ static int report_json(struct common *c, struct store_site *sites, size_t n,
     if (rc == STORE_OK)
       cli_json_perf(o, &ps);
     report_perf_site_cleanup(&ps);
+    if (rc == STORE_OK)
+      rc = json_cuts(c, &sites[i]);
     fputs(",", o);
     fputs("\n   \"levels\": {", o);
     for (l = 2; l <= report_max_level(&figs[i]); l++) {

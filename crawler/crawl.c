@@ -37,6 +37,7 @@ struct site {
   struct crawl *c;
   struct frontier f; /* levels, dedupe, scope (f.scope) */
   struct indicators ind;
+  struct page_job *jobs; /* pages being read (their attempts own them) */
 };
 
 static char last_error[512];
@@ -102,7 +103,20 @@ struct page_job {
   int level;
   int refresh; /* a meta-refresh target: failure keeps the page before */
   char *url;
+  struct page_job *prev, *next; /* the site's jobs, for a run cut short */
 };
+
+static void page_job_free(struct page_job *j)
+{
+  if (j->prev)
+    j->prev->next = j->next;
+  else
+    j->site->jobs = j->next;
+  if (j->next)
+    j->next->prev = j->prev;
+  free(j->url);
+  free(j);
+}
 
 /* Read page @url for site @s's links at @level, over IPv4 if it answers,
  * else IPv6; @done(job) runs when it is read or cannot be. */
@@ -128,6 +142,10 @@ static void page_job_start(struct site *s, int level, const char *url,
     free(j);
     return;
   }
+  j->next = s->jobs;
+  if (s->jobs)
+    s->jobs->prev = j;
+  s->jobs = j;
   a->on_hop = origin_hop_gate;
   attempt_hop(a);
 }
@@ -205,39 +223,87 @@ static int is_html(const char *ct)
          strncasecmp(ct, "application/xhtml+xml", 21) == 0;
 }
 
-/* Page @page of site @s at @level was read by @a: its links go to the
- * frontier. A homepage that sends users on with a meta refresh is
- * followed like a redirect (the target becomes the level-1 page), read
- * by a page job ending in @on_read. */
-static void site_page(struct site *s, int level, const char *page,
-                      const struct attempt *a, attempt_cb on_read)
-{
-  struct crawl *c = s->c;
-  struct html_page hp;
-  int rc;
-  if (!a->body || !is_html(a->content_type))
-    return;
-  if (html_links_extract(a->body, a->body_len, a->content_type, a->url, &hp) !=
-      PARSE_OK) {
-    crawl_oom(c);
-    return;
-  }
-  c->prog.pages++;
-  s->pages_cut += a->truncated;
-  rc = frontier_refresh(&s->f, level, &hp);
-  if (rc < 0)
-    crawl_oom(c);
-  else if (rc == 1)
-    page_job_start(s, 1, hp.refresh_url, 1, on_read);
-  if (frontier_page(&s->f, level, page, &hp) < 0)
-    crawl_oom(c);
-}
-
 /* A page wanted at @level has been read (or could not be). */
 static void site_page_done(struct site *s, int level)
 {
   if (frontier_page_done(&s->f, level) < 0)
     crawl_oom(s->c);
+}
+
+static void page_done(int rc, struct attempt *a, void *arg);
+
+/* Page @page of @s was not parsed as a browser would (@hp says how): the
+ * evidence goes to the store. */
+static void page_cut_record(struct site *s, const char *page,
+                            const struct html_page *hp)
+{
+  struct store_page_cut pc;
+  memset(&pc, 0, sizeof(pc));
+  pc.url = (char *)page;
+  pc.cut = hp->cut;
+  pc.bytes = hp->text_len;
+  pc.parsed = hp->parsed;
+  pc.depth = hp->depth;
+  pc.flattened = hp->flattened;
+  pc.flat_at = hp->flat_at;
+  crawl_store_rc(s->c, store_page_cut_put(s->c->st, s->c->run, s->idx, &pc));
+}
+
+/* The page of job @j is parsed: its links go to the frontier, and it
+ * counts as read. A homepage that sends users on with a meta refresh is
+ * followed like a redirect (the target becomes the level-1 page), read
+ * by a page job. */
+static void site_parsed(struct pool_job *j)
+{
+  struct site *s = j->arg;
+  struct crawl *c = s->c;
+  int rc;
+  c->work--;
+  if (j->rc != PARSE_OK) {
+    crawl_oom(c);
+    site_page_done(s, j->level);
+    return;
+  }
+  c->prog.pages++;
+  s->pages_cut += j->truncated;
+  if (j->hp.cut)
+    page_cut_record(s, j->page, &j->hp);
+  rc = frontier_refresh(&s->f, j->level, &j->hp);
+  if (rc < 0)
+    crawl_oom(c);
+  else if (rc == 1)
+    page_job_start(s, 1, j->hp.refresh_url, 1, page_done);
+  rc = frontier_page(&s->f, j->level, j->page, &j->hp);
+  memset(&j->hp, 0, sizeof(j->hp)); /* the frontier took it */
+  if (rc < 0)
+    crawl_oom(c);
+  site_page_done(s, j->level);
+}
+
+/* Page @page of site @s at @level was read by @a. It is parsed in the
+ * pool's thread, so that no page's parse delays the requests in flight;
+ * site_parsed goes on from there. */
+static void site_page(struct site *s, int level, const char *page,
+                      const struct attempt *a)
+{
+  struct crawl *c = s->c;
+  struct pool_job *j;
+  if (!a->body || !is_html(a->content_type)) {
+    site_page_done(s, level);
+    return;
+  }
+  j = pool_job_new(a->body, a->body_len, a->content_type, a->url, page);
+  if (!j) {
+    crawl_oom(c);
+    site_page_done(s, level);
+    return;
+  }
+  j->done = site_parsed;
+  j->arg = s;
+  j->level = level;
+  j->truncated = a->truncated;
+  c->work++;
+  pool_submit(c->pool, j);
 }
 
 /* A page job ended. */
@@ -248,10 +314,10 @@ static void page_done(int rc, struct attempt *a, void *arg)
     site_home(j->site, rc == OUT_OK ? a : NULL,
               a->error ? a->error : "no response");
   if (rc == OUT_OK)
-    site_page(j->site, j->level, j->url, a, page_done);
-  site_page_done(j->site, j->level);
-  free(j->url);
-  free(j);
+    site_page(j->site, j->level, j->url, a);
+  else
+    site_page_done(j->site, j->level);
+  page_job_free(j);
   attempt_free(a);
 }
 
@@ -308,8 +374,7 @@ static void want_done(int rc, const struct probe *p, int level, void *arg)
   if (body) {
     if (level == 1)
       site_home(s, body, NULL);
-    site_page(s, level, p->url, body, page_done);
-    site_page_done(s, level);
+    site_page(s, level, p->url, body);
   } else if (p->klass != CLASS_ROBOTS && probe_any_ok(p)) {
     page_job_start(s, level, p->url, 0, page_done); /* it settles the want */
   } else {
@@ -345,6 +410,7 @@ static int turn(struct crawl *c)
   resolver_tick(c->res);
   fetcher_tick(c->fetch);
   dq_tick(c);
+  pool_tick(c->pool);
   hosts_schedule(c);
   return 0;
 }
@@ -359,6 +425,10 @@ static void sites_free(struct crawl *c)
     free(s->start_url);
     free(s->final_url);
     free(s->error);
+    /* a run cut short (Ctrl-C, the store failed) leaves jobs whose
+     * attempts were freed without their callback */
+    while (s->jobs)
+      page_job_free(s->jobs);
     frontier_cleanup(&s->f);
     indicators_cleanup(&s->ind);
   }
@@ -421,6 +491,10 @@ static int services_init(struct crawl *c)
   fc.concurrency = c->o->concurrency;
   if (fetcher_new(c->loop, &fc, &c->fetch) < 0) {
     set_error("cannot set up libcurl");
+    return CRAWL_INIT;
+  }
+  if (pool_new(c->loop, &c->pool) < 0) {
+    set_error("cannot start the page parser's thread");
     return CRAWL_INIT;
   }
   return CRAWL_OK;
@@ -566,6 +640,7 @@ static int run_end(struct crawl *c, int rc, int64_t t0)
  * fetcher first so no completion runs during teardown. */
 static void crawl_teardown(struct crawl *c)
 {
+  pool_free(c->pool);
   fetcher_free(c->fetch);
   resolver_free(c->res);
   dq_free_all(c);

@@ -15,6 +15,7 @@
  *   host.c        DNS per host, request slots, Crawl-delay timing, windows
  *   map.c         a string-keyed hash map
  *   vantage.c     whether this machine reaches IPv6
+ *   pool.c        pages parsed in a worker thread, beside the loop
  *
  * None of them knows curl or c-ares.
  */
@@ -231,6 +232,49 @@ size_t fetcher_running(const struct fetcher *f);
 /* Total requests started. */
 size_t fetcher_requests(const struct fetcher *f);
 
+/* ---- pool.c: pages parsed in a worker thread --------------------------- */
+
+struct pool;
+
+/* One page to parse; the loop's side owns it except between pool_submit
+ * and its callback. */
+struct pool_job {
+  /* filled by pool_job_new: copies, owned by the job */
+  char *body;
+  size_t body_len;
+  char *content_type;
+  char *url;  /* the page's final URL: links resolve against it */
+  char *page; /* the URL the page was wanted as */
+  /* filled by the caller */
+  void (*done)(struct pool_job *j); /* runs in pool_tick; j freed after */
+  void *arg;
+  int level;
+  int truncated;
+  /* the result, valid in done(): hp is freed after done() unless done()
+   * takes it (then it zeroes it) */
+  int parsed;
+  int rc; /* html_links_extract's */
+  struct html_page hp;
+  struct pool_job *next;
+};
+
+/* Start the worker thread and watch its eventfd on @l. Returns 0 or -1. */
+int pool_new(struct loop *l, struct pool **out);
+/* Stop the worker (after the page it is parsing) and free every job
+ * without calling its callback. NULL is allowed. */
+void pool_free(struct pool *p);
+/* A job for the page @body/@len (copied) read at @url, wanted as @page.
+ * NULL when out of memory. */
+struct pool_job *pool_job_new(const char *body, size_t len,
+                              const char *content_type, const char *url,
+                              const char *page);
+/* Parse @j in the worker; its done() runs from a later pool_tick. */
+void pool_submit(struct pool *p, struct pool_job *j);
+/* Run the callbacks of the jobs parsed so far (from the loop's turn). */
+void pool_tick(struct pool *p);
+/* Jobs submitted whose callback has not run. */
+size_t pool_pending(const struct pool *p);
+
 /* ---- map.c: a string-keyed hash map ------------------------------------ */
 
 struct map_entry {
@@ -278,6 +322,7 @@ struct crawl {
   struct loop *loop;
   struct resolver *res;
   struct fetcher *fetch;
+  struct pool *pool;  /* pool.c: the page parser's thread */
   struct map hosts;   /* host.c: name -> struct host */
   struct map origins; /* origin.c: origin -> struct origin */
   struct map probes;  /* probe.c: URL -> struct probe */

@@ -16,7 +16,7 @@
 
 static const char *const db_names[DB__N] = {
   "meta",  "runs",   "sites",  "urls", "url_ids", "links", "edges",
-  "hosts", "probes", "timing", "perf", "deleg",   "counts"};
+  "hosts", "probes", "timing", "perf", "deleg",   "pages", "counts"};
 
 const char *st_db_name(int db)
 {

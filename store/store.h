@@ -373,6 +373,37 @@ int store_deleg_put(struct store *s, uint32_t run, const struct store_deleg *d);
  * STORE_CORRUPT or a read error. */
 int store_deleg_get(struct store *s, uint32_t run, uint32_t site,
                     struct store_deleg *out);
+/* ---- pages not parsed as a browser would ---------------------------------
+ *
+ * A hostile page (doc/measurement.md, "Hostile pages"): nested deeper
+ * than the parser's limit, or over its parse budget. The figures are
+ * those of parser/parse.h's struct html_page. */
+
+struct store_page_cut {
+  char *url;          /* the page, as the site wanted it */
+  int cut;            /* flags: 1 nesting parsed flat, 2 over the budget */
+  uint64_t bytes;     /* bytes of the page decoded to UTF-8 */
+  uint64_t parsed;    /* bytes of it parsed (a prefix when over budget) */
+  uint64_t depth;     /* the deepest nesting kept */
+  uint64_t flattened; /* start tags beyond the limit, parsed flat */
+  uint64_t flat_at;   /* the offset of the first of them */
+};
+
+/* Free the string @p owns and zero it; accepts NULL. */
+void store_page_cut_cleanup(struct store_page_cut *p);
+/* Insert or replace the cut page @p->url of site @site of run @run.
+ * Returns STORE_OK, STORE_INVALID (NULL @s or @p, a NULL or empty url, a
+ * read-only store) or a write error. */
+int store_page_cut_put(struct store *s, uint32_t run, uint32_t site,
+                       const struct store_page_cut *p);
+/* The cut pages of site @site of run @run, in URL id order. On STORE_OK
+ * *out is an array of *n records (NULL when none) the caller frees with
+ * store_page_cuts_free(). Returns STORE_OK, STORE_INVALID (NULL @s, @out
+ * or @n) or a read error; on error *out is NULL and *n 0. */
+int store_page_cuts_list(struct store *s, uint32_t run, uint32_t site,
+                         struct store_page_cut **out, size_t *n);
+/* Clean up the @n records of @p and free the array; accepts NULL. */
+void store_page_cuts_free(struct store_page_cut *p, size_t n);
 
 /* ---- probes ------------------------------------------------------------- */
 

@@ -30,6 +30,8 @@
  * it, st_get, st_walk and st_last_key check and strip it, so no record
  * format below mentions it). The layouts below are of the value without
  * it.
+ *   pages    u32 run | u32 site | u64 id -> page cut record (a page not
+ *                                           parsed as a browser would)
  *
  * Records are a small length-prefixed encoding (codec.c): u8; u32, u64,
  * i32 (two's complement in a u32), i64 big-endian; doubles as their
@@ -55,9 +57,10 @@
  *   timing str what, u32 n, then n IPv6 and n IPv4 samples, each u8 ok,
  *          f64 dns_ms, connect_ms, tls_ms, first_byte_ms, total_ms,
  *          u64 bytes
+ *   page cut  i32 cut, u64 bytes, parsed, depth, flattened, flat_at
  *
- * timing, perf and deleg are optional: a store made before them opened
- * read-only reads them as empty (st_db_absent).
+ * timing, perf, deleg and pages are optional: a store made before them
+ * opened read-only reads them as empty (st_db_absent).
  *
  * Transactions (env.c). The first write opens the one write transaction,
  * and store_flush() commits it. Reads use the open write transaction when
@@ -117,6 +120,7 @@ enum {
   DB_TIMING, /* the first optional database: see st_db_absent */
   DB_PERF,
   DB_DELEG,
+  DB_PAGES,
   DB_COUNTS,
   DB__N
 };
@@ -151,6 +155,12 @@ struct store {
    * again */
   uint32_t uncounted;
 };
+
+/* ---- links.c: keys ---- */
+
+/* The LINK_KEY_LEN bytes of a key run | site | url id (links, pages). */
+void st_site_url_key(unsigned char *kb, uint32_t run, uint32_t site,
+                     uint64_t id);
 
 /* ---- env.c: status codes and transactions ---- */
 
