@@ -19,6 +19,9 @@
  *   edges    u32 run | u32 site | u64 from | u64 to -> empty
  *   hosts    u32 run | lower-case name   -> host record
  *   probes   u32 run | u64 url id        -> probe record
+ *   vantage  u32 run | u32 seq           -> vantage record (seq 0: the
+ *                                           check before the run; 1, 2
+ *                                           ...: IPv6 outages in it)
  *
  * Records are a small length-prefixed encoding (codec.c): u8; u32, u64,
  * i32 (two's complement in a u32), i64 big-endian; doubles as their
@@ -38,6 +41,8 @@
  *          usable_aaaa, then (optional) f64 a_ms, aaaa_ms
  *   probe  u8 klass, then for v6 and v4: u8 ok, i32 status, str error,
  *          str hops, f64 connect_ms, first_byte_ms, total_ms
+ *   vantage u8 how, i64 start_ms, i64 end_ms, i32 ipv4, i32 ipv6,
+ *          i32 reasked, i32 unmeasured, str detail
  *
  * Transactions (env.c). The first write opens the one write transaction,
  * and store_flush() commits it. Reads use the open write transaction when
@@ -92,6 +97,7 @@ enum {
   DB_EDGES,
   DB_HOSTS,
   DB_PROBES,
+  DB_VANTAGE,
   DB__N
 };
 
