@@ -1,0 +1,344 @@
+#!/usr/bin/python3
+"""The vantage point (issue 8 item 1): v6crawl's own reachability is a
+real TCP connect, checked again during the crawl, and its outages are
+never charged to a site.
+
+A small world of this test's own inside the suite's network namespace: a
+web server on 127.0.1.2:80 and [fd6c:7001::2]:80, and a dnsmasq on
+127.0.1.2:53 naming vt.test, h1..h6.vt.test and slow.vt.test (A and AAAA)
+and v4.vt.test (A only). The homepage links one page on each of h1..h6,
+one on slow.vt.test (answered after SLOW seconds) and two on v4.vt.test
+(no-aaaa), so the level-2 internal figure is exactly 7/9 when IPv6 works.
+
+- --vantage pointing IPv6 at a closed port (a route, an address, but no
+  connectivity): no IPv6, every link unmeasured, concentrations null,
+  --fail-under exits 6;
+- --vantage pointing at the live listeners: measured, 7/9 exactly;
+- an outage in the middle of the crawl: the test removes its IPv6 address
+  when the level-2 robots.txt requests come (before any level-2 probe)
+  and puts it back OUTAGE seconds later: no link is v6-broken, 7/9 again,
+  and the reports show one outage (detected by failures, 7 probes asked
+  again) with its duration;
+- the default endpoints (the root servers of data/root-servers.txt) are
+  tried and fail at connect() with "Network is unreachable": this
+  namespace has no route to them, so no packet left.
+
+    test_vantage.py --world DIR --work DIR --v6crawl PATH
+
+Prints "ok - ..." lines and ends with "N passed, N failed".
+"""
+
+import argparse
+import http.server
+import json
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+
+from itlib import PageHandler, link_page
+
+results = []
+V4, V6 = "127.0.1.2", "fd6c:7001::2"
+SITE = "http://vt.test/"
+HOSTS = ["h%d.vt.test" % i for i in range(1, 7)]
+SLOW, OUTAGE = 3, 4
+LIVE = "%s:80,[%s]:80" % (V4, V6)
+STATE = {"outage": False, "cut": None, "back": None}
+CUT_LOCK = threading.Lock()
+CUT_DONE = threading.Event()
+
+
+def check(name, cond, detail=""):
+    results.append(bool(cond))
+    print("ok - " + name if cond else
+          "not ok - " + name + ": " + str(detail)[:2000])
+    sys.stdout.flush()
+
+
+def ip6(op):
+    subprocess.run(["ip", "-6", "addr", op, V6 + "/128", "dev", "lo"] +
+                   (["nodad"] if op == "add" else []), capture_output=True)
+
+
+def restore_later():
+    time.sleep(OUTAGE)
+    ip6("add")
+    STATE["back"] = time.time()
+
+
+def cut():
+    """The first level-2 robots.txt request takes IPv6 away (the others
+    wait for it), so every level-2 probe starts during the outage."""
+    with CUT_LOCK:
+        if not CUT_DONE.is_set():
+            ip6("del")
+            STATE["cut"] = time.time()
+            threading.Thread(target=restore_later, daemon=True).start()
+            CUT_DONE.set()
+
+
+class Handler(PageHandler):
+    def page(self):
+        host = (self.headers.get("Host") or "").split(":")[0]
+        if self.path == "/robots.txt":
+            if STATE["outage"] and host != "vt.test":
+                cut()
+            return None
+        if host == "vt.test" and self.path == "/":
+            return link_page(["http://%s/p.html" % h for h in HOSTS] +
+                             ["http://slow.vt.test/slow.html",
+                              "http://v4.vt.test/a.html",
+                              "http://v4.vt.test/b.html"])
+        if self.path == "/slow.html":
+            time.sleep(SLOW)
+        if self.path.endswith(".html"):
+            return b"<html><body>leaf</body></html>"
+        return None
+
+
+class Server6(http.server.ThreadingHTTPServer):
+    address_family = socket.AF_INET6
+
+
+class Run:
+    def __init__(self, p):
+        self.rc = p.returncode
+        self.out = p.stdout.decode(errors="replace")
+        self.err = p.stderr.decode(errors="replace")
+
+    def why(self):
+        return "rc %s\nstdout:\n%s\nstderr:\n%s" % (self.rc, self.out[-1500:],
+                                                    self.err[-1500:])
+
+    def json(self):
+        return json.loads(self.out)
+
+
+class T:
+    v6crawl = work = None
+
+
+def v6crawl(args, env=None):
+    return Run(subprocess.run([T.v6crawl] + args, capture_output=True,
+                              timeout=240, env=env))
+
+
+def crawl(db, extra, env=None):
+    return v6crawl(["crawl", "--db", db, "--dns-server", V4 + ":53",
+                    "--allow-private", "--timeout", "5", "--retries", "0",
+                    "--quiet", "--depth", "2", "--homepage-probes", "1"] +
+                   extra + [SITE], env)
+
+
+def report(db, fmt="json"):
+    return v6crawl(["report", "--db", db, "--format", fmt])
+
+
+def level2(rep):
+    return rep["sites"][0]["levels"]["2"]["internal"]
+
+
+def classes(f):
+    return {k: v for k, v in (f.get("classes") or {}).items() if v}
+
+
+def all_null(rep):
+    bad = []
+    for s in rep["sites"]:
+        for lv, scopes in s["levels"].items():
+            for scope, f in scopes.items():
+                for k in ("concentration", "alive_concentration"):
+                    if f.get(k) is not None:
+                        bad.append((lv, scope, k, f.get(k)))
+    return bad
+
+
+def case_closed_port():
+    db = os.path.join(T.work, "closed")
+    r = crawl(db, ["--vantage", "%s:80,[%s]:9" % (V4, V6)])
+    check("closed IPv6 port: the crawl runs (exit 0)", r.rc == 0, r.why())
+    rep = report(db)
+    try:
+        j = rep.json()
+        v = j["run"]["vantage"]
+        check("closed IPv6 port: the run says no IPv6 (vantage_ipv6 false, "
+              "vantage.ipv6 false, vantage.ipv4 true)",
+              j["run"]["vantage_ipv6"] is False and v["ipv6"] is False
+              and v["ipv4"] is True, j["run"])
+        check("closed IPv6 port: the check's evidence: the IPv6 endpoint "
+              "refused, the IPv4 one connected",
+              v["detail"] == "IPv6: [%s]:9 refused; IPv4: %s:80 connected"
+              % (V6, V4), v["detail"])
+        f = level2(j)
+        check("closed IPv6 port: every level-2 link unmeasured (9 of 9)",
+              classes(f) == {"unmeasured": 9}, f)
+        check("closed IPv6 port: every concentration is null",
+              not all_null(j) and j["sites"][0]["levels"], all_null(j))
+    except (ValueError, KeyError, IndexError, TypeError) as e:
+        check("closed IPv6 port: report JSON", False, "%r %s" % (e, rep.why()))
+    t = report(db, "text")
+    check("closed IPv6 port: the text report names the check",
+          "vantage check: IPv6: [%s]:9 refused; IPv4: %s:80 connected"
+          % (V6, V4) in t.out and "had no IPv6" in t.out, t.why())
+    r = crawl(os.path.join(T.work, "closed2"),
+              ["--vantage", "%s:80,[%s]:9" % (V4, V6), "--fail-under", "50"])
+    check("closed IPv6 port: crawl --fail-under 50 exits 6 (no data)",
+          r.rc == 6, r.why())
+
+
+def case_live():
+    db = os.path.join(T.work, "live")
+    r = crawl(db, ["--vantage", LIVE])
+    check("live listeners: the crawl runs (exit 0)", r.rc == 0, r.why())
+    rep = report(db)
+    try:
+        j = rep.json()
+        v = j["run"]["vantage"]
+        check("live listeners: IPv6 and IPv4 reachable, no outage",
+              j["run"]["vantage_ipv6"] is True and v["ipv6"] is True
+              and v["ipv4"] is True and v["outages"] == [], j["run"])
+        check("live listeners: the check connected to both",
+              v["detail"] == "IPv6: [%s]:80 connected; IPv4: %s:80 connected"
+              % (V6, V4), v["detail"])
+        f = level2(j)
+        check("live listeners: level 2 internal 7/9 (ok 7, no-aaaa 2)",
+              classes(f) == {"ok": 7, "no-aaaa": 2}
+              and f["ipv6"] == 7 and f["counted"] == 9
+              and abs(f["concentration"] - 7 / 9) < 1e-9, f)
+    except (ValueError, KeyError, IndexError, TypeError) as e:
+        check("live listeners: report JSON", False, "%r %s" % (e, rep.why()))
+
+
+def case_outage():
+    db = os.path.join(T.work, "outage")
+    STATE["outage"] = True
+    t0 = time.time()
+    try:
+        r = crawl(db, ["--vantage", LIVE])
+    finally:
+        STATE["outage"] = False
+        CUT_DONE.wait(OUTAGE + 30)
+        while STATE["back"] is None and time.time() < t0 + 120:
+            time.sleep(0.2)
+    check("outage: the test cut IPv6 during the crawl and put it back",
+          STATE["cut"] is not None and STATE["back"] is not None, STATE)
+    check("outage: the crawl runs (exit 0)", r.rc == 0, r.why())
+    rep = report(db)
+    try:
+        j = rep.json()
+        f = level2(j)
+        check("outage: no link charged: level 2 internal 7/9 (ok 7, "
+              "no-aaaa 2, no v6-broken)",
+              classes(f) == {"ok": 7, "no-aaaa": 2}
+              and abs(f["concentration"] - 7 / 9) < 1e-9, f)
+        out = j["run"]["vantage"]["outages"]
+        check("outage: one outage, detected by failures, 7 probes asked "
+              "again, none left unmeasured",
+              len(out) == 1 and out[0]["detected"] == "failures"
+              and out[0]["reasked"] == 7 and out[0]["unmeasured"] == 0, out)
+        o = out[0]
+        # huge margins: the outage lasts OUTAGE s, seen within a re-test
+        check("outage: its duration is between 1 s and 60 s and it ends",
+              o["end"] is not None and o["seconds"] is not None
+              and 1 <= o["seconds"] <= 60, o)
+        check("outage: the re-test while down failed to connect, the one "
+              "after came back",
+              ("[%s]:80 Network is unreachable" % V6) in o["detail"]
+              and ("back: IPv6: [%s]:80 connected" % V6) in o["detail"], o)
+        print("# outage: cut %.1f s after the crawl began, back %.1f s later; "
+              "recorded %r" % (STATE["cut"] - t0, STATE["back"] - STATE["cut"],
+                               o))
+        text = report(db, "text")
+        want = ("IPv6 outage of this machine: %s .. %s (%.1f s), detected by "
+                "failures; 7 probes asked again over IPv6, 0 left unmeasured"
+                % (o["start"], o["end"], o["seconds"]))
+        check("outage: the text report says when and how long",
+              want in text.out.splitlines(), text.why() + "\nwant: " + want)
+        html = report(db, "html")
+        check("outage: the HTML report says it too",
+              want in html.out, html.out[:1500])
+    except (ValueError, KeyError, IndexError, TypeError) as e:
+        check("outage: report JSON", False, "%r %s" % (e, rep.why()))
+
+
+def case_default():
+    db = os.path.join(T.work, "default")
+    env = dict(os.environ)
+    env.pop("V6CRAWL_VANTAGE", None)
+    route = subprocess.run(["ip", "route", "get", "198.41.0.4"],
+                           capture_output=True, text=True)
+    check("default: this namespace has no route to the root servers",
+          route.returncode != 0, route.stdout)
+    r = crawl(db, [], env)
+    check("default: the crawl runs (exit 0)", r.rc == 0, r.why())
+    rep = report(db)
+    try:
+        v = rep.json()["run"]["vantage"]
+        roots = []
+        with open(os.path.join(os.environ.get("TOP_SRCDIR", "."), "data",
+                               "root-servers.txt")) as fh:
+            for ln in fh:
+                if ln.startswith("#") or not ln.strip():
+                    continue
+                roots.append(ln.split("\t")[1:3])
+        want = ("IPv6: " + " ".join("[%s]:53 Network is unreachable"
+                                    % a[1].strip() for a in roots[:4]) +
+                "; IPv4: " + " ".join("%s:53 Network is unreachable" % a[0]
+                                      for a in roots[:4]))
+        check("default: the first four root servers of each family tried, "
+              "each failing at connect() for want of a route",
+              v["detail"] == want, "%s\nwant %s" % (v["detail"], want))
+        check("default: no IPv6 and no IPv4 at the vantage",
+              v["ipv6"] is False and v["ipv4"] is False, v)
+    except (ValueError, KeyError, IndexError, TypeError, OSError) as e:
+        check("default: report JSON", False, "%r %s" % (e, rep.why()))
+    r = crawl(os.path.join(T.work, "bad"), ["--vantage", "1.2.3.4"])
+    check("a bad --vantage is a usage error (exit 2)", r.rc == 2, r.why())
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--world")
+    ap.add_argument("--work", required=True)
+    ap.add_argument("--v6crawl", required=True)
+    o = ap.parse_args()
+    T.v6crawl, T.work = o.v6crawl, o.work
+    ip6("add")
+    names = ",".join(["vt.test", "slow.vt.test"] + HOSTS)
+    dns = subprocess.Popen(["dnsmasq", "--keep-in-foreground",
+                            "--conf-file=/dev/null", "--no-resolv",
+                            "--no-hosts", "--port=53", "--bind-interfaces",
+                            "--listen-address=" + V4, "--local=/#/",
+                            "--host-record=%s,%s,%s" % (names, V4, V6),
+                            "--host-record=v4.vt.test," + V4,
+                            "--pid-file=" + os.path.join(o.work, "dns.pid")],
+                           stdout=subprocess.DEVNULL,
+                           stderr=subprocess.DEVNULL)
+    http.server.ThreadingHTTPServer.allow_reuse_address = True
+    Server6.allow_reuse_address = True
+    srv = [http.server.ThreadingHTTPServer((V4, 80), Handler),
+           Server6((V6, 80), Handler)]
+    for s in srv:
+        threading.Thread(target=s.serve_forever, daemon=True).start()
+    time.sleep(0.5)
+    try:
+        case_closed_port()
+        case_live()
+        case_outage()
+        case_default()
+    finally:
+        for s in srv:
+            s.shutdown()
+        dns.terminate()
+        dns.wait(10)
+        ip6("del")
+    passed = sum(results)
+    print("%d passed, %d failed" % (passed, len(results) - passed))
+    return 0 if passed == len(results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
