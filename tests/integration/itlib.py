@@ -1,9 +1,11 @@
 """What the integration scripts' own small web servers share: a handler
-that answers GET and HEAD alike from one page() method, and a page of
-links. Imported by tests/integration/test_*.py (their folder is on
+that answers GET and HEAD alike from one page() method, a page of links,
+an IPv6 server class, and a finished v6crawl process (Run). Imported by tests/integration/test_*.py (their folder is on
 sys.path when they run as scripts)."""
 
 import http.server
+import json
+import socket
 
 
 def link_page(links):
@@ -44,3 +46,25 @@ class PageHandler(http.server.BaseHTTPRequestHandler):
 
     def log_message(self, *args):
         pass
+
+
+class Server6(http.server.ThreadingHTTPServer):
+    """A ThreadingHTTPServer on an IPv6 address."""
+    address_family = socket.AF_INET6
+
+
+class Run:
+    """A finished subprocess.run of v6crawl: rc, out, err (text), why()
+    for a failure message, json() of its output."""
+
+    def __init__(self, p):
+        self.rc = p.returncode
+        self.out = p.stdout.decode(errors="replace")
+        self.err = p.stderr.decode(errors="replace")
+
+    def why(self):
+        return "rc %s\nstdout:\n%s\nstderr:\n%s" % (self.rc, self.out[-1500:],
+                                                    self.err[-1500:])
+
+    def json(self):
+        return json.loads(self.out)

@@ -23,13 +23,12 @@ import argparse
 import http.server
 import os
 import signal
-import socket
 import subprocess
 import sys
 import threading
 import time
 
-from itlib import PageHandler, link_page
+from itlib import PageHandler, Run, Server6, link_page
 
 results = []
 V4, V6 = "127.0.0.242", "fd6c:7764::2"
@@ -55,21 +54,6 @@ class Handler(PageHandler):
         if self.path.endswith(".html"):
             return b"<html><body>leaf</body></html>"
         return None
-
-
-class Server6(http.server.ThreadingHTTPServer):
-    address_family = socket.AF_INET6
-
-
-class Run:
-    def __init__(self, p):
-        self.rc = p.returncode
-        self.out = p.stdout.decode(errors="replace")
-        self.err = p.stderr.decode(errors="replace")
-
-    def why(self):
-        return "rc %s\nstdout:\n%s\nstderr:\n%s" % (self.rc, self.out[-1500:],
-                                                    self.err[-1500:])
 
 
 class T:

@@ -30,15 +30,13 @@ Prints "ok - ..." lines and ends with "N passed, N failed".
 
 import argparse
 import http.server
-import json
 import os
-import socket
 import subprocess
 import sys
 import threading
 import time
 
-from itlib import PageHandler, link_page
+from itlib import PageHandler, Run, Server6, link_page
 
 results = []
 V4, V6 = "127.0.1.2", "fd6c:7001::2"
@@ -97,24 +95,6 @@ class Handler(PageHandler):
         if self.path.endswith(".html"):
             return b"<html><body>leaf</body></html>"
         return None
-
-
-class Server6(http.server.ThreadingHTTPServer):
-    address_family = socket.AF_INET6
-
-
-class Run:
-    def __init__(self, p):
-        self.rc = p.returncode
-        self.out = p.stdout.decode(errors="replace")
-        self.err = p.stderr.decode(errors="replace")
-
-    def why(self):
-        return "rc %s\nstdout:\n%s\nstderr:\n%s" % (self.rc, self.out[-1500:],
-                                                    self.err[-1500:])
-
-    def json(self):
-        return json.loads(self.out)
 
 
 class T:
