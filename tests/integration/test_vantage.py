@@ -16,12 +16,16 @@ one on slow.vt.test (answered after SLOW seconds) and two on v4.vt.test
 - --vantage pointing at the live listeners: measured, 7/9 exactly;
 - an outage in the middle of the crawl: the test removes its IPv6 address
   when the level-2 robots.txt requests come (before any level-2 probe)
-  and puts it back OUTAGE seconds later: no link is v6-broken, 7/9 again,
+  and puts it back OUTAGE seconds later (the endpoints given by
+  $V6CRAWL_VANTAGE this time): no link is v6-broken, 7/9 again,
   and the reports show one outage (detected by failures, 7 probes asked
   again) with its duration;
+- an outage that outlasts the work: the held links are unmeasured and
+  the outage is reported as still open;
 - the default endpoints (the root servers of data/root-servers.txt) are
   tried and fail at connect() with "Network is unreachable": this
-  namespace has no route to them, so no packet left.
+  namespace has no route to them, so no packet left; --allow-private and
+  the unique-local addresses on lo no longer make the vantage pass.
 
     test_vantage.py --world DIR --work DIR --v6crawl PATH
 
@@ -44,7 +48,7 @@ SITE = "http://vt.test/"
 HOSTS = ["h%d.vt.test" % i for i in range(1, 7)]
 SLOW, OUTAGE = 3, 4
 LIVE = "%s:80,[%s]:80" % (V4, V6)
-STATE = {"outage": False, "cut": None, "back": None}
+STATE = {"outage": False, "restore": True, "cut": None, "back": None}
 CUT_LOCK = threading.Lock()
 CUT_DONE = threading.Event()
 
@@ -74,7 +78,8 @@ def cut():
         if not CUT_DONE.is_set():
             ip6("del")
             STATE["cut"] = time.time()
-            threading.Thread(target=restore_later, daemon=True).start()
+            if STATE["restore"]:
+                threading.Thread(target=restore_later, daemon=True).start()
             CUT_DONE.set()
 
 
@@ -197,7 +202,8 @@ def case_outage():
     STATE["outage"] = True
     t0 = time.time()
     try:
-        r = crawl(db, ["--vantage", LIVE])
+        # the endpoints through $V6CRAWL_VANTAGE this time, not --vantage
+        r = crawl(db, [], dict(os.environ, V6CRAWL_VANTAGE=LIVE))
     finally:
         STATE["outage"] = False
         CUT_DONE.wait(OUTAGE + 30)
@@ -244,6 +250,46 @@ def case_outage():
         check("outage: report JSON", False, "%r %s" % (e, rep.why()))
 
 
+def case_outage_open():
+    """IPv6 cut and not back before the work is done: v6crawl waits two
+    --timeout (10 s), then the held probes are unmeasured, never charged,
+    and the outage is still open at the end."""
+    db = os.path.join(T.work, "open")
+    CUT_DONE.clear()
+    STATE.update(outage=True, restore=False, cut=None, back=None)
+    try:
+        r = crawl(db, ["--vantage", LIVE])
+    finally:
+        STATE["outage"] = False
+        if CUT_DONE.is_set():
+            ip6("add")
+    check("open outage: the test cut IPv6 during the crawl",
+          STATE["cut"] is not None, STATE)
+    check("open outage: the crawl runs (exit 0)", r.rc == 0, r.why())
+    rep = report(db)
+    try:
+        j = rep.json()
+        f = level2(j)
+        check("open outage: the 7 links asked during it are unmeasured, "
+              "none v6-broken (no-aaaa 2 stay)",
+              classes(f) == {"unmeasured": 7, "no-aaaa": 2}, f)
+        out = j["run"]["vantage"]["outages"]
+        check("open outage: one outage, still down at the end (end and "
+              "seconds null), 7 left unmeasured, none asked again",
+              len(out) == 1 and out[0]["end"] is None
+              and out[0]["seconds"] is None and out[0]["unmeasured"] == 7
+              and out[0]["reasked"] == 0
+              and out[0]["detected"] == "failures", out)
+        text = report(db, "text")
+        want = ("IPv6 outage of this machine: from %s, still down at the end "
+                "of the run, detected by failures; 0 probes asked again over "
+                "IPv6, 7 left unmeasured" % out[0]["start"])
+        check("open outage: the text report says so",
+              want in text.out.splitlines(), text.why() + "\nwant: " + want)
+    except (ValueError, KeyError, IndexError, TypeError) as e:
+        check("open outage: report JSON", False, "%r %s" % (e, rep.why()))
+
+
 def case_default():
     db = os.path.join(T.work, "default")
     env = dict(os.environ)
@@ -256,7 +302,12 @@ def case_default():
     check("default: the crawl runs (exit 0)", r.rc == 0, r.why())
     rep = report(db)
     try:
-        v = rep.json()["run"]["vantage"]
+        j = rep.json()
+        check("default: --allow-private and the ULA addresses on lo do not "
+              "make the vantage pass: no IPv6, 9 of 9 links unmeasured",
+              j["run"]["vantage_ipv6"] is False
+              and classes(level2(j)) == {"unmeasured": 9}, j["run"])
+        v = j["run"]["vantage"]
         roots = []
         with open(os.path.join(os.environ.get("TOP_SRCDIR", "."), "data",
                                "root-servers.txt")) as fh:
@@ -308,6 +359,7 @@ def main():
         case_closed_port()
         case_live()
         case_outage()
+        case_outage_open()
         case_default()
     finally:
         for s in srv:
