@@ -237,8 +237,13 @@ static int dbs_open(struct store *s, int create)
   } else {
     goto out;
   }
+  s->absent = 0;
   for (i = DB_META + 1; i < DB__N; i++) {
     rc = st_rc(mdb_dbi_open(txn, db_names[i], flags, &s->dbi[i]));
+    if (rc == STORE_NOTFOUND && i >= DB_LATER && s->rdonly) {
+      s->absent |= 1u << i; /* an older store: read as empty */
+      rc = STORE_OK;
+    }
     if (rc)
       goto out;
   }

@@ -97,14 +97,20 @@ enum {
   DB_EDGES,
   DB_HOSTS,
   DB_PROBES,
-  DB_VANTAGE,
+  DB_VANTAGE, /* the first database added after schema 1: see absent */
   DB__N
 };
+
+/* Databases from DB_LATER on came after stores of schema 1 were written:
+ * a read-only open of an older store finds them missing (it cannot create
+ * them) and reads them as empty. */
+#define DB_LATER DB_VANTAGE
 
 struct store {
   MDB_env *env;
   MDB_dbi dbi[DB__N];
   int rdonly;
+  unsigned absent;   /* bit i: database i (>= DB_LATER) is missing, read-only */
   MDB_txn *wtxn;     /* the open write transaction, or NULL */
   MDB_txn *rtxn;     /* the open read transaction, or NULL */
   unsigned rdepth;   /* nesting depth of rtxn */
