@@ -33,14 +33,14 @@ Prints "ok - ..." lines and ends with "N passed, N failed".
 """
 
 import argparse
-import http.server
 import os
 import subprocess
 import sys
 import threading
 import time
 
-from itlib import PageHandler, Run, Server6, link_page
+from itlib import (PageHandler, Run, link_page, small_world,
+                   small_world_stop)
 
 results = []
 V4, V6 = "127.0.1.2", "fd6c:7001::2"
@@ -339,22 +339,8 @@ def main():
     T.v6crawl, T.work = o.v6crawl, o.work
     ip6("add")
     names = ",".join(["vt.test", "slow.vt.test"] + HOSTS)
-    dns = subprocess.Popen(["dnsmasq", "--keep-in-foreground",
-                            "--conf-file=/dev/null", "--no-resolv",
-                            "--no-hosts", "--port=53", "--bind-interfaces",
-                            "--listen-address=" + V4, "--local=/#/",
-                            "--host-record=%s,%s,%s" % (names, V4, V6),
-                            "--host-record=v4.vt.test," + V4,
-                            "--pid-file=" + os.path.join(o.work, "dns.pid")],
-                           stdout=subprocess.DEVNULL,
-                           stderr=subprocess.DEVNULL)
-    http.server.ThreadingHTTPServer.allow_reuse_address = True
-    Server6.allow_reuse_address = True
-    srv = [http.server.ThreadingHTTPServer((V4, 80), Handler),
-           Server6((V6, 80), Handler)]
-    for s in srv:
-        threading.Thread(target=s.serve_forever, daemon=True).start()
-    time.sleep(0.5)
+    world = small_world(o.work, V4, V6, ["%s,%s,%s" % (names, V4, V6),
+                                         "v4.vt.test," + V4], Handler)
     try:
         case_closed_port()
         case_live()
@@ -362,10 +348,7 @@ def main():
         case_outage_open()
         case_default()
     finally:
-        for s in srv:
-            s.shutdown()
-        dns.terminate()
-        dns.wait(10)
+        small_world_stop(world)
         ip6("del")
     passed = sum(results)
     print("%d passed, %d failed" % (passed, len(results) - passed))
