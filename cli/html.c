@@ -984,7 +984,7 @@ int report_html(FILE *out, struct store *st, const struct store_run *run,
   if (rc != STORE_OK)
     goto out;
   page_head(out, L, run, threshold);
-  rc = cli_vantage_lines(st, run->id, html_vantage_line, out);
+  rc = cli_vantage_lines(st, run->id, L == &zh, html_vantage_line, out);
   if (rc != STORE_OK)
     goto out;
   summary(out, L, st, run, sites, n, figs, threshold);

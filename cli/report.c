@@ -160,7 +160,7 @@ static void text_figs(struct common *c, const struct store_site *sites,
     fputs("WARNING: this machine had no IPv6 connectivity during the run;\n"
           "IPv6 was not measured and no concentration is reported.\n",
           o);
-  cli_vantage_lines(c->st, c->run.id, text_line, o);
+  cli_vantage_lines(c->st, c->run.id, 0, text_line, o);
   fputs("\nIPv6 concentration of internal links (supported/counted)\n", o);
   fprintf(o, "%-38s %-10s %-18s %-18s %6s %6s\n", "site", "homepage",
           "level 2 internal", "level 3 internal", "L2 all", "L3 all");

@@ -243,8 +243,16 @@ def case_outage():
                 % (o["start"], o["end"], o["seconds"]))
         check("outage: the text report says when and how long",
               want in text.out.splitlines(), text.why() + "\nwant: " + want)
-        html = report(db, "html")
+        html = v6crawl(["report", "--db", db, "--format", "html",
+                        "--lang", "en"])
         check("outage: the HTML report says it too",
+              want in html.out, html.out[:1500])
+        html = v6crawl(["report", "--db", db, "--format", "html",
+                        "--lang", "zh"])
+        want = ("本机 IPv6 中断：%s 至 %s（%.1f 秒），发现方式 failures；7 "
+                "个探测恢复后经 IPv6 重新请求，0 个未检测"
+                % (o["start"], o["end"], o["seconds"]))
+        check("outage: the Chinese HTML report says it in Chinese",
               want in html.out, html.out[:1500])
     except (ValueError, KeyError, IndexError, TypeError) as e:
         check("outage: report JSON", False, "%r %s" % (e, rep.why()))
