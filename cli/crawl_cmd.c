@@ -496,7 +496,8 @@ struct crawl_args {
   const char *sites_file;
   char *scope; /* --scope, normalised */
   int quiet;
-  char *vantage; /* the default endpoint list (owned) */
+  const char *dns_root; /* --dns-root or NULL */
+  char *vantage;        /* the default endpoint list (owned) */
 };
 
 /* @arg as a decimal in [@lo, @hi] into *@v; else the error printed. */
@@ -551,6 +552,10 @@ static int crawl_num_opt(struct crawl_opts *o, int id, const char *arg)
       rc = crawl_int(id, arg, 0, 1440, &v);
       o->vantage_every_ms = v * 60000;
       break;
+    case OPT_TIMINGSAMPLES:
+      rc = crawl_int(id, arg, 0, 1000, &v);
+      o->timing_samples = (int)v;
+      break;
   }
   return rc;
 }
@@ -566,6 +571,9 @@ static int crawl_opt(void *ud, int id, const char *arg)
     case OPT_DNS:
       c->o.dns_servers = arg;
       return -1;
+    case OPT_DNSROOT:
+      c->dns_root = arg;
+      return -1;
     case OPT_CACERT:
       if (access(arg, R_OK) < 0) {
         cli_err("cannot read --cacert %s: %s", arg, strerror(errno));
@@ -574,6 +582,12 @@ static int crawl_opt(void *ud, int id, const char *arg)
       c->o.cacert = arg;
       return -1;
     case OPT_UA:
+      /* it goes into a header line: a CR or LF would start another */
+      if (strpbrk(arg, "\r\n")) {
+        cli_err("bad --user-agent: it contains a CR or LF, which would end "
+                "the User-Agent header line");
+        return EXIT_USAGE;
+      }
       c->o.user_agent = arg;
       return -1;
     case OPT_STRICT:
@@ -785,7 +799,7 @@ static int crawl_go(struct crawl_args *c, struct store *st, const char *db,
             last_progress.sites, last_progress.sites == 1 ? "" : "s",
             last_progress.pages, last_progress.probes_done,
             last_progress.requests, last_progress.errors,
-            last_progress.elapsed_s, db);
+            last_progress.elapsed_s, cli_tx(db));
   if (crc == CRAWL_OK && run && c->fail_under >= 0) {
     src = store_flush(st);
     rc = src == STORE_OK ? cli_fail_under(st, run, c->fail_under) : EXIT_STORE;
@@ -800,10 +814,12 @@ int cmd_crawl(int argc, char **argv)
   struct crawl_args c;
   struct cli_args a;
   struct sitelist sl;
+  struct cli_roots roots;
   struct store *st = NULL;
   char *db = NULL;
   int rc, src;
 
+  memset(&roots, 0, sizeof(roots));
   memset(&sl, 0, sizeof(sl));
   memset(&c, 0, sizeof(c));
   crawl_opts_init(&c.o);
@@ -820,6 +836,11 @@ int cmd_crawl(int argc, char **argv)
     rc = vantage_default(&c);
   if (rc != EXIT_OKAY)
     goto out;
+  rc = cli_roots_load(&roots, c.dns_root);
+  if (rc != EXIT_OKAY)
+    goto out;
+  c.o.roots = roots.v;
+  c.o.n_roots = roots.n;
   db = cli_db_path(a.db, 1);
   if (!db) {
     rc = EXIT_INTERNAL;
@@ -845,6 +866,7 @@ out:
   free(c.scope);
   free(c.vantage);
   sitelist_free(&sl);
+  cli_roots_free(&roots);
   return rc;
 }
 
@@ -880,7 +902,7 @@ int cmd_url(int argc, char **argv)
     puts("failure");
     return 1;
   }
-  puts(out);
+  puts(cli_tx(out));
   free(out);
   return EXIT_OKAY;
 }

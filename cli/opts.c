@@ -36,6 +36,11 @@ const struct cli_opt cli_opts[OPT__N] = {
                  C(CMD_CRAWL)},
   [OPT_DNS] = {"dns-server", 0, "LIST", "the system's",
                "IP[:PORT][,IP[:PORT]...] to ask", C(CMD_CRAWL)},
+  [OPT_DNSROOT] = {"dns-root", 0, "LIST",
+                   "$V6CRAWL_DNS_ROOT, else data/root-servers.txt",
+                   "ADDR[,ADDR...] (IPv6, or [ADDR]:PORT): the root\n"
+                   "servers the delegation walk starts from",
+                   C(CMD_CRAWL)},
   [OPT_CACERT] = {"cacert", 0, "FILE", "the system's", "CA bundle for https",
                   C(CMD_CRAWL)},
   [OPT_TIMEOUT] = {"timeout", 0, "SECONDS", "10", "per request", C(CMD_CRAWL)},
@@ -78,6 +83,10 @@ const struct cli_opt cli_opts[OPT__N] = {
   [OPT_HOMEPROBES] = {"homepage-probes", 0, "N", "5",
                       "IPv6 requests of each homepage for its success rate",
                       C(CMD_CRAWL)},
+  [OPT_TIMINGSAMPLES] = {"timing-samples", 0, "N", "10",
+                         "timing requests per family of each homepage and\n"
+                         "CDN host, on fresh connections (0: none)",
+                         C(CMD_CRAWL)},
   [OPT_QUIET] = {"quiet", 0, NULL, NULL,
                  "no progress line, only errors and the summary", C(CMD_CRAWL)},
   [OPT_FAILUNDER] = {"fail-under", 0, "PCT", NULL,

@@ -15,6 +15,8 @@
 struct common {
   struct cli_args a;
   struct report_cdn_table cdn; /* the CDN suffix table (report, links) */
+  struct report_weights w;     /* the score's weights (report) */
+  int have_w;                  /* w was found and read */
   struct store *st;
   char *db;
   FILE *out;
@@ -104,11 +106,14 @@ static void pct(char *buf, size_t len, const struct store_fig *f, int count)
 }
 
 static void json_extras(FILE *o, const struct store_site *s,
-                        const struct report_delay *x)
+                        const struct report_delay *x,
+                        const struct report_timing *t)
 {
   static const char *const dname[3] = {"connect", "first_byte", "total"};
+  static const int tk[3] = {REPORT_T_CONNECT, REPORT_T_FIRST_BYTE,
+                            REPORT_T_TOTAL};
   double v = 0;
-  int k, ok, pass = report_delay_pass(x);
+  int k, ok, pass = t->have ? report_timing_pass(t) : report_delay_pass(x);
   fprintf(o,
           ",\n   \"homepage_detail\": {\"aaaa\": %s, \"v6_tries\": %d, "
           "\"v6_ok\": %d, \"v6_success_rate\": ",
@@ -128,15 +133,22 @@ static void json_extras(FILE *o, const struct store_site *s,
           "},\n   \"delay\": {\"links\": %u, \"dns_hosts\": %u, "
           "\"dns_ratio\": ",
           x->timed, x->n_dns);
-  /* the ratio first: the order arguments are evaluated in is unspecified */
-  ok = report_delay_dns_ratio(x, &v) == 0;
+  /* the ratio first: the order arguments are evaluated in is unspecified;
+   * from the dedicated timing requests when the run made them */
+  ok = t->have ? report_timing_ratio(t, REPORT_T_DNS, &v) == 0
+               : report_delay_dns_ratio(x, &v) == 0;
   json_num(o, ok, v);
   for (k = 0; k < 3; k++) {
-    ok = report_delay_ratio(x, k, &v) == 0;
+    ok = t->have ? report_timing_ratio(t, tk[k], &v) == 0
+                 : report_delay_ratio(x, k, &v) == 0;
     fprintf(o, ", \"%s_ratio\": ", dname[k]);
     json_num(o, ok, v);
   }
-  fprintf(o, ", \"pass\": %s}", pass < 0 ? "null" : pass ? "true" : "false");
+  fprintf(o, ", \"method\": \"%s\", \"pass\": %s}",
+          t->have ? "timing" : "probes",
+          pass < 0 ? "null"
+          : pass   ? "true"
+                   : "false");
 }
 
 static void text_line(void *ud, const char *s)
@@ -166,7 +178,7 @@ static void text_figs(struct common *c, const struct store_site *sites,
           "level 2 internal", "level 3 internal", "L2 all", "L3 all");
   for (i = 0; i < n; i++) {
     char l2[48], l3[48], a2[16], a3[16];
-    const char *site = sites[i].start_url;
+    const char *site = cli_tx(sites[i].start_url);
     int hk = report_home_class(c->st, c->run.id, &sites[i]);
     pct(l2, sizeof(l2), &figs[i].level[2][0], 1);
     pct(l3, sizeof(l3), &figs[i].level[3][0], 1);
@@ -174,7 +186,7 @@ static void text_figs(struct common *c, const struct store_site *sites,
     pct(a3, sizeof(a3), &figs[i].level[3][1], 0);
     if (sites[i].unit && (i == 0 || !sites[i - 1].unit ||
                           strcmp(sites[i].unit, sites[i - 1].unit) != 0))
-      fprintf(o, "[%s]\n", sites[i].unit);
+      fprintf(o, "[%s]\n", cli_tx(sites[i].unit));
     fprintf(o, "%-38.38s %-10s %-18s %-18s %6s %6s\n", site,
             store_class_name(hk), l2, l3, a2, a3);
     if (strlen(site) > 38)
@@ -182,15 +194,20 @@ static void text_figs(struct common *c, const struct store_site *sites,
   }
 }
 
-/* A "+12% -3% -" cell of the delay ratios of @x. */
-static void delay_cell(char *buf, size_t len, const struct report_delay *x)
+/* A "+12% -3% -" cell of the delay ratios of @x, or of the timing
+ * requests @t when the run made them. */
+static void delay_cell(char *buf, size_t len, const struct report_delay *x,
+                       const struct report_timing *t)
 {
+  static const int tk[3] = {REPORT_T_CONNECT, REPORT_T_FIRST_BYTE,
+                            REPORT_T_TOTAL};
   char part[3][16];
   double d;
   int m;
 
   for (m = 0; m < 3; m++) {
-    if (report_delay_ratio(x, m, &d) == 0)
+    if (t->have ? report_timing_ratio(t, tk[m], &d) == 0
+                : report_delay_ratio(x, m, &d) == 0)
       snprintf(part[m], sizeof(part[m]), "%+.0f%%", d * 100);
     else
       snprintf(part[m], sizeof(part[m]), "-");
@@ -206,14 +223,17 @@ static void text_extras(struct common *c, const struct store_site *sites,
   size_t i;
 
   fputs("\nOther indicators: homepage and name servers (delay is "
-        "IPv6/IPv4 - 1, <= 20% passes)\n",
+        "IPv6/IPv4 - 1 of the medians, <= 20% or <= 5 ms passes; detail "
+        "below)\n",
         o);
   fprintf(o, "%-38s %-5s %-10s %-12s %-8s %s\n", "site", "AAAA", "IPv6 tries",
           "v4/v6 alike", "NS IPv6", "delay connect/first/total");
   for (i = 0; i < n; i++) {
     struct report_delay ex;
+    struct report_timing tx;
     char tries[24], alike[24], ns[24], delay[64] = "-";
-    if (report_delay_site(c->st, c->run.id, sites[i].idx, &ex) != STORE_OK)
+    if (report_delay_site(c->st, c->run.id, sites[i].idx, &ex) != STORE_OK ||
+        report_timing_site(c->st, c->run.id, sites[i].idx, &tx) != STORE_OK)
       continue;
     snprintf(tries, sizeof(tries), "%d/%d", sites[i].home_ok,
              sites[i].home_tries);
@@ -223,9 +243,11 @@ static void text_extras(struct common *c, const struct store_site *sites,
       snprintf(alike, sizeof(alike), "%s %.0f%%",
                sites[i].consistent ? "yes" : "NO", sites[i].similarity * 100);
     snprintf(ns, sizeof(ns), "%d/%d", sites[i].ns_ipv6, sites[i].ns_total);
-    delay_cell(delay, sizeof(delay), &ex);
-    fprintf(o, "%-38.38s %-5s %-10s %-12s %-8s %s\n", sites[i].start_url,
-            ex.aaaa ? "yes" : "NO", tries, alike, ns, delay);
+    delay_cell(delay, sizeof(delay), &ex, &tx);
+    report_timing_cleanup(&tx);
+    fprintf(o, "%-38.38s %-5s %-10s %-12s %-8s %s\n",
+            cli_tx(sites[i].start_url), ex.aaaa ? "yes" : "NO", tries, alike,
+            ns, delay);
   }
 }
 
@@ -239,14 +261,14 @@ static void text_notes(FILE *o, const struct store_site *sites, size_t n)
       fprintf(o,
               "%s: its pages' scripts name %d more URL%s that are not "
               "links (crawl with --script-links to count them)\n",
-              sites[i].start_url, sites[i].script_links,
+              cli_tx(sites[i].start_url), sites[i].script_links,
               sites[i].script_links == 1 ? "" : "s");
   for (i = 0; i < n; i++)
     if (sites[i].pages_truncated > 0)
       fprintf(o,
               "%s: %d page%s longer than --max-body, read up to it "
               "(links past the cap are missing)\n",
-              sites[i].start_url, sites[i].pages_truncated,
+              cli_tx(sites[i].start_url), sites[i].pages_truncated,
               sites[i].pages_truncated == 1 ? " was" : "s were");
 }
 
@@ -267,18 +289,51 @@ static int text_cdn(struct common *c, const struct store_site *sites, size_t n)
               "level-3 links, by the host of each link's URL)\n",
               o);
       head = 1;
-      fprintf(o, "%s\n", sites[i].start_url);
+      fprintf(o, "%s\n", cli_tx(sites[i].start_url));
       for (k = 0; k < cs.n; k++) {
         report_pct_floor(p, sizeof p, cs.v[k].ipv6, cs.v[k].links);
-        fprintf(o,
-                "  %s: %u/%u links over IPv6 (%s); hosts: ", cs.v[k].provider,
-                cs.v[k].ipv6, cs.v[k].links, p);
+        fprintf(o, "  %s: %u/%u links over IPv6 (%s); hosts: ",
+                cli_tx(cs.v[k].provider), cs.v[k].ipv6, cs.v[k].links, p);
         for (j = 0; j < cs.v[k].n_hosts; j++)
-          fprintf(o, "%s%s", j ? ", " : "", cs.v[k].hosts[j]);
+          fprintf(o, "%s%s", j ? ", " : "", cli_tx(cs.v[k].hosts[j]));
         fputc('\n', o);
       }
     }
     report_cdn_site_cleanup(&cs);
+  }
+  return rc;
+}
+
+/* The dedicated timing requests: the homepage delay and, for the sites
+ * with any, the CDN performance. */
+static int text_timing(struct common *c, const struct store_site *sites,
+                       size_t n)
+{
+  struct report_timing tx;
+  struct report_perf_site ps;
+  size_t i;
+  int rc = STORE_OK, head = 0;
+
+  fprintf(c->out,
+          "\nDelay of the homepage (dedicated requests on fresh "
+          "connections; IPv6 median within %g ms or 20%% of IPv4's passes)\n",
+          REPORT_TIMING_FLOOR_MS);
+  for (i = 0; i < n && rc == STORE_OK; i++) {
+    rc = report_timing_site(c->st, c->run.id, sites[i].idx, &tx);
+    if (rc == STORE_OK)
+      cli_text_timing(c->out, sites[i].start_url, &tx);
+    report_timing_cleanup(&tx);
+  }
+  for (i = 0; i < n && rc == STORE_OK; i++) {
+    rc = report_perf_site_build(c->st, c->run.id, sites[i].idx, &c->cdn, &ps);
+    if (rc == STORE_OK && ps.cs.n && !head++)
+      fprintf(c->out,
+              "\nCDN performance (IPv6 at least 85%% of IPv4 in first byte "
+              "and throughput, or within %g ms)\n",
+              REPORT_TIMING_FLOOR_MS);
+    if (rc == STORE_OK)
+      cli_text_perf(c->out, sites[i].start_url, &ps);
+    report_perf_site_cleanup(&ps);
   }
   return rc;
 }
@@ -288,10 +343,12 @@ static int report_text(struct common *c, struct store_site *sites, size_t n,
 {
   FILE *o = c->out;
   size_t i;
-  int k, rc;
+  int k, rc, src;
 
   text_figs(c, sites, n, figs);
   text_extras(c, sites, n);
+  src = c->have_w ? cli_score_text(o, c->st, &c->run, sites, n, figs, &c->w)
+                  : STORE_OK;
   text_notes(o, sites, n);
   fputs("\nLinks by class (internal, level 2 + level 3)\n", o);
   fprintf(o, "%-38s", "site");
@@ -299,16 +356,23 @@ static int report_text(struct common *c, struct store_site *sites, size_t n,
     fprintf(o, " %7s", store_class_name(k));
   fputc('\n', o);
   for (i = 0; i < n; i++) {
-    fprintf(o, "%-38.38s", sites[i].start_url);
+    fprintf(o, "%-38.38s", cli_tx(sites[i].start_url));
     for (k = 0; k <= CLASS_SKIPPED; k++)
       fprintf(o, " %7u",
               figs[i].level[2][0].classes[k] + figs[i].level[3][0].classes[k]);
     fputc('\n', o);
   }
   rc = text_cdn(c, sites, n);
+  if (rc == STORE_OK)
+    rc = src;
+  if (rc == STORE_OK)
+    rc = cli_deleg_text(o, c->st, c->run.id, sites, n);
+  if (rc == STORE_OK)
+    rc = text_timing(c, sites, n);
   for (i = 0; i < n; i++)
     if (sites[i].error)
-      fprintf(o, "\n%s: %s\n", sites[i].start_url, sites[i].error);
+      fprintf(o, "\n%s: %s\n", cli_tx(sites[i].start_url),
+              cli_tx(sites[i].error));
   fputs("\nok = works over IPv6 and IPv4. Failing links and their evidence: "
         "`v6crawl links --class CLASS`.\n",
         o);
@@ -349,6 +413,10 @@ static int report_json(struct common *c, struct store_site *sites, size_t n,
   size_t i;
   int l, rc = STORE_OK;
   struct report_delay ex;
+  struct report_timing tx;
+  struct report_perf_site ps;
+  memset(&tx, 0, sizeof tx);
+  memset(&ps, 0, sizeof ps);
   fprintf(o, "{\"run\": {\"id\": %u, \"started\": ", c->run.id);
   cli_time(t, sizeof(t), c->run.started);
   json_str(o, t);
@@ -386,10 +454,24 @@ static int report_json(struct common *c, struct store_site *sites, size_t n,
     fprintf(o, ",\n   \"homepage\": {\"ipv6\": %s, \"class\": \"%s\"}",
             report_home_verdict(hk) > 0 ? "true" : "false",
             store_class_name(hk));
+    if (rc == STORE_OK)
+      rc = report_timing_site(c->st, c->run.id, sites[i].idx, &tx);
     if (report_delay_site(c->st, c->run.id, sites[i].idx, &ex) == STORE_OK)
-      json_extras(o, &sites[i], &ex);
+      json_extras(o, &sites[i], &ex, &tx);
+    cli_json_timing(o, &tx);
+    report_timing_cleanup(&tx);
     if (rc == STORE_OK)
       rc = json_cdn(c, &sites[i]);
+    if (rc == STORE_OK)
+      rc = cli_score_json(o, c->st, &c->run, &sites[i], &figs[i],
+                          c->have_w ? &c->w : NULL);
+    if (rc == STORE_OK)
+      rc = cli_deleg_json(o, c->st, c->run.id, sites[i].idx);
+    if (rc == STORE_OK)
+      rc = report_perf_site_build(c->st, c->run.id, sites[i].idx, &c->cdn, &ps);
+    if (rc == STORE_OK)
+      cli_json_perf(o, &ps);
+    report_perf_site_cleanup(&ps);
     fputs(",", o);
     fputs("\n   \"levels\": {", o);
     for (l = 2; l <= report_max_level(&figs[i]); l++) {
@@ -529,6 +611,8 @@ int cmd_report(int argc, char **argv)
     rc = EXIT_INTERNAL;
     goto out;
   }
+  if (c.a.format == V6_FMT_TEXT || c.a.format == V6_FMT_JSON)
+    c.have_w = cli_weights_find(&c.w) == 0;
   if (c.a.format == V6_FMT_JSON)
     src = report_json(&c, sites, n, figs);
   else if (c.a.format == V6_FMT_CSV)
@@ -652,33 +736,34 @@ static void link_csv(FILE *o, const struct links_ctx *x,
   csv_field(o, r->probe ? r->probe->v6.error : NULL, 0);
   csv_field(o, s4, 0);
   csv_field(o, r->probe ? r->probe->v4.error : NULL, 0);
-  csv_field(o, r->probe ? r->probe->v6.hops : NULL, 0);
-  csv_field(o, r->probe ? r->probe->v4.hops : NULL, 1);
+  csv_lines(o, r->probe ? r->probe->v6.hops : NULL, 0);
+  csv_lines(o, r->probe ? r->probe->v4.hops : NULL, 1);
 }
 
 static void link_text(FILE *o, const struct store_link_row *r,
                       const char *scope)
 {
   fprintf(o, "L%d %-8s %-10s %s\n", r->level, scope, store_class_name(r->klass),
-          r->url);
+          cli_tx(r->url));
   if (r->klass != CLASS_OK && r->klass != CLASS_SKIPPED) {
     if (r->host)
       fprintf(o, "     dns: A %s%s%s  AAAA %s%s%s%s%s\n",
-              r->host->a ? r->host->a : "-", r->host->a_error ? " " : "",
-              r->host->a_error ? r->host->a_error : "",
-              r->host->aaaa ? r->host->aaaa : "-",
+              r->host->a ? cli_tx(r->host->a) : "-",
+              r->host->a_error ? " " : "",
+              r->host->a_error ? cli_tx(r->host->a_error) : "",
+              r->host->aaaa ? cli_tx(r->host->aaaa) : "-",
               r->host->aaaa_error ? " " : "",
-              r->host->aaaa_error ? r->host->aaaa_error : "",
+              r->host->aaaa_error ? cli_tx(r->host->aaaa_error) : "",
               r->host->cnames ? "  CNAME " : "",
-              r->host->cnames ? r->host->cnames : "");
+              r->host->cnames ? cli_tx(r->host->cnames) : "");
     if (r->probe) {
       fprintf(o, "     v6: %s\n",
-              r->probe->v6.error  ? r->probe->v6.error
-              : r->probe->v6.hops ? r->probe->v6.hops
+              r->probe->v6.error  ? cli_tx(r->probe->v6.error)
+              : r->probe->v6.hops ? cli_tx_lines(r->probe->v6.hops)
                                   : "-");
       fprintf(o, "     v4: %s\n",
-              r->probe->v4.error  ? r->probe->v4.error
-              : r->probe->v4.hops ? r->probe->v4.hops
+              r->probe->v4.error  ? cli_tx(r->probe->v4.error)
+              : r->probe->v4.hops ? cli_tx_lines(r->probe->v4.hops)
                                   : "-");
     }
   }

@@ -92,6 +92,7 @@ void crawl_opts_init(struct crawl_opts *o)
   o->force_vantage = -1;
   o->home_probes = 5;
   o->max_crawl_delay_ms = 1000;
+  o->timing_samples = 10;
 }
 
 /* ---- a site's pages ----------------------------------------------------- */
@@ -171,7 +172,10 @@ static void site_home_url(struct site *s, const char *url)
       crawl_oom(c);
     url_view_cleanup(&v);
   }
-  indicators_ns_ask(&s->ind, s->f.scope);
+  if (url_view_parse(url, &v) == PARSE_OK) {
+    indicators_ns_ask(&s->ind, v.host);
+    url_view_cleanup(&v);
+  }
 }
 
 /* The level-1 page is known: @a is the attempt that read it, or NULL
@@ -335,6 +339,7 @@ static int turn(struct crawl *c)
   t = min_timeout(t, hosts_delayed_tick(c));
   t = min_timeout(t, vantage_timeout_ms(c->vt));
   t = min_timeout(t, outage_timeout_ms(c));
+  t = min_timeout(t, dq_timeout_ms(c));
   if (c->ready_head && c->in_flight < (size_t)c->o->concurrency)
     t = 0;
   if (loop_wait(c->loop, t < 0 ? 1000 : t) < 0)
@@ -343,6 +348,7 @@ static int turn(struct crawl *c)
   fetcher_tick(c->fetch);
   vantage_tick(c->vt);
   outage_tick(c);
+  dq_tick(c);
   hosts_schedule(c);
   return 0;
 }
@@ -394,9 +400,9 @@ static char *options_text(const struct crawl_opts *o)
   char buf[512];
   snprintf(buf, sizeof(buf),
            "depth=%d timeout_ms=%ld retries=%d concurrency=%d per_host=%d "
-           "strict=%d allow_private=%d",
+           "strict=%d allow_private=%d timing_samples=%d",
            o->depth, o->timeout_ms, o->retries, o->concurrency, o->per_host,
-           o->strict, o->allow_private);
+           o->strict, o->allow_private, o->timing_samples);
   return strdup(buf);
 }
 
@@ -607,8 +613,10 @@ static int run_end(struct crawl *c, int rc, int64_t t0)
     rc = CRAWL_STORE;
   }
   outage_finish(c);
-  for (i = 0; i < c->n_sites && !c->nomem; i++)
+  for (i = 0; i < c->n_sites && !c->nomem; i++) {
     site_record(c, &c->sites[i]); /* name servers and homepage figures */
+    deleg_walk_store(c, c->sites[i].idx, c->sites[i].ind.walk);
+  }
   src = store_run_finish(c->st, c->run, (int64_t)time(NULL), rc == CRAWL_OK);
   if (src == STORE_OK)
     src = store_flush(c->st);
@@ -627,6 +635,7 @@ static void crawl_teardown(struct crawl *c)
 {
   fetcher_free(c->fetch);
   resolver_free(c->res);
+  dq_free_all(c);
   while (c->attempts)
     attempt_free(c->attempts);
   outage_forget(c);
@@ -637,6 +646,7 @@ static void crawl_teardown(struct crawl *c)
   map_clear(&c->hosts, host_free);
   loop_free(c->loop);
   sites_free(c);
+  deleg_shares_free(c);
 }
 
 int crawl_run(struct store *stp, const struct crawl_opts *o,
@@ -644,10 +654,13 @@ int crawl_run(struct store *stp, const struct crawl_opts *o,
               volatile sig_atomic_t *stop)
 {
   struct crawl c;
+  struct timing tm;
+  size_t i;
   int rc;
   int64_t t0;
 
   memset(&c, 0, sizeof(c));
+  timing_init(&tm, &c);
   last_error[0] = 0;
   c.st = stp;
   c.o = o;
@@ -665,8 +678,18 @@ int crawl_run(struct store *stp, const struct crawl_opts *o,
   if (rc != CRAWL_OK)
     goto out;
   rc = run_loop(&c, stop, t0);
+  if (rc == CRAWL_OK && !c.nomem && !c.store_rc) {
+    /* the dedicated timing requests, once nothing else is in flight */
+    for (i = 0; i < c.n_sites; i++)
+      timing_site_add(&tm, c.sites[i].idx, c.sites[i].final_url);
+    timing_perf_add(&tm);
+    timing_start(&tm);
+    rc = run_loop(&c, stop, t0);
+  }
   rc = run_end(&c, rc, t0);
 out:
+  tm.closing = 1;
   crawl_teardown(&c);
+  timing_cleanup(&tm);
   return rc;
 }

@@ -27,6 +27,13 @@ const char *crawl_strerror(int rc);
 
 struct crawl_progress;
 
+/* A DNS root server the delegation walk starts from. */
+struct crawl_root {
+  const char *name; /* host name, or the address again */
+  const char *addr; /* IPv6 address */
+  int port;         /* 53 */
+};
+
 struct crawl_opts {
   int depth;               /* levels to collect, default 3 */
   const char *dns_servers; /* "IP[:PORT][,IP[:PORT]...]" or NULL: system */
@@ -43,6 +50,11 @@ struct crawl_opts {
   int home_probes;         /* IPv6 requests of each homepage, default 5 */
   long max_crawl_delay_ms; /* cap on robots.txt Crawl-delay; 0 ignores it */
   int script_links;        /* count URL literals in scripts as links */
+  /* The root servers of the delegation walk (none: every site's walk
+   * fails at the root). */
+  const struct crawl_root *roots;
+  size_t n_roots;
+  int timing_samples; /* timing requests per family, default 10 */
   /* The vantage check (unless force_vantage): "ADDR:PORT,[V6ADDR]:PORT,..."
    * endpoints, each connected to over its own family; a family none of
    * whose endpoints completes a connect is unreachable (NULL or "": no

@@ -132,7 +132,9 @@ static size_t write_cb(char *ptr, size_t size, size_t nmemb, void *userdata)
   size_t n = size * nmemb;
   if (!req->max_body) {
     req->discarded += n;
-    return req->discarded > PROBE_DRAIN_MAX ? 0 : n;
+    return req->discarded > (req->drain_max ? req->drain_max : PROBE_DRAIN_MAX)
+             ? 0
+             : n;
   }
   if (n && v6_buf_putn(&req->buf, ptr, n) < 0)
     return 0;
@@ -216,6 +218,10 @@ int fetch_start(struct fetcher *f, struct fetch_req *req)
   curl_easy_setopt(e, CURLOPT_WRITEDATA, req);
   if (req->head)
     curl_easy_setopt(e, CURLOPT_NOBODY, 1L);
+  if (req->fresh) {
+    curl_easy_setopt(e, CURLOPT_FRESH_CONNECT, 1L);
+    curl_easy_setopt(e, CURLOPT_FORBID_REUSE, 1L);
+  }
   if (f->conf.cacert)
     curl_easy_setopt(e, CURLOPT_CAINFO, f->conf.cacert);
   if (req->max_body)
@@ -285,6 +291,10 @@ static void finish(struct fetcher *f, CURL *e, CURLcode cc)
     req->first_byte_ms = (double)t / 1000.0;
   if (curl_easy_getinfo(e, CURLINFO_TOTAL_TIME_T, &t) == CURLE_OK)
     req->total_ms = (double)t / 1000.0;
+  if (curl_easy_getinfo(e, CURLINFO_APPCONNECT_TIME_T, &t) == CURLE_OK)
+    req->tls_ms = (double)t / 1000.0;
+  if (curl_easy_getinfo(e, CURLINFO_SIZE_DOWNLOAD_T, &t) == CURLE_OK && t > 0)
+    req->bytes = (uint64_t)t;
   /* A body we stopped reading on purpose still came with a response. */
   if (cc == CURLE_OK || (status > 0 && (cc == CURLE_WRITE_ERROR ||
                                         cc == CURLE_FILESIZE_EXCEEDED))) {

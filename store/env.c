@@ -13,8 +13,8 @@
 #include <unistd.h>
 
 static const char *const db_names[DB__N] = {
-  "meta",  "runs",  "sites", "urls",   "url_ids",
-  "links", "edges", "hosts", "probes", "vantage"};
+  "meta",  "runs",   "sites",  "urls", "url_ids", "links",  "edges",
+  "hosts", "probes", "timing", "perf", "deleg",   "vantage"};
 
 /* ---- status codes -------------------------------------------------------- */
 
@@ -237,11 +237,10 @@ static int dbs_open(struct store *s, int create)
   } else {
     goto out;
   }
-  s->absent = 0;
   for (i = DB_META + 1; i < DB__N; i++) {
     rc = st_rc(mdb_dbi_open(txn, db_names[i], flags, &s->dbi[i]));
-    if (rc == STORE_NOTFOUND && i >= DB_LATER && s->rdonly) {
-      s->absent |= 1u << i; /* an older store: read as empty */
+    if (rc == STORE_NOTFOUND && s->rdonly && i >= DB_FIRST_OPTIONAL) {
+      s->dbi[i] = ST_DBI_ABSENT; /* older store: read as empty */
       rc = STORE_OK;
     }
     if (rc)

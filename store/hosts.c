@@ -23,8 +23,7 @@ void store_host_cleanup(struct store_host *h)
 /* Key run | @name in lower case (DNS names are case-insensitive, and the
  * URLs the join parses hosts from are normalised to lower case). Returns
  * the key length, 0 when @name is empty or too long. */
-static size_t host_key(unsigned char *kb, uint32_t run, const char *name,
-                       size_t n)
+size_t st_host_key(unsigned char *kb, uint32_t run, const char *name, size_t n)
 {
   size_t i;
 
@@ -47,7 +46,7 @@ int store_host_put(struct store *s, uint32_t run, const struct store_host *h)
 
   if (!s || !h || !h->name)
     return STORE_INVALID;
-  klen = host_key(kb, run, h->name, strlen(h->name));
+  klen = st_host_key(kb, run, h->name, strlen(h->name));
   if (!klen)
     return STORE_INVALID;
   rc = st_wr_begin(s, &txn);
@@ -78,7 +77,7 @@ int st_host_read(struct store *s, MDB_txn *txn, uint32_t run, const char *name,
   int rc;
 
   memset(out, 0, sizeof *out);
-  klen = host_key(kb, run, name, n);
+  klen = st_host_key(kb, run, name, n);
   if (!klen)
     return STORE_NOTFOUND;
   rc = st_get(txn, s->dbi[DB_HOSTS], kb, klen, &v);

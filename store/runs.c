@@ -251,13 +251,16 @@ static int run_id_retire(struct store *s, MDB_txn *txn, uint32_t id)
  * batches of DELETE_BATCH keys, each committed. */
 static int run_records_delete(struct store *s, const unsigned char kb[4])
 {
-  static const int dbs[] = {DB_PROBES, DB_EDGES, DB_LINKS,
-                            DB_HOSTS,  DB_SITES, DB_VANTAGE};
+  static const int dbs[] = {DB_TIMING,  DB_PERF,   DB_DELEG,
+                            DB_VANTAGE, DB_PROBES, DB_EDGES,
+                            DB_LINKS,   DB_HOSTS,  DB_SITES};
   MDB_txn *txn = NULL;
   size_t i, n;
   int rc;
 
   for (i = 0; i < sizeof dbs / sizeof dbs[0]; i++) {
+    if (st_db_absent(s, dbs[i]))
+      continue;
     do {
       rc = st_wr_begin(s, &txn);
       if (rc)

@@ -291,6 +291,46 @@ int store_host_put(struct store *s, uint32_t run, const struct store_host *h);
 int store_host_get(struct store *s, uint32_t run, const char *name,
                    struct store_host *out);
 
+/* ---- delegation chains ----------------------------------------------------
+ *
+ * A site's delegation walked from the root over IPv6, zone by zone (the
+ * indicator 网站域名具备完整的IPv6域名授权体系, doc/measurement.md). */
+
+struct store_deleg_server {
+  char *name; /* host name (a root server given by address: the address) */
+  char *aaaa; /* its IPv6 addresses, "a,b", or NULL */
+  int ok;     /* answered over IPv6: authoritatively or with a referral */
+  char *why;  /* what it answered, or why not */
+};
+
+struct store_deleg_zone {
+  char *zone; /* "." "cn." "gov.cn." */
+  int ok;     /* at least one of its servers answered over IPv6 */
+  struct store_deleg_server *servers;
+  size_t n_servers;
+};
+
+struct store_deleg {
+  uint32_t site;
+  int pass;  /* every zone from the root to the site's zone is ok */
+  char *why; /* why the walk ended before the site's zone, or NULL */
+  struct store_deleg_zone *zones;
+  size_t n_zones;
+};
+
+/* Free what @d owns and zero it; accepts NULL. */
+void store_deleg_cleanup(struct store_deleg *d);
+/* Insert or replace the chain of site @d->site of run @run (strings are
+ * copied). Returns STORE_OK, STORE_INVALID (NULL @s or @d, a read-only
+ * store) or a write error. */
+int store_deleg_put(struct store *s, uint32_t run, const struct store_deleg *d);
+/* The chain of site @site of run @run into @out (zeroed first; the caller
+ * cleans it up on STORE_OK). Returns STORE_OK, STORE_NOTFOUND (no walk
+ * was recorded), STORE_INVALID (NULL @s or @out), STORE_NOMEM,
+ * STORE_CORRUPT or a read error. */
+int store_deleg_get(struct store *s, uint32_t run, uint32_t site,
+                    struct store_deleg *out);
+
 /* ---- probes ------------------------------------------------------------- */
 
 struct store_family {
@@ -349,6 +389,49 @@ struct store_link_row {
 int store_links_each(struct store *s, uint32_t run, uint32_t site,
                      int (*cb)(const struct store_link_row *row, void *ud),
                      void *ud);
+
+/* ---- dedicated timing samples --------------------------------------------
+ *
+ * The delay (doc/measurement.md "Delay") and the CDN performance ("CDN
+ * performance") are measured by dedicated requests after the crawl, on
+ * fresh connections, alternating IPv4 and IPv6. One record holds the
+ * samples of one object set: a site's homepage (keyed run | site) or a
+ * host behind a CNAME chain (keyed run | host name). */
+
+/* One request's times, all from the start of the request (curl's
+ * *_TIME_T), in milliseconds; @dns_ms is the A or AAAA lookup asked just
+ * before it. 0 where not measured (no TLS, no lookup). */
+struct store_tsample {
+  int ok; /* an HTTP response came */
+  double dns_ms, connect_ms, tls_ms, first_byte_ms, total_ms;
+  uint64_t bytes; /* body bytes received */
+};
+
+struct store_timing {
+  char *what; /* the URL timed, or the objects' URLs one a line */
+  unsigned n; /* samples per family */
+  struct store_tsample *s[2]; /* [0] IPv6, [1] IPv4: n each, in the order
+                                 asked (pair i is s[0][i] and s[1][i]) */
+};
+
+/* Free what @t owns and zero it; accepts NULL. */
+void store_timing_cleanup(struct store_timing *t);
+/* Insert or replace the homepage samples of site @site of run @run (or,
+ * with store_perf_put, of host @host). Returns STORE_OK, STORE_INVALID
+ * (NULL @s or @t, n above 100000 or its arrays NULL when n > 0, an empty
+ * or too long @host, a read-only store) or a write error. */
+int store_timing_put(struct store *s, uint32_t run, uint32_t site,
+                     const struct store_timing *t);
+int store_perf_put(struct store *s, uint32_t run, const char *host,
+                   const struct store_timing *t);
+/* Fetch them into caller-allocated @out (the caller's until
+ * store_timing_cleanup). Returns STORE_OK, STORE_NOTFOUND (none stored;
+ * also for a store made before these records existed), STORE_INVALID
+ * (NULL @s or @out) or a read error; on error *out is zeroed. */
+int store_timing_get(struct store *s, uint32_t run, uint32_t site,
+                     struct store_timing *out);
+int store_perf_get(struct store *s, uint32_t run, const char *host,
+                   struct store_timing *out);
 
 /* ---- figures ---------------------------------------------------------------
  */

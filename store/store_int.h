@@ -19,6 +19,9 @@
  *   edges    u32 run | u32 site | u64 from | u64 to -> empty
  *   hosts    u32 run | lower-case name   -> host record
  *   probes   u32 run | u64 url id        -> probe record
+ *   timing   u32 run | u32 site          -> timing record (the homepage)
+ *   perf     u32 run | lower-case name   -> timing record (a CNAME host)
+ *   deleg    u32 run | u32 site          -> delegation record
  *   vantage  u32 run | u32 seq           -> vantage record (seq 0: the
  *                                           check before the run; 1, 2
  *                                           ...: IPv6 outages in it)
@@ -43,6 +46,15 @@
  *          str hops, f64 connect_ms, first_byte_ms, total_ms
  *   vantage u8 how, i64 start_ms, i64 end_ms, i32 ipv4, i32 ipv6,
  *          i32 reasked, i32 unmeasured, str detail
+ *   deleg  u8 pass, str why, u32 zones, then per zone: str zone, u8 ok,
+ *          u32 servers, then per server: str name, str aaaa, u8 ok,
+ *          str why
+ *   timing str what, u32 n, then n IPv6 and n IPv4 samples, each u8 ok,
+ *          f64 dns_ms, connect_ms, tls_ms, first_byte_ms, total_ms,
+ *          u64 bytes
+ *
+ * timing, perf, deleg and vantage are optional: a store made before them opened
+ * read-only reads them as empty (st_db_absent).
  *
  * Transactions (env.c). The first write opens the one write transaction,
  * and store_flush() commits it. Reads use the open write transaction when
@@ -97,20 +109,17 @@ enum {
   DB_EDGES,
   DB_HOSTS,
   DB_PROBES,
-  DB_VANTAGE, /* the first database added after schema 1: see absent */
+  DB_TIMING, /* the first optional database: see st_db_absent */
+  DB_PERF,
+  DB_DELEG,
+  DB_VANTAGE,
   DB__N
 };
-
-/* Databases from DB_LATER on came after stores of schema 1 were written:
- * a read-only open of an older store finds them missing (it cannot create
- * them) and reads them as empty. */
-#define DB_LATER DB_VANTAGE
 
 struct store {
   MDB_env *env;
   MDB_dbi dbi[DB__N];
   int rdonly;
-  unsigned absent;   /* bit i: database i (>= DB_LATER) is missing, read-only */
   MDB_txn *wtxn;     /* the open write transaction, or NULL */
   MDB_txn *rtxn;     /* the open read transaction, or NULL */
   unsigned rdepth;   /* nesting depth of rtxn */
@@ -124,6 +133,15 @@ struct store {
 };
 
 /* ---- env.c: status codes and transactions ---- */
+
+/* The handle a database missing from a store opened read-only gets (one
+ * made by a v6crawl before it existed, DB_TIMING and after). */
+#define ST_DBI_ABSENT     ((MDB_dbi)-1)
+#define DB_FIRST_OPTIONAL DB_TIMING
+static inline int st_db_absent(const struct store *s, int db)
+{
+  return s->dbi[db] == ST_DBI_ABSENT;
+}
 
 /* The one place LMDB and errno codes become store codes. */
 int st_rc(int mrc);
@@ -266,6 +284,10 @@ int st_wr_url(struct store *s, MDB_txn **txn, const char *url, uint64_t *id);
 int st_url_str(struct store *s, MDB_txn *txn, uint64_t id, MDB_val *v);
 
 /* ---- hosts.c ---- */
+
+/* Key @run | @name (@n bytes) in lower case into @kb (4 + HOST_NAME_MAX_
+ * bytes): the key length, 0 when @name is empty or too long. */
+size_t st_host_key(unsigned char *kb, uint32_t run, const char *name, size_t n);
 
 /* Look up host @name (@n bytes) of @run into @out (zeroed first; the
  * caller cleans it up with store_host_cleanup on STORE_OK). Returns

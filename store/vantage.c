@@ -86,6 +86,10 @@ int store_vantage_list(struct store *s, uint32_t run,
 
   if (!out || !n)
     return STORE_INVALID;
+  *out = NULL;
+  *n = 0;
+  if (s && st_db_absent(s, DB_VANTAGE))
+    return STORE_OK; /* a store from before the database, read-only */
   st_be32(kb, run);
   rc = st_list(s, &vantage_list, kb, 4, &v, n);
   *out = v;

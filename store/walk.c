@@ -124,8 +124,6 @@ int st_list(struct store *s, const struct st_list_spec *spec,
 
   *out = NULL;
   *n = 0;
-  if (s && (s->absent >> spec->db) & 1u)
-    return STORE_OK; /* a database an older read-only store lacks */
   l.s = s;
   l.spec = spec;
   rc = st_rd_begin(s, &l.txn);

@@ -9,6 +9,7 @@ import json
 import os
 import socket
 import subprocess
+import sys
 import threading
 import time
 
@@ -103,3 +104,22 @@ def small_world_stop(world):
         s.shutdown()
     dns.terminate()
     dns.wait(10)
+
+
+def dnsmasq(work, name, addr, extra, who):
+    """Start a dnsmasq of the test's own on @addr:53 (no upstream unless
+    @extra names one, logging queries to WORK/NAME.log); its pid. Exits
+    the script (@who: its name) when it does not start."""
+    pid = os.path.join(work, name + ".pid")
+    args = ["dnsmasq", "--conf-file=/dev/null", "--no-resolv", "--no-hosts",
+            "--port=53", "--listen-address=" + addr, "--bind-interfaces",
+            "--user=root", "--group=", "--pid-file=" + pid, "--no-negcache",
+            "--log-queries", "--log-facility=%s/%s.log" % (work, name)]
+    r = subprocess.run(args + extra, capture_output=True, text=True)
+    if r.returncode != 0:
+        sys.exit("%s: dnsmasq %s failed: %s" % (who, name, r.stderr))
+    for _ in range(50):
+        if os.path.exists(pid) and open(pid).read().strip():
+            return int(open(pid).read())
+        time.sleep(0.1)
+    sys.exit("%s: dnsmasq %s wrote no pid file" % (who, name))

@@ -40,6 +40,12 @@ fi
 
 # From here on: inside the private network namespace.
 PATH=$PATH:/usr/sbin:/sbin
+# The delegation walk's root servers (crawl --dns-root): never the real
+# ones (data/root-servers.txt), which have no route here anyway; nothing
+# listens at [::1]:9, so every walk ends at once. test_deleg.py gives its
+# own root with --dns-root.
+V6CRAWL_DNS_ROOT=${V6CRAWL_DNS_ROOT:-[::1]:9}
+export V6CRAWL_DNS_ROOT
 # The vantage check connects to the world's own nginx (tests/world/world.py:
 # 127.0.0.2:80 and [fd6c:7763::2]:80) instead of the DNS root servers, so
 # every script keeps a working vantage without passing --vantage.

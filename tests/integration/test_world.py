@@ -245,6 +245,27 @@ def scenario_interrupt(world, work):
         stall.close()
 
 
+def timing_consistent(tm, n):
+    """The timing of a homepage has @n samples per family, and each
+    verdict follows from its medians: IPv6 within 5 ms (floor_ms) or 20%
+    of IPv4 passes; the whole passes when every measured metric does."""
+    if not tm or tm.get("samples") != n or tm.get("floor_ms") != 5:
+        return False
+    verdicts = []
+    for k in ("dns", "connect", "tls", "first_byte", "total"):
+        m = tm[k]
+        if not m["v6"]["n"] or not m["v4"]["n"]:
+            if m["pass"] is not None:
+                return False
+            continue
+        a, b = m["v6"]["median"], m["v4"]["median"]
+        want = a - b <= 5 or (b > 0 and a / b - 1 <= 0.2)
+        if m["pass"] != want:
+            return False
+        verdicts.append(want)
+    return tm.get("pass") == (all(verdicts) if verdicts else None)
+
+
 def expected_cdn(es):
     """The "cdn" key the report gives site @es of the model: the hosts of
     its internal level-2/3 links whose CNAME chain (W.HOSTS) ends under
@@ -318,17 +339,20 @@ def check_report(exp, report, label="report", levels=("2", "3"),
                   ns.get("total") == es["name_servers"]["total"]
                   and ns.get("ipv6") == es["name_servers"]["ipv6"], ns)
             dl = gs.get("delay") or {}
+            tm = gs.get("timing")
             check(label + ": %s delay ratios over %d ok internal links"
                   % (name, es["delay_links"]),
                   dl.get("links") == es["delay_links"]
                   and all(isinstance(dl.get(k + "_ratio"), (int, float))
-                          for k in ("dns", "first_byte", "total"))
+                          for k in ("dns", "connect", "first_byte", "total"))
                   and dl.get("dns_hosts", 0) >= 1
                   # timings vary; the verdict must follow from them
-                  and dl.get("pass") == all(
-                      dl[k + "_ratio"] <= 0.2 for k in
-                      ("dns", "connect", "first_byte", "total")
-                      if dl.get(k + "_ratio") is not None), dl)
+                  and (dl.get("method") == "timing" and
+                       timing_consistent(tm, 10) and
+                       dl.get("pass") == tm.get("pass")
+                       if ehd["aaaa"] else
+                       dl.get("method") == "probes" and tm is None),
+                  (dl, tm))
         ecdn = expected_cdn(es)
         check(label + ": %s cdn %s" % (name, ecdn), gs.get("cdn") == ecdn,
               gs.get("cdn"))

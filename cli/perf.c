@@ -1,0 +1,284 @@
+/* cli/perf.c - the delay and CDN performance figures of the dedicated
+ * timing requests (report/timing.c) as JSON and text. */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "report/report.h"
+#include "store/store.h"
+
+static void json_bool(FILE *o, int v)
+{
+  fputs(v < 0 ? "null" : v ? "true" : "false", o);
+}
+
+static void json_tstat(FILE *o, const struct report_tstat *t)
+{
+  fprintf(o, "{\"n\": %u, \"median\": ", t->n);
+  json_num(o, t->n > 0, t->median);
+  fputs(", \"q1\": ", o);
+  json_num(o, t->n > 0, t->q1);
+  fputs(", \"q3\": ", o);
+  json_num(o, t->n > 0, t->q3);
+  fputs(", \"min\": ", o);
+  json_num(o, t->n > 0, t->min);
+  fputs(", \"max\": ", o);
+  json_num(o, t->n > 0, t->max);
+  fputc('}', o);
+}
+
+/* "samples", "ok" and per metric in @ks (@nk of them) the two families'
+ * statistics with @verdict's pass, and its ratio or share. */
+static void json_metrics(FILE *o, const struct report_timing *x, const int *ks,
+                         int nk, int perf)
+{
+  int i;
+  double v = 0;
+  fprintf(o, "\"samples\": %u, \"ok\": {\"v6\": %u, \"v4\": %u}", x->samples,
+          x->ok[0], x->ok[1]);
+  for (i = 0; i < nk; i++) {
+    int k = ks[i], ok, pass;
+    fprintf(o, ", \"%s\": {\"v6\": ", report_tmetric_name[k]);
+    json_tstat(o, &x->st[0][k]);
+    fputs(", \"v4\": ", o);
+    json_tstat(o, &x->st[1][k]);
+    if (perf) {
+      ok = report_perf_share(x, k, &v) == 0;
+      pass = report_perf_verdict(x, k);
+      fputs(", \"share\": ", o);
+    } else {
+      ok = report_timing_ratio(x, k, &v) == 0;
+      pass = report_timing_verdict(x, k);
+      fputs(", \"ratio\": ", o);
+    }
+    json_num(o, ok, v);
+    fputs(", \"pass\": ", o);
+    json_bool(o, pass);
+    fputc('}', o);
+  }
+}
+
+void cli_json_timing(FILE *o, const struct report_timing *x)
+{
+  static const int ks[] = {REPORT_T_DNS, REPORT_T_CONNECT, REPORT_T_TLS,
+                           REPORT_T_FIRST_BYTE, REPORT_T_TOTAL};
+  fputs(",\n   \"timing\": ", o);
+  if (!x->have) {
+    fputs("null", o);
+    return;
+  }
+  fputs("{\"object\": ", o);
+  json_str(o, x->what);
+  fprintf(o, ", \"floor_ms\": %g, \"pass\": ", REPORT_TIMING_FLOOR_MS);
+  json_bool(o, report_timing_pass(x));
+  fputs(", ", o);
+  json_metrics(o, x, ks, 5, 0);
+  fputc('}', o);
+}
+
+void cli_json_perf(FILE *o, const struct report_perf_site *ps)
+{
+  static const int ks[] = {REPORT_T_FIRST_BYTE, REPORT_T_THROUGHPUT};
+  size_t i, j;
+  fputs(",\n   \"cdn_performance\": [", o);
+  for (i = 0; i < ps->cs.n; i++) {
+    const struct report_perf_use *u = &ps->v[i];
+    fputs(i ? ", {\"provider\": " : "{\"provider\": ", o);
+    json_str(o, u->use->provider);
+    fputs(", \"pass\": ", o);
+    json_bool(o, u->pass);
+    fputs(", \"hosts\": [", o);
+    for (j = 0; j < u->use->n_hosts; j++) {
+      fputs(j ? ", {\"host\": " : "{\"host\": ", o);
+      json_str(o, u->use->hosts[j]);
+      fputs(", \"pass\": ", o);
+      json_bool(o, report_perf_pass(&u->h[j]));
+      if (u->h[j].have) {
+        fputs(", \"objects\": ", o);
+        json_str(o, u->h[j].what);
+        fputs(", ", o);
+        json_metrics(o, &u->h[j], ks, 2, 1);
+      }
+      fputc('}', o);
+    }
+    fputs("]}", o);
+  }
+  fputc(']', o);
+}
+
+static const char *verdict_word(int v)
+{
+  return v < 0 ? "not measured" : v ? "pass" : "FAIL";
+}
+
+void cli_text_timing(FILE *o, const char *site, const struct report_timing *x)
+{
+  int k;
+  double r;
+  if (!x->have) {
+    fprintf(o, "%s: not timed (its homepage host lacks IPv4 or IPv6)\n", site);
+    return;
+  }
+  fprintf(o, "%s: %s, %u samples per family (ok v6 %u, v4 %u): %s\n", site,
+          x->what, x->samples, x->ok[0], x->ok[1],
+          verdict_word(report_timing_pass(x)));
+  for (k = 0; k < REPORT_T_THROUGHPUT; k++) {
+    const struct report_tstat *a = &x->st[0][k], *b = &x->st[1][k];
+    char ratio[24] = "-";
+    if (!a->n || !b->n)
+      continue;
+    if (report_timing_ratio(x, k, &r) == 0)
+      snprintf(ratio, sizeof ratio, "%+.0f%%", r * 100);
+    fprintf(o,
+            "  %-10s v6 %.3f ms (IQR %.3f-%.3f, min-max %.3f-%.3f, n %u)  "
+            "v4 %.3f ms (IQR %.3f-%.3f, min-max %.3f-%.3f, n %u)  %s %s\n",
+            report_tmetric_name[k], a->median, a->q1, a->q3, a->min, a->max,
+            a->n, b->median, b->q1, b->q3, b->min, b->max, b->n, ratio,
+            verdict_word(report_timing_verdict(x, k)));
+  }
+}
+
+void cli_text_perf(FILE *o, const char *site, const struct report_perf_site *ps)
+{
+  size_t i, j;
+  double s1, s2;
+  for (i = 0; i < ps->cs.n; i++) {
+    const struct report_perf_use *u = &ps->v[i];
+    fprintf(o, "%s: %s: %s\n", site, u->use->provider, verdict_word(u->pass));
+    for (j = 0; j < u->use->n_hosts; j++) {
+      const struct report_timing *x = &u->h[j];
+      char fb[16] = "-", tp[16] = "-";
+      if (report_perf_share(x, REPORT_T_FIRST_BYTE, &s1) == 0)
+        snprintf(fb, sizeof fb, "%.0f%%", s1 * 100);
+      if (report_perf_share(x, REPORT_T_THROUGHPUT, &s2) == 0)
+        snprintf(tp, sizeof tp, "%.0f%%", s2 * 100);
+      fprintf(o,
+              "  %s: first byte v6 %.3f ms v4 %.3f ms (IPv6 at %s of IPv4, "
+              "%s); throughput v6 %.0f B/s v4 %.0f B/s (%s, %s); %u "
+              "samples\n",
+              u->use->hosts[j], x->st[0][REPORT_T_FIRST_BYTE].median,
+              x->st[1][REPORT_T_FIRST_BYTE].median, fb,
+              verdict_word(report_perf_verdict(x, REPORT_T_FIRST_BYTE)),
+              x->st[0][REPORT_T_THROUGHPUT].median,
+              x->st[1][REPORT_T_THROUGHPUT].median, tp,
+              verdict_word(report_perf_verdict(x, REPORT_T_THROUGHPUT)),
+              x->samples);
+    }
+  }
+}
+
+/* One "median (IQR q1-q3, min-max a-b)" cell of @t in @unit. */
+static void html_stat(FILE *o, const struct report_tstat *t, double scale,
+                      const char *unit)
+{
+  if (!t->n) {
+    fputs("<td>-</td>", o);
+    return;
+  }
+  fprintf(o,
+          "<td>%.3f %s <small>(IQR %.3f-%.3f, min-max %.3f-%.3f)</small>"
+          "</td>",
+          t->median * scale, unit, t->q1 * scale, t->q3 * scale, t->min * scale,
+          t->max * scale);
+}
+
+static const char *html_verdict(int zh, int v)
+{
+  if (v < 0)
+    return "-";
+  if (zh)
+    return v ? "\u8fbe\u6807" : "<b>\u672a\u8fbe\u6807</b>";
+  return v ? "pass" : "<b>fail</b>";
+}
+
+int cli_html_timing(FILE *o, int zh, struct store *st, uint32_t run,
+                    uint32_t site, const struct report_cdn_table *t,
+                    void (*esc)(FILE *o, const char *s))
+{
+  struct report_timing x;
+  struct report_perf_site ps;
+  size_t i, j;
+  int k, rc;
+
+  memset(&ps, 0, sizeof ps);
+  rc = report_timing_site(st, run, site, &x);
+  if (rc != STORE_OK || !x.have)
+    goto perf;
+  fprintf(o, "<h3>%s</h3>\n<p class=\"note\">",
+          zh ? "\u9996\u9875\u65f6\u5ef6\uff08IPv6 \u5bf9 IPv4\uff09"
+             : "Homepage delay (IPv6 against IPv4)");
+  esc(o, x.what);
+  fprintf(o,
+          zh ? "\uff1a\u6bcf\u4e2a\u534f\u8bae %u \u6b21\u8bf7\u6c42"
+               "\uff08%u samples\uff09\uff0c\u4e2d\u4f4d\u6570\u76f8\u5dee"
+               "\u4e0d\u8d85\u8fc7 %g ms \u6216 20%% \u4e3a\u8fbe\u6807\u3002"
+             : ": %u requests per family (%u samples) on fresh connections; "
+               "IPv6's median within %g ms or 20%% of IPv4's passes.",
+          x.samples, x.samples, REPORT_TIMING_FLOOR_MS);
+  fputs("</p>\n<table class=\"timing\"><thead><tr><th></th><th>IPv6</th>"
+        "<th>IPv4</th><th>IPv6/IPv4 - 1</th><th></th></tr></thead><tbody>\n",
+        o);
+  for (k = 0; k < REPORT_T_THROUGHPUT; k++) {
+    double r;
+    if (!x.st[0][k].n && !x.st[1][k].n)
+      continue;
+    fprintf(o, "<tr><th>%s</th>", report_tmetric_name[k]);
+    html_stat(o, &x.st[0][k], 1, "ms");
+    html_stat(o, &x.st[1][k], 1, "ms");
+    if (report_timing_ratio(&x, k, &r) == 0)
+      fprintf(o, "<td>%+.0f%%</td>", r * 100);
+    else
+      fputs("<td>-</td>", o);
+    fprintf(o, "<td>%s</td></tr>\n",
+            html_verdict(zh, report_timing_verdict(&x, k)));
+  }
+  fputs("</tbody></table>\n", o);
+perf:
+  report_timing_cleanup(&x);
+  if (rc != STORE_OK || !t)
+    return rc;
+  rc = report_perf_site_build(st, run, site, t, &ps);
+  if (rc != STORE_OK || !ps.cs.n)
+    goto out;
+  fprintf(o,
+          "<h3>%s</h3>\n<table class=\"perf\"><thead><tr><th>%s</th>"
+          "<th>%s</th><th>%s</th><th>%s</th><th>%s</th></tr></thead>"
+          "<tbody>\n",
+          zh ? "CDN \u52a0\u901f\u6027\u80fd\uff08IPv6 \u8fbe\u5230 IPv4 "
+               "\u7684 85% \u4ee5\u4e0a\uff09"
+             : "CDN performance (IPv6 at least 85% of IPv4)",
+          zh ? "\u670d\u52a1\u5546 / \u4e3b\u673a" : "Provider / host",
+          zh ? "\u9996\u5b57\u8282 IPv6 / IPv4" : "First byte IPv6 / IPv4",
+          zh ? "\u541e\u5410\u91cf IPv6 / IPv4" : "Throughput IPv6 / IPv4",
+          zh ? "\u6837\u672c" : "Samples", zh ? "\u7ed3\u679c" : "Verdict");
+  for (i = 0; i < ps.cs.n; i++) {
+    const struct report_perf_use *u = &ps.v[i];
+    fputs("<tr><th>", o);
+    esc(o, u->use->provider);
+    fprintf(o, "</th><td></td><td></td><td></td><td>%s</td></tr>\n",
+            html_verdict(zh, u->pass));
+    for (j = 0; j < u->use->n_hosts; j++) {
+      const struct report_timing *h = &u->h[j];
+      fputs("<tr><td>", o);
+      esc(o, u->use->hosts[j]);
+      fputs("</td>", o);
+      if (h->have)
+        fprintf(o,
+                "<td>%.3f / %.3f ms</td><td>%.2f / %.2f MB/s</td>"
+                "<td>%u samples</td>",
+                h->st[0][REPORT_T_FIRST_BYTE].median,
+                h->st[1][REPORT_T_FIRST_BYTE].median,
+                h->st[0][REPORT_T_THROUGHPUT].median / 1e6,
+                h->st[1][REPORT_T_THROUGHPUT].median / 1e6, h->samples);
+      else
+        fputs("<td>-</td><td>-</td><td>-</td>", o);
+      fprintf(o, "<td>%s</td></tr>\n", html_verdict(zh, report_perf_pass(h)));
+    }
+  }
+  fputs("</tbody></table>\n", o);
+out:
+  report_perf_site_cleanup(&ps);
+  return rc;
+}
