@@ -306,16 +306,18 @@ int cli_weights_find(struct report_weights *w);
  * itself when it has none. Static. */
 const char *cli_ind_name(const char *key, int zh);
 /* The text report's score table: a line per site of @sites (with figures
- * @figs, @n of each) of run @run under weights @w. Returns STORE_OK or a
- * read error. */
+ * @figs, @n of each) of run @run under weights @w, the CDN rule grouped by
+ * table @cdn (NULL: not scored). Returns STORE_OK or a read error. */
 int cli_score_text(FILE *o, struct store *st, const struct store_run *run,
                    const struct store_site *sites, size_t n,
                    const struct store_site_figs *figs,
-                   const struct report_weights *w);
+                   const struct report_weights *w,
+                   const struct report_cdn_table *cdn);
 /* The JSON report's ",\n   \"score\": {...}" of site @s (null when @w is
  * NULL: no weights). Returns STORE_OK or a read error (null written). */
 int cli_score_json(FILE *o, struct store *st, const struct store_run *run,
                    const struct store_site *s, const struct store_site_figs *f,
-                   const struct report_weights *w);
+                   const struct report_weights *w,
+                   const struct report_cdn_table *cdn);
 
 #endif

@@ -935,7 +935,8 @@ static const struct score_labels score_zh = {
 static int score_block(FILE *o, const struct labels *L, struct store *st,
                        const struct store_run *run, const struct store_site *s,
                        const struct store_site_figs *f,
-                       const struct report_weights *w)
+                       const struct report_weights *w,
+                       const struct report_cdn_table *cdn)
 {
   const struct score_labels *S = strcmp(L->tag, "en") ? &score_zh : &score_en;
   struct report_score sc;
@@ -945,7 +946,7 @@ static int score_block(FILE *o, const struct labels *L, struct store *st,
 
   if (!w)
     return STORE_OK;
-  rc = report_score_site(st, run, s, f, w, &sc);
+  rc = report_score_site(st, run, s, f, w, cdn, &sc);
   if (rc != STORE_OK)
     return rc;
   report_score_str(v, sizeof v, sc.have, sc.value);
@@ -1025,7 +1026,7 @@ static int site_section(FILE *o, const struct labels *L, struct store *st,
   }
   fputs("</tbody></table>\n", o);
   site_figs_table(o, L, f, threshold);
-  rc = score_block(o, L, st, run, s, f, w);
+  rc = score_block(o, L, st, run, s, f, w, cdn);
   if (rc != STORE_OK)
     goto out;
   fprintf(o, "<div class=\"charts\"><div class=\"chart\"><h3>%s</h3>",

@@ -347,8 +347,9 @@ static int report_text(struct common *c, struct store_site *sites, size_t n,
 
   text_figs(c, sites, n, figs);
   text_extras(c, sites, n);
-  src = c->have_w ? cli_score_text(o, c->st, &c->run, sites, n, figs, &c->w)
-                  : STORE_OK;
+  src = c->have_w
+          ? cli_score_text(o, c->st, &c->run, sites, n, figs, &c->w, &c->cdn)
+          : STORE_OK;
   text_notes(o, sites, n);
   fputs("\nLinks by class (internal, level 2 + level 3)\n", o);
   fprintf(o, "%-38s", "site");
@@ -464,7 +465,7 @@ static int report_json(struct common *c, struct store_site *sites, size_t n,
       rc = json_cdn(c, &sites[i]);
     if (rc == STORE_OK)
       rc = cli_score_json(o, c->st, &c->run, &sites[i], &figs[i],
-                          c->have_w ? &c->w : NULL);
+                          c->have_w ? &c->w : NULL, &c->cdn);
     if (rc == STORE_OK)
       rc = cli_deleg_json(o, c->st, c->run.id, sites[i].idx);
     if (rc == STORE_OK)

@@ -53,6 +53,10 @@ static const struct {
   {"delay_connect", "connect delay ratio <= 20%", "TCP 建连时延比 <= 20%"},
   {"delay_first_byte", "first-byte delay ratio <= 20%", "首字节时延比 <= 20%"},
   {"delay_total", "total delay ratio <= 20%", "总时延比 <= 20%"},
+  {"delegation", "IPv6 delegation chain complete",
+   "网站域名具备完整的IPv6域名授权体系"},
+  {"cdn_performance", "CDN IPv6 performance >= 85% of IPv4",
+   "IPv6应用加速性能达到IPv4的85%以上"},
 };
 
 const char *cli_ind_name(const char *key, int zh)
@@ -86,7 +90,8 @@ static void left_out(char *buf, size_t len, const struct report_score *sc)
 int cli_score_text(FILE *o, struct store *st, const struct store_run *run,
                    const struct store_site *sites, size_t n,
                    const struct store_site_figs *figs,
-                   const struct report_weights *w)
+                   const struct report_weights *w,
+                   const struct report_cdn_table *cdn)
 {
   struct report_score sc;
   char v[16], lo[512];
@@ -98,7 +103,7 @@ int cli_score_text(FILE *o, struct store *st, const struct store_run *run,
         o);
   fprintf(o, "%-38s %6s  %s\n", "site", "score", "left out (not measured)");
   for (i = 0; i < n && rc == STORE_OK; i++) {
-    rc = report_score_site(st, run, &sites[i], &figs[i], w, &sc);
+    rc = report_score_site(st, run, &sites[i], &figs[i], w, cdn, &sc);
     if (rc != STORE_OK)
       break;
     report_score_str(v, sizeof v, sc.have, sc.value);
@@ -110,7 +115,8 @@ int cli_score_text(FILE *o, struct store *st, const struct store_run *run,
 
 int cli_score_json(FILE *o, struct store *st, const struct store_run *run,
                    const struct store_site *s, const struct store_site_figs *f,
-                   const struct report_weights *w)
+                   const struct report_weights *w,
+                   const struct report_cdn_table *cdn)
 {
   struct report_score sc;
   size_t i;
@@ -121,7 +127,7 @@ int cli_score_json(FILE *o, struct store *st, const struct store_run *run,
     fputs("null", o);
     return STORE_OK;
   }
-  rc = report_score_site(st, run, s, f, w, &sc);
+  rc = report_score_site(st, run, s, f, w, cdn, &sc);
   if (rc != STORE_OK) {
     fputs("null", o);
     return rc;

@@ -15,23 +15,34 @@
 
 #include "crawler/crawl_int.h"
 
-/* One line of evidence: "STATUS URL", "ERR why URL", ... */
+/* One line of evidence: "STATUS URL", "ERR why URL", ... whole, however
+ * long the URL (the evidence names the URL asked, not a prefix of it). */
 static void __attribute__((format(printf, 2, 3)))
 log_line(struct attempt *a, const char *fmt, ...)
 {
-  char line[1024];
-  va_list ap;
+  char line[1024], *big = NULL;
+  const char *p = line;
+  va_list ap, ap2;
   int n;
   va_start(ap, fmt);
+  va_copy(ap2, ap);
   n = vsnprintf(line, sizeof(line), fmt, ap);
+  if (n >= 0 && (size_t)n >= sizeof(line)) {
+    big = malloc((size_t)n + 1);
+    if (big)
+      vsnprintf(big, (size_t)n + 1, fmt, ap2);
+    else
+      n = sizeof(line) - 1;
+    p = big ? big : line;
+  }
+  va_end(ap2);
   va_end(ap);
   if (n < 0)
     return;
-  if ((size_t)n >= sizeof(line))
-    n = sizeof(line) - 1;
   if (a->log.n)
     v6_buf_putc(&a->log, '\n');
-  v6_buf_putn(&a->log, line, (size_t)n);
+  v6_buf_putn(&a->log, p, (size_t)n);
+  free(big);
   if (a->log.oom)
     crawl_oom(a->c);
 }
@@ -76,6 +87,7 @@ void attempt_free(struct attempt *a)
   set_url(a, NULL);
   free(a->start);
   free(a->error);
+  free(a->cut);
   v6_buf_cleanup(&a->log);
   free(a->body);
   free(a->content_type);
@@ -101,6 +113,12 @@ static void attempt_ready(struct attempt *a)
 {
   struct host *h = a->host;
   int i;
+  if (h->bad) {
+    log_line(a, "ERR %s %s", h->bad, a->url);
+    att_error(a, "%s", h->bad);
+    attempt_end(a, OUT_NOADDR);
+    return;
+  }
   i =
     attempt_family_pick(&a->s, h->n_use[0], h->n_use[1], a->c->v6) == 4 ? 0 : 1;
   if (!h->n_use[i]) {
@@ -225,6 +243,8 @@ static void attempt_after(struct attempt *a, int rc, struct fetch_req *req)
       a->truncated = req->truncated;
       a->content_type = req->content_type;
       req->body = req->content_type = NULL;
+      if (req->cut && !(a->cut = strdup(req->error)))
+        crawl_oom(c);
     }
     attempt_end(a, next == ATT_OK ? OUT_OK : OUT_HTTPERR);
   }

@@ -515,8 +515,8 @@ static int preflight_dns(struct crawl *c, volatile sig_atomic_t *stop)
       return CRAWL_INIT;
   for (i = 0; i < c->n_sites; i++) {
     struct host *h = url_host(c, c->sites[i].start_url, 0);
-    if (!h)
-      continue;
+    if (!h || h->bad)
+      continue; /* never asked: says nothing of the server */
     asked++;
     if (h->ans[0].error != DNS_TIMEOUT && h->ans[0].error != DNS_NOSERVER)
       answered++;

@@ -200,7 +200,8 @@ struct fetch_req {
   char *body;         /* when max_body > 0 (owned, NUL-terminated) */
   size_t body_len;
   int truncated;   /* body hit max_body */
-  char error[256]; /* when rc == FETCH_NORESPONSE */
+  int cut;         /* a response whose body broke off (reset, timeout) */
+  char error[256]; /* when rc == FETCH_NORESPONSE, or why it was cut */
   double connect_ms, first_byte_ms, total_ms;
   /* timing.c's requests: @fresh opens a new connection and closes it
    * after (CURLOPT_FRESH_CONNECT, CURLOPT_FORBID_REUSE) and, with
@@ -415,6 +416,10 @@ struct host {
   char *name;   /* the key in c->hosts */
   int dns_left; /* lookups outstanding */
   int resolved;
+  /* Why no lookup can find the name (url_host_check: too long), or NULL.
+   * Such a host is resolved at once with no address and never stored:
+   * its requests end at once with this as their evidence. */
+  const char *bad;
   int stored;
   struct dns_answer ans[2]; /* [0] A, [1] AAAA: copies */
   char **use[2];            /* usable addresses per family */
@@ -555,6 +560,7 @@ struct attempt {
   char *body, *content_type;
   size_t body_len;
   int truncated; /* the body was cut at --max-body */
+  char *cut;     /* the final response's body broke off: why (owned) */
   double connect_ms, first_byte_ms, total_ms;
   struct fetch_req *req; /* only while a request is in flight */
   attempt_cb done;
@@ -585,6 +591,8 @@ struct origin {
   struct host *host;
   struct robots *rules;
   int disallow_all;
+  int retried; /* robots.txt broke off once and was asked again */
+  char *why;   /* why everything is disallowed, when not a 5xx (owned) */
   struct waiter *waiting;      /* probes waiting for the rules (LIFO) */
   struct waiter *hops_waiting; /* attempts' hop_w: redirect hops, LIFO */
 };

@@ -224,9 +224,9 @@ int fetch_start(struct fetcher *f, struct fetch_req *req)
   }
   if (f->conf.cacert)
     curl_easy_setopt(e, CURLOPT_CAINFO, f->conf.cacert);
-  if (req->max_body)
-    curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE,
-                     (curl_off_t)req->max_body * 4);
+  /* No CURLOPT_MAXFILESIZE: curl would refuse a Content-Length over it
+   * before the first byte, leaving nothing to parse; the write callback
+   * keeps the first max_body bytes of any body and stops the transfer. */
   req->handle = h;
   if (curl_multi_add_handle(f->multi, e) != CURLM_OK)
     goto fail;
@@ -296,14 +296,16 @@ static void finish(struct fetcher *f, CURL *e, CURLcode cc)
   if (curl_easy_getinfo(e, CURLINFO_SIZE_DOWNLOAD_T, &t) == CURLE_OK && t > 0)
     req->bytes = (uint64_t)t;
   /* A body we stopped reading on purpose still came with a response. */
-  if (cc == CURLE_OK || (status > 0 && (cc == CURLE_WRITE_ERROR ||
-                                        cc == CURLE_FILESIZE_EXCEEDED))) {
+  if (cc == CURLE_OK || (status > 0 && cc == CURLE_WRITE_ERROR)) {
     rc = FETCH_RESPONSE;
-    req->truncated |= cc == CURLE_FILESIZE_EXCEEDED;
   } else if (status > 0) {
     /* The headers came, the body broke (reset, timeout mid-body): the
-     * server did answer over this family. */
+     * server did answer over this family, but what came of the body is
+     * not all of it. */
     rc = FETCH_RESPONSE;
+    req->cut = 1;
+    snprintf(req->error, sizeof(req->error), "%s",
+             h->errbuf[0] ? h->errbuf : curl_easy_strerror(cc));
   } else {
     rc = FETCH_NORESPONSE;
     curl_easy_getinfo(e, CURLINFO_OS_ERRNO, &oserr);

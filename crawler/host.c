@@ -40,7 +40,7 @@ static char *join_addrs(const struct dns_answer *a)
 static void host_store(struct crawl *c, struct host *h)
 {
   struct store_host sh;
-  if (!c->have_run || h->stored || !h->resolved)
+  if (!c->have_run || h->stored || !h->resolved || h->bad)
     return;
   memset(&sh, 0, sizeof(sh));
   sh.name = h->name;
@@ -152,6 +152,13 @@ struct host *host_get(struct crawl *c, const char *name)
     return NULL;
   }
   h->c = c;
+  if ((h->bad = url_host_check(name))) {
+    h->ans[0].family = 4;
+    h->ans[1].family = 6;
+    h->ans[0].error = h->ans[1].error = DNS_BADNAME;
+    h->resolved = 1;
+    return h;
+  }
   if (inet_pton(AF_INET, name, b) == 1 || inet_pton(AF_INET6, name, b) == 1) {
     host_literal(c, h, inet_pton(AF_INET, name, b) == 1 ? 4 : 6);
     return h;

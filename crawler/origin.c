@@ -51,12 +51,32 @@ static void origin_wake(struct origin *o)
   }
 }
 
-/* robots.txt came (or could not): its rules, or none. */
+static void robots_fetch(struct crawl *c, struct origin *o, const char *url);
+
+/* robots.txt came (or could not): its rules, or none. One whose body
+ * broke off (reset, timeout) is unreachable (RFC 9309 2.3.1.4: a network
+ * error), like a 5xx: asked once more, then the origin is disallowed,
+ * never read as if what came were all of it. */
 static void robots_done(int rc, struct attempt *a, void *arg)
 {
   struct crawl *c = a->c;
   struct origin *o = arg;
-  if (rc == OUT_OK && a->status >= 200 && a->status < 300) {
+  char why[400];
+  if (rc == OUT_OK && a->cut) {
+    if (!o->retried) {
+      o->retried = 1;
+      robots_fetch(c, o, a->start);
+      attempt_free(a);
+      return;
+    }
+    snprintf(why, sizeof(why),
+             "disallowed by robots.txt: it broke off (%s), so it counts "
+             "as unreachable",
+             a->cut);
+    o->disallow_all = 1;
+    if (!(o->why = strdup(why)))
+      crawl_oom(c);
+  } else if (rc == OUT_OK && a->status >= 200 && a->status < 300) {
     if (robots_parse(a->body ? a->body : "", a->body_len, c->o->user_agent,
                      &o->rules) != PARSE_OK)
       crawl_oom(c);
@@ -80,7 +100,6 @@ static void robots_done(int rc, struct attempt *a, void *arg)
 struct origin *origin_get(struct crawl *c, const struct url_view *v)
 {
   struct origin *o = map_get(&c->origins, v->origin);
-  struct attempt *a;
   char robots_url[1024];
   if (o)
     return o;
@@ -93,12 +112,19 @@ struct origin *origin_get(struct crawl *c, const struct url_view *v)
   o->state = 1;
   o->host = host_get(c, v->host);
   snprintf(robots_url, sizeof(robots_url), "%s/robots.txt", v->origin);
-  a = attempt_new(c, robots_url, 0, ROBOTS_MAX_BYTES, robots_done, o);
+  robots_fetch(c, o, robots_url);
+  return o;
+}
+
+/* Ask for @o's robots.txt at @url; robots_done follows. */
+static void robots_fetch(struct crawl *c, struct origin *o, const char *url)
+{
+  struct attempt *a =
+    attempt_new(c, url, 0, ROBOTS_MAX_BYTES + 1, robots_done, o);
   if (a) {
     a->s.retries = 1; /* RFC 9309 practice: a 5xx is asked once more */
     attempt_hop(a);
   }
-  return o;
 }
 
 void origin_wait(struct origin *o, struct waiter *w)
@@ -136,5 +162,6 @@ void origin_free(void *p)
 {
   struct origin *o = p;
   robots_free(o->rules);
+  free(o->why);
   free(o);
 }

@@ -74,11 +74,19 @@ int probe_any_ok(const struct probe *p)
          (p->fam[1] && p->fam[1]->outcome == OUT_OK);
 }
 
+/* Why robots.txt keeps @p (robots) from being asked. */
+static const char *robots_why(const struct probe *p)
+{
+  if (p->origin && p->origin->disallow_all && p->origin->why)
+    return p->origin->why;
+  return "disallowed by robots.txt";
+}
+
 const char *probe_why(const struct probe *p)
 {
   const struct attempt *b = p->fam[1] ? p->fam[1] : p->fam[0];
   if (p->klass == CLASS_ROBOTS)
-    return "disallowed by robots.txt";
+    return robots_why(p);
   if (p->finished && !b)
     return p->why ? p->why : "no response";
   return b && b->error ? b->error : "no response";
@@ -93,7 +101,7 @@ static void probe_record(struct crawl *c, struct probe *p)
   fam_fill(&sp.v6, p->fam[0]);
   fam_fill(&sp.v4, p->fam[1]);
   if (p->klass == CLASS_ROBOTS)
-    sp.v4.error = sp.v6.error = (char *)"disallowed by robots.txt";
+    sp.v4.error = sp.v6.error = (char *)robots_why(p);
   crawl_store_rc(c, store_probe_put(c->st, c->run, &sp));
   c->prog.probes_done++;
 }

@@ -674,3 +674,26 @@ int url_host_in_domain(const char *host, const char *domain)
     return 0;
   return hn == dn || host[hn - dn - 1] == '.';
 }
+
+/* ---- what the DNS can be asked ---- */
+
+const char *url_host_check(const char *host)
+{
+  size_t n, label = 0, i;
+
+  if (!host)
+    return NULL;
+  n = strlen(host);
+  if (n > 1 && host[n - 1] == '.')
+    n--; /* the root's empty label is not a byte of the name */
+  if (n > URL_HOST_MAX)
+    return "host name longer than 253 bytes";
+  for (i = 0; i < n; i++) {
+    if (host[i] == '.') {
+      label = 0;
+    } else if (++label > URL_LABEL_MAX) {
+      return "host name label longer than 63 bytes";
+    }
+  }
+  return NULL;
+}

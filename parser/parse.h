@@ -84,6 +84,18 @@ int url_registrable_domain(const char *host, char **out);
  * (case-insensitive, label-aligned), else 0. */
 int url_host_in_domain(const char *host, const char *domain);
 
+/* The longest DNS name and label (RFC 1035 2.3.4: 255 octets on the wire
+ * are 253 characters of text; 63 octets a label). */
+#define URL_HOST_MAX  253
+#define URL_LABEL_MAX 63
+
+/* Why ASCII @host (as url_view gives it) cannot be asked of the DNS, or
+ * NULL when it can: a name longer than URL_HOST_MAX bytes (one trailing
+ * dot aside) or with a label longer than URL_LABEL_MAX. The URL Standard
+ * accepts such hosts, so a link to one is a URL like any other; only no
+ * lookup can find it. IP literals always pass. The text is static. */
+const char *url_host_check(const char *host);
+
 /* ---- HTML ------------------------------------------------------------- */
 
 enum html_link_kind { HTML_A, HTML_AREA, HTML_IFRAME, HTML_FRAME, HTML_SCRIPT };
@@ -138,10 +150,12 @@ int html_similarity(const char *a, size_t alen, const char *b, size_t blen,
 struct robots;
 
 /* The bytes of a robots.txt that are read (RFC 9309 asks for at least
- * 500 KiB); a fetcher need not download more. */
+ * 500 KiB); a fetcher need not download more than one byte beyond (which
+ * tells whether the last line read is whole). */
 #define ROBOTS_MAX_BYTES (500 * 1024)
 
-/* Parse robots.txt @body (@len bytes, at most ROBOTS_MAX_BYTES are read)
+/* Parse robots.txt @body (@len bytes; of a longer body than
+ * ROBOTS_MAX_BYTES only the whole lines in its first ROBOTS_MAX_BYTES)
  * for the product token of @user_agent (the part before '/', e.g.
  * "v6crawl" for "v6crawl/0.1 (+https://...)"), with RFC 9309 rules.
  * On PARSE_OK *out is owned by the caller; free with robots_free().

@@ -290,8 +290,14 @@ int robots_parse(const char *body, size_t len, const char *user_agent,
   }
   if (!body)
     len = 0;
-  if (len > ROBOTS_MAX_BYTES)
+  if (len > ROBOTS_MAX_BYTES) {
+    /* only whole lines: the line the cap cuts would say something else
+     * ("Disallow: /p" of "Disallow: /private/") */
     len = ROBOTS_MAX_BYTES;
+    if (body[len] != '\n' && body[len] != '\r')
+      while (len && body[len - 1] != '\n' && body[len - 1] != '\r')
+        len--;
+  }
   /* a whole or partial UTF-8 BOM at the start is skipped */
   for (k = 0; k < 3 && i < len && (unsigned char)body[i] == bom[k]; k++)
     i++;

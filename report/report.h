@@ -314,23 +314,39 @@ void report_score_compute(const struct report_ind *ind, size_t n,
                           const struct report_weights *w,
                           struct report_score *out);
 
-/* The indicators of site @s (figures @f, delays @x as report_delay_site
- * gives them, or NULL when not read) of a run whose vantage point had IPv6
- * when @vantage_ipv6 is non-zero, in the table's order, into @out (room
- * for REPORT_IND_MAX); returns how many. Without IPv6 at the vantage point
- * nothing is measured (no score: never a low one for the measuring
- * machine's fault). The keys and values are doc/measurement.md's. */
+/* What the indicators of a site are read from, beside its record and
+ * figures; each part NULL or -1 when not read. */
+struct report_score_src {
+  const struct report_delay *x;  /* report_delay_site: the probe sums */
+  const struct report_timing *t; /* report_timing_site: when t->have, the
+                                    delay verdicts are the timing's */
+  int deleg;                     /* the delegation chain: 1 pass, 0 fail,
+                                    -1 not walked */
+  int cdn_perf; /* the 85% CDN rule over every timed provider of the site:
+                   1 pass, 0 fail, -1 none timed */
+};
+
+/* The indicators of site @s (figures @f, the rest from @src, which may be
+ * NULL) of a run whose vantage point had IPv6 when @vantage_ipv6 is
+ * non-zero, in the table's order, into @out (room for REPORT_IND_MAX);
+ * returns how many. Without IPv6 at the vantage point nothing is measured
+ * (no score: never a low one for the measuring machine's fault). The keys
+ * and values are doc/measurement.md's. */
 size_t report_score_inds(const struct store_site *s,
                          const struct store_site_figs *f,
-                         const struct report_delay *x, int vantage_ipv6,
+                         const struct report_score_src *src, int vantage_ipv6,
                          struct report_ind *out);
 
-/* The score of site @s of run @run (report_delay_site, report_score_inds,
- * report_score_compute) into @out. Returns STORE_OK or a read error. */
+/* The score of site @s of run @run (report_delay_site, report_timing_site,
+ * store_deleg_get, report_perf_site_build by table @cdn when not NULL,
+ * then report_score_inds, report_score_compute) into @out. Returns
+ * STORE_OK or a read error. */
 int report_score_site(struct store *st, const struct store_run *run,
                       const struct store_site *s,
                       const struct store_site_figs *f,
-                      const struct report_weights *w, struct report_score *out);
+                      const struct report_weights *w,
+                      const struct report_cdn_table *cdn,
+                      struct report_score *out);
 
 /* Score @v (0..100) cut DOWN to 0.1 like every figure ("73.2"), into
  * @buf; "-" when not @have. */

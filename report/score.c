@@ -99,7 +99,9 @@ int report_weight_get(const struct report_weights *w, const char *key,
 struct ind_in {
   const struct store_site *s;
   const struct store_site_figs *f;
-  const struct report_delay *x; /* NULL: not read */
+  const struct report_delay *x;  /* NULL: not read */
+  const struct report_timing *t; /* NULL or !t->have: not timed */
+  int deleg, cdn_perf;           /* 1, 0, -1 not measured */
 };
 
 /* Each returns 0 with *@v in 0..1 when measured, else -1. */
@@ -147,17 +149,47 @@ static int ind_ns(const struct ind_in *in, double *v)
   return 0;
 }
 
-/* A delay ratio passes (1) at REPORT_DELAY_PASS or less, else 0; @k -1
- * is the DNS ratio, 0..2 report_delay_ratio's. */
+/* A delay passes (1) or not (0): by the timing requests' verdict (the
+ * resolution floor, then the ratio) when the run made them, else the
+ * probe sums' ratio at REPORT_DELAY_PASS or less; @k -1 is the DNS
+ * lookup, 0..2 connect, first byte, total. */
 static int ind_delay(const struct ind_in *in, int k, double *v)
 {
+  static const int tk[] = {REPORT_T_CONNECT, REPORT_T_FIRST_BYTE,
+                           REPORT_T_TOTAL};
   double r = 0;
+  int pass;
 
+  if (in->t && in->t->have) {
+    pass = report_timing_verdict(in->t, k < 0 ? REPORT_T_DNS : tk[k]);
+    if (pass < 0)
+      return -1;
+    *v = pass;
+    return 0;
+  }
   if (!in->x || (k < 0 ? report_delay_dns_ratio(in->x, &r)
                        : report_delay_ratio(in->x, k, &r)) != 0)
     return -1;
   *v = r <= REPORT_DELAY_PASS ? 1 : 0;
   return 0;
+}
+
+static int ind_verdict(int pass, double *v)
+{
+  if (pass < 0)
+    return -1;
+  *v = pass ? 1 : 0;
+  return 0;
+}
+
+static int ind_deleg(const struct ind_in *in, double *v)
+{
+  return ind_verdict(in->deleg, v);
+}
+
+static int ind_cdn_perf(const struct ind_in *in, double *v)
+{
+  return ind_verdict(in->cdn_perf, v);
 }
 
 static int ind_delay_dns(const struct ind_in *in, double *v)
@@ -187,21 +219,34 @@ static const struct {
   const char *key;
   ind_fn get;
 } ind_table[] = {
-  {"l2_concentration", ind_l2},          {"l3_concentration", ind_l3},
-  {"home_aaaa", ind_home_aaaa},          {"home_v6_success", ind_home_v6},
-  {"home_consistent", ind_home_same},    {"ns_ipv6", ind_ns},
-  {"delay_dns", ind_delay_dns},          {"delay_connect", ind_delay_connect},
-  {"delay_first_byte", ind_delay_first}, {"delay_total", ind_delay_total},
+  {"l2_concentration", ind_l2},
+  {"l3_concentration", ind_l3},
+  {"home_aaaa", ind_home_aaaa},
+  {"home_v6_success", ind_home_v6},
+  {"home_consistent", ind_home_same},
+  {"ns_ipv6", ind_ns},
+  {"delay_dns", ind_delay_dns},
+  {"delay_connect", ind_delay_connect},
+  {"delay_first_byte", ind_delay_first},
+  {"delay_total", ind_delay_total},
+  {"delegation", ind_deleg},
+  {"cdn_performance", ind_cdn_perf},
 };
 
 size_t report_score_inds(const struct store_site *s,
                          const struct store_site_figs *f,
-                         const struct report_delay *x, int vantage_ipv6,
+                         const struct report_score_src *src, int vantage_ipv6,
                          struct report_ind *out)
 {
-  struct ind_in in = {s, f, x};
+  struct ind_in in = {s, f, NULL, NULL, -1, -1};
   size_t i, n = sizeof ind_table / sizeof ind_table[0];
 
+  if (src) {
+    in.x = src->x;
+    in.t = src->t;
+    in.deleg = src->deleg;
+    in.cdn_perf = src->cdn_perf;
+  }
   for (i = 0; i < n && i < REPORT_IND_MAX; i++) {
     out[i].key = ind_table[i].key;
     out[i].value = 0;
@@ -241,27 +286,73 @@ void report_score_compute(const struct report_ind *ind, size_t n,
     out->value = 100 * sum / out->w_used;
 }
 
+/* The 85% rule over the providers of site @site timed in the run: 1
+ * every timed one passes, 0 one fails, -1 none timed (or no table). */
+static int score_cdn_perf(struct store *st, uint32_t run, uint32_t site,
+                          const struct report_cdn_table *cdn, int *out)
+{
+  struct report_perf_site ps;
+  size_t i;
+  int rc;
+
+  *out = -1;
+  if (!cdn)
+    return STORE_OK;
+  memset(&ps, 0, sizeof ps);
+  rc = report_perf_site_build(st, run, site, cdn, &ps);
+  for (i = 0; rc == STORE_OK && i < ps.cs.n; i++) {
+    if (ps.v[i].pass == 0)
+      *out = 0;
+    else if (ps.v[i].pass == 1 && *out < 0)
+      *out = 1;
+  }
+  report_perf_site_cleanup(&ps);
+  return rc;
+}
+
 int report_score_site(struct store *st, const struct store_run *run,
                       const struct store_site *s,
                       const struct store_site_figs *f,
-                      const struct report_weights *w, struct report_score *out)
+                      const struct report_weights *w,
+                      const struct report_cdn_table *cdn,
+                      struct report_score *out)
 {
+  struct report_score_src src = {NULL, NULL, -1, -1};
   struct report_delay *x = NULL;
+  struct report_timing t;
+  struct store_deleg d;
   struct report_ind ind[REPORT_IND_MAX];
   size_t n;
   int rc;
 
   memset(out, 0, sizeof *out);
+  memset(&t, 0, sizeof t);
+  memset(&d, 0, sizeof d);
   /* report_delay holds a 2 KiB hash set: not on the stack of a caller's
    * caller */
   x = malloc(sizeof *x);
   if (!x)
     return STORE_NOMEM;
   rc = report_delay_site(st, run->id, s->idx, x);
+  if (rc == STORE_OK)
+    rc = report_timing_site(st, run->id, s->idx, &t);
   if (rc == STORE_OK) {
-    n = report_score_inds(s, f, x, run->vantage_ipv6 != 0, ind);
+    rc = store_deleg_get(st, run->id, s->idx, &d);
+    if (rc == STORE_OK)
+      src.deleg = d.pass ? 1 : 0;
+    else if (rc == STORE_NOTFOUND)
+      rc = STORE_OK;
+  }
+  if (rc == STORE_OK)
+    rc = score_cdn_perf(st, run->id, s->idx, cdn, &src.cdn_perf);
+  if (rc == STORE_OK) {
+    src.x = x;
+    src.t = &t;
+    n = report_score_inds(s, f, &src, run->vantage_ipv6 != 0, ind);
     report_score_compute(ind, n, w, out);
   }
+  store_deleg_cleanup(&d);
+  report_timing_cleanup(&t);
   free(x);
   return rc;
 }

@@ -123,3 +123,24 @@ def dnsmasq(work, name, addr, extra, who):
             return int(open(pid).read())
         time.sleep(0.1)
     sys.exit("%s: dnsmasq %s wrote no pid file" % (who, name))
+
+
+def listener(addr, port=80):
+    """A listening TCP socket on @addr:@port (IPv4)."""
+    s = socket.socket()
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind((addr, port))
+    s.listen(64)
+    return s
+
+
+def serve_raw(sock, handler):
+    """Accept on @sock until it is closed, each connection handed to
+    @handler(conn) in a thread of its own (for faults a raw socket server
+    makes)."""
+    while True:
+        try:
+            conn, _ = sock.accept()
+        except OSError:
+            return
+        threading.Thread(target=handler, args=(conn,), daemon=True).start()

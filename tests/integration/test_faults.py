@@ -24,6 +24,8 @@ import sys
 import threading
 import time
 
+from itlib import listener, serve_raw
+
 results = []
 SITE = "127.0.0.249"
 STALL, RESET, TRICKLE = "127.0.0.246", "127.0.0.247", "127.0.0.248"
@@ -57,15 +59,6 @@ class Site(http.server.BaseHTTPRequestHandler):
         pass
 
 
-def serve(sock, handler):
-    while True:
-        try:
-            conn, _ = sock.accept()
-        except OSError:
-            return
-        threading.Thread(target=handler, args=(conn,), daemon=True).start()
-
-
 def reset(conn):
     conn.recv(4096)
     # SO_LINGER 0: close() sends a RST instead of a FIN
@@ -94,14 +87,6 @@ def interim(conn):
     conn.close()
 
 
-def listener(addr):
-    s = socket.socket()
-    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    s.bind((addr, 80))
-    s.listen(64)
-    return s
-
-
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--world")
@@ -114,7 +99,7 @@ def main():
     stall = listener(STALL)  # never accepted
     rs, tr, it = listener(RESET), listener(TRICKLE), listener(INTERIM)
     for s, h in ((rs, reset), (tr, trickle), (it, interim)):
-        threading.Thread(target=serve, args=(s, h), daemon=True).start()
+        threading.Thread(target=serve_raw, args=(s, h), daemon=True).start()
     db = os.path.join(o.work, "db")
     try:
         t0 = time.monotonic()

@@ -57,7 +57,8 @@ EVIL3_SHOWN = "http://evil.test:99999/\\x7f[2J"
 STATE = {"evil": False, "hits": 0}
 KEYS = ["l2_concentration", "l3_concentration", "home_aaaa",
         "home_v6_success", "home_consistent", "ns_ipv6", "delay_dns",
-        "delay_connect", "delay_first_byte", "delay_total"]
+        "delay_connect", "delay_first_byte", "delay_total", "delegation",
+        "cdn_performance"]
 
 
 def check(name, cond, detail=""):
@@ -132,12 +133,21 @@ def world_values(es, site):
     v["home_consistent"] = None if hd["consistent"] is None else \
         (1.0 if hd["consistent"] else 0.0)
     v["ns_ipv6"] = ns["ipv6"] / ns["total"] if ns["total"] else None
-    d = site["delay"]
-    for k, rk in (("delay_dns", "dns_ratio"), ("delay_connect",
-                                                "connect_ratio"),
-                  ("delay_first_byte", "first_byte_ratio"),
-                  ("delay_total", "total_ratio")):
-        v[k] = None if d[rk] is None else (1.0 if d[rk] <= 0.2 else 0.0)
+    d, t = site["delay"], site.get("timing")
+    for k, rk, tk in (("delay_dns", "dns_ratio", "dns"),
+                      ("delay_connect", "connect_ratio", "connect"),
+                      ("delay_first_byte", "first_byte_ratio", "first_byte"),
+                      ("delay_total", "total_ratio", "total")):
+        if d.get("method") == "timing":
+            p = t[tk]["pass"] if t and t.get(tk) else None
+            v[k] = None if p is None else (1.0 if p else 0.0)
+        else:
+            v[k] = None if d[rk] is None else (1.0 if d[rk] <= 0.2 else 0.0)
+    dg = site.get("delegation")
+    v["delegation"] = None if not dg else (1.0 if dg["pass"] else 0.0)
+    cp = [p["pass"] for p in site.get("cdn_performance") or []
+          if p["pass"] is not None]
+    v["cdn_performance"] = None if not cp else (1.0 if all(cp) else 0.0)
     return v
 
 

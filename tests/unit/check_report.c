@@ -286,12 +286,15 @@ START_TEST(score_indicators_from_a_site)
   struct store_site s;
   struct store_site_figs f;
   struct report_delay x;
+  struct report_timing t;
+  struct report_score_src src = {NULL, NULL, -1, -1};
   struct report_ind ind[REPORT_IND_MAX];
   size_t n, i;
 
   memset(&s, 0, sizeof s);
   memset(&f, 0, sizeof f);
   memset(&x, 0, sizeof x);
+  memset(&t, 0, sizeof t);
   f.level[2][0] = fig(17, 3);
   s.home_tries = 4;
   s.home_ok = 3;
@@ -306,8 +309,9 @@ START_TEST(score_indicators_from_a_site)
   x.n[1] = 1;
   x.sum[0][1] = 13;
   x.sum[1][1] = 10; /* first byte 0.3: fails */
-  n = report_score_inds(&s, &f, &x, 1, ind);
-  ck_assert_uint_eq(n, 10);
+  src.x = &x;
+  n = report_score_inds(&s, &f, &src, 1, ind);
+  ck_assert_uint_eq(n, 12);
   ck_assert_str_eq(ind[0].key, "l2_concentration");
   ck_assert_int_eq(ind[0].measured, 1);
   ck_assert_double_eq_tol(ind[0].value, 17.0 / 20, 1e-12);
@@ -330,8 +334,39 @@ START_TEST(score_indicators_from_a_site)
   ck_assert_double_eq(ind[8].value, 0);
   ck_assert_str_eq(ind[9].key, "delay_total");
   ck_assert_double_eq(ind[9].value, 1);
+  ck_assert_str_eq(ind[10].key, "delegation");
+  ck_assert_int_eq(ind[10].measured, 0);
+  ck_assert_str_eq(ind[11].key, "cdn_performance");
+  ck_assert_int_eq(ind[11].measured, 0);
+  /* timed: the timing verdicts win over the probe sums. First byte 3 ms
+   * against 1 ms (ratio 2) is within the 5 ms floor: passes; total 40 ms
+   * against 20 ms fails; connect has no IPv4 sample: not measured */
+  t.have = 1;
+  t.st[0][REPORT_T_FIRST_BYTE].n = t.st[1][REPORT_T_FIRST_BYTE].n = 10;
+  t.st[0][REPORT_T_FIRST_BYTE].median = 3;
+  t.st[1][REPORT_T_FIRST_BYTE].median = 1;
+  t.st[0][REPORT_T_TOTAL].n = t.st[1][REPORT_T_TOTAL].n = 10;
+  t.st[0][REPORT_T_TOTAL].median = 40;
+  t.st[1][REPORT_T_TOTAL].median = 20;
+  t.st[0][REPORT_T_CONNECT].n = 10;
+  t.st[0][REPORT_T_CONNECT].median = 1;
+  src.t = &t;
+  src.deleg = 0;
+  src.cdn_perf = 1;
+  report_score_inds(&s, &f, &src, 1, ind);
+  ck_assert_int_eq(ind[7].measured, 0);
+  ck_assert_int_eq(ind[8].measured, 1);
+  ck_assert_double_eq(ind[8].value, 1);
+  ck_assert_int_eq(ind[9].measured, 1);
+  ck_assert_double_eq(ind[9].value, 0);
+  ck_assert_int_eq(ind[10].measured, 1);
+  ck_assert_double_eq(ind[10].value, 0);
+  ck_assert_int_eq(ind[11].measured, 1);
+  ck_assert_double_eq(ind[11].value, 1);
+  src.t = NULL;
+  src.deleg = src.cdn_perf = -1;
   /* no IPv6 at the vantage point: nothing is measured */
-  n = report_score_inds(&s, &f, &x, 0, ind);
+  n = report_score_inds(&s, &f, &src, 0, ind);
   for (i = 0; i < n; i++)
     ck_assert_int_eq(ind[i].measured, 0);
   /* the homepage's host never looked up: its AAAA is not measured */

@@ -205,6 +205,72 @@ START_TEST(robots_500k_limit)
 }
 END_TEST
 
+/* A body of @n bytes: "User-agent: *" then comment lines, and @rule
+ * starting at byte @at. */
+static char *padded(size_t n, const char *rule, size_t at)
+{
+  const char head[] = "User-agent: *\n";
+  char *body = malloc(n);
+  size_t i;
+
+  ck_assert_ptr_nonnull(body);
+  memcpy(body, head, sizeof head - 1);
+  for (i = sizeof head - 1; i < n; i++)
+    body[i] = i % 64 ? '#' : '\n';
+  body[at - 1] = '\n';
+  memcpy(body + at, rule, strlen(rule));
+  return body;
+}
+
+START_TEST(robots_500k_limit_drops_the_line_it_cuts)
+{
+  const char rule[] = "Disallow: /cut-here/\n";
+  size_t at = ROBOTS_MAX_BYTES - 15; /* "Disallow: /cut-" before the cap */
+  char *body = padded(600 * 1024, rule, at);
+
+  ck_assert_int_eq(robots_parse(body, 600 * 1024, UA, &r), PARSE_OK);
+  /* read as "Disallow: /cut-" it would refuse /cut-x too */
+  ck_assert_int_eq(robots_allowed(r, "/cut-x"), 1);
+  ck_assert_int_eq(robots_allowed(r, "/cut-here/"), 1);
+  free(body);
+}
+END_TEST
+
+START_TEST(robots_500k_limit_keeps_a_line_ending_at_the_cap)
+{
+  /* the line's newline is the first byte past the cap: the line is whole */
+  const char rule[] = "Disallow: /whole/";
+  size_t at = ROBOTS_MAX_BYTES - (sizeof rule - 1);
+  char *body = padded(ROBOTS_MAX_BYTES + 1, rule, at);
+
+  body[ROBOTS_MAX_BYTES] = '\n';
+  ck_assert_int_eq(robots_parse(body, ROBOTS_MAX_BYTES + 1, UA, &r), PARSE_OK);
+  ck_assert_int_eq(robots_allowed(r, "/whole/x"), 0);
+  robots_free(r);
+  /* ... and a body of exactly the cap is whole too */
+  ck_assert_int_eq(robots_parse(body, ROBOTS_MAX_BYTES, UA, &r), PARSE_OK);
+  ck_assert_int_eq(robots_allowed(r, "/whole/x"), 0);
+  free(body);
+}
+END_TEST
+
+START_TEST(robots_first_line_of_a_huge_file_obeyed)
+{
+  const char head[] = "User-agent: *\nDisallow: /private/\n";
+  size_t n = 4 * ROBOTS_MAX_BYTES, i;
+  char *body = malloc(n);
+
+  ck_assert_ptr_nonnull(body);
+  memcpy(body, head, sizeof head - 1);
+  for (i = sizeof head - 1; i < n; i++)
+    body[i] = i % 100 ? '#' : '\n';
+  ck_assert_int_eq(robots_parse(body, n, UA, &r), PARSE_OK);
+  ck_assert_int_eq(robots_allowed(r, "/private/x"), 0);
+  ck_assert_int_eq(robots_allowed(r, "/public"), 1);
+  free(body);
+}
+END_TEST
+
 int main(void)
 {
   Suite *s = suite_create("robots");
@@ -230,6 +296,9 @@ int main(void)
   tcase_add_test(tc, robots_index_html_allows_directory);
   tcase_add_test(tc, robots_crawl_delay_of_matched_group);
   tcase_add_test(tc, robots_500k_limit);
+  tcase_add_test(tc, robots_500k_limit_drops_the_line_it_cuts);
+  tcase_add_test(tc, robots_500k_limit_keeps_a_line_ending_at_the_cap);
+  tcase_add_test(tc, robots_first_line_of_a_huge_file_obeyed);
   suite_add_tcase(s, tc);
   return check_run(s);
 }

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <check.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -373,6 +374,66 @@ START_TEST(parse_strerror_names)
 }
 END_TEST
 
+/* A name of @n bytes of 'a' labels of @label bytes (the last shorter). */
+static char *name_of(size_t n, size_t label)
+{
+  char *s = malloc(n + 1);
+  size_t i;
+
+  ck_assert_ptr_nonnull(s);
+  for (i = 0; i < n; i++)
+    s[i] = (i + 1) % (label + 1) ? 'a' : '.';
+  s[n] = '\0';
+  return s;
+}
+
+START_TEST(url_host_check_dns_limits)
+{
+  char *h253 = name_of(253, 63), *h254 = name_of(254, 63);
+  char *h600 = name_of(600, 50), *l63 = name_of(63, 63);
+  char *l64 = name_of(64, 64), *dot = NULL;
+
+  ck_assert_ptr_null(url_host_check(h253));
+  ck_assert_str_eq(url_host_check(h254), "host name longer than 253 bytes");
+  ck_assert_str_eq(url_host_check(h600), "host name longer than 253 bytes");
+  ck_assert_ptr_null(url_host_check(l63));
+  ck_assert_str_eq(url_host_check(l64), "host name label longer than 63 bytes");
+  /* one trailing dot (the root) is not a byte of the name */
+  dot = malloc(255);
+  ck_assert_ptr_nonnull(dot);
+  memcpy(dot, h253, 253);
+  memcpy(dot + 253, ".", 2);
+  ck_assert_ptr_null(url_host_check(dot));
+  ck_assert_ptr_null(url_host_check("www.example.gov.cn"));
+  ck_assert_ptr_null(url_host_check("2001:db8::1"));
+  ck_assert_ptr_null(url_host_check("192.0.2.1"));
+  ck_assert_ptr_null(url_host_check(NULL));
+  free(h253);
+  free(h254);
+  free(h600);
+  free(l63);
+  free(l64);
+  free(dot);
+}
+END_TEST
+
+START_TEST(url_resolve_keeps_hosts_no_dns_can_find)
+{
+  /* the URL Standard accepts them: a link like any other, measured dead */
+  char *h300 = name_of(300, 63), *href = NULL, *want = NULL;
+
+  href = malloc(320);
+  want = malloc(320);
+  ck_assert(href && want);
+  snprintf(href, 320, "HTTP://%s/x", h300);
+  snprintf(want, 320, "http://%s/x", h300);
+  check_resolve(NULL, href, NULL, 0, want);
+  free(h300);
+  free(href);
+  free(want);
+}
+END_TEST
+
 int main(void)
 {
   Suite *s = suite_create("url");
@@ -405,6 +466,8 @@ int main(void)
   tcase_add_test(tc, url_is_http_only_http_and_https);
   tcase_add_test(tc, url_registrable_domain_psl);
   tcase_add_test(tc, url_host_in_domain_label_aligned);
+  tcase_add_test(tc, url_host_check_dns_limits);
+  tcase_add_test(tc, url_resolve_keeps_hosts_no_dns_can_find);
   tcase_add_test(tc, parse_strerror_names);
   suite_add_tcase(s, tc);
   return check_run(s);
