@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <iconv.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -496,6 +497,7 @@ struct crawl_args {
   char *scope; /* --scope, normalised */
   int quiet;
   const char *dns_root; /* --dns-root or NULL */
+  char *vantage;        /* the default endpoint list (owned) */
 };
 
 /* @arg as a decimal in [@lo, @hi] into *@v; else the error printed. */
@@ -545,6 +547,10 @@ static int crawl_num_opt(struct crawl_opts *o, int id, const char *arg)
     case OPT_HOMEPROBES:
       rc = crawl_int(id, arg, 1, 100, &v);
       o->home_probes = (int)v;
+      break;
+    case OPT_VEVERY:
+      rc = crawl_int(id, arg, 0, 1440, &v);
+      o->vantage_every_ms = v * 60000;
       break;
     case OPT_TIMINGSAMPLES:
       rc = crawl_int(id, arg, 0, 1000, &v);
@@ -615,11 +621,102 @@ static int crawl_opt(void *ud, int id, const char *arg)
       if (cli_pct(arg, &c->fail_under) < 0)
         break;
       return -1;
+    case OPT_VANTAGE: {
+      char err[256];
+      if (crawl_vantage_list_check(arg, err, sizeof(err)) < 0) {
+        cli_err("bad value for --vantage: %s", err);
+        return EXIT_USAGE;
+      }
+      c->o.vantage = arg;
+      return -1;
+    }
     default:
       return crawl_num_opt(&c->o, id, arg);
   }
   cli_err("bad value for --%s: '%s'", cli_opts[id].name, arg);
   return EXIT_USAGE;
+}
+
+/* The root servers of data/root-servers.txt (name TAB IPv4 TAB IPv6) as
+ * an endpoint list on port 53, into *@out (owned). Returns 0, -1 with the
+ * error printed. */
+static int vantage_roots(char **out)
+{
+  char path[PATH_MAX + 64], line[512];
+  struct v6_buf b;
+  FILE *f;
+  int rc = -1;
+
+  *out = NULL;
+  v6_buf_init(&b, 0);
+  if (cli_data_path("root-servers.txt", path, sizeof(path)) < 0) {
+    cli_err("cannot find root-servers.txt for the vantage check: give "
+            "--vantage or --assume-ipv6");
+    return -1;
+  }
+  f = fopen(path, "r");
+  if (!f) {
+    cli_err("cannot read %s: %s", path, strerror(errno));
+    return -1;
+  }
+  while (fgets(line, sizeof(line), f)) {
+    char *t1, *t2, *e;
+    if (line[0] == '#' || !(t1 = strchr(line, '\t')) ||
+        !(t2 = strchr(t1 + 1, '\t')))
+      continue;
+    *t1++ = 0;
+    *t2++ = 0;
+    e = t2 + strcspn(t2, "\r\n \t");
+    *e = 0;
+    if (*t1) {
+      v6_buf_puts(&b, b.p ? "," : "");
+      v6_buf_puts(&b, t1);
+      v6_buf_puts(&b, ":53");
+    }
+    if (*t2) {
+      v6_buf_puts(&b, b.p ? ",[" : "[");
+      v6_buf_puts(&b, t2);
+      v6_buf_puts(&b, "]:53");
+    }
+  }
+  fclose(f);
+  if (b.oom) {
+    cli_err("out of memory");
+    goto out;
+  }
+  if (!b.p) {
+    cli_err("%s lists no server for the vantage check", path);
+    goto out;
+  }
+  *out = v6_buf_take(&b);
+  rc = *out ? 0 : -1;
+  if (rc)
+    cli_err("out of memory");
+out:
+  v6_buf_cleanup(&b);
+  return rc;
+}
+
+/* The vantage endpoints when --vantage was not given: $V6CRAWL_VANTAGE,
+ * else the root servers. Returns EXIT_OKAY or an exit status (printed). */
+static int vantage_default(struct crawl_args *c)
+{
+  const char *env = getenv("V6CRAWL_VANTAGE");
+  char err[256];
+  if (c->o.vantage || c->o.force_vantage >= 0)
+    return EXIT_OKAY;
+  if (env && *env) {
+    if (crawl_vantage_list_check(env, err, sizeof(err)) < 0) {
+      cli_err("bad V6CRAWL_VANTAGE: %s", err);
+      return EXIT_USAGE;
+    }
+    c->o.vantage = env;
+    return EXIT_OKAY;
+  }
+  if (vantage_roots(&c->vantage) < 0)
+    return EXIT_USAGE;
+  c->o.vantage = c->vantage;
+  return EXIT_OKAY;
 }
 
 /* The sites of the sites file and the command line into @sl. */
@@ -727,6 +824,7 @@ int cmd_crawl(int argc, char **argv)
   memset(&c, 0, sizeof(c));
   crawl_opts_init(&c.o);
   c.fail_under = -1;
+  c.o.vantage_every_ms = 10 * 60000;
   c.quiet = !isatty(STDERR_FILENO);
   rc = cli_args_parse(CMD_CRAWL, argc, argv, &a, crawl_opt, &c);
   if (rc >= 0) {
@@ -734,6 +832,8 @@ int cmd_crawl(int argc, char **argv)
     return rc;
   }
   rc = crawl_sites(&c, argc, argv, a.first, &sl);
+  if (rc == EXIT_OKAY)
+    rc = vantage_default(&c);
   if (rc != EXIT_OKAY)
     goto out;
   rc = cli_roots_load(&roots, c.dns_root);
@@ -764,6 +864,7 @@ out:
   }
   free(db);
   free(c.scope);
+  free(c.vantage);
   sitelist_free(&sl);
   cli_roots_free(&roots);
   return rc;

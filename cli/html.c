@@ -828,6 +828,14 @@ static void page_head(FILE *o, const struct labels *L,
     fprintf(o, "<p class=\"warn\">%s</p>\n", L->no_v6);
 }
 
+/* One line of cli_vantage_lines as a warning paragraph. */
+static void html_vantage_line(void *ud, const char *s)
+{
+  fputs("<p class=\"warn vantage\">", ud);
+  esc(ud, s);
+  fputs("</p>\n", ud);
+}
+
 static void summary(FILE *o, const struct labels *L, struct store *st,
                     const struct store_run *run, const struct store_site *sites,
                     size_t n, const struct store_site_figs *figs,
@@ -1067,6 +1075,9 @@ int report_html(FILE *out, struct store *st, const struct store_run *run,
   if (rc != STORE_OK)
     goto out;
   page_head(out, L, run, threshold);
+  rc = cli_vantage_lines(st, run->id, L == &zh, html_vantage_line, out);
+  if (rc != STORE_OK)
+    goto out;
   summary(out, L, st, run, sites, n, figs, threshold);
   for (i = 0; i < n && rc == STORE_OK; i++)
     rc = site_section(out, L, st, run, &sites[i], i, &figs[i],

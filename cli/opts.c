@@ -63,6 +63,15 @@ const struct cli_opt cli_opts[OPT__N] = {
                    C(CMD_CRAWL)},
   [OPT_ASSUME6] = {"assume-ipv6", 0, "yes|no", NULL,
                    "skip the vantage-point check", C(CMD_CRAWL)},
+  [OPT_VANTAGE] = {"vantage", 0, "LIST",
+                   "$V6CRAWL_VANTAGE, else the root servers",
+                   "ADDR:PORT,[V6ADDR]:PORT,... the vantage check\n"
+                   "connects to (TCP; a completed connect is reachable)",
+                   C(CMD_CRAWL)},
+  [OPT_VEVERY] = {"vantage-every", 0, "MINUTES", "10",
+                  "re-test the vantage point this often during a crawl\n"
+                  "(0: only when IPv6 fails on several hosts at once)",
+                  C(CMD_CRAWL)},
   [OPT_MAXDELAY] = {"max-crawl-delay", 0, "S", "1",
                     "cap on robots.txt Crawl-delay, seconds (0 ignores\n"
                     "Crawl-delay)",

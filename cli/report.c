@@ -152,6 +152,11 @@ static void json_extras(FILE *o, const struct store_site *s,
                    : "false");
 }
 
+static void text_line(void *ud, const char *s)
+{
+  fprintf(ud, "%s\n", s);
+}
+
 /* The run line and the table of concentrations. */
 static void text_figs(struct common *c, const struct store_site *sites,
                       size_t n, const struct store_site_figs *figs)
@@ -168,6 +173,7 @@ static void text_figs(struct common *c, const struct store_site *sites,
     fputs("WARNING: this machine had no IPv6 connectivity during the run;\n"
           "IPv6 was not measured and no concentration is reported.\n",
           o);
+  cli_vantage_lines(c->st, c->run.id, 0, text_line, o);
   fputs("\nIPv6 concentration of internal links (supported/counted)\n", o);
   fprintf(o, "%-38s %-10s %-18s %-18s %6s %6s\n", "site", "homepage",
           "level 2 internal", "level 3 internal", "L2 all", "L3 all");
@@ -476,9 +482,13 @@ static int report_json(struct common *c, struct store_site *sites, size_t n,
   } else {
     fputs("null", o);
   }
-  fprintf(o, ", \"complete\": %s, \"vantage_ipv6\": %s},\n \"sites\": [",
+  fprintf(o, ", \"complete\": %s, \"vantage_ipv6\": %s, ",
           c->run.complete ? "true" : "false",
           c->run.vantage_ipv6 == 1 ? "true" : "false");
+  rc = cli_vantage_json(o, c->st, c->run.id);
+  if (rc != STORE_OK)
+    return rc;
+  fputs("},\n \"sites\": [", o);
   for (i = 0; i < n; i++) {
     int hk = report_home_class(c->st, c->run.id, &sites[i]);
     fputs(i ? ",\n  {" : "\n  {", o);

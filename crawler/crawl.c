@@ -402,6 +402,8 @@ static int turn(struct crawl *c)
   long t =
     min_timeout(fetcher_timeout_ms(c->fetch), resolver_timeout_ms(c->res));
   t = min_timeout(t, hosts_delayed_tick(c));
+  t = min_timeout(t, vantage_timeout_ms(c->vt));
+  t = min_timeout(t, outage_timeout_ms(c));
   t = min_timeout(t, dq_timeout_ms(c));
   if (c->ready_head && c->in_flight < (size_t)c->o->concurrency)
     t = 0;
@@ -409,6 +411,8 @@ static int turn(struct crawl *c)
     return -1;
   resolver_tick(c->res);
   fetcher_tick(c->fetch);
+  vantage_tick(c->vt);
+  outage_tick(c);
   dq_tick(c);
   pool_tick(c->pool);
   hosts_schedule(c);
@@ -512,6 +516,67 @@ static struct host *url_host(struct crawl *c, const char *url, int create)
   return h;
 }
 
+static void vantage_first_done(struct crawl *c, const struct vantage_result *r)
+{
+  c->vfirst = *r;
+  c->vfirst_done = 1;
+}
+
+/* Before a run exists: does this machine reach IPv6 and IPv4 (unless
+ * --assume-ipv6 says)? With IPv6, outage.c watches it during the run. */
+static int vantage_first(struct crawl *c, volatile sig_atomic_t *stop)
+{
+  char err[256];
+  int rc;
+  if (c->o->force_vantage >= 0) {
+    c->v6 = c->o->force_vantage;
+    c->v4 = 1;
+    return CRAWL_OK;
+  }
+  rc = vantage_new(c, &c->vt, err, sizeof(err));
+  if (rc == -2)
+    return CRAWL_NOMEM;
+  if (rc < 0) {
+    set_error("%s", err);
+    return CRAWL_INIT;
+  }
+  vantage_start(c->vt, vantage_first_done);
+  while (!c->vfirst_done && !(stop && *stop))
+    if (turn(c) < 0)
+      return CRAWL_INIT;
+  if (!c->vfirst_done) {
+    set_error("interrupted during the vantage check");
+    return CRAWL_INTERRUPTED;
+  }
+  c->v6 = c->vfirst.ok[0];
+  c->v4 = c->vfirst.ok[1];
+  if (c->v6 && outage_new(c, &c->mon) < 0)
+    return CRAWL_NOMEM;
+  return CRAWL_OK;
+}
+
+/* The check before the run, as the run's vantage record 0. */
+static void vantage_first_store(struct crawl *c)
+{
+  struct store_vantage v;
+  memset(&v, 0, sizeof(v));
+  v.how = STORE_VANTAGE_START;
+  if (c->vt) {
+    v.start_ms = c->vfirst.start_ms;
+    v.end_ms = c->vfirst.end_ms;
+    v.ipv4 = c->vfirst.ok[1];
+    v.ipv6 = c->vfirst.ok[0];
+    v.detail = c->vfirst.detail;
+  } else {
+    v.start_ms = v.end_ms = vantage_wall_ms();
+    v.ipv4 = -1;
+    v.ipv6 = -1;
+    v.detail = c->v6 ? (char *)"not checked: --assume-ipv6 yes"
+                     : (char *)"not checked: --assume-ipv6 no";
+  }
+  crawl_store_rc(c, store_vantage_put(c->st, c->run, &v));
+}
+
 /* Before a run exists: look up every start host, so a resolver that does
  * not answer at all is one clear error, not a run full of dead links. */
 static int preflight_dns(struct crawl *c, volatile sig_atomic_t *stop)
@@ -556,6 +621,7 @@ static int run_begin(struct crawl *c, uint32_t *run_id)
   c->have_run = 1;
   if (run_id)
     *run_id = c->run;
+  vantage_first_store(c);
   hosts_store(c);
   c->prog.sites = c->n_sites;
   for (i = 0; i < c->n_sites; i++) {
@@ -620,6 +686,7 @@ static int run_end(struct crawl *c, int rc, int64_t t0)
     set_error("the store failed: %s", store_strerror(c->store_rc));
     rc = CRAWL_STORE;
   }
+  outage_finish(c);
   for (i = 0; i < c->n_sites && !c->nomem; i++) {
     site_record(c, &c->sites[i]); /* name servers and homepage figures */
     deleg_walk_store(c, c->sites[i].idx, c->sites[i].ind.walk);
@@ -646,6 +713,9 @@ static void crawl_teardown(struct crawl *c)
   dq_free_all(c);
   while (c->attempts)
     attempt_free(c->attempts);
+  outage_forget(c);
+  outage_free(c->mon);
+  vantage_free(c->vt);
   map_clear(&c->probes, probe_free);
   map_clear(&c->origins, origin_free);
   map_clear(&c->hosts, host_free);
@@ -671,11 +741,11 @@ int crawl_run(struct store *stp, const struct crawl_opts *o,
   c.o = o;
   c.want_done = want_done;
   t0 = loop_now_ms();
-  c.v6 = o->force_vantage >= 0 ? o->force_vantage
-                               : crawl_vantage_ipv6(o->allow_private);
   rc = sites_init(&c, sites, n);
   if (rc == CRAWL_OK)
     rc = services_init(&c);
+  if (rc == CRAWL_OK)
+    rc = vantage_first(&c, stop);
   if (rc == CRAWL_OK)
     rc = preflight_dns(&c, stop);
   if (rc == CRAWL_OK)

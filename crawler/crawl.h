@@ -54,7 +54,13 @@ struct crawl_opts {
    * fails at the root). */
   const struct crawl_root *roots;
   size_t n_roots;
-  int timing_samples;      /* timing requests per family, default 10 */
+  int timing_samples; /* timing requests per family, default 10 */
+  /* The vantage check (unless force_vantage): "ADDR:PORT,[V6ADDR]:PORT,..."
+   * endpoints, each connected to over its own family; a family none of
+   * whose endpoints completes a connect is unreachable (NULL or "": no
+   * endpoint, nothing reachable). See doc/measurement.md. */
+  const char *vantage;
+  long vantage_every_ms; /* re-test IPv6 this often during the run; 0 no */
   /* Progress callback, called about once a second and at the end; may be
    * NULL. Counters only, the caller formats. */
   void (*progress)(const struct crawl_progress *p, void *ud);
@@ -89,10 +95,9 @@ int crawl_run(struct store *st, const struct crawl_opts *o,
 
 const char *crawl_last_error(void);
 
-/* Whether this machine can reach IPv6 destinations: 1 yes, 0 no. With
- * @allow_private, a configured non-link-local IPv6 address (loopback
- * included) is enough; otherwise a route to a global unicast address must
- * exist. No packet is sent. */
-int crawl_vantage_ipv6(int allow_private);
+/* Check the endpoint list @list (the syntax of crawl_opts.vantage)
+ * without connecting: the number of endpoints, or -1 with a message in
+ * @err (@errlen bytes). */
+int crawl_vantage_list_check(const char *list, char *err, size_t errlen);
 
 #endif

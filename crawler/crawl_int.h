@@ -14,7 +14,8 @@
  *   retry.c       which reply is retried, redirected or final (pure)
  *   host.c        DNS per host, request slots, Crawl-delay timing, windows
  *   map.c         a string-keyed hash map
- *   vantage.c     whether this machine reaches IPv6
+ *   vantage.c     whether this machine reaches IPv6 and IPv4: connects
+ *   outage.c      IPv6 failures that are ours: re-checks, held probes
  *   pool.c        pages parsed in a worker thread, beside the loop
  *
  * None of them knows curl or c-ares.
@@ -302,6 +303,83 @@ void map_each(const struct map *m,
  * empty. */
 void map_clear(struct map *m, void (*free_val)(void *));
 
+/* ---- vantage.c: does this machine reach each family? -------------------- */
+
+struct crawl;
+struct probe;
+
+struct vantage_ep {
+  int family; /* 4 or 6 */
+  unsigned char addr[16];
+  unsigned port;
+  char text[64]; /* "192.0.2.1:53" or "[2001:db8::1]:53" */
+};
+
+/* Parse @list ("ADDR:PORT,[V6ADDR]:PORT,...", blanks around an item
+ * allowed) into *@out, malloc'd, *@n endpoints (NULL and 0 for a NULL or
+ * empty list). Returns 0; -1 with a message in @err for a bad item; -2
+ * out of memory. */
+int vantage_parse(const char *list, struct vantage_ep **out, size_t *n,
+                  char *err, size_t errlen);
+
+/* Milliseconds since the epoch (wall clock, for the store). */
+int64_t vantage_wall_ms(void);
+
+/* What one check saw. */
+struct vantage_result {
+  int ok[2]; /* [0] IPv6, [1] IPv4: some endpoint completed a connect */
+  int64_t start_ms, end_ms; /* wall clock */
+  char detail[1024];        /* each endpoint tried and what came of it */
+};
+
+struct vantage;
+
+/* The checker of c->o->vantage (parsed). Returns 0, -1 (bad list, a
+ * message in @err), -2 out of memory. */
+int vantage_new(struct crawl *c, struct vantage **out, char *err,
+                size_t errlen);
+void vantage_free(struct vantage *v);
+/* Start a check: a few endpoints of each family at once (the next ones in
+ * the list each time), a non-blocking TCP connect each, closed as soon as
+ * it completes (nothing is sent). @done runs once, from vantage_tick, when
+ * every connect has ended or the timeout is over. Returns 0, or -1 when a
+ * check is running already. */
+int vantage_start(struct vantage *v,
+                  void (*done)(struct crawl *c,
+                               const struct vantage_result *r));
+int vantage_running(const struct vantage *v);
+/* Milliseconds until vantage_tick is due, or -1. */
+long vantage_timeout_ms(const struct vantage *v);
+void vantage_tick(struct vantage *v);
+
+/* ---- outage.c: IPv6 failures that are this machine's ---------------------
+ *
+ * An IPv6 probe request that got no response is held (not charged to the
+ * site) until the vantage is known to work: an IPv6 success elsewhere, or
+ * a check that connects, charges it; a check that fails starts an outage,
+ * after which the held probes are asked again over IPv6 (or, if IPv6 does
+ * not come back before the run's end, left unmeasured). See
+ * doc/measurement.md. */
+
+struct outage;
+
+int outage_new(struct crawl *c, struct outage **out);
+void outage_free(struct outage *m);
+/* The IPv6 attempt of @p ended with @outcome (enum outcome). Returns 1
+ * when the probe's IPv6 result is held (outage.c settles it later with
+ * probe_v6_settle), 0 when it counts now. */
+int outage_v6_end(struct crawl *c, struct probe *p, int outcome);
+/* Once per turn: periodic checks, re-checks while down, and the held
+ * probes once nothing else is left to do. */
+void outage_tick(struct crawl *c);
+/* Milliseconds until outage_tick is due, or -1. */
+long outage_timeout_ms(const struct crawl *c);
+/* The run's end: the outage still open is written down. */
+void outage_finish(struct crawl *c);
+/* A probe left held (interrupted run) is freed with the probes: forget
+ * every held probe. */
+void outage_forget(struct crawl *c);
+
 /* ---- the crawl's shared state --------------------------------------------
  *
  * What every part below crawl.c shares: the services (store, loop,
@@ -342,6 +420,13 @@ struct crawl {
   /* probe.c reports each site's want of a measured probe up through this
    * (set by crawl.c): @arg is the site given to probe_add. */
   void (*want_done)(int rc, const struct probe *p, int level, void *arg);
+  /* the vantage point (vantage.c, outage.c) */
+  int v4; /* the vantage point had IPv4 at the start */
+  struct vantage *vt;
+  struct outage *mon;           /* NULL with --assume-ipv6 or without IPv6 */
+  uint32_t vantage_seq;         /* the last vantage record written */
+  struct vantage_result vfirst; /* the check before the run */
+  int vfirst_done;
 };
 
 /* Keep the first store failure (STORE_NOTFOUND is a result). */
@@ -593,6 +678,11 @@ struct probe {
   int started;     /* counted in its host's window */
   int any_ok;      /* once finished: some family succeeded */
   char *why;       /* once finished without success: why (owned) or NULL */
+  /* outage.c: its IPv6 result held while the vantage is in doubt */
+  struct probe *held_next;
+  int held;
+  int reasks;        /* IPv6 asked again after an outage */
+  int v6_unmeasured; /* IPv6 failed while this machine's IPv6 was down */
 };
 
 enum probe_add_rc {
@@ -619,6 +709,14 @@ int probe_any_ok(const struct probe *p);
 const char *probe_why(const struct probe *p);
 /* For map_clear. */
 void probe_free(void *p);
+
+enum probe_v6 {
+  PROBE_V6_CHARGE,    /* the IPv6 result stands: the site's */
+  PROBE_V6_REASK,     /* ask over IPv6 again (the vantage is back) */
+  PROBE_V6_UNMEASURED /* our IPv6 was down: the probe is unmeasured */
+};
+/* Settle the held IPv6 result of @p (enum probe_v6 @how). */
+void probe_v6_settle(struct crawl *c, struct probe *p, int how);
 
 /* ---- indicators.c: the homepage and the name servers --------------------- */
 

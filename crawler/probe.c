@@ -33,7 +33,11 @@ static int classify(const struct probe *p)
    * IPv4 alone (no IPv6 here) is robots, not unmeasured. */
   if ((a6 && a6->outcome == OUT_ROBOTS) || (a4 && a4->outcome == OUT_ROBOTS))
     return CLASS_ROBOTS;
-  if (!a6)
+  if (!a6 || p->v6_unmeasured)
+    return CLASS_UNMEASURED;
+  /* no IPv4 at the vantage point: an IPv4 request without a response
+   * says nothing of the site, and without it nothing can be judged */
+  if (!p->c->v4 && (!a4 || a4->outcome == OUT_NORESP))
     return CLASS_UNMEASURED;
   ok6 = a6->outcome == OUT_OK;
   ok4 = a4 && a4->outcome == OUT_OK;
@@ -139,7 +143,8 @@ static void probe_finish(struct crawl *c, struct probe *p)
 static void probe_attempt_done(int rc, struct attempt *a, void *arg)
 {
   struct probe *p = arg;
-  (void)rc;
+  if (a == p->fam[0] && outage_v6_end(a->c, p, rc))
+    return; /* held: outage.c settles it */
   if (--p->left == 0)
     probe_finish(a->c, p);
 }
@@ -177,6 +182,24 @@ static void probe_start(int rc, struct waiter *w)
   if (c->v6)
     attempt_hop(p->fam[0]);
   attempt_hop(p->fam[1]);
+}
+
+void probe_v6_settle(struct crawl *c, struct probe *p, int how)
+{
+  if (how == PROBE_V6_REASK) {
+    attempt_free(p->fam[0]);
+    p->reasks++;
+    p->fam[0] = probe_attempt(c, p, 6, p->wants ? c->o->max_body : 0);
+    if (p->fam[0]) {
+      attempt_hop(p->fam[0]);
+      return;
+    }
+    how = PROBE_V6_UNMEASURED; /* out of memory (c->nomem is set) */
+  }
+  if (how == PROBE_V6_UNMEASURED)
+    p->v6_unmeasured = 1;
+  if (--p->left == 0)
+    probe_finish(c, p);
 }
 
 /* The origin's rules are known: refused, or in line for its host. */

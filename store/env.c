@@ -15,8 +15,8 @@
 #include <unistd.h>
 
 static const char *const db_names[DB__N] = {
-  "meta",  "runs",   "sites",  "urls", "url_ids", "links", "edges",
-  "hosts", "probes", "timing", "perf", "deleg",   "pages", "counts"};
+  "meta",   "runs",   "sites", "urls",  "url_ids", "links",   "edges", "hosts",
+  "probes", "timing", "perf",  "deleg", "pages",   "vantage", "counts"};
 
 const char *st_db_name(int db)
 {

@@ -590,5 +590,45 @@ struct store_check_stats {
 int store_check(struct store *s, int repair,
                 int (*cb)(const struct store_issue *issue, void *ud), void *ud,
                 struct store_check_stats *out);
+/* ---- the vantage point: its checks and outages ---------------------------
+ *
+ * Keyed run | seq. Record 0 is the check made before the run; records 1,
+ * 2 ... are the IPv6 outages of this machine seen during the run. */
+
+enum store_vantage_how {
+  STORE_VANTAGE_START = 0,    /* the check before the run */
+  STORE_VANTAGE_FAILURES = 1, /* IPv6 failed on several hosts in a row */
+  STORE_VANTAGE_PERIODIC = 2, /* the check every --vantage-every minutes */
+  STORE_VANTAGE_END = 3,      /* IPv6 failures left when the work was done */
+  STORE_VANTAGE__N
+};
+
+struct store_vantage {
+  uint32_t seq;
+  int how;          /* enum store_vantage_how */
+  int64_t start_ms; /* unix milliseconds: the check began / the outage */
+  int64_t end_ms;   /* the check ended / IPv6 was back; 0: still down when
+                     * the run ended */
+  int ipv4, ipv6;   /* seq 0: 1 reachable, 0 not, -1 not checked */
+  int reasked;      /* outages: probes asked over IPv6 again after it */
+  int unmeasured;   /* outages: probes left unmeasured by it */
+  char *detail;     /* what the checks saw, or NULL */
+};
+
+/* "start", "failures", "periodic", "end"; "?" for another value. */
+const char *store_vantage_how_name(int how);
+/* Insert or replace record @v->seq of run @run (@v->detail copied).
+ * Returns STORE_OK, STORE_INVALID (NULL @s or @v, a bad @v->how, a
+ * read-only store) or a write error. */
+int store_vantage_put(struct store *s, uint32_t run,
+                      const struct store_vantage *v);
+/* The records of @run in seq order. On STORE_OK *out is an array of *n
+ * (NULL when there is none, as for a run from before this database) the
+ * caller frees with store_vantage_free(). Returns STORE_OK, STORE_INVALID
+ * (NULL @out or @n) or a read error; on error *out is NULL and *n 0. */
+int store_vantage_list(struct store *s, uint32_t run,
+                       struct store_vantage **out, size_t *n);
+/* Free the @n records of @v and the array; accepts NULL. */
+void store_vantage_free(struct store_vantage *v, size_t n);
 
 #endif

@@ -32,6 +32,9 @@
  * it.
  *   pages    u32 run | u32 site | u64 id -> page cut record (a page not
  *                                           parsed as a browser would)
+ *   vantage  u32 run | u32 seq           -> vantage record (seq 0: the
+ *                                           check before the run; 1, 2
+ *                                           ...: IPv6 outages in it)
  *
  * Records are a small length-prefixed encoding (codec.c): u8; u32, u64,
  * i32 (two's complement in a u32), i64 big-endian; doubles as their
@@ -51,6 +54,8 @@
  *          usable_aaaa, then (optional) f64 a_ms, aaaa_ms
  *   probe  u8 klass, then for v6 and v4: u8 ok, i32 status, str error,
  *          str hops, f64 connect_ms, first_byte_ms, total_ms
+ *   vantage u8 how, i64 start_ms, i64 end_ms, i32 ipv4, i32 ipv6,
+ *          i32 reasked, i32 unmeasured, str detail
  *   deleg  u8 pass, str why, u32 zones, then per zone: str zone, u8 ok,
  *          u32 servers, then per server: str name, str aaaa, u8 ok,
  *          str why
@@ -59,8 +64,8 @@
  *          u64 bytes
  *   page cut  i32 cut, u64 bytes, parsed, depth, flattened, flat_at
  *
- * timing, perf, deleg and pages are optional: a store made before them
- * opened read-only reads them as empty (st_db_absent).
+ * timing, perf, deleg, pages and vantage are optional: a store made
+ * before them opened read-only reads them as empty (st_db_absent).
  *
  * Transactions (env.c). The first write opens the one write transaction,
  * and store_flush() commits it. Reads use the open write transaction when
@@ -121,6 +126,7 @@ enum {
   DB_PERF,
   DB_DELEG,
   DB_PAGES,
+  DB_VANTAGE,
   DB_COUNTS,
   DB__N
 };

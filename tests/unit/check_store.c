@@ -2005,7 +2005,7 @@ START_TEST(store_check_finds_dangling_and_orphans_and_repairs)
   ck_assert_uint_eq(cs.removed, 0);
   ck_assert_uint_eq(kinds[STORE_ISSUE_DANGLING], 1);
   ck_assert_uint_eq(kinds[STORE_ISSUE_ORPHAN], 1);
-  ck_assert_uint_eq(cs.dbs, 14);
+  ck_assert_uint_eq(cs.dbs, 15);
   store_close(s);
   s = open_db(0);
   ck_assert_int_eq(store_check(s, 1, issue_count, kinds, &cs), STORE_OK);
@@ -2085,6 +2085,119 @@ START_TEST(store_fault_inside_lmdb_exits_through_the_guard)
 }
 END_TEST
 
+/* The vantage records of a run: every field back, in seq order, apart
+ * from other runs, gone with their run. */
+START_TEST(store_vantage_roundtrip_and_delete)
+{
+  struct store *s = open_db(0);
+  struct store_vantage v, *l = NULL;
+  size_t n = 9;
+  uint32_t a = 0, b = 0;
+
+  ck_assert_int_eq(store_run_new(s, 100, 1, NULL, &a), STORE_OK);
+  ck_assert_int_eq(store_run_new(s, 200, 1, NULL, &b), STORE_OK);
+  memset(&v, 0, sizeof v);
+  v.seq = 1;
+  v.how = STORE_VANTAGE_FAILURES;
+  v.start_ms = 1764632461123;
+  v.end_ms = 0;
+  v.ipv4 = 1;
+  v.reasked = 3;
+  v.unmeasured = 4;
+  v.detail = (char *)"IPv6: [2001:db8::1]:53 timed out";
+  ck_assert_int_eq(store_vantage_put(s, a, &v), STORE_OK);
+  memset(&v, 0, sizeof v);
+  v.how = STORE_VANTAGE_START;
+  v.start_ms = 1764632460000;
+  v.end_ms = 1764632460100;
+  v.ipv4 = 1;
+  v.ipv6 = -1;
+  ck_assert_int_eq(store_vantage_put(s, a, &v), STORE_OK);
+  v.how = STORE_VANTAGE__N;
+  ck_assert_int_eq(store_vantage_put(s, a, &v), STORE_INVALID);
+  v.how = STORE_VANTAGE_PERIODIC;
+  ck_assert_int_eq(store_vantage_put(s, b, &v), STORE_OK);
+
+  ck_assert_int_eq(store_vantage_list(s, a, &l, &n), STORE_OK);
+  ck_assert_uint_eq(n, 2);
+  ck_assert_uint_eq(l[0].seq, 0);
+  ck_assert_int_eq(l[0].how, STORE_VANTAGE_START);
+  ck_assert_int_eq(l[0].start_ms, 1764632460000);
+  ck_assert_int_eq(l[0].end_ms, 1764632460100);
+  ck_assert_int_eq(l[0].ipv4, 1);
+  ck_assert_int_eq(l[0].ipv6, -1);
+  ck_assert_ptr_null(l[0].detail);
+  ck_assert_uint_eq(l[1].seq, 1);
+  ck_assert_int_eq(l[1].how, STORE_VANTAGE_FAILURES);
+  ck_assert_int_eq(l[1].start_ms, 1764632461123);
+  ck_assert_int_eq(l[1].end_ms, 0);
+  ck_assert_int_eq(l[1].reasked, 3);
+  ck_assert_int_eq(l[1].unmeasured, 4);
+  ck_assert_str_eq(l[1].detail, "IPv6: [2001:db8::1]:53 timed out");
+  store_vantage_free(l, n);
+  ck_assert_str_eq(store_vantage_how_name(STORE_VANTAGE_END), "end");
+  ck_assert_str_eq(store_vantage_how_name(-1), "?");
+
+  ck_assert_int_eq(store_run_delete(s, a), STORE_OK);
+  ck_assert_int_eq(store_vantage_list(s, a, &l, &n), STORE_OK);
+  ck_assert_uint_eq(n, 0);
+  ck_assert_ptr_null(l);
+  ck_assert_int_eq(store_vantage_list(s, b, &l, &n), STORE_OK);
+  ck_assert_uint_eq(n, 1);
+  ck_assert_int_eq(l[0].how, STORE_VANTAGE_PERIODIC);
+  store_vantage_free(l, n);
+  store_close(s);
+}
+END_TEST
+
+/* A store written before the vantage database existed: a read-only open
+ * (the reports) works and reads no vantage record; a writing open adds
+ * the database. */
+START_TEST(store_without_vantage_db_opens_read_only)
+{
+  struct store *s = open_db(0);
+  struct store_vantage v, *l = (void *)1;
+  struct store_run *runs = NULL;
+  MDB_env *env = NULL;
+  MDB_txn *txn = NULL;
+  MDB_dbi dbi, main_dbi;
+  MDB_val k = {7, (void *)"vantage"};
+  size_t n = 9;
+  uint32_t a = 0;
+
+  ck_assert_int_eq(store_run_new(s, 100, 1, NULL, &a), STORE_OK);
+  store_close(s);
+  /* drop the database and its name, as a store of the older version */
+  ck_assert_int_eq(mdb_env_create(&env), 0);
+  ck_assert_int_eq(mdb_env_set_maxdbs(env, 16), 0);
+  ck_assert_int_eq(mdb_env_open(env, g_db, 0, 0644), 0);
+  ck_assert_int_eq(mdb_txn_begin(env, NULL, 0, &txn), 0);
+  ck_assert_int_eq(mdb_dbi_open(txn, "vantage", 0, &dbi), 0);
+  ck_assert_int_eq(mdb_drop(txn, dbi, 1), 0);
+  ck_assert_int_eq(mdb_dbi_open(txn, NULL, 0, &main_dbi), 0);
+  ck_assert_int_eq(mdb_get(txn, main_dbi, &k, &k), MDB_NOTFOUND);
+  ck_assert_int_eq(mdb_txn_commit(txn), 0);
+  mdb_env_close(env);
+
+  ck_assert_int_eq(store_open(g_db, STORE_RDONLY, 0, &s), STORE_OK);
+  ck_assert_int_eq(store_runs_list(s, &runs, &n), STORE_OK);
+  ck_assert_uint_eq(n, 1);
+  store_runs_free(runs, n);
+  ck_assert_int_eq(store_vantage_list(s, a, &l, &n), STORE_OK);
+  ck_assert_ptr_null(l);
+  ck_assert_uint_eq(n, 0);
+  store_close(s);
+
+  s = open_db(0);
+  memset(&v, 0, sizeof v);
+  ck_assert_int_eq(store_vantage_put(s, a, &v), STORE_OK);
+  ck_assert_int_eq(store_vantage_list(s, a, &l, &n), STORE_OK);
+  ck_assert_uint_eq(n, 1);
+  store_vantage_free(l, n);
+  store_close(s);
+}
+END_TEST
+
 static Suite *store_suite(void)
 {
   Suite *su = suite_create("store");
@@ -2126,6 +2239,8 @@ static Suite *store_suite(void)
   tcase_add_test(tc, store_damaged_link_records_are_corrupt);
   tcase_add_test(tc, store_damaged_site_fails_the_list_cleanly);
   tcase_add_test(tc, store_records_of_older_versions_read_with_defaults);
+  tcase_add_test(tc, store_vantage_roundtrip_and_delete);
+  tcase_add_test(tc, store_without_vantage_db_opens_read_only);
   tcase_add_test(tc, store_probe_with_unknown_class_is_corrupt);
   tcase_add_test(tc, store_crc32c_is_castagnoli);
   tcase_add_test(tc, store_truncated_file_is_corrupt_not_sigbus);
