@@ -202,6 +202,8 @@ static inline void st_guard_out(void)
  * STORE_CORRUPT. st_get, st_walk and st_last_key call it: code that reads
  * with its own cursor must call it too. */
 int st_rec_check(MDB_txn *txn, MDB_dbi dbi, const MDB_val *k, MDB_val *v);
+/* mdb_cursor_open under the fault guard, its code translated. */
+int st_cursor_open(MDB_txn *txn, MDB_dbi dbi, MDB_cursor **cur);
 /* What st_get says when LMDB finds no key @k in @dbi: STORE_NOTFOUND,
  * unless the record LMDB's search ends at (the next key) fails its
  * checksum: a damaged page on the way reads as absence, which the figures
