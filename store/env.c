@@ -12,9 +12,9 @@
 #include <sys/types.h>
 #include <unistd.h>
 
-static const char *const db_names[DB__N] = {"meta",  "runs",    "sites",
-                                            "urls",  "url_ids", "links",
-                                            "edges", "hosts",   "probes"};
+static const char *const db_names[DB__N] = {
+  "meta",  "runs",  "sites", "urls",   "url_ids",
+  "links", "edges", "hosts", "probes", "pages"};
 
 /* ---- status codes -------------------------------------------------------- */
 

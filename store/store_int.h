@@ -19,6 +19,8 @@
  *   edges    u32 run | u32 site | u64 from | u64 to -> empty
  *   hosts    u32 run | lower-case name   -> host record
  *   probes   u32 run | u64 url id        -> probe record
+ *   pages    u32 run | u32 site | u64 id -> page record: a page the site
+ *                                           read, its links all stored
  *
  * Records are a small length-prefixed encoding (codec.c): u8; u32, u64,
  * i32 (two's complement in a u32), i64 big-endian; doubles as their
@@ -38,6 +40,7 @@
  *          usable_aaaa, then (optional) f64 a_ms, aaaa_ms
  *   probe  u8 klass, then for v6 and v4: u8 ok, i32 status, str error,
  *          str hops, f64 connect_ms, first_byte_ms, total_ms
+ *   page   u8 level, u32 flags, str refresh, str scripts
  *
  * Transactions (env.c). The first write opens the one write transaction,
  * and store_flush() commits it. Reads use the open write transaction when
@@ -92,6 +95,7 @@ enum {
   DB_EDGES,
   DB_HOSTS,
   DB_PROBES,
+  DB_PAGES,
   DB__N
 };
 
