@@ -610,8 +610,17 @@ static void crawl_teardown(struct crawl *c)
 {
   fetcher_free(c->fetch);
   resolver_free(c->res);
-  while (c->attempts)
-    attempt_free(c->attempts);
+  while (c->attempts) {
+    struct attempt *a = c->attempts;
+    /* a page job still reading (the run stopped: store, memory): its job
+     * dies with it */
+    if (a->done == page_done) {
+      struct page_job *j = a->arg;
+      free(j->url);
+      free(j);
+    }
+    attempt_free(a);
+  }
   map_clear(&c->probes, probe_free);
   map_clear(&c->origins, origin_free);
   map_clear(&c->hosts, host_free);

@@ -25,7 +25,9 @@ SIGKILL at seeded random moments, resumed with --resume after each kill,
 and resumed a last time until complete: every figure of report --format
 json (but the timings) and every link of links --format json and csv is
 the reference's, and the requests of all the processes together are far
-fewer than one full crawl per process. Also: --resume with nothing to
+fewer than one full crawl per process. The same with --depth 4 (level-3
+pages read, their links held until every level-2 page is read), killed 5
+times. Also: --resume with nothing to
 resume (exit 7), with other options or sites (exit 2), of a complete run
 (exit 7); and an interrupted run never resumed is shown as interrupted in
 `runs` and left out of the trend as a normal point.
@@ -127,6 +129,13 @@ class Handler(PageHandler):
         parts = path.strip("/").split("/")
         if len(parts) == 2 and parts[0] == "p" and parts[1].endswith(".html"):
             return deep_page(int(parts[1][:-5]))
+        if len(parts) == 3 and parts[0] == "p" and parts[2].endswith(".html"):
+            # level 3 (read at --depth 4): a level-4 link, and a link to a
+            # level-3 page of the next level-2 page: level 3 whatever
+            # order the pages arrive in (breadth first)
+            i, j = int(parts[1]), int(parts[2][:-5])
+            return link_page(["/q/%d/%d.html" % (i, j),
+                              "/p/%d/%d.html" % ((i + 1) % N_PAGES, j)])
         return b"<html><body>leaf</body></html>"
 
 
@@ -202,19 +211,43 @@ def log_mark():
         return len(LOG)
 
 
-def kill_crawl(db, rng, resume):
-    """One crawl process (--resume or a new run), killed with SIGKILL
-    after a random moment; its exit status (-9 when killed) and how many
-    requests the server saw from it."""
+def kill_crawl(db, rng, resume, extra, span):
+    """One crawl process (--resume or a new run), killed with SIGKILL at a
+    random moment: once the server has seen a random number of requests
+    from it in @span (moments measured in requests, so that they fall
+    alike on a quick machine and a loaded one). Its exit status (-9 when
+    killed), how many requests the server saw from it, its stderr."""
     mark = log_mark()
-    args = crawl_args(db, ["--resume"] if resume else [])
+    want = rng.randint(*span)
+    args = crawl_args(db, (["--resume"] if resume else []) + list(extra))
     p = subprocess.Popen([T.v6crawl] + args, stdout=subprocess.DEVNULL,
                          stderr=subprocess.PIPE)
-    time.sleep(rng.uniform(0.3, 1.3))
+    t0 = time.time()
+    while p.poll() is None and log_mark() - mark < want and \
+            time.time() - t0 < 120:
+        time.sleep(0.005)
     p.send_signal(signal.SIGKILL)
     err = p.communicate()[1].decode(errors="replace")
     time.sleep(DELAY * 3)  # requests in flight reach the log
     return p.returncode, log_mark() - mark, err
+
+
+def measured(db):
+    """The URLs whose probes run @db has stored (committed) now."""
+    if not os.path.exists(db):
+        return set()
+    return {url for (_, url), v in links(db).items() if v[2] != "unmeasured"}
+
+
+def asked_again(before, since, until, pages):
+    """The requests of the log from @since to @until for links measured
+    before them (@before): probes asked again. Pages read for links
+    (@pages) may be read again, robots.txt is asked again."""
+    with LOG_LOCK:
+        reqs = LOG[since:until]
+    return [r for r in reqs if "http://%s%s" % (r[1], r[2]) in before
+            and "http://%s%s" % (r[1], r[2]) not in pages
+            and r[2] != "/robots.txt"]
 
 
 def start_world(work):
@@ -253,14 +286,18 @@ def stop_world(dns, servers):
                        capture_output=True)
 
 
-def test_reference():
+def test_reference(name="ref", extra=()):
     """The uninterrupted crawl; its figures, links and request count."""
-    ref = os.path.join(T.work, "ref")
+    ref = os.path.join(T.work, name)
     mark, t0 = log_mark(), time.time()
-    rc, out, err = run(crawl_args(ref))
+    rc, out, err = run(crawl_args(ref, extra))
     n_full, took = log_mark() - mark, time.time() - t0
-    check("reference: the uninterrupted crawl exits 0", rc == 0, err)
+    check("%s: the uninterrupted crawl exits 0" % name, rc == 0, err)
     figs, lk = figures(ref), links(ref)
+    print("# %s: full crawl: %d requests, %d links, %.1f s" % (
+        name, n_full, len(lk), took))
+    if extra:
+        return ref, figs, lk, links_csv(ref), n_full, took
     check("reference: the world has a few hundred links", 350 < len(lk) < 600,
           len(lk))
     classes = {v[2] for v in lk.values()}
@@ -272,17 +309,23 @@ def test_reference():
           lv.get("3", {}).get("internal", {}).get("links", 0) >= 300, lv)
     check("reference: the script literals are counted",
           figs and figs[0].get("script_links") == N_PAGES, figs)
-    print("# full crawl: %d requests, %d links, %.1f s" % (n_full, len(lk),
-                                                           took))
-    return ref, figs, lk, links_csv(ref), n_full
+    return ref, figs, lk, links_csv(ref), n_full, took
 
 
-def test_kills(ref_figs, ref_links, ref_csv, n_full):
-    db = os.path.join(T.work, "killed")
-    rng = random.Random(SEED)
-    counts, kills, resume, done = [], 0, False, False
-    while kills < KILLS:
-        rc, n, err = kill_crawl(db, rng, resume)
+def test_kills(ref_figs, ref_links, ref_csv, n_full, name="killed",
+               extra=(), n_kills=KILLS, span=(60, 130), depth=3):
+    db = os.path.join(T.work, name)
+    rng = random.Random(SEED + len(extra))
+    # the pages read for links: the level-1 pages (and the meta-refresh
+    # target) and the internal pages above --depth
+    pages = {START, START + "home.html"} | {
+        url for (_, url), v in ref_links.items()
+        if v[0] < depth and v[1] == "internal"}
+    counts, kills, resume, done, again = [], 0, False, False, []
+    while kills < n_kills:
+        mark, before = log_mark(), measured(db)
+        rc, n, err = kill_crawl(db, rng, resume, extra, span)
+        again += asked_again(before, mark, mark + n, pages)
         counts.append(n)
         if rc == 7 and not resume:
             break
@@ -294,48 +337,54 @@ def test_kills(ref_figs, ref_links, ref_csv, n_full):
             break
         kills += 1
         resume = True
-    print("# kills: %d; requests per process: %s" % (kills, counts))
-    check("%d crawls were killed with SIGKILL midway" % KILLS,
-          kills == KILLS and not done, (kills, counts))
+    print("# %s: kills: %d; requests per process: %s" % (name, kills, counts))
+    check("%s: %d crawls were killed with SIGKILL midway" % (name, n_kills),
+          kills == n_kills and not done, (kills, counts))
     rc, out, err = run(["runs", "--db", db, "--format", "json"])
     runs = json.loads(out)["runs"] if rc == 0 else []
-    check("the kills left one incomplete run", len(runs) == 1 and
+    check("%s: the kills left one incomplete run" % name, len(runs) == 1 and
           not runs[0]["complete"], out)
     rounds = 0
     while rounds < 20:
-        mark = log_mark()
-        rc, out, err = run(crawl_args(db, ["--resume"]))
+        mark, before = log_mark(), measured(db)
+        check(name + ": before the last resume, part of the links is "
+              "measured (%d of %d)" % (len(before), len(ref_links)),
+              0 < len(before) < len(ref_links) or rounds, len(before))
+        rc, out, err = run(crawl_args(db, ["--resume"] + list(extra)))
         counts.append(log_mark() - mark)
+        again += asked_again(before, mark, None, pages)
         rounds += 1
         if rc != 130:
             break
-    check("the last --resume completes the run (exit 0)", rc == 0, err)
-    check("its summary says the run is resumed and complete",
+    check(name + ": the last --resume completes the run (exit 0)", rc == 0, err)
+    check(name + ": no resume asked a link the run had measured (but pages "
+          "read for links and robots.txt)", not again, again[:10])
+    check(name + ": its summary says the run is resumed and complete",
           "resumed, complete" in err, err)
     total = sum(counts)
     procs = len(counts)
-    print("# requests: %s = %d over %d processes; full crawl %d "
-          "(%d x full = %d)" % (counts, total, procs, n_full, procs,
+    print("# %s: requests: %s = %d over %d processes; full crawl %d "
+          "(%d x full = %d)" % (name, counts, total, procs, n_full, procs,
                                 procs * n_full))
-    check("all the processes together ask far fewer than one full crawl "
+    check(name + ": all the processes together ask far fewer than one full crawl "
           "each: %d requests, below 3 full crawls (%d), against %d x %d" %
           (total, 3 * n_full, procs, n_full), total < 3 * n_full, counts)
-    check("every process but the first asks fewer than a full crawl",
+    check(name + ": every process but the first asks fewer than a full crawl",
           all(c < n_full for c in counts[1:]), counts)
     rc, out, err = run(["runs", "--db", db, "--format", "json"])
     runs = json.loads(out)["runs"] if rc == 0 else []
-    check("still one run, now complete", len(runs) == 1 and
+    check(name + ": still one run, now complete", len(runs) == 1 and
           runs[0]["complete"], out)
     figs = figures(db)
-    check("every figure of the resumed run is the uninterrupted crawl's",
+    check(name + ": every figure of the resumed run is the uninterrupted crawl's",
           figs == ref_figs, (figs, ref_figs))
     lk = links(db)
     diff = {k: (lk.get(k), ref_links.get(k))
             for k in set(lk) | set(ref_links) if lk.get(k) != ref_links.get(k)}
-    check("every link has the level, scope, parent, class and evidence of "
+    check(name + ": every link has the level, scope, parent, class and evidence of "
           "the uninterrupted crawl (%d links)" % len(lk),
           lk == ref_links, sorted(diff.items())[:20])
-    check("links --format csv: every row is the uninterrupted crawl's",
+    check(name + ": links --format csv: every row is the uninterrupted crawl's",
           links_csv(db) == ref_csv, "")
     return db
 
@@ -360,7 +409,11 @@ def test_refusals(ref, killed):
     db = os.path.join(T.work, "mismatch")
     p = subprocess.Popen([T.v6crawl] + crawl_args(db),
                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    time.sleep(1.0)
+    mark = log_mark()
+    for _ in range(600):  # stopped once level 2 is partly measured
+        if log_mark() - mark > 150:
+            break
+        time.sleep(0.05)
     p.send_signal(signal.SIGINT)
     p.wait()
     check("Ctrl-C: the crawl stops with exit 130", p.returncode == 130,
@@ -370,8 +423,8 @@ def test_refusals(ref, killed):
     check("--resume with another --depth: exit 2, names the option",
           rc == 2 and "depth=3, not depth=2" in err, (rc, err))
     rc, out, err = run(crawl_args(db, ["--resume", "--strict"]))
-    check("--resume with --strict added: exit 2", rc == 2 and "strict" in err,
-          (rc, err))
+    check("--resume with --strict added: exit 2, names the option",
+          rc == 2 and "strict=0, not strict=1" in err, (rc, err))
     rc, out, err = run(["crawl", "--db", db, "--dns-server", DNS,
                         "--allow-private", "--timeout", "3", "--retries", "1",
                         "--quiet", "--resume", "http://www.other.test/"])
@@ -379,7 +432,8 @@ def test_refusals(ref, killed):
           rc == 2 and "start URL" in err and START in err, (rc, err))
     rc, out, err = run(crawl_args(db, ["--resume", "--assume-ipv6", "no"]))
     check("--resume without IPv6 when the run had it: exit 2",
-          rc == 2 and "IPv6" in err, (rc, err))
+          rc == 2 and "crawled with IPv6 at the vantage point" in err,
+          (rc, err))
     check("a refused --resume asks nothing", log_mark() == mark,
           LOG[mark:][:5])
     rc, out, err = run(["runs", "--db", db])
@@ -414,8 +468,15 @@ def main():
     T.v6crawl, T.work = o.v6crawl, o.work
     dns, servers = start_world(o.work)
     try:
-        ref, figs, lk, lcsv, n_full = test_reference()
+        ref, figs, lk, lcsv, n_full, took = test_reference()
         killed = test_kills(figs, lk, lcsv, n_full)
+        # --depth 4: level-3 pages are read too, and their links held
+        # until every level-2 page is read
+        deep = test_reference("ref-depth4", ["--depth", "4"])
+        lv4 = {v[0] for v in deep[2].values()}
+        check("ref-depth4: level 4 is reached", lv4 == {1, 2, 3, 4}, lv4)
+        test_kills(*deep[1:5], name="killed-depth4", extra=["--depth", "4"],
+                   n_kills=5, span=(150, 350), depth=4)
         test_refusals(ref, killed)
         hosts = {h for _, h, _ in LOG}
         check("nothing but this test's hosts was asked",
