@@ -239,6 +239,11 @@ static int dbs_open(struct store *s, int create)
   }
   for (i = DB_META + 1; i < DB__N; i++) {
     rc = st_rc(mdb_dbi_open(txn, db_names[i], flags, &s->dbi[i]));
+    /* a store from before this database, read without writing: empty */
+    if (rc == STORE_NOTFOUND && s->rdonly && i >= DB_PAGES) {
+      s->absent[i] = 1;
+      rc = STORE_OK;
+    }
     if (rc)
       goto out;
   }

@@ -88,6 +88,11 @@ int store_pages_list(struct store *s, uint32_t run, uint32_t site,
 
   if (!out || !n)
     return STORE_INVALID;
+  if (s && s->absent[DB_PAGES]) {
+    *out = NULL;
+    *n = 0;
+    return STORE_OK;
+  }
   st_be32(kb, run);
   st_be32(kb + 4, site);
   rc = st_list(s, &page_list, kb, 8, &v, n);

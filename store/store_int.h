@@ -95,13 +95,16 @@ enum {
   DB_EDGES,
   DB_HOSTS,
   DB_PROBES,
-  DB_PAGES,
+  DB_PAGES, /* the first database a store may lack (see absent) */
   DB__N
 };
 
 struct store {
   MDB_env *env;
   MDB_dbi dbi[DB__N];
+  /* Databases newer than the store, opened read-only (a store written
+   * before they came, not opened for writing since): read as empty. */
+  unsigned char absent[DB__N];
   int rdonly;
   MDB_txn *wtxn;     /* the open write transaction, or NULL */
   MDB_txn *rtxn;     /* the open read transaction, or NULL */

@@ -1298,6 +1298,41 @@ START_TEST(store_pages_roundtrip_per_site_and_deleted_with_run)
 }
 END_TEST
 
+START_TEST(store_rdonly_opens_a_store_from_before_the_pages_db)
+{
+  struct store *s = open_db(0);
+  struct store_page *v = NULL;
+  MDB_env *env = NULL;
+  MDB_txn *txn = NULL;
+  MDB_dbi dbi;
+  size_t n = 1;
+  uint32_t a = 0;
+
+  ck_assert_int_eq(store_run_new(s, 100, 1, NULL, &a), STORE_OK);
+  store_close(s);
+  /* an older v6crawl's store: no pages database */
+  ck_assert_int_eq(mdb_env_create(&env), 0);
+  ck_assert_int_eq(mdb_env_set_maxdbs(env, 32), 0);
+  ck_assert_int_eq(mdb_env_open(env, g_db, 0, 0644), 0);
+  ck_assert_int_eq(mdb_txn_begin(env, NULL, 0, &txn), 0);
+  ck_assert_int_eq(mdb_dbi_open(txn, "pages", 0, &dbi), 0);
+  ck_assert_int_eq(mdb_drop(txn, dbi, 1), 0);
+  ck_assert_int_eq(mdb_txn_commit(txn), 0);
+  mdb_env_close(env);
+
+  ck_assert_int_eq(store_open(g_db, STORE_RDONLY, 0, &s), STORE_OK);
+  ck_assert_int_eq(store_pages_list(s, a, 0, &v, &n), STORE_OK);
+  ck_assert_uint_eq(n, 0);
+  ck_assert_ptr_null(v);
+  store_close(s);
+  /* opened for writing, it gains the database */
+  s = open_db(0);
+  ck_assert_int_eq(store_pages_list(s, a, 0, &v, &n), STORE_OK);
+  ck_assert_uint_eq(n, 0);
+  store_close(s);
+}
+END_TEST
+
 START_TEST(store_run_delete_refused_read_only_and_null)
 {
   struct store *s = open_db(0), *r = NULL;
@@ -1775,6 +1810,7 @@ static Suite *store_suite(void)
   tcase_add_test(tc, store_strerror_names_every_code);
   tcase_add_test(tc, store_run_delete_removes_every_record_of_the_run_only);
   tcase_add_test(tc, store_pages_roundtrip_per_site_and_deleted_with_run);
+  tcase_add_test(tc, store_rdonly_opens_a_store_from_before_the_pages_db);
   tcase_add_test(tc, store_run_delete_refused_read_only_and_null);
   tcase_add_test(tc, store_deleted_space_is_reused_and_compact_shrinks);
   tcase_add_test(tc, store_long_url_key_is_prefix_nul_salt_fnv1a);
