@@ -694,10 +694,16 @@ static int crawl_go(struct crawl_args *c, struct store *st, const char *db,
   if (!c->quiet)
     fputc('\n', stderr);
   rc = crawl_exit(crc);
-  if (crc != CRAWL_OK)
+  /* a store that fails midway is one line, naming the run it kept */
+  if (crc == CRAWL_STORE && run)
+    cli_err("%s (run %u kept, incomplete)",
+            crawl_last_error()[0] ? crawl_last_error() : crawl_strerror(crc),
+            run);
+  else if (crc != CRAWL_OK)
     cli_err("%s",
             crawl_last_error()[0] ? crawl_last_error() : crawl_strerror(crc));
-  if (run && crc != CRAWL_NORESUME && crc != CRAWL_MISMATCH)
+  if (run && crc != CRAWL_NORESUME && crc != CRAWL_MISMATCH &&
+      crc != CRAWL_STORE)
     fprintf(stderr,
             "v6crawl: run %u %s%s: %zu site%s, %zu pages read, %zu links "
             "probed, %zu requests (%zu without a response), %.1f s; see "
