@@ -47,6 +47,7 @@ enum cli_opt_id {
   OPT_DEPTH,
   OPT_SCOPE,
   OPT_DNS,
+  OPT_DNSROOT,
   OPT_CACERT,
   OPT_TIMEOUT,
   OPT_RETRIES,
@@ -146,7 +147,21 @@ void json_num(FILE *f, int ok, double v); /* number or null */
 /* The items of @s separated by @sep as a JSON array of strings ([] for
  * NULL or ""). */
 void json_list(FILE *o, const char *s, const char *sep);
+/* A CSV cell (RFC 4180 quoting, a formula-like cell prefixed with an
+ * apostrophe), its control characters escaped as cli_tx does; then "," or,
+ * with @last, CRLF. */
 void csv_field(FILE *f, const char *s, int last);
+/* As csv_field for a list of lines (the hops): its newlines are kept. */
+void csv_lines(FILE *f, const char *s, int last);
+/* @s made safe to print on a terminal: every control character (a byte
+ * below 0x20, DEL, and U+0080..U+009F in UTF-8) written as "\x1b" (C0,
+ * DEL) or "\u009b" (C1), so that a crawled string can neither send an
+ * escape sequence nor start a line of its own. Returns @s itself when it
+ * has none (NULL for NULL), else a copy lent until the eighth next call
+ * of cli_tx or cli_tx_lines (single-threaded use). */
+const char *cli_tx(const char *s);
+/* As cli_tx, keeping newlines: for lists of lines (hops). */
+const char *cli_tx_lines(const char *s);
 void csv_bom(FILE *f);
 
 /* `report --format html` (html.c): write the whole page for run @run to
@@ -182,6 +197,34 @@ int cli_cdn_find(struct report_cdn_table *t);
  * binary, the first that is readable, written into @buf. Returns 0, or -1
  * when none is (@buf then empty). */
 int cli_data_path(const char *name, char *buf, size_t size);
+
+/* The root servers of the delegation walk (roots.c), owned. */
+struct crawl_root;
+struct cli_roots {
+  struct crawl_root *v;
+  size_t n;
+  char **s; /* the strings v points into */
+  size_t ns;
+};
+
+/* @arg (--dns-root, or NULL: $V6CRAWL_DNS_ROOT, else root-servers.txt)
+ * into @r. Returns 0 or an exit status, the error printed. */
+int cli_roots_load(struct cli_roots *r, const char *arg);
+void cli_roots_free(struct cli_roots *r);
+
+/* The delegation chains (deleg.c): the "delegation" key of site @site
+ * (null when none was walked), and the text section for @n sites. Return
+ * a store code. */
+struct store;
+struct store_site;
+int cli_deleg_json(FILE *o, struct store *st, uint32_t run, uint32_t site);
+int cli_deleg_text(FILE *o, struct store *st, uint32_t run,
+                   const struct store_site *sites, size_t n);
+/* Write @s HTML-escaped; NULL as "" (html.c). */
+void cli_html_esc(FILE *o, const char *s);
+/* The chain of site @site as an HTML table, in Chinese when @zh. */
+int cli_deleg_html(FILE *o, int zh, struct store *st, uint32_t run,
+                   uint32_t site);
 
 /* ---- issue 4: history, fixes, --fail-under (history.c, fixes.c) ---- */
 
@@ -224,5 +267,28 @@ int cli_fail_under(struct store *st, uint32_t run, double pct);
 
 /* Parse a decimal int in [lo, hi]; returns 0 or -1. */
 int cli_int(const char *s, long lo, long hi, long *out);
+
+/* ---- the composite score (score.c) ---- */
+
+struct report_weights;
+/* Load data/score-weights.txt (found with cli_data_path) into @w: 0, or
+ * -1 when it is absent or malformed (said on stderr: no score is shown;
+ * @w is then empty). */
+int cli_weights_find(struct report_weights *w);
+/* The display name of indicator @key in Chinese (@zh) or English; @key
+ * itself when it has none. Static. */
+const char *cli_ind_name(const char *key, int zh);
+/* The text report's score table: a line per site of @sites (with figures
+ * @figs, @n of each) of run @run under weights @w. Returns STORE_OK or a
+ * read error. */
+int cli_score_text(FILE *o, struct store *st, const struct store_run *run,
+                   const struct store_site *sites, size_t n,
+                   const struct store_site_figs *figs,
+                   const struct report_weights *w);
+/* The JSON report's ",\n   \"score\": {...}" of site @s (null when @w is
+ * NULL: no weights). Returns STORE_OK or a read error (null written). */
+int cli_score_json(FILE *o, struct store *st, const struct store_run *run,
+                   const struct store_site *s, const struct store_site_figs *f,
+                   const struct report_weights *w);
 
 #endif

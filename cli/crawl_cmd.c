@@ -497,6 +497,7 @@ struct crawl_args {
   int quiet;
   int resume;             /* --resume */
   const char *resume_run; /* its RUN, or NULL: the latest incomplete */
+  const char *dns_root;   /* --dns-root or NULL */
 };
 
 /* @arg as a decimal in [@lo, @hi] into *@v; else the error printed. */
@@ -562,6 +563,9 @@ static int crawl_opt(void *ud, int id, const char *arg)
     case OPT_DNS:
       c->o.dns_servers = arg;
       return -1;
+    case OPT_DNSROOT:
+      c->dns_root = arg;
+      return -1;
     case OPT_CACERT:
       if (access(arg, R_OK) < 0) {
         cli_err("cannot read --cacert %s: %s", arg, strerror(errno));
@@ -570,6 +574,12 @@ static int crawl_opt(void *ud, int id, const char *arg)
       c->o.cacert = arg;
       return -1;
     case OPT_UA:
+      /* it goes into a header line: a CR or LF would start another */
+      if (strpbrk(arg, "\r\n")) {
+        cli_err("bad --user-agent: it contains a CR or LF, which would end "
+                "the User-Agent header line");
+        return EXIT_USAGE;
+      }
       c->o.user_agent = arg;
       return -1;
     case OPT_STRICT:
@@ -712,7 +722,7 @@ static int crawl_go(struct crawl_args *c, struct store *st, const char *db,
             crc == CRAWL_OK ? "complete" : "incomplete", last_progress.sites,
             last_progress.sites == 1 ? "" : "s", last_progress.pages,
             last_progress.probes_done, last_progress.requests,
-            last_progress.errors, last_progress.elapsed_s, db);
+            last_progress.errors, last_progress.elapsed_s, cli_tx(db));
   if (crc == CRAWL_OK && run && c->fail_under >= 0) {
     src = store_flush(st);
     rc = src == STORE_OK ? cli_fail_under(st, run, c->fail_under) : EXIT_STORE;
@@ -727,10 +737,12 @@ int cmd_crawl(int argc, char **argv)
   struct crawl_args c;
   struct cli_args a;
   struct sitelist sl;
+  struct cli_roots roots;
   struct store *st = NULL;
   char *db = NULL;
   int rc, src;
 
+  memset(&roots, 0, sizeof(roots));
   memset(&sl, 0, sizeof(sl));
   memset(&c, 0, sizeof(c));
   crawl_opts_init(&c.o);
@@ -748,6 +760,11 @@ int cmd_crawl(int argc, char **argv)
   rc = crawl_sites(&c, argc, argv, a.first, &sl);
   if (rc != EXIT_OKAY)
     goto out;
+  rc = cli_roots_load(&roots, c.dns_root);
+  if (rc != EXIT_OKAY)
+    goto out;
+  c.o.roots = roots.v;
+  c.o.n_roots = roots.n;
   db = cli_db_path(a.db, 1);
   if (!db) {
     rc = EXIT_INTERNAL;
@@ -772,6 +789,7 @@ out:
   free(db);
   free(c.scope);
   sitelist_free(&sl);
+  cli_roots_free(&roots);
   return rc;
 }
 
@@ -807,7 +825,7 @@ int cmd_url(int argc, char **argv)
     puts("failure");
     return 1;
   }
-  puts(out);
+  puts(cli_tx(out));
   free(out);
   return EXIT_OKAY;
 }

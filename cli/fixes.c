@@ -172,8 +172,10 @@ static void classes_str(char *buf, size_t len, const struct report_fix_host *h)
 /* Print @s on one line of at most 100 columns (bytes; cut with "..."). */
 static void line100(FILE *o, const char *s)
 {
-  size_t n = strlen(s);
+  size_t n;
 
+  s = cli_tx(s); /* the host names and DNS answers are the network's */
+  n = strlen(s);
   if (n <= 100)
     fprintf(o, "%s\n", s);
   else
@@ -194,8 +196,8 @@ static void text_host(FILE *o, const struct fctx *x,
   pct_str(a3, sizeof a3, x->levels[1] && h->have_after[1], &s->figs.level[3][0],
           h->gain[1]);
   classes_str(cl, sizeof cl, h);
-  fprintf(o, "%3zu  %-32.32s %4u %4u  %8s %8s  %.31s\n", rank, h->name, h->n[0],
-          h->n[1], a2, a3, cl);
+  fprintf(o, "%3zu  %-32.32s %4u %4u  %8s %8s  %.31s\n", rank, cli_tx(h->name),
+          h->n[0], h->n[1], a2, a3, cl);
   if (strlen(h->name) > 32) {
     snprintf(buf, sizeof buf, "       host %s", h->name);
     line100(o, buf);
@@ -259,8 +261,8 @@ static void fixes_text(FILE *o, const struct fctx *x,
           run);
   for (i = 0; i < n; i++) {
     struct report_fix_site *s = &fs[i];
-    fprintf(o, "\n%s (scope %s)\n", s->site->start_url,
-            s->site->scope_domain ? s->site->scope_domain : "-");
+    fprintf(o, "\n%s (scope %s)\n", cli_tx(s->site->start_url),
+            s->site->scope_domain ? cli_tx(s->site->scope_domain) : "-");
     if (s->n == 0) {
       fputs("  no internal link fails over IPv6 where IPv4 works\n", o);
     } else {

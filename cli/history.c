@@ -85,7 +85,7 @@ static void runs_text(FILE *o, const char *db, const struct store_run *runs,
   size_t i;
 
   if (n == 0)
-    fprintf(o, "no runs in the store %s\n", db);
+    fprintf(o, "no runs in the store %s\n", cli_tx(db));
   else
     fprintf(o, "%6s  %-20s  %-20s  %-11s  %-4s  %5s\n", "run", "started",
             "finished", "complete", "ipv6", "sites");
@@ -343,7 +343,7 @@ static void diff_text(FILE *o, const struct store_run *ra,
           rb->complete ? "" : ", incomplete");
   for (i = 0; i < n; i++) {
     struct report_dsite *d = &ds[i];
-    fprintf(o, "\n%s%s\n", (d->sb ? d->sb : d->sa)->start_url,
+    fprintf(o, "\n%s%s\n", cli_tx((d->sb ? d->sb : d->sa)->start_url),
             !d->sa   ? " (only in run B)"
             : !d->sb ? " (only in run A)"
                      : "");
@@ -373,7 +373,7 @@ static void diff_text(FILE *o, const struct store_run *ra,
         fprintf(o, "    L%d %-8s %-10s -> %-10s %s\n", lk->level,
                 lk->internal ? "internal" : "external",
                 c->a ? store_class_name(c->a->klass) : "-",
-                c->b ? store_class_name(c->b->klass) : "-", lk->url);
+                c->b ? store_class_name(c->b->klass) : "-", cli_tx(lk->url));
       }
     }
   }

@@ -202,6 +202,11 @@ static void esc(FILE *o, const char *s)
   }
 }
 
+void cli_html_esc(FILE *o, const char *s)
+{
+  esc(o, s);
+}
+
 static int is_web_url(const char *u)
 {
   return u && (strncmp(u, "http://", 7) == 0 || strncmp(u, "https://", 8) == 0);
@@ -901,11 +906,88 @@ static void site_figs_table(FILE *o, const struct labels *L,
   fputs("</tbody></table>\n", o);
 }
 
+/* The composite score's words, beside struct labels (picked by its tag). */
+struct score_labels {
+  const char *title, *ind, *value, *weight, *not_measured, *no_weight, *own;
+};
+
+static const struct score_labels score_en = {
+  .title = "Composite score",
+  .ind = "Indicator",
+  .value = "Value",
+  .weight = "Weight",
+  .not_measured = "not measured (left out)",
+  .no_weight = "none (not scored)",
+  .own = "Score = 100 \xc3\x97 \xce\xa3 (weight \xc3\x97 value) / \xce\xa3 "
+         "weight over "
+         "the indicators measured; one not measured is left out and the "
+         "others renormalised. No public weighting of these indicators "
+         "exists: the weights are v6crawl's own (data/score-weights.txt). "
+         "Rounded down to 0.1.",
+};
+
+static const struct score_labels score_zh = {
+  .title = "综合得分",
+  .ind = "指标",
+  .value = "取值",
+  .weight = "权重",
+  .not_measured = "未检测（不计入）",
+  .no_weight = "无（不计分）",
+  .own = "得分 = 100 × Σ(权重 × 取值) / Σ权重，只计已检测的指标；未检测的指标"
+         "不计入，其余权重按比例归一。这些指标没有公开的权重方案：权重为 "
+         "v6crawl 项目自定（data/score-weights.txt）。向下取整到 0.1。",
+};
+
+/* Site @s's score (@w its weights, NULL: none found) as a small table. */
+static int score_block(FILE *o, const struct labels *L, struct store *st,
+                       const struct store_run *run, const struct store_site *s,
+                       const struct store_site_figs *f,
+                       const struct report_weights *w)
+{
+  const struct score_labels *S = strcmp(L->tag, "en") ? &score_zh : &score_en;
+  struct report_score sc;
+  char v[16];
+  size_t k;
+  int rc;
+
+  if (!w)
+    return STORE_OK;
+  rc = report_score_site(st, run, s, f, w, &sc);
+  if (rc != STORE_OK)
+    return rc;
+  report_score_str(v, sizeof v, sc.have, sc.value);
+  fprintf(o,
+          "<h3>%s</h3>\n<p class=\"score\" data-score=\"%s\"><strong>%s"
+          "</strong> / 100</p>\n<table class=\"score\"><thead><tr><th>%s</th>"
+          "<th>%s</th><th>%s</th></tr></thead><tbody>\n",
+          S->title, v, v, S->ind, S->value, S->weight);
+  for (k = 0; k < sc.n; k++) {
+    const struct report_ind *d = &sc.ind[k];
+    fputs("<tr data-ind=\"", o);
+    esc(o, d->key);
+    fputs("\"><td>", o);
+    esc(o, cli_ind_name(d->key, S == &score_zh));
+    if (d->measured) {
+      report_score_str(v, sizeof v, 1, d->value * 100);
+      fprintf(o, "</td><td>%s%%</td>", v);
+    } else {
+      fprintf(o, "</td><td class=\"none\">%s</td>", S->not_measured);
+    }
+    if (sc.has_w[k])
+      fprintf(o, "<td>%g</td></tr>\n", sc.w[k]);
+    else
+      fprintf(o, "<td>%s</td></tr>\n", S->no_weight);
+  }
+  fprintf(o, "</tbody></table>\n<p class=\"note\">%s</p>\n", S->own);
+  return STORE_OK;
+}
+
 static int site_section(FILE *o, const struct labels *L, struct store *st,
                         const struct store_run *run, const struct store_site *s,
                         size_t i, const struct store_site_figs *f,
                         const struct report_trend_pt *pts, size_t npts,
-                        double threshold, const struct report_cdn_table *cdn)
+                        double threshold, const struct report_cdn_table *cdn,
+                        const struct report_weights *w)
 {
   struct collect c;
   int v = report_site_verdict(f, threshold), rc;
@@ -950,6 +1032,9 @@ static int site_section(FILE *o, const struct labels *L, struct store *st,
   }
   fputs("</tbody></table>\n", o);
   site_figs_table(o, L, f, threshold);
+  rc = score_block(o, L, st, run, s, f, w);
+  if (rc != STORE_OK)
+    goto out;
   fprintf(o, "<div class=\"charts\"><div class=\"chart\"><h3>%s</h3>",
           L->figures);
   bar_chart(o, L, f, threshold);
@@ -958,6 +1043,8 @@ static int site_section(FILE *o, const struct labels *L, struct store *st,
   fputs("</div></div>\n", o);
   hosts_table(o, L, &c);
   rc = cdn_table(o, L, st, run->id, s->idx, cdn);
+  if (rc == STORE_OK)
+    rc = cli_deleg_html(o, strcmp(L->tag, "en") != 0, st, run->id, s->idx);
   if (rc != STORE_OK)
     goto out;
   failing_links(o, L, &c);
@@ -984,8 +1071,9 @@ int report_html(FILE *out, struct store *st, const struct store_run *run,
 {
   const struct labels *L = pick_lang(lang);
   struct report_trend t;
+  struct report_weights w;
   size_t i;
-  int rc;
+  int rc, have_w = cli_weights_find(&w) == 0;
 
   rc = report_trend_build(st, run, sites, n, figs, &t);
   if (rc != STORE_OK)
@@ -994,7 +1082,8 @@ int report_html(FILE *out, struct store *st, const struct store_run *run,
   summary(out, L, st, run, sites, n, figs, threshold);
   for (i = 0; i < n && rc == STORE_OK; i++)
     rc = site_section(out, L, st, run, &sites[i], i, &figs[i],
-                      t.pts + i * t.stride, t.npts[i], threshold, cdn);
+                      t.pts + i * t.stride, t.npts[i], threshold, cdn,
+                      have_w ? &w : NULL);
   if (rc != STORE_OK)
     goto out;
   legend(out, L);

@@ -36,6 +36,11 @@ const struct cli_opt cli_opts[OPT__N] = {
                  C(CMD_CRAWL)},
   [OPT_DNS] = {"dns-server", 0, "LIST", "the system's",
                "IP[:PORT][,IP[:PORT]...] to ask", C(CMD_CRAWL)},
+  [OPT_DNSROOT] = {"dns-root", 0, "LIST",
+                   "$V6CRAWL_DNS_ROOT, else data/root-servers.txt",
+                   "ADDR[,ADDR...] (IPv6, or [ADDR]:PORT): the root\n"
+                   "servers the delegation walk starts from",
+                   C(CMD_CRAWL)},
   [OPT_CACERT] = {"cacert", 0, "FILE", "the system's", "CA bundle for https",
                   C(CMD_CRAWL)},
   [OPT_TIMEOUT] = {"timeout", 0, "SECONDS", "10", "per request", C(CMD_CRAWL)},

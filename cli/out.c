@@ -13,14 +13,88 @@
 #include "cli/cli.h"
 #include "store/store.h"
 
+/* ---- text that is safe on a terminal ------------------------------------
+ */
+
+/* The length of the control character at @p (a C0 byte or DEL: 1; a C1
+ * character in UTF-8, U+0080..U+009F: 2), or 0 when it is none. */
+static size_t tx_ctl(const unsigned char *p, int keep_nl)
+{
+  if (*p == '\n' && keep_nl)
+    return 0;
+  if (*p < 0x20 || *p == 0x7f)
+    return 1;
+  if (p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f)
+    return 2;
+  return 0;
+}
+
+/* The ring of buffers cli_tx lends its escaped copies from. */
+#define TX_RING 8
+static struct {
+  char *p;
+  size_t cap;
+} tx_ring[TX_RING];
+static unsigned tx_next;
+
+static const char *tx(const char *s, int keep_nl)
+{
+  const unsigned char *p;
+  size_t need = 1, k;
+  unsigned slot;
+  char *o;
+
+  if (!s)
+    return NULL;
+  for (p = (const unsigned char *)s; *p; p += k ? k : 1) {
+    k = tx_ctl(p, keep_nl);
+    need += k == 1 ? 4 : k == 2 ? 6 : 1;
+  }
+  if (need == strlen(s) + 1)
+    return s;
+  slot = tx_next++ % TX_RING;
+  if (tx_ring[slot].cap < need) {
+    o = realloc(tx_ring[slot].p, need);
+    if (!o)
+      return "(out of memory)";
+    tx_ring[slot].p = o;
+    tx_ring[slot].cap = need;
+  }
+  o = tx_ring[slot].p;
+  for (p = (const unsigned char *)s; *p;) {
+    k = tx_ctl(p, keep_nl);
+    if (k == 1)
+      o += snprintf(o, 5, "\\x%02x", *p);
+    else if (k == 2)
+      o += snprintf(o, 7, "\\u%04x", p[1]);
+    else
+      *o++ = (char)*p;
+    p += k ? k : 1;
+  }
+  *o = '\0';
+  return tx_ring[slot].p;
+}
+
+const char *cli_tx(const char *s)
+{
+  return tx(s, 0);
+}
+
+const char *cli_tx_lines(const char *s)
+{
+  return tx(s, 1);
+}
+
 void cli_err(const char *fmt, ...)
 {
+  char buf[4096];
   va_list ap;
-  fputs("v6crawl: ", stderr);
+
   va_start(ap, fmt);
-  vfprintf(stderr, fmt, ap);
+  vsnprintf(buf, sizeof buf, fmt, ap);
   va_end(ap);
-  fputc('\n', stderr);
+  /* the message quotes URLs, file names and the store's strings */
+  fprintf(stderr, "v6crawl: %s\n", cli_tx(buf));
 }
 
 int cli_int(const char *s, long lo, long hi, long *out)
@@ -99,8 +173,11 @@ void json_str(FILE *f, const char *s)
         fputs("\\t", f);
         break;
       default:
-        if (*p < 0x20)
+        /* C0, DEL and (in UTF-8) C1: nothing a terminal would obey */
+        if (*p < 0x20 || *p == 0x7f)
           fprintf(f, "\\u%04x", *p);
+        else if (p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f)
+          fprintf(f, "\\u%04x", *++p);
         else
           fputc(*p, f);
     }
@@ -143,7 +220,7 @@ void csv_bom(FILE *f)
 
 /* RFC 4180 quoting; a cell that a spreadsheet would run as a formula is
  * prefixed with an apostrophe. */
-void csv_field(FILE *f, const char *s, int last)
+static void csv_raw(FILE *f, const char *s, int last)
 {
   const char *p;
   int quote;
@@ -163,6 +240,16 @@ void csv_field(FILE *f, const char *s, int last)
   if (quote)
     fputc('"', f);
   fputs(last ? "\r\n" : ",", f);
+}
+
+void csv_field(FILE *f, const char *s, int last)
+{
+  csv_raw(f, cli_tx(s), last);
+}
+
+void csv_lines(FILE *f, const char *s, int last)
+{
+  csv_raw(f, cli_tx_lines(s), last);
 }
 
 /* ---- opening the store, picking a run, parsing ----------------------------

@@ -15,6 +15,8 @@
 struct common {
   struct cli_args a;
   struct report_cdn_table cdn; /* the CDN suffix table (report, links) */
+  struct report_weights w;     /* the score's weights (report) */
+  int have_w;                  /* w was found and read */
   struct store *st;
   char *db;
   FILE *out;
@@ -160,7 +162,7 @@ static void text_figs(struct common *c, const struct store_site *sites,
           "level 2 internal", "level 3 internal", "L2 all", "L3 all");
   for (i = 0; i < n; i++) {
     char l2[48], l3[48], a2[16], a3[16];
-    const char *site = sites[i].start_url;
+    const char *site = cli_tx(sites[i].start_url);
     int hk = report_home_class(c->st, c->run.id, &sites[i]);
     pct(l2, sizeof(l2), &figs[i].level[2][0], 1);
     pct(l3, sizeof(l3), &figs[i].level[3][0], 1);
@@ -168,7 +170,7 @@ static void text_figs(struct common *c, const struct store_site *sites,
     pct(a3, sizeof(a3), &figs[i].level[3][1], 0);
     if (sites[i].unit && (i == 0 || !sites[i - 1].unit ||
                           strcmp(sites[i].unit, sites[i - 1].unit) != 0))
-      fprintf(o, "[%s]\n", sites[i].unit);
+      fprintf(o, "[%s]\n", cli_tx(sites[i].unit));
     fprintf(o, "%-38.38s %-10s %-18s %-18s %6s %6s\n", site,
             store_class_name(hk), l2, l3, a2, a3);
     if (strlen(site) > 38)
@@ -218,8 +220,9 @@ static void text_extras(struct common *c, const struct store_site *sites,
                sites[i].consistent ? "yes" : "NO", sites[i].similarity * 100);
     snprintf(ns, sizeof(ns), "%d/%d", sites[i].ns_ipv6, sites[i].ns_total);
     delay_cell(delay, sizeof(delay), &ex);
-    fprintf(o, "%-38.38s %-5s %-10s %-12s %-8s %s\n", sites[i].start_url,
-            ex.aaaa ? "yes" : "NO", tries, alike, ns, delay);
+    fprintf(o, "%-38.38s %-5s %-10s %-12s %-8s %s\n",
+            cli_tx(sites[i].start_url), ex.aaaa ? "yes" : "NO", tries, alike,
+            ns, delay);
   }
 }
 
@@ -233,14 +236,14 @@ static void text_notes(FILE *o, const struct store_site *sites, size_t n)
       fprintf(o,
               "%s: its pages' scripts name %d more URL%s that are not "
               "links (crawl with --script-links to count them)\n",
-              sites[i].start_url, sites[i].script_links,
+              cli_tx(sites[i].start_url), sites[i].script_links,
               sites[i].script_links == 1 ? "" : "s");
   for (i = 0; i < n; i++)
     if (sites[i].pages_truncated > 0)
       fprintf(o,
               "%s: %d page%s longer than --max-body, read up to it "
               "(links past the cap are missing)\n",
-              sites[i].start_url, sites[i].pages_truncated,
+              cli_tx(sites[i].start_url), sites[i].pages_truncated,
               sites[i].pages_truncated == 1 ? " was" : "s were");
 }
 
@@ -261,14 +264,13 @@ static int text_cdn(struct common *c, const struct store_site *sites, size_t n)
               "level-3 links, by the host of each link's URL)\n",
               o);
       head = 1;
-      fprintf(o, "%s\n", sites[i].start_url);
+      fprintf(o, "%s\n", cli_tx(sites[i].start_url));
       for (k = 0; k < cs.n; k++) {
         report_pct_floor(p, sizeof p, cs.v[k].ipv6, cs.v[k].links);
-        fprintf(o,
-                "  %s: %u/%u links over IPv6 (%s); hosts: ", cs.v[k].provider,
-                cs.v[k].ipv6, cs.v[k].links, p);
+        fprintf(o, "  %s: %u/%u links over IPv6 (%s); hosts: ",
+                cli_tx(cs.v[k].provider), cs.v[k].ipv6, cs.v[k].links, p);
         for (j = 0; j < cs.v[k].n_hosts; j++)
-          fprintf(o, "%s%s", j ? ", " : "", cs.v[k].hosts[j]);
+          fprintf(o, "%s%s", j ? ", " : "", cli_tx(cs.v[k].hosts[j]));
         fputc('\n', o);
       }
     }
@@ -282,10 +284,12 @@ static int report_text(struct common *c, struct store_site *sites, size_t n,
 {
   FILE *o = c->out;
   size_t i;
-  int k, rc;
+  int k, rc, src;
 
   text_figs(c, sites, n, figs);
   text_extras(c, sites, n);
+  src = c->have_w ? cli_score_text(o, c->st, &c->run, sites, n, figs, &c->w)
+                  : STORE_OK;
   text_notes(o, sites, n);
   fputs("\nLinks by class (internal, level 2 + level 3)\n", o);
   fprintf(o, "%-38s", "site");
@@ -293,16 +297,21 @@ static int report_text(struct common *c, struct store_site *sites, size_t n,
     fprintf(o, " %7s", store_class_name(k));
   fputc('\n', o);
   for (i = 0; i < n; i++) {
-    fprintf(o, "%-38.38s", sites[i].start_url);
+    fprintf(o, "%-38.38s", cli_tx(sites[i].start_url));
     for (k = 0; k <= CLASS_SKIPPED; k++)
       fprintf(o, " %7u",
               figs[i].level[2][0].classes[k] + figs[i].level[3][0].classes[k]);
     fputc('\n', o);
   }
   rc = text_cdn(c, sites, n);
+  if (rc == STORE_OK)
+    rc = src;
+  if (rc == STORE_OK)
+    rc = cli_deleg_text(o, c->st, c->run.id, sites, n);
   for (i = 0; i < n; i++)
     if (sites[i].error)
-      fprintf(o, "\n%s: %s\n", sites[i].start_url, sites[i].error);
+      fprintf(o, "\n%s: %s\n", cli_tx(sites[i].start_url),
+              cli_tx(sites[i].error));
   fputs("\nok = works over IPv6 and IPv4. Failing links and their evidence: "
         "`v6crawl links --class CLASS`.\n",
         o);
@@ -380,6 +389,11 @@ static int report_json(struct common *c, struct store_site *sites, size_t n,
       json_extras(o, &sites[i], &ex);
     if (rc == STORE_OK)
       rc = json_cdn(c, &sites[i]);
+    if (rc == STORE_OK)
+      rc = cli_score_json(o, c->st, &c->run, &sites[i], &figs[i],
+                          c->have_w ? &c->w : NULL);
+    if (rc == STORE_OK)
+      rc = cli_deleg_json(o, c->st, c->run.id, sites[i].idx);
     fputs(",", o);
     fputs("\n   \"levels\": {", o);
     for (l = 2; l <= report_max_level(&figs[i]); l++) {
@@ -519,6 +533,8 @@ int cmd_report(int argc, char **argv)
     rc = EXIT_INTERNAL;
     goto out;
   }
+  if (c.a.format == V6_FMT_TEXT || c.a.format == V6_FMT_JSON)
+    c.have_w = cli_weights_find(&c.w) == 0;
   if (c.a.format == V6_FMT_JSON)
     src = report_json(&c, sites, n, figs);
   else if (c.a.format == V6_FMT_CSV)
@@ -642,33 +658,34 @@ static void link_csv(FILE *o, const struct links_ctx *x,
   csv_field(o, r->probe ? r->probe->v6.error : NULL, 0);
   csv_field(o, s4, 0);
   csv_field(o, r->probe ? r->probe->v4.error : NULL, 0);
-  csv_field(o, r->probe ? r->probe->v6.hops : NULL, 0);
-  csv_field(o, r->probe ? r->probe->v4.hops : NULL, 1);
+  csv_lines(o, r->probe ? r->probe->v6.hops : NULL, 0);
+  csv_lines(o, r->probe ? r->probe->v4.hops : NULL, 1);
 }
 
 static void link_text(FILE *o, const struct store_link_row *r,
                       const char *scope)
 {
   fprintf(o, "L%d %-8s %-10s %s\n", r->level, scope, store_class_name(r->klass),
-          r->url);
+          cli_tx(r->url));
   if (r->klass != CLASS_OK && r->klass != CLASS_SKIPPED) {
     if (r->host)
       fprintf(o, "     dns: A %s%s%s  AAAA %s%s%s%s%s\n",
-              r->host->a ? r->host->a : "-", r->host->a_error ? " " : "",
-              r->host->a_error ? r->host->a_error : "",
-              r->host->aaaa ? r->host->aaaa : "-",
+              r->host->a ? cli_tx(r->host->a) : "-",
+              r->host->a_error ? " " : "",
+              r->host->a_error ? cli_tx(r->host->a_error) : "",
+              r->host->aaaa ? cli_tx(r->host->aaaa) : "-",
               r->host->aaaa_error ? " " : "",
-              r->host->aaaa_error ? r->host->aaaa_error : "",
+              r->host->aaaa_error ? cli_tx(r->host->aaaa_error) : "",
               r->host->cnames ? "  CNAME " : "",
-              r->host->cnames ? r->host->cnames : "");
+              r->host->cnames ? cli_tx(r->host->cnames) : "");
     if (r->probe) {
       fprintf(o, "     v6: %s\n",
-              r->probe->v6.error  ? r->probe->v6.error
-              : r->probe->v6.hops ? r->probe->v6.hops
+              r->probe->v6.error  ? cli_tx(r->probe->v6.error)
+              : r->probe->v6.hops ? cli_tx_lines(r->probe->v6.hops)
                                   : "-");
       fprintf(o, "     v4: %s\n",
-              r->probe->v4.error  ? r->probe->v4.error
-              : r->probe->v4.hops ? r->probe->v4.hops
+              r->probe->v4.error  ? cli_tx(r->probe->v4.error)
+              : r->probe->v4.hops ? cli_tx_lines(r->probe->v4.hops)
                                   : "-");
     }
   }

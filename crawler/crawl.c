@@ -155,7 +155,10 @@ static void site_home_url(struct site *s, const char *url)
       crawl_oom(c);
     url_view_cleanup(&v);
   }
-  indicators_ns_ask(&s->ind, s->f.scope);
+  if (url_view_parse(url, &v) == PARSE_OK) {
+    indicators_ns_ask(&s->ind, v.host);
+    url_view_cleanup(&v);
+  }
 }
 
 /* The level-1 page is known: @a is the attempt that read it, or NULL
@@ -365,12 +368,14 @@ static int turn(struct crawl *c)
   long t =
     min_timeout(fetcher_timeout_ms(c->fetch), resolver_timeout_ms(c->res));
   t = min_timeout(t, hosts_delayed_tick(c));
+  t = min_timeout(t, dq_timeout_ms(c));
   if (c->ready_head && c->in_flight < (size_t)c->o->concurrency)
     t = 0;
   if (loop_wait(c->loop, t < 0 ? 1000 : t) < 0)
     return -1;
   resolver_tick(c->res);
   fetcher_tick(c->fetch);
+  dq_tick(c);
   hosts_schedule(c);
   return 0;
 }
@@ -590,8 +595,10 @@ static int run_end(struct crawl *c, int rc, int64_t t0)
     set_error("the store failed: %s", store_strerror(c->store_rc));
     rc = CRAWL_STORE;
   }
-  for (i = 0; i < c->n_sites && !c->nomem; i++)
+  for (i = 0; i < c->n_sites && !c->nomem; i++) {
     site_record(c, &c->sites[i]); /* name servers and homepage figures */
+    deleg_walk_store(c, c->sites[i].idx, c->sites[i].ind.walk);
+  }
   src = store_run_finish(c->st, c->run, (int64_t)time(NULL), rc == CRAWL_OK);
   if (src == STORE_OK)
     src = store_flush(c->st);
@@ -610,6 +617,7 @@ static void crawl_teardown(struct crawl *c)
 {
   fetcher_free(c->fetch);
   resolver_free(c->res);
+  dq_free_all(c);
   while (c->attempts) {
     struct attempt *a = c->attempts;
     /* a page job still reading (the run stopped: store, memory): its job
@@ -626,6 +634,7 @@ static void crawl_teardown(struct crawl *c)
   map_clear(&c->hosts, host_free);
   loop_free(c->loop);
   sites_free(c);
+  deleg_shares_free(c);
 }
 
 /* A new run (@resume 0), or the run picked by resume_pick continued

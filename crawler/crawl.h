@@ -29,6 +29,13 @@ const char *crawl_strerror(int rc);
 
 struct crawl_progress;
 
+/* A DNS root server the delegation walk starts from. */
+struct crawl_root {
+  const char *name; /* host name, or the address again */
+  const char *addr; /* IPv6 address */
+  int port;         /* 53 */
+};
+
 struct crawl_opts {
   int depth;               /* levels to collect, default 3 */
   const char *dns_servers; /* "IP[:PORT][,IP[:PORT]...]" or NULL: system */
@@ -45,6 +52,10 @@ struct crawl_opts {
   int home_probes;         /* IPv6 requests of each homepage, default 5 */
   long max_crawl_delay_ms; /* cap on robots.txt Crawl-delay; 0 ignores it */
   int script_links;        /* count URL literals in scripts as links */
+  /* The root servers of the delegation walk (none: every site's walk
+   * fails at the root). */
+  const struct crawl_root *roots;
+  size_t n_roots;
   /* Progress callback, called about once a second and at the end; may be
    * NULL. Counters only, the caller formats. */
   void (*progress)(const struct crawl_progress *p, void *ud);

@@ -96,8 +96,75 @@ void resolver_tick(struct resolver *r);
 /* Lookups not yet answered. */
 size_t resolver_pending(const struct resolver *r);
 
+/* A direct query of @name for @type (class IN, recursion not desired,
+ * EDNS0 with 1232 bytes of UDP payload) with id @id into @buf of @len
+ * bytes: its length, or -1 when @name does
+ * not fit or is not a name. */
+int dns_query_build(const char *name, int type, unsigned id, unsigned char *buf,
+                    size_t len);
+
+/* What deleg.c reads of a reply. Names have no final dot; the root is "". */
+struct dns_reply {
+  unsigned id;
+  int qr, aa, tc, rcode, qtype;
+  char *qname;
+  int answers;   /* answer records owned by the question's name */
+  int soa_zone;  /* the authority section holds an SOA */
+  char *ns_zone; /* owner of the authority section's NS records */
+  char **ns;     /* their targets */
+  size_t n_ns;
+  char **glue_name; /* the additional section's AAAA records */
+  char **glue_addr;
+  size_t n_glue;
+};
+
+/* Parse the message @buf of @len bytes into @r (zeroed first). Returns 0,
+ * -1 when it does not parse, -2 out of memory (then @r is empty). */
+int dns_reply_parse(const unsigned char *buf, size_t len, struct dns_reply *r);
+void dns_reply_cleanup(struct dns_reply *r);
+
 /* 1 when the textual address @addr of @family may be connected to. */
 int addr_usable(int family, const char *addr, int allow_private);
+
+/* ---- deleg.c: name servers asked directly over IPv6 ----------------------
+ *
+ * One UDP query to one IPv6 address (struct dq), the site zone's name
+ * servers checked over IPv6 (the indicator "name servers reachable over
+ * IPv6"), and the delegation walked from the root as `dig -6 +trace` does
+ * (网站域名具备完整的IPv6域名授权体系). */
+
+struct crawl;
+struct dq;
+struct deleg_walk;
+
+/* Milliseconds until a direct query times out, or -1 when none is live. */
+long dq_timeout_ms(struct crawl *c);
+/* Time out and deliver what is due. */
+void dq_tick(struct crawl *c);
+/* Close every live query; their callbacks do not run (teardown). */
+void dq_free_all(struct crawl *c);
+
+struct deleg_check;
+
+/* Ask each of the @n name servers @names of @zone over IPv6 (each usable
+ * AAAA of it, from the resolver) for the zone's SOA; auth[i] becomes 1
+ * when server i answered authoritatively (AA, NOERROR, an SOA answer).
+ * @auth (n ints, zeroed) must outlive the check. Counted as work until
+ * every answer is in. NULL when out of memory (c->nomem set). */
+struct deleg_check *deleg_ns_check(struct crawl *c, const char *zone,
+                                   char **names, size_t n, int *auth);
+void deleg_check_free(struct deleg_check *k);
+
+/* Walk the delegation of @host from the root servers of the options,
+ * zone by zone. NULL when out of memory (c->nomem set). Counted as work
+ * until it ends. */
+struct deleg_walk *deleg_walk_start(struct crawl *c, const char *host);
+/* Store the walk of site @site (nothing for NULL). */
+void deleg_walk_store(struct crawl *c, uint32_t site,
+                      const struct deleg_walk *w);
+void deleg_walk_free(struct deleg_walk *w);
+/* Free the zone steps the walks shared (teardown). */
+void deleg_shares_free(struct crawl *c);
 
 /* ---- fetch.c: HTTP requests ---------------------------------------------- */
 
@@ -209,6 +276,9 @@ struct crawl {
   struct host *ready_head, *ready_tail; /* host.c: hosts with a free slot */
   struct host *delayed;     /* host.c: hosts waiting out their Crawl-delay */
   struct attempt *attempts; /* attempt.c: every live attempt, for teardown */
+  struct dq *dqs;           /* deleg.c: every live direct query */
+  struct map deleg_zones;   /* deleg.c: zone steps the walks share */
+  unsigned dq_id;           /* deleg.c: the last query id */
   size_t in_flight;
   size_t work; /* probes, page fetches and robots fetches not finished */
   int store_rc;
@@ -510,6 +580,9 @@ struct indicators {
   char *ns_zone;
   char **ns;
   size_t n_ns;
+  int *ns_auth; /* per name server: answered authoritatively over IPv6 */
+  struct deleg_check *check;
+  struct deleg_walk *walk;
 };
 
 void indicators_init(struct indicators *in, struct crawl *c);
@@ -520,8 +593,10 @@ void indicators_home(struct indicators *in, const struct probe *p);
 /* A resumed run: the homepage @url was probed and in->home_tries of the
  * --home-probes requests were made before; ask the rest over IPv6. */
 void indicators_home_more(struct indicators *in, const char *url);
-/* Ask the name servers of @scope (once), walking up to the zone apex. */
-void indicators_ns_ask(struct indicators *in, const char *scope);
+/* Ask the name servers of @host's zone (once), walking up from @host to
+ * the closest enclosing zone, check them over IPv6, and walk the
+ * delegation from the root. */
+void indicators_ns_ask(struct indicators *in, const char *host);
 /* Fill @ss's homepage and name server figures. ss->ns_hosts is allocated
  * (or NULL): the caller frees it. */
 void indicators_fill(const struct indicators *in, struct store_site *ss);

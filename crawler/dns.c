@@ -578,3 +578,177 @@ int addr_usable(int family, const char *addr, int allow_private)
     return in_prefix(b, gua, 3);
   }
 }
+
+/* ---- one message for a direct query (deleg.c) ---------------------------- */
+
+int dns_query_build(const char *name, int type, unsigned id, unsigned char *buf,
+                    size_t len)
+{
+  const char *p = name;
+  size_t n = 12;
+  if (len < 12 + 1 + 4 + 11)
+    return -1;
+  memset(buf, 0, 12);
+  buf[0] = (unsigned char)(id >> 8);
+  buf[1] = (unsigned char)id; /* flags 0: a query, recursion not desired */
+  buf[5] = 1;                 /* one question */
+  buf[11] = 1;                /* one additional record: EDNS0's OPT */
+  while (*p && strcmp(p, ".") != 0) {
+    const char *dot = strchr(p, '.');
+    size_t l = dot ? (size_t)(dot - p) : strlen(p);
+    if (l == 0 || l > 63 || n + 1 + l + 1 + 4 + 11 > len)
+      return -1;
+    buf[n++] = (unsigned char)l;
+    memcpy(buf + n, p, l);
+    n += l;
+    p += l + (dot != NULL);
+  }
+  buf[n++] = 0;
+  buf[n++] = (unsigned char)(type >> 8);
+  buf[n++] = (unsigned char)type;
+  buf[n++] = 0;
+  buf[n++] = 1; /* class IN */
+  /* OPT: root owner, type 41, 1232 bytes of UDP payload (so that a
+   * referral with its glue is not truncated), no flags, no options */
+  memcpy(buf + n, "\0\0\x29\x04\xd0\0\0\0\0\0\0", 11);
+  n += 11;
+  return (int)n;
+}
+
+void dns_reply_cleanup(struct dns_reply *r)
+{
+  size_t i;
+  free(r->qname);
+  free(r->ns_zone);
+  for (i = 0; i < r->n_ns; i++)
+    free(r->ns[i]);
+  free(r->ns);
+  for (i = 0; i < r->n_glue; i++) {
+    free(r->glue_name[i]);
+    free(r->glue_addr[i]);
+  }
+  free(r->glue_name);
+  free(r->glue_addr);
+  memset(r, 0, sizeof(*r));
+}
+
+/* Append @s (taken) to the array *@v of *@n; -1 when out of memory (then
+ * @s is freed). */
+static int push_str(char ***v, size_t *n, char *s)
+{
+  char **nv = s ? realloc(*v, (*n + 1) * sizeof(char *)) : NULL;
+  if (!nv) {
+    free(s);
+    return -1;
+  }
+  nv[(*n)++] = s;
+  *v = nv;
+  return 0;
+}
+
+/* A malloc'd copy of the wire name at @p (see wire_name), advancing *@pp
+ * past it; NULL when it does not parse or memory runs out. */
+static char *take_name(const unsigned char **pp, const unsigned char *abuf,
+                       int alen)
+{
+  long len;
+  char *w = wire_name(*pp, abuf, alen, &len), *s;
+  if (!w)
+    return NULL;
+  *pp += len;
+  s = strdup(w);
+  ares_free_string(w);
+  return s;
+}
+
+/* One resource record of section @sec (0 answer, 1 authority, 2
+ * additional) of @abuf into @r. Returns 0, -1 (does not parse) or -2 (out
+ * of memory). */
+static int reply_rr(struct dns_reply *r, int sec, const unsigned char **pp,
+                    const unsigned char *abuf, int alen)
+{
+  const unsigned char *end = abuf + alen, *p;
+  char *owner = take_name(pp, abuf, alen), buf[INET6_ADDRSTRLEN];
+  unsigned type, rdlen;
+  int rc = 0;
+  if (!owner)
+    return -1;
+  p = *pp;
+  if (end - p < 10) {
+    free(owner);
+    return -1;
+  }
+  type = (unsigned)((p[0] << 8) | p[1]);
+  rdlen = (unsigned)((p[8] << 8) | p[9]);
+  p += 10;
+  if ((size_t)(end - p) < rdlen) {
+    free(owner);
+    return -1;
+  }
+  *pp = p + rdlen;
+  if (sec == 0 && r->qname && strcasecmp(owner, r->qname) == 0)
+    r->answers++;
+  if (sec == 1 && type == 6 /* SOA */ && !r->soa_zone)
+    r->soa_zone = 1;
+  if (sec == 1 && type == 2 /* NS */ &&
+      (!r->ns_zone || strcasecmp(owner, r->ns_zone) == 0)) {
+    char *t = take_name(&p, abuf, alen);
+    if (!t)
+      rc = -1;
+    else if (!r->ns_zone && !(r->ns_zone = strdup(owner)))
+      rc = -2, free(t);
+    else if (push_str(&r->ns, &r->n_ns, t) < 0)
+      rc = -2;
+  }
+  if (sec == 2 && type == 28 /* AAAA */ && rdlen == 16 &&
+      inet_ntop(AF_INET6, p, buf, sizeof(buf))) {
+    char **na = realloc(r->glue_addr, (r->n_glue + 1) * sizeof(char *));
+    char **nn =
+      na ? realloc(r->glue_name, (r->n_glue + 1) * sizeof(char *)) : NULL;
+    if (na)
+      r->glue_addr = na;
+    if (nn)
+      r->glue_name = nn;
+    if (!nn || !(r->glue_addr[r->n_glue] = strdup(buf)))
+      rc = -2;
+    else if (!(r->glue_name[r->n_glue] = strdup(owner)))
+      rc = -2, free(r->glue_addr[r->n_glue]);
+    else
+      r->n_glue++;
+  }
+  free(owner);
+  return rc;
+}
+
+int dns_reply_parse(const unsigned char *abuf, size_t len, struct dns_reply *r)
+{
+  const unsigned char *p;
+  unsigned count[3], k;
+  int alen = (int)len, sec, rc = -1;
+  memset(r, 0, sizeof(*r));
+  if (len < 12 || len > 65535 || ((abuf[4] << 8) | abuf[5]) != 1)
+    return -1;
+  r->id = (unsigned)((abuf[0] << 8) | abuf[1]);
+  r->qr = (abuf[2] & 0x80) != 0;
+  r->aa = (abuf[2] & 0x04) != 0;
+  r->tc = (abuf[2] & 0x02) != 0;
+  r->rcode = abuf[3] & 0x0f;
+  for (sec = 0; sec < 3; sec++)
+    count[sec] = (unsigned)((abuf[6 + 2 * sec] << 8) | abuf[7 + 2 * sec]);
+  p = abuf + 12;
+  if (!(r->qname = take_name(&p, abuf, alen)))
+    goto out;
+  if (abuf + alen - p < 4)
+    goto out;
+  r->qtype = (p[0] << 8) | p[1];
+  p += 4;
+  for (sec = 0; sec < 3; sec++)
+    for (k = 0; k < count[sec]; k++)
+      if ((rc = reply_rr(r, sec, &p, abuf, alen)) < 0)
+        goto out;
+  rc = 0;
+out:
+  if (rc)
+    dns_reply_cleanup(r);
+  return rc;
+}

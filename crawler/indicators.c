@@ -1,10 +1,12 @@
 /* crawler/indicators.c - what a site's homepage and zone say beyond the
  * homepage's class: how alike its IPv4 and IPv6 pages are, how often it
- * answers over IPv6 in --home-probes tries, and how many of the scope
- * domain's name servers have an IPv6 address.
+ * answers over IPv6 in --home-probes tries, how many of the site zone's
+ * name servers answer for it over IPv6, and its delegation from the root
+ * (deleg.c asks the servers).
  */
 #include "config.h"
 
+#include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +32,12 @@ void indicators_cleanup(struct indicators *in)
     free(in->ns[--in->n_ns]);
   free(in->ns);
   in->ns = NULL;
+  free(in->ns_auth);
+  in->ns_auth = NULL;
+  deleg_check_free(in->check);
+  in->check = NULL;
+  deleg_walk_free(in->walk);
+  in->walk = NULL;
 }
 
 static void home_extra_done(int rc, struct attempt *a, void *arg)
@@ -80,7 +88,8 @@ void indicators_home(struct indicators *in, const struct probe *p)
 }
 
 /* The NS records of in->ns_zone came; none at a name below a zone apex
- * asks the parent (www.gov.cn -> gov.cn). */
+ * asks the parent (www.example.gov.cn -> example.gov.cn), up to the top
+ * label: the closest enclosing zone. */
 static void ns_answer(int error, char **names, size_t n, void *ud)
 {
   struct indicators *in = ud;
@@ -88,14 +97,15 @@ static void ns_answer(int error, char **names, size_t n, void *ud)
   size_t i;
   const char *dot;
   if (!n && (error == DNS_NODATA || error == DNS_NXDOMAIN) && in->ns_zone &&
-      (dot = strchr(in->ns_zone, '.')) && strchr(dot + 1, '.')) {
+      (dot = strchr(in->ns_zone, '.')) && dot[1]) {
     memmove(in->ns_zone, dot + 1, strlen(dot + 1) + 1);
     if (resolver_lookup_ns(c->res, in->ns_zone, ns_answer, in) < 0)
       crawl_oom(c);
     return;
   }
   in->ns = calloc(n ? n : 1, sizeof(char *));
-  if (!in->ns) {
+  in->ns_auth = calloc(n ? n : 1, sizeof(int));
+  if (!in->ns || !in->ns_auth) {
     crawl_oom(c);
     return;
   }
@@ -105,16 +115,20 @@ static void ns_answer(int error, char **names, size_t n, void *ud)
       return;
     }
     in->n_ns++;
-    host_get(c, names[i]); /* its A and AAAA */
   }
+  if (n && in->ns_zone)
+    in->check = deleg_ns_check(c, in->ns_zone, in->ns, in->n_ns, in->ns_auth);
 }
 
-void indicators_ns_ask(struct indicators *in, const char *scope)
+void indicators_ns_ask(struct indicators *in, const char *host)
 {
-  if (in->ns_asked || !scope)
+  unsigned char ip[16];
+  if (in->ns_asked || !host || !*host || inet_pton(AF_INET, host, ip) == 1 ||
+      strchr(host, ':'))
     return;
   in->ns_asked = 1;
-  in->ns_zone = strdup(scope);
+  in->walk = deleg_walk_start(in->c, host);
+  in->ns_zone = strdup(host);
   if (!in->ns_zone)
     crawl_oom(in->c);
   else if (resolver_lookup_ns(in->c->res, in->ns_zone, ns_answer, in) < 0)
@@ -132,10 +146,8 @@ void indicators_fill(const struct indicators *in, struct store_site *ss)
     for (i = 0; i < in->n_ns; i++)
       p += snprintf(p, len - (size_t)(p - ns), "%s%s", i ? "," : "", in->ns[i]);
   }
-  for (i = 0; i < in->n_ns; i++) {
-    const struct host *h = map_get(&in->c->hosts, in->ns[i]);
-    ss->ns_ipv6 += h && h->n_use[1] > 0;
-  }
+  for (i = 0; i < in->n_ns; i++)
+    ss->ns_ipv6 += in->ns_auth[i];
   ss->ns_total = (int)in->n_ns;
   ss->ns_hosts = ns;
   ss->home_tries = in->home_tries;

@@ -310,9 +310,14 @@ static int site_restore(struct site *s, const struct store_site *ss)
   if (frontier_mark(&s->f, s->start_url, 1) < 0)
     return -1;
   if (s->final_url) {
+    struct url_view v;
     if (frontier_mark(&s->f, s->final_url, 1) < 0)
       return -1;
-    indicators_ns_ask(&s->ind, s->f.scope);
+    /* the name servers and delegation: DNS only, asked again */
+    if (url_view_parse(s->final_url, &v) == PARSE_OK) {
+      indicators_ns_ask(&s->ind, v.host);
+      url_view_cleanup(&v);
+    }
   }
   if (s->final_url || s->error) {
     s->home_known = 1;

@@ -300,7 +300,8 @@ static void scheme_buf(struct span s, char *buf, size_t cap)
 {
   if (s.n >= cap)
     s.n = 0;
-  memcpy(buf, s.p, s.n);
+  if (s.n) /* s.p may be NULL for an empty range */
+    memcpy(buf, s.p, s.n);
   buf[s.n] = '\0';
 }
 

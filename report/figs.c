@@ -148,7 +148,7 @@ int report_sites_load(struct store *st, uint32_t run, int by_unit,
   int rc;
 
   rc = store_sites_list(st, run, &s, &ns);
-  if (rc == STORE_OK && by_unit)
+  if (rc == STORE_OK && by_unit && ns > 1) /* s is NULL for no site */
     qsort(s, ns, sizeof(*s), by_unit_cmp);
   if (rc == STORE_OK && ns) {
     f = calloc(ns, sizeof(*f));
@@ -326,8 +326,10 @@ static int delay_row(const struct store_link_row *r, void *ud)
   const struct store_family *f6, *f4;
   int i;
 
-  if (r->level == 1 && r->host)
+  if (r->level == 1 && r->host) {
     x->aaaa = r->host->usable_aaaa > 0;
+    x->aaaa_known = 1;
+  }
   if (r->klass != CLASS_OK || !r->internal || !r->probe)
     return 0;
   if (r->host)

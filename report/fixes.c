@@ -98,7 +98,9 @@ static int fix_site_finish(struct store *st, uint32_t run,
   size_t i;
   int l, rc;
 
-  qsort(fs->h, fs->n, sizeof *fs->h, fix_host_cmp);
+  /* an all-green site has no host (fs->h NULL): qsort may not take NULL */
+  if (fs->n > 1)
+    qsort(fs->h, fs->n, sizeof *fs->h, fix_host_cmp);
   for (i = 0; i < fs->n; i++) {
     struct report_fix_host *h = &fs->h[i];
     rc = *h->name ? store_host_get(st, run, h->name, &h->dns) : STORE_NOTFOUND;

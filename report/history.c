@@ -53,7 +53,9 @@ static int dlinks_load(struct store *st, uint32_t run, uint32_t site,
   struct dlinks l = {NULL, 0, 0};
   int rc = store_links_each(st, run, site, dlink_add, &l);
 
-  qsort(l.v, l.n, sizeof *l.v, dlink_cmp);
+  /* a site without links (an error, or only in one run) has l.v NULL */
+  if (l.n > 1)
+    qsort(l.v, l.n, sizeof *l.v, dlink_cmp);
   *v = l.v;
   *n = l.n;
   return rc;

@@ -118,6 +118,7 @@ void report_urls_free(char **urls, size_t n);
  * IPv6 delay next to IPv4, and whether its homepage host has an AAAA. */
 struct report_delay {
   int aaaa;         /* the homepage's host has a usable AAAA */
+  int aaaa_known;   /* a level-1 link had a DNS record (aaaa is measured) */
   unsigned timed;   /* ok links with timings on both families */
   double sum[2][3]; /* [v6, v4][connect, first byte, total] ms */
   unsigned n[3];    /* pairs summed per delay */
@@ -249,6 +250,91 @@ int report_cdn_site_build(struct store *st, uint32_t run, uint32_t site,
                           const struct report_cdn_table *t,
                           struct report_cdn_site *cs);
 void report_cdn_site_cleanup(struct report_cdn_site *cs);
+
+/* ---- the composite score (综合得分) ---------------------------------------
+ */
+
+/* One indicator of a site as the score reads it: @key names it (and its
+ * weight line in data/score-weights.txt), @measured says whether the run
+ * measured it, @value is in 0..1 (1 the best) when measured. */
+struct report_ind {
+  const char *key; /* static, from the indicator table */
+  int measured;
+  double value;
+};
+
+#define REPORT_IND_MAX 32
+
+/* The weights, by key: "key weight" a line (white space between), '#'
+ * comments and blank lines skipped. */
+struct report_weights {
+  struct {
+    char key[32];
+    double w;
+  } v[REPORT_IND_MAX];
+  size_t n;
+};
+
+/* Load the weights at @path into @w (which it zeroes). Returns STORE_OK,
+ * STORE_NOTFOUND when @path cannot be opened, or STORE_INVALID for a
+ * malformed line (no weight, a weight that is not a finite number >= 0, a
+ * key of 32 bytes or more, a key twice, more than REPORT_IND_MAX lines),
+ * its number then in *@bad_line (when not NULL; else 0). Nothing is
+ * allocated. */
+int report_weights_load(struct report_weights *w, const char *path,
+                        unsigned *bad_line);
+/* The weight of @key in @w: 0 and *@out, or -1 when @w has no line for it
+ * (then the indicator is shown but not scored). */
+int report_weight_get(const struct report_weights *w, const char *key,
+                      double *out);
+
+/* A site's score: every indicator of the table, with its weight, and the
+ * weighted mean over those measured that have a weight > 0:
+ *
+ *   score = 100 * sum(w_i * v_i) / sum(w_i)   (i measured, w_i > 0)
+ *
+ * so an indicator not measured is left out and the other weights are
+ * renormalised over what was measured. */
+struct report_score {
+  struct report_ind ind[REPORT_IND_MAX];
+  double w[REPORT_IND_MAX]; /* its weight, 0 when it has no line */
+  int has_w[REPORT_IND_MAX];
+  size_t n;
+  int have;      /* 1 when something measured has a weight > 0 */
+  double value;  /* 0..100 when @have */
+  double w_used; /* the sum of the weights that were scored */
+  double w_all;  /* the sum of the weights of every indicator of @ind */
+  size_t n_left; /* indicators with a weight > 0 not measured */
+};
+
+/* The score of the @n indicators @ind under weights @w into @out (which
+ * it zeroes; pure, nothing allocated; indicators past REPORT_IND_MAX are
+ * ignored). */
+void report_score_compute(const struct report_ind *ind, size_t n,
+                          const struct report_weights *w,
+                          struct report_score *out);
+
+/* The indicators of site @s (figures @f, delays @x as report_delay_site
+ * gives them, or NULL when not read) of a run whose vantage point had IPv6
+ * when @vantage_ipv6 is non-zero, in the table's order, into @out (room
+ * for REPORT_IND_MAX); returns how many. Without IPv6 at the vantage point
+ * nothing is measured (no score: never a low one for the measuring
+ * machine's fault). The keys and values are doc/measurement.md's. */
+size_t report_score_inds(const struct store_site *s,
+                         const struct store_site_figs *f,
+                         const struct report_delay *x, int vantage_ipv6,
+                         struct report_ind *out);
+
+/* The score of site @s of run @run (report_delay_site, report_score_inds,
+ * report_score_compute) into @out. Returns STORE_OK or a read error. */
+int report_score_site(struct store *st, const struct store_run *run,
+                      const struct store_site *s,
+                      const struct store_site_figs *f,
+                      const struct report_weights *w, struct report_score *out);
+
+/* Score @v (0..100) cut DOWN to 0.1 like every figure ("73.2"), into
+ * @buf; "-" when not @have. */
+void report_score_str(char *buf, size_t len, int have, double v);
 
 /* ---- diff between two runs -----------------------------------------------
  */

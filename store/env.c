@@ -13,8 +13,8 @@
 #include <unistd.h>
 
 static const char *const db_names[DB__N] = {
-  "meta",  "runs",  "sites", "urls",   "url_ids",
-  "links", "edges", "hosts", "probes", "pages"};
+  "meta",  "runs",  "sites",  "urls",  "url_ids", "links",
+  "edges", "hosts", "probes", "deleg", "pages"};
 
 /* ---- status codes -------------------------------------------------------- */
 

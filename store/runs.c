@@ -251,8 +251,8 @@ static int run_id_retire(struct store *s, MDB_txn *txn, uint32_t id)
  * batches of DELETE_BATCH keys, each committed. */
 static int run_records_delete(struct store *s, const unsigned char kb[4])
 {
-  static const int dbs[] = {DB_PAGES, DB_PROBES, DB_EDGES,
-                            DB_LINKS, DB_HOSTS,  DB_SITES};
+  static const int dbs[] = {DB_PAGES, DB_PROBES, DB_EDGES, DB_LINKS,
+                            DB_HOSTS, DB_SITES,  DB_DELEG};
   MDB_txn *txn = NULL;
   size_t i, n;
   int rc;

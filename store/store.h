@@ -291,6 +291,46 @@ int store_host_put(struct store *s, uint32_t run, const struct store_host *h);
 int store_host_get(struct store *s, uint32_t run, const char *name,
                    struct store_host *out);
 
+/* ---- delegation chains ----------------------------------------------------
+ *
+ * A site's delegation walked from the root over IPv6, zone by zone (the
+ * indicator 网站域名具备完整的IPv6域名授权体系, doc/measurement.md). */
+
+struct store_deleg_server {
+  char *name; /* host name (a root server given by address: the address) */
+  char *aaaa; /* its IPv6 addresses, "a,b", or NULL */
+  int ok;     /* answered over IPv6: authoritatively or with a referral */
+  char *why;  /* what it answered, or why not */
+};
+
+struct store_deleg_zone {
+  char *zone; /* "." "cn." "gov.cn." */
+  int ok;     /* at least one of its servers answered over IPv6 */
+  struct store_deleg_server *servers;
+  size_t n_servers;
+};
+
+struct store_deleg {
+  uint32_t site;
+  int pass;  /* every zone from the root to the site's zone is ok */
+  char *why; /* why the walk ended before the site's zone, or NULL */
+  struct store_deleg_zone *zones;
+  size_t n_zones;
+};
+
+/* Free what @d owns and zero it; accepts NULL. */
+void store_deleg_cleanup(struct store_deleg *d);
+/* Insert or replace the chain of site @d->site of run @run (strings are
+ * copied). Returns STORE_OK, STORE_INVALID (NULL @s or @d, a read-only
+ * store) or a write error. */
+int store_deleg_put(struct store *s, uint32_t run, const struct store_deleg *d);
+/* The chain of site @site of run @run into @out (zeroed first; the caller
+ * cleans it up on STORE_OK). Returns STORE_OK, STORE_NOTFOUND (no walk
+ * was recorded), STORE_INVALID (NULL @s or @out), STORE_NOMEM,
+ * STORE_CORRUPT or a read error. */
+int store_deleg_get(struct store *s, uint32_t run, uint32_t site,
+                    struct store_deleg *out);
+
 /* ---- probes ------------------------------------------------------------- */
 
 struct store_family {

@@ -19,6 +19,7 @@
  *   edges    u32 run | u32 site | u64 from | u64 to -> empty
  *   hosts    u32 run | lower-case name   -> host record
  *   probes   u32 run | u64 url id        -> probe record
+ *   deleg    u32 run | u32 site          -> delegation record
  *   pages    u32 run | u32 site | u64 id -> page record: a page the site
  *                                           read, its links all stored
  *
@@ -40,6 +41,9 @@
  *          usable_aaaa, then (optional) f64 a_ms, aaaa_ms
  *   probe  u8 klass, then for v6 and v4: u8 ok, i32 status, str error,
  *          str hops, f64 connect_ms, first_byte_ms, total_ms
+ *   deleg  u8 pass, str why, u32 zones, then per zone: str zone, u8 ok,
+ *          u32 servers, then per server: str name, str aaaa, u8 ok,
+ *          str why
  *   page   u8 level, u32 flags, str refresh, str scripts
  *
  * Transactions (env.c). The first write opens the one write transaction,
@@ -95,6 +99,7 @@ enum {
   DB_EDGES,
   DB_HOSTS,
   DB_PROBES,
+  DB_DELEG,
   DB_PAGES, /* the first database a store may lack (see absent) */
   DB__N
 };

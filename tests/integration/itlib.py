@@ -4,6 +4,10 @@ links. Imported by tests/integration/test_*.py (their folder is on
 sys.path when they run as scripts)."""
 
 import http.server
+import os
+import subprocess
+import sys
+import time
 
 
 def link_page(links):
@@ -44,3 +48,22 @@ class PageHandler(http.server.BaseHTTPRequestHandler):
 
     def log_message(self, *args):
         pass
+
+
+def dnsmasq(work, name, addr, extra, who):
+    """Start a dnsmasq of the test's own on @addr:53 (no upstream unless
+    @extra names one, logging queries to WORK/NAME.log); its pid. Exits
+    the script (@who: its name) when it does not start."""
+    pid = os.path.join(work, name + ".pid")
+    args = ["dnsmasq", "--conf-file=/dev/null", "--no-resolv", "--no-hosts",
+            "--port=53", "--listen-address=" + addr, "--bind-interfaces",
+            "--user=root", "--group=", "--pid-file=" + pid, "--no-negcache",
+            "--log-queries", "--log-facility=%s/%s.log" % (work, name)]
+    r = subprocess.run(args + extra, capture_output=True, text=True)
+    if r.returncode != 0:
+        sys.exit("%s: dnsmasq %s failed: %s" % (who, name, r.stderr))
+    for _ in range(50):
+        if os.path.exists(pid) and open(pid).read().strip():
+            return int(open(pid).read())
+        time.sleep(0.1)
+    sys.exit("%s: dnsmasq %s wrote no pid file" % (who, name))

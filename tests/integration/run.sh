@@ -40,6 +40,12 @@ fi
 
 # From here on: inside the private network namespace.
 PATH=$PATH:/usr/sbin:/sbin
+# The delegation walk's root servers (crawl --dns-root): never the real
+# ones (data/root-servers.txt), which have no route here anyway; nothing
+# listens at [::1]:9, so every walk ends at once. test_deleg.py gives its
+# own root with --dns-root.
+V6CRAWL_DNS_ROOT=${V6CRAWL_DNS_ROOT:-[::1]:9}
+export V6CRAWL_DNS_ROOT
 ip link set lo up || exit 99
 work=$(mktemp -d "${TMPDIR:-/tmp}/v6crawl-it.XXXXXX") || exit 99
 world=$work/world

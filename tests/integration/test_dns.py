@@ -30,8 +30,8 @@ import signal
 import subprocess
 import sys
 import threading
-import time
 
+import itlib
 from itlib import PageHandler, link_page
 
 results = []
@@ -57,19 +57,7 @@ class Handler(PageHandler):
 
 
 def dnsmasq(work, name, addr, extra):
-    pid = os.path.join(work, name + ".pid")
-    args = ["dnsmasq", "--conf-file=/dev/null", "--no-resolv", "--no-hosts",
-            "--port=53", "--listen-address=" + addr, "--bind-interfaces",
-            "--user=root", "--group=", "--pid-file=" + pid, "--no-negcache",
-            "--log-queries", "--log-facility=%s/%s.log" % (work, name)]
-    r = subprocess.run(args + extra, capture_output=True, text=True)
-    if r.returncode != 0:
-        sys.exit("test_dns: dnsmasq %s failed: %s" % (name, r.stderr))
-    for _ in range(50):
-        if os.path.exists(pid) and open(pid).read().strip():
-            return int(open(pid).read())
-        time.sleep(0.1)
-    sys.exit("test_dns: dnsmasq %s wrote no pid file" % name)
+    return itlib.dnsmasq(work, name, addr, extra, "test_dns")
 
 
 def crawl(o, db, server, url):

@@ -180,6 +180,168 @@ START_TEST(blame_host_is_the_last_ipv6_hop)
 }
 END_TEST
 
+/* ---- the composite score ------------------------------------------------ */
+
+/* Write @text to a weights file in the test's directory; its path. */
+static const char *weights_file(const char *text)
+{
+  static char path[160];
+  FILE *f;
+
+  snprintf(path, sizeof path, "%s/w.txt", g_tmp);
+  f = fopen(path, "w");
+  ck_assert_ptr_nonnull(f);
+  fputs(text, f);
+  fclose(f);
+  return path;
+}
+
+START_TEST(score_weights_load_by_key_and_refuse_bad_lines)
+{
+  struct report_weights w;
+  unsigned line = 9;
+  double v = -1;
+
+  ck_assert_int_eq(
+    report_weights_load(&w, weights_file("# c\n\n  a 3 # why\nb\t0.5\r\nc 0\n"),
+                        &line),
+    STORE_OK);
+  ck_assert_uint_eq(line, 0);
+  ck_assert_uint_eq(w.n, 3);
+  ck_assert_int_eq(report_weight_get(&w, "a", &v), 0);
+  ck_assert_double_eq(v, 3);
+  ck_assert_int_eq(report_weight_get(&w, "b", &v), 0);
+  ck_assert_double_eq(v, 0.5);
+  ck_assert_int_eq(report_weight_get(&w, "c", &v), 0);
+  ck_assert_double_eq(v, 0);
+  ck_assert_int_eq(report_weight_get(&w, "d", &v), -1);
+  ck_assert_int_eq(report_weights_load(&w, weights_file("a 1\nb\n"), &line),
+                   STORE_INVALID);
+  ck_assert_uint_eq(line, 2);
+  ck_assert_int_eq(report_weights_load(&w, weights_file("a -1\n"), &line),
+                   STORE_INVALID);
+  ck_assert_int_eq(report_weights_load(&w, weights_file("a 1x\n"), &line),
+                   STORE_INVALID);
+  ck_assert_int_eq(report_weights_load(&w, weights_file("a nan\n"), &line),
+                   STORE_INVALID);
+  ck_assert_int_eq(report_weights_load(&w, weights_file("a 1 2\n"), &line),
+                   STORE_INVALID);
+  ck_assert_int_eq(
+    report_weights_load(&w, weights_file("a 1\nb 2\na 3\n"), &line),
+    STORE_INVALID);
+  ck_assert_uint_eq(line, 3);
+  ck_assert_int_eq(report_weights_load(&w, "/nonexistent/w.txt", NULL),
+                   STORE_NOTFOUND);
+}
+END_TEST
+
+START_TEST(score_renormalises_over_what_was_measured)
+{
+  struct report_weights w;
+  struct report_score sc;
+  struct report_ind ind[4] = {
+    {"a", 1, 0.5}, {"b", 1, 1.0}, {"c", 0, 0}, {"nokey", 1, 0.0}};
+  char b[16];
+
+  ck_assert_int_eq(
+    report_weights_load(&w, weights_file("a 30\nb 10\nc 60\n"), NULL),
+    STORE_OK);
+  report_score_compute(ind, 4, &w, &sc);
+  /* (30 * 0.5 + 10 * 1) / 40: c is left out, nokey is not scored */
+  ck_assert_int_eq(sc.have, 1);
+  ck_assert_double_eq_tol(sc.value, 62.5, 1e-12);
+  ck_assert_double_eq(sc.w_used, 40);
+  ck_assert_double_eq(sc.w_all, 100);
+  ck_assert_uint_eq(sc.n, 4);
+  ck_assert_uint_eq(sc.n_left, 1);
+  ck_assert_int_eq(sc.has_w[3], 0);
+  ck_assert_int_eq(sc.has_w[2], 1);
+  report_score_str(b, sizeof b, sc.have, sc.value);
+  ck_assert_str_eq(b, "62.5");
+  /* everything measured: the plain weighted mean */
+  ind[2].measured = 1;
+  ind[2].value = 0.25;
+  report_score_compute(ind, 4, &w, &sc);
+  ck_assert_double_eq_tol(sc.value, (15 + 10 + 15) / 100.0 * 100, 1e-12);
+  ck_assert_uint_eq(sc.n_left, 0);
+  /* nothing measured with a weight: no score */
+  ind[0].measured = ind[1].measured = ind[2].measured = 0;
+  report_score_compute(ind, 4, &w, &sc);
+  ck_assert_int_eq(sc.have, 0);
+  ck_assert_uint_eq(sc.n_left, 3);
+  report_score_str(b, sizeof b, sc.have, sc.value);
+  ck_assert_str_eq(b, "-");
+  /* cut down, never up; exactly 85 stays 85.0 */
+  report_score_str(b, sizeof b, 1, 84.99);
+  ck_assert_str_eq(b, "84.9");
+  report_score_str(b, sizeof b, 1, 0.1 * 3 * 100 / 0.3 * 0.85);
+  ck_assert_str_eq(b, "85.0");
+  report_score_str(b, sizeof b, 1, 100);
+  ck_assert_str_eq(b, "100.0");
+}
+END_TEST
+
+START_TEST(score_indicators_from_a_site)
+{
+  struct store_site s;
+  struct store_site_figs f;
+  struct report_delay x;
+  struct report_ind ind[REPORT_IND_MAX];
+  size_t n, i;
+
+  memset(&s, 0, sizeof s);
+  memset(&f, 0, sizeof f);
+  memset(&x, 0, sizeof x);
+  f.level[2][0] = fig(17, 3);
+  s.home_tries = 4;
+  s.home_ok = 3;
+  s.consistent = -1;
+  s.ns_total = 4;
+  s.ns_ipv6 = 1;
+  x.aaaa = 1;
+  x.aaaa_known = 1;
+  x.n[2] = 1;
+  x.sum[0][2] = 12;
+  x.sum[1][2] = 10; /* total 0.2: passes */
+  x.n[1] = 1;
+  x.sum[0][1] = 13;
+  x.sum[1][1] = 10; /* first byte 0.3: fails */
+  n = report_score_inds(&s, &f, &x, 1, ind);
+  ck_assert_uint_eq(n, 10);
+  ck_assert_str_eq(ind[0].key, "l2_concentration");
+  ck_assert_int_eq(ind[0].measured, 1);
+  ck_assert_double_eq_tol(ind[0].value, 17.0 / 20, 1e-12);
+  ck_assert_str_eq(ind[1].key, "l3_concentration");
+  ck_assert_int_eq(ind[1].measured, 0);
+  ck_assert_str_eq(ind[2].key, "home_aaaa");
+  ck_assert_double_eq(ind[2].value, 1);
+  ck_assert_str_eq(ind[3].key, "home_v6_success");
+  ck_assert_double_eq(ind[3].value, 0.75);
+  ck_assert_str_eq(ind[4].key, "home_consistent");
+  ck_assert_int_eq(ind[4].measured, 0);
+  ck_assert_str_eq(ind[5].key, "ns_ipv6");
+  ck_assert_double_eq(ind[5].value, 0.25);
+  ck_assert_str_eq(ind[6].key, "delay_dns");
+  ck_assert_int_eq(ind[6].measured, 0);
+  ck_assert_str_eq(ind[7].key, "delay_connect");
+  ck_assert_int_eq(ind[7].measured, 0);
+  ck_assert_str_eq(ind[8].key, "delay_first_byte");
+  ck_assert_int_eq(ind[8].measured, 1);
+  ck_assert_double_eq(ind[8].value, 0);
+  ck_assert_str_eq(ind[9].key, "delay_total");
+  ck_assert_double_eq(ind[9].value, 1);
+  /* no IPv6 at the vantage point: nothing is measured */
+  n = report_score_inds(&s, &f, &x, 0, ind);
+  for (i = 0; i < n; i++)
+    ck_assert_int_eq(ind[i].measured, 0);
+  /* the homepage's host never looked up: its AAAA is not measured */
+  x.aaaa_known = 0;
+  report_score_inds(&s, &f, NULL, 1, ind);
+  ck_assert_int_eq(ind[2].measured, 0);
+  ck_assert_int_eq(ind[9].measured, 0);
+}
+END_TEST
+
 /* ---- small stores -------------------------------------------------------- */
 
 /* A level-2 internal link @url of site 0 with class @k; @hops6 the IPv6
@@ -458,6 +620,87 @@ START_TEST(diff_sorts_links_into_failing_new_gone_other)
 }
 END_TEST
 
+/* Issue 9 item 8: the empty arrays of an all-green site and of a site
+ * without links reached qsort as NULL (UBSan: nonnull-attribute). */
+START_TEST(fixes_of_an_all_green_site_rank_no_host)
+{
+  static const char *const u[] = {"http://www.a.example/x",
+                                  "http://www.a.example/y"};
+  static const int k[] = {CLASS_OK, CLASS_V6_ONLY};
+  struct store *s = open_db();
+  struct store_site *sites = NULL;
+  struct store_site_figs *figs = NULL;
+  struct report_fix_site fs;
+  const int levels[2] = {1, 1};
+  unsigned hosts = 9, links = 9;
+  size_t n = 0;
+  uint32_t run = put_links_run(s, u, k, 2);
+
+  ck_assert_int_eq(report_sites_load(s, run, 0, &sites, &figs, &n), STORE_OK);
+  ck_assert_uint_eq(n, 1);
+  ck_assert_int_eq(report_fix_site_build(s, run, &sites[0], levels, &fs),
+                   STORE_OK);
+  ck_assert_uint_eq(fs.n, 0);
+  ck_assert_ptr_null(fs.h);
+  ck_assert_uint_eq(store_fig_supported(&fs.figs.level[2][0]), 2);
+  report_fix_totals(&fs, 0, &hosts, &links);
+  ck_assert_uint_eq(hosts, 0);
+  ck_assert_uint_eq(links, 0);
+  report_fix_site_cleanup(&fs);
+  free(figs);
+  store_sites_free(sites, n);
+  store_close(s);
+}
+END_TEST
+
+/* A run whose one site @start has no link at all (a site that failed). */
+static uint32_t put_bare_run(struct store *s, const char *start)
+{
+  struct store_site site;
+  char u[128];
+  uint32_t run = 0;
+
+  memset(&site, 0, sizeof site);
+  snprintf(u, sizeof u, "%s", start);
+  site.start_url = u;
+  ck_assert_int_eq(store_run_new(s, 1000, 1, NULL, &run), STORE_OK);
+  ck_assert_int_eq(store_site_put(s, run, &site), STORE_OK);
+  ck_assert_int_eq(store_run_finish(s, run, 2000, 1), STORE_OK);
+  ck_assert_int_eq(store_flush(s), STORE_OK);
+  return run;
+}
+
+START_TEST(diff_of_sites_in_one_run_only_and_without_links)
+{
+  static const char *const u[] = {"http://www.a.example/x"};
+  static const int k[] = {CLASS_OK};
+  struct store *s = open_db();
+  struct store_site *sites = NULL;
+  struct store_site_figs *figs = NULL;
+  struct report_diff d;
+  size_t n = 9;
+  uint32_t a = put_links_run(s, u, k, 1);
+  uint32_t b = put_bare_run(s, "http://www.b.example/"), e = 0;
+
+  ck_assert_int_eq(report_diff_build(s, a, b, &d), STORE_OK);
+  ck_assert_uint_eq(d.n, 2);
+  ck_assert_ptr_null(d.ds[0].sa);
+  ck_assert_str_eq(d.ds[0].sb->start_url, "http://www.b.example/");
+  ck_assert_uint_eq(d.ds[0].nlb, 0);
+  ck_assert_ptr_null(d.ds[1].sb);
+  ck_assert_str_eq(d.ds[1].sa->start_url, "http://www.a.example/");
+  ck_assert_uint_eq(d.ds[1].nch[REPORT_CH_GONE], 1);
+  report_diff_cleanup(&d);
+  /* a run without sites, sorted by unit */
+  ck_assert_int_eq(store_run_new(s, 3000, 1, NULL, &e), STORE_OK);
+  ck_assert_int_eq(report_sites_load(s, e, 1, &sites, &figs, &n), STORE_OK);
+  ck_assert_uint_eq(n, 0);
+  free(figs);
+  store_sites_free(sites, n);
+  store_close(s);
+}
+END_TEST
+
 START_TEST(sites_by_unit_units_in_order_then_none)
 {
   struct store *s = open_db();
@@ -646,6 +889,7 @@ static Suite *report_suite(void)
   tcase_add_test(pure, home_verdict_by_class);
   tcase_add_test(pure, max_level_is_at_least_three);
   tcase_add_test(pure, blame_host_is_the_last_ipv6_hop);
+  tcase_add_test(pure, score_indicators_from_a_site);
   suite_add_tcase(su, pure);
   tcase_add_checked_fixture(tc, setup, teardown);
   tcase_add_test(tc, fixes_rank_the_redirect_host_first_with_what_if);
@@ -655,6 +899,10 @@ static Suite *report_suite(void)
   tcase_add_test(tc, diff_defaults_need_two_complete_runs);
   tcase_add_test(tc, diff_sorts_links_into_failing_new_gone_other);
   tcase_add_test(tc, sites_by_unit_units_in_order_then_none);
+  tcase_add_test(tc, fixes_of_an_all_green_site_rank_no_host);
+  tcase_add_test(tc, score_weights_load_by_key_and_refuse_bad_lines);
+  tcase_add_test(tc, score_renormalises_over_what_was_measured);
+  tcase_add_test(tc, diff_of_sites_in_one_run_only_and_without_links);
   tcase_add_test(tc, cdn_provider_longest_suffix_and_globs);
   tcase_add_test(tc, cdn_site_counts_internal_level_2_3_links_per_provider);
   suite_add_tcase(su, tc);

@@ -849,6 +849,52 @@ START_TEST(store_host_roundtrip)
 }
 END_TEST
 
+START_TEST(store_deleg_roundtrip_and_run_delete)
+{
+  struct store *s = open_db(0);
+  struct store_deleg_server sv[2] = {
+    {(char *)"ns1.example.cn", (char *)"2001:db8::1,2001:db8::2", 1,
+     (char *)"answers authoritatively"},
+    {(char *)"ns2.example.cn", NULL, 0, (char *)"no AAAA"}};
+  struct store_deleg_zone z[2] = {{(char *)".", 1, NULL, 0},
+                                  {(char *)"example.cn.", 0, sv, 2}};
+  struct store_deleg d = {3, 0, (char *)"why", z, 2}, got;
+  uint32_t run = 0;
+
+  ck_assert_int_eq(store_run_new(s, 1, 1, "", &run), STORE_OK);
+  ck_assert_int_eq(store_deleg_put(s, run, &d), STORE_OK);
+  ck_assert_int_eq(store_flush(s), STORE_OK);
+  store_close(s);
+
+  s = open_db(0);
+  ck_assert_int_eq(store_deleg_get(s, run, 3, &got), STORE_OK);
+  ck_assert_uint_eq(got.site, 3);
+  ck_assert_int_eq(got.pass, 0);
+  ck_assert_str_eq(got.why, "why");
+  ck_assert_uint_eq(got.n_zones, 2);
+  ck_assert_str_eq(got.zones[0].zone, ".");
+  ck_assert_int_eq(got.zones[0].ok, 1);
+  ck_assert_uint_eq(got.zones[0].n_servers, 0);
+  ck_assert_str_eq(got.zones[1].zone, "example.cn.");
+  ck_assert_int_eq(got.zones[1].ok, 0);
+  ck_assert_uint_eq(got.zones[1].n_servers, 2);
+  ck_assert_str_eq(got.zones[1].servers[0].name, "ns1.example.cn");
+  ck_assert_str_eq(got.zones[1].servers[0].aaaa, "2001:db8::1,2001:db8::2");
+  ck_assert_int_eq(got.zones[1].servers[0].ok, 1);
+  ck_assert_str_eq(got.zones[1].servers[0].why, "answers authoritatively");
+  ck_assert_ptr_null(got.zones[1].servers[1].aaaa);
+  ck_assert_int_eq(got.zones[1].servers[1].ok, 0);
+  ck_assert_str_eq(got.zones[1].servers[1].why, "no AAAA");
+  store_deleg_cleanup(&got);
+  ck_assert_ptr_null(got.zones);
+
+  ck_assert_int_eq(store_deleg_get(s, run, 4, &got), STORE_NOTFOUND);
+  ck_assert_int_eq(store_run_delete(s, run), STORE_OK);
+  ck_assert_int_eq(store_deleg_get(s, run, 3, &got), STORE_NOTFOUND);
+  store_close(s);
+}
+END_TEST
+
 START_TEST(store_probe_roundtrip_all_fields)
 {
   struct store *s = open_db(0);
@@ -1803,6 +1849,7 @@ static Suite *store_suite(void)
   tcase_add_test(tc, store_unwritable_dir_is_io_error);
   tcase_add_test(tc, store_rdonly_refuses_writes);
   tcase_add_test(tc, store_host_roundtrip);
+  tcase_add_test(tc, store_deleg_roundtrip_and_run_delete);
   tcase_add_test(tc, store_probe_roundtrip_all_fields);
   tcase_add_test(tc, store_links_each_orders_and_joins_evidence);
   tcase_add_test(tc, store_links_each_callback_may_read);

@@ -30,6 +30,9 @@ if [ -z "${V6CRAWL_IN_NETNS:-}" ]; then
 fi
 
 PATH=$PATH:/usr/sbin:/sbin
+# the delegation walk's root (crawl --dns-root): nothing listens there
+V6CRAWL_DNS_ROOT=${V6CRAWL_DNS_ROOT:-[::1]:9}
+export V6CRAWL_DNS_ROOT
 work=$(mktemp -d "${TMPDIR:-/tmp}/v6crawl-demo.XXXXXX") || exit 1
 trap '"$PY" "$here/world.py" down "$work/world"; rm -rf "$work"' EXIT
 trap 'exit 1' INT TERM HUP
