@@ -19,6 +19,7 @@ enum cli_exit {
   EXIT_NETWORK = 4,  /* the resolver or libcurl cannot be set up */
   EXIT_INTERNAL = 5, /* out of memory or another internal failure */
   EXIT_NODATA = 6,   /* --fail-under: no data to judge (no IPv6, interrupted) */
+  EXIT_NORESUME = 7, /* crawl --resume: no incomplete run to resume */
   EXIT_INTERRUPT = 130
 };
 
@@ -66,6 +67,7 @@ enum cli_opt_id {
   OPT_TIMINGSAMPLES,
   OPT_QUIET,
   OPT_FAILUNDER,
+  OPT_RESUME,
   OPT_LANG,
   OPT_THRESHOLD,
   OPT_BYUNIT,

@@ -496,8 +496,10 @@ struct crawl_args {
   const char *sites_file;
   char *scope; /* --scope, normalised */
   int quiet;
-  const char *dns_root; /* --dns-root or NULL */
-  char *vantage;        /* the default endpoint list (owned) */
+  int resume;             /* --resume */
+  const char *resume_run; /* its RUN, or NULL: the latest incomplete */
+  const char *dns_root;   /* --dns-root or NULL */
+  char *vantage;          /* the default endpoint list (owned) */
 };
 
 /* @arg as a decimal in [@lo, @hi] into *@v; else the error printed. */
@@ -611,6 +613,10 @@ static int crawl_opt(void *ud, int id, const char *arg)
       break;
     case OPT_SCRIPTLINKS:
       c->o.script_links = 1;
+      return -1;
+    case OPT_RESUME:
+      c->resume = 1;
+      c->resume_run = arg;
       return -1;
     case OPT_ASSUME6:
       if (strcmp(arg, "yes") && strcmp(arg, "no"))
@@ -764,7 +770,10 @@ static int crawl_exit(int crc)
     case CRAWL_INIT:
       return EXIT_NETWORK;
     case CRAWL_BADURL:
+    case CRAWL_MISMATCH:
       return EXIT_USAGE;
+    case CRAWL_NORESUME:
+      return EXIT_NORESUME;
     default:
       return EXIT_INTERNAL;
   }
@@ -775,31 +784,46 @@ static int crawl_go(struct crawl_args *c, struct store *st, const char *db,
                     const struct sitelist *sl)
 {
   struct sigaction sa;
-  uint32_t run = 0;
+  uint32_t run = 0, want = 0;
+  long v = 0;
   int rc, crc, src;
 
+  if (c->resume_run && cli_int(c->resume_run, 1, UINT32_MAX, &v) < 0) {
+    cli_err("bad --resume run '%s': a run id (see `v6crawl runs`)",
+            c->resume_run);
+    return EXIT_USAGE;
+  }
+  want = (uint32_t)v;
   c->o.progress = c->quiet ? progress_quiet : progress;
   memset(&sa, 0, sizeof(sa));
   sa.sa_handler = on_signal;
   sigaction(SIGINT, &sa, NULL);
   sigaction(SIGTERM, &sa, NULL);
-  crc = crawl_run(st, &c->o, sl->v, sl->n, &run, &stop_flag);
+  crc = c->resume
+          ? crawl_resume(st, &c->o, sl->v, sl->n, want, &run, &stop_flag)
+          : crawl_run(st, &c->o, sl->v, sl->n, &run, &stop_flag);
   if (!c->quiet)
     fputc('\n', stderr);
   rc = crawl_exit(crc);
-  if (crc != CRAWL_OK)
+  /* a store that fails midway is one line, naming the run it kept */
+  if (crc == CRAWL_STORE && run)
+    cli_err("%s (run %u kept, incomplete)",
+            crawl_last_error()[0] ? crawl_last_error() : crawl_strerror(crc),
+            run);
+  else if (crc != CRAWL_OK)
     cli_err("%s",
             crawl_last_error()[0] ? crawl_last_error() : crawl_strerror(crc));
-  if (run)
+  if (run && crc != CRAWL_NORESUME && crc != CRAWL_MISMATCH &&
+      crc != CRAWL_STORE)
     fprintf(stderr,
-            "v6crawl: run %u %s: %zu site%s, %zu pages read, %zu links "
+            "v6crawl: run %u %s%s: %zu site%s, %zu pages read, %zu links "
             "probed, %zu requests (%zu without a response), %.1f s; see "
             "`v6crawl report --db %s`\n",
-            run, crc == CRAWL_OK ? "complete" : "incomplete",
-            last_progress.sites, last_progress.sites == 1 ? "" : "s",
-            last_progress.pages, last_progress.probes_done,
-            last_progress.requests, last_progress.errors,
-            last_progress.elapsed_s, cli_tx(db));
+            run, c->resume ? "resumed, " : "",
+            crc == CRAWL_OK ? "complete" : "incomplete", last_progress.sites,
+            last_progress.sites == 1 ? "" : "s", last_progress.pages,
+            last_progress.probes_done, last_progress.requests,
+            last_progress.errors, last_progress.elapsed_s, cli_tx(db));
   if (crc == CRAWL_OK && run && c->fail_under >= 0) {
     src = store_flush(st);
     rc = src == STORE_OK ? cli_fail_under(st, run, c->fail_under) : EXIT_STORE;
@@ -831,6 +855,10 @@ int cmd_crawl(int argc, char **argv)
     free(c.scope);
     return rc;
   }
+  /* --resume RUN: a run id is never a URL */
+  if (c.resume && !c.resume_run && a.first < argc &&
+      strspn(argv[a.first], "0123456789") == strlen(argv[a.first]))
+    c.resume_run = argv[a.first++];
   rc = crawl_sites(&c, argc, argv, a.first, &sl);
   if (rc == EXIT_OKAY)
     rc = vantage_default(&c);

@@ -94,6 +94,11 @@ const struct cli_opt cli_opts[OPT__N] = {
                      "concentration is below PCT percent (named on stderr);\n"
                      "exit 6 when there is no data to judge",
                      C(CMD_CRAWL) | C(CMD_REPORT)},
+  [OPT_RESUME] = {"resume", 0, "[RUN]", NULL,
+                  "continue the latest incomplete run (or run RUN) of\n"
+                  "the same sites and options: what it measured is not\n"
+                  "asked again (exit 7 when there is none to resume)",
+                  C(CMD_CRAWL)},
   [OPT_LANG] = {"lang", 0, "zh|en", "from the locale",
                 "the language of the HTML page", C(CMD_REPORT)},
   [OPT_THRESHOLD] = {"threshold", 0, "PCT", "85",
@@ -316,7 +321,9 @@ static void cmd_getopt(int cmd, struct option *lo, char *shorts, size_t len)
     if (!(op->cmds & C(cmd)))
       continue;
     lo[n].name = op->name;
-    lo[n].has_arg = op->arg ? required_argument : no_argument;
+    lo[n].has_arg = !op->arg            ? no_argument
+                    : op->arg[0] == '[' ? optional_argument
+                                        : required_argument;
     lo[n].flag = NULL;
     lo[n].val = 256 + id;
     n++;

@@ -26,20 +26,6 @@
 
 #define FLUSH_MS 500
 
-struct site {
-  uint32_t idx;
-  struct crawl_site spec;
-  char *start_url;
-  char *final_url;
-  char *error;
-  int home_known;
-  int pages_cut; /* pages read only up to --max-body */
-  struct crawl *c;
-  struct frontier f; /* levels, dedupe, scope (f.scope) */
-  struct indicators ind;
-  struct page_job *jobs; /* pages being read (their attempts own them) */
-};
-
 static char last_error[512];
 
 static void set_error(const char *fmt, ...)
@@ -75,6 +61,10 @@ const char *crawl_strerror(int rc)
       return "interrupted";
     case CRAWL_BADURL:
       return "not an absolute http(s) URL";
+    case CRAWL_NORESUME:
+      return "no incomplete run to resume";
+    case CRAWL_MISMATCH:
+      return "the run to resume was made with other sites or options";
     default:
       return "unknown error";
   }
@@ -98,14 +88,6 @@ void crawl_opts_init(struct crawl_opts *o)
 
 /* ---- a site's pages ----------------------------------------------------- */
 
-struct page_job {
-  struct site *site;
-  int level;
-  int refresh; /* a meta-refresh target: failure keeps the page before */
-  char *url;
-  struct page_job *prev, *next; /* the site's jobs, for a run cut short */
-};
-
 static void page_job_free(struct page_job *j)
 {
   if (j->prev)
@@ -120,8 +102,8 @@ static void page_job_free(struct page_job *j)
 
 /* Read page @url for site @s's links at @level, over IPv4 if it answers,
  * else IPv6; @done(job) runs when it is read or cannot be. */
-static void page_job_start(struct site *s, int level, const char *url,
-                           int refresh, attempt_cb done)
+void page_job_start(struct site *s, int level, const char *url, int refresh,
+                    attempt_cb done)
 {
   struct crawl *c = s->c;
   struct page_job *j = calloc(1, sizeof(*j));
@@ -150,7 +132,7 @@ static void page_job_start(struct site *s, int level, const char *url,
   attempt_hop(a);
 }
 
-static void site_record(struct crawl *c, const struct site *s)
+void site_record(struct crawl *c, const struct site *s)
 {
   struct store_site ss;
   memset(&ss, 0, sizeof(ss));
@@ -207,6 +189,7 @@ static void site_home(struct site *s, const struct attempt *a, const char *why)
   } else {
     char msg[400];
     snprintf(msg, sizeof(msg), "the homepage could not be read: %s", why);
+    free(s->error);
     s->error = strdup(msg);
   }
   site_record(s->c, s);
@@ -229,8 +212,6 @@ static void site_page_done(struct site *s, int level)
   if (frontier_page_done(&s->f, level) < 0)
     crawl_oom(s->c);
 }
-
-static void page_done(int rc, struct attempt *a, void *arg);
 
 /* Page @page of @s was not parsed as a browser would (@hp says how): the
  * evidence goes to the store. */
@@ -257,7 +238,7 @@ static void site_parsed(struct pool_job *j)
 {
   struct site *s = j->arg;
   struct crawl *c = s->c;
-  int rc;
+  int rc, flags;
   c->work--;
   if (j->rc != PARSE_OK) {
     crawl_oom(c);
@@ -273,7 +254,9 @@ static void site_parsed(struct pool_job *j)
     crawl_oom(c);
   else if (rc == 1)
     page_job_start(s, 1, j->hp.refresh_url, 1, page_done);
-  rc = frontier_page(&s->f, j->level, j->page, &j->hp);
+  flags = (j->truncated ? STORE_PAGE_TRUNCATED : 0) |
+          (rc == 1 ? STORE_PAGE_REFRESH : 0);
+  rc = frontier_page_flags(&s->f, j->level, j->page, &j->hp, flags);
   memset(&j->hp, 0, sizeof(j->hp)); /* the frontier took it */
   if (rc < 0)
     crawl_oom(c);
@@ -289,6 +272,7 @@ static void site_page(struct site *s, int level, const char *page,
   struct crawl *c = s->c;
   struct pool_job *j;
   if (!a->body || !is_html(a->content_type)) {
+    site_page_mark(s, level, page, STORE_PAGE_NOLINKS, NULL);
     site_page_done(s, level);
     return;
   }
@@ -306,8 +290,49 @@ static void site_page(struct site *s, int level, const char *page,
   pool_submit(c->pool, j);
 }
 
+/* Page @page of site @s at @level is done with: @flags (enum
+ * store_page_flags), its links (@hp, or NULL: none) gone out. Stored in
+ * the write transaction of its links, so that a resumed crawl knows the
+ * page needs no reading again. */
+void site_page_mark(struct site *s, int level, const char *page, int flags,
+                    const struct html_page *hp)
+{
+  struct crawl *c = s->c;
+  struct store_page sp;
+  struct v6_buf b;
+  size_t i;
+  memset(&sp, 0, sizeof(sp));
+  v6_buf_init(&b, 0);
+  sp.url = (char *)page;
+  sp.level = level;
+  sp.flags = flags;
+  if (hp && (flags & STORE_PAGE_REFRESH))
+    sp.refresh = hp->refresh_url;
+  for (i = 0; hp && !c->o->script_links && i < hp->n_script_links; i++) {
+    const char *u = hp->script_links[i].url;
+    if (u && url_is_http(u)) {
+      if (b.n)
+        v6_buf_putc(&b, '\n');
+      v6_buf_puts(&b, u);
+    }
+  }
+  if (b.oom)
+    crawl_oom(c);
+  else if (b.n)
+    sp.scripts = b.p;
+  crawl_store_rc(c, store_page_put(c->st, c->run, s->idx, &sp));
+  v6_buf_cleanup(&b);
+}
+
+/* The frontier's page callback: page @page's links go out now. */
+static void site_page_links(const char *page, int level,
+                            const struct html_page *hp, int flags, void *arg)
+{
+  site_page_mark(arg, level, page, flags, hp);
+}
+
 /* A page job ended. */
-static void page_done(int rc, struct attempt *a, void *arg)
+void page_done(int rc, struct attempt *a, void *arg)
 {
   struct page_job *j = arg;
   if (j->level == 1 && (rc == OUT_OK || !j->refresh))
@@ -315,8 +340,10 @@ static void page_done(int rc, struct attempt *a, void *arg)
               a->error ? a->error : "no response");
   if (rc == OUT_OK)
     site_page(j->site, j->level, j->url, a);
-  else
+  else {
+    site_page_mark(j->site, j->level, j->url, STORE_PAGE_NOLINKS, NULL);
     site_page_done(j->site, j->level);
+  }
   page_job_free(j);
   attempt_free(a);
 }
@@ -326,7 +353,7 @@ static void page_done(int rc, struct attempt *a, void *arg)
  * read again for this one when the probe found one, and when it found
  * none (robots.txt, no success) the site learns what the first site
  * learned, without waiting for a page. */
-static void site_want(struct site *s, const char *url, int level, int follow)
+void site_want(struct site *s, const char *url, int level, int follow)
 {
   const struct probe *p = probe_get(s->c, url);
   if (follow && p && p->finished) {
@@ -439,6 +466,14 @@ static void sites_free(struct crawl *c)
   free(c->sites);
 }
 
+/* An extra homepage request ended: its count is stored at once, so that a
+ * resumed run asks only the ones missing. */
+static void site_ind_changed(struct indicators *in)
+{
+  struct site *s = CONTAINER_OF(in, struct site, ind);
+  site_record(s->c, s);
+}
+
 /* The sites of the run, their start URLs checked. */
 static int sites_init(struct crawl *c, const struct crawl_site *sites, size_t n)
 {
@@ -453,7 +488,9 @@ static int sites_init(struct crawl *c, const struct crawl_site *sites, size_t n)
     s->spec = sites[i];
     s->c = c;
     frontier_init(&s->f, c->o->depth, c->o->script_links, site_link, s);
+    s->f.page_cb = site_page_links;
     indicators_init(&s->ind, c);
+    s->ind.changed = site_ind_changed;
     if (url_resolve(NULL, sites[i].url, NULL, 0, &s->start_url) != PARSE_OK ||
         !url_is_http(s->start_url)) {
       set_error("not an absolute http(s) URL: %s", sites[i].url);
@@ -465,14 +502,20 @@ static int sites_init(struct crawl *c, const struct crawl_site *sites, size_t n)
   return CRAWL_OK;
 }
 
+/* The run's options as stored: "key=value" words, the user agent last
+ * (the rest of the text). resume.c compares them with a resumed run's. */
 static char *options_text(const struct crawl_opts *o)
 {
-  char buf[512];
+  char buf[1024];
   snprintf(buf, sizeof(buf),
            "depth=%d timeout_ms=%ld retries=%d concurrency=%d per_host=%d "
-           "strict=%d allow_private=%d timing_samples=%d",
+           "strict=%d allow_private=%d max_body=%zu script_links=%d "
+           "home_probes=%d max_crawl_delay_ms=%ld timing_samples=%d "
+           "user_agent=%s",
            o->depth, o->timeout_ms, o->retries, o->concurrency, o->per_host,
-           o->strict, o->allow_private, o->timing_samples);
+           o->strict, o->allow_private, o->max_body, o->script_links,
+           o->home_probes, o->max_crawl_delay_ms, o->timing_samples,
+           o->user_agent ? o->user_agent : "");
   return strdup(buf);
 }
 
@@ -633,6 +676,9 @@ static int run_begin(struct crawl *c, uint32_t *run_id)
                                      LINK_HTTP, NULL));
     site_want(s, s->start_url, 1, 1);
   }
+  /* every site and its start URL in the store together, so that a run
+   * killed from here on can be resumed (resume.c checks the sites) */
+  crawl_store_rc(c, store_flush(c->st));
   return CRAWL_OK;
 }
 
@@ -724,13 +770,18 @@ static void crawl_teardown(struct crawl *c)
   deleg_shares_free(c);
 }
 
-int crawl_run(struct store *stp, const struct crawl_opts *o,
-              const struct crawl_site *sites, size_t n, uint32_t *run_id,
-              volatile sig_atomic_t *stop)
+/* A new run (@resume 0), or the run picked by resume_pick continued
+ * (@resume 1: run @want, 0 the latest incomplete). */
+static int crawl_exec(struct store *stp, const struct crawl_opts *o,
+                      const struct crawl_site *sites, size_t n, int resume,
+                      uint32_t want, uint32_t *run_id,
+                      volatile sig_atomic_t *stop)
 {
   struct crawl c;
   struct timing tm;
   size_t i;
+  struct crawl_opts defaults;
+  char *opts = NULL, *def = NULL;
   int rc;
   int64_t t0;
 
@@ -742,6 +793,15 @@ int crawl_run(struct store *stp, const struct crawl_opts *o,
   c.want_done = want_done;
   t0 = loop_now_ms();
   rc = sites_init(&c, sites, n);
+  if (rc == CRAWL_OK && resume) {
+    crawl_opts_init(&defaults);
+    opts = options_text(o);
+    def = options_text(&defaults);
+    rc =
+      opts && def ? resume_pick(&c, want, opts, def, set_error) : CRAWL_NOMEM;
+    if (rc == CRAWL_OK && run_id)
+      *run_id = c.run;
+  }
   if (rc == CRAWL_OK)
     rc = services_init(&c);
   if (rc == CRAWL_OK)
@@ -749,10 +809,11 @@ int crawl_run(struct store *stp, const struct crawl_opts *o,
   if (rc == CRAWL_OK)
     rc = preflight_dns(&c, stop);
   if (rc == CRAWL_OK)
-    rc = run_begin(&c, run_id);
-  if (rc != CRAWL_OK)
+    rc = resume ? resume_begin(&c) : run_begin(&c, run_id);
+  if (rc != CRAWL_OK && !c.have_run)
     goto out;
-  rc = run_loop(&c, stop, t0);
+  if (rc == CRAWL_OK)
+    rc = run_loop(&c, stop, t0);
   if (rc == CRAWL_OK && !c.nomem && !c.store_rc) {
     /* the dedicated timing requests, once nothing else is in flight */
     for (i = 0; i < c.n_sites; i++)
@@ -764,7 +825,23 @@ int crawl_run(struct store *stp, const struct crawl_opts *o,
   rc = run_end(&c, rc, t0);
 out:
   tm.closing = 1;
+  free(opts);
+  free(def);
   crawl_teardown(&c);
   timing_cleanup(&tm);
   return rc;
+}
+
+int crawl_run(struct store *stp, const struct crawl_opts *o,
+              const struct crawl_site *sites, size_t n, uint32_t *run_id,
+              volatile sig_atomic_t *stop)
+{
+  return crawl_exec(stp, o, sites, n, 0, 0, run_id, stop);
+}
+
+int crawl_resume(struct store *stp, const struct crawl_opts *o,
+                 const struct crawl_site *sites, size_t n, uint32_t run,
+                 uint32_t *run_id, volatile sig_atomic_t *stop)
+{
+  return crawl_exec(stp, o, sites, n, 1, run, run_id, stop);
 }

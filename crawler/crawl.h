@@ -20,7 +20,9 @@ enum crawl_rc {
   CRAWL_DNS_CONFIG = -3,  /* bad --dns-server or resolver setup failed */
   CRAWL_INIT = -4,        /* curl / event loop setup failed */
   CRAWL_INTERRUPTED = -5, /* *stop was set: measured work is committed */
-  CRAWL_BADURL = -6       /* a start URL is not an absolute http(s) URL */
+  CRAWL_BADURL = -6,      /* a start URL is not an absolute http(s) URL */
+  CRAWL_NORESUME = -7,    /* --resume: no such incomplete run */
+  CRAWL_MISMATCH = -8     /* --resume: the run's sites or options differ */
 };
 
 const char *crawl_strerror(int rc);
@@ -92,6 +94,18 @@ void crawl_opts_init(struct crawl_opts *o);
 int crawl_run(struct store *st, const struct crawl_opts *o,
               const struct crawl_site *sites, size_t n, uint32_t *run_id,
               volatile sig_atomic_t *stop);
+
+/* Continue run @run (0: the latest incomplete run) of the same @n sites
+ * in store @st: what the run measured stays (not asked again); only the
+ * links not yet measured are probed, and the pages not yet read for links
+ * are read, so that the run ends as an uninterrupted crawl would have.
+ * Returns as crawl_run, and CRAWL_NORESUME (no incomplete run, no run
+ * @run, or @run is complete) or CRAWL_MISMATCH (the sites, the
+ * measurement options or the vantage point differ from the run's), both
+ * before anything is written. *@run_id is set once the run is picked. */
+int crawl_resume(struct store *st, const struct crawl_opts *o,
+                 const struct crawl_site *sites, size_t n, uint32_t run,
+                 uint32_t *run_id, volatile sig_atomic_t *stop);
 
 const char *crawl_last_error(void);
 

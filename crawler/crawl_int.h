@@ -416,6 +416,7 @@ struct crawl {
   size_t work; /* probes, page fetches and robots fetches not finished */
   int store_rc;
   int nomem;
+  int resumed; /* a run continued (resume.c): hosts stored stay */
   struct crawl_progress prog;
   /* probe.c reports each site's want of a measured probe up through this
    * (set by crawl.c): @arg is the site given to probe_add. */
@@ -675,6 +676,7 @@ struct probe {
   struct attempt *fam[2]; /* [0] IPv6, [1] IPv4; set until want_done ends */
   struct probe_want *wants;
   struct waiter w; /* in its origin's or its host's queue */
+  int restored;    /* measured by the run before it was resumed */
   int started;     /* counted in its host's window */
   int any_ok;      /* once finished: some family succeeded */
   char *why;       /* once finished without success: why (owned) or NULL */
@@ -696,6 +698,13 @@ enum probe_add_rc {
  * decides from probe_get what its page is for the site.
  * Returns an enum probe_add_rc (c->nomem is set when out of memory). */
 int probe_add(struct crawl *c, const char *url, void *arg, int level);
+/* A probe of @url measured (and stored) before the run was resumed:
+ * finished, of class @klass, @any_ok when a family succeeded, @why the
+ * reason it has no page (copied; NULL: "no response"). Nothing is asked
+ * again. Returns 0, or -1 when out of memory (c->nomem set); a probe of
+ * @url already known is left as it is. */
+int probe_restore(struct crawl *c, const char *url, int klass, int any_ok,
+                  const char *why);
 /* The probe of @url, or NULL when none was added; lent until the crawl
  * ends. */
 const struct probe *probe_get(const struct crawl *c, const char *url);
@@ -722,6 +731,9 @@ void probe_v6_settle(struct crawl *c, struct probe *p, int how);
 
 struct indicators {
   struct crawl *c;
+  /* When set, called each time an extra homepage request ends (so the
+   * caller can store home_tries as they grow). */
+  void (*changed)(struct indicators *in);
   int home_tries, home_ok, consistent;
   double similarity;
   int ns_asked;
@@ -738,6 +750,9 @@ void indicators_cleanup(struct indicators *in);
 /* The homepage's probe @p is in: compare its IPv4 and IPv6 pages, and ask
  * the homepage over IPv6 --home-probes - 1 more times. */
 void indicators_home(struct indicators *in, const struct probe *p);
+/* A resumed run: the homepage @url was probed and in->home_tries of the
+ * --home-probes requests were made before; ask the rest over IPv6. */
+void indicators_home_more(struct indicators *in, const char *url);
 /* Ask the name servers of @host's zone (once), walking up from @host to
  * the closest enclosing zone, check them over IPv6, and walk the
  * delegation from the root. */
@@ -809,6 +824,11 @@ struct frontier {
   struct held *held;
   frontier_link_cb cb;
   void *arg;
+  /* When set, called once for each page whose links go out (before
+   * them), with the flags given to frontier_page_flags: how a resumed
+   * crawl later knows which pages were read. @hp is lent for the call. */
+  void (*page_cb)(const char *page, int level, const struct html_page *hp,
+                  int flags, void *arg);
 };
 
 /* An empty frontier collecting @depth levels; links go to @cb(@arg). */
@@ -832,6 +852,13 @@ int frontier_refresh(struct frontier *f, int level, const struct html_page *hp);
  * the levels above are read. Returns FRONTIER_OK or FRONTIER_NOMEM. */
 int frontier_page(struct frontier *f, int level, const char *page,
                   struct html_page *hp);
+/* frontier_page with @flags kept for f->page_cb. */
+int frontier_page_flags(struct frontier *f, int level, const char *page,
+                        struct html_page *hp, int flags);
+/* Remember @url as a URL literal of a page's scripts (a resumed crawl
+ * restoring what its read pages had). Returns 1 when new, 0 when known,
+ * FRONTIER_NOMEM. */
+int frontier_script_mark(struct frontier *f, const char *url);
 /* A page wanted at @level has been read (or could not be): held links
  * whose upper levels are now read go out. Returns as frontier_page. */
 int frontier_page_done(struct frontier *f, int level);
@@ -839,5 +866,64 @@ int frontier_page_done(struct frontier *f, int level);
 int frontier_pages_above(const struct frontier *f, int level);
 /* Script URL literals that are not links of the site. */
 size_t frontier_script_hidden(const struct frontier *f);
+
+/* ---- crawl.c: the run's sites, shared with resume.c ---------------------- */
+
+struct site {
+  uint32_t idx;
+  struct crawl_site spec;
+  char *start_url;
+  char *final_url;
+  char *error;
+  int home_known;
+  int pages_cut; /* pages read only up to --max-body */
+  struct crawl *c;
+  struct frontier f; /* levels, dedupe, scope (f.scope) */
+  struct indicators ind;
+  struct page_job *jobs; /* pages being read (their attempts own them) */
+};
+
+struct page_job {
+  struct site *site;
+  int level;
+  int refresh; /* a meta-refresh target: failure keeps the page before */
+  char *url;
+  struct page_job *prev, *next; /* the site's jobs, for a run cut short */
+};
+
+/* Read page @url for site @s's links at @level, over IPv4 if it answers,
+ * else IPv6; @done(job) runs when it is read or cannot be (page_done:
+ * its links to the frontier). @refresh: a meta-refresh target of level 1,
+ * a new page wanted. */
+void page_job_start(struct site *s, int level, const char *url, int refresh,
+                    attempt_cb done);
+/* The attempt_cb of a page job. */
+void page_done(int rc, struct attempt *a, void *arg);
+/* Site @s wants @url's page at @level (@follow), or only its probe. */
+void site_want(struct site *s, const char *url, int level, int follow);
+/* Write site @s's record (its figures so far). */
+void site_record(struct crawl *c, const struct site *s);
+/* Store that @s is done with page @page of @level (enum store_page_flags
+ * @flags; @hp its links, or NULL). */
+void site_page_mark(struct site *s, int level, const char *page, int flags,
+                    const struct html_page *hp);
+
+/* ---- resume.c: continuing a run ------------------------------------------ */
+
+/* Pick the run to resume into c->run: @want (0: the latest incomplete
+ * run) must be incomplete, of the same c->n_sites sites (start URL, name,
+ * unit, scope) and measurement options (@opts_text against its own, see
+ * crawl.c's options_text; @defaults_text for keys an older run lacks) and
+ * vantage point. Returns CRAWL_OK, CRAWL_NORESUME, CRAWL_MISMATCH,
+ * CRAWL_STORE or CRAWL_NOMEM, with crawl_last_error() set through
+ * @set_error. */
+int resume_pick(struct crawl *c, uint32_t want, const char *opts_text,
+                const char *defaults_text,
+                void (*set_error)(const char *fmt, ...));
+/* Rebuild each site's state from run c->run in the store and want what
+ * is not measured yet: links are marked at their levels, measured probes
+ * restored, pages whose links are all stored not read again. Returns
+ * CRAWL_OK, CRAWL_STORE (c->store_rc) or CRAWL_NOMEM. */
+int resume_begin(struct crawl *c);
 
 #endif

@@ -284,6 +284,31 @@ int probe_add(struct crawl *c, const char *url, void *arg, int level)
   return PROBE_ADDED;
 }
 
+int probe_restore(struct crawl *c, const char *url, int klass, int any_ok,
+                  const char *why)
+{
+  struct probe *p;
+  if (map_get(&c->probes, url))
+    return 0;
+  p = calloc(1, sizeof(*p));
+  if (!p || (why && !(p->why = strdup(why))) ||
+      !(p->url = map_put(&c->probes, url, p))) {
+    if (p)
+      free(p->why);
+    free(p);
+    crawl_oom(c);
+    return -1;
+  }
+  p->c = c;
+  p->finished = 1;
+  p->restored = 1;
+  p->klass = klass;
+  p->any_ok = any_ok;
+  c->prog.probes_total++;
+  c->prog.probes_done++;
+  return 0;
+}
+
 const struct probe *probe_get(const struct crawl *c, const char *url)
 {
   return map_get(&c->probes, url);

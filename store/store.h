@@ -438,6 +438,42 @@ int store_probe_put(struct store *s, uint32_t run, const struct store_probe *p);
 int store_probe_get(struct store *s, uint32_t run, const char *url,
                     struct store_probe *out);
 
+/* ---- pages read for links (what a resumed crawl need not read again) ---- */
+
+enum store_page_flags {
+  STORE_PAGE_TRUNCATED = 1, /* read only up to --max-body */
+  STORE_PAGE_REFRESH = 2,   /* its meta refresh was followed (@refresh) */
+  STORE_PAGE_NOLINKS = 4    /* not HTML, or could not be read: no links */
+};
+
+struct store_page {
+  char *url;     /* the page as the site wanted it (before redirects) */
+  int level;     /* the level it is a link of */
+  int flags;     /* enum store_page_flags */
+  char *refresh; /* the meta refresh target followed, or NULL */
+  char *scripts; /* its scripts' URL literals, newline-separated, or NULL */
+};
+
+/* Free the strings @p owns and zero it; accepts NULL. */
+void store_page_cleanup(struct store_page *p);
+/* Record that site @site of run @run has read page @p->url and handed out
+ * all its links (written in the same write transaction as the links, so a
+ * committed page record means its links are committed). Insert or
+ * replace; strings are copied. Returns STORE_OK, STORE_INVALID (NULL @s
+ * or @p, a NULL or empty url, @p->level outside 1..255, a read-only
+ * store) or a write error. */
+int store_page_put(struct store *s, uint32_t run, uint32_t site,
+                   const struct store_page *p);
+/* Every page record of site @site of run @run, in url id order. On
+ * STORE_OK *out is an array of *n records (NULL when there is none) the
+ * caller owns and frees with store_pages_free(). Returns STORE_OK,
+ * STORE_INVALID (NULL @s, @out or @n) or a read error; on error *out is
+ * NULL and *n 0. */
+int store_pages_list(struct store *s, uint32_t run, uint32_t site,
+                     struct store_page **out, size_t *n);
+/* Clean up the @n records of @pages and free the array; accepts NULL. */
+void store_pages_free(struct store_page *pages, size_t n);
+
 /* ---- reading links with their evidence ----------------------------------- */
 
 struct store_link_row {

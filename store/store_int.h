@@ -22,6 +22,13 @@
  *   timing   u32 run | u32 site          -> timing record (the homepage)
  *   perf     u32 run | lower-case name   -> timing record (a CNAME host)
  *   deleg    u32 run | u32 site          -> delegation record
+ *   pages    u32 run | u32 site | u64 id -> page cut record (a page not
+ *                                           parsed as a browser would)
+ *   vantage  u32 run | u32 seq           -> vantage record (seq 0: the
+ *                                           check before the run; 1, 2
+ *                                           ...: IPv6 outages in it)
+ *   reads    u32 run | u32 site | u64 id -> read record: a page the site
+ *                                           read, its links all stored
  *   counts   u32 run | database name     -> u64 BE records of the run in
  *                                           that database, when it ended
  *
@@ -30,11 +37,6 @@
  * it, st_get, st_walk and st_last_key check and strip it, so no record
  * format below mentions it). The layouts below are of the value without
  * it.
- *   pages    u32 run | u32 site | u64 id -> page cut record (a page not
- *                                           parsed as a browser would)
- *   vantage  u32 run | u32 seq           -> vantage record (seq 0: the
- *                                           check before the run; 1, 2
- *                                           ...: IPv6 outages in it)
  *
  * Records are a small length-prefixed encoding (codec.c): u8; u32, u64,
  * i32 (two's complement in a u32), i64 big-endian; doubles as their
@@ -63,8 +65,10 @@
  *          f64 dns_ms, connect_ms, tls_ms, first_byte_ms, total_ms,
  *          u64 bytes
  *   page cut  i32 cut, u64 bytes, parsed, depth, flattened, flat_at
+ *   read   u8 level, u32 flags, str refresh, str scripts
  *
- * timing, perf, deleg, pages and vantage are optional: a store made
+ * timing, perf, deleg, pages, vantage and reads are
+ * optional: a store made
  * before them opened read-only reads them as empty (st_db_absent).
  *
  * Transactions (env.c). The first write opens the one write transaction,
@@ -127,13 +131,14 @@ enum {
   DB_DELEG,
   DB_PAGES,
   DB_VANTAGE,
+  DB_READS,
   DB_COUNTS,
   DB__N
 };
 
 struct store {
   MDB_env *env;
-  MDB_dbi dbi[DB__N];
+  MDB_dbi dbi[DB__N]; /* 0: a database the store lacks (st_db_absent) */
   int rdonly;
   MDB_txn *wtxn;     /* the open write transaction, or NULL */
   MDB_txn *rtxn;     /* the open read transaction, or NULL */
