@@ -793,7 +793,12 @@ static int crawl_exec(struct store *stp, const struct crawl_opts *o,
   c.want_done = want_done;
   t0 = loop_now_ms();
   rc = sites_init(&c, sites, n);
+  if (rc == CRAWL_OK)
+    rc = services_init(&c);
+  if (rc == CRAWL_OK)
+    rc = vantage_first(&c, stop);
   if (rc == CRAWL_OK && resume) {
+    /* after the vantage check: a run is resumed from where it was */
     crawl_opts_init(&defaults);
     opts = options_text(o);
     def = options_text(&defaults);
@@ -802,10 +807,6 @@ static int crawl_exec(struct store *stp, const struct crawl_opts *o,
     if (rc == CRAWL_OK && run_id)
       *run_id = c.run;
   }
-  if (rc == CRAWL_OK)
-    rc = services_init(&c);
-  if (rc == CRAWL_OK)
-    rc = vantage_first(&c, stop);
   if (rc == CRAWL_OK)
     rc = preflight_dns(&c, stop);
   if (rc == CRAWL_OK)

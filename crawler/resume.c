@@ -172,6 +172,7 @@ int resume_pick(struct crawl *c, uint32_t want, const char *opts_text,
   rc = CRAWL_MISMATCH;
   if (options_check(&runs[k], opts_text, defaults_text, set_error) < 0)
     goto out;
+  /* c->v6 is the vantage check's, made before (crawl_exec) */
   if (runs[k].vantage_ipv6 >= 0 && runs[k].vantage_ipv6 != c->v6) {
     set_error("cannot resume run %u: it was crawled %s IPv6 at the vantage "
               "point, and this crawl is %s",
@@ -390,6 +391,20 @@ out:
   store_pages_free(pv, np);
 }
 
+/* The outages the run recorded before stay: new ones are numbered after
+ * them. */
+static int resume_vantage_seq(struct crawl *c)
+{
+  struct store_vantage *v = NULL;
+  size_t n = 0, i;
+  int rc = store_vantage_list(c->st, c->run, &v, &n);
+  for (i = 0; rc == STORE_OK && i < n; i++)
+    if (v[i].seq > c->vantage_seq)
+      c->vantage_seq = v[i].seq;
+  store_vantage_free(v, n);
+  return rc;
+}
+
 int resume_begin(struct crawl *c)
 {
   struct store_site *ss = NULL;
@@ -399,6 +414,8 @@ int resume_begin(struct crawl *c)
   c->resumed = 1;
   /* running again: not finished until run_end says so */
   rc = store_run_finish(c->st, c->run, 0, 0);
+  if (rc == STORE_OK)
+    rc = resume_vantage_seq(c);
   if (rc == STORE_OK)
     rc = store_sites_list(c->st, c->run, &ss, &ns);
   if (rc != STORE_OK) {

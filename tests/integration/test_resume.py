@@ -176,11 +176,20 @@ def figures(db, run_id="latest"):
     rep = json.loads(out)
     for s in rep["sites"]:
         s.pop("delay", None)  # timings: never the same twice
+        s.pop("timing", None)
+        for u in s.get("cdn_performance") or []:
+            for h in u.get("hosts", []):
+                for k in ("first_byte", "throughput", "pass"):
+                    h.pop(k, None)
+            u.pop("pass", None)
         score = s.get("score")
         if score:  # and the score's indicators made of timings
             score.pop("value", None)
+            score.pop("weight_scored", None)
+            score.pop("left_out", None)
             score["indicators"] = [i for i in score.get("indicators", [])
-                                   if not i["key"].startswith("delay_")]
+                                   if not i["key"].startswith("delay_") and
+                                   i["key"] != "cdn_performance"]
     return rep["sites"]
 
 
