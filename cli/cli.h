@@ -217,6 +217,13 @@ struct cli_roots {
 /* @arg (--dns-root, or NULL: $V6CRAWL_DNS_ROOT, else root-servers.txt)
  * into @r. Returns 0 or an exit status, the error printed. */
 int cli_roots_load(struct cli_roots *r, const char *arg);
+/* Call @fn for each server line of root-servers.txt at @path (name, IPv4,
+ * IPv6; an empty column is ""), until it returns non-zero. Returns 0, -1
+ * when the file cannot be read, or @fn's value. */
+int cli_roots_file_each(const char *path,
+                        int (*fn)(const char *name, const char *v4,
+                                  const char *v6, void *ud),
+                        void *ud);
 void cli_roots_free(struct cli_roots *r);
 
 /* The delegation chains (deleg.c): the "delegation" key of site @site

@@ -643,14 +643,31 @@ static int crawl_opt(void *ud, int id, const char *arg)
   return EXIT_USAGE;
 }
 
+static int vantage_root(const char *name, const char *v4, const char *v6,
+                        void *ud)
+{
+  struct v6_buf *b = ud;
+  (void)name;
+  if (*v4) {
+    v6_buf_puts(b, b->p ? "," : "");
+    v6_buf_puts(b, v4);
+    v6_buf_puts(b, ":53");
+  }
+  if (*v6) {
+    v6_buf_puts(b, b->p ? ",[" : "[");
+    v6_buf_puts(b, v6);
+    v6_buf_puts(b, "]:53");
+  }
+  return 0;
+}
+
 /* The root servers of data/root-servers.txt (name TAB IPv4 TAB IPv6) as
  * an endpoint list on port 53, into *@out (owned). Returns 0, -1 with the
  * error printed. */
 static int vantage_roots(char **out)
 {
-  char path[PATH_MAX + 64], line[512];
+  char path[PATH_MAX + 64];
   struct v6_buf b;
-  FILE *f;
   int rc = -1;
 
   *out = NULL;
@@ -660,32 +677,10 @@ static int vantage_roots(char **out)
             "--vantage or --assume-ipv6");
     return -1;
   }
-  f = fopen(path, "r");
-  if (!f) {
+  if (cli_roots_file_each(path, vantage_root, &b) < 0) {
     cli_err("cannot read %s: %s", path, strerror(errno));
-    return -1;
+    goto out;
   }
-  while (fgets(line, sizeof(line), f)) {
-    char *t1, *t2, *e;
-    if (line[0] == '#' || !(t1 = strchr(line, '\t')) ||
-        !(t2 = strchr(t1 + 1, '\t')))
-      continue;
-    *t1++ = 0;
-    *t2++ = 0;
-    e = t2 + strcspn(t2, "\r\n \t");
-    *e = 0;
-    if (*t1) {
-      v6_buf_puts(&b, b.p ? "," : "");
-      v6_buf_puts(&b, t1);
-      v6_buf_puts(&b, ":53");
-    }
-    if (*t2) {
-      v6_buf_puts(&b, b.p ? ",[" : "[");
-      v6_buf_puts(&b, t2);
-      v6_buf_puts(&b, "]:53");
-    }
-  }
-  fclose(f);
   if (b.oom) {
     cli_err("out of memory");
     goto out;

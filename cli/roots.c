@@ -63,31 +63,46 @@ static int root_item(struct cli_roots *r, const char *item, size_t len)
   return root_add(r, buf, buf, (int)port) < 0 ? -2 : 0;
 }
 
-/* The IPv6 column of root-servers.txt at @path. */
-static int roots_file(struct cli_roots *r, const char *path)
+int cli_roots_file_each(const char *path,
+                        int (*fn)(const char *name, const char *v4,
+                                  const char *v6, void *ud),
+                        void *ud)
 {
   char line[512];
+  int rc = 0;
   FILE *f = fopen(path, "r");
   if (!f)
     return -1;
-  while (fgets(line, sizeof(line), f)) {
-    char *name = line, *v4, *v6, *nl;
-    unsigned char a[16];
+  while (rc == 0 && fgets(line, sizeof(line), f)) {
+    char *name = line, *v4, *v6, *end;
     if (line[0] == '#' || line[0] == '\n')
       continue;
-    if ((nl = strpbrk(line, "\r\n")))
-      *nl = '\0';
     if (!(v4 = strchr(name, '\t')) || !(v6 = strchr(v4 + 1, '\t')))
       continue;
-    *v4 = *v6 = '\0';
-    v6++;
-    if (inet_pton(AF_INET6, v6, a) == 1 && root_add(r, name, v6, 53) < 0) {
-      fclose(f);
-      return -2;
-    }
+    *v4++ = '\0';
+    *v6++ = '\0';
+    end = v6 + strcspn(v6, "\r\n \t");
+    *end = '\0';
+    rc = fn(name, v4, v6, ud);
   }
   fclose(f);
+  return rc;
+}
+
+static int roots_line(const char *name, const char *v4, const char *v6,
+                      void *ud)
+{
+  unsigned char a[16];
+  (void)v4;
+  if (inet_pton(AF_INET6, v6, a) == 1 && root_add(ud, name, v6, 53) < 0)
+    return -2;
   return 0;
+}
+
+/* The IPv6 column of root-servers.txt at @path. */
+static int roots_file(struct cli_roots *r, const char *path)
+{
+  return cli_roots_file_each(path, roots_line, r);
 }
 
 int cli_roots_load(struct cli_roots *r, const char *arg)
