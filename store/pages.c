@@ -83,21 +83,11 @@ static const struct st_list_spec page_list = {DB_PAGES, PAGE_KEY_LEN,
 int store_page_cuts_list(struct store *s, uint32_t run, uint32_t site,
                          struct store_page_cut **out, size_t *n)
 {
-  unsigned char kb[8];
   void *v = NULL;
   int rc;
-
-  if (!out || !n)
+  if (!out)
     return STORE_INVALID;
-  *out = NULL;
-  *n = 0;
-  if (!s)
-    return STORE_INVALID;
-  if (!s->dbi[DB_PAGES])
-    return STORE_OK; /* a read-only store older than the database */
-  st_be32(kb, run);
-  st_be32(kb + 4, site);
-  rc = st_list(s, &page_list, kb, 8, &v, n);
+  rc = st_site_list(s, &page_list, run, site, &v, n);
   *out = v;
   return rc;
 }

@@ -82,20 +82,11 @@ static const struct st_list_spec page_list = {DB_READS, LINK_KEY_LEN,
 int store_pages_list(struct store *s, uint32_t run, uint32_t site,
                      struct store_page **out, size_t *n)
 {
-  unsigned char kb[8];
   void *v = NULL;
   int rc;
-
-  if (!out || !n)
+  if (!out)
     return STORE_INVALID;
-  if (s && st_db_absent(s, DB_READS)) {
-    *out = NULL;
-    *n = 0;
-    return STORE_OK;
-  }
-  st_be32(kb, run);
-  st_be32(kb + 4, site);
-  rc = st_list(s, &page_list, kb, 8, &v, n);
+  rc = st_site_list(s, &page_list, run, site, &v, n);
   *out = v;
   return rc;
 }

@@ -331,6 +331,11 @@ struct st_list_spec {
  * STORE_NOMEM, STORE_CORRUPT or an error of the read transaction. */
 int st_list(struct store *s, const struct st_list_spec *spec,
             const void *prefix, size_t plen, void **out, size_t *n);
+/* st_list of the records of site @site of run @run (prefix u32 run | u32
+ * site), with @out and @n checked: STORE_INVALID when NULL. A database
+ * the store lacks lists as empty. */
+int st_site_list(struct store *s, const struct st_list_spec *spec, uint32_t run,
+                 uint32_t site, void **out, size_t *n);
 /* Clean up the @n elements of @v with @cleanup and free @v; NULL is
  * allowed. */
 void st_list_free(void *v, size_t n, size_t size, void (*cleanup)(void *));

@@ -359,3 +359,19 @@ out:
     mdb_cursor_close(cur);
   return rc;
 }
+
+int st_site_list(struct store *s, const struct st_list_spec *spec, uint32_t run,
+                 uint32_t site, void **out, size_t *n)
+{
+  unsigned char kb[8];
+
+  if (!out || !n)
+    return STORE_INVALID;
+  *out = NULL;
+  *n = 0;
+  if (!s)
+    return STORE_INVALID;
+  st_be32(kb, run);
+  st_be32(kb + 4, site);
+  return st_list(s, spec, kb, 8, out, n); /* dbi 0: st_walk lists none */
+}
