@@ -135,13 +135,14 @@ class Run:
             self.rc, self.err.strip()[-1500:], self.out.strip()[:1500])
 
 
-def v6crawl(args, timeout=240, user=None):
+def v6crawl(args, timeout=240, user=None, env=None):
     cmd = [OPTS.v6crawl] + args
     if user is not None:
         cmd = ["setpriv", "--reuid", str(user), "--regid", str(user),
                "--clear-groups"] + cmd
     try:
-        p = subprocess.run(cmd, capture_output=True, timeout=timeout)
+        p = subprocess.run(cmd, capture_output=True, timeout=timeout,
+                           env=dict(os.environ, **env) if env else None)
     except subprocess.TimeoutExpired:
         return Run("timeout", "", "")
     return Run(p.returncode, p.stdout.decode(errors="replace"),
@@ -392,13 +393,23 @@ def test_readonly():
         os.chmod(db, 0o755)
         for f in os.listdir(db):
             os.chmod(os.path.join(db, f), 0o644)
-        mine = {k: v6crawl(a) for k, a in read_cmds(db).items()}
+        # the data files where uid 65534 can read them too (the build tree
+        # may be in a directory only root can enter)
+        top_src = os.environ.get("TOP_SRCDIR") or os.path.join(
+            os.path.dirname(os.path.abspath(__file__)), "..", "..")
+        data = os.path.join(top, "data")
+        shutil.copytree(os.path.join(top_src, "data"), data)
+        os.chmod(data, 0o755)
+        for f in os.listdir(data):
+            os.chmod(os.path.join(data, f), 0o644)
+        env = {"V6CRAWL_DATA_DIR": data}
+        mine = {k: v6crawl(a, env=env) for k, a in read_cmds(db).items()}
         for cmd, args in read_cmds(db).items():
-            r = v6crawl(args, user=NOBODY)
+            r = v6crawl(args, user=NOBODY, env=env)
             check("uid %d: %s of root's store exits 0 with root's output"
                   % (NOBODY, cmd),
                   r.rc == 0 and r.out and r.out == mine[cmd].out, r.why())
-        c = v6crawl(["check", "--db", db], user=NOBODY)
+        c = v6crawl(["check", "--db", db], user=NOBODY, env=env)
         check("uid %d: check of root's store says sound" % NOBODY,
               c.rc == 0 and "is sound" in c.out, c.why())
         pr = v6crawl(["prune", "--db", db, "--keep", "1"], user=NOBODY)
