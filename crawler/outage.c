@@ -7,8 +7,10 @@
  *   an IPv6 response anywhere, or a check that connects, charges every
  *     held failure to its site (IPv6 worked meanwhile);
  *   OUTAGE_FAILS held failures on distinct hosts with no IPv6 response in
- *     between, a --vantage-every tick, or held failures left once every
- *     other piece of work is done, start a check;
+ *     between, a held failure waiting OUTAGE_HOLD_MS (no IPv6 traffic
+ *     came to settle it: other work is IPv4 only, or stalls), a
+ *     --vantage-every tick, or held failures left once every other piece
+ *     of work is done, start a check;
  *   a check that fails starts an outage (from the first held failure, or
  *     the check's start): the vantage is re-tested every OUTAGE_RECHECK_MS
  *     and, once it connects again, every held probe is asked over IPv6
@@ -31,6 +33,7 @@
 #define OUTAGE_RECHECK_MS  2000
 #define OUTAGE_MAX_REASKS  2
 #define OUTAGE_END_WAIT_MS 10000
+#define OUTAGE_HOLD_MS     5000
 
 struct outage {
   struct crawl *c;
@@ -39,6 +42,7 @@ struct outage {
   const struct host *streak[OUTAGE_FAILS];
   size_t n_streak;
   int64_t first_fail_ms; /* wall: the first held failure, 0: none */
+  int64_t hold_since;    /* monotonic: the first held failure, 0: none */
   int down;
   int how; /* why the running check was started */
   struct store_vantage rec;
@@ -87,6 +91,7 @@ static void release_all(struct crawl *c, struct outage *m, int how)
   m->n_held = 0;
   m->n_streak = 0;
   m->first_fail_ms = 0;
+  m->hold_since = 0;
   m->end_wait = 0;
   for (; p; p = next) {
     next = p->held_next;
@@ -174,6 +179,8 @@ int outage_v6_end(struct crawl *c, struct probe *p, int outcome)
   m->n_held++;
   if (!m->first_fail_ms)
     m->first_fail_ms = vantage_wall_ms();
+  if (!m->hold_since)
+    m->hold_since = loop_now_ms();
   /* a held probe waits outside its host's window of started probes */
   if (p->started) {
     p->started = 0;
@@ -221,6 +228,8 @@ void outage_tick(struct crawl *c)
       check_start(c, m, m->rec.how);
   } else if (idle) {
     check_start(c, m, STORE_VANTAGE_END);
+  } else if (m->hold_since && now - m->hold_since >= OUTAGE_HOLD_MS) {
+    check_start(c, m, STORE_VANTAGE_FAILURES);
   } else if (m->next_periodic && now >= m->next_periodic) {
     check_start(c, m, STORE_VANTAGE_PERIODIC);
   }
@@ -236,6 +245,9 @@ long outage_timeout_ms(const struct crawl *c)
     t = m->next_recheck;
   else if (m->next_periodic)
     t = m->next_periodic;
+  if (!m->down && m->hold_since &&
+      (t < 0 || m->hold_since + OUTAGE_HOLD_MS < t))
+    t = m->hold_since + OUTAGE_HOLD_MS;
   if (m->end_wait && (t < 0 || m->end_wait < t))
     t = m->end_wait;
   if (t < 0)
