@@ -84,6 +84,8 @@ void crawl_opts_init(struct crawl_opts *o)
   memset(o, 0, sizeof(*o));
   o->depth = 3;
   o->timeout_ms = 10000;
+  o->connect_timeout_ms = 3000;
+  o->breaker = 3;
   o->retries = 2;
   o->concurrency = 32;
   o->per_host = 6;
@@ -338,7 +340,8 @@ static int turn(struct crawl *c)
     min_timeout(fetcher_timeout_ms(c->fetch), resolver_timeout_ms(c->res));
   t = min_timeout(t, hosts_delayed_tick(c));
   t = min_timeout(t, dq_timeout_ms(c));
-  if (c->ready_head && c->in_flight < (size_t)c->o->concurrency)
+  if ((c->ready_head && c->in_flight < (size_t)c->o->concurrency) ||
+      c->breaker_pending)
     t = 0;
   if (loop_wait(c->loop, t < 0 ? 1000 : t) < 0)
     return -1;
@@ -346,6 +349,7 @@ static int turn(struct crawl *c)
   fetcher_tick(c->fetch);
   dq_tick(c);
   hosts_schedule(c);
+  breakers_tick(c);
   return 0;
 }
 
@@ -418,6 +422,7 @@ static int services_init(struct crawl *c)
   fc.cacert = c->o->cacert;
   fc.user_agent = c->o->user_agent;
   fc.timeout_ms = c->o->timeout_ms;
+  fc.connect_timeout_ms = c->o->connect_timeout_ms;
   fc.concurrency = c->o->concurrency;
   if (fetcher_new(c->loop, &fc, &c->fetch) < 0) {
     set_error("cannot set up libcurl");
@@ -574,6 +579,7 @@ static void crawl_teardown(struct crawl *c)
   map_clear(&c->probes, probe_free);
   map_clear(&c->origins, origin_free);
   map_clear(&c->hosts, host_free);
+  map_clear(&c->breakers, breaker_free);
   loop_free(c->loop);
   sites_free(c);
   deleg_shares_free(c);

@@ -39,9 +39,11 @@ struct crawl_opts {
   const char *dns_servers; /* "IP[:PORT][,IP[:PORT]...]" or NULL: system */
   const char *cacert;      /* CA bundle file or NULL: system default */
   long timeout_ms;         /* per request, default 10000 */
-  int retries;             /* extra attempts after a failure, default 2 */
-  int concurrency;         /* transfers in flight, default 32 */
-  int per_host;            /* transfers in flight per host, default 6 */
+  long connect_timeout_ms; /* per connection, default 3000 (<= timeout) */
+  int breaker;     /* connect failures making an address known bad, 3; 0 off */
+  int retries;     /* extra attempts after a failure, default 2 */
+  int concurrency; /* transfers in flight, default 32 */
+  int per_host;    /* transfers in flight per host, default 6 */
   const char *user_agent;  /* default "v6crawl/VERSION" */
   int strict;              /* only 200 is a success */
   int allow_private;       /* loopback / ULA / private addresses usable */
@@ -54,7 +56,7 @@ struct crawl_opts {
    * fails at the root). */
   const struct crawl_root *roots;
   size_t n_roots;
-  int timing_samples;      /* timing requests per family, default 10 */
+  int timing_samples; /* timing requests per family, default 10 */
   /* Progress callback, called about once a second and at the end; may be
    * NULL. Counters only, the caller formats. */
   void (*progress)(const struct crawl_progress *p, void *ud);
