@@ -166,6 +166,14 @@ void breaker_result(struct crawl *c, int family, const char *addr, int port,
   }
 }
 
+int breaker_bad(struct crawl *c, int family, const char *addr, int port)
+{
+  struct baddr *b;
+  if (c->o->breaker <= 0 || !(b = baddr_get(c, family, addr, port, 0)))
+    return 0;
+  return brk_admit(&b->s) == BRK_DECIDE;
+}
+
 int breaker_why(struct crawl *c, int family, const char *addr, int port,
                 char *buf, size_t len)
 {

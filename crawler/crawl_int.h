@@ -445,6 +445,9 @@ int breaker_admit(struct crawl *c, int family, const char *addr, int port,
 /* A request to the address ended (@conn an enum fetch_conn). */
 void breaker_result(struct crawl *c, int family, const char *addr, int port,
                     int conn);
+/* 1 when the address is bad for the rest of the run (its one more try
+ * failed too): timing.c asks it nothing more. */
+int breaker_bad(struct crawl *c, int family, const char *addr, int port);
 /* The evidence of a request decided at once, into @buf. */
 int breaker_why(struct crawl *c, int family, const char *addr, int port,
                 char *buf, size_t len);
