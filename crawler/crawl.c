@@ -400,9 +400,11 @@ static char *options_text(const struct crawl_opts *o)
   char buf[512];
   snprintf(buf, sizeof(buf),
            "depth=%d timeout_ms=%ld retries=%d concurrency=%d per_host=%d "
-           "strict=%d allow_private=%d timing_samples=%d",
+           "strict=%d allow_private=%d timing_samples=%d "
+           "connect_timeout_ms=%ld breaker=%d",
            o->depth, o->timeout_ms, o->retries, o->concurrency, o->per_host,
-           o->strict, o->allow_private, o->timing_samples);
+           o->strict, o->allow_private, o->timing_samples,
+           o->connect_timeout_ms, o->breaker);
   return strdup(buf);
 }
 
