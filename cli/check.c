@@ -67,6 +67,13 @@ int cmd_check(int argc, char **argv)
   if (rc != EXIT_OKAY)
     goto out;
   src = store_check(st, repair, issue_print, NULL, &cs);
+  if (src != STORE_OK && cs.damaged && src != STORE_NOMEM) {
+    cli_err("cannot check the rest of the store %s: LMDB cannot read past "
+            "the damage (%s)",
+            db, store_strerror(src));
+    rc = EXIT_STORE;
+    goto out;
+  }
   if (src != STORE_OK) {
     cli_err("cannot check the store %s: %s", db, store_strerror(src));
     rc = src == STORE_NOMEM ? EXIT_INTERNAL : EXIT_STORE;

@@ -19,6 +19,7 @@ enum cli_exit {
   EXIT_NETWORK = 4,  /* the resolver or libcurl cannot be set up */
   EXIT_INTERNAL = 5, /* out of memory or another internal failure */
   EXIT_NODATA = 6,   /* --fail-under: no data to judge (no IPv6, interrupted) */
+  EXIT_NORESUME = 7, /* crawl --resume: no incomplete run to resume */
   EXIT_INTERRUPT = 130
 };
 
@@ -60,12 +61,15 @@ enum cli_opt_id {
   OPT_PRIVATE,
   OPT_MAXBODY,
   OPT_ASSUME6,
+  OPT_VANTAGE,
+  OPT_VEVERY,
   OPT_MAXDELAY,
   OPT_SCRIPTLINKS,
   OPT_HOMEPROBES,
   OPT_TIMINGSAMPLES,
   OPT_QUIET,
   OPT_FAILUNDER,
+  OPT_RESUME,
   OPT_LANG,
   OPT_THRESHOLD,
   OPT_BYUNIT,
@@ -259,6 +263,15 @@ FILE *cli_out_open(const char *path);
 int cli_out_close(FILE *o, const char *path, int rc);
 /* Parse a percentage in [0, 100]; returns 0 or -1. */
 int cli_pct(const char *s, double *out);
+/* The vantage point of run @run (vantage.c): each line worth saying
+ * (no IPv4 or IPv6 at the check, each IPv6 outage) through @line, in
+ * Chinese when @zh (the HTML page's language), else English; and
+ * the JSON member "vantage": {...} (null for a run without the records).
+ * Return STORE_OK or a read error. */
+int cli_vantage_lines(struct store *st, uint32_t run, int zh,
+                      void (*line)(void *ud, const char *s), void *ud);
+int cli_vantage_json(FILE *o, struct store *st, uint32_t run);
+
 /* Unix time @t as "2026-11-26T20:00:00Z" ("-" for 0) into @buf. */
 void cli_time(char *buf, size_t len, int64_t t);
 

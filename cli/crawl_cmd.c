@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <iconv.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -495,7 +496,10 @@ struct crawl_args {
   const char *sites_file;
   char *scope; /* --scope, normalised */
   int quiet;
-  const char *dns_root; /* --dns-root or NULL */
+  int resume;             /* --resume */
+  const char *resume_run; /* its RUN, or NULL: the latest incomplete */
+  const char *dns_root;   /* --dns-root or NULL */
+  char *vantage;          /* the default endpoint list (owned) */
 };
 
 /* @arg as a decimal in [@lo, @hi] into *@v; else the error printed. */
@@ -553,6 +557,10 @@ static int crawl_num_opt(struct crawl_opts *o, int id, const char *arg)
     case OPT_HOMEPROBES:
       rc = crawl_int(id, arg, 1, 100, &v);
       o->home_probes = (int)v;
+      break;
+    case OPT_VEVERY:
+      rc = crawl_int(id, arg, 0, 1440, &v);
+      o->vantage_every_ms = v * 60000;
       break;
     case OPT_TIMINGSAMPLES:
       rc = crawl_int(id, arg, 0, 1000, &v);
@@ -614,6 +622,10 @@ static int crawl_opt(void *ud, int id, const char *arg)
     case OPT_SCRIPTLINKS:
       c->o.script_links = 1;
       return -1;
+    case OPT_RESUME:
+      c->resume = 1;
+      c->resume_run = arg;
+      return -1;
     case OPT_ASSUME6:
       if (strcmp(arg, "yes") && strcmp(arg, "no"))
         break;
@@ -623,11 +635,102 @@ static int crawl_opt(void *ud, int id, const char *arg)
       if (cli_pct(arg, &c->fail_under) < 0)
         break;
       return -1;
+    case OPT_VANTAGE: {
+      char err[256];
+      if (crawl_vantage_list_check(arg, err, sizeof(err)) < 0) {
+        cli_err("bad value for --vantage: %s", err);
+        return EXIT_USAGE;
+      }
+      c->o.vantage = arg;
+      return -1;
+    }
     default:
       return crawl_num_opt(&c->o, id, arg);
   }
   cli_err("bad value for --%s: '%s'", cli_opts[id].name, arg);
   return EXIT_USAGE;
+}
+
+/* The root servers of data/root-servers.txt (name TAB IPv4 TAB IPv6) as
+ * an endpoint list on port 53, into *@out (owned). Returns 0, -1 with the
+ * error printed. */
+static int vantage_roots(char **out)
+{
+  char path[PATH_MAX + 64], line[512];
+  struct v6_buf b;
+  FILE *f;
+  int rc = -1;
+
+  *out = NULL;
+  v6_buf_init(&b, 0);
+  if (cli_data_path("root-servers.txt", path, sizeof(path)) < 0) {
+    cli_err("cannot find root-servers.txt for the vantage check: give "
+            "--vantage or --assume-ipv6");
+    return -1;
+  }
+  f = fopen(path, "r");
+  if (!f) {
+    cli_err("cannot read %s: %s", path, strerror(errno));
+    return -1;
+  }
+  while (fgets(line, sizeof(line), f)) {
+    char *t1, *t2, *e;
+    if (line[0] == '#' || !(t1 = strchr(line, '\t')) ||
+        !(t2 = strchr(t1 + 1, '\t')))
+      continue;
+    *t1++ = 0;
+    *t2++ = 0;
+    e = t2 + strcspn(t2, "\r\n \t");
+    *e = 0;
+    if (*t1) {
+      v6_buf_puts(&b, b.p ? "," : "");
+      v6_buf_puts(&b, t1);
+      v6_buf_puts(&b, ":53");
+    }
+    if (*t2) {
+      v6_buf_puts(&b, b.p ? ",[" : "[");
+      v6_buf_puts(&b, t2);
+      v6_buf_puts(&b, "]:53");
+    }
+  }
+  fclose(f);
+  if (b.oom) {
+    cli_err("out of memory");
+    goto out;
+  }
+  if (!b.p) {
+    cli_err("%s lists no server for the vantage check", path);
+    goto out;
+  }
+  *out = v6_buf_take(&b);
+  rc = *out ? 0 : -1;
+  if (rc)
+    cli_err("out of memory");
+out:
+  v6_buf_cleanup(&b);
+  return rc;
+}
+
+/* The vantage endpoints when --vantage was not given: $V6CRAWL_VANTAGE,
+ * else the root servers. Returns EXIT_OKAY or an exit status (printed). */
+static int vantage_default(struct crawl_args *c)
+{
+  const char *env = getenv("V6CRAWL_VANTAGE");
+  char err[256];
+  if (c->o.vantage || c->o.force_vantage >= 0)
+    return EXIT_OKAY;
+  if (env && *env) {
+    if (crawl_vantage_list_check(env, err, sizeof(err)) < 0) {
+      cli_err("bad V6CRAWL_VANTAGE: %s", err);
+      return EXIT_USAGE;
+    }
+    c->o.vantage = env;
+    return EXIT_OKAY;
+  }
+  if (vantage_roots(&c->vantage) < 0)
+    return EXIT_USAGE;
+  c->o.vantage = c->vantage;
+  return EXIT_OKAY;
 }
 
 /* The sites of the sites file and the command line into @sl. */
@@ -675,7 +778,10 @@ static int crawl_exit(int crc)
     case CRAWL_INIT:
       return EXIT_NETWORK;
     case CRAWL_BADURL:
+    case CRAWL_MISMATCH:
       return EXIT_USAGE;
+    case CRAWL_NORESUME:
+      return EXIT_NORESUME;
     default:
       return EXIT_INTERNAL;
   }
@@ -686,31 +792,46 @@ static int crawl_go(struct crawl_args *c, struct store *st, const char *db,
                     const struct sitelist *sl)
 {
   struct sigaction sa;
-  uint32_t run = 0;
+  uint32_t run = 0, want = 0;
+  long v = 0;
   int rc, crc, src;
 
+  if (c->resume_run && cli_int(c->resume_run, 1, UINT32_MAX, &v) < 0) {
+    cli_err("bad --resume run '%s': a run id (see `v6crawl runs`)",
+            c->resume_run);
+    return EXIT_USAGE;
+  }
+  want = (uint32_t)v;
   c->o.progress = c->quiet ? progress_quiet : progress;
   memset(&sa, 0, sizeof(sa));
   sa.sa_handler = on_signal;
   sigaction(SIGINT, &sa, NULL);
   sigaction(SIGTERM, &sa, NULL);
-  crc = crawl_run(st, &c->o, sl->v, sl->n, &run, &stop_flag);
+  crc = c->resume
+          ? crawl_resume(st, &c->o, sl->v, sl->n, want, &run, &stop_flag)
+          : crawl_run(st, &c->o, sl->v, sl->n, &run, &stop_flag);
   if (!c->quiet)
     fputc('\n', stderr);
   rc = crawl_exit(crc);
-  if (crc != CRAWL_OK)
+  /* a store that fails midway is one line, naming the run it kept */
+  if (crc == CRAWL_STORE && run)
+    cli_err("%s (run %u kept, incomplete)",
+            crawl_last_error()[0] ? crawl_last_error() : crawl_strerror(crc),
+            run);
+  else if (crc != CRAWL_OK)
     cli_err("%s",
             crawl_last_error()[0] ? crawl_last_error() : crawl_strerror(crc));
-  if (run)
+  if (run && crc != CRAWL_NORESUME && crc != CRAWL_MISMATCH &&
+      crc != CRAWL_STORE)
     fprintf(stderr,
-            "v6crawl: run %u %s: %zu site%s, %zu pages read, %zu links "
+            "v6crawl: run %u %s%s: %zu site%s, %zu pages read, %zu links "
             "probed, %zu requests (%zu without a response), %.1f s; see "
             "`v6crawl report --db %s`\n",
-            run, crc == CRAWL_OK ? "complete" : "incomplete",
-            last_progress.sites, last_progress.sites == 1 ? "" : "s",
-            last_progress.pages, last_progress.probes_done,
-            last_progress.requests, last_progress.errors,
-            last_progress.elapsed_s, cli_tx(db));
+            run, c->resume ? "resumed, " : "",
+            crc == CRAWL_OK ? "complete" : "incomplete", last_progress.sites,
+            last_progress.sites == 1 ? "" : "s", last_progress.pages,
+            last_progress.probes_done, last_progress.requests,
+            last_progress.errors, last_progress.elapsed_s, cli_tx(db));
   if (crc == CRAWL_OK && run && c->fail_under >= 0) {
     src = store_flush(st);
     rc = src == STORE_OK ? cli_fail_under(st, run, c->fail_under) : EXIT_STORE;
@@ -735,13 +856,20 @@ int cmd_crawl(int argc, char **argv)
   memset(&c, 0, sizeof(c));
   crawl_opts_init(&c.o);
   c.fail_under = -1;
+  c.o.vantage_every_ms = 10 * 60000;
   c.quiet = !isatty(STDERR_FILENO);
   rc = cli_args_parse(CMD_CRAWL, argc, argv, &a, crawl_opt, &c);
   if (rc >= 0) {
     free(c.scope);
     return rc;
   }
+  /* --resume RUN: a run id is never a URL */
+  if (c.resume && !c.resume_run && a.first < argc &&
+      strspn(argv[a.first], "0123456789") == strlen(argv[a.first]))
+    c.resume_run = argv[a.first++];
   rc = crawl_sites(&c, argc, argv, a.first, &sl);
+  if (rc == EXIT_OKAY)
+    rc = vantage_default(&c);
   if (rc != EXIT_OKAY)
     goto out;
   rc = cli_roots_load(&roots, c.dns_root);
@@ -772,6 +900,7 @@ out:
   }
   free(db);
   free(c.scope);
+  free(c.vantage);
   sitelist_free(&sl);
   cli_roots_free(&roots);
   return rc;

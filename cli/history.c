@@ -22,6 +22,16 @@ static int store_exit(const char *db, int src)
 
 /* ---- runs ------------------------------------------------------------- */
 
+/* "complete"; "interrupted" (stopped: Ctrl-C, SIGTERM, a failure); or
+ * "unfinished": no end recorded, so running now or killed (kill -9, a
+ * crash). `crawl --resume` continues the last two kinds. */
+static const char *run_state(const struct store_run *r)
+{
+  if (r->complete)
+    return "complete";
+  return r->finished ? "interrupted" : "unfinished";
+}
+
 static void run_json(FILE *o, const struct store_run *r)
 {
   char t[32];
@@ -32,8 +42,10 @@ static void run_json(FILE *o, const struct store_run *r)
   fputs(", \"finished\": ", o);
   cli_time(t, sizeof t, r->finished);
   json_str(o, r->finished ? t : NULL);
-  fprintf(o, ", \"complete\": %s, \"vantage_ipv6\": %s, \"sites\": %u}",
-          r->complete ? "true" : "false",
+  fprintf(o,
+          ", \"complete\": %s, \"state\": \"%s\", \"vantage_ipv6\": %s, "
+          "\"sites\": %u}",
+          r->complete ? "true" : "false", run_state(r),
           r->vantage_ipv6 == 1   ? "true"
           : r->vantage_ipv6 == 0 ? "false"
                                  : "null",
@@ -46,7 +58,7 @@ static void runs_csv(FILE *o, const struct store_run *runs, size_t n)
   size_t i;
 
   csv_bom(o);
-  fputs("id,started,finished,complete,vantage_ipv6,sites\r\n", o);
+  fputs("id,started,finished,complete,vantage_ipv6,sites,state\r\n", o);
   for (i = 0; i < n; i++) {
     snprintf(buf, sizeof buf, "%u", runs[i].id);
     csv_field(o, buf, 0);
@@ -61,7 +73,8 @@ static void runs_csv(FILE *o, const struct store_run *runs, size_t n)
                                           : "",
               0);
     snprintf(buf, sizeof buf, "%u", runs[i].n_sites);
-    csv_field(o, buf, 1);
+    csv_field(o, buf, 0);
+    csv_field(o, run_state(&runs[i]), 1);
   }
 }
 
@@ -74,13 +87,13 @@ static void runs_text(FILE *o, const char *db, const struct store_run *runs,
   if (n == 0)
     fprintf(o, "no runs in the store %s\n", cli_tx(db));
   else
-    fprintf(o, "%6s  %-20s  %-20s  %-10s  %-4s  %5s\n", "run", "started",
+    fprintf(o, "%6s  %-20s  %-20s  %-11s  %-4s  %5s\n", "run", "started",
             "finished", "complete", "ipv6", "sites");
   for (i = 0; i < n; i++) {
     cli_time(t1, sizeof t1, runs[i].started);
     cli_time(t2, sizeof t2, runs[i].finished);
-    fprintf(o, "%6u  %-20s  %-20s  %-10s  %-4s  %5u\n", runs[i].id, t1, t2,
-            runs[i].complete ? "yes" : "NO",
+    fprintf(o, "%6u  %-20s  %-20s  %-11s  %-4s  %5u\n", runs[i].id, t1, t2,
+            runs[i].complete ? "yes" : run_state(&runs[i]),
             runs[i].vantage_ipv6 == 1   ? "yes"
             : runs[i].vantage_ipv6 == 0 ? "NO"
                                         : "?",

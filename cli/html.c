@@ -29,7 +29,7 @@ struct labels {
     *none, *url, *level, *scope, *evidence, *found_on, *final_url, *unit,
     *scope_domain, *error, *formula, *rounding, *legend, *home_v6, *home_no_v6,
     *home_unmeasured, *no_answer, *hop_none, *generated, *cdn, *provider,
-    *cdn_hosts, *cdn_links;
+    *cdn_hosts, *cdn_links, *interrupted;
   const char *klass[CLASS__N];
 };
 
@@ -41,6 +41,7 @@ static const struct labels en = {
   .finished = "finished",
   .complete = "complete",
   .incomplete = "INCOMPLETE",
+  .interrupted = "interrupted",
   .running = "still running",
   .target = "target",
   .no_v6 = "This machine had no IPv6 connectivity during the run: IPv6 was "
@@ -111,6 +112,7 @@ static const struct labels zh = {
   .finished = "结束",
   .complete = "已完成",
   .incomplete = "未完成",
+  .interrupted = "中断",
   .running = "仍在进行",
   .target = "达标线",
   .no_v6 = "本次检测时本机没有 IPv6 连接：未检测 IPv6，不报告浓度。",
@@ -397,7 +399,7 @@ static void trend_chart(FILE *o, const struct labels *L,
     int first = 1;
     fprintf(o, "<polyline class=\"line l%d\" points=\"", s + 2);
     for (i = 0; i < n; i++) {
-      if (!pts[i].cnt[s])
+      if (!pts[i].cnt[s] || !pts[i].complete)
         continue;
       fprintf(o, "%s%.1f,%.1f", first ? "" : " ", trend_x(i, n),
               trend_y(100.0 * pts[i].ip[s] / pts[i].cnt[s]));
@@ -409,6 +411,18 @@ static void trend_chart(FILE *o, const struct labels *L,
       if (!pts[i].cnt[s])
         continue;
       report_pct_floor(p, sizeof(p), pts[i].ip[s], pts[i].cnt[s]);
+      if (!pts[i].complete) {
+        /* what an interrupted crawl reached is not the site's figure: a
+         * hollow mark beside the line, never a point of it */
+        fprintf(o,
+                "<circle class=\"interrupted\" data-series=\"%d\" "
+                "data-run=\"%u\" cx=\"%.1f\" cy=\"%.1f\" r=\"3.5\">"
+                "<title>run %u (%s) %s %s</title></circle>",
+                s + 2, pts[i].run, trend_x(i, n),
+                trend_y(100.0 * pts[i].ip[s] / pts[i].cnt[s]), pts[i].run,
+                L->interrupted, s ? L->l3i : L->l2i, p);
+        continue;
+      }
       fprintf(o,
               "<circle class=\"pt l%d\" data-series=\"%d\" data-run=\"%u\" "
               "cx=\"%.1f\" cy=\"%.1f\" r=\"3.5\"><title>#%u %s %s</title>"
@@ -778,6 +792,7 @@ static const char css[] =
   "svg .line{fill:none;stroke-width:2}"
   "svg .line.l2{stroke:#1565c0}svg .line.l3{stroke:#ef6c00}"
   "svg .pt.l2{fill:#1565c0}svg .pt.l3{fill:#ef6c00}"
+  "svg .interrupted{fill:#fff;stroke:#757575;stroke-width:1.5}"
   ".warn{border:2px solid #b71c1c;padding:.5em;font-weight:bold}"
   "section.site{break-before:page;page-break-before:always}"
   "@media print{body{max-width:none;margin:0;padding:0}"
@@ -826,6 +841,14 @@ static void page_head(FILE *o, const struct labels *L,
           L->target, threshold);
   if (run->vantage_ipv6 == 0)
     fprintf(o, "<p class=\"warn\">%s</p>\n", L->no_v6);
+}
+
+/* One line of cli_vantage_lines as a warning paragraph. */
+static void html_vantage_line(void *ud, const char *s)
+{
+  fputs("<p class=\"warn vantage\">", ud);
+  esc(ud, s);
+  fputs("</p>\n", ud);
 }
 
 static void summary(FILE *o, const struct labels *L, struct store *st,
@@ -1067,6 +1090,9 @@ int report_html(FILE *out, struct store *st, const struct store_run *run,
   if (rc != STORE_OK)
     goto out;
   page_head(out, L, run, threshold);
+  rc = cli_vantage_lines(st, run->id, L == &zh, html_vantage_line, out);
+  if (rc != STORE_OK)
+    goto out;
   summary(out, L, st, run, sites, n, figs, threshold);
   for (i = 0; i < n && rc == STORE_OK; i++)
     rc = site_section(out, L, st, run, &sites[i], i, &figs[i],

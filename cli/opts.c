@@ -70,6 +70,15 @@ const struct cli_opt cli_opts[OPT__N] = {
                    C(CMD_CRAWL)},
   [OPT_ASSUME6] = {"assume-ipv6", 0, "yes|no", NULL,
                    "skip the vantage-point check", C(CMD_CRAWL)},
+  [OPT_VANTAGE] = {"vantage", 0, "LIST",
+                   "$V6CRAWL_VANTAGE, else the root servers",
+                   "ADDR:PORT,[V6ADDR]:PORT,... the vantage check\n"
+                   "connects to (TCP; a completed connect is reachable)",
+                   C(CMD_CRAWL)},
+  [OPT_VEVERY] = {"vantage-every", 0, "MINUTES", "10",
+                  "re-test the vantage point this often during a crawl\n"
+                  "(0: only when IPv6 fails on several hosts at once)",
+                  C(CMD_CRAWL)},
   [OPT_MAXDELAY] = {"max-crawl-delay", 0, "S", "1",
                     "cap on robots.txt Crawl-delay, seconds (0 ignores\n"
                     "Crawl-delay)",
@@ -92,6 +101,11 @@ const struct cli_opt cli_opts[OPT__N] = {
                      "concentration is below PCT percent (named on stderr);\n"
                      "exit 6 when there is no data to judge",
                      C(CMD_CRAWL) | C(CMD_REPORT)},
+  [OPT_RESUME] = {"resume", 0, "[RUN]", NULL,
+                  "continue the latest incomplete run (or run RUN) of\n"
+                  "the same sites and options: what it measured is not\n"
+                  "asked again (exit 7 when there is none to resume)",
+                  C(CMD_CRAWL)},
   [OPT_LANG] = {"lang", 0, "zh|en", "from the locale",
                 "the language of the HTML page", C(CMD_REPORT)},
   [OPT_THRESHOLD] = {"threshold", 0, "PCT", "85",
@@ -314,7 +328,9 @@ static void cmd_getopt(int cmd, struct option *lo, char *shorts, size_t len)
     if (!(op->cmds & C(cmd)))
       continue;
     lo[n].name = op->name;
-    lo[n].has_arg = op->arg ? required_argument : no_argument;
+    lo[n].has_arg = !op->arg            ? no_argument
+                    : op->arg[0] == '[' ? optional_argument
+                                        : required_argument;
     lo[n].flag = NULL;
     lo[n].val = 256 + id;
     n++;

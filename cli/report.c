@@ -2,6 +2,7 @@
  * the evidence, read from the store alone, as text, JSON or CSV. */
 #include "config.h"
 
+#include <inttypes.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -151,6 +152,11 @@ static void json_extras(FILE *o, const struct store_site *s,
                    : "false");
 }
 
+static void text_line(void *ud, const char *s)
+{
+  fprintf(ud, "%s\n", s);
+}
+
 /* The run line and the table of concentrations. */
 static void text_figs(struct common *c, const struct store_site *sites,
                       size_t n, const struct store_site_figs *figs)
@@ -167,6 +173,7 @@ static void text_figs(struct common *c, const struct store_site *sites,
     fputs("WARNING: this machine had no IPv6 connectivity during the run;\n"
           "IPv6 was not measured and no concentration is reported.\n",
           o);
+  cli_vantage_lines(c->st, c->run.id, 0, text_line, o);
   fputs("\nIPv6 concentration of internal links (supported/counted)\n", o);
   fprintf(o, "%-38s %-10s %-18s %-18s %6s %6s\n", "site", "homepage",
           "level 2 internal", "level 3 internal", "L2 all", "L3 all");
@@ -266,6 +273,55 @@ static void text_notes(FILE *o, const struct store_site *sites, size_t n)
               sites[i].pages_truncated == 1 ? " was" : "s were");
 }
 
+/* The pages of site @s not parsed as a browser would, one line each. */
+static int text_cuts(struct common *c, const struct store_site *s)
+{
+  struct store_page_cut *v = NULL;
+  size_t n = 0, k;
+  int rc = store_page_cuts_list(c->st, c->run.id, s->idx, &v, &n);
+
+  for (k = 0; rc == STORE_OK && k < n; k++) {
+    fprintf(c->out,
+            "%s: page %s (%" PRIu64 " bytes) not parsed as a browser "
+            "would:",
+            s->start_url, v[k].url, v[k].bytes);
+    if (v[k].cut & 1)
+      fprintf(c->out,
+              " nested deeper than %" PRIu64 " from byte %" PRIu64 ", %" PRIu64
+              " start tag%s past it parsed flat%s",
+              v[k].depth, v[k].flat_at, v[k].flattened,
+              v[k].flattened == 1 ? "" : "s", v[k].cut & 2 ? ";" : "");
+    if (v[k].cut & 2)
+      fprintf(c->out, " over the parse budget, read up to byte %" PRIu64,
+              v[k].parsed);
+    fputc('\n', c->out);
+  }
+  store_page_cuts_free(v, n);
+  return rc;
+}
+
+static int json_cuts(struct common *c, const struct store_site *s)
+{
+  struct store_page_cut *v = NULL;
+  size_t n = 0, k;
+  int rc = store_page_cuts_list(c->st, c->run.id, s->idx, &v, &n);
+
+  fputs(",\n   \"pages_cut\": [", c->out);
+  for (k = 0; rc == STORE_OK && k < n; k++) {
+    fputs(k ? ", {\"url\": " : "{\"url\": ", c->out);
+    json_str(c->out, v[k].url);
+    fprintf(c->out,
+            ", \"nesting\": %s, \"budget\": %s, \"bytes\": %" PRIu64
+            ", \"parsed\": %" PRIu64 ", \"depth\": %" PRIu64
+            ", \"flattened\": %" PRIu64 ", \"flat_at\": %" PRIu64 "}",
+            v[k].cut & 1 ? "true" : "false", v[k].cut & 2 ? "true" : "false",
+            v[k].bytes, v[k].parsed, v[k].depth, v[k].flattened, v[k].flat_at);
+  }
+  fputc(']', c->out);
+  store_page_cuts_free(v, n);
+  return rc;
+}
+
 /* Per site with any, its CDN and cloud providers: a line each. */
 static int text_cdn(struct common *c, const struct store_site *sites, size_t n)
 {
@@ -345,6 +401,10 @@ static int report_text(struct common *c, struct store_site *sites, size_t n,
           ? cli_score_text(o, c->st, &c->run, sites, n, figs, &c->w, &c->cdn)
           : STORE_OK;
   text_notes(o, sites, n);
+  for (i = 0, rc = STORE_OK; i < n && rc == STORE_OK; i++)
+    rc = text_cuts(c, &sites[i]);
+  if (rc)
+    return rc;
   fputs("\nLinks by class (internal, level 2 + level 3)\n", o);
   fprintf(o, "%-38s", "site");
   for (k = 0; k <= CLASS_SKIPPED; k++)
@@ -422,9 +482,13 @@ static int report_json(struct common *c, struct store_site *sites, size_t n,
   } else {
     fputs("null", o);
   }
-  fprintf(o, ", \"complete\": %s, \"vantage_ipv6\": %s},\n \"sites\": [",
+  fprintf(o, ", \"complete\": %s, \"vantage_ipv6\": %s, ",
           c->run.complete ? "true" : "false",
           c->run.vantage_ipv6 == 1 ? "true" : "false");
+  rc = cli_vantage_json(o, c->st, c->run.id);
+  if (rc != STORE_OK)
+    return rc;
+  fputs("},\n \"sites\": [", o);
   for (i = 0; i < n; i++) {
     int hk = report_home_class(c->st, c->run.id, &sites[i]);
     fputs(i ? ",\n  {" : "\n  {", o);
@@ -463,6 +527,8 @@ static int report_json(struct common *c, struct store_site *sites, size_t n,
     if (rc == STORE_OK)
       cli_json_perf(o, &ps);
     report_perf_site_cleanup(&ps);
+    if (rc == STORE_OK)
+      rc = json_cuts(c, &sites[i]);
     fputs(",", o);
     fputs("\n   \"levels\": {", o);
     for (l = 2; l <= report_max_level(&figs[i]); l++) {

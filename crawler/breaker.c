@@ -5,14 +5,14 @@
  * would go to it waits (parked) instead of waiting out its own connect
  * timeouts. A refusal is an answer: the address is up, and asking it
  * again costs nothing. Once nothing else of the crawl can move (or,
- * at the latest, --timeout after it opened: a stalled transfer elsewhere
- * does not hold the parked ones longer than one request could have
- * taken), it is tried once more: if that connects, the parked requests go on
- * the normal way; if not, it is bad for the rest of the run and every parked
- * request, and every later one, is decided at once as no response, with
- * evidence naming the address and the attempts that failed. The attempts carry
- * on through retry.c exactly as with a real failure, so classes stay those of
- * the slow way.
+ * at the latest, --retries + 1 connect timeouts after it opened: a
+ * stalled transfer elsewhere never holds the parked longer than their
+ * own tries could have waited), it is tried once more: if that connects, the
+ * parked requests go on the normal way; if not, it is bad for the rest of the
+ * run and every parked request, and every later one, is decided at once as no
+ * response, with evidence naming the address and the attempts that failed. The
+ * attempts carry on through retry.c exactly as with a real failure, so classes
+ * stay those of the slow way.
  *
  * The rules (brk_*) are pure, tested in tests/unit/check_breaker.c; the
  * table of addresses and the parked requests (breaker_*) are below them.
@@ -48,6 +48,8 @@ int brk_admit(const struct brk *b)
 
 int brk_result(struct brk *b, int conn)
 {
+  if (conn == FETCH_CONN_NOROUTE)
+    return BRK_NONE; /* outage.c's: this machine, not the address */
   if (conn == FETCH_CONN_OK || conn == FETCH_CONN_REFUSED) {
     int was = b->state;
     b->timeouts = b->unreach = 0;
@@ -85,7 +87,8 @@ struct baddr {
   size_t n_parked;
   size_t decided;    /* requests decided at once by it */
   int64_t opened_ms; /* when it last opened */
-  int pending;       /* a result asks for the parked to be released/decided */
+  int family;
+  int pending; /* a result asks for the parked to be released/decided */
 };
 
 static struct baddr *baddr_get(struct crawl *c, int family, const char *addr,
@@ -112,6 +115,7 @@ static struct baddr *baddr_get(struct crawl *c, int family, const char *addr,
     return NULL;
   }
   brk_init(&b->s, c->o->breaker);
+  b->family = family;
   return b;
 }
 
@@ -219,13 +223,41 @@ static void flush_one(const char *key, void *val, void *arg)
     baddr_flush(c, b, brk_admit(&b->s) == BRK_DECIDE);
 }
 
+struct forget_arg {
+  struct crawl *c;
+  int family;
+};
+
+static void forget_one(const char *key, void *val, void *arg)
+{
+  struct forget_arg *fa = arg;
+  struct baddr *b = val;
+  (void)key;
+  if (b->family != fa->family)
+    return;
+  brk_init(&b->s, fa->c->o->breaker);
+  if (b->head) {
+    b->pending = 1; /* closed: the parked go the normal way */
+    fa->c->breaker_pending = 1;
+  }
+}
+
+void breakers_forget(struct crawl *c, int family)
+{
+  struct forget_arg fa;
+  fa.c = c;
+  fa.family = family;
+  map_each(&c->breakers, forget_one, &fa);
+}
+
 /* Nothing but parked requests is left to move: no request in flight or
- * due, no lookup, no query, no Crawl-delay running out. */
+ * due, no lookup, no query, no Crawl-delay running out, no page being
+ * parsed. */
 static int crawl_idle(struct crawl *c)
 {
   return c->parked && !c->in_flight && !c->ready_head && !c->delayed &&
          !resolver_pending(c->res) && !fetcher_running(c->fetch) &&
-         dq_timeout_ms(c) < 0;
+         dq_timeout_ms(c) < 0 && !pool_pending(c->pool);
 }
 
 struct retry_arg {
@@ -233,9 +265,19 @@ struct retry_arg {
   int idle;
 };
 
+/* How long an address stays open at most before its one more try: what
+ * a request's own tries could have waited out. */
+static int64_t hold_ms(const struct crawl_opts *o)
+{
+  long ct = o->connect_timeout_ms > 0 && o->connect_timeout_ms < o->timeout_ms
+              ? o->connect_timeout_ms
+              : o->timeout_ms;
+  return (int64_t)ct * (o->retries + 1);
+}
+
 /* An open address with parked requests gets its one more try when the
  * crawl is idle (every such address at once) or it has been open for
- * --timeout: its first parked request goes. */
+ * hold_ms: its first parked request goes. */
 static void retry_one(const char *key, void *val, void *arg)
 {
   struct retry_arg *ra = arg;
@@ -244,7 +286,7 @@ static void retry_one(const char *key, void *val, void *arg)
   struct waiter *w;
   (void)key;
   if (!b->head || b->s.state != BRK_OPEN ||
-      (!ra->idle && loop_now_ms() - b->opened_ms < c->o->timeout_ms) ||
+      (!ra->idle && loop_now_ms() - b->opened_ms < hold_ms(c->o)) ||
       !brk_idle(&b->s))
     return;
   w = b->head;

@@ -26,19 +26,6 @@
 
 #define FLUSH_MS 500
 
-struct site {
-  uint32_t idx;
-  struct crawl_site spec;
-  char *start_url;
-  char *final_url;
-  char *error;
-  int home_known;
-  int pages_cut; /* pages read only up to --max-body */
-  struct crawl *c;
-  struct frontier f; /* levels, dedupe, scope (f.scope) */
-  struct indicators ind;
-};
-
 static char last_error[512];
 
 static void set_error(const char *fmt, ...)
@@ -74,6 +61,10 @@ const char *crawl_strerror(int rc)
       return "interrupted";
     case CRAWL_BADURL:
       return "not an absolute http(s) URL";
+    case CRAWL_NORESUME:
+      return "no incomplete run to resume";
+    case CRAWL_MISMATCH:
+      return "the run to resume was made with other sites or options";
     default:
       return "unknown error";
   }
@@ -99,17 +90,22 @@ void crawl_opts_init(struct crawl_opts *o)
 
 /* ---- a site's pages ----------------------------------------------------- */
 
-struct page_job {
-  struct site *site;
-  int level;
-  int refresh; /* a meta-refresh target: failure keeps the page before */
-  char *url;
-};
+static void page_job_free(struct page_job *j)
+{
+  if (j->prev)
+    j->prev->next = j->next;
+  else
+    j->site->jobs = j->next;
+  if (j->next)
+    j->next->prev = j->prev;
+  free(j->url);
+  free(j);
+}
 
 /* Read page @url for site @s's links at @level, over IPv4 if it answers,
  * else IPv6; @done(job) runs when it is read or cannot be. */
-static void page_job_start(struct site *s, int level, const char *url,
-                           int refresh, attempt_cb done)
+void page_job_start(struct site *s, int level, const char *url, int refresh,
+                    attempt_cb done)
 {
   struct crawl *c = s->c;
   struct page_job *j = calloc(1, sizeof(*j));
@@ -130,11 +126,15 @@ static void page_job_start(struct site *s, int level, const char *url,
     free(j);
     return;
   }
+  j->next = s->jobs;
+  if (s->jobs)
+    s->jobs->prev = j;
+  s->jobs = j;
   a->on_hop = origin_hop_gate;
   attempt_hop(a);
 }
 
-static void site_record(struct crawl *c, const struct site *s)
+void site_record(struct crawl *c, const struct site *s)
 {
   struct store_site ss;
   memset(&ss, 0, sizeof(ss));
@@ -191,6 +191,7 @@ static void site_home(struct site *s, const struct attempt *a, const char *why)
   } else {
     char msg[400];
     snprintf(msg, sizeof(msg), "the homepage could not be read: %s", why);
+    free(s->error);
     s->error = strdup(msg);
   }
   site_record(s->c, s);
@@ -207,34 +208,6 @@ static int is_html(const char *ct)
          strncasecmp(ct, "application/xhtml+xml", 21) == 0;
 }
 
-/* Page @page of site @s at @level was read by @a: its links go to the
- * frontier. A homepage that sends users on with a meta refresh is
- * followed like a redirect (the target becomes the level-1 page), read
- * by a page job ending in @on_read. */
-static void site_page(struct site *s, int level, const char *page,
-                      const struct attempt *a, attempt_cb on_read)
-{
-  struct crawl *c = s->c;
-  struct html_page hp;
-  int rc;
-  if (!a->body || !is_html(a->content_type))
-    return;
-  if (html_links_extract(a->body, a->body_len, a->content_type, a->url, &hp) !=
-      PARSE_OK) {
-    crawl_oom(c);
-    return;
-  }
-  c->prog.pages++;
-  s->pages_cut += a->truncated;
-  rc = frontier_refresh(&s->f, level, &hp);
-  if (rc < 0)
-    crawl_oom(c);
-  else if (rc == 1)
-    page_job_start(s, 1, hp.refresh_url, 1, on_read);
-  if (frontier_page(&s->f, level, page, &hp) < 0)
-    crawl_oom(c);
-}
-
 /* A page wanted at @level has been read (or could not be). */
 static void site_page_done(struct site *s, int level)
 {
@@ -242,18 +215,138 @@ static void site_page_done(struct site *s, int level)
     crawl_oom(s->c);
 }
 
+/* Page @page of @s was not parsed as a browser would (@hp says how): the
+ * evidence goes to the store. */
+static void page_cut_record(struct site *s, const char *page,
+                            const struct html_page *hp)
+{
+  struct store_page_cut pc;
+  memset(&pc, 0, sizeof(pc));
+  pc.url = (char *)page;
+  pc.cut = hp->cut;
+  pc.bytes = hp->text_len;
+  pc.parsed = hp->parsed;
+  pc.depth = hp->depth;
+  pc.flattened = hp->flattened;
+  pc.flat_at = hp->flat_at;
+  crawl_store_rc(s->c, store_page_cut_put(s->c->st, s->c->run, s->idx, &pc));
+}
+
+/* The page of job @j is parsed: its links go to the frontier, and it
+ * counts as read. A homepage that sends users on with a meta refresh is
+ * followed like a redirect (the target becomes the level-1 page), read
+ * by a page job. */
+static void site_parsed(struct pool_job *j)
+{
+  struct site *s = j->arg;
+  struct crawl *c = s->c;
+  int rc, flags;
+  c->work--;
+  if (j->rc != PARSE_OK) {
+    crawl_oom(c);
+    site_page_done(s, j->level);
+    return;
+  }
+  c->prog.pages++;
+  s->pages_cut += j->truncated;
+  if (j->hp.cut)
+    page_cut_record(s, j->page, &j->hp);
+  rc = frontier_refresh(&s->f, j->level, &j->hp);
+  if (rc < 0)
+    crawl_oom(c);
+  else if (rc == 1)
+    page_job_start(s, 1, j->hp.refresh_url, 1, page_done);
+  flags = (j->truncated ? STORE_PAGE_TRUNCATED : 0) |
+          (rc == 1 ? STORE_PAGE_REFRESH : 0);
+  rc = frontier_page_flags(&s->f, j->level, j->page, &j->hp, flags);
+  memset(&j->hp, 0, sizeof(j->hp)); /* the frontier took it */
+  if (rc < 0)
+    crawl_oom(c);
+  site_page_done(s, j->level);
+}
+
+/* Page @page of site @s at @level was read by @a. It is parsed in the
+ * pool's thread, so that no page's parse delays the requests in flight;
+ * site_parsed goes on from there. */
+static void site_page(struct site *s, int level, const char *page,
+                      const struct attempt *a)
+{
+  struct crawl *c = s->c;
+  struct pool_job *j;
+  if (!a->body || !is_html(a->content_type)) {
+    site_page_mark(s, level, page, STORE_PAGE_NOLINKS, NULL);
+    site_page_done(s, level);
+    return;
+  }
+  j = pool_job_new(a->body, a->body_len, a->content_type, a->url, page);
+  if (!j) {
+    crawl_oom(c);
+    site_page_done(s, level);
+    return;
+  }
+  j->done = site_parsed;
+  j->arg = s;
+  j->level = level;
+  j->truncated = a->truncated;
+  c->work++;
+  pool_submit(c->pool, j);
+}
+
+/* Page @page of site @s at @level is done with: @flags (enum
+ * store_page_flags), its links (@hp, or NULL: none) gone out. Stored in
+ * the write transaction of its links, so that a resumed crawl knows the
+ * page needs no reading again. */
+void site_page_mark(struct site *s, int level, const char *page, int flags,
+                    const struct html_page *hp)
+{
+  struct crawl *c = s->c;
+  struct store_page sp;
+  struct v6_buf b;
+  size_t i;
+  memset(&sp, 0, sizeof(sp));
+  v6_buf_init(&b, 0);
+  sp.url = (char *)page;
+  sp.level = level;
+  sp.flags = flags;
+  if (hp && (flags & STORE_PAGE_REFRESH))
+    sp.refresh = hp->refresh_url;
+  for (i = 0; hp && !c->o->script_links && i < hp->n_script_links; i++) {
+    const char *u = hp->script_links[i].url;
+    if (u && url_is_http(u)) {
+      if (b.n)
+        v6_buf_putc(&b, '\n');
+      v6_buf_puts(&b, u);
+    }
+  }
+  if (b.oom)
+    crawl_oom(c);
+  else if (b.n)
+    sp.scripts = b.p;
+  crawl_store_rc(c, store_page_put(c->st, c->run, s->idx, &sp));
+  v6_buf_cleanup(&b);
+}
+
+/* The frontier's page callback: page @page's links go out now. */
+static void site_page_links(const char *page, int level,
+                            const struct html_page *hp, int flags, void *arg)
+{
+  site_page_mark(arg, level, page, flags, hp);
+}
+
 /* A page job ended. */
-static void page_done(int rc, struct attempt *a, void *arg)
+void page_done(int rc, struct attempt *a, void *arg)
 {
   struct page_job *j = arg;
   if (j->level == 1 && (rc == OUT_OK || !j->refresh))
     site_home(j->site, rc == OUT_OK ? a : NULL,
               a->error ? a->error : "no response");
   if (rc == OUT_OK)
-    site_page(j->site, j->level, j->url, a, page_done);
-  site_page_done(j->site, j->level);
-  free(j->url);
-  free(j);
+    site_page(j->site, j->level, j->url, a);
+  else {
+    site_page_mark(j->site, j->level, j->url, STORE_PAGE_NOLINKS, NULL);
+    site_page_done(j->site, j->level);
+  }
+  page_job_free(j);
   attempt_free(a);
 }
 
@@ -262,7 +355,7 @@ static void page_done(int rc, struct attempt *a, void *arg)
  * read again for this one when the probe found one, and when it found
  * none (robots.txt, no success) the site learns what the first site
  * learned, without waiting for a page. */
-static void site_want(struct site *s, const char *url, int level, int follow)
+void site_want(struct site *s, const char *url, int level, int follow)
 {
   const struct probe *p = probe_get(s->c, url);
   if (follow && p && p->finished) {
@@ -310,8 +403,7 @@ static void want_done(int rc, const struct probe *p, int level, void *arg)
   if (body) {
     if (level == 1)
       site_home(s, body, NULL);
-    site_page(s, level, p->url, body, page_done);
-    site_page_done(s, level);
+    site_page(s, level, p->url, body);
   } else if (p->klass != CLASS_ROBOTS && probe_any_ok(p)) {
     page_job_start(s, level, p->url, 0, page_done); /* it settles the want */
   } else {
@@ -339,6 +431,8 @@ static int turn(struct crawl *c)
   long t =
     min_timeout(fetcher_timeout_ms(c->fetch), resolver_timeout_ms(c->res));
   t = min_timeout(t, hosts_delayed_tick(c));
+  t = min_timeout(t, vantage_timeout_ms(c->vt));
+  t = min_timeout(t, outage_timeout_ms(c));
   t = min_timeout(t, dq_timeout_ms(c));
   if ((c->ready_head && c->in_flight < (size_t)c->o->concurrency) ||
       c->breaker_pending)
@@ -347,7 +441,10 @@ static int turn(struct crawl *c)
     return -1;
   resolver_tick(c->res);
   fetcher_tick(c->fetch);
+  vantage_tick(c->vt);
+  outage_tick(c);
   dq_tick(c);
+  pool_tick(c->pool);
   hosts_schedule(c);
   breakers_tick(c);
   return 0;
@@ -363,10 +460,22 @@ static void sites_free(struct crawl *c)
     free(s->start_url);
     free(s->final_url);
     free(s->error);
+    /* a run cut short (Ctrl-C, the store failed) leaves jobs whose
+     * attempts were freed without their callback */
+    while (s->jobs)
+      page_job_free(s->jobs);
     frontier_cleanup(&s->f);
     indicators_cleanup(&s->ind);
   }
   free(c->sites);
+}
+
+/* An extra homepage request ended: its count is stored at once, so that a
+ * resumed run asks only the ones missing. */
+static void site_ind_changed(struct indicators *in)
+{
+  struct site *s = CONTAINER_OF(in, struct site, ind);
+  site_record(s->c, s);
 }
 
 /* The sites of the run, their start URLs checked. */
@@ -383,7 +492,9 @@ static int sites_init(struct crawl *c, const struct crawl_site *sites, size_t n)
     s->spec = sites[i];
     s->c = c;
     frontier_init(&s->f, c->o->depth, c->o->script_links, site_link, s);
+    s->f.page_cb = site_page_links;
     indicators_init(&s->ind, c);
+    s->ind.changed = site_ind_changed;
     if (url_resolve(NULL, sites[i].url, NULL, 0, &s->start_url) != PARSE_OK ||
         !url_is_http(s->start_url)) {
       set_error("not an absolute http(s) URL: %s", sites[i].url);
@@ -395,16 +506,21 @@ static int sites_init(struct crawl *c, const struct crawl_site *sites, size_t n)
   return CRAWL_OK;
 }
 
+/* The run's options as stored: "key=value" words, the user agent last
+ * (the rest of the text). resume.c compares them with a resumed run's. */
 static char *options_text(const struct crawl_opts *o)
 {
-  char buf[512];
+  char buf[1024];
   snprintf(buf, sizeof(buf),
            "depth=%d timeout_ms=%ld retries=%d concurrency=%d per_host=%d "
-           "strict=%d allow_private=%d timing_samples=%d "
-           "connect_timeout_ms=%ld breaker=%d",
+           "strict=%d allow_private=%d max_body=%zu script_links=%d "
+           "home_probes=%d max_crawl_delay_ms=%ld timing_samples=%d "
+           "connect_timeout_ms=%ld breaker=%d user_agent=%s",
            o->depth, o->timeout_ms, o->retries, o->concurrency, o->per_host,
-           o->strict, o->allow_private, o->timing_samples,
-           o->connect_timeout_ms, o->breaker);
+           o->strict, o->allow_private, o->max_body, o->script_links,
+           o->home_probes, o->max_crawl_delay_ms, o->timing_samples,
+           o->connect_timeout_ms, o->breaker,
+           o->user_agent ? o->user_agent : "");
   return strdup(buf);
 }
 
@@ -430,6 +546,10 @@ static int services_init(struct crawl *c)
     set_error("cannot set up libcurl");
     return CRAWL_INIT;
   }
+  if (pool_new(c->loop, &c->pool) < 0) {
+    set_error("cannot start the page parser's thread");
+    return CRAWL_INIT;
+  }
   return CRAWL_OK;
 }
 
@@ -443,6 +563,67 @@ static struct host *url_host(struct crawl *c, const char *url, int create)
   h = create ? host_get(c, v.host) : map_get(&c->hosts, v.host);
   url_view_cleanup(&v);
   return h;
+}
+
+static void vantage_first_done(struct crawl *c, const struct vantage_result *r)
+{
+  c->vfirst = *r;
+  c->vfirst_done = 1;
+}
+
+/* Before a run exists: does this machine reach IPv6 and IPv4 (unless
+ * --assume-ipv6 says)? With IPv6, outage.c watches it during the run. */
+static int vantage_first(struct crawl *c, volatile sig_atomic_t *stop)
+{
+  char err[256];
+  int rc;
+  if (c->o->force_vantage >= 0) {
+    c->v6 = c->o->force_vantage;
+    c->v4 = 1;
+    return CRAWL_OK;
+  }
+  rc = vantage_new(c, &c->vt, err, sizeof(err));
+  if (rc == -2)
+    return CRAWL_NOMEM;
+  if (rc < 0) {
+    set_error("%s", err);
+    return CRAWL_INIT;
+  }
+  vantage_start(c->vt, vantage_first_done);
+  while (!c->vfirst_done && !(stop && *stop))
+    if (turn(c) < 0)
+      return CRAWL_INIT;
+  if (!c->vfirst_done) {
+    set_error("interrupted during the vantage check");
+    return CRAWL_INTERRUPTED;
+  }
+  c->v6 = c->vfirst.ok[0];
+  c->v4 = c->vfirst.ok[1];
+  if (c->v6 && outage_new(c, &c->mon) < 0)
+    return CRAWL_NOMEM;
+  return CRAWL_OK;
+}
+
+/* The check before the run, as the run's vantage record 0. */
+static void vantage_first_store(struct crawl *c)
+{
+  struct store_vantage v;
+  memset(&v, 0, sizeof(v));
+  v.how = STORE_VANTAGE_START;
+  if (c->vt) {
+    v.start_ms = c->vfirst.start_ms;
+    v.end_ms = c->vfirst.end_ms;
+    v.ipv4 = c->vfirst.ok[1];
+    v.ipv6 = c->vfirst.ok[0];
+    v.detail = c->vfirst.detail;
+  } else {
+    v.start_ms = v.end_ms = vantage_wall_ms();
+    v.ipv4 = -1;
+    v.ipv6 = -1;
+    v.detail = c->v6 ? (char *)"not checked: --assume-ipv6 yes"
+                     : (char *)"not checked: --assume-ipv6 no";
+  }
+  crawl_store_rc(c, store_vantage_put(c->st, c->run, &v));
 }
 
 /* Before a run exists: look up every start host, so a resolver that does
@@ -489,6 +670,7 @@ static int run_begin(struct crawl *c, uint32_t *run_id)
   c->have_run = 1;
   if (run_id)
     *run_id = c->run;
+  vantage_first_store(c);
   hosts_store(c);
   c->prog.sites = c->n_sites;
   for (i = 0; i < c->n_sites; i++) {
@@ -500,6 +682,9 @@ static int run_begin(struct crawl *c, uint32_t *run_id)
                                      LINK_HTTP, NULL));
     site_want(s, s->start_url, 1, 1);
   }
+  /* every site and its start URL in the store together, so that a run
+   * killed from here on can be resumed (resume.c checks the sites) */
+  crawl_store_rc(c, store_flush(c->st));
   return CRAWL_OK;
 }
 
@@ -553,6 +738,7 @@ static int run_end(struct crawl *c, int rc, int64_t t0)
     set_error("the store failed: %s", store_strerror(c->store_rc));
     rc = CRAWL_STORE;
   }
+  outage_finish(c);
   for (i = 0; i < c->n_sites && !c->nomem; i++) {
     site_record(c, &c->sites[i]); /* name servers and homepage figures */
     deleg_walk_store(c, c->sites[i].idx, c->sites[i].ind.walk);
@@ -573,11 +759,15 @@ static int run_end(struct crawl *c, int rc, int64_t t0)
  * fetcher first so no completion runs during teardown. */
 static void crawl_teardown(struct crawl *c)
 {
+  pool_free(c->pool);
   fetcher_free(c->fetch);
   resolver_free(c->res);
   dq_free_all(c);
   while (c->attempts)
     attempt_free(c->attempts);
+  outage_forget(c);
+  outage_free(c->mon);
+  vantage_free(c->vt);
   map_clear(&c->probes, probe_free);
   map_clear(&c->origins, origin_free);
   map_clear(&c->hosts, host_free);
@@ -587,13 +777,18 @@ static void crawl_teardown(struct crawl *c)
   deleg_shares_free(c);
 }
 
-int crawl_run(struct store *stp, const struct crawl_opts *o,
-              const struct crawl_site *sites, size_t n, uint32_t *run_id,
-              volatile sig_atomic_t *stop)
+/* A new run (@resume 0), or the run picked by resume_pick continued
+ * (@resume 1: run @want, 0 the latest incomplete). */
+static int crawl_exec(struct store *stp, const struct crawl_opts *o,
+                      const struct crawl_site *sites, size_t n, int resume,
+                      uint32_t want, uint32_t *run_id,
+                      volatile sig_atomic_t *stop)
 {
   struct crawl c;
   struct timing tm;
   size_t i;
+  struct crawl_opts defaults;
+  char *opts = NULL, *def = NULL;
   int rc;
   int64_t t0;
 
@@ -604,18 +799,29 @@ int crawl_run(struct store *stp, const struct crawl_opts *o,
   c.o = o;
   c.want_done = want_done;
   t0 = loop_now_ms();
-  c.v6 = o->force_vantage >= 0 ? o->force_vantage
-                               : crawl_vantage_ipv6(o->allow_private);
   rc = sites_init(&c, sites, n);
   if (rc == CRAWL_OK)
     rc = services_init(&c);
   if (rc == CRAWL_OK)
+    rc = vantage_first(&c, stop);
+  if (rc == CRAWL_OK && resume) {
+    /* after the vantage check: a run is resumed from where it was */
+    crawl_opts_init(&defaults);
+    opts = options_text(o);
+    def = options_text(&defaults);
+    rc =
+      opts && def ? resume_pick(&c, want, opts, def, set_error) : CRAWL_NOMEM;
+    if (rc == CRAWL_OK && run_id)
+      *run_id = c.run;
+  }
+  if (rc == CRAWL_OK)
     rc = preflight_dns(&c, stop);
   if (rc == CRAWL_OK)
-    rc = run_begin(&c, run_id);
-  if (rc != CRAWL_OK)
+    rc = resume ? resume_begin(&c) : run_begin(&c, run_id);
+  if (rc != CRAWL_OK && !c.have_run)
     goto out;
-  rc = run_loop(&c, stop, t0);
+  if (rc == CRAWL_OK)
+    rc = run_loop(&c, stop, t0);
   if (rc == CRAWL_OK && !c.nomem && !c.store_rc) {
     /* the dedicated timing requests, once nothing else is in flight */
     for (i = 0; i < c.n_sites; i++)
@@ -627,7 +833,23 @@ int crawl_run(struct store *stp, const struct crawl_opts *o,
   rc = run_end(&c, rc, t0);
 out:
   tm.closing = 1;
+  free(opts);
+  free(def);
   crawl_teardown(&c);
   timing_cleanup(&tm);
   return rc;
+}
+
+int crawl_run(struct store *stp, const struct crawl_opts *o,
+              const struct crawl_site *sites, size_t n, uint32_t *run_id,
+              volatile sig_atomic_t *stop)
+{
+  return crawl_exec(stp, o, sites, n, 0, 0, run_id, stop);
+}
+
+int crawl_resume(struct store *stp, const struct crawl_opts *o,
+                 const struct crawl_site *sites, size_t n, uint32_t run,
+                 uint32_t *run_id, volatile sig_atomic_t *stop)
+{
+  return crawl_exec(stp, o, sites, n, 1, run, run_id, stop);
 }

@@ -20,7 +20,9 @@ enum crawl_rc {
   CRAWL_DNS_CONFIG = -3,  /* bad --dns-server or resolver setup failed */
   CRAWL_INIT = -4,        /* curl / event loop setup failed */
   CRAWL_INTERRUPTED = -5, /* *stop was set: measured work is committed */
-  CRAWL_BADURL = -6       /* a start URL is not an absolute http(s) URL */
+  CRAWL_BADURL = -6,      /* a start URL is not an absolute http(s) URL */
+  CRAWL_NORESUME = -7,    /* --resume: no such incomplete run */
+  CRAWL_MISMATCH = -8     /* --resume: the run's sites or options differ */
 };
 
 const char *crawl_strerror(int rc);
@@ -57,6 +59,12 @@ struct crawl_opts {
   const struct crawl_root *roots;
   size_t n_roots;
   int timing_samples; /* timing requests per family, default 10 */
+  /* The vantage check (unless force_vantage): "ADDR:PORT,[V6ADDR]:PORT,..."
+   * endpoints, each connected to over its own family; a family none of
+   * whose endpoints completes a connect is unreachable (NULL or "": no
+   * endpoint, nothing reachable). See doc/measurement.md. */
+  const char *vantage;
+  long vantage_every_ms; /* re-test IPv6 this often during the run; 0 no */
   /* Progress callback, called about once a second and at the end; may be
    * NULL. Counters only, the caller formats. */
   void (*progress)(const struct crawl_progress *p, void *ud);
@@ -89,12 +97,23 @@ int crawl_run(struct store *st, const struct crawl_opts *o,
               const struct crawl_site *sites, size_t n, uint32_t *run_id,
               volatile sig_atomic_t *stop);
 
+/* Continue run @run (0: the latest incomplete run) of the same @n sites
+ * in store @st: what the run measured stays (not asked again); only the
+ * links not yet measured are probed, and the pages not yet read for links
+ * are read, so that the run ends as an uninterrupted crawl would have.
+ * Returns as crawl_run, and CRAWL_NORESUME (no incomplete run, no run
+ * @run, or @run is complete) or CRAWL_MISMATCH (the sites, the
+ * measurement options or the vantage point differ from the run's), both
+ * before anything is written. *@run_id is set once the run is picked. */
+int crawl_resume(struct store *st, const struct crawl_opts *o,
+                 const struct crawl_site *sites, size_t n, uint32_t run,
+                 uint32_t *run_id, volatile sig_atomic_t *stop);
+
 const char *crawl_last_error(void);
 
-/* Whether this machine can reach IPv6 destinations: 1 yes, 0 no. With
- * @allow_private, a configured non-link-local IPv6 address (loopback
- * included) is enough; otherwise a route to a global unicast address must
- * exist. No packet is sent. */
-int crawl_vantage_ipv6(int allow_private);
+/* Check the endpoint list @list (the syntax of crawl_opts.vantage)
+ * without connecting: the number of endpoints, or -1 with a message in
+ * @err (@errlen bytes). */
+int crawl_vantage_list_check(const char *list, char *err, size_t errlen);
 
 #endif

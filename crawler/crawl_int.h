@@ -15,7 +15,9 @@
  *   host.c        DNS per host, request slots, Crawl-delay timing, windows
  *   breaker.c     addresses known bad for the run (rules pure)
  *   map.c         a string-keyed hash map
- *   vantage.c     whether this machine reaches IPv6
+ *   vantage.c     whether this machine reaches IPv6 and IPv4: connects
+ *   outage.c      IPv6 failures that are ours: re-checks, held probes
+ *   pool.c        pages parsed in a worker thread, beside the loop
  *
  * None of them knows curl or c-ares.
  */
@@ -189,7 +191,8 @@ enum fetch_conn {
   FETCH_CONN_OK = 0,      /* connected, or failed after connecting */
   FETCH_CONN_TIMEOUT = 1, /* no answer within the connect timeout */
   FETCH_CONN_UNREACH = 2, /* host or network unreachable */
-  FETCH_CONN_REFUSED = 3  /* refused: the address answered (a reset) */
+  FETCH_CONN_REFUSED = 3, /* refused: the address answered (a reset) */
+  FETCH_CONN_NOROUTE = 4  /* this machine has no route: not the address's */
 };
 
 struct fetch_req {
@@ -241,6 +244,49 @@ size_t fetcher_running(const struct fetcher *f);
 /* Total requests started. */
 size_t fetcher_requests(const struct fetcher *f);
 
+/* ---- pool.c: pages parsed in a worker thread --------------------------- */
+
+struct pool;
+
+/* One page to parse; the loop's side owns it except between pool_submit
+ * and its callback. */
+struct pool_job {
+  /* filled by pool_job_new: copies, owned by the job */
+  char *body;
+  size_t body_len;
+  char *content_type;
+  char *url;  /* the page's final URL: links resolve against it */
+  char *page; /* the URL the page was wanted as */
+  /* filled by the caller */
+  void (*done)(struct pool_job *j); /* runs in pool_tick; j freed after */
+  void *arg;
+  int level;
+  int truncated;
+  /* the result, valid in done(): hp is freed after done() unless done()
+   * takes it (then it zeroes it) */
+  int parsed;
+  int rc; /* html_links_extract's */
+  struct html_page hp;
+  struct pool_job *next;
+};
+
+/* Start the worker thread and watch its eventfd on @l. Returns 0 or -1. */
+int pool_new(struct loop *l, struct pool **out);
+/* Stop the worker (after the page it is parsing) and free every job
+ * without calling its callback. NULL is allowed. */
+void pool_free(struct pool *p);
+/* A job for the page @body/@len (copied) read at @url, wanted as @page.
+ * NULL when out of memory. */
+struct pool_job *pool_job_new(const char *body, size_t len,
+                              const char *content_type, const char *url,
+                              const char *page);
+/* Parse @j in the worker; its done() runs from a later pool_tick. */
+void pool_submit(struct pool *p, struct pool_job *j);
+/* Run the callbacks of the jobs parsed so far (from the loop's turn). */
+void pool_tick(struct pool *p);
+/* Jobs submitted whose callback has not run. */
+size_t pool_pending(const struct pool *p);
+
 /* ---- map.c: a string-keyed hash map ------------------------------------ */
 
 struct map_entry {
@@ -268,6 +314,83 @@ void map_each(const struct map *m,
  * empty. */
 void map_clear(struct map *m, void (*free_val)(void *));
 
+/* ---- vantage.c: does this machine reach each family? -------------------- */
+
+struct crawl;
+struct probe;
+
+struct vantage_ep {
+  int family; /* 4 or 6 */
+  unsigned char addr[16];
+  unsigned port;
+  char text[64]; /* "192.0.2.1:53" or "[2001:db8::1]:53" */
+};
+
+/* Parse @list ("ADDR:PORT,[V6ADDR]:PORT,...", blanks around an item
+ * allowed) into *@out, malloc'd, *@n endpoints (NULL and 0 for a NULL or
+ * empty list). Returns 0; -1 with a message in @err for a bad item; -2
+ * out of memory. */
+int vantage_parse(const char *list, struct vantage_ep **out, size_t *n,
+                  char *err, size_t errlen);
+
+/* Milliseconds since the epoch (wall clock, for the store). */
+int64_t vantage_wall_ms(void);
+
+/* What one check saw. */
+struct vantage_result {
+  int ok[2]; /* [0] IPv6, [1] IPv4: some endpoint completed a connect */
+  int64_t start_ms, end_ms; /* wall clock */
+  char detail[1024];        /* each endpoint tried and what came of it */
+};
+
+struct vantage;
+
+/* The checker of c->o->vantage (parsed). Returns 0, -1 (bad list, a
+ * message in @err), -2 out of memory. */
+int vantage_new(struct crawl *c, struct vantage **out, char *err,
+                size_t errlen);
+void vantage_free(struct vantage *v);
+/* Start a check: a few endpoints of each family at once (the next ones in
+ * the list each time), a non-blocking TCP connect each, closed as soon as
+ * it completes (nothing is sent). @done runs once, from vantage_tick, when
+ * every connect has ended or the timeout is over. Returns 0, or -1 when a
+ * check is running already. */
+int vantage_start(struct vantage *v,
+                  void (*done)(struct crawl *c,
+                               const struct vantage_result *r));
+int vantage_running(const struct vantage *v);
+/* Milliseconds until vantage_tick is due, or -1. */
+long vantage_timeout_ms(const struct vantage *v);
+void vantage_tick(struct vantage *v);
+
+/* ---- outage.c: IPv6 failures that are this machine's ---------------------
+ *
+ * An IPv6 probe request that got no response is held (not charged to the
+ * site) until the vantage is known to work: an IPv6 success elsewhere, or
+ * a check that connects, charges it; a check that fails starts an outage,
+ * after which the held probes are asked again over IPv6 (or, if IPv6 does
+ * not come back before the run's end, left unmeasured). See
+ * doc/measurement.md. */
+
+struct outage;
+
+int outage_new(struct crawl *c, struct outage **out);
+void outage_free(struct outage *m);
+/* The IPv6 attempt of @p ended with @outcome (enum outcome). Returns 1
+ * when the probe's IPv6 result is held (outage.c settles it later with
+ * probe_v6_settle), 0 when it counts now. */
+int outage_v6_end(struct crawl *c, struct probe *p, int outcome);
+/* Once per turn: periodic checks, re-checks while down, and the held
+ * probes once nothing else is left to do. */
+void outage_tick(struct crawl *c);
+/* Milliseconds until outage_tick is due, or -1. */
+long outage_timeout_ms(const struct crawl *c);
+/* The run's end: the outage still open is written down. */
+void outage_finish(struct crawl *c);
+/* A probe left held (interrupted run) is freed with the probes: forget
+ * every held probe. */
+void outage_forget(struct crawl *c);
+
 /* ---- the crawl's shared state --------------------------------------------
  *
  * What every part below crawl.c shares: the services (store, loop,
@@ -288,6 +411,7 @@ struct crawl {
   struct loop *loop;
   struct resolver *res;
   struct fetcher *fetch;
+  struct pool *pool;   /* pool.c: the page parser's thread */
   struct map hosts;    /* host.c: name -> struct host */
   struct map origins;  /* origin.c: origin -> struct origin */
   struct map probes;   /* probe.c: URL -> struct probe */
@@ -306,10 +430,18 @@ struct crawl {
   size_t work; /* probes, page fetches and robots fetches not finished */
   int store_rc;
   int nomem;
+  int resumed; /* a run continued (resume.c): hosts stored stay */
   struct crawl_progress prog;
   /* probe.c reports each site's want of a measured probe up through this
    * (set by crawl.c): @arg is the site given to probe_add. */
   void (*want_done)(int rc, const struct probe *p, int level, void *arg);
+  /* the vantage point (vantage.c, outage.c) */
+  int v4; /* the vantage point had IPv4 at the start */
+  struct vantage *vt;
+  struct outage *mon;           /* NULL with --assume-ipv6 or without IPv6 */
+  uint32_t vantage_seq;         /* the last vantage record written */
+  struct vantage_result vfirst; /* the check before the run */
+  int vfirst_done;
 };
 
 /* Keep the first store failure (STORE_NOTFOUND is a result). */
@@ -432,7 +564,8 @@ int brk_admit(const struct brk *b);
  * refused: the address answered). Returns an enum brk_action. */
 int brk_result(struct brk *b, int conn);
 /* The time for one more try has come (nothing else of the crawl can
- * move, or the address has been open for --timeout): 1 when the address
+ * move, or the address has been open for --retries + 1 connect
+ * timeouts): 1 when the address
  * (open) is to be tried now (it becomes retrying). */
 int brk_idle(struct brk *b);
 
@@ -445,6 +578,9 @@ int breaker_admit(struct crawl *c, int family, const char *addr, int port,
 /* A request to the address ended (@conn an enum fetch_conn). */
 void breaker_result(struct crawl *c, int family, const char *addr, int port,
                     int conn);
+/* Every record of @family starts again, closed (IPv6 came back after an
+ * outage of this machine's: the failures were not the addresses'). */
+void breakers_forget(struct crawl *c, int family);
 /* 1 when the address is bad for the rest of the run (its one more try
  * failed too): timing.c asks it nothing more. */
 int breaker_bad(struct crawl *c, int family, const char *addr, int port);
@@ -614,9 +750,15 @@ struct probe {
   struct attempt *fam[2]; /* [0] IPv6, [1] IPv4; set until want_done ends */
   struct probe_want *wants;
   struct waiter w; /* in its origin's or its host's queue */
+  int restored;    /* measured by the run before it was resumed */
   int started;     /* counted in its host's window */
   int any_ok;      /* once finished: some family succeeded */
   char *why;       /* once finished without success: why (owned) or NULL */
+  /* outage.c: its IPv6 result held while the vantage is in doubt */
+  struct probe *held_next;
+  int held;
+  int reasks;        /* IPv6 asked again after an outage */
+  int v6_unmeasured; /* IPv6 failed while this machine's IPv6 was down */
 };
 
 enum probe_add_rc {
@@ -630,6 +772,13 @@ enum probe_add_rc {
  * decides from probe_get what its page is for the site.
  * Returns an enum probe_add_rc (c->nomem is set when out of memory). */
 int probe_add(struct crawl *c, const char *url, void *arg, int level);
+/* A probe of @url measured (and stored) before the run was resumed:
+ * finished, of class @klass, @any_ok when a family succeeded, @why the
+ * reason it has no page (copied; NULL: "no response"). Nothing is asked
+ * again. Returns 0, or -1 when out of memory (c->nomem set); a probe of
+ * @url already known is left as it is. */
+int probe_restore(struct crawl *c, const char *url, int klass, int any_ok,
+                  const char *why);
 /* The probe of @url, or NULL when none was added; lent until the crawl
  * ends. */
 const struct probe *probe_get(const struct crawl *c, const char *url);
@@ -644,10 +793,21 @@ const char *probe_why(const struct probe *p);
 /* For map_clear. */
 void probe_free(void *p);
 
+enum probe_v6 {
+  PROBE_V6_CHARGE,    /* the IPv6 result stands: the site's */
+  PROBE_V6_REASK,     /* ask over IPv6 again (the vantage is back) */
+  PROBE_V6_UNMEASURED /* our IPv6 was down: the probe is unmeasured */
+};
+/* Settle the held IPv6 result of @p (enum probe_v6 @how). */
+void probe_v6_settle(struct crawl *c, struct probe *p, int how);
+
 /* ---- indicators.c: the homepage and the name servers --------------------- */
 
 struct indicators {
   struct crawl *c;
+  /* When set, called each time an extra homepage request ends (so the
+   * caller can store home_tries as they grow). */
+  void (*changed)(struct indicators *in);
   int home_tries, home_ok, consistent;
   double similarity;
   int ns_asked;
@@ -664,6 +824,9 @@ void indicators_cleanup(struct indicators *in);
 /* The homepage's probe @p is in: compare its IPv4 and IPv6 pages, and ask
  * the homepage over IPv6 --home-probes - 1 more times. */
 void indicators_home(struct indicators *in, const struct probe *p);
+/* A resumed run: the homepage @url was probed and in->home_tries of the
+ * --home-probes requests were made before; ask the rest over IPv6. */
+void indicators_home_more(struct indicators *in, const char *url);
 /* Ask the name servers of @host's zone (once), walking up from @host to
  * the closest enclosing zone, check them over IPv6, and walk the
  * delegation from the root. */
@@ -735,6 +898,11 @@ struct frontier {
   struct held *held;
   frontier_link_cb cb;
   void *arg;
+  /* When set, called once for each page whose links go out (before
+   * them), with the flags given to frontier_page_flags: how a resumed
+   * crawl later knows which pages were read. @hp is lent for the call. */
+  void (*page_cb)(const char *page, int level, const struct html_page *hp,
+                  int flags, void *arg);
 };
 
 /* An empty frontier collecting @depth levels; links go to @cb(@arg). */
@@ -758,6 +926,13 @@ int frontier_refresh(struct frontier *f, int level, const struct html_page *hp);
  * the levels above are read. Returns FRONTIER_OK or FRONTIER_NOMEM. */
 int frontier_page(struct frontier *f, int level, const char *page,
                   struct html_page *hp);
+/* frontier_page with @flags kept for f->page_cb. */
+int frontier_page_flags(struct frontier *f, int level, const char *page,
+                        struct html_page *hp, int flags);
+/* Remember @url as a URL literal of a page's scripts (a resumed crawl
+ * restoring what its read pages had). Returns 1 when new, 0 when known,
+ * FRONTIER_NOMEM. */
+int frontier_script_mark(struct frontier *f, const char *url);
 /* A page wanted at @level has been read (or could not be): held links
  * whose upper levels are now read go out. Returns as frontier_page. */
 int frontier_page_done(struct frontier *f, int level);
@@ -765,5 +940,64 @@ int frontier_page_done(struct frontier *f, int level);
 int frontier_pages_above(const struct frontier *f, int level);
 /* Script URL literals that are not links of the site. */
 size_t frontier_script_hidden(const struct frontier *f);
+
+/* ---- crawl.c: the run's sites, shared with resume.c ---------------------- */
+
+struct site {
+  uint32_t idx;
+  struct crawl_site spec;
+  char *start_url;
+  char *final_url;
+  char *error;
+  int home_known;
+  int pages_cut; /* pages read only up to --max-body */
+  struct crawl *c;
+  struct frontier f; /* levels, dedupe, scope (f.scope) */
+  struct indicators ind;
+  struct page_job *jobs; /* pages being read (their attempts own them) */
+};
+
+struct page_job {
+  struct site *site;
+  int level;
+  int refresh; /* a meta-refresh target: failure keeps the page before */
+  char *url;
+  struct page_job *prev, *next; /* the site's jobs, for a run cut short */
+};
+
+/* Read page @url for site @s's links at @level, over IPv4 if it answers,
+ * else IPv6; @done(job) runs when it is read or cannot be (page_done:
+ * its links to the frontier). @refresh: a meta-refresh target of level 1,
+ * a new page wanted. */
+void page_job_start(struct site *s, int level, const char *url, int refresh,
+                    attempt_cb done);
+/* The attempt_cb of a page job. */
+void page_done(int rc, struct attempt *a, void *arg);
+/* Site @s wants @url's page at @level (@follow), or only its probe. */
+void site_want(struct site *s, const char *url, int level, int follow);
+/* Write site @s's record (its figures so far). */
+void site_record(struct crawl *c, const struct site *s);
+/* Store that @s is done with page @page of @level (enum store_page_flags
+ * @flags; @hp its links, or NULL). */
+void site_page_mark(struct site *s, int level, const char *page, int flags,
+                    const struct html_page *hp);
+
+/* ---- resume.c: continuing a run ------------------------------------------ */
+
+/* Pick the run to resume into c->run: @want (0: the latest incomplete
+ * run) must be incomplete, of the same c->n_sites sites (start URL, name,
+ * unit, scope) and measurement options (@opts_text against its own, see
+ * crawl.c's options_text; @defaults_text for keys an older run lacks) and
+ * vantage point. Returns CRAWL_OK, CRAWL_NORESUME, CRAWL_MISMATCH,
+ * CRAWL_STORE or CRAWL_NOMEM, with crawl_last_error() set through
+ * @set_error. */
+int resume_pick(struct crawl *c, uint32_t want, const char *opts_text,
+                const char *defaults_text,
+                void (*set_error)(const char *fmt, ...));
+/* Rebuild each site's state from run c->run in the store and want what
+ * is not measured yet: links are marked at their levels, measured probes
+ * restored, pages whose links are all stored not read again. Returns
+ * CRAWL_OK, CRAWL_STORE (c->store_rc) or CRAWL_NOMEM. */
+int resume_begin(struct crawl *c);
 
 #endif

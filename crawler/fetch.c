@@ -293,8 +293,9 @@ static void conn_failure(struct fetch_req *req, CURL *e, CURLcode cc,
 {
   curl_off_t t = 0, total = 0;
   if (cc == CURLE_COULDNT_CONNECT) {
-    req->conn_fail =
-      oserr == ECONNREFUSED ? FETCH_CONN_REFUSED : FETCH_CONN_UNREACH;
+    req->conn_fail = oserr == ECONNREFUSED  ? FETCH_CONN_REFUSED
+                     : oserr == ENETUNREACH ? FETCH_CONN_NOROUTE
+                                            : FETCH_CONN_UNREACH;
     return;
   }
   if (cc != CURLE_OPERATION_TIMEDOUT ||

@@ -15,6 +15,7 @@
 
 struct held {
   int level; /* of the page the links are on */
+  int flags; /* the caller's, for page_cb */
   char *page;
   struct html_page hp;
   struct held *next;
@@ -165,10 +166,12 @@ static int add_link(struct frontier *f, const char *page, const char *self,
  * the site's). URLs in its scripts are links only with --script-links,
  * else counted as what the pages may hide. */
 static int page_links(struct frontier *f, int level, const char *page,
-                      const struct html_page *hp)
+                      const struct html_page *hp, int flags)
 {
   size_t i;
   int rc = FRONTIER_OK;
+  if (f->page_cb)
+    f->page_cb(page, level, hp, flags, f->arg);
   if (level >= f->depth)
     return FRONTIER_OK;
   for (i = 0; i < hp->n_links; i++)
@@ -192,10 +195,16 @@ static int page_links(struct frontier *f, int level, const char *page,
 int frontier_page(struct frontier *f, int level, const char *page,
                   struct html_page *hp)
 {
+  return frontier_page_flags(f, level, page, hp, 0);
+}
+
+int frontier_page_flags(struct frontier *f, int level, const char *page,
+                        struct html_page *hp, int flags)
+{
   struct held *h, **pp = &f->held;
   int rc;
   if (!frontier_pages_above(f, level)) {
-    rc = page_links(f, level, page, hp);
+    rc = page_links(f, level, page, hp, flags);
     html_page_cleanup(hp);
     return rc;
   }
@@ -208,6 +217,7 @@ int frontier_page(struct frontier *f, int level, const char *page,
     return FRONTIER_NOMEM;
   }
   h->level = level;
+  h->flags = flags;
   h->hp = *hp;
   while (*pp)
     pp = &(*pp)->next;
@@ -227,12 +237,21 @@ int frontier_page_done(struct frontier *f, int level)
       continue;
     }
     *pp = h->next;
-    if (page_links(f, h->level, h->page, &h->hp) < 0)
+    if (page_links(f, h->level, h->page, &h->hp, h->flags) < 0)
       rc = FRONTIER_NOMEM;
     held_free(h);
     pp = &f->held; /* new wants may have been added: look again */
   }
   return rc;
+}
+
+int frontier_script_mark(struct frontier *f, const char *url)
+{
+  if (map_get(&f->script_seen, url))
+    return 0;
+  if (!map_put(&f->script_seen, url, (void *)1))
+    return FRONTIER_NOMEM;
+  return 1;
 }
 
 struct hidden_count {

@@ -43,6 +43,14 @@ static void host_store(struct crawl *c, struct host *h)
   if (!c->have_run || h->stored || !h->resolved || h->bad)
     return;
   memset(&sh, 0, sizeof(sh));
+  /* a resumed run keeps the answers it measured before (the probes
+   * stored with them connected to those) */
+  if (c->resumed &&
+      store_host_get(c->st, c->run, h->name, &sh) != STORE_NOTFOUND) {
+    store_host_cleanup(&sh);
+    h->stored = 1;
+    return;
+  }
   sh.name = h->name;
   sh.cnames = h->ans[0].cnames ? h->ans[0].cnames : h->ans[1].cnames;
   sh.a = join_addrs(&h->ans[0]);

@@ -46,13 +46,32 @@ static void home_extra_done(int rc, struct attempt *a, void *arg)
   in->home_tries++;
   in->home_ok += rc == OUT_OK;
   attempt_free(a);
+  if (in->changed)
+    in->changed(in);
+}
+
+/* Ask the homepage @url over IPv6 until --home-probes requests are made. */
+static void home_extra(struct indicators *in, const char *url)
+{
+  struct crawl *c = in->c;
+  int i;
+  for (i = in->home_tries; i < c->o->home_probes; i++) {
+    struct attempt *x = attempt_new(c, url, 6, 0, home_extra_done, in);
+    if (x)
+      attempt_hop(x);
+  }
+}
+
+void indicators_home_more(struct indicators *in, const char *url)
+{
+  if (in->home_tries > 0)
+    home_extra(in, url);
 }
 
 void indicators_home(struct indicators *in, const struct probe *p)
 {
   const struct attempt *a6 = p->fam[0], *a4 = p->fam[1];
   struct crawl *c = in->c;
-  int i;
   if (!a6)
     return;
   in->home_tries = 1;
@@ -65,11 +84,7 @@ void indicators_home(struct indicators *in, const struct probe *p)
     else
       in->consistent = in->similarity >= HOME_SAME;
   }
-  for (i = 1; i < c->o->home_probes; i++) {
-    struct attempt *x = attempt_new(c, p->url, 6, 0, home_extra_done, in);
-    if (x)
-      attempt_hop(x);
-  }
+  home_extra(in, p->url);
 }
 
 /* The NS records of in->ns_zone came; none at a name below a zone apex

@@ -33,7 +33,11 @@ static int classify(const struct probe *p)
    * IPv4 alone (no IPv6 here) is robots, not unmeasured. */
   if ((a6 && a6->outcome == OUT_ROBOTS) || (a4 && a4->outcome == OUT_ROBOTS))
     return CLASS_ROBOTS;
-  if (!a6)
+  if (!a6 || p->v6_unmeasured)
+    return CLASS_UNMEASURED;
+  /* no IPv4 at the vantage point: an IPv4 request without a response
+   * says nothing of the site, and without it nothing can be judged */
+  if (!p->c->v4 && (!a4 || a4->outcome == OUT_NORESP))
     return CLASS_UNMEASURED;
   ok6 = a6->outcome == OUT_OK;
   ok4 = a4 && a4->outcome == OUT_OK;
@@ -139,7 +143,8 @@ static void probe_finish(struct crawl *c, struct probe *p)
 static void probe_attempt_done(int rc, struct attempt *a, void *arg)
 {
   struct probe *p = arg;
-  (void)rc;
+  if (a == p->fam[0] && outage_v6_end(a->c, p, rc))
+    return; /* held: outage.c settles it */
   if (--p->left == 0)
     probe_finish(a->c, p);
 }
@@ -177,6 +182,24 @@ static void probe_start(int rc, struct waiter *w)
   if (c->v6)
     attempt_hop(p->fam[0]);
   attempt_hop(p->fam[1]);
+}
+
+void probe_v6_settle(struct crawl *c, struct probe *p, int how)
+{
+  if (how == PROBE_V6_REASK) {
+    attempt_free(p->fam[0]);
+    p->reasks++;
+    p->fam[0] = probe_attempt(c, p, 6, p->wants ? c->o->max_body : 0);
+    if (p->fam[0]) {
+      attempt_hop(p->fam[0]);
+      return;
+    }
+    how = PROBE_V6_UNMEASURED; /* out of memory (c->nomem is set) */
+  }
+  if (how == PROBE_V6_UNMEASURED)
+    p->v6_unmeasured = 1;
+  if (--p->left == 0)
+    probe_finish(c, p);
 }
 
 /* The origin's rules are known: refused, or in line for its host. */
@@ -259,6 +282,31 @@ int probe_add(struct crawl *c, const char *url, void *arg, int level)
     p->wants = w;
   }
   return PROBE_ADDED;
+}
+
+int probe_restore(struct crawl *c, const char *url, int klass, int any_ok,
+                  const char *why)
+{
+  struct probe *p;
+  if (map_get(&c->probes, url))
+    return 0;
+  p = calloc(1, sizeof(*p));
+  if (!p || (why && !(p->why = strdup(why))) ||
+      !(p->url = map_put(&c->probes, url, p))) {
+    if (p)
+      free(p->why);
+    free(p);
+    crawl_oom(c);
+    return -1;
+  }
+  p->c = c;
+  p->finished = 1;
+  p->restored = 1;
+  p->klass = klass;
+  p->any_ok = any_ok;
+  c->prog.probes_total++;
+  c->prog.probes_done++;
+  return 0;
 }
 
 const struct probe *probe_get(const struct crawl *c, const char *url)

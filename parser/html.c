@@ -1,17 +1,24 @@
 /* parser/html.c - link extraction from HTML pages (gumbo).
  *
- * The page is decoded to UTF-8 first (charset.c), parsed by gumbo as a
- * browser would, and walked in document order without recursion, so a
- * hostile page nested a million deep cannot exhaust the stack. Nothing
+ * The page is decoded to UTF-8 first (charset.c), its nesting bounded
+ * (nest.c), parsed by gumbo as a browser would, and walked in document
+ * order without recursion. gumbo allocates from an arena of ours with a
+ * budget of bytes and CPU time: a page that exceeds it is parsed again
+ * from a shorter prefix, the tree is freed with the arena (gumbo 0.10.1
+ * frees recursively: a million nested elements exhaust the stack), and
+ * no malloc header is spent on each of gumbo's many small blocks. Nothing
  * gumbo owns outlives html_links_extract: every string is copied.
  */
 #include "config.h"
 
 #include <ctype.h>
+#include <setjmp.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include <gumbo.h>
 
@@ -19,15 +26,146 @@
 #include "parser/parse.h"
 #include "parser/parse_int.h"
 
-/* Debian's gumbo 0.10.1 takes the options too; newer releases do not. */
-static void html_gumbo_destroy(GumboOutput *out)
+/* The parse budget: gumbo may allocate this many bytes per byte of the
+ * page (plus a floor), and use this much CPU time; a prefix parsed again
+ * after a failure gets half the time of the try before, at most
+ * BUDGET_TRIES tries in all. */
+#define BUDGET_BYTES_PER_BYTE 48
+#define BUDGET_BYTES_FLOOR    (32u << 20)
+#define BUDGET_CPU_MS         10000
+#define BUDGET_TRIES          4
+#define ARENA_CHUNK           (1u << 20)
+/* A page is parsed in parts of about this size where its open elements
+ * allow (nest.c): one part's tree in memory at a time. */
+#define HTML_PART_BYTES (256u << 10)
+#define ARENA_ALIGN     8
+
+/* The budget and the arena gumbo allocates from (when it lets us). */
+struct arena_chunk {
+  struct arena_chunk *next;
+  size_t used, cap;
+  max_align_t data[];
+};
+
+struct arena {
+  struct arena_chunk *head;
+  size_t total, max_bytes;
+  int64_t cpu_start_us, max_cpu_us;
+  unsigned calls;
+  int over; /* 0, or why the parse stopped: PARSE_TOOBIG / PARSE_NOMEM */
+  jmp_buf jb;
+};
+
+static int64_t thread_cpu_us(void)
 {
+  struct timespec ts;
+  if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts))
+    return 0;
+  return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+static void arena_free(struct arena *a)
+{
+  while (a->head) {
+    struct arena_chunk *c = a->head;
+    a->head = c->next;
+    free(c);
+  }
+}
+
+#ifdef GUMBO_HAS_ALLOCATOR
+/* gumbo's allocator: out of budget or memory, leave the parse for the
+ * setjmp in html_parse (gumbo holds nothing but arena memory). */
+static void *arena_alloc(void *ud, size_t n)
+{
+  struct arena *a = ud;
+  struct arena_chunk *c = a->head;
+  void *p;
+
+  /* gumbo keeps pointers, size_t and unsigned in its blocks (no long
+   * double): 8 bytes of alignment, not max_align_t's 16, which would cost
+   * a third more on its many short strings */
+  n = (n + ARENA_ALIGN - 1) & ~(size_t)(ARENA_ALIGN - 1);
+  a->total += n;
+  if (a->total > a->max_bytes ||
+      ((++a->calls & 255) == 0 &&
+       thread_cpu_us() - a->cpu_start_us > a->max_cpu_us)) {
+    a->over = PARSE_TOOBIG;
+    longjmp(a->jb, 1);
+  }
+  if (!c || c->cap - c->used < n) {
+    size_t cap = n > ARENA_CHUNK / 4 ? n : ARENA_CHUNK;
+    struct arena_chunk *nc = malloc(sizeof *nc + cap);
+    if (!nc) {
+      a->over = PARSE_NOMEM;
+      longjmp(a->jb, 1);
+    }
+    nc->used = 0;
+    nc->cap = cap;
+    if (c && cap == n) { /* a big block: keep filling the current chunk */
+      nc->next = c->next;
+      c->next = nc;
+    } else {
+      nc->next = c;
+      a->head = nc;
+    }
+    c = nc;
+  }
+  p = (char *)c->data + c->used;
+  c->used += n;
+  return p;
+}
+
+static void arena_dealloc(void *ud, void *p)
+{
+  (void)ud;
+  (void)p; /* freed with the arena */
+}
+#endif
+
+/* Parse @p/@n with gumbo into *out under @a's budget. Returns PARSE_OK,
+ * PARSE_TOOBIG (over budget) or PARSE_NOMEM; the tree lives until
+ * html_gumbo_destroy(@a, *out). */
+static int html_parse(struct arena *a, const char *p, size_t n,
+                      GumboOutput **out)
+{
+  GumboOptions opts = kGumboDefaultOptions;
+  GumboOutput *volatile o = NULL;
+
+  opts.max_errors = 0;
+#ifdef GUMBO_HAS_ALLOCATOR
+  opts.allocator = arena_alloc;
+  opts.deallocator = arena_dealloc;
+  opts.userdata = a;
+  if (setjmp(a->jb)) {
+    arena_free(a);
+    *out = NULL;
+    return a->over;
+  }
+#else
+  (void)a;
+#endif
+  o = gumbo_parse_with_options(&opts, p, n);
+  *out = o;
+  return o ? PARSE_OK : PARSE_NOMEM;
+}
+
+/* Debian's gumbo 0.10.1 takes the options too; newer releases do not.
+ * With our allocator the tree goes with the arena, without recursion. */
+static void html_gumbo_destroy(struct arena *a, GumboOutput *out)
+{
+#ifdef GUMBO_HAS_ALLOCATOR
+  (void)out;
+  arena_free(a);
+#else
+  (void)a;
   if (!out)
     return;
 #ifdef GUMBO_DESTROY_TAKES_OPTIONS
   gumbo_destroy_output(&kGumboDefaultOptions, out);
 #else
   gumbo_destroy_output(out);
+#endif
 #endif
 }
 
@@ -169,37 +307,36 @@ static const char *html_refresh_target(const char *c, size_t *len)
   return *len ? c : NULL;
 }
 
-static int html_link_add(struct html_page *page, size_t *cap, const char *href,
-                         int kind)
+/* Links are resolved once the whole page is read (html_links_resolve):
+ * the first <base href> of the page applies to the links before it too,
+ * and the page is parsed in parts. */
+static int html_link_add(struct html_page *page, const char *href, int kind)
 {
   struct html_link *l;
-  int rc;
+  size_t n = page->n_links;
 
-  if (page->n_links == *cap) {
-    size_t nc = *cap ? *cap * 2 : 32;
+  /* grow by powers of two from 32: the count is the capacity's witness */
+  if (n >= 32 ? (n & (n - 1)) == 0 : n == 0) {
+    size_t nc = n ? n * 2 : 32;
     struct html_link *nl = realloc(page->links, nc * sizeof *nl);
     if (!nl)
       return PARSE_NOMEM;
     page->links = nl;
-    *cap = nc;
   }
-  l = &page->links[page->n_links];
+  l = &page->links[n];
   l->kind = kind;
   l->url = NULL;
   l->href = strdup(href);
   if (!l->href)
     return PARSE_NOMEM;
   page->n_links++;
-  rc = url_resolve(page->base[0] ? page->base : NULL, href, page->charset, 0,
-                   &l->url);
-  return rc == PARSE_NOMEM ? PARSE_NOMEM : PARSE_OK;
+  return PARSE_OK;
 }
 
 static int html_script_link_add(struct html_page *page, const char *s, size_t n)
 {
   struct html_link *l;
   char *href = strndup(s, n);
-  int rc;
 
   if (!href)
     return PARSE_NOMEM;
@@ -217,9 +354,19 @@ static int html_script_link_add(struct html_page *page, const char *s, size_t n)
   l->kind = HTML_SCRIPT;
   l->href = href;
   l->url = NULL;
-  rc = url_resolve(page->base && page->base[0] ? page->base : NULL, href,
-                   page->charset, 0, &l->url);
-  return rc == PARSE_NOMEM ? PARSE_NOMEM : PARSE_OK;
+  return PARSE_OK;
+}
+
+/* Resolve the @n links of @v against the page's base. */
+static int html_links_resolve(struct html_page *page, struct html_link *v,
+                              size_t n)
+{
+  size_t i;
+  for (i = 0; i < n; i++)
+    if (url_resolve(page->base[0] ? page->base : NULL, v[i].href, page->charset,
+                    0, &v[i].url) == PARSE_NOMEM)
+      return PARSE_NOMEM;
+  return PARSE_OK;
 }
 
 static const char *html_charset_display(const char *cs)
@@ -231,10 +378,11 @@ static const char *html_charset_display(const char *cs)
 
 /* Find the first <base href> and the first refresh target. */
 static int html_prepass(GumboNode *root, const char *page_url,
-                        struct html_page *page, char **refresh_raw)
+                        struct html_page *page, char **refresh_raw,
+                        int *have_base)
 {
   struct node_stack st = {NULL, 0, 0};
-  int rc = PARSE_OK, have_base = 0;
+  int rc = PARSE_OK;
 
   if (stack_push(&st, root)) {
     rc = PARSE_NOMEM;
@@ -249,10 +397,10 @@ static int html_prepass(GumboNode *root, const char *page_url,
       continue;
     if (node->type == GUMBO_NODE_ELEMENT) {
       el = &node->v.element;
-      if (el->tag == GUMBO_TAG_BASE && !have_base &&
+      if (el->tag == GUMBO_TAG_BASE && !*have_base &&
           (a = gumbo_get_attribute(&el->attributes, "href"))) {
         char *b = NULL;
-        have_base = 1;
+        *have_base = 1;
         rc = url_resolve(page_url, a->value, page->charset, 0, &b);
         if (rc == PARSE_NOMEM)
           goto out;
@@ -294,7 +442,7 @@ out:
 static int html_walk(GumboNode *root, struct html_page *page)
 {
   struct node_stack st = {NULL, 0, 0};
-  size_t cap = 0, i;
+  size_t i;
   int rc = PARSE_OK;
 
   if (stack_push(&st, root)) {
@@ -355,7 +503,7 @@ static int html_walk(GumboNode *root, struct html_page *page)
         break;
     }
     if (a && el->tag != GUMBO_TAG_UNKNOWN) {
-      rc = html_link_add(page, &cap, a->value, kind);
+      rc = html_link_add(page, a->value, kind);
       if (rc)
         goto out;
     }
@@ -369,18 +517,147 @@ out:
   return rc;
 }
 
+/* The prefix of @text to parse again after a try over budget: half of
+ * @len, cut before a tag so the prefix ends between elements. */
+static size_t html_prefix_half(const char *text, size_t len)
+{
+  size_t h = len / 2;
+  while (h > 0 && text[h] != '<')
+    h--;
+  return h;
+}
+
+/* What the parts of a page share while they are parsed. */
+struct html_parse {
+  struct html_page *page;
+  const char *page_url;
+  char *refresh_raw; /* the first refresh target found (owned) */
+  int have_base;
+  int64_t cpu_left_us; /* of the page's budget */
+};
+
+/* Parse the part @p/@n of the page (preceded by the start tags @ctx that
+ * open its context, "" for the first part) and take its links. Over the
+ * budget, its first half is tried, up to BUDGET_TRIES times in all, each
+ * with half the time. *@fitted is how many bytes of @p were read.
+ * Returns PARSE_OK, PARSE_TOOBIG (only *@fitted bytes fitted: the page
+ * ends there) or PARSE_NOMEM. */
+static int html_part(struct html_parse *hs, const char *ctx, const char *p,
+                     size_t n, size_t *fitted)
+{
+  struct arena ar;
+  struct v6_buf buf;
+  GumboOutput *out = NULL;
+  size_t cl = strlen(ctx), plen = n;
+  int64_t cpu = hs->cpu_left_us, t0;
+  int rc = PARSE_TOOBIG, tries, over = 0;
+
+  memset(&ar, 0, sizeof ar);
+  v6_buf_init(&buf, 0);
+  *fitted = 0;
+  for (tries = 0; tries < BUDGET_TRIES && rc == PARSE_TOOBIG; tries++) {
+    const char *q = p;
+    size_t qn = plen;
+    if (cl) {
+      v6_buf_reset(&buf);
+      v6_buf_putn(&buf, ctx, cl);
+      v6_buf_putn(&buf, p, plen);
+      if (buf.oom) {
+        rc = PARSE_NOMEM;
+        goto out;
+      }
+      q = buf.p;
+      qn = buf.n;
+    }
+    ar.total = 0;
+    ar.max_bytes = qn * BUDGET_BYTES_PER_BYTE + BUDGET_BYTES_FLOOR;
+    ar.max_cpu_us = cpu;
+    t0 = ar.cpu_start_us = thread_cpu_us();
+    rc = html_parse(&ar, q, qn, &out);
+    hs->cpu_left_us -= thread_cpu_us() - t0;
+    if (rc == PARSE_TOOBIG) {
+      over = 1;
+      plen = html_prefix_half(p, plen);
+      cpu /= 2;
+    }
+  }
+  if (rc)
+    goto out;
+  *fitted = plen;
+  v6_buf_cleanup(&buf);
+  rc = html_prepass(out->document, hs->page_url, hs->page, &hs->refresh_raw,
+                    &hs->have_base);
+  if (rc == PARSE_OK)
+    rc = html_walk(out->document, hs->page);
+  if (rc == PARSE_OK && over)
+    rc = PARSE_TOOBIG;
+out:
+  html_gumbo_destroy(&ar, out);
+  v6_buf_cleanup(&buf);
+  return rc;
+}
+
+/* Bound, split and parse the decoded page @text/@len into @page (the
+ * guard's evidence too). Returns PARSE_OK or PARSE_NOMEM. */
+static int html_parse_page(struct html_parse *hs, struct v6_buf *text)
+{
+  struct html_page *page = hs->page;
+  struct v6_buf flat;
+  struct html_nest_cut cut;
+  const char *src;
+  size_t srclen, k, fitted;
+  int rc;
+
+  v6_buf_init(&flat, 0);
+  rc = html_nest_guard(text->p, text->n, HTML_MAX_DEPTH, HTML_PART_BYTES, &flat,
+                       &cut);
+  if (rc)
+    goto out;
+  page->depth = cut.max_depth;
+  page->flattened = cut.flattened;
+  page->flat_at = cut.first_at;
+  page->parsed = page->text_len;
+  if (cut.flattened) {
+    page->cut |= HTML_CUT_DEPTH;
+    v6_buf_cleanup(text); /* the page is the rewritten one now */
+  }
+  src = cut.flattened ? flat.p : text->p;
+  srclen = cut.flattened ? flat.n : text->n;
+  for (k = 0; k <= cut.n_splits; k++) {
+    size_t from = k ? cut.splits[k - 1].at : 0;
+    size_t to = k < cut.n_splits ? cut.splits[k].at : srclen;
+    page->parts++;
+    rc = html_part(hs, k ? cut.splits[k - 1].ctx : "", src + from, to - from,
+                   &fitted);
+    if (rc == PARSE_TOOBIG) {
+      /* the page ends where the budget did (in the guard's input when
+       * its output is the same, else where this part began) */
+      page->cut |= HTML_CUT_BUDGET;
+      page->parsed =
+        (k ? cut.splits[k - 1].in_at : 0) + (cut.flattened ? 0 : fitted);
+      rc = PARSE_OK;
+      break;
+    }
+    if (rc)
+      goto out;
+  }
+out:
+  html_nest_cut_cleanup(&cut);
+  v6_buf_cleanup(&flat);
+  return rc;
+}
+
 int html_links_extract(const char *body, size_t len, const char *content_type,
                        const char *page_url, struct html_page *page)
 {
   struct v6_buf text;
-  GumboOptions opts = kGumboDefaultOptions;
-  GumboOutput *out = NULL;
+  struct html_parse hs;
   const char *cs;
-  char *refresh_raw = NULL;
   size_t bom = 0;
   int rc;
 
   v6_buf_init(&text, 0);
+  memset(&hs, 0, sizeof hs);
   memset(page, 0, sizeof *page);
   if (!body)
     len = 0;
@@ -416,26 +693,24 @@ int html_links_extract(const char *body, size_t len, const char *content_type,
     rc = PARSE_NOMEM;
     goto out;
   }
-  opts.max_errors = 0;
-  out = gumbo_parse_with_options(&opts, text.p, text.n);
-  if (!out) {
-    rc = PARSE_NOMEM;
-    goto out;
-  }
-  rc = html_prepass(out->document, page_url, page, &refresh_raw);
+  page->text_len = text.n;
+  hs.page = page;
+  hs.page_url = page_url;
+  hs.cpu_left_us = (int64_t)BUDGET_CPU_MS * 1000;
+  rc = html_parse_page(&hs, &text);
   if (rc)
     goto out;
-  if (refresh_raw) {
-    rc = url_resolve(page->base[0] ? page->base : NULL, refresh_raw,
+  if (hs.refresh_raw) {
+    rc = url_resolve(page->base[0] ? page->base : NULL, hs.refresh_raw,
                      page->charset, 0, &page->refresh_url);
     if (rc == PARSE_NOMEM)
       goto out;
-    rc = PARSE_OK;
   }
-  rc = html_walk(out->document, page);
+  rc = html_links_resolve(page, page->links, page->n_links);
+  if (rc == PARSE_OK)
+    rc = html_links_resolve(page, page->script_links, page->n_script_links);
 out:
-  html_gumbo_destroy(out);
-  free(refresh_raw);
+  free(hs.refresh_raw);
   v6_buf_cleanup(&text);
   if (rc)
     html_page_cleanup(page);

@@ -119,6 +119,27 @@ struct html_page {
    * cannot see as links. */
   struct html_link *script_links;
   size_t n_script_links;
+  /* How the page was parsed (doc/measurement.md, "Hostile pages"). The
+   * offsets count bytes of the page decoded to UTF-8 (for a UTF-8 page,
+   * the body's own offsets, after any BOM). */
+  int cut;          /* 0, or HTML_CUT_* flags: not parsed as a browser would */
+  size_t text_len;  /* bytes of the decoded page */
+  size_t parsed;    /* bytes of it parsed (text_len unless HTML_CUT_BUDGET) */
+  size_t depth;     /* the deepest nesting the guard kept */
+  size_t flattened; /* HTML_CUT_DEPTH: start tags beyond HTML_MAX_DEPTH */
+  size_t flat_at;   /* HTML_CUT_DEPTH: the offset of the first of them */
+  size_t parts;     /* gumbo parses of the page (html_links_extract) */
+};
+
+/* Elements nested deeper than this are parsed flat: each start tag
+ * beyond it is closed at once, its attributes (and links) kept. Chrome's
+ * parser puts elements beyond depth 512 beside the deepest one. */
+#define HTML_MAX_DEPTH 512
+
+enum html_cut {
+  HTML_CUT_DEPTH = 1, /* nested deeper than HTML_MAX_DEPTH: parsed flat */
+  HTML_CUT_BUDGET = 2 /* the parse ran out of its budget of memory or CPU
+                       * time: only the first `parsed` bytes were read */
 };
 
 /* Extract the links of an HTML page. @body/@len are the raw bytes (any
@@ -129,6 +150,17 @@ struct html_page {
  * the bytes are valid UTF-8, else GB18030); GB2312/GBK decode as GB18030.
  * Links come from a[href], area[href], iframe[src], frame[src]; the first
  * <base href> sets the base.
+ * Hostile pages never crash or stall the parse: nesting deeper than
+ * HTML_MAX_DEPTH is parsed flat, and gumbo's parse has a budget of
+ * memory (48 bytes per byte of the page, plus 32 MiB) and CPU time (10 s
+ * of the calling thread); over it, the parse starts again on the first
+ * half of the page (cut before a tag), with half the time, up to 4
+ * tries; a page no prefix of which fits has no links. page->cut and the
+ * fields after it say what was done. Safe to call from several threads
+ * at once on different pages. A page is parsed in parts of about 256 KiB
+ * where its open elements are plain containers (opened again by bare
+ * start tags before the next part), so that one part's tree is in
+ * memory at a time.
  * @page is caller-allocated; on PARSE_OK release it with html_page_cleanup.
  * Returns PARSE_OK or PARSE_NOMEM (then @page needs no cleanup). */
 int html_links_extract(const char *body, size_t len, const char *content_type,

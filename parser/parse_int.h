@@ -76,4 +76,36 @@ int host_opaque(const char *s, size_t n, struct v6_buf *out);
  * form as dotted decimal. PARSE_OK, PARSE_INVALID or PARSE_NOMEM. */
 int host_domain(const char *s, size_t n, struct v6_buf *out);
 
+/* ---- nest.c ---- */
+
+/* A place where the page may be cut and the rest parsed on its own: the
+ * elements open there, opened again by the bare start tags @ctx, give
+ * the rest the same links. */
+struct html_split {
+  size_t at;    /* offset in the page as parsed (after the guard) */
+  size_t in_at; /* offset in the page given to the guard */
+  char *ctx;    /* "<html><body><div>" (owned) */
+};
+
+/* What the nesting guard changed, and where the page may be split. */
+struct html_nest_cut {
+  size_t flattened;          /* start tags beyond the depth, parsed flat */
+  size_t first_at;           /* offset of the first of them in the input */
+  size_t max_depth;          /* the deepest nesting kept (at most the limit) */
+  struct html_split *splits; /* in page order, at least @chunk apart */
+  size_t n_splits;
+};
+
+/* Follow the open elements of the UTF-8 page @p/@n as the HTML tokenizer
+ * sees them, and keep every start tag that would open an element deeper
+ * than @max_depth from opening one (see nest.c). When a tag was changed,
+ * the rewritten page is appended to @out (uncapped, as parse_int.h's
+ * buffers are); else @out is untouched. With @chunk > 0, the places at
+ * least @chunk bytes apart where the page may be split are listed.
+ * *cut says what was done; release it with html_nest_cut_cleanup (also
+ * after an error). Returns PARSE_OK or PARSE_NOMEM. */
+int html_nest_guard(const char *p, size_t n, unsigned max_depth, size_t chunk,
+                    struct v6_buf *out, struct html_nest_cut *cut);
+void html_nest_cut_cleanup(struct html_nest_cut *cut);
+
 #endif

@@ -155,8 +155,20 @@ int report_sites_load(struct store *st, uint32_t run, int by_unit,
     if (!f)
       rc = STORE_NOMEM;
   }
-  for (i = 0; rc == STORE_OK && i < ns; i++)
+  for (i = 0; rc == STORE_OK && i < ns; i++) {
+    struct store_probe p;
     rc = store_site_figures(st, run, s[i].idx, &f[i]);
+    /* report_home_class reads the homepage's probe later and cannot say
+     * that it failed: a damaged record must fail the load here, never
+     * show as "unmeasured" */
+    if (rc == STORE_OK) {
+      rc = store_probe_get(st, run, s[i].start_url, &p);
+      if (rc == STORE_OK)
+        store_probe_cleanup(&p);
+      else if (rc == STORE_NOTFOUND)
+        rc = STORE_OK;
+    }
+  }
   if (rc != STORE_OK) {
     free(f);
     store_sites_free(s, ns);

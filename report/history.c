@@ -255,6 +255,7 @@ static void trend_pt_set(struct report_trend_pt *p, const struct store_run *r,
 {
   p->run = r->id;
   p->started = r->started;
+  p->complete = r->complete;
   p->ip[0] = store_fig_supported(&f->level[2][0]);
   p->cnt[0] = store_fig_counted(&f->level[2][0]);
   p->ip[1] = store_fig_supported(&f->level[3][0]);

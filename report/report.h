@@ -496,6 +496,8 @@ struct report_trend_pt {
   uint32_t run;
   int64_t started;
   unsigned ip[2], cnt[2]; /* level 2 and level 3, internal */
+  int complete;           /* 0: the run was interrupted (never resumed to
+                           * its end): not a point of the line */
 };
 
 /* For each of the @n sites of a report of run @run (with their figures

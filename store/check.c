@@ -249,7 +249,7 @@ static int db_check(struct chk *c, int db)
 
   if (c->s->dbi[db] == 0)
     return STORE_OK; /* an older store without it */
-  rc = st_rc(mdb_cursor_open(c->txn, c->s->dbi[db], &cur));
+  rc = st_cursor_open(c->txn, c->s->dbi[db], &cur);
   if (rc)
     goto out;
   st_guard_in();
@@ -326,7 +326,7 @@ static int runs_collect(struct chk *c)
 
   if (c->s->dbi[DB_RUNS] == 0)
     return STORE_OK;
-  rc = st_rc(mdb_cursor_open(c->txn, c->s->dbi[DB_RUNS], &cur));
+  rc = st_cursor_open(c->txn, c->s->dbi[DB_RUNS], &cur);
   if (rc)
     return rc;
   st_guard_in();

@@ -15,8 +15,9 @@
 #include <unistd.h>
 
 static const char *const db_names[DB__N] = {
-  "meta",  "runs",   "sites",  "urls", "url_ids", "links", "edges",
-  "hosts", "probes", "timing", "perf", "deleg",   "counts"};
+  "meta",  "runs",    "sites",  "urls",   "url_ids", "links",
+  "edges", "hosts",   "probes", "timing", "perf",    "deleg",
+  "pages", "vantage", "reads",  "counts"};
 
 const char *st_db_name(int db)
 {
@@ -384,6 +385,17 @@ int st_put(MDB_txn *txn, MDB_dbi dbi, const void *k, size_t klen, const void *v,
   return st_rc(mrc);
 }
 
+int st_cursor_open(MDB_txn *txn, MDB_dbi dbi, MDB_cursor **cur)
+{
+  int mrc;
+
+  /* opening a cursor reads the database's root page: under the guard */
+  st_guard_in();
+  mrc = mdb_cursor_open(txn, dbi, cur);
+  st_guard_out();
+  return st_rc(mrc);
+}
+
 int st_put_enc(struct store *s, MDB_txn *txn, int db, const void *k,
                size_t klen)
 {
@@ -437,7 +449,7 @@ static int db_upgrade(MDB_txn *txn, MDB_dbi dbi)
 
   v6_buf_init(&kb, 0);
   v6_buf_init(&vb, 0);
-  rc = st_rc(mdb_cursor_open(txn, dbi, &cur));
+  rc = st_cursor_open(txn, dbi, &cur);
   if (rc)
     goto out;
   st_guard_in();

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void link_key(unsigned char *kb, uint32_t run, uint32_t site,
+void st_site_url_key(unsigned char *kb, uint32_t run, uint32_t site,
                      uint64_t id)
 {
   st_be32(kb, run);
@@ -31,7 +31,7 @@ int store_link_put(struct store *s, uint32_t run, uint32_t site,
   rc = st_wr_url(s, &txn, url, &id);
   if (rc)
     goto out;
-  link_key(kb, run, site, id);
+  st_site_url_key(kb, run, site, id);
   /* first-seen wins, and a repeat (the common case) costs one more get */
   rc = st_get(txn, s->dbi[DB_LINKS], kb, LINK_KEY_LEN, &v);
   if (rc != STORE_NOTFOUND)

@@ -373,6 +373,37 @@ int store_deleg_put(struct store *s, uint32_t run, const struct store_deleg *d);
  * STORE_CORRUPT or a read error. */
 int store_deleg_get(struct store *s, uint32_t run, uint32_t site,
                     struct store_deleg *out);
+/* ---- pages not parsed as a browser would ---------------------------------
+ *
+ * A hostile page (doc/measurement.md, "Hostile pages"): nested deeper
+ * than the parser's limit, or over its parse budget. The figures are
+ * those of parser/parse.h's struct html_page. */
+
+struct store_page_cut {
+  char *url;          /* the page, as the site wanted it */
+  int cut;            /* flags: 1 nesting parsed flat, 2 over the budget */
+  uint64_t bytes;     /* bytes of the page decoded to UTF-8 */
+  uint64_t parsed;    /* bytes of it parsed (a prefix when over budget) */
+  uint64_t depth;     /* the deepest nesting kept */
+  uint64_t flattened; /* start tags beyond the limit, parsed flat */
+  uint64_t flat_at;   /* the offset of the first of them */
+};
+
+/* Free the string @p owns and zero it; accepts NULL. */
+void store_page_cut_cleanup(struct store_page_cut *p);
+/* Insert or replace the cut page @p->url of site @site of run @run.
+ * Returns STORE_OK, STORE_INVALID (NULL @s or @p, a NULL or empty url, a
+ * read-only store) or a write error. */
+int store_page_cut_put(struct store *s, uint32_t run, uint32_t site,
+                       const struct store_page_cut *p);
+/* The cut pages of site @site of run @run, in URL id order. On STORE_OK
+ * *out is an array of *n records (NULL when none) the caller frees with
+ * store_page_cuts_free(). Returns STORE_OK, STORE_INVALID (NULL @s, @out
+ * or @n) or a read error; on error *out is NULL and *n 0. */
+int store_page_cuts_list(struct store *s, uint32_t run, uint32_t site,
+                         struct store_page_cut **out, size_t *n);
+/* Clean up the @n records of @p and free the array; accepts NULL. */
+void store_page_cuts_free(struct store_page_cut *p, size_t n);
 
 /* ---- probes ------------------------------------------------------------- */
 
@@ -406,6 +437,42 @@ int store_probe_put(struct store *s, uint32_t run, const struct store_probe *p);
  * read error; on error *out is zeroed. */
 int store_probe_get(struct store *s, uint32_t run, const char *url,
                     struct store_probe *out);
+
+/* ---- pages read for links (what a resumed crawl need not read again) ---- */
+
+enum store_page_flags {
+  STORE_PAGE_TRUNCATED = 1, /* read only up to --max-body */
+  STORE_PAGE_REFRESH = 2,   /* its meta refresh was followed (@refresh) */
+  STORE_PAGE_NOLINKS = 4    /* not HTML, or could not be read: no links */
+};
+
+struct store_page {
+  char *url;     /* the page as the site wanted it (before redirects) */
+  int level;     /* the level it is a link of */
+  int flags;     /* enum store_page_flags */
+  char *refresh; /* the meta refresh target followed, or NULL */
+  char *scripts; /* its scripts' URL literals, newline-separated, or NULL */
+};
+
+/* Free the strings @p owns and zero it; accepts NULL. */
+void store_page_cleanup(struct store_page *p);
+/* Record that site @site of run @run has read page @p->url and handed out
+ * all its links (written in the same write transaction as the links, so a
+ * committed page record means its links are committed). Insert or
+ * replace; strings are copied. Returns STORE_OK, STORE_INVALID (NULL @s
+ * or @p, a NULL or empty url, @p->level outside 1..255, a read-only
+ * store) or a write error. */
+int store_page_put(struct store *s, uint32_t run, uint32_t site,
+                   const struct store_page *p);
+/* Every page record of site @site of run @run, in url id order. On
+ * STORE_OK *out is an array of *n records (NULL when there is none) the
+ * caller owns and frees with store_pages_free(). Returns STORE_OK,
+ * STORE_INVALID (NULL @s, @out or @n) or a read error; on error *out is
+ * NULL and *n 0. */
+int store_pages_list(struct store *s, uint32_t run, uint32_t site,
+                     struct store_page **out, size_t *n);
+/* Clean up the @n records of @pages and free the array; accepts NULL. */
+void store_pages_free(struct store_page *pages, size_t n);
 
 /* ---- reading links with their evidence ----------------------------------- */
 
@@ -559,5 +626,45 @@ struct store_check_stats {
 int store_check(struct store *s, int repair,
                 int (*cb)(const struct store_issue *issue, void *ud), void *ud,
                 struct store_check_stats *out);
+/* ---- the vantage point: its checks and outages ---------------------------
+ *
+ * Keyed run | seq. Record 0 is the check made before the run; records 1,
+ * 2 ... are the IPv6 outages of this machine seen during the run. */
+
+enum store_vantage_how {
+  STORE_VANTAGE_START = 0,    /* the check before the run */
+  STORE_VANTAGE_FAILURES = 1, /* IPv6 failed on several hosts in a row */
+  STORE_VANTAGE_PERIODIC = 2, /* the check every --vantage-every minutes */
+  STORE_VANTAGE_END = 3,      /* IPv6 failures left when the work was done */
+  STORE_VANTAGE__N
+};
+
+struct store_vantage {
+  uint32_t seq;
+  int how;          /* enum store_vantage_how */
+  int64_t start_ms; /* unix milliseconds: the check began / the outage */
+  int64_t end_ms;   /* the check ended / IPv6 was back; 0: still down when
+                     * the run ended */
+  int ipv4, ipv6;   /* seq 0: 1 reachable, 0 not, -1 not checked */
+  int reasked;      /* outages: probes asked over IPv6 again after it */
+  int unmeasured;   /* outages: probes left unmeasured by it */
+  char *detail;     /* what the checks saw, or NULL */
+};
+
+/* "start", "failures", "periodic", "end"; "?" for another value. */
+const char *store_vantage_how_name(int how);
+/* Insert or replace record @v->seq of run @run (@v->detail copied).
+ * Returns STORE_OK, STORE_INVALID (NULL @s or @v, a bad @v->how, a
+ * read-only store) or a write error. */
+int store_vantage_put(struct store *s, uint32_t run,
+                      const struct store_vantage *v);
+/* The records of @run in seq order. On STORE_OK *out is an array of *n
+ * (NULL when there is none, as for a run from before this database) the
+ * caller frees with store_vantage_free(). Returns STORE_OK, STORE_INVALID
+ * (NULL @out or @n) or a read error; on error *out is NULL and *n 0. */
+int store_vantage_list(struct store *s, uint32_t run,
+                       struct store_vantage **out, size_t *n);
+/* Free the @n records of @v and the array; accepts NULL. */
+void store_vantage_free(struct store_vantage *v, size_t n);
 
 #endif

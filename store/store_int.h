@@ -22,6 +22,13 @@
  *   timing   u32 run | u32 site          -> timing record (the homepage)
  *   perf     u32 run | lower-case name   -> timing record (a CNAME host)
  *   deleg    u32 run | u32 site          -> delegation record
+ *   pages    u32 run | u32 site | u64 id -> page cut record (a page not
+ *                                           parsed as a browser would)
+ *   vantage  u32 run | u32 seq           -> vantage record (seq 0: the
+ *                                           check before the run; 1, 2
+ *                                           ...: IPv6 outages in it)
+ *   reads    u32 run | u32 site | u64 id -> read record: a page the site
+ *                                           read, its links all stored
  *   counts   u32 run | database name     -> u64 BE records of the run in
  *                                           that database, when it ended
  *
@@ -49,15 +56,20 @@
  *          usable_aaaa, then (optional) f64 a_ms, aaaa_ms
  *   probe  u8 klass, then for v6 and v4: u8 ok, i32 status, str error,
  *          str hops, f64 connect_ms, first_byte_ms, total_ms
+ *   vantage u8 how, i64 start_ms, i64 end_ms, i32 ipv4, i32 ipv6,
+ *          i32 reasked, i32 unmeasured, str detail
  *   deleg  u8 pass, str why, u32 zones, then per zone: str zone, u8 ok,
  *          u32 servers, then per server: str name, str aaaa, u8 ok,
  *          str why
  *   timing str what, u32 n, then n IPv6 and n IPv4 samples, each u8 ok,
  *          f64 dns_ms, connect_ms, tls_ms, first_byte_ms, total_ms,
  *          u64 bytes
+ *   page cut  i32 cut, u64 bytes, parsed, depth, flattened, flat_at
+ *   read   u8 level, u32 flags, str refresh, str scripts
  *
- * timing, perf and deleg are optional: a store made before them opened
- * read-only reads them as empty (st_db_absent).
+ * timing, perf, deleg, pages, vantage and reads are
+ * optional: a store made
+ * before them opened read-only reads them as empty (st_db_absent).
  *
  * Transactions (env.c). The first write opens the one write transaction,
  * and store_flush() commits it. Reads use the open write transaction when
@@ -117,13 +129,16 @@ enum {
   DB_TIMING, /* the first optional database: see st_db_absent */
   DB_PERF,
   DB_DELEG,
+  DB_PAGES,
+  DB_VANTAGE,
+  DB_READS,
   DB_COUNTS,
   DB__N
 };
 
 struct store {
   MDB_env *env;
-  MDB_dbi dbi[DB__N];
+  MDB_dbi dbi[DB__N]; /* 0: a database the store lacks (st_db_absent) */
   int rdonly;
   MDB_txn *wtxn;     /* the open write transaction, or NULL */
   MDB_txn *rtxn;     /* the open read transaction, or NULL */
@@ -151,6 +166,12 @@ struct store {
    * again */
   uint32_t uncounted;
 };
+
+/* ---- links.c: keys ---- */
+
+/* The LINK_KEY_LEN bytes of a key run | site | url id (links, pages). */
+void st_site_url_key(unsigned char *kb, uint32_t run, uint32_t site,
+                     uint64_t id);
 
 /* ---- env.c: status codes and transactions ---- */
 
@@ -186,6 +207,8 @@ static inline void st_guard_out(void)
  * STORE_CORRUPT. st_get, st_walk and st_last_key call it: code that reads
  * with its own cursor must call it too. */
 int st_rec_check(MDB_txn *txn, MDB_dbi dbi, const MDB_val *k, MDB_val *v);
+/* mdb_cursor_open under the fault guard, its code translated. */
+int st_cursor_open(MDB_txn *txn, MDB_dbi dbi, MDB_cursor **cur);
 /* What st_get says when LMDB finds no key @k in @dbi: STORE_NOTFOUND,
  * unless the record LMDB's search ends at (the next key) fails its
  * checksum: a damaged page on the way reads as absence, which the figures

@@ -36,7 +36,7 @@ int st_walk(MDB_txn *txn, MDB_dbi dbi, const void *prefix, size_t plen,
   rc = st_run_verify(txn, dbi, prefix, plen);
   if (rc)
     return rc;
-  rc = st_rc(mdb_cursor_open(txn, dbi, &cur));
+  rc = st_cursor_open(txn, dbi, &cur);
   if (rc)
     goto out;
   st_guard_in();
@@ -84,7 +84,7 @@ int st_last_key(MDB_txn *txn, MDB_dbi dbi, size_t klen, MDB_val *k)
 
   if (dbi == 0)
     return STORE_NOTFOUND;
-  rc = st_rc(mdb_cursor_open(txn, dbi, &cur));
+  rc = st_cursor_open(txn, dbi, &cur);
   if (rc)
     goto out;
   st_guard_in();
@@ -106,16 +106,34 @@ int st_absent(MDB_txn *txn, MDB_dbi dbi, const MDB_val *k)
   MDB_val kk = *k, v;
   int rc, mrc;
 
-  rc = st_rc(mdb_cursor_open(txn, dbi, &cur));
+  rc = st_cursor_open(txn, dbi, &cur);
   if (rc)
     return rc;
+  /* the record after @k (or the last one) and the one before it must be
+   * sound and on either side of @k: a damaged page LMDB walked past as
+   * empty, or a branch that misled it, breaks one of them */
   st_guard_in();
   mrc = mdb_cursor_get(cur, &kk, &v, MDB_SET_RANGE);
   st_guard_out();
-  if (mrc == MDB_SUCCESS)
+  if (mrc == MDB_SUCCESS) {
     rc = key_cmp(k, &kk) < 0 ? st_rec_check(txn, dbi, &kk, &v) : STORE_CORRUPT;
-  else
-    rc = st_rc(mrc);
+    if (rc == STORE_OK) {
+      st_guard_in();
+      mrc = mdb_cursor_get(cur, &kk, &v, MDB_PREV);
+      st_guard_out();
+    }
+  } else if (mrc == MDB_NOTFOUND) {
+    st_guard_in();
+    mrc = mdb_cursor_get(cur, &kk, &v, MDB_LAST);
+    st_guard_out();
+  }
+  if (rc == STORE_OK) {
+    if (mrc == MDB_SUCCESS)
+      rc =
+        key_cmp(&kk, k) < 0 ? st_rec_check(txn, dbi, &kk, &v) : STORE_CORRUPT;
+    else if (mrc != MDB_NOTFOUND)
+      rc = st_rc(mrc);
+  }
   mdb_cursor_close(cur);
   return rc == STORE_OK ? STORE_NOTFOUND : rc;
 }
@@ -312,7 +330,7 @@ int st_del_prefix(MDB_txn *txn, MDB_dbi dbi, const void *prefix, size_t plen,
   int rc, mrc;
 
   *n = 0;
-  rc = st_rc(mdb_cursor_open(txn, dbi, &cur));
+  rc = st_cursor_open(txn, dbi, &cur);
   if (rc)
     goto out;
   while (*n < max) {

@@ -1,9 +1,11 @@
 """What the integration scripts' own small web servers share: a handler
-that answers GET and HEAD alike from one page() method, and a page of
-links. Imported by tests/integration/test_*.py (their folder is on
+that answers GET and HEAD alike from one page() method, a page of links,
+an IPv6 server class, a finished v6crawl process (Run), and a script's
+own small world (a dnsmasq and a web server on both families). Imported by tests/integration/test_*.py (their folder is on
 sys.path when they run as scripts)."""
 
 import http.server
+import json
 import os
 import socket
 import subprocess
@@ -50,6 +52,58 @@ class PageHandler(http.server.BaseHTTPRequestHandler):
 
     def log_message(self, *args):
         pass
+
+
+class Server6(http.server.ThreadingHTTPServer):
+    """A ThreadingHTTPServer on an IPv6 address."""
+    address_family = socket.AF_INET6
+
+
+class Run:
+    """A finished subprocess.run of v6crawl: rc, out, err (text), why()
+    for a failure message, json() of its output."""
+
+    def __init__(self, p):
+        self.rc = p.returncode
+        self.out = p.stdout.decode(errors="replace")
+        self.err = p.stderr.decode(errors="replace")
+
+    def why(self):
+        return "rc %s\nstdout:\n%s\nstderr:\n%s" % (self.rc, self.out[-1500:],
+                                                    self.err[-1500:])
+
+    def json(self):
+        return json.loads(self.out)
+
+
+def small_world(work, v4, v6, records, handler):
+    """This script's own dnsmasq on @v4:53 answering each of @records
+    (dnsmasq --host-record values) and nothing else, and @handler served
+    on @v4:80 and [@v6]:80. Returns what small_world_stop takes."""
+    dns = subprocess.Popen(["dnsmasq", "--keep-in-foreground",
+                            "--conf-file=/dev/null", "--no-resolv",
+                            "--no-hosts", "--port=53", "--bind-interfaces",
+                            "--listen-address=" + v4, "--local=/#/"] +
+                           ["--host-record=" + r for r in records] +
+                           ["--pid-file=" + os.path.join(work, "dns.pid")],
+                           stdout=subprocess.DEVNULL,
+                           stderr=subprocess.DEVNULL)
+    http.server.ThreadingHTTPServer.allow_reuse_address = True
+    Server6.allow_reuse_address = True
+    srv = [http.server.ThreadingHTTPServer((v4, 80), handler),
+           Server6((v6, 80), handler)]
+    for s in srv:
+        threading.Thread(target=s.serve_forever, daemon=True).start()
+    time.sleep(0.5)
+    return dns, srv
+
+
+def small_world_stop(world):
+    dns, srv = world
+    for s in srv:
+        s.shutdown()
+    dns.terminate()
+    dns.wait(10)
 
 
 def dnsmasq(work, name, addr, extra, who):

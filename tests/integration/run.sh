@@ -46,6 +46,11 @@ PATH=$PATH:/usr/sbin:/sbin
 # own root with --dns-root.
 V6CRAWL_DNS_ROOT=${V6CRAWL_DNS_ROOT:-[::1]:9}
 export V6CRAWL_DNS_ROOT
+# The vantage check connects to the world's own nginx (tests/world/world.py:
+# 127.0.0.2:80 and [fd6c:7763::2]:80) instead of the DNS root servers, so
+# every script keeps a working vantage without passing --vantage.
+V6CRAWL_VANTAGE=127.0.0.2:80,[fd6c:7763::2]:80
+export V6CRAWL_VANTAGE
 ip link set lo up || exit 99
 work=$(mktemp -d "${TMPDIR:-/tmp}/v6crawl-it.XXXXXX") || exit 99
 world=$work/world

@@ -164,6 +164,7 @@ def run(args, timeout=300):
 def crawl_args(o, db, doms, extra=()):
     return ([o.v6crawl, "crawl", "--db", os.path.join(o.work, db),
              "--dns-server", DNS, "--allow-private", "--assume-ipv6", "yes",
+             "--vantage", "%s:80,[%s]:80" % (WEB4, WEB6),
              "--depth", "2", "--timeout", "20", "--homepage-probes", "1",
              "--timing-samples", "0", "--quiet"] + list(extra) +
             ["http://www.%s.test/" % d for d in doms])
@@ -288,12 +289,13 @@ def test_transient(o):
     """bad.tr.test's address comes back while slow.tr.test's homepage
     keeps the crawl busy, before the end-of-run retry."""
     RELEASE.clear()
-    args = crawl_args(o, "tr", ["tr"], ["--connect-timeout", "1"])
+    args = crawl_args(o, "tr", ["tr"], ["--connect-timeout", "3"])
     args.append("http://slow.tr.test/")
     p = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    # the first requests time out after 1 s and the address opens; give
-    # it ample time, then bring the address back and let the crawl end
-    time.sleep(6)
+    # the first requests time out after 3 s and the address opens (it is
+    # tried once more when the crawl is idle, or 3 x 3 s later); then the
+    # address comes back and the slow page lets the crawl end
+    time.sleep(7)
     ip("-6", "addr", "add", BAD6[2] + "/128", "dev", "lo", "nodad")
     srv = serve(Web6, BAD6[2])
     RELEASE.set()

@@ -20,16 +20,14 @@ Prints "ok - ..." lines and ends with "N passed, N failed".
 """
 
 import argparse
-import http.server
 import os
 import signal
-import socket
 import subprocess
 import sys
-import threading
 import time
 
-from itlib import PageHandler, link_page
+from itlib import (PageHandler, Run, link_page, small_world,
+                   small_world_stop)
 
 results = []
 V4, V6 = "127.0.0.242", "fd6c:7764::2"
@@ -55,21 +53,6 @@ class Handler(PageHandler):
         if self.path.endswith(".html"):
             return b"<html><body>leaf</body></html>"
         return None
-
-
-class Server6(http.server.ThreadingHTTPServer):
-    address_family = socket.AF_INET6
-
-
-class Run:
-    def __init__(self, p):
-        self.rc = p.returncode
-        self.out = p.stdout.decode(errors="replace")
-        self.err = p.stderr.decode(errors="replace")
-
-    def why(self):
-        return "rc %s\nstdout:\n%s\nstderr:\n%s" % (self.rc, self.out[-1500:],
-                                                    self.err[-1500:])
 
 
 class T:
@@ -194,30 +177,13 @@ def main():
     T.v6crawl, T.db = o.v6crawl, os.path.join(o.work, "db")
     subprocess.run(["ip", "-6", "addr", "add", V6 + "/128", "dev", "lo",
                     "nodad"], capture_output=True)
-    dns = subprocess.Popen(["dnsmasq", "--keep-in-foreground",
-                            "--conf-file=/dev/null", "--no-resolv",
-                            "--no-hosts", "--port=53", "--bind-interfaces",
-                            "--listen-address=" + V4, "--local=/#/",
-                            "--host-record=fig.test,%s,%s" % (V4, V6),
-                            "--host-record=bad.fig.test," + V4,
-                            "--pid-file=" + os.path.join(o.work, "dns.pid")],
-                           stdout=subprocess.DEVNULL,
-                           stderr=subprocess.DEVNULL)
-    http.server.ThreadingHTTPServer.allow_reuse_address = True
-    Server6.allow_reuse_address = True
-    srv = [http.server.ThreadingHTTPServer((V4, 80), Handler),
-           Server6((V6, 80), Handler)]
-    for s in srv:
-        threading.Thread(target=s.serve_forever, daemon=True).start()
-    time.sleep(0.5)
+    world = small_world(o.work, V4, V6, ["fig.test,%s,%s" % (V4, V6),
+                                         "bad.fig.test," + V4], Handler)
     try:
         item_a()
         item_b()
     finally:
-        for s in srv:
-            s.shutdown()
-        dns.terminate()
-        dns.wait(10)
+        small_world_stop(world)
     passed = sum(results)
     print("%d passed, %d failed" % (passed, len(results) - passed))
     return 0 if passed == len(results) else 1

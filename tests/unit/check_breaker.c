@@ -57,6 +57,21 @@ START_TEST(breaker_refused_is_an_answer)
 }
 END_TEST
 
+/* No route from this machine is outage.c's concern, not the address's. */
+START_TEST(breaker_noroute_counts_nothing)
+{
+  struct brk b;
+  brk_init(&b, 2);
+  brk_result(&b, FETCH_CONN_TIMEOUT);
+  ck_assert_int_eq(brk_result(&b, FETCH_CONN_NOROUTE), BRK_NONE);
+  ck_assert_int_eq(brk_result(&b, FETCH_CONN_NOROUTE), BRK_NONE);
+  ck_assert_int_eq(b.state, BRK_CLOSED);
+  ck_assert_int_eq(b.timeouts, 1);
+  brk_result(&b, FETCH_CONN_TIMEOUT);
+  ck_assert_int_eq(b.state, BRK_OPEN);
+}
+END_TEST
+
 START_TEST(breaker_zero_never_opens)
 {
   struct brk b;
@@ -130,6 +145,7 @@ int main(void)
   tcase_add_test(tc, breaker_opens_after_threshold_failures);
   tcase_add_test(tc, breaker_success_resets_the_count);
   tcase_add_test(tc, breaker_refused_is_an_answer);
+  tcase_add_test(tc, breaker_noroute_counts_nothing);
   tcase_add_test(tc, breaker_zero_never_opens);
   tcase_add_test(tc, breaker_retry_fails_then_bad);
   tcase_add_test(tc, breaker_retry_connects_releases);

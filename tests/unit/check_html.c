@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <check.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -301,6 +302,209 @@ START_TEST(html_idn_link_punycode)
 }
 END_TEST
 
+/* @n copies of @unit followed by @tail, NUL-terminated (caller frees). */
+static char *repeat(const char *unit, size_t n, const char *tail)
+{
+  size_t ul = strlen(unit), tl = strlen(tail), i;
+  char *b = malloc(ul * n + tl + 1);
+
+  ck_assert_ptr_nonnull(b);
+  for (i = 0; i < n; i++)
+    memcpy(b + i * ul, unit, ul);
+  memcpy(b + n * ul, tail, tl + 1);
+  return b;
+}
+
+static void extract_owned(char *body)
+{
+  ck_assert_int_eq(html_links_extract(body, strlen(body), NULL, PAGE, &pg),
+                   PARSE_OK);
+  free(body);
+}
+
+/* Each of the four shapes that crashed gumbo's destroy or took it
+ * minutes (issue 9): the link after them is found, and the evidence says
+ * where the nesting went beyond the limit and how much was parsed flat. */
+START_TEST(html_nest_divs_parsed_flat)
+{
+  extract_owned(repeat("<div>", 200000, "<a href=/deep>d</a>"));
+  ck_assert_uint_eq(pg.n_links, 1);
+  ck_assert_str_eq(pg.links[0].url, "http://www.example.gov.cn/deep");
+  ck_assert_int_eq(pg.cut, HTML_CUT_DEPTH);
+  ck_assert_uint_eq(pg.depth, HTML_MAX_DEPTH);
+  ck_assert_uint_eq(pg.flat_at, 5 * HTML_MAX_DEPTH);
+  /* the divs beyond the limit, and the link after them */
+  ck_assert_uint_eq(pg.flattened, 200000 - HTML_MAX_DEPTH + 1);
+  ck_assert_uint_eq(pg.parsed, pg.text_len);
+  ck_assert_uint_eq(pg.text_len, 5 * 200000 + 19);
+}
+END_TEST
+
+/* @body (taken) ends in one link to @path, which is found; the page
+ * was parsed flat beyond the depth. */
+static void one_link_cut(char *body, const char *path)
+{
+  char want[128];
+
+  extract_owned(body);
+  snprintf(want, sizeof want, "http://www.example.gov.cn%s", path);
+  ck_assert_uint_eq(pg.n_links, 1);
+  ck_assert_str_eq(pg.links[0].url, want);
+  ck_assert_int_eq(pg.cut, HTML_CUT_DEPTH);
+}
+
+START_TEST(html_nest_spans_parsed_flat)
+{
+  one_link_cut(repeat("<span>", 200000, "<a href=/s>s</a>"), "/s");
+  ck_assert_uint_eq(pg.flat_at, 6 * HTML_MAX_DEPTH);
+}
+END_TEST
+
+START_TEST(html_nest_tables_parsed_flat)
+{
+  one_link_cut(repeat("<table><tr><td>", 100000, "<a href=/t>t</a>"), "/t");
+}
+END_TEST
+
+START_TEST(html_nest_formatting_parsed_flat)
+{
+  one_link_cut(repeat("<b><i>", 200000, "<a href=/b>b</a>"), "/b");
+}
+END_TEST
+
+/* Formatting elements closed implicitly are reopened by gumbo before
+ * every text: the guard counts them too. */
+START_TEST(html_nest_reopened_formatting_bounded)
+{
+  char unit[64], *body = malloc(40 * 30000 + 64);
+  size_t i, n = 0;
+
+  ck_assert_ptr_nonnull(body);
+  for (i = 0; i < 30000; i++) {
+    int k = snprintf(unit, sizeof unit, "<div><b id=%zu></div>x", i);
+    memcpy(body + n, unit, (size_t)k);
+    n += (size_t)k;
+  }
+  memcpy(body + n, "<a href=/r>r</a>", 17);
+  one_link_cut(body, "/r");
+}
+END_TEST
+
+/* Beyond the limit a tag that may hold a link keeps it: hrefs, srcs and
+ * script handlers are all still seen. */
+START_TEST(html_nest_links_beyond_depth_kept)
+{
+  extract_owned(
+    repeat("<div>", 1000,
+           "<a href=/a1>1</a><div><a href=/a2><span>2</span></a>"
+           "<iframe src=/f></iframe><button onclick=\"location='/on.html'\">"
+           "</button></div><a href=/a3>3</a>"));
+  ck_assert_uint_eq(pg.n_links, 4);
+  ck_assert_str_eq(pg.links[0].url, "http://www.example.gov.cn/a1");
+  ck_assert_str_eq(pg.links[1].url, "http://www.example.gov.cn/a2");
+  ck_assert_str_eq(pg.links[2].url, "http://www.example.gov.cn/f");
+  ck_assert_str_eq(pg.links[3].url, "http://www.example.gov.cn/a3");
+  ck_assert_uint_eq(pg.script_urls, 1);
+  ck_assert_int_eq(pg.cut, HTML_CUT_DEPTH);
+  /* 488 divs, then a, div, a, span and button */
+  ck_assert_uint_eq(pg.flattened, 1000 - HTML_MAX_DEPTH + 5);
+}
+END_TEST
+
+/* What only looks deep is not cut: implied end tags (p, li, td, tr,
+ * option, dd), void elements, text in scripts, comments and attribute
+ * values, and "<x/>" inside svg. */
+START_TEST(html_nest_shallow_pages_not_cut)
+{
+  static const char *const units[] = {
+    "<p>para",
+    "<li>item",
+    "<tr><td>a<td>b",
+    "<option>o",
+    "<dt>t<dd>d",
+    "<br><img src=/i.png><input>",
+    "<script>var s = '<div><div>';</script>",
+    "<!-- <div><div> -->",
+    "<a title=\"<div><span>\" href=/q>q</a>",
+    "<svg><path d=x/><circle/></svg>",
+    "<div/></div>",
+  };
+  size_t i;
+  for (i = 0; i < sizeof units / sizeof *units; i++) {
+    extract_owned(repeat(units[i], 3 * HTML_MAX_DEPTH, "<a href=/z>z</a>"));
+    ck_assert_msg(pg.cut == 0, "%s: cut %d depth %zu", units[i], pg.cut,
+                  pg.depth);
+    ck_assert_str_eq(pg.links[pg.n_links - 1].url,
+                     "http://www.example.gov.cn/z");
+    html_page_cleanup(&pg);
+  }
+}
+END_TEST
+
+/* A normal page: the evidence fields say nothing was cut. */
+START_TEST(html_nest_normal_page_evidence)
+{
+  extract("<html><body><div><p><a href=/x>x</a></p></div></body></html>", NULL);
+  ck_assert_int_eq(pg.cut, 0);
+  ck_assert_uint_eq(pg.depth, 5); /* html body div p a */
+  ck_assert_uint_eq(pg.flattened, 0);
+  ck_assert_uint_eq(pg.parsed, pg.text_len);
+}
+END_TEST
+
+/* A page of more than HTML_PART_BYTES is parsed in parts, the open
+ * elements opened again before each: every link comes out once, in
+ * order, and a <base href> at its end applies to all of them. */
+START_TEST(html_parts_links_in_order)
+{
+  size_t n = 40000, i, len = 0;
+  char *body = malloc(n * 48 + 256);
+
+  ck_assert_ptr_nonnull(body);
+  len += (size_t)snprintf(body, 64, "<html><body><div id=main><ul>");
+  for (i = 0; i < n; i++)
+    len += (size_t)snprintf(body + len, 64, "<li><a href=\"p%zu.html\">%zu</a>",
+                            i, i);
+  len += (size_t)snprintf(body + len, 128,
+                          "</ul></div><base href=\"http://b.example/d/\">");
+  ck_assert_int_eq(html_links_extract(body, len, NULL, PAGE, &pg), PARSE_OK);
+  ck_assert_uint_gt(len, 4 * (256u << 10));
+  ck_assert_uint_eq(pg.n_links, n);
+  for (i = 0; i < n; i++) {
+    char want[64];
+    snprintf(want, sizeof want, "http://b.example/d/p%zu.html", i);
+    ck_assert_str_eq(pg.links[i].url, want);
+  }
+  ck_assert_int_eq(pg.cut, 0);
+  ck_assert_uint_eq(pg.parsed, len);
+  ck_assert_uint_ge(pg.parts, 4);
+  free(body);
+}
+END_TEST
+
+/* Inside what cannot be opened again (a table section, svg, template,
+ * select, a link) the page is not split: a link whose <a> began in one
+ * part is not split from its href, and text in a <template> stays out. */
+START_TEST(html_parts_not_inside_template)
+{
+  size_t n = 30000, i, len = 0;
+  char *body = malloc(n * 40 + 256);
+
+  ck_assert_ptr_nonnull(body);
+  len += (size_t)snprintf(body, 64, "<body><template>");
+  for (i = 0; i < n; i++)
+    len +=
+      (size_t)snprintf(body + len, 64, "<div><a href=/t%zu>t</a></div>", i);
+  len += (size_t)snprintf(body + len, 64, "</template><a href=/after>a</a>");
+  ck_assert_int_eq(html_links_extract(body, len, NULL, PAGE, &pg), PARSE_OK);
+  ck_assert_uint_eq(pg.n_links, 1);
+  ck_assert_str_eq(pg.links[0].url, "http://www.example.gov.cn/after");
+  /* one split, after the template, before the last link */
+  ck_assert_uint_eq(pg.parts, 2);
+  free(body);
+}
+END_TEST
+
 int main(void)
 {
   Suite *s = suite_create("html");
@@ -340,6 +544,16 @@ int main(void)
   tcase_add_checked_fixture(deep, NULL, teardown);
   tcase_set_timeout(deep, 60);
   tcase_add_test(deep, html_deep_nesting_no_crash);
+  tcase_add_test(deep, html_nest_divs_parsed_flat);
+  tcase_add_test(deep, html_nest_spans_parsed_flat);
+  tcase_add_test(deep, html_nest_tables_parsed_flat);
+  tcase_add_test(deep, html_nest_formatting_parsed_flat);
+  tcase_add_test(deep, html_nest_reopened_formatting_bounded);
+  tcase_add_test(deep, html_nest_links_beyond_depth_kept);
+  tcase_add_test(deep, html_nest_shallow_pages_not_cut);
+  tcase_add_test(deep, html_nest_normal_page_evidence);
+  tcase_add_test(deep, html_parts_links_in_order);
+  tcase_add_test(deep, html_parts_not_inside_template);
   suite_add_tcase(s, deep);
   return check_run(s);
 }

@@ -1325,6 +1325,106 @@ START_TEST(store_run_delete_removes_every_record_of_the_run_only)
 }
 END_TEST
 
+START_TEST(store_pages_roundtrip_per_site_and_deleted_with_run)
+{
+  struct store *s = open_db(0);
+  struct store_page p, *v = NULL;
+  size_t n = 0;
+  uint32_t a = 0, b = 0;
+
+  ck_assert_int_eq(store_run_new(s, 100, 1, NULL, &a), STORE_OK);
+  ck_assert_int_eq(store_run_new(s, 200, 1, NULL, &b), STORE_OK);
+  memset(&p, 0, sizeof p);
+  p.url = (char *)"http://s.example/";
+  p.level = 1;
+  p.flags = STORE_PAGE_REFRESH | STORE_PAGE_TRUNCATED;
+  p.refresh = (char *)"http://s.example/home.html";
+  p.scripts = (char *)"http://s.example/a.html\nhttp://s.example/b.html";
+  ck_assert_int_eq(store_page_put(s, a, 0, &p), STORE_OK);
+  memset(&p, 0, sizeof p);
+  p.url = (char *)"http://s.example/img.png";
+  p.level = 2;
+  p.flags = STORE_PAGE_NOLINKS;
+  ck_assert_int_eq(store_page_put(s, a, 0, &p), STORE_OK);
+  ck_assert_int_eq(store_page_put(s, a, 1, &p), STORE_OK);
+  ck_assert_int_eq(store_page_put(s, b, 0, &p), STORE_OK);
+  p.level = 0;
+  ck_assert_int_eq(store_page_put(s, a, 0, &p), STORE_INVALID);
+  p.level = 2;
+  p.url = (char *)"";
+  ck_assert_int_eq(store_page_put(s, a, 0, &p), STORE_INVALID);
+  ck_assert_int_eq(store_flush(s), STORE_OK);
+  store_close(s);
+
+  s = open_db(0);
+  ck_assert_int_eq(store_pages_list(s, a, 0, &v, &n), STORE_OK);
+  ck_assert_uint_eq(n, 2);
+  /* url id order: the first interned first */
+  ck_assert_str_eq(v[0].url, "http://s.example/");
+  ck_assert_int_eq(v[0].level, 1);
+  ck_assert_int_eq(v[0].flags, STORE_PAGE_REFRESH | STORE_PAGE_TRUNCATED);
+  ck_assert_str_eq(v[0].refresh, "http://s.example/home.html");
+  ck_assert_str_eq(v[0].scripts,
+                   "http://s.example/a.html\nhttp://s.example/b.html");
+  ck_assert_str_eq(v[1].url, "http://s.example/img.png");
+  ck_assert_int_eq(v[1].level, 2);
+  ck_assert_int_eq(v[1].flags, STORE_PAGE_NOLINKS);
+  ck_assert_ptr_null(v[1].refresh);
+  ck_assert_ptr_null(v[1].scripts);
+  store_pages_free(v, n);
+  ck_assert_int_eq(store_pages_list(s, a, 1, &v, &n), STORE_OK);
+  ck_assert_uint_eq(n, 1);
+  store_pages_free(v, n);
+  ck_assert_int_eq(store_pages_list(s, a, 2, &v, &n), STORE_OK);
+  ck_assert_uint_eq(n, 0);
+  ck_assert_ptr_null(v);
+
+  ck_assert_int_eq(store_run_delete(s, a), STORE_OK);
+  ck_assert_int_eq(store_pages_list(s, a, 0, &v, &n), STORE_OK);
+  ck_assert_uint_eq(n, 0);
+  ck_assert_int_eq(store_pages_list(s, b, 0, &v, &n), STORE_OK);
+  ck_assert_uint_eq(n, 1);
+  store_pages_free(v, n);
+  ck_assert_int_eq(store_pages_list(s, b, 0, NULL, &n), STORE_INVALID);
+  store_close(s);
+}
+END_TEST
+
+START_TEST(store_rdonly_opens_a_store_from_before_the_pages_db)
+{
+  struct store *s = open_db(0);
+  struct store_page *v = NULL;
+  MDB_env *env = NULL;
+  MDB_txn *txn = NULL;
+  MDB_dbi dbi;
+  size_t n = 1;
+  uint32_t a = 0;
+
+  ck_assert_int_eq(store_run_new(s, 100, 1, NULL, &a), STORE_OK);
+  store_close(s);
+  /* an older v6crawl's store: no pages database */
+  ck_assert_int_eq(mdb_env_create(&env), 0);
+  ck_assert_int_eq(mdb_env_set_maxdbs(env, 32), 0);
+  ck_assert_int_eq(mdb_env_open(env, g_db, 0, 0644), 0);
+  ck_assert_int_eq(mdb_txn_begin(env, NULL, 0, &txn), 0);
+  ck_assert_int_eq(mdb_dbi_open(txn, "pages", 0, &dbi), 0);
+  ck_assert_int_eq(mdb_drop(txn, dbi, 1), 0);
+  ck_assert_int_eq(mdb_txn_commit(txn), 0);
+  mdb_env_close(env);
+
+  ck_assert_int_eq(store_open(g_db, STORE_RDONLY, 0, &s), STORE_OK);
+  ck_assert_int_eq(store_pages_list(s, a, 0, &v, &n), STORE_OK);
+  ck_assert_uint_eq(n, 0);
+  ck_assert_ptr_null(v);
+  store_close(s);
+  /* opened for writing, it gains the database */
+  s = open_db(0);
+  ck_assert_int_eq(store_pages_list(s, a, 0, &v, &n), STORE_OK);
+  ck_assert_uint_eq(n, 0);
+  store_close(s);
+}
+END_TEST
+
 START_TEST(store_run_delete_refused_read_only_and_null)
 {
   struct store *s = open_db(0), *r = NULL;
@@ -2005,7 +2105,7 @@ START_TEST(store_check_finds_dangling_and_orphans_and_repairs)
   ck_assert_uint_eq(cs.removed, 0);
   ck_assert_uint_eq(kinds[STORE_ISSUE_DANGLING], 1);
   ck_assert_uint_eq(kinds[STORE_ISSUE_ORPHAN], 1);
-  ck_assert_uint_eq(cs.dbs, 13);
+  ck_assert_uint_eq(cs.dbs, 16);
   store_close(s);
   s = open_db(0);
   ck_assert_int_eq(store_check(s, 1, issue_count, kinds, &cs), STORE_OK);
@@ -2085,6 +2185,119 @@ START_TEST(store_fault_inside_lmdb_exits_through_the_guard)
 }
 END_TEST
 
+/* The vantage records of a run: every field back, in seq order, apart
+ * from other runs, gone with their run. */
+START_TEST(store_vantage_roundtrip_and_delete)
+{
+  struct store *s = open_db(0);
+  struct store_vantage v, *l = NULL;
+  size_t n = 9;
+  uint32_t a = 0, b = 0;
+
+  ck_assert_int_eq(store_run_new(s, 100, 1, NULL, &a), STORE_OK);
+  ck_assert_int_eq(store_run_new(s, 200, 1, NULL, &b), STORE_OK);
+  memset(&v, 0, sizeof v);
+  v.seq = 1;
+  v.how = STORE_VANTAGE_FAILURES;
+  v.start_ms = 1764632461123;
+  v.end_ms = 0;
+  v.ipv4 = 1;
+  v.reasked = 3;
+  v.unmeasured = 4;
+  v.detail = (char *)"IPv6: [2001:db8::1]:53 timed out";
+  ck_assert_int_eq(store_vantage_put(s, a, &v), STORE_OK);
+  memset(&v, 0, sizeof v);
+  v.how = STORE_VANTAGE_START;
+  v.start_ms = 1764632460000;
+  v.end_ms = 1764632460100;
+  v.ipv4 = 1;
+  v.ipv6 = -1;
+  ck_assert_int_eq(store_vantage_put(s, a, &v), STORE_OK);
+  v.how = STORE_VANTAGE__N;
+  ck_assert_int_eq(store_vantage_put(s, a, &v), STORE_INVALID);
+  v.how = STORE_VANTAGE_PERIODIC;
+  ck_assert_int_eq(store_vantage_put(s, b, &v), STORE_OK);
+
+  ck_assert_int_eq(store_vantage_list(s, a, &l, &n), STORE_OK);
+  ck_assert_uint_eq(n, 2);
+  ck_assert_uint_eq(l[0].seq, 0);
+  ck_assert_int_eq(l[0].how, STORE_VANTAGE_START);
+  ck_assert_int_eq(l[0].start_ms, 1764632460000);
+  ck_assert_int_eq(l[0].end_ms, 1764632460100);
+  ck_assert_int_eq(l[0].ipv4, 1);
+  ck_assert_int_eq(l[0].ipv6, -1);
+  ck_assert_ptr_null(l[0].detail);
+  ck_assert_uint_eq(l[1].seq, 1);
+  ck_assert_int_eq(l[1].how, STORE_VANTAGE_FAILURES);
+  ck_assert_int_eq(l[1].start_ms, 1764632461123);
+  ck_assert_int_eq(l[1].end_ms, 0);
+  ck_assert_int_eq(l[1].reasked, 3);
+  ck_assert_int_eq(l[1].unmeasured, 4);
+  ck_assert_str_eq(l[1].detail, "IPv6: [2001:db8::1]:53 timed out");
+  store_vantage_free(l, n);
+  ck_assert_str_eq(store_vantage_how_name(STORE_VANTAGE_END), "end");
+  ck_assert_str_eq(store_vantage_how_name(-1), "?");
+
+  ck_assert_int_eq(store_run_delete(s, a), STORE_OK);
+  ck_assert_int_eq(store_vantage_list(s, a, &l, &n), STORE_OK);
+  ck_assert_uint_eq(n, 0);
+  ck_assert_ptr_null(l);
+  ck_assert_int_eq(store_vantage_list(s, b, &l, &n), STORE_OK);
+  ck_assert_uint_eq(n, 1);
+  ck_assert_int_eq(l[0].how, STORE_VANTAGE_PERIODIC);
+  store_vantage_free(l, n);
+  store_close(s);
+}
+END_TEST
+
+/* A store written before the vantage database existed: a read-only open
+ * (the reports) works and reads no vantage record; a writing open adds
+ * the database. */
+START_TEST(store_without_vantage_db_opens_read_only)
+{
+  struct store *s = open_db(0);
+  struct store_vantage v, *l = (void *)1;
+  struct store_run *runs = NULL;
+  MDB_env *env = NULL;
+  MDB_txn *txn = NULL;
+  MDB_dbi dbi, main_dbi;
+  MDB_val k = {7, (void *)"vantage"};
+  size_t n = 9;
+  uint32_t a = 0;
+
+  ck_assert_int_eq(store_run_new(s, 100, 1, NULL, &a), STORE_OK);
+  store_close(s);
+  /* drop the database and its name, as a store of the older version */
+  ck_assert_int_eq(mdb_env_create(&env), 0);
+  ck_assert_int_eq(mdb_env_set_maxdbs(env, 16), 0);
+  ck_assert_int_eq(mdb_env_open(env, g_db, 0, 0644), 0);
+  ck_assert_int_eq(mdb_txn_begin(env, NULL, 0, &txn), 0);
+  ck_assert_int_eq(mdb_dbi_open(txn, "vantage", 0, &dbi), 0);
+  ck_assert_int_eq(mdb_drop(txn, dbi, 1), 0);
+  ck_assert_int_eq(mdb_dbi_open(txn, NULL, 0, &main_dbi), 0);
+  ck_assert_int_eq(mdb_get(txn, main_dbi, &k, &k), MDB_NOTFOUND);
+  ck_assert_int_eq(mdb_txn_commit(txn), 0);
+  mdb_env_close(env);
+
+  ck_assert_int_eq(store_open(g_db, STORE_RDONLY, 0, &s), STORE_OK);
+  ck_assert_int_eq(store_runs_list(s, &runs, &n), STORE_OK);
+  ck_assert_uint_eq(n, 1);
+  store_runs_free(runs, n);
+  ck_assert_int_eq(store_vantage_list(s, a, &l, &n), STORE_OK);
+  ck_assert_ptr_null(l);
+  ck_assert_uint_eq(n, 0);
+  store_close(s);
+
+  s = open_db(0);
+  memset(&v, 0, sizeof v);
+  ck_assert_int_eq(store_vantage_put(s, a, &v), STORE_OK);
+  ck_assert_int_eq(store_vantage_list(s, a, &l, &n), STORE_OK);
+  ck_assert_uint_eq(n, 1);
+  store_vantage_free(l, n);
+  store_close(s);
+}
+END_TEST
+
 static Suite *store_suite(void)
 {
   Suite *su = suite_create("store");
@@ -2117,6 +2330,8 @@ static Suite *store_suite(void)
   tcase_add_test(tc, store_class_names_roundtrip);
   tcase_add_test(tc, store_strerror_names_every_code);
   tcase_add_test(tc, store_run_delete_removes_every_record_of_the_run_only);
+  tcase_add_test(tc, store_pages_roundtrip_per_site_and_deleted_with_run);
+  tcase_add_test(tc, store_rdonly_opens_a_store_from_before_the_pages_db);
   tcase_add_test(tc, store_run_delete_refused_read_only_and_null);
   tcase_add_test(tc, store_deleted_space_is_reused_and_compact_shrinks);
   tcase_add_test(tc, store_long_url_key_is_prefix_nul_salt_fnv1a);
@@ -2126,6 +2341,8 @@ static Suite *store_suite(void)
   tcase_add_test(tc, store_damaged_link_records_are_corrupt);
   tcase_add_test(tc, store_damaged_site_fails_the_list_cleanly);
   tcase_add_test(tc, store_records_of_older_versions_read_with_defaults);
+  tcase_add_test(tc, store_vantage_roundtrip_and_delete);
+  tcase_add_test(tc, store_without_vantage_db_opens_read_only);
   tcase_add_test(tc, store_probe_with_unknown_class_is_corrupt);
   tcase_add_test(tc, store_crc32c_is_castagnoli);
   tcase_add_test(tc, store_truncated_file_is_corrupt_not_sigbus);

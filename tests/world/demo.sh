@@ -33,6 +33,9 @@ PATH=$PATH:/usr/sbin:/sbin
 # the delegation walk's root (crawl --dns-root): nothing listens there
 V6CRAWL_DNS_ROOT=${V6CRAWL_DNS_ROOT:-[::1]:9}
 export V6CRAWL_DNS_ROOT
+# the vantage check connects to the world's nginx, not the root servers
+V6CRAWL_VANTAGE=127.0.0.2:80,[fd6c:7763::2]:80
+export V6CRAWL_VANTAGE
 work=$(mktemp -d "${TMPDIR:-/tmp}/v6crawl-demo.XXXXXX") || exit 1
 trap '"$PY" "$here/world.py" down "$work/world"; rm -rf "$work"' EXIT
 trap 'exit 1' INT TERM HUP
