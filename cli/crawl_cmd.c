@@ -526,6 +526,14 @@ static int crawl_num_opt(struct crawl_opts *o, int id, const char *arg)
       rc = crawl_int(id, arg, 1, 3600, &v);
       o->timeout_ms = v * 1000;
       break;
+    case OPT_CONNTIMEOUT:
+      rc = crawl_int(id, arg, 1, 3600, &v);
+      o->connect_timeout_ms = v * 1000;
+      break;
+    case OPT_BREAKER:
+      rc = crawl_int(id, arg, 0, 1000, &v);
+      o->breaker = (int)v;
+      break;
     case OPT_RETRIES:
       rc = crawl_int(id, arg, 0, 10, &v);
       o->retries = (int)v;

@@ -44,6 +44,13 @@ const struct cli_opt cli_opts[OPT__N] = {
   [OPT_CACERT] = {"cacert", 0, "FILE", "the system's", "CA bundle for https",
                   C(CMD_CRAWL)},
   [OPT_TIMEOUT] = {"timeout", 0, "SECONDS", "10", "per request", C(CMD_CRAWL)},
+  [OPT_CONNTIMEOUT] = {"connect-timeout", 0, "SECONDS", "3",
+                       "per connection attempt (at most --timeout)",
+                       C(CMD_CRAWL)},
+  [OPT_BREAKER] = {"breaker", 0, "N", "3",
+                   "connect failures with no success after which an\n"
+                   "address is known bad for the run (0: never)",
+                   C(CMD_CRAWL)},
   [OPT_RETRIES] = {"retries", 0, "N", "2",
                    "extra attempts after no response or a 5xx", C(CMD_CRAWL)},
   [OPT_CONC] = {"concurrency", 0, "N", "32", "requests in flight",

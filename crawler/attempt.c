@@ -144,6 +144,7 @@ void attempt_hop(struct attempt *a)
     return;
   }
   h = host_get(a->c, v.host);
+  a->port = v.port;
   url_view_cleanup(&v);
   if (!h) {
     attempt_end(a, OUT_NORESP);
@@ -192,15 +193,14 @@ static void attempt_note(struct attempt *a, int rc, int next,
   }
 }
 
-static void attempt_after(struct attempt *a, int rc, struct fetch_req *req)
+/* What follows the reply @rc, @req (a real one, or one decided at once). */
+static void attempt_reply(struct attempt *a, int rc, struct fetch_req *req)
 {
   struct crawl *c = a->c;
   struct host *h = a->host;
   struct attempt_reply r;
   int next;
 
-  host_slot_release(h);
-  c->prog.requests++;
   r.response = rc == FETCH_RESPONSE;
   r.head = req->head;
   r.status = req->status;
@@ -256,18 +256,69 @@ static void attempt_fetched(int rc, struct fetch_req *req)
 {
   struct attempt *a = req->ud;
   a->req = NULL;
-  attempt_after(a, rc, req);
+  host_slot_release(a->host);
+  a->c->prog.requests++;
+  breaker_result(a->c, req->family, req->addr, a->port, req->conn_fail);
+  attempt_reply(a, rc, req);
   fetch_req_cleanup(req);
   free(req);
 }
 
-/* A slot on the host is ours: send the request. */
+/* The address of the next request. */
+static const char *attempt_addr(const struct attempt *a)
+{
+  const struct host *h = a->host;
+  int i = a->s.family == 4 ? 0 : 1;
+  return h->use[i][(size_t)a->s.tries % h->n_use[i]];
+}
+
+/* The address is known bad for this run: the request is decided at once,
+ * as no response, and the attempt goes on as after a real one. */
+static void attempt_known_bad(struct attempt *a)
+{
+  struct fetch_req req;
+  memset(&req, 0, sizeof(req));
+  req.family = a->s.family;
+  req.addr = attempt_addr(a);
+  req.head = attempt_wants_head(&a->s, a->max_body);
+  breaker_why(a->c, req.family, req.addr, a->port, req.error,
+              sizeof(req.error));
+  attempt_reply(a, FETCH_NORESPONSE, &req);
+}
+
+/* Parked on a known bad address, handed on: @rc 0 the request goes, 1 it
+ * is decided. */
+static void attempt_unparked(int rc, struct waiter *w)
+{
+  struct attempt *a = CONTAINER_OF(w, struct attempt, brk_w);
+  if (rc) {
+    attempt_known_bad(a);
+    return;
+  }
+  a->brk_pass = 1;
+  host_slot_wait(a->host, &a->slot_w);
+}
+
+/* A slot on the host is ours: send the request, unless its address is
+ * known bad (then the slot stays free). */
 static void attempt_launch(int rc, struct waiter *w)
 {
   struct attempt *a = CONTAINER_OF(w, struct attempt, slot_w);
   struct host *h = a->host;
-  int i = a->s.family == 4 ? 0 : 1;
   (void)rc;
+  if (!a->brk_pass) {
+    switch (
+      breaker_admit(a->c, a->s.family, attempt_addr(a), a->port, &a->brk_w)) {
+      case BRK_PARK:
+        return;
+      case BRK_DECIDE:
+        attempt_known_bad(a);
+        return;
+      default:
+        break;
+    }
+  }
+  a->brk_pass = 0;
   a->req = calloc(1, sizeof(*a->req));
   if (!a->req) {
     crawl_oom(a->c);
@@ -277,7 +328,7 @@ static void attempt_launch(int rc, struct waiter *w)
   }
   a->req->url = a->url;
   a->req->family = a->s.family;
-  a->req->addr = h->use[i][(size_t)a->s.tries % h->n_use[i]];
+  a->req->addr = attempt_addr(a);
   a->req->max_body = a->max_body;
   a->req->head = attempt_wants_head(&a->s, a->max_body);
   a->req->done = attempt_fetched;
@@ -315,6 +366,7 @@ struct attempt *attempt_new(struct crawl *c, const char *url, int family,
   a->max_body = max_body;
   a->dns_w.cb = attempt_resolved;
   a->slot_w.cb = attempt_launch;
+  a->brk_w.cb = attempt_unparked;
   a->done = done;
   a->arg = arg;
   a->all_next = c->attempts;

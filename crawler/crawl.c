@@ -75,6 +75,8 @@ void crawl_opts_init(struct crawl_opts *o)
   memset(o, 0, sizeof(*o));
   o->depth = 3;
   o->timeout_ms = 10000;
+  o->connect_timeout_ms = 3000;
+  o->breaker = 3;
   o->retries = 2;
   o->concurrency = 32;
   o->per_host = 6;
@@ -432,7 +434,8 @@ static int turn(struct crawl *c)
   t = min_timeout(t, vantage_timeout_ms(c->vt));
   t = min_timeout(t, outage_timeout_ms(c));
   t = min_timeout(t, dq_timeout_ms(c));
-  if (c->ready_head && c->in_flight < (size_t)c->o->concurrency)
+  if ((c->ready_head && c->in_flight < (size_t)c->o->concurrency) ||
+      c->breaker_pending)
     t = 0;
   if (loop_wait(c->loop, t < 0 ? 1000 : t) < 0)
     return -1;
@@ -443,6 +446,7 @@ static int turn(struct crawl *c)
   dq_tick(c);
   pool_tick(c->pool);
   hosts_schedule(c);
+  breakers_tick(c);
   return 0;
 }
 
@@ -511,10 +515,11 @@ static char *options_text(const struct crawl_opts *o)
            "depth=%d timeout_ms=%ld retries=%d concurrency=%d per_host=%d "
            "strict=%d allow_private=%d max_body=%zu script_links=%d "
            "home_probes=%d max_crawl_delay_ms=%ld timing_samples=%d "
-           "user_agent=%s",
+           "connect_timeout_ms=%ld breaker=%d user_agent=%s",
            o->depth, o->timeout_ms, o->retries, o->concurrency, o->per_host,
            o->strict, o->allow_private, o->max_body, o->script_links,
            o->home_probes, o->max_crawl_delay_ms, o->timing_samples,
+           o->connect_timeout_ms, o->breaker,
            o->user_agent ? o->user_agent : "");
   return strdup(buf);
 }
@@ -535,6 +540,7 @@ static int services_init(struct crawl *c)
   fc.cacert = c->o->cacert;
   fc.user_agent = c->o->user_agent;
   fc.timeout_ms = c->o->timeout_ms;
+  fc.connect_timeout_ms = c->o->connect_timeout_ms;
   fc.concurrency = c->o->concurrency;
   if (fetcher_new(c->loop, &fc, &c->fetch) < 0) {
     set_error("cannot set up libcurl");
@@ -765,6 +771,7 @@ static void crawl_teardown(struct crawl *c)
   map_clear(&c->probes, probe_free);
   map_clear(&c->origins, origin_free);
   map_clear(&c->hosts, host_free);
+  map_clear(&c->breakers, breaker_free);
   loop_free(c->loop);
   sites_free(c);
   deleg_shares_free(c);

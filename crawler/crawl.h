@@ -41,9 +41,11 @@ struct crawl_opts {
   const char *dns_servers; /* "IP[:PORT][,IP[:PORT]...]" or NULL: system */
   const char *cacert;      /* CA bundle file or NULL: system default */
   long timeout_ms;         /* per request, default 10000 */
-  int retries;             /* extra attempts after a failure, default 2 */
-  int concurrency;         /* transfers in flight, default 32 */
-  int per_host;            /* transfers in flight per host, default 6 */
+  long connect_timeout_ms; /* per connection, default 3000 (<= timeout) */
+  int breaker;     /* connect failures making an address known bad, 3; 0 off */
+  int retries;     /* extra attempts after a failure, default 2 */
+  int concurrency; /* transfers in flight, default 32 */
+  int per_host;    /* transfers in flight per host, default 6 */
   const char *user_agent;  /* default "v6crawl/VERSION" */
   int strict;              /* only 200 is a success */
   int allow_private;       /* loopback / ULA / private addresses usable */

@@ -13,6 +13,7 @@
  *   attempt.c     one family's redirect chain of requests
  *   retry.c       which reply is retried, redirected or final (pure)
  *   host.c        DNS per host, request slots, Crawl-delay timing, windows
+ *   breaker.c     addresses known bad for the run (rules pure)
  *   map.c         a string-keyed hash map
  *   vantage.c     whether this machine reaches IPv6 and IPv4: connects
  *   outage.c      IPv6 failures that are ours: re-checks, held probes
@@ -177,12 +178,21 @@ struct fetch_conf {
   const char *cacert;
   const char *user_agent;
   long timeout_ms;
+  long connect_timeout_ms; /* 0 or above timeout_ms: timeout_ms */
   int concurrency;
 };
 
 enum fetch_status {
   FETCH_RESPONSE = 0,  /* an HTTP response arrived (any status) */
   FETCH_NORESPONSE = 1 /* connect/TLS/timeout/reset before a response */
+};
+
+enum fetch_conn {
+  FETCH_CONN_OK = 0,      /* connected, or failed after connecting */
+  FETCH_CONN_TIMEOUT = 1, /* no answer within the connect timeout */
+  FETCH_CONN_UNREACH = 2, /* host or network unreachable */
+  FETCH_CONN_REFUSED = 3, /* refused: the address answered (a reset) */
+  FETCH_CONN_NOROUTE = 4  /* this machine has no route: not the address's */
 };
 
 struct fetch_req {
@@ -203,6 +213,7 @@ struct fetch_req {
   int truncated;   /* body hit max_body */
   int cut;         /* a response whose body broke off (reset, timeout) */
   char error[256]; /* when rc == FETCH_NORESPONSE, or why it was cut */
+  int conn_fail;   /* enum fetch_conn: no connection to @addr was made */
   double connect_ms, first_byte_ms, total_ms;
   /* timing.c's requests: @fresh opens a new connection and closes it
    * after (CURLOPT_FRESH_CONNECT, CURLOPT_FORBID_REUSE) and, with
@@ -400,11 +411,14 @@ struct crawl {
   struct loop *loop;
   struct resolver *res;
   struct fetcher *fetch;
-  struct pool *pool;  /* pool.c: the page parser's thread */
-  struct map hosts;   /* host.c: name -> struct host */
-  struct map origins; /* origin.c: origin -> struct origin */
-  struct map probes;  /* probe.c: URL -> struct probe */
-  struct site *sites; /* crawl.c */
+  struct pool *pool;   /* pool.c: the page parser's thread */
+  struct map hosts;    /* host.c: name -> struct host */
+  struct map origins;  /* origin.c: origin -> struct origin */
+  struct map probes;   /* probe.c: URL -> struct probe */
+  struct map breakers; /* breaker.c: "FAMILY ADDR PORT" -> its record */
+  size_t parked;       /* breaker.c: requests waiting on an open address */
+  int breaker_pending; /* breaker.c: parked requests to hand on */
+  struct site *sites;  /* crawl.c */
   size_t n_sites;
   struct host *ready_head, *ready_tail; /* host.c: hosts with a free slot */
   struct host *delayed;     /* host.c: hosts waiting out their Crawl-delay */
@@ -521,6 +535,63 @@ void host_probe_wait(struct host *h, struct waiter *w);
 void host_probe_started(struct host *h);
 void host_probe_done(struct host *h);
 
+/* ---- breaker.c: addresses known bad for this run -------------------------
+ *
+ * The rules for one address (pure): closed (requests go), open after
+ * @threshold connect failures (a connect timeout, unreachable) with no
+ * success or refusal between them (requests are parked),
+ * retrying (one parked request went as the one more try), bad (requests
+ * are decided at once). */
+
+enum brk_state { BRK_CLOSED, BRK_OPEN, BRK_RETRYING, BRK_BAD };
+enum brk_admit { BRK_GO, BRK_PARK, BRK_DECIDE };
+enum brk_action {
+  BRK_NONE,
+  BRK_RELEASE,   /* it connected: the parked requests go the normal way */
+  BRK_DECIDE_ALL /* the one more try failed: the parked are decided */
+};
+
+struct brk {
+  int state;
+  int threshold;              /* 0: never opens */
+  unsigned timeouts, unreach; /* connect failures since the last answer */
+};
+
+void brk_init(struct brk *b, int threshold);
+/* What a request to the address does now: an enum brk_admit. */
+int brk_admit(const struct brk *b);
+/* A request to the address ended, @conn an enum fetch_conn (connected or
+ * refused: the address answered). Returns an enum brk_action. */
+int brk_result(struct brk *b, int conn);
+/* The time for one more try has come (nothing else of the crawl can
+ * move, or the address has been open for --retries + 1 connect
+ * timeouts): 1 when the address
+ * (open) is to be tried now (it becomes retrying). */
+int brk_idle(struct brk *b);
+
+/* The crawl's table of addresses (port @port of @addr over @family, 4 or
+ * 6). breaker_admit: what a request about to start does (an enum
+ * brk_admit); on BRK_PARK @w is queued and later called back with rc 0
+ * (go, without asking again) or 1 (decided: no response). */
+int breaker_admit(struct crawl *c, int family, const char *addr, int port,
+                  struct waiter *w);
+/* A request to the address ended (@conn an enum fetch_conn). */
+void breaker_result(struct crawl *c, int family, const char *addr, int port,
+                    int conn);
+/* Every record of @family starts again, closed (IPv6 came back after an
+ * outage of this machine's: the failures were not the addresses'). */
+void breakers_forget(struct crawl *c, int family);
+/* 1 when the address is bad for the rest of the run (its one more try
+ * failed too): timing.c asks it nothing more. */
+int breaker_bad(struct crawl *c, int family, const char *addr, int port);
+/* The evidence of a request decided at once, into @buf. */
+int breaker_why(struct crawl *c, int family, const char *addr, int port,
+                char *buf, size_t len);
+/* Once per turn of the loop (after hosts_schedule). */
+void breakers_tick(struct crawl *c);
+/* For map_clear. */
+void breaker_free(void *b);
+
 /* ---- retry.c: what a reply means for an attempt (pure) ------------------- */
 
 #define MAX_REDIRECTS 5
@@ -614,6 +685,9 @@ struct attempt {
   struct waiter dns_w;  /* waiting for its host's answers */
   struct waiter slot_w; /* waiting for a request slot on its host */
   struct waiter hop_w;  /* a redirect hop waiting for robots.txt */
+  struct waiter brk_w;  /* parked on an address known bad (breaker.c) */
+  int port;             /* the current hop's port */
+  int brk_pass;         /* unparked: the next request goes unasked */
   struct attempt *all_prev, *all_next; /* every live attempt */
 };
 

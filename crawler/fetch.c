@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include <curl/curl.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -211,7 +212,11 @@ int fetch_start(struct fetcher *f, struct fetch_req *req)
   curl_easy_setopt(e, CURLOPT_PROXY, "");
   curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
   curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, f->conf.timeout_ms);
-  curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, f->conf.timeout_ms);
+  curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS,
+                   f->conf.connect_timeout_ms > 0 &&
+                       f->conf.connect_timeout_ms < f->conf.timeout_ms
+                     ? f->conf.connect_timeout_ms
+                     : f->conf.timeout_ms);
   curl_easy_setopt(e, CURLOPT_USERAGENT, f->conf.user_agent);
   curl_easy_setopt(e, CURLOPT_ERRORBUFFER, h->errbuf);
   curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, write_cb);
@@ -266,6 +271,44 @@ long fetcher_timeout_ms(struct fetcher *f)
   return f->deadline <= now ? 0 : (long)(f->deadline - now);
 }
 
+/* The port @url connects to (its scheme's default when it names none). */
+static long url_port(const char *url)
+{
+  CURLU *u = curl_url();
+  char *p = NULL;
+  long port = 0;
+  if (u && curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
+      curl_url_get(u, CURLUPART_PORT, &p, CURLU_DEFAULT_PORT) == CURLUE_OK)
+    port = strtol(p, NULL, 10);
+  curl_free(p);
+  curl_url_cleanup(u);
+  return port;
+}
+
+/* No connection to the address was made: how it failed (a connect
+ * timeout gets its own evidence, told apart from a slow server's
+ * "timed out after"). */
+static void conn_failure(struct fetch_req *req, CURL *e, CURLcode cc,
+                         long oserr)
+{
+  curl_off_t t = 0, total = 0;
+  if (cc == CURLE_COULDNT_CONNECT) {
+    req->conn_fail = oserr == ECONNREFUSED  ? FETCH_CONN_REFUSED
+                     : oserr == ENETUNREACH ? FETCH_CONN_NOROUTE
+                                            : FETCH_CONN_UNREACH;
+    return;
+  }
+  if (cc != CURLE_OPERATION_TIMEDOUT ||
+      curl_easy_getinfo(e, CURLINFO_CONNECT_TIME_T, &t) != CURLE_OK || t > 0)
+    return;
+  req->conn_fail = FETCH_CONN_TIMEOUT;
+  curl_easy_getinfo(e, CURLINFO_TOTAL_TIME_T, &total);
+  snprintf(req->error, sizeof(req->error),
+           req->family == 6 ? "connect timeout after %ld ms to [%s]:%ld"
+                            : "connect timeout after %ld ms to %s:%ld",
+           (long)(total / 1000), req->addr, url_port(req->url));
+}
+
 static void finish(struct fetcher *f, CURL *e, CURLcode cc)
 {
   struct handle *h = NULL;
@@ -311,6 +354,7 @@ static void finish(struct fetcher *f, CURL *e, CURLcode cc)
     curl_easy_getinfo(e, CURLINFO_OS_ERRNO, &oserr);
     snprintf(req->error, sizeof(req->error), "%s",
              h->errbuf[0] ? h->errbuf : curl_easy_strerror(cc));
+    conn_failure(req, e, cc, oserr);
   }
   curl_multi_remove_handle(f->multi, e);
   if (h->prev)

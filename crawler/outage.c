@@ -131,6 +131,7 @@ static void checked(struct crawl *c, const struct vantage_result *r)
       if (l + 8 < sizeof(m->detail))
         snprintf(m->detail + l, sizeof(m->detail) - l, " | back: %s",
                  r->detail);
+      breakers_forget(c, 6); /* its IPv6 failures were ours */
       release_all(c, m, PROBE_V6_REASK);
       rec_put(c, m);
     } else {

@@ -26,13 +26,14 @@
 
 #include "crawler/crawl_int.h"
 
-/* The measurement options compared: concurrency and per-host only change
- * how fast a crawl goes, so a run may be resumed with other values. */
+/* The measurement options compared: concurrency, per-host and the
+ * breaker only change how fast a crawl goes, so a run may be resumed with
+ * other values. */
 static const char *const measured_keys[] = {
-  "depth",        "timeout_ms",    "retries",
-  "strict",       "allow_private", "max_body",
-  "script_links", "home_probes",   "max_crawl_delay_ms",
-  "user_agent"};
+  "depth",        "timeout_ms",        "retries",
+  "strict",       "allow_private",     "max_body",
+  "script_links", "home_probes",       "max_crawl_delay_ms",
+  "user_agent",   "connect_timeout_ms"};
 
 /* The value of @key in options text @text into @out: the word after
  * "key=", or the rest of the text for user_agent. 0, or -1 when absent. */

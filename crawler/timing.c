@@ -218,6 +218,18 @@ static void fetch_done(int rc, struct fetch_req *req)
   tjob_next(j);
 }
 
+/* 1 when @req's address is known bad for the run (breaker.c). */
+static int timing_known_bad(struct crawl *c, const struct fetch_req *req)
+{
+  struct url_view v;
+  int bad;
+  if (url_view_parse(req->url, &v) != PARSE_OK)
+    return 0;
+  bad = breaker_bad(c, req->family, req->addr, v.port);
+  url_view_cleanup(&v);
+  return bad;
+}
+
 static void dns_done(int rc, const struct dns_answer *a, void *ud)
 {
   struct tjob *j = ud;
@@ -235,6 +247,12 @@ static void dns_done(int rc, const struct dns_answer *a, void *ud)
   req->fresh = 1;
   req->done = fetch_done;
   req->ud = j;
+  if (timing_known_bad(c, req)) {
+    /* no connection to wait out: the sample failed, as it would have */
+    c->in_flight++;
+    fetch_done(FETCH_NORESPONSE, req);
+    return;
+  }
   if (fetch_start(c->fetch, req) < 0) {
     crawl_oom(c);
     return;

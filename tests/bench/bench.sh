@@ -6,7 +6,9 @@
 # usage: tests/bench/bench.sh [--large] [--keep] [--only TOOLS] [--repeat N] [--tool-timeout SEC]
 #   --large          run the ~10k-link portal and the ~100k-link one, print growth
 #   --keep           keep the work directory (portal, logs, results) and say where
-#   --only TOOLS     comma list from: v6crawl,wget2,wget2get,curl4,curl6 (default all)
+#   --only TOOLS     comma list from: v6crawl,wget2,wget2get,curl4,curl6,blackhole
+#                    (default all); blackhole = blackhole.py: 60 links on a host
+#                    whose AAAA drops every packet, with the breaker and without
 #                    wget2 = wget2 --spider (HEADs every non-HTML link); wget2get =
 #                    the same crawl without --spider (GETs everything, --delete-after),
 #                    an extra reference that does the same per-request work as v6crawl
@@ -27,7 +29,7 @@ PY=/usr/bin/python3
 [ -x "$PY" ] || PY=python3
 
 ARGS=("$@")
-LARGE=0 KEEP=0 ONLY=v6crawl,wget2,wget2get,curl4,curl6 TOOL_TIMEOUT= REPEAT=1
+LARGE=0 KEEP=0 ONLY=v6crawl,wget2,wget2get,curl4,curl6,blackhole TOOL_TIMEOUT= REPEAT=1
 while [ $# -gt 0 ]; do
     case "$1" in
         --large) LARGE=1 ;;
@@ -220,3 +222,8 @@ for v in $VARIANTS; do
 done
 
 "$PY" "$HERE/summarize.py" $(for v in $VARIANTS; do echo "$WORK/$v"; done)
+if want blackhole; then
+    echo "bench.sh: running blackhole.py ..." >&2
+    timeout "$TOOL_TIMEOUT" "$PY" "$HERE/blackhole.py" --v6crawl "$V6CRAWL" \
+        --work "$WORK/blackhole" || echo "bench.sh: blackhole.py failed" >&2
+fi
