@@ -150,6 +150,13 @@ void cli_text_perf(FILE *o, const char *site, const struct report_perf_site *ps)
     for (j = 0; j < u->use->n_hosts; j++) {
       const struct report_timing *x = &u->h[j];
       char fb[16] = "-", tp[16] = "-";
+      if (!x->have) {
+        fprintf(o,
+                "  %s: not timed (no usable address of both families, or "
+                "no object that worked on both)\n",
+                cli_tx(u->use->hosts[j]));
+        continue;
+      }
       if (report_perf_share(x, REPORT_T_FIRST_BYTE, &s1) == 0)
         snprintf(fb, sizeof fb, "%.0f%%", s1 * 100);
       if (report_perf_share(x, REPORT_T_THROUGHPUT, &s2) == 0)
@@ -158,7 +165,7 @@ void cli_text_perf(FILE *o, const char *site, const struct report_perf_site *ps)
               "  %s: first byte v6 %.3f ms v4 %.3f ms (IPv6 at %s of IPv4, "
               "%s); throughput v6 %.0f B/s v4 %.0f B/s (%s, %s); %u "
               "samples\n",
-              u->use->hosts[j], x->st[0][REPORT_T_FIRST_BYTE].median,
+              cli_tx(u->use->hosts[j]), x->st[0][REPORT_T_FIRST_BYTE].median,
               x->st[1][REPORT_T_FIRST_BYTE].median, fb,
               verdict_word(report_perf_verdict(x, REPORT_T_FIRST_BYTE)),
               x->st[0][REPORT_T_THROUGHPUT].median,
