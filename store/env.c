@@ -52,7 +52,9 @@ int st_db_run_keyed(int db)
  * crashes as one. The message is composed when a store is opened: a
  * signal handler may only write(2) and _exit. */
 
-volatile sig_atomic_t st_guard_depth;
+/* per thread: a fault in the parser's worker thread while the loop's thread
+ * is inside LMDB is not the store's */
+_Thread_local volatile sig_atomic_t st_guard_depth;
 static int guard_on, guard_status;
 static const char *guard_prefix = "", *guard_hint = "";
 static char guard_msg[4352];

@@ -192,7 +192,7 @@ int st_db_run_keyed(int db);
 /* The fault guard (store_fault_guard): store/ calls LMDB, and reads a
  * value lent by it for the first time, between st_guard_in() and
  * st_guard_out(). */
-extern volatile sig_atomic_t st_guard_depth;
+extern _Thread_local volatile sig_atomic_t st_guard_depth;
 static inline void st_guard_in(void)
 {
   st_guard_depth++;
