@@ -49,16 +49,11 @@ static int page_decode(struct store *s, MDB_txn *txn, const MDB_val *k,
 {
   struct store_page_cut *p = elem;
   struct st_dec d;
-  MDB_val u;
-  int rc;
+  int rc = st_url_dup(
+    s, txn, st_get_be64((const unsigned char *)k->mv_data + 8), &p->url);
 
-  rc =
-    st_url_str(s, txn, st_get_be64((const unsigned char *)k->mv_data + 8), &u);
   if (rc)
-    return rc == STORE_NOTFOUND ? STORE_CORRUPT : rc;
-  p->url = strndup(u.mv_data, u.mv_size);
-  if (!p->url)
-    return STORE_NOMEM;
+    return rc;
   st_dec_init(&d, v);
   p->cut = st_dec_i32(&d);
   p->bytes = st_dec_u64(&d);

@@ -48,18 +48,11 @@ static int page_decode(struct store *s, MDB_txn *txn, const MDB_val *k,
 {
   struct store_page *p = elem;
   struct st_dec d;
-  MDB_val u;
-  int rc;
+  int rc = st_url_dup(
+    s, txn, st_get_be64((const unsigned char *)k->mv_data + 8), &p->url);
 
-  rc =
-    st_url_str(s, txn, st_get_be64((const unsigned char *)k->mv_data + 8), &u);
   if (rc)
     return rc;
-  p->url = malloc(u.mv_size + 1);
-  if (!p->url)
-    return STORE_NOMEM;
-  memcpy(p->url, u.mv_data, u.mv_size);
-  p->url[u.mv_size] = 0;
   st_dec_init(&d, v);
   p->level = (int)st_dec_u8(&d);
   p->flags = (int)st_dec_u32(&d);

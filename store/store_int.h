@@ -402,6 +402,9 @@ int st_wr_url(struct store *s, MDB_txn **txn, const char *url, uint64_t *id);
 /* The bytes of url @id, lent (see Memory). STORE_CORRUPT for an id that
  * is not interned: a dangling id is damage, not absence. */
 int st_url_str(struct store *s, MDB_txn *txn, uint64_t id, MDB_val *v);
+/* A malloc'd copy of url @id into *@out. Returns as st_url_str, or
+ * STORE_NOMEM. */
+int st_url_dup(struct store *s, MDB_txn *txn, uint64_t id, char **out);
 
 /* ---- sites.c ---- */
 

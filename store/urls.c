@@ -13,6 +13,7 @@
 
 #include "store/store_int.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 /* Fill @key for @url; returns 1 when the key is hashed (see the top). */
@@ -135,4 +136,20 @@ int st_url_str(struct store *s, MDB_txn *txn, uint64_t id, MDB_val *v)
   st_be64(ib, id);
   rc = st_get(txn, s->dbi[DB_URL_IDS], ib, 8, v);
   return rc == STORE_NOTFOUND ? STORE_CORRUPT : rc;
+}
+
+int st_url_dup(struct store *s, MDB_txn *txn, uint64_t id, char **out)
+{
+  MDB_val v;
+  int rc = st_url_str(s, txn, id, &v);
+
+  *out = NULL;
+  if (rc)
+    return rc;
+  *out = malloc(v.mv_size + 1);
+  if (!*out)
+    return STORE_NOMEM;
+  memcpy(*out, v.mv_data, v.mv_size);
+  (*out)[v.mv_size] = '\0';
+  return STORE_OK;
 }
