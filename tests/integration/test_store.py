@@ -40,6 +40,8 @@ import tempfile
 import threading
 import time
 
+from itlib import PageHandler
+
 results = []
 HOST = "127.0.8.1"
 FREE_PORT, HELD_PORT = 8091, 8092
@@ -66,7 +68,7 @@ class Gate:
 GATE = Gate()
 
 
-class Handler(http.server.BaseHTTPRequestHandler):
+class Handler(PageHandler):
     protocol_version = "HTTP/1.0"
 
     def page(self):
@@ -85,25 +87,6 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return None
         return ("<html><body>%s</body></html>" % "".join(
             '<a href="%s">l</a>' % u for u in links)).encode()
-
-    def serve(self, body_wanted):
-        body = self.page()
-        self.send_response(200 if body is not None else 404)
-        body = body or b""
-        self.send_header("Content-Type", "text/html")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        if body_wanted:
-            self.wfile.write(body)
-
-    def do_GET(self):
-        self.serve(True)
-
-    def do_HEAD(self):
-        self.serve(False)
-
-    def log_message(self, *args):
-        pass
 
 
 class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
