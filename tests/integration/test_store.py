@@ -40,6 +40,7 @@ import tempfile
 import threading
 import time
 
+import itlib
 from itlib import PageHandler
 
 results = []
@@ -106,7 +107,7 @@ class Run:
 
     def json(self):
         try:
-            return json.loads(self.out)
+            return itlib.jload(self.out)
         except ValueError:
             return None
 
