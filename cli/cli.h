@@ -184,6 +184,9 @@ struct json_t *cli_jtime(int64_t t);
  * "error": text|null, "url": ...}: "301 URL" is a response with its
  * status, "ERR why URL" an error with its why. */
 struct json_t *cli_jhops(const char *hops);
+/* A builder's read result @src into *@rc, unless *@rc already holds a
+ * failure (the first one is kept). */
+void cli_jrc(int *rc, int src);
 /* "complete", "interrupted" or "unfinished". Static. */
 const char *cli_run_state(const struct store_run *r);
 /* The run object every document shares: id, started, finished, complete,

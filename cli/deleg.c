@@ -17,8 +17,7 @@ json_t *cli_deleg_json(struct store *st, uint32_t run, uint32_t site, int *rc)
   int src = store_deleg_get(st, run, site, &d);
 
   if (src != STORE_OK) {
-    if (src != STORE_NOTFOUND && *rc == STORE_OK)
-      *rc = src;
+    cli_jrc(rc, src == STORE_NOTFOUND ? STORE_OK : src);
     return json_null();
   }
   o = json_object();

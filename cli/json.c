@@ -1,4 +1,4 @@
-/* cli/json.c - the JSON documents (report, links, fixes, runs, diff),
+/* cli/json.c - the JSON documents (report, links, fixes, runs, diff, prune),
  * built with jansson and written once.
  *
  * How a document is made (keep to it when adding a section):
@@ -6,13 +6,16 @@
  *   - Each section is built by a function returning a new json_t * (a new
  *     reference the caller owns): cli_deleg_json(), cli_vantage_json(),
  *     cli_score_json(), ... One that reads the store takes an `int *rc` as
- *     its last argument and sets it to the store code of a failed read
- *     (only while it is still STORE_OK, so the first failure sticks); it
- *     then returns json null or what it has.
+ *     its last argument and passes the store code of a failed read to
+ *     cli_jrc(rc, src) (the first failure sticks); it then returns json
+ *     null or what it has.
  *   - A command starts the document with cli_jdoc("report") (schema_version,
- *     generator and which document it is), adds the run with cli_run_json(),
- * adds every section with one line json_object_set_new(doc, "name",
- * cli_x_json(..., &rc)); and writes it with cli_jdump(), which also frees it.
+ *     generator and which document it is), adds the run with
+ *     cli_run_json(), adds every section with one line, and writes the
+ *     document with cli_jdump(), which also frees it:
+ *
+ *         json_object_set_new(doc, "name", cli_x_json(..., &rc));
+ *
  *   - Every string goes in through cli_jstr (never json_string): crawled
  *     text need not be UTF-8, and cli_jstr replaces what is not. Numbers
  *     that may be missing through cli_jnum (null), three-valued flags
@@ -220,6 +223,12 @@ json_t *cli_jhops(const char *hops)
   return a;
 }
 
+void cli_jrc(int *rc, int src)
+{
+  if (*rc == STORE_OK)
+    *rc = src;
+}
+
 /* ---- documents -----------------------------------------------------------
  */
 
@@ -295,22 +304,29 @@ static void write_safe(FILE *o, const char *s, size_t n)
   }
 }
 
+/* json_dump_callback's writer: jansson hands over whole escapes and
+ * whole UTF-8 sequences, so each piece is escaped on its own. */
+static int dump_piece(const char *buf, size_t size, void *ud)
+{
+  write_safe(ud, buf, size);
+  return 0;
+}
+
 int cli_jdump(FILE *o, json_t *doc)
 {
-  char *s = NULL;
   int rc = STORE_NOMEM;
 
+  /* nothing is written from a document that is missing a part */
   if (!doc || jalloc_failed)
     goto out;
-  s = json_dumps(doc, JSON_INDENT(1) | JSON_PRESERVE_ORDER |
-                        JSON_REAL_PRECISION(12));
-  if (!s || jalloc_failed)
+  /* streamed: the text of a large links document is never in memory */
+  if (json_dump_callback(doc, dump_piece, o,
+                         JSON_INDENT(1) | JSON_REAL_PRECISION(12)) != 0 ||
+      jalloc_failed)
     goto out;
-  write_safe(o, s, strlen(s));
   fputc('\n', o);
   rc = STORE_OK;
 out:
-  free(s);
   json_decref(doc);
   return rc;
 }

@@ -328,8 +328,7 @@ static json_t *cuts_json(struct common *c, const struct store_site *s, int *rc)
   json_t *a = json_array();
   int src = store_page_cuts_list(c->st, c->run.id, s->idx, &v, &n);
 
-  if (src != STORE_OK && *rc == STORE_OK)
-    *rc = src;
+  cli_jrc(rc, src);
   for (k = 0; src == STORE_OK && k < n; k++) {
     json_t *o = json_object();
     json_object_set_new(o, "url", cli_jstr(v[k].url));
@@ -467,8 +466,7 @@ static json_t *cdn_json(struct common *c, const struct store_site *s, int *rc)
   size_t k, j;
   int src = report_cdn_site_build(c->st, c->run.id, s->idx, &c->cdn, &cs);
 
-  if (src != STORE_OK && *rc == STORE_OK)
-    *rc = src;
+  cli_jrc(rc, src);
   for (k = 0; src == STORE_OK && k < cs.n; k++) {
     json_t *o = json_object(), *hosts = json_array();
     json_object_set_new(o, "provider", cli_jstr(cs.v[k].provider));
@@ -527,8 +525,7 @@ static json_t *site_json(struct common *c, const struct store_site *s,
   json_object_set_new(home, "class", json_string(store_class_name(hk)));
   json_object_set_new(o, "homepage", home);
   src = report_timing_site(c->st, c->run.id, s->idx, &tx);
-  if (src != STORE_OK && *rc == STORE_OK)
-    *rc = src;
+  cli_jrc(rc, src);
   if (report_delay_site(c->st, c->run.id, s->idx, &ex) == STORE_OK)
     extras_json(o, s, &ex, &tx);
   json_object_set_new(o, "timing", cli_timing_json(&tx));
@@ -540,8 +537,7 @@ static json_t *site_json(struct common *c, const struct store_site *s,
   json_object_set_new(o, "delegation",
                       cli_deleg_json(c->st, c->run.id, s->idx, rc));
   src = report_perf_site_build(c->st, c->run.id, s->idx, &c->cdn, &ps);
-  if (src != STORE_OK && *rc == STORE_OK)
-    *rc = src;
+  cli_jrc(rc, src);
   json_object_set_new(o, "cdn_performance",
                       src == STORE_OK ? cli_perf_json(&ps) : json_array());
   report_perf_site_cleanup(&ps);

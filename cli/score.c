@@ -129,8 +129,7 @@ json_t *cli_score_json(struct store *st, const struct store_run *run,
     return json_null();
   src = report_score_site(st, run, s, f, w, cdn, &sc);
   if (src != STORE_OK) {
-    if (*rc == STORE_OK)
-      *rc = src;
+    cli_jrc(rc, src);
     return json_null();
   }
   o = json_object();

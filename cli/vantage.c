@@ -93,8 +93,7 @@ json_t *cli_vantage_json(struct store *st, uint32_t run, int *rc)
   int src = store_vantage_list(st, run, &v, &n);
 
   if (src != STORE_OK) {
-    if (*rc == STORE_OK)
-      *rc = src;
+    cli_jrc(rc, src);
     return json_null();
   }
   if (!n || v[0].how != STORE_VANTAGE_START) {
