@@ -148,16 +148,60 @@ char *cli_db_path(const char *opt, int create);
 /* Print "v6crawl: " and the message to stderr. */
 void cli_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-/* Output helpers (out.c). */
-void json_str(FILE *f, const char *s);    /* "..." or null */
-void json_num(FILE *f, int ok, double v); /* number or null */
-/* The items of @s separated by @sep as a JSON array of strings ([] for
- * NULL or ""). */
-void json_list(FILE *o, const char *s, const char *sep);
+/* ---- JSON (json.c: how a document is built is said at its top) ---- */
+
+/* The layout version every JSON document carries as "schema_version":
+ * adding a key keeps it, removing, renaming or retyping one bumps it
+ * (doc/v6crawl.schema.json describes this version). */
+#define CLI_JSON_SCHEMA_VERSION 1
+struct json_t; /* jansson's; cli/ only, never past this header */
+struct store_run;
+/* A new document {"schema_version": .., "generator": {name, version},
+ * "document": @document} ("report", "links", "fixes", "runs", "diff"; the
+ * schema's definition that describes the rest); NULL when out of memory. */
+struct json_t *cli_jdoc(const char *document);
+/* Write document @doc (taken: freed) to @o with a newline, DEL and C1
+ * controls escaped as \u00XX. STORE_OK, or STORE_NOMEM (nothing written)
+ * when any JSON value could not be allocated since cli_jdoc. */
+int cli_jdump(FILE *o, struct json_t *doc);
+/* A JSON string of @s (null for NULL), made valid UTF-8: each byte that
+ * is not part of a valid UTF-8 sequence becomes U+FFFD. */
+struct json_t *cli_jstr(const char *s);
+/* @s with each byte that is not valid UTF-8 replaced by U+FFFD; the
+ * caller frees it. NULL when out of memory. */
+char *cli_utf8_fix(const char *s);
+/* A number (an integer when whole), or null when !@ok or not finite. */
+struct json_t *cli_jnum(int ok, double v);
+/* true, false, or null for a negative @v. */
+struct json_t *cli_jbool3(int v);
+/* The items of @s separated by @sep as an array of strings ([] for NULL
+ * or ""). */
+struct json_t *cli_jlist(const char *s, const char *sep);
+/* Unix time @t as "2026-11-26T20:00:00Z", null for 0. */
+struct json_t *cli_jtime(int64_t t);
+/* The hops of a probe (store_family.hops: a line per request) as an array
+ * of {"kind": "response"|"error"|"robots"|"other", "status": N|null,
+ * "error": text|null, "url": ...}: "301 URL" is a response with its
+ * status, "ERR why URL" an error with its why. */
+struct json_t *cli_jhops(const char *hops);
+/* A builder's read result @src into *@rc, unless *@rc already holds a
+ * failure (the first one is kept). */
+void cli_jrc(int *rc, int src);
+/* "complete", "interrupted" or "unfinished". Static. */
+const char *cli_run_state(const struct store_run *r);
+/* The run object every document shares: id, started, finished, complete,
+ * state, vantage_ipv6, sites, vantage. A read error into *@rc. */
+struct json_t *cli_run_json(struct store *st, const struct store_run *r,
+                            int *rc);
+
 /* A CSV cell (RFC 4180 quoting, a formula-like cell prefixed with an
  * apostrophe), its control characters escaped as cli_tx does; then "," or,
  * with @last, CRLF. */
 void csv_field(FILE *f, const char *s, int last);
+/* A number cell: @v as %.12g, never quoted or guarded (an empty cell
+ * when !@ok or not finite); then "," or, with @last, CRLF. Every CSV
+ * figure goes through it, so a drop is a negative number, not text. */
+void csv_num(FILE *f, int ok, double v, int last);
 /* As csv_field for a list of lines (the hops): its newlines are kept. */
 void csv_lines(FILE *f, const char *s, int last);
 /* @s made safe to print on a terminal: every control character (a byte
@@ -228,12 +272,13 @@ int cli_roots_file_each(const char *path,
                         void *ud);
 void cli_roots_free(struct cli_roots *r);
 
-/* The delegation chains (deleg.c): the "delegation" key of site @site
- * (null when none was walked), and the text section for @n sites. Return
- * a store code. */
+/* The delegation chains (deleg.c): the "delegation" object of site @site
+ * (null when none was walked; a read error into *@rc), and the text
+ * section for @n sites (returns a store code). */
 struct store;
 struct store_site;
-int cli_deleg_json(FILE *o, struct store *st, uint32_t run, uint32_t site);
+struct json_t *cli_deleg_json(struct store *st, uint32_t run, uint32_t site,
+                              int *rc);
 int cli_deleg_text(FILE *o, struct store *st, uint32_t run,
                    const struct store_site *sites, size_t n);
 /* Write @s HTML-escaped; NULL as "" (html.c). */
@@ -272,21 +317,24 @@ int cli_out_close(FILE *o, const char *path, int rc);
 int cli_pct(const char *s, double *out);
 /* The vantage point of run @run (vantage.c): each line worth saying
  * (no IPv4 or IPv6 at the check, each IPv6 outage) through @line, in
- * Chinese when @zh (the HTML page's language), else English; and
- * the JSON member "vantage": {...} (null for a run without the records).
- * Return STORE_OK or a read error. */
+ * Chinese when @zh (the HTML page's language), else English (returns
+ * STORE_OK or a read error); and the JSON "vantage" object (null for a
+ * run without the records; a read error into *@rc). */
 int cli_vantage_lines(struct store *st, uint32_t run, int zh,
                       void (*line)(void *ud, const char *s), void *ud);
-int cli_vantage_json(FILE *o, struct store *st, uint32_t run);
+struct json_t *cli_vantage_json(struct store *st, uint32_t run, int *rc);
 
+/* The UTC date of unix time @t, "2026-11-26" ("" for 0), into @buf: the
+ * CSV documents' date column, which every spreadsheet reads as a date. */
+void cli_date(char *buf, size_t len, int64_t t);
 /* Unix time @t as "2026-11-26T20:00:00Z" ("-" for 0) into @buf. */
 void cli_time(char *buf, size_t len, int64_t t);
 
-/* cli/perf.c: the dedicated timing figures. The JSON writers add the
- * ",\n   \"timing\": ..." and ",\n   \"cdn_performance\": [...]" keys of
- * a site; the text writers a block of lines per site. */
-void cli_json_timing(FILE *o, const struct report_timing *x);
-void cli_json_perf(FILE *o, const struct report_perf_site *ps);
+/* cli/perf.c: the dedicated timing figures. The JSON builders make a
+ * site's "timing" object (null when not timed) and "cdn_performance"
+ * array; the text writers a block of lines per site. */
+struct json_t *cli_timing_json(const struct report_timing *x);
+struct json_t *cli_perf_json(const struct report_perf_site *ps);
 void cli_text_timing(FILE *o, const char *site, const struct report_timing *x);
 void cli_text_perf(FILE *o, const char *site,
                    const struct report_perf_site *ps);
@@ -328,11 +376,12 @@ int cli_score_text(FILE *o, struct store *st, const struct store_run *run,
                    const struct store_site_figs *figs,
                    const struct report_weights *w,
                    const struct report_cdn_table *cdn);
-/* The JSON report's ",\n   \"score\": {...}" of site @s (null when @w is
- * NULL: no weights). Returns STORE_OK or a read error (null written). */
-int cli_score_json(FILE *o, struct store *st, const struct store_run *run,
-                   const struct store_site *s, const struct store_site_figs *f,
-                   const struct report_weights *w,
-                   const struct report_cdn_table *cdn);
+/* The JSON report's "score" object of site @s (null when @w is NULL: no
+ * weights; null and the read error into *@rc when it cannot be read). */
+struct json_t *cli_score_json(struct store *st, const struct store_run *run,
+                              const struct store_site *s,
+                              const struct store_site_figs *f,
+                              const struct report_weights *w,
+                              const struct report_cdn_table *cdn, int *rc);
 
 #endif

@@ -2,57 +2,48 @@
  * 授权体系) in the text and JSON reports. */
 #include "config.h"
 
+#include <jansson.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cli/cli.h"
 #include "store/store.h"
 
-int cli_deleg_json(FILE *o, struct store *st, uint32_t run, uint32_t site)
+json_t *cli_deleg_json(struct store *st, uint32_t run, uint32_t site, int *rc)
 {
   struct store_deleg d;
+  json_t *o, *zones;
   size_t i, j;
-  int rc = store_deleg_get(st, run, site, &d);
+  int src = store_deleg_get(st, run, site, &d);
 
-  fputs(",\n   \"delegation\": ", o);
-  if (rc != STORE_OK) {
-    fputs("null", o);
-    return rc == STORE_NOTFOUND ? STORE_OK : rc;
+  if (src != STORE_OK) {
+    cli_jrc(rc, src == STORE_NOTFOUND ? STORE_OK : src);
+    return json_null();
   }
-  fprintf(o, "{\"pass\": %s, \"why\": ", d.pass ? "true" : "false");
-  json_str(o, d.why);
-  fputs(", \"zones\": [", o);
+  o = json_object();
+  json_object_set_new(o, "pass", json_boolean(d.pass));
+  json_object_set_new(o, "why", cli_jstr(d.why));
+  zones = json_array();
   for (i = 0; i < d.n_zones; i++) {
     const struct store_deleg_zone *z = &d.zones[i];
-    fputs(i ? ",\n     {\"zone\": " : "\n     {\"zone\": ", o);
-    json_str(o, z->zone);
-    fprintf(o, ", \"ok\": %s, \"servers\": [", z->ok ? "true" : "false");
+    json_t *zo = json_object(), *servers = json_array();
+    json_object_set_new(zo, "zone", cli_jstr(z->zone));
+    json_object_set_new(zo, "ok", json_boolean(z->ok));
     for (j = 0; j < z->n_servers; j++) {
       const struct store_deleg_server *s = &z->servers[j];
-      const char *p = s->aaaa, *comma;
-      fputs(j ? ", {\"name\": " : "{\"name\": ", o);
-      json_str(o, s->name);
-      fputs(", \"aaaa\": [", o);
-      while (p && *p) {
-        char a[64];
-        size_t n;
-        comma = strchr(p, ',');
-        n = comma ? (size_t)(comma - p) : strlen(p);
-        snprintf(a, sizeof a, "%.*s", (int)n, p);
-        if (p != s->aaaa)
-          fputs(", ", o);
-        json_str(o, a);
-        p = comma ? comma + 1 : NULL;
-      }
-      fprintf(o, "], \"ipv6\": %s, \"why\": ", s->ok ? "true" : "false");
-      json_str(o, s->why);
-      fputc('}', o);
+      json_t *so = json_object();
+      json_object_set_new(so, "name", cli_jstr(s->name));
+      json_object_set_new(so, "aaaa", cli_jlist(s->aaaa, ","));
+      json_object_set_new(so, "ipv6", json_boolean(s->ok));
+      json_object_set_new(so, "why", cli_jstr(s->why));
+      json_array_append_new(servers, so);
     }
-    fputs("]}", o);
+    json_object_set_new(zo, "servers", servers);
+    json_array_append_new(zones, zo);
   }
-  fputs("]}", o);
+  json_object_set_new(o, "zones", zones);
   store_deleg_cleanup(&d);
-  return STORE_OK;
+  return o;
 }
 
 int cli_deleg_text(FILE *o, struct store *st, uint32_t run,

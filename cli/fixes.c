@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <jansson.h>
 #include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -288,123 +289,134 @@ static void fixes_text(FILE *o, const struct fctx *x,
 }
 
 /* The "levels" object of site @s: before and after every fix. */
-static void json_levels(FILE *o, const struct fctx *x,
-                        const struct report_fix_site *s)
+static json_t *levels_json(const struct fctx *x,
+                           const struct report_fix_site *s)
 {
-  int l, first;
+  json_t *o = json_object();
+  char key[16];
+  int l;
 
-  first = 1;
   for (l = 0; l < 2; l++) {
     const struct store_fig *f = &s->figs.level[l + 2][0];
     unsigned hosts, fix;
     double b = 0, a = 0;
     int hb, ha;
+    json_t *v;
     if (!x->levels[l])
       continue;
     report_fix_totals(s, l, &hosts, &fix);
+    /* each figure first: the order arguments are evaluated in is not set */
     hb = store_fig_concentration(f, &b) == 0;
     ha = report_fig_plus(f, fix, &a) == 0;
-    fprintf(o,
-            "%s\"%d\": {\"counted\": %u, \"ipv6\": %u, \"fixable\": %u, "
-            "\"dead\": %u, \"concentration\": ",
-            first ? "" : ", ", l + 2, store_fig_counted(f),
-            store_fig_supported(f), fix, s->dead[l]);
-    json_num(o, hb, b);
-    fputs(", \"after\": ", o);
-    json_num(o, ha, a);
-    fputs("}", o);
-    first = 0;
+    v = json_object();
+    json_object_set_new(v, "counted", json_integer(store_fig_counted(f)));
+    json_object_set_new(v, "ipv6", json_integer(store_fig_supported(f)));
+    json_object_set_new(v, "fixable", json_integer(fix));
+    json_object_set_new(v, "dead", json_integer(s->dead[l]));
+    json_object_set_new(v, "concentration", cli_jnum(hb, b));
+    json_object_set_new(v, "after", cli_jnum(ha, a));
+    snprintf(key, sizeof key, "%d", l + 2);
+    json_object_set_new(o, key, v);
   }
+  return o;
 }
 
 /* Ranked host @h (rank @j + 1) as a JSON object. */
-static void json_host(FILE *o, const struct fctx *x,
-                      const struct report_cdn_table *t, size_t j,
-                      const struct report_fix_host *h)
+static json_t *host_json(const struct fctx *x, const struct report_cdn_table *t,
+                         size_t j, const struct report_fix_host *h)
 {
-  int l, k, first;
+  json_t *o = json_object(), *links = json_object(), *cl = json_object(),
+         *after = json_object(), *d;
+  char key[16];
+  int l, k;
 
-  fprintf(o, "%s{\"rank\": %zu, \"host\": ", j ? ",\n    " : "\n    ", j + 1);
-  json_str(o, h->name);
-  fputs(", \"links\": {", o);
-  first = 1;
+  json_object_set_new(o, "rank", json_integer((json_int_t)j + 1));
+  json_object_set_new(o, "host", cli_jstr(h->name));
   for (l = 0; l < 2; l++)
     if (x->levels[l]) {
-      fprintf(o, "%s\"%d\": %u", first ? "" : ", ", l + 2, h->n[l]);
-      first = 0;
+      snprintf(key, sizeof key, "%d", l + 2);
+      json_object_set_new(links, key, json_integer(h->n[l]));
+      json_object_set_new(after, key, cli_jnum(h->have_after[l], h->after[l]));
     }
-  fprintf(o, "}, \"total\": %u, \"classes\": {", h->n[0] + h->n[1]);
+  json_object_set_new(o, "links", links);
+  json_object_set_new(o, "total", json_integer(h->n[0] + h->n[1]));
   for (k = 0; k < REPORT_N_FIXABLE; k++)
-    fprintf(o, "%s\"%s\": %u", k ? ", " : "",
-            store_class_name(report_fixable[k]), h->klass[k]);
-  fputs("},\n     \"dns\": ", o);
+    json_object_set_new(cl, store_class_name(report_fixable[k]),
+                        json_integer(h->klass[k]));
+  json_object_set_new(o, "classes", cl);
   if (h->have_dns) {
-    fputs("{\"cnames\": ", o);
-    json_list(o, h->dns.cnames, " -> ");
-    fputs(", \"a\": ", o);
-    json_list(o, h->dns.a, ",");
-    fputs(", \"aaaa\": ", o);
-    json_list(o, h->dns.aaaa, ",");
-    fputs(", \"a_error\": ", o);
-    json_str(o, h->dns.a_error);
-    fputs(", \"aaaa_error\": ", o);
-    json_str(o, h->dns.aaaa_error);
-    fputs("}", o);
+    d = json_object();
+    json_object_set_new(d, "cnames", cli_jlist(h->dns.cnames, " -> "));
+    json_object_set_new(d, "a", cli_jlist(h->dns.a, ","));
+    json_object_set_new(d, "aaaa", cli_jlist(h->dns.aaaa, ","));
+    json_object_set_new(d, "a_error", cli_jstr(h->dns.a_error));
+    json_object_set_new(d, "aaaa_error", cli_jstr(h->dns.aaaa_error));
   } else {
-    fputs("null", o);
+    d = json_null();
   }
-  fputs(", \"provider\": ", o);
-  json_str(o, h->have_dns ? report_cdn_provider(t, h->dns.cnames) : NULL);
-  fputs(", \"after\": {", o);
-  first = 1;
-  for (l = 0; l < 2; l++)
-    if (x->levels[l]) {
-      fprintf(o, "%s\"%d\": ", first ? "" : ", ", l + 2);
-      json_num(o, h->have_after[l], h->after[l]);
-      first = 0;
-    }
-  fputs("}}", o);
+  json_object_set_new(o, "dns", d);
+  json_object_set_new(
+    o, "provider",
+    cli_jstr(h->have_dns ? report_cdn_provider(t, h->dns.cnames) : NULL));
+  json_object_set_new(o, "after", after);
+  return o;
 }
 
-static void fixes_json(FILE *o, const struct fctx *x,
-                       const struct report_cdn_table *t, uint32_t run,
-                       struct report_fix_site *fs, size_t n)
+static int fixes_json(FILE *o, struct store *st, const struct fctx *x,
+                      const struct report_cdn_table *t, uint32_t run,
+                      struct report_fix_site *fs, size_t n)
 {
+  struct store_run r;
+  json_t *doc = cli_jdoc("fixes"), *sites = json_array();
   size_t i, j;
+  int rc = store_run_get(st, run, &r);
 
-  fprintf(o, "{\"run\": %u, \"sites\": [", run);
+  if (rc != STORE_OK) {
+    json_decref(doc);
+    json_decref(sites);
+    return rc;
+  }
+  json_object_set_new(doc, "run", cli_run_json(st, &r, &rc));
+  store_run_cleanup(&r);
   for (i = 0; i < n; i++) {
     struct report_fix_site *s = &fs[i];
-    fputs(i ? ",\n  {" : "\n  {", o);
-    fputs("\"start_url\": ", o);
-    json_str(o, s->site->start_url);
-    fputs(", \"final_url\": ", o);
-    json_str(o, s->site->final_url);
-    fputs(", \"scope_domain\": ", o);
-    json_str(o, s->site->scope_domain);
-    fputs(",\n   \"levels\": {", o);
-    json_levels(o, x, s);
-    fputs("},\n   \"hosts\": [", o);
+    json_t *so = json_object(), *hosts = json_array();
+    json_object_set_new(so, "start_url", cli_jstr(s->site->start_url));
+    json_object_set_new(so, "final_url", cli_jstr(s->site->final_url));
+    json_object_set_new(so, "name", cli_jstr(s->site->name));
+    json_object_set_new(so, "scope_domain", cli_jstr(s->site->scope_domain));
+    json_object_set_new(so, "levels", levels_json(x, s));
     for (j = 0; j < s->n; j++)
-      json_host(o, x, t, j, &s->h[j]);
-    fputs("]}", o);
+      json_array_append_new(hosts, host_json(x, t, j, &s->h[j]));
+    json_object_set_new(so, "hosts", hosts);
+    json_array_append_new(sites, so);
   }
-  fputs("\n]}\n", o);
+  json_object_set_new(doc, "sites", sites);
+  if (rc != STORE_OK) {
+    json_decref(doc);
+    return rc;
+  }
+  return cli_jdump(o, doc);
 }
 
-static void fixes_csv(FILE *o, const struct fctx *x,
+static void fixes_csv(FILE *o, struct store *st, const struct fctx *x,
                       const struct report_cdn_table *t, uint32_t run,
                       struct report_fix_site *fs, size_t n)
 {
   static const char *const head[] = {
-    "run",        "site",      "rank",     "host",      "links_l2",
-    "links_l3",   "links",     "no-aaaa",  "v6-broken", "v6-error",
-    "provider",   "cnames",    "a",        "aaaa",      "a_error",
-    "aaaa_error", "l2_before", "l2_after", "l3_before", "l3_after"};
-  char buf[64];
+    "run",       "site",     "rank",      "host",       "links_l2",  "links_l3",
+    "links",     "no-aaaa",  "v6-broken", "v6-error",   "provider",  "cnames",
+    "a",         "aaaa",     "a_error",   "aaaa_error", "l2_before", "l2_after",
+    "l3_before", "l3_after", "date"};
+  struct store_run r;
+  char date[16] = "";
   size_t i, j, k;
   int l;
 
+  if (store_run_get(st, run, &r) == STORE_OK) {
+    cli_date(date, sizeof date, r.started);
+    store_run_cleanup(&r);
+  }
   csv_bom(o);
   for (k = 0; k < sizeof head / sizeof head[0]; k++)
     csv_field(o, head[k], k + 1 == sizeof head / sizeof head[0]);
@@ -412,22 +424,15 @@ static void fixes_csv(FILE *o, const struct fctx *x,
     struct report_fix_site *s = &fs[i];
     for (j = 0; j < s->n; j++) {
       const struct report_fix_host *h = &s->h[j];
-      snprintf(buf, sizeof buf, "%u", run);
-      csv_field(o, buf, 0);
+      csv_num(o, 1, run, 0);
       csv_field(o, s->site->start_url, 0);
-      snprintf(buf, sizeof buf, "%zu", j + 1);
-      csv_field(o, buf, 0);
+      csv_num(o, 1, (double)(j + 1), 0);
       csv_field(o, h->name, 0);
-      for (l = 0; l < 2; l++) {
-        snprintf(buf, sizeof buf, "%u", h->n[l]);
-        csv_field(o, x->levels[l] ? buf : "", 0);
-      }
-      snprintf(buf, sizeof buf, "%u", h->n[0] + h->n[1]);
-      csv_field(o, buf, 0);
-      for (k = 0; k < REPORT_N_FIXABLE; k++) {
-        snprintf(buf, sizeof buf, "%u", h->klass[k]);
-        csv_field(o, buf, 0);
-      }
+      for (l = 0; l < 2; l++)
+        csv_num(o, x->levels[l], h->n[l], 0);
+      csv_num(o, 1, h->n[0] + h->n[1], 0);
+      for (k = 0; k < REPORT_N_FIXABLE; k++)
+        csv_num(o, 1, h->klass[k], 0);
       csv_field(o, h->have_dns ? report_cdn_provider(t, h->dns.cnames) : NULL,
                 0);
       csv_field(o, h->have_dns ? h->dns.cnames : NULL, 0);
@@ -437,16 +442,12 @@ static void fixes_csv(FILE *o, const struct fctx *x,
       csv_field(o, h->have_dns ? h->dns.aaaa_error : NULL, 0);
       for (l = 0; l < 2; l++) {
         double b = 0;
-        buf[0] = '\0';
-        if (x->levels[l] &&
-            store_fig_concentration(&s->figs.level[l + 2][0], &b) == 0)
-          snprintf(buf, sizeof buf, "%.12g", b);
-        csv_field(o, buf, 0);
-        buf[0] = '\0';
-        if (x->levels[l] && h->have_after[l])
-          snprintf(buf, sizeof buf, "%.12g", h->after[l]);
-        csv_field(o, buf, l == 1);
+        int hb = x->levels[l] &&
+                 store_fig_concentration(&s->figs.level[l + 2][0], &b) == 0;
+        csv_num(o, hb, b, 0);
+        csv_num(o, x->levels[l] && h->have_after[l], h->after[l], 0);
       }
+      csv_field(o, date, 1);
     }
   }
 }
@@ -471,19 +472,21 @@ static int fixes_build(struct store *st, uint32_t run, const struct fctx *x,
   return src;
 }
 
-/* Write the fixes of @fs in the chosen format to @out_path. */
-static int fixes_write(const struct fctx *x, const char *out_path,
-                       const struct report_cdn_table *t, uint32_t run,
-                       struct report_fix_site *fs, size_t nf)
+/* Write the fixes of @fs in the chosen format to @out_path; a store code
+ * of a failed read into *@src. */
+static int fixes_write(struct store *st, const struct fctx *x,
+                       const char *out_path, const struct report_cdn_table *t,
+                       uint32_t run, struct report_fix_site *fs, size_t nf,
+                       int *src)
 {
   FILE *o = cli_out_open(out_path);
 
   if (!o)
     return EXIT_USAGE;
   if (x->fmt == V6_FMT_JSON)
-    fixes_json(o, x, t, run, fs, nf);
+    *src = fixes_json(o, st, x, t, run, fs, nf);
   else if (x->fmt == V6_FMT_CSV)
-    fixes_csv(o, x, t, run, fs, nf);
+    fixes_csv(o, st, x, t, run, fs, nf);
   else
     fixes_text(o, x, t, run, fs, nf);
   return cli_out_close(o, out_path, EXIT_OKAY);
@@ -535,7 +538,7 @@ int cmd_fixes(int argc, char **argv)
   if (cli_cdn_find(&t) == STORE_NOMEM)
     src = STORE_NOMEM;
   else
-    rc = fixes_write(&x, a.output, &t, run, fs, nf);
+    rc = fixes_write(st, &x, a.output, &t, run, fs, nf, &src);
 out:
   if (src != STORE_OK) {
     cli_err("cannot read the store %s: %s", db ? db : "", store_strerror(src));

@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <jansson.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,46 +23,15 @@ static int store_exit(const char *db, int src)
 
 /* ---- runs ------------------------------------------------------------- */
 
-/* "complete"; "interrupted" (stopped: Ctrl-C, SIGTERM, a failure); or
- * "unfinished": no end recorded, so running now or killed (kill -9, a
- * crash). `crawl --resume` continues the last two kinds. */
-static const char *run_state(const struct store_run *r)
-{
-  if (r->complete)
-    return "complete";
-  return r->finished ? "interrupted" : "unfinished";
-}
-
-static void run_json(FILE *o, const struct store_run *r)
-{
-  char t[32];
-
-  fprintf(o, "{\"id\": %u, \"started\": ", r->id);
-  cli_time(t, sizeof t, r->started);
-  json_str(o, r->started ? t : NULL);
-  fputs(", \"finished\": ", o);
-  cli_time(t, sizeof t, r->finished);
-  json_str(o, r->finished ? t : NULL);
-  fprintf(o,
-          ", \"complete\": %s, \"state\": \"%s\", \"vantage_ipv6\": %s, "
-          "\"sites\": %u}",
-          r->complete ? "true" : "false", run_state(r),
-          r->vantage_ipv6 == 1   ? "true"
-          : r->vantage_ipv6 == 0 ? "false"
-                                 : "null",
-          r->n_sites);
-}
-
 static void runs_csv(FILE *o, const struct store_run *runs, size_t n)
 {
   char t1[32], t2[32], buf[32];
   size_t i;
 
   csv_bom(o);
-  fputs("id,started,finished,complete,vantage_ipv6,sites,state\r\n", o);
+  fputs("id,started,finished,complete,vantage_ipv6,sites,state,date\r\n", o);
   for (i = 0; i < n; i++) {
-    snprintf(buf, sizeof buf, "%u", runs[i].id);
-    csv_field(o, buf, 0);
+    csv_num(o, 1, runs[i].id, 0);
     cli_time(t1, sizeof t1, runs[i].started);
     cli_time(t2, sizeof t2, runs[i].finished);
     csv_field(o, runs[i].started ? t1 : "", 0);
@@ -72,9 +42,10 @@ static void runs_csv(FILE *o, const struct store_run *runs, size_t n)
               : runs[i].vantage_ipv6 == 0 ? "false"
                                           : "",
               0);
-    snprintf(buf, sizeof buf, "%u", runs[i].n_sites);
-    csv_field(o, buf, 0);
-    csv_field(o, run_state(&runs[i]), 1);
+    csv_num(o, 1, runs[i].n_sites, 0);
+    csv_field(o, cli_run_state(&runs[i]), 0);
+    cli_date(buf, sizeof buf, runs[i].started);
+    csv_field(o, buf, 1);
   }
 }
 
@@ -93,7 +64,7 @@ static void runs_text(FILE *o, const char *db, const struct store_run *runs,
     cli_time(t1, sizeof t1, runs[i].started);
     cli_time(t2, sizeof t2, runs[i].finished);
     fprintf(o, "%6u  %-20s  %-20s  %-11s  %-4s  %5u\n", runs[i].id, t1, t2,
-            runs[i].complete ? "yes" : run_state(&runs[i]),
+            runs[i].complete ? "yes" : cli_run_state(&runs[i]),
             runs[i].vantage_ipv6 == 1   ? "yes"
             : runs[i].vantage_ipv6 == 0 ? "NO"
                                         : "?",
@@ -132,12 +103,16 @@ int cmd_runs(int argc, char **argv)
     goto out;
   }
   if (a.format == V6_FMT_JSON) {
-    fputs("{\"runs\": [", o);
-    for (i = 0; i < n; i++) {
-      fputs(i ? ",\n  " : "\n  ", o);
-      run_json(o, &runs[i]);
-    }
-    fputs("\n]}\n", o);
+    json_t *doc = cli_jdoc("runs"), *arr = json_array();
+    for (i = 0; i < n; i++)
+      json_array_append_new(arr, cli_run_json(st, &runs[i], &src));
+    json_object_set_new(doc, "runs", arr);
+    if (src == STORE_OK)
+      src = cli_jdump(o, doc);
+    else
+      json_decref(doc);
+    if (src != STORE_OK)
+      rc = store_exit(db, src);
   } else if (a.format == V6_FMT_CSV) {
     runs_csv(o, runs, n);
   } else {
@@ -174,95 +149,125 @@ static int diff_defaults(struct store *st, const char *db, uint32_t *a,
   return src == STORE_OK ? EXIT_OKAY : store_exit(db, src);
 }
 
-static void fig_mini_json(FILE *o, const struct store_fig *f)
+static json_t *fig_mini_json(const struct store_fig *f)
 {
+  json_t *o = json_object();
   double c = 0;
   int hc = store_fig_concentration(f, &c) == 0;
 
-  fprintf(o, "{\"counted\": %u, \"ipv6\": %u, \"concentration\": ",
-          store_fig_counted(f), store_fig_supported(f));
-  json_num(o, hc, c);
-  fputs("}", o);
+  json_object_set_new(o, "counted", json_integer(store_fig_counted(f)));
+  json_object_set_new(o, "ipv6", json_integer(store_fig_supported(f)));
+  json_object_set_new(o, "concentration", cli_jnum(hc, c));
+  return o;
 }
 
-static void link_json(FILE *o, const struct report_dchange *c)
+static json_t *dlink_json(const struct report_dchange *c)
 {
   const struct report_dlink *l = c->b ? c->b : c->a;
+  json_t *o = json_object();
 
-  fputs("{\"url\": ", o);
-  json_str(o, l->url);
-  fprintf(o, ", \"level\": %d, \"scope\": \"%s\", \"class_a\": ", l->level,
-          l->internal ? "internal" : "external");
-  json_str(o, c->a ? store_class_name(c->a->klass) : NULL);
-  fputs(", \"class_b\": ", o);
-  json_str(o, c->b ? store_class_name(c->b->klass) : NULL);
-  fputs("}", o);
+  json_object_set_new(o, "url", cli_jstr(l->url));
+  json_object_set_new(o, "level", json_integer(l->level));
+  json_object_set_new(o, "scope",
+                      json_string(l->internal ? "internal" : "external"));
+  json_object_set_new(o, "class_a",
+                      cli_jstr(c->a ? store_class_name(c->a->klass) : NULL));
+  json_object_set_new(o, "class_b",
+                      cli_jstr(c->b ? store_class_name(c->b->klass) : NULL));
+  return o;
 }
 
-static void diff_json(FILE *o, const struct store_run *ra,
-                      const struct store_run *rb, struct report_dsite *ds,
-                      size_t n)
+/* The object of site @d of the diff. */
+static json_t *dsite_json(const struct report_dsite *d)
 {
-  size_t i, j;
+  json_t *o = json_object(), *levels = json_object();
+  char key[16];
+  size_t j;
   int l, s, k, hb, ha;
   double va = 0, vb = 0;
 
-  fputs("{\"a\": ", o);
-  run_json(o, ra);
-  fputs(", \"b\": ", o);
-  run_json(o, rb);
-  fputs(",\n \"sites\": [", o);
-  for (i = 0; i < n; i++) {
-    struct report_dsite *d = &ds[i];
-    fputs(i ? ",\n  {" : "\n  {", o);
-    fputs("\"start_url\": ", o);
-    json_str(o, (d->sb ? d->sb : d->sa)->start_url);
-    fprintf(o, ", \"in_a\": %s, \"in_b\": %s", d->sa ? "true" : "false",
-            d->sb ? "true" : "false");
-    fputs(",\n   \"levels\": {", o);
-    for (l = 2; l <= 3; l++) {
-      fprintf(o, "%s\"%d\": {", l > 2 ? ", " : "", l);
-      for (s = 0; s < 2; s++) {
-        const struct store_fig *fa = &d->fa.level[l][s],
-                               *fb = &d->fb.level[l][s];
-        fprintf(o, "%s\"%s\": {\"a\": ", s ? ", " : "", s ? "all" : "internal");
-        fig_mini_json(o, fa);
-        fputs(", \"b\": ", o);
-        fig_mini_json(o, fb);
-        ha = d->sa && store_fig_concentration(fa, &va) == 0;
-        hb = d->sb && store_fig_concentration(fb, &vb) == 0;
-        fputs(", \"change\": ", o);
-        json_num(o, ha && hb, vb - va);
-        fputs("}", o);
-      }
-      fputs("}", o);
+  json_object_set_new(o, "start_url",
+                      cli_jstr((d->sb ? d->sb : d->sa)->start_url));
+  json_object_set_new(o, "name", cli_jstr((d->sb ? d->sb : d->sa)->name));
+  json_object_set_new(o, "in_a", json_boolean(d->sa != NULL));
+  json_object_set_new(o, "in_b", json_boolean(d->sb != NULL));
+  for (l = 2; l <= 3; l++) {
+    json_t *lv = json_object();
+    for (s = 0; s < 2; s++) {
+      const struct store_fig *fa = &d->fa.level[l][s], *fb = &d->fb.level[l][s];
+      json_t *x = json_object();
+      json_object_set_new(x, "a", fig_mini_json(fa));
+      json_object_set_new(x, "b", fig_mini_json(fb));
+      ha = d->sa && store_fig_concentration(fa, &va) == 0;
+      hb = d->sb && store_fig_concentration(fb, &vb) == 0;
+      json_object_set_new(x, "change", cli_jnum(ha && hb, vb - va));
+      json_object_set_new(lv, s ? "all" : "internal", x);
     }
-    fputs("}", o);
-    for (k = 0; k < REPORT_CH__N; k++) {
-      fprintf(o, ",\n   \"%s\": [", change_name[k]);
-      for (j = 0; j < d->nch[k]; j++) {
-        fputs(j ? ",\n     " : "\n     ", o);
-        link_json(o, &d->ch[k][j]);
-      }
-      fputs("]", o);
-    }
-    fputs("}", o);
+    snprintf(key, sizeof key, "%d", l);
+    json_object_set_new(levels, key, lv);
   }
-  fputs("\n]}\n", o);
+  json_object_set_new(o, "levels", levels);
+  for (k = 0; k < REPORT_CH__N; k++) {
+    json_t *a = json_array();
+    for (j = 0; j < d->nch[k]; j++)
+      json_array_append_new(a, dlink_json(&d->ch[k][j]));
+    json_object_set_new(o, change_name[k], a);
+  }
+  return o;
+}
+
+static int diff_json(FILE *o, struct store *st, const struct store_run *ra,
+                     const struct store_run *rb, struct report_dsite *ds,
+                     size_t n)
+{
+  json_t *doc = cli_jdoc("diff"), *sites = json_array();
+  size_t i;
+  int rc = STORE_OK;
+
+  json_object_set_new(doc, "a", cli_run_json(st, ra, &rc));
+  json_object_set_new(doc, "b", cli_run_json(st, rb, &rc));
+  for (i = 0; i < n; i++)
+    json_array_append_new(sites, dsite_json(&ds[i]));
+  json_object_set_new(doc, "sites", sites);
+  if (rc != STORE_OK) {
+    json_decref(doc);
+    return rc;
+  }
+  return cli_jdump(o, doc);
+}
+
+/* The columns of a diff CSV row that come before the change: the two
+ * runs and the site; its dates come last (diff_row_end). */
+static void diff_row_start(FILE *o, const struct store_run *ra,
+                           const struct store_run *rb, const char *site)
+{
+  csv_num(o, 1, ra->id, 0);
+  csv_num(o, 1, rb->id, 0);
+  csv_field(o, site, 0);
+}
+
+static void diff_row_end(FILE *o, const struct store_run *ra,
+                         const struct store_run *rb)
+{
+  char date[16];
+
+  cli_date(date, sizeof date, ra->started);
+  csv_field(o, date, 0);
+  cli_date(date, sizeof date, rb->started);
+  csv_field(o, date, 1);
 }
 
 static void diff_csv(FILE *o, const struct store_run *ra,
                      const struct store_run *rb, struct report_dsite *ds,
                      size_t n)
 {
-  char buf[64];
   size_t i, j;
   int l, s, k;
   double va = 0, vb = 0;
 
   csv_bom(o);
   fputs("run_a,run_b,site,change,level,scope,url,class_a,class_b,"
-        "concentration_a,concentration_b,difference\r\n",
+        "concentration_a,concentration_b,difference,date_a,date_b\r\n",
         o);
   for (i = 0; i < n; i++) {
     struct report_dsite *d = &ds[i];
@@ -271,45 +276,35 @@ static void diff_csv(FILE *o, const struct store_run *ra,
       for (s = 0; s < 2; s++) {
         int ha = d->sa && store_fig_concentration(&d->fa.level[l][s], &va) == 0;
         int hb = d->sb && store_fig_concentration(&d->fb.level[l][s], &vb) == 0;
-        snprintf(buf, sizeof buf, "%u", ra->id);
-        csv_field(o, buf, 0);
-        snprintf(buf, sizeof buf, "%u", rb->id);
-        csv_field(o, buf, 0);
-        csv_field(o, site, 0);
+        diff_row_start(o, ra, rb, site);
         csv_field(o, "figure", 0);
-        snprintf(buf, sizeof buf, "%d", l);
-        csv_field(o, buf, 0);
+        csv_num(o, 1, l, 0);
         csv_field(o, s ? "all" : "internal", 0);
         csv_field(o, "", 0);
         csv_field(o, "", 0);
         csv_field(o, "", 0);
-        snprintf(buf, sizeof buf, "%.12g", va);
-        csv_field(o, ha ? buf : "", 0);
-        snprintf(buf, sizeof buf, "%.12g", vb);
-        csv_field(o, hb ? buf : "", 0);
-        snprintf(buf, sizeof buf, "%.12g", vb - va);
-        csv_field(o, ha && hb ? buf : "", 1);
+        csv_num(o, ha, va, 0);
+        csv_num(o, hb, vb, 0);
+        /* a drop is a negative number, not a guarded text cell */
+        csv_num(o, ha && hb, vb - va, 0);
+        diff_row_end(o, ra, rb);
       }
     }
     for (k = 0; k < REPORT_CH__N; k++) {
       for (j = 0; j < d->nch[k]; j++) {
         const struct report_dchange *c = &d->ch[k][j];
         const struct report_dlink *lk = c->b ? c->b : c->a;
-        snprintf(buf, sizeof buf, "%u", ra->id);
-        csv_field(o, buf, 0);
-        snprintf(buf, sizeof buf, "%u", rb->id);
-        csv_field(o, buf, 0);
-        csv_field(o, site, 0);
+        diff_row_start(o, ra, rb, site);
         csv_field(o, change_name[k], 0);
-        snprintf(buf, sizeof buf, "%d", lk->level);
-        csv_field(o, buf, 0);
+        csv_num(o, 1, lk->level, 0);
         csv_field(o, lk->internal ? "internal" : "external", 0);
         csv_field(o, lk->url, 0);
         csv_field(o, c->a ? store_class_name(c->a->klass) : "", 0);
         csv_field(o, c->b ? store_class_name(c->b->klass) : "", 0);
         csv_field(o, "", 0);
         csv_field(o, "", 0);
-        csv_field(o, "", 1);
+        csv_field(o, "", 0);
+        diff_row_end(o, ra, rb);
       }
     }
   }
@@ -425,7 +420,7 @@ int cmd_diff(int argc, char **argv)
     goto out;
   }
   if (ca.format == V6_FMT_JSON)
-    diff_json(o, &ra, &rb, d.ds, d.n);
+    src = diff_json(o, st, &ra, &rb, d.ds, d.n);
   else if (ca.format == V6_FMT_CSV)
     diff_csv(o, &ra, &rb, d.ds, d.n);
   else
@@ -477,11 +472,8 @@ static int prune_opt(void *ud, int id, const char *arg)
  * JSON lists come later (prune_tail). */
 static void prune_line(FILE *o, int fmt, int dry, uint32_t id)
 {
-  char buf[32];
-
   if (fmt == V6_FMT_CSV) {
-    snprintf(buf, sizeof buf, "%u", id);
-    csv_field(o, buf, 0);
+    csv_num(o, 1, id, 0);
     csv_field(o, dry ? "would delete" : "deleted", 1);
   } else if (fmt == V6_FMT_TEXT) {
     fprintf(o, "%s run %u\n", dry ? "would delete" : "deleted", id);
@@ -495,38 +487,31 @@ static void prune_tail(FILE *o, int fmt, const struct prune_args *p,
                        const struct store_run *runs, size_t n,
                        const unsigned char *gone, int compacted)
 {
-  char buf[32];
   size_t i, kept = 0, k;
-  int first;
 
   for (i = 0; i < n; i++)
     kept += gone[i] != 1;
   if (fmt == V6_FMT_JSON) {
-    for (k = 0; k < 2; k++) {
-      fputs(k ? "], \"kept\": [" : "{\"deleted\": [", o);
-      first = 1;
-      for (i = 0; i < n; i++) {
-        if ((gone[i] == 1) != (k == 0))
-          continue;
-        fprintf(o, "%s%u", first ? "" : ", ", runs[i].id);
-        first = 0;
-      }
+    json_t *doc = cli_jdoc("prune"), *l[3];
+    static const char *const key[3] = {"deleted", "kept", "running"};
+    for (k = 0; k < 3; k++)
+      l[k] = json_array();
+    for (i = 0; i < n; i++) {
+      json_array_append_new(l[gone[i] == 1 ? 0 : 1], json_integer(runs[i].id));
+      if (gone[i] == 2)
+        json_array_append_new(l[2], json_integer(runs[i].id));
     }
-    fputs("], \"running\": [", o);
-    for (i = 0, first = 1; i < n; i++) {
-      if (gone[i] != 2)
-        continue;
-      fprintf(o, "%s%u", first ? "" : ", ", runs[i].id);
-      first = 0;
-    }
-    fprintf(o, "], \"dry_run\": %s, \"compacted\": %s}\n",
-            p->dry ? "true" : "false", compacted ? "true" : "false");
+    for (k = 0; k < 3; k++)
+      json_object_set_new(doc, key[k], l[k]);
+    json_object_set_new(doc, "dry_run", json_boolean(p->dry));
+    json_object_set_new(doc, "compacted", json_boolean(compacted));
+    if (cli_jdump(o, doc) != STORE_OK)
+      cli_err("out of memory");
   } else if (fmt == V6_FMT_CSV) {
     for (i = 0; i < n; i++) {
       if (gone[i] == 1)
         continue;
-      snprintf(buf, sizeof buf, "%u", runs[i].id);
-      csv_field(o, buf, 0);
+      csv_num(o, 1, runs[i].id, 0);
       csv_field(o, gone[i] == 2 ? "kept (running)" : "kept", 1);
     }
   } else {

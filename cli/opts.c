@@ -109,7 +109,7 @@ const struct cli_opt cli_opts[OPT__N] = {
   [OPT_LANG] = {"lang", 0, "zh|en", "from the locale",
                 "the language of the HTML page", C(CMD_REPORT)},
   [OPT_THRESHOLD] = {"threshold", 0, "PCT", "85",
-                     "the target the HTML page marks pass/fail against",
+                     "the target the reports mark pass/fail against",
                      C(CMD_REPORT)},
   [OPT_BYUNIT] = {"by-unit", 0, NULL, NULL,
                   "sites grouped by their owning unit (the sites file's\n"

@@ -1,4 +1,4 @@
-/* cli/out.c - JSON and CSV writing, and small shared CLI helpers. */
+/* cli/out.c - CSV writing, and small shared CLI helpers (JSON: json.c). */
 #include "config.h"
 
 #include <errno.h>
@@ -147,72 +147,6 @@ char *cli_db_path(const char *opt, int create)
   return s;
 }
 
-void json_str(FILE *f, const char *s)
-{
-  const unsigned char *p;
-  if (!s) {
-    fputs("null", f);
-    return;
-  }
-  fputc('"', f);
-  for (p = (const unsigned char *)s; *p; p++) {
-    switch (*p) {
-      case '"':
-        fputs("\\\"", f);
-        break;
-      case '\\':
-        fputs("\\\\", f);
-        break;
-      case '\n':
-        fputs("\\n", f);
-        break;
-      case '\r':
-        fputs("\\r", f);
-        break;
-      case '\t':
-        fputs("\\t", f);
-        break;
-      default:
-        /* C0, DEL and (in UTF-8) C1: nothing a terminal would obey */
-        if (*p < 0x20 || *p == 0x7f)
-          fprintf(f, "\\u%04x", *p);
-        else if (p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f)
-          fprintf(f, "\\u%04x", *++p);
-        else
-          fputc(*p, f);
-    }
-  }
-  fputc('"', f);
-}
-
-void json_num(FILE *f, int ok, double v)
-{
-  if (!ok || !isfinite(v))
-    fputs("null", f);
-  else
-    fprintf(f, "%.12g", v);
-}
-
-void json_list(FILE *o, const char *s, const char *sep)
-{
-  const char *p = s;
-  size_t sl = strlen(sep);
-  int first = 1;
-  fputc('[', o);
-  while (p && *p) {
-    const char *e = strstr(p, sep);
-    size_t len = e ? (size_t)(e - p) : strlen(p);
-    char *item = strndup(p, len);
-    if (!first)
-      fputs(", ", o);
-    json_str(o, item ? item : "");
-    free(item);
-    first = 0;
-    p = e ? e + sl : NULL;
-  }
-  fputc(']', o);
-}
-
 void csv_bom(FILE *f)
 {
   fputs("\xEF\xBB\xBF", f);
@@ -250,6 +184,15 @@ void csv_field(FILE *f, const char *s, int last)
 void csv_lines(FILE *f, const char *s, int last)
 {
   csv_raw(f, cli_tx_lines(s), last);
+}
+
+void csv_num(FILE *f, int ok, double v, int last)
+{
+  /* a number is never guarded: "-0.0237" stays a number a spreadsheet
+   * sums, and a number cannot be a formula */
+  if (ok && isfinite(v))
+    fprintf(f, "%.12g", v);
+  fputs(last ? "\r\n" : ",", f);
 }
 
 /* ---- opening the store, picking a run, parsing ----------------------------
@@ -315,6 +258,15 @@ int cli_pct(const char *s, double *out)
     return -1;
   *out = v;
   return 0;
+}
+
+void cli_date(char *buf, size_t len, int64_t t)
+{
+  time_t tt = (time_t)t;
+  struct tm tm;
+
+  if (!t || !gmtime_r(&tt, &tm) || strftime(buf, len, "%Y-%m-%d", &tm) == 0)
+    snprintf(buf, len, "%s", "");
 }
 
 void cli_time(char *buf, size_t len, int64_t t)

@@ -2,6 +2,7 @@
  * timing requests (report/timing.c) as JSON and text. */
 #include "config.h"
 
+#include <jansson.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -9,103 +10,87 @@
 #include "report/report.h"
 #include "store/store.h"
 
-static void json_bool(FILE *o, int v)
+static json_t *tstat_json(const struct report_tstat *t)
 {
-  fputs(v < 0 ? "null" : v ? "true" : "false", o);
+  json_t *o = json_object();
+  json_object_set_new(o, "n", json_integer(t->n));
+  json_object_set_new(o, "median", cli_jnum(t->n > 0, t->median));
+  json_object_set_new(o, "q1", cli_jnum(t->n > 0, t->q1));
+  json_object_set_new(o, "q3", cli_jnum(t->n > 0, t->q3));
+  json_object_set_new(o, "min", cli_jnum(t->n > 0, t->min));
+  json_object_set_new(o, "max", cli_jnum(t->n > 0, t->max));
+  return o;
 }
 
-static void json_tstat(FILE *o, const struct report_tstat *t)
+/* Into @o: "samples", "ok" and per metric in @ks (@nk of them) the two
+ * families' statistics with @verdict's pass, and its ratio or share. */
+static void metrics_json(json_t *o, const struct report_timing *x,
+                         const int *ks, int nk, int perf)
 {
-  fprintf(o, "{\"n\": %u, \"median\": ", t->n);
-  json_num(o, t->n > 0, t->median);
-  fputs(", \"q1\": ", o);
-  json_num(o, t->n > 0, t->q1);
-  fputs(", \"q3\": ", o);
-  json_num(o, t->n > 0, t->q3);
-  fputs(", \"min\": ", o);
-  json_num(o, t->n > 0, t->min);
-  fputs(", \"max\": ", o);
-  json_num(o, t->n > 0, t->max);
-  fputc('}', o);
-}
-
-/* "samples", "ok" and per metric in @ks (@nk of them) the two families'
- * statistics with @verdict's pass, and its ratio or share. */
-static void json_metrics(FILE *o, const struct report_timing *x, const int *ks,
-                         int nk, int perf)
-{
+  json_t *ok = json_object();
   int i;
   double v = 0;
-  fprintf(o, "\"samples\": %u, \"ok\": {\"v6\": %u, \"v4\": %u}", x->samples,
-          x->ok[0], x->ok[1]);
+  json_object_set_new(o, "samples", json_integer(x->samples));
+  json_object_set_new(ok, "v6", json_integer(x->ok[0]));
+  json_object_set_new(ok, "v4", json_integer(x->ok[1]));
+  json_object_set_new(o, "ok", ok);
   for (i = 0; i < nk; i++) {
-    int k = ks[i], ok, pass;
-    fprintf(o, ", \"%s\": {\"v6\": ", report_tmetric_name[k]);
-    json_tstat(o, &x->st[0][k]);
-    fputs(", \"v4\": ", o);
-    json_tstat(o, &x->st[1][k]);
+    int k = ks[i], have, pass;
+    json_t *m = json_object();
+    json_object_set_new(m, "v6", tstat_json(&x->st[0][k]));
+    json_object_set_new(m, "v4", tstat_json(&x->st[1][k]));
     if (perf) {
-      ok = report_perf_share(x, k, &v) == 0;
+      have = report_perf_share(x, k, &v) == 0;
       pass = report_perf_verdict(x, k);
-      fputs(", \"share\": ", o);
     } else {
-      ok = report_timing_ratio(x, k, &v) == 0;
+      have = report_timing_ratio(x, k, &v) == 0;
       pass = report_timing_verdict(x, k);
-      fputs(", \"ratio\": ", o);
     }
-    json_num(o, ok, v);
-    fputs(", \"pass\": ", o);
-    json_bool(o, pass);
-    fputc('}', o);
+    json_object_set_new(m, perf ? "share" : "ratio", cli_jnum(have, v));
+    json_object_set_new(m, "pass", cli_jbool3(pass));
+    json_object_set_new(o, report_tmetric_name[k], m);
   }
 }
 
-void cli_json_timing(FILE *o, const struct report_timing *x)
+json_t *cli_timing_json(const struct report_timing *x)
 {
   static const int ks[] = {REPORT_T_DNS, REPORT_T_CONNECT, REPORT_T_TLS,
                            REPORT_T_FIRST_BYTE, REPORT_T_TOTAL};
-  fputs(",\n   \"timing\": ", o);
-  if (!x->have) {
-    fputs("null", o);
-    return;
-  }
-  fputs("{\"object\": ", o);
-  json_str(o, x->what);
-  fprintf(o, ", \"floor_ms\": %g, \"pass\": ", REPORT_TIMING_FLOOR_MS);
-  json_bool(o, report_timing_pass(x));
-  fputs(", ", o);
-  json_metrics(o, x, ks, 5, 0);
-  fputc('}', o);
+  json_t *o;
+  if (!x->have)
+    return json_null();
+  o = json_object();
+  json_object_set_new(o, "object", cli_jstr(x->what));
+  json_object_set_new(o, "floor_ms", cli_jnum(1, REPORT_TIMING_FLOOR_MS));
+  json_object_set_new(o, "pass", cli_jbool3(report_timing_pass(x)));
+  metrics_json(o, x, ks, 5, 0);
+  return o;
 }
 
-void cli_json_perf(FILE *o, const struct report_perf_site *ps)
+json_t *cli_perf_json(const struct report_perf_site *ps)
 {
   static const int ks[] = {REPORT_T_FIRST_BYTE, REPORT_T_THROUGHPUT};
+  json_t *a = json_array();
   size_t i, j;
-  fputs(",\n   \"cdn_performance\": [", o);
   for (i = 0; i < ps->cs.n; i++) {
     const struct report_perf_use *u = &ps->v[i];
-    fputs(i ? ", {\"provider\": " : "{\"provider\": ", o);
-    json_str(o, u->use->provider);
-    fputs(", \"pass\": ", o);
-    json_bool(o, u->pass);
-    fputs(", \"hosts\": [", o);
+    json_t *p = json_object(), *hosts = json_array();
+    json_object_set_new(p, "provider", cli_jstr(u->use->provider));
+    json_object_set_new(p, "pass", cli_jbool3(u->pass));
     for (j = 0; j < u->use->n_hosts; j++) {
-      fputs(j ? ", {\"host\": " : "{\"host\": ", o);
-      json_str(o, u->use->hosts[j]);
-      fputs(", \"pass\": ", o);
-      json_bool(o, report_perf_pass(&u->h[j]));
+      json_t *h = json_object();
+      json_object_set_new(h, "host", cli_jstr(u->use->hosts[j]));
+      json_object_set_new(h, "pass", cli_jbool3(report_perf_pass(&u->h[j])));
       if (u->h[j].have) {
-        fputs(", \"objects\": ", o);
-        json_str(o, u->h[j].what);
-        fputs(", ", o);
-        json_metrics(o, &u->h[j], ks, 2, 1);
+        json_object_set_new(h, "objects", cli_jstr(u->h[j].what));
+        metrics_json(h, &u->h[j], ks, 2, 1);
       }
-      fputc('}', o);
+      json_array_append_new(hosts, h);
     }
-    fputs("]}", o);
+    json_object_set_new(p, "hosts", hosts);
+    json_array_append_new(a, p);
   }
-  fputc(']', o);
+  return a;
 }
 
 static const char *verdict_word(int v)

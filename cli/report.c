@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <inttypes.h>
+#include <jansson.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -70,23 +71,26 @@ static int common_close(struct common *c, int rc)
   return rc;
 }
 
-static void json_fig(FILE *o, const struct store_fig *f)
+/* Figure @f with its pass against @threshold (null: nothing counted). */
+static json_t *fig_json(const struct store_fig *f, double threshold)
 {
   double c = 0, a = 0;
   int hc = store_fig_concentration(f, &c) == 0;
   int ha = store_fig_alive_concentration(f, &a) == 0;
+  int v =
+    report_verdict(store_fig_supported(f), store_fig_counted(f), threshold);
+  json_t *o = json_object(), *cl = json_object();
   int k;
-  fprintf(o, "{\"links\": %u, \"counted\": %u, \"ipv6\": %u, ", f->links,
-          store_fig_counted(f), store_fig_supported(f));
-  fputs("\"concentration\": ", o);
-  json_num(o, hc, c);
-  fputs(", \"alive_concentration\": ", o);
-  json_num(o, ha, a);
-  fputs(", \"classes\": {", o);
+  json_object_set_new(o, "links", json_integer(f->links));
+  json_object_set_new(o, "counted", json_integer(store_fig_counted(f)));
+  json_object_set_new(o, "ipv6", json_integer(store_fig_supported(f)));
+  json_object_set_new(o, "concentration", cli_jnum(hc, c));
+  json_object_set_new(o, "alive_concentration", cli_jnum(ha, a));
+  json_object_set_new(o, "pass", cli_jbool3(v));
   for (k = 0; k < CLASS__N; k++)
-    fprintf(o, "%s\"%s\": %u", k ? ", " : "", store_class_name(k),
-            f->classes[k]);
-  fputs("}}", o);
+    json_object_set_new(cl, store_class_name(k), json_integer(f->classes[k]));
+  json_object_set_new(o, "classes", cl);
+  return o;
 }
 
 /* "84.9% 96/113" (the percentage cut down, report_pct_floor), with the
@@ -106,50 +110,48 @@ static void pct(char *buf, size_t len, const struct store_fig *f, int count)
     snprintf(buf, len, "%6s", p);
 }
 
-static void json_extras(FILE *o, const struct store_site *s,
+/* Into site object @o: "homepage_detail", "name_servers" and "delay". */
+static void extras_json(json_t *o, const struct store_site *s,
                         const struct report_delay *x,
                         const struct report_timing *t)
 {
-  static const char *const dname[3] = {"connect", "first_byte", "total"};
+  static const char *const dname[3] = {"connect_ratio", "first_byte_ratio",
+                                       "total_ratio"};
   static const int tk[3] = {REPORT_T_CONNECT, REPORT_T_FIRST_BYTE,
                             REPORT_T_TOTAL};
+  json_t *h = json_object(), *ns = json_object(), *d = json_object();
   double v = 0;
   int k, ok, pass = t->have ? report_timing_pass(t) : report_delay_pass(x);
-  fprintf(o,
-          ",\n   \"homepage_detail\": {\"aaaa\": %s, \"v6_tries\": %d, "
-          "\"v6_ok\": %d, \"v6_success_rate\": ",
-          x->aaaa ? "true" : "false", s->home_tries, s->home_ok);
-  json_num(o, s->home_tries > 0,
-           s->home_tries ? (double)s->home_ok / s->home_tries : 0);
-  fputs(", \"consistent\": ", o);
-  fputs(s->consistent < 0 ? "null" : s->consistent ? "true" : "false", o);
-  fputs(", \"similarity\": ", o);
-  json_num(o, s->consistent >= 0, s->similarity);
-  fprintf(o,
-          "},\n   \"name_servers\": {\"total\": %d, \"ipv6\": %d, "
-          "\"hosts\": ",
-          s->ns_total, s->ns_ipv6);
-  json_str(o, s->ns_hosts);
-  fprintf(o,
-          "},\n   \"delay\": {\"links\": %u, \"dns_hosts\": %u, "
-          "\"dns_ratio\": ",
-          x->timed, x->n_dns);
-  /* the ratio first: the order arguments are evaluated in is unspecified;
-   * from the dedicated timing requests when the run made them */
+
+  json_object_set_new(h, "aaaa", json_boolean(x->aaaa));
+  json_object_set_new(h, "v6_tries", json_integer(s->home_tries));
+  json_object_set_new(h, "v6_ok", json_integer(s->home_ok));
+  json_object_set_new(
+    h, "v6_success_rate",
+    cli_jnum(s->home_tries > 0,
+             s->home_tries ? (double)s->home_ok / s->home_tries : 0));
+  json_object_set_new(h, "consistent", cli_jbool3(s->consistent));
+  json_object_set_new(h, "similarity",
+                      cli_jnum(s->consistent >= 0, s->similarity));
+  json_object_set_new(o, "homepage_detail", h);
+  json_object_set_new(ns, "total", json_integer(s->ns_total));
+  json_object_set_new(ns, "ipv6", json_integer(s->ns_ipv6));
+  json_object_set_new(ns, "hosts", cli_jlist(s->ns_hosts, ","));
+  json_object_set_new(o, "name_servers", ns);
+  json_object_set_new(d, "links", json_integer(x->timed));
+  json_object_set_new(d, "dns_hosts", json_integer(x->n_dns));
+  /* from the dedicated timing requests when the run made them */
   ok = t->have ? report_timing_ratio(t, REPORT_T_DNS, &v) == 0
                : report_delay_dns_ratio(x, &v) == 0;
-  json_num(o, ok, v);
+  json_object_set_new(d, "dns_ratio", cli_jnum(ok, v));
   for (k = 0; k < 3; k++) {
     ok = t->have ? report_timing_ratio(t, tk[k], &v) == 0
                  : report_delay_ratio(x, k, &v) == 0;
-    fprintf(o, ", \"%s_ratio\": ", dname[k]);
-    json_num(o, ok, v);
+    json_object_set_new(d, dname[k], cli_jnum(ok, v));
   }
-  fprintf(o, ", \"method\": \"%s\", \"pass\": %s}",
-          t->have ? "timing" : "probes",
-          pass < 0 ? "null"
-          : pass   ? "true"
-                   : "false");
+  json_object_set_new(d, "method", json_string(t->have ? "timing" : "probes"));
+  json_object_set_new(d, "pass", cli_jbool3(pass));
+  json_object_set_new(o, "delay", d);
 }
 
 static void text_line(void *ud, const char *s)
@@ -157,9 +159,18 @@ static void text_line(void *ud, const char *s)
   fprintf(ud, "%s\n", s);
 }
 
-/* The run line and the table of concentrations. */
+/* "pass", "FAIL", or "-" (nothing counted) of verdict @v. */
+static const char *verdict_word(int v)
+{
+  return v < 0 ? "-" : v ? "pass" : "FAIL";
+}
+
+/* The run line and the table of concentrations: per site its figures,
+ * its result against @threshold (report_site_verdict, as the HTML page
+ * and the JSON "pass") and its name from the sites file. */
 static void text_figs(struct common *c, const struct store_site *sites,
-                      size_t n, const struct store_site_figs *figs)
+                      size_t n, const struct store_site_figs *figs,
+                      double threshold)
 {
   FILE *o = c->out;
   char t1[32], t2[32] = "-";
@@ -174,9 +185,14 @@ static void text_figs(struct common *c, const struct store_site *sites,
           "IPv6 was not measured and no concentration is reported.\n",
           o);
   cli_vantage_lines(c->st, c->run.id, 0, text_line, o);
-  fputs("\nIPv6 concentration of internal links (supported/counted)\n", o);
-  fprintf(o, "%-38s %-10s %-18s %-18s %6s %6s\n", "site", "homepage",
-          "level 2 internal", "level 3 internal", "L2 all", "L3 all");
+  fprintf(o,
+          "\nIPv6 concentration of internal links (supported/counted); a "
+          "site passes when its level 2 and level 3 internal figures are at "
+          "or above %g%% (--threshold)\n",
+          threshold);
+  fprintf(o, "%-38s %-10s %-18s %-18s %6s %6s %-6s %s\n", "site", "homepage",
+          "level 2 internal", "level 3 internal", "L2 all", "L3 all", "result",
+          "name");
   for (i = 0; i < n; i++) {
     char l2[48], l3[48], a2[16], a3[16];
     const char *site = cli_tx(sites[i].start_url);
@@ -188,8 +204,12 @@ static void text_figs(struct common *c, const struct store_site *sites,
     if (sites[i].unit && (i == 0 || !sites[i - 1].unit ||
                           strcmp(sites[i].unit, sites[i - 1].unit) != 0))
       fprintf(o, "[%s]\n", cli_tx(sites[i].unit));
-    fprintf(o, "%-38.38s %-10s %-18s %-18s %6s %6s\n", site,
-            store_class_name(hk), l2, l3, a2, a3);
+    /* the name last: its width on a terminal is not its length */
+    fprintf(o, "%-38.38s %-10s %-18s %-18s %6s %6s %-*s%s%s\n", site,
+            store_class_name(hk), l2, l3, a2, a3, sites[i].name ? 6 : 0,
+            verdict_word(report_site_verdict(&figs[i], threshold)),
+            sites[i].name ? " " : "",
+            sites[i].name ? cli_tx(sites[i].name) : "");
     if (strlen(site) > 38)
       fprintf(o, "  (%s)\n", site);
   }
@@ -300,26 +320,30 @@ static int text_cuts(struct common *c, const struct store_site *s)
   return rc;
 }
 
-static int json_cuts(struct common *c, const struct store_site *s)
+/* The "pages_cut" array of site @s. */
+static json_t *cuts_json(struct common *c, const struct store_site *s, int *rc)
 {
   struct store_page_cut *v = NULL;
   size_t n = 0, k;
-  int rc = store_page_cuts_list(c->st, c->run.id, s->idx, &v, &n);
+  json_t *a = json_array();
+  int src = store_page_cuts_list(c->st, c->run.id, s->idx, &v, &n);
 
-  fputs(",\n   \"pages_cut\": [", c->out);
-  for (k = 0; rc == STORE_OK && k < n; k++) {
-    fputs(k ? ", {\"url\": " : "{\"url\": ", c->out);
-    json_str(c->out, v[k].url);
-    fprintf(c->out,
-            ", \"nesting\": %s, \"budget\": %s, \"bytes\": %" PRIu64
-            ", \"parsed\": %" PRIu64 ", \"depth\": %" PRIu64
-            ", \"flattened\": %" PRIu64 ", \"flat_at\": %" PRIu64 "}",
-            v[k].cut & 1 ? "true" : "false", v[k].cut & 2 ? "true" : "false",
-            v[k].bytes, v[k].parsed, v[k].depth, v[k].flattened, v[k].flat_at);
+  cli_jrc(rc, src);
+  for (k = 0; src == STORE_OK && k < n; k++) {
+    json_t *o = json_object();
+    json_object_set_new(o, "url", cli_jstr(v[k].url));
+    json_object_set_new(o, "nesting", json_boolean(v[k].cut & 1));
+    json_object_set_new(o, "budget", json_boolean(v[k].cut & 2));
+    json_object_set_new(o, "bytes", json_integer((json_int_t)v[k].bytes));
+    json_object_set_new(o, "parsed", json_integer((json_int_t)v[k].parsed));
+    json_object_set_new(o, "depth", json_integer((json_int_t)v[k].depth));
+    json_object_set_new(o, "flattened",
+                        json_integer((json_int_t)v[k].flattened));
+    json_object_set_new(o, "flat_at", json_integer((json_int_t)v[k].flat_at));
+    json_array_append_new(a, o);
   }
-  fputc(']', c->out);
   store_page_cuts_free(v, n);
-  return rc;
+  return a;
 }
 
 /* Per site with any, its CDN and cloud providers: a line each. */
@@ -389,13 +413,13 @@ static int text_timing(struct common *c, const struct store_site *sites,
 }
 
 static int report_text(struct common *c, struct store_site *sites, size_t n,
-                       struct store_site_figs *figs)
+                       struct store_site_figs *figs, double threshold)
 {
   FILE *o = c->out;
   size_t i;
   int k, rc, src;
 
-  text_figs(c, sites, n, figs);
+  text_figs(c, sites, n, figs, threshold);
   text_extras(c, sites, n);
   src = c->have_w
           ? cli_score_text(o, c->st, &c->run, sites, n, figs, &c->w, &c->cdn)
@@ -434,114 +458,112 @@ static int report_text(struct common *c, struct store_site *sites, size_t n,
   return rc;
 }
 
-/* The "cdn" key of site @s: its providers (report_cdn_site_build). */
-static int json_cdn(struct common *c, const struct store_site *s)
+/* The "cdn" array of site @s: its providers (report_cdn_site_build). */
+static json_t *cdn_json(struct common *c, const struct store_site *s, int *rc)
 {
   struct report_cdn_site cs;
-  FILE *o = c->out;
+  json_t *a = json_array();
   size_t k, j;
-  int rc;
+  int src = report_cdn_site_build(c->st, c->run.id, s->idx, &c->cdn, &cs);
 
-  rc = report_cdn_site_build(c->st, c->run.id, s->idx, &c->cdn, &cs);
-  fputs(",\n   \"cdn\": [", o);
-  for (k = 0; rc == STORE_OK && k < cs.n; k++) {
-    fputs(k ? ", {\"provider\": " : "{\"provider\": ", o);
-    json_str(o, cs.v[k].provider);
-    fputs(", \"hosts\": [", o);
-    for (j = 0; j < cs.v[k].n_hosts; j++) {
-      if (j)
-        fputs(", ", o);
-      json_str(o, cs.v[k].hosts[j]);
-    }
-    fprintf(o, "], \"links\": %u, \"ipv6\": %u}", cs.v[k].links, cs.v[k].ipv6);
+  cli_jrc(rc, src);
+  for (k = 0; src == STORE_OK && k < cs.n; k++) {
+    json_t *o = json_object(), *hosts = json_array();
+    json_object_set_new(o, "provider", cli_jstr(cs.v[k].provider));
+    for (j = 0; j < cs.v[k].n_hosts; j++)
+      json_array_append_new(hosts, cli_jstr(cs.v[k].hosts[j]));
+    json_object_set_new(o, "hosts", hosts);
+    json_object_set_new(o, "links", json_integer(cs.v[k].links));
+    json_object_set_new(o, "ipv6", json_integer(cs.v[k].ipv6));
+    json_array_append_new(a, o);
   }
-  fputc(']', o);
   report_cdn_site_cleanup(&cs);
-  return rc;
+  return a;
 }
 
-static int report_json(struct common *c, struct store_site *sites, size_t n,
-                       struct store_site_figs *figs)
+/* The "levels" object of a site: per level its internal and all figures,
+ * each with its pass against @threshold. */
+static json_t *levels_json(const struct store_site_figs *f, double threshold)
 {
-  FILE *o = c->out;
-  char t[32];
-  size_t i;
-  int l, rc = STORE_OK;
+  json_t *o = json_object();
+  char key[16];
+  int l;
+
+  for (l = 2; l <= report_max_level(f); l++) {
+    json_t *x = json_object();
+    json_object_set_new(x, "internal", fig_json(&f->level[l][0], threshold));
+    json_object_set_new(x, "all", fig_json(&f->level[l][1], threshold));
+    snprintf(key, sizeof key, "%d", l);
+    json_object_set_new(o, key, x);
+  }
+  return o;
+}
+
+/* The object of site @s (figures @f) in the JSON report. */
+static json_t *site_json(struct common *c, const struct store_site *s,
+                         const struct store_site_figs *f, double threshold,
+                         int *rc)
+{
   struct report_delay ex;
   struct report_timing tx;
   struct report_perf_site ps;
+  json_t *o = json_object(), *home = json_object();
+  int hk = report_home_class(c->st, c->run.id, s), src;
+
   memset(&tx, 0, sizeof tx);
   memset(&ps, 0, sizeof ps);
-  fprintf(o, "{\"run\": {\"id\": %u, \"started\": ", c->run.id);
-  cli_time(t, sizeof(t), c->run.started);
-  json_str(o, t);
-  fputs(", \"finished\": ", o);
-  if (c->run.finished) {
-    cli_time(t, sizeof(t), c->run.finished);
-    json_str(o, t);
-  } else {
-    fputs("null", o);
-  }
-  fprintf(o, ", \"complete\": %s, \"vantage_ipv6\": %s, ",
-          c->run.complete ? "true" : "false",
-          c->run.vantage_ipv6 == 1 ? "true" : "false");
-  rc = cli_vantage_json(o, c->st, c->run.id);
-  if (rc != STORE_OK)
+  json_object_set_new(o, "start_url", cli_jstr(s->start_url));
+  json_object_set_new(o, "final_url", cli_jstr(s->final_url));
+  json_object_set_new(o, "name", cli_jstr(s->name));
+  json_object_set_new(o, "unit", cli_jstr(s->unit));
+  json_object_set_new(o, "scope_domain", cli_jstr(s->scope_domain));
+  json_object_set_new(o, "error", cli_jstr(s->error));
+  json_object_set_new(o, "script_links", json_integer(s->script_links));
+  json_object_set_new(o, "pages_truncated", json_integer(s->pages_truncated));
+  json_object_set_new(o, "pass", cli_jbool3(report_site_verdict(f, threshold)));
+  json_object_set_new(home, "ipv6", json_boolean(report_home_verdict(hk) > 0));
+  json_object_set_new(home, "class", json_string(store_class_name(hk)));
+  json_object_set_new(o, "homepage", home);
+  src = report_timing_site(c->st, c->run.id, s->idx, &tx);
+  cli_jrc(rc, src);
+  if (report_delay_site(c->st, c->run.id, s->idx, &ex) == STORE_OK)
+    extras_json(o, s, &ex, &tx);
+  json_object_set_new(o, "timing", cli_timing_json(&tx));
+  report_timing_cleanup(&tx);
+  json_object_set_new(o, "cdn", cdn_json(c, s, rc));
+  json_object_set_new(o, "score",
+                      cli_score_json(c->st, &c->run, s, f,
+                                     c->have_w ? &c->w : NULL, &c->cdn, rc));
+  json_object_set_new(o, "delegation",
+                      cli_deleg_json(c->st, c->run.id, s->idx, rc));
+  src = report_perf_site_build(c->st, c->run.id, s->idx, &c->cdn, &ps);
+  cli_jrc(rc, src);
+  json_object_set_new(o, "cdn_performance",
+                      src == STORE_OK ? cli_perf_json(&ps) : json_array());
+  report_perf_site_cleanup(&ps);
+  json_object_set_new(o, "pages_cut", cuts_json(c, s, rc));
+  json_object_set_new(o, "levels", levels_json(f, threshold));
+  return o;
+}
+
+static int report_json(struct common *c, struct store_site *sites, size_t n,
+                       struct store_site_figs *figs, double threshold)
+{
+  json_t *doc = cli_jdoc("report"), *a = json_array();
+  size_t i;
+  int rc = STORE_OK, drc;
+
+  json_object_set_new(doc, "run", cli_run_json(c->st, &c->run, &rc));
+  json_object_set_new(doc, "threshold", cli_jnum(1, threshold));
+  for (i = 0; i < n && rc == STORE_OK; i++)
+    json_array_append_new(a, site_json(c, &sites[i], &figs[i], threshold, &rc));
+  json_object_set_new(doc, "sites", a);
+  if (rc != STORE_OK) {
+    json_decref(doc);
     return rc;
-  fputs("},\n \"sites\": [", o);
-  for (i = 0; i < n; i++) {
-    int hk = report_home_class(c->st, c->run.id, &sites[i]);
-    fputs(i ? ",\n  {" : "\n  {", o);
-    fputs("\"start_url\": ", o);
-    json_str(o, sites[i].start_url);
-    fputs(", \"final_url\": ", o);
-    json_str(o, sites[i].final_url);
-    fputs(", \"name\": ", o);
-    json_str(o, sites[i].name);
-    fputs(", \"unit\": ", o);
-    json_str(o, sites[i].unit);
-    fputs(", \"scope_domain\": ", o);
-    json_str(o, sites[i].scope_domain);
-    fputs(", \"error\": ", o);
-    json_str(o, sites[i].error);
-    fprintf(o, ", \"script_links\": %d, \"pages_truncated\": %d",
-            sites[i].script_links, sites[i].pages_truncated);
-    fprintf(o, ",\n   \"homepage\": {\"ipv6\": %s, \"class\": \"%s\"}",
-            report_home_verdict(hk) > 0 ? "true" : "false",
-            store_class_name(hk));
-    if (rc == STORE_OK)
-      rc = report_timing_site(c->st, c->run.id, sites[i].idx, &tx);
-    if (report_delay_site(c->st, c->run.id, sites[i].idx, &ex) == STORE_OK)
-      json_extras(o, &sites[i], &ex, &tx);
-    cli_json_timing(o, &tx);
-    report_timing_cleanup(&tx);
-    if (rc == STORE_OK)
-      rc = json_cdn(c, &sites[i]);
-    if (rc == STORE_OK)
-      rc = cli_score_json(o, c->st, &c->run, &sites[i], &figs[i],
-                          c->have_w ? &c->w : NULL, &c->cdn);
-    if (rc == STORE_OK)
-      rc = cli_deleg_json(o, c->st, c->run.id, sites[i].idx);
-    if (rc == STORE_OK)
-      rc = report_perf_site_build(c->st, c->run.id, sites[i].idx, &c->cdn, &ps);
-    if (rc == STORE_OK)
-      cli_json_perf(o, &ps);
-    report_perf_site_cleanup(&ps);
-    if (rc == STORE_OK)
-      rc = json_cuts(c, &sites[i]);
-    fputs(",", o);
-    fputs("\n   \"levels\": {", o);
-    for (l = 2; l <= report_max_level(&figs[i]); l++) {
-      fprintf(o, "%s\n    \"%d\": {\"internal\": ", l > 2 ? "," : "", l);
-      json_fig(o, &figs[i].level[l][0]);
-      fputs(",\n          \"all\": ", o);
-      json_fig(o, &figs[i].level[l][1]);
-      fputs("}", o);
-    }
-    fputs("}}", o);
   }
-  fputs("\n]}\n", o);
-  return rc;
+  drc = cli_jdump(c->out, doc);
+  return drc;
 }
 
 static void report_csv(struct common *c, struct store_site *sites, size_t n,
@@ -558,46 +580,40 @@ static void report_csv(struct common *c, struct store_site *sites, size_t n,
                                      "ipv6",
                                      "concentration",
                                      "alive_concentration"};
+  /* after the classes: the run's date (added last, so that a reader by
+   * column number keeps working) */
   FILE *o = c->out;
   size_t i;
   int l, s, k;
-  char buf[64];
+  char date[16];
   csv_bom(o);
+  cli_date(date, sizeof date, c->run.started);
   for (k = 0; k < 11; k++)
     csv_field(o, head[k], 0);
   for (k = 0; k < CLASS__N; k++)
-    csv_field(o, store_class_name(k), k == CLASS__N - 1);
+    csv_field(o, store_class_name(k), 0);
+  csv_field(o, "date", 1);
   for (i = 0; i < n; i++) {
     for (l = 2; l <= report_max_level(&figs[i]); l++) {
       for (s = 0; s < 2; s++) {
         const struct store_fig *f = &figs[i].level[l][s];
-        double v;
-        snprintf(buf, sizeof(buf), "%u", c->run.id);
-        csv_field(o, buf, 0);
+        double v = 0, va = 0;
+        int hv = store_fig_concentration(f, &v) == 0;
+        int ha = store_fig_alive_concentration(f, &va) == 0;
+        csv_num(o, 1, c->run.id, 0);
         csv_field(o, sites[i].start_url, 0);
         csv_field(o, sites[i].name, 0);
         csv_field(o, sites[i].unit, 0);
-        snprintf(buf, sizeof(buf), "%d", l);
-        csv_field(o, buf, 0);
+        csv_num(o, 1, l, 0);
         csv_field(o, s ? "all" : "internal", 0);
-        snprintf(buf, sizeof(buf), "%u", f->links);
-        csv_field(o, buf, 0);
-        snprintf(buf, sizeof(buf), "%u", store_fig_counted(f));
-        csv_field(o, buf, 0);
-        snprintf(buf, sizeof(buf), "%u", store_fig_supported(f));
-        csv_field(o, buf, 0);
-        buf[0] = 0;
-        if (store_fig_concentration(f, &v) == 0)
-          snprintf(buf, sizeof(buf), "%.12g", v);
-        csv_field(o, buf, 0);
-        buf[0] = 0;
-        if (store_fig_alive_concentration(f, &v) == 0)
-          snprintf(buf, sizeof(buf), "%.12g", v);
-        csv_field(o, buf, 0);
-        for (k = 0; k < CLASS__N; k++) {
-          snprintf(buf, sizeof(buf), "%u", f->classes[k]);
-          csv_field(o, buf, k == CLASS__N - 1);
-        }
+        csv_num(o, 1, f->links, 0);
+        csv_num(o, 1, store_fig_counted(f), 0);
+        csv_num(o, 1, store_fig_supported(f), 0);
+        csv_num(o, hv, v, 0);
+        csv_num(o, ha, va, 0);
+        for (k = 0; k < CLASS__N; k++)
+          csv_num(o, 1, f->classes[k], 0);
+        csv_field(o, date, 1);
       }
     }
   }
@@ -671,14 +687,14 @@ int cmd_report(int argc, char **argv)
   if (c.a.format == V6_FMT_TEXT || c.a.format == V6_FMT_JSON)
     c.have_w = cli_weights_find(&c.w) == 0;
   if (c.a.format == V6_FMT_JSON)
-    src = report_json(&c, sites, n, figs);
+    src = report_json(&c, sites, n, figs, r.threshold);
   else if (c.a.format == V6_FMT_CSV)
     report_csv(&c, sites, n, figs);
   else if (c.a.format == V6_FMT_HTML)
     src = report_html(c.out, c.st, &c.run, sites, n, figs, r.lang, r.threshold,
                       &c.cdn);
   else
-    src = report_text(&c, sites, n, figs);
+    src = report_text(&c, sites, n, figs, r.threshold);
   if (src != STORE_OK) {
     cli_err("cannot read the store %s: %s", c.db, store_strerror(src));
     rc = src == STORE_NOMEM ? EXIT_INTERNAL : EXIT_STORE;
@@ -701,18 +717,20 @@ struct links_ctx {
   size_t n_sites;
   int level, klass;
   size_t count;
+  json_t *rows;  /* the JSON "links" array */
+  char date[16]; /* the CSV date column: the run's start date */
 };
 
-static void json_family(FILE *o, const struct store_family *f)
+static json_t *family_json(const struct store_family *f)
 {
-  fprintf(o,
-          "{\"ok\": %s, \"status\": %d, \"error\": ", f->ok ? "true" : "false",
-          f->status);
-  json_str(o, f->error);
-  fputs(", \"hops\": ", o);
-  json_list(o, f->hops, "\n");
-  fprintf(o, ", \"connect_ms\": %.3f, \"total_ms\": %.3f}", f->connect_ms,
-          f->total_ms);
+  json_t *o = json_object();
+  json_object_set_new(o, "ok", json_boolean(f->ok));
+  json_object_set_new(o, "status", json_integer(f->status));
+  json_object_set_new(o, "error", cli_jstr(f->error));
+  json_object_set_new(o, "hops", cli_jhops(f->hops));
+  json_object_set_new(o, "connect_ms", cli_jnum(1, f->connect_ms));
+  json_object_set_new(o, "total_ms", cli_jnum(1, f->total_ms));
+  return o;
 }
 
 static const char *site_url(const struct links_ctx *x, uint32_t idx)
@@ -724,64 +742,44 @@ static const char *site_url(const struct links_ctx *x, uint32_t idx)
   return "";
 }
 
-static void link_json(FILE *o, const struct links_ctx *x,
-                      const struct store_link_row *r, const char *scope)
+static json_t *link_json(const struct links_ctx *x,
+                         const struct store_link_row *r, const char *scope)
 {
-  fputs(x->count ? ",\n  {" : "\n  {", o);
-  fputs("\"site\": ", o);
-  json_str(o, site_url(x, r->site));
-  fputs(", \"url\": ", o);
-  json_str(o, r->url);
-  fprintf(o, ", \"level\": %d, \"scope\": \"%s\", \"class\": \"%s\"", r->level,
-          scope, store_class_name(r->klass));
-  fputs(", \"parent\": ", o);
-  json_str(o, r->parent);
-  fputs(",\n   \"dns\": ", o);
+  json_t *o = json_object(), *d;
+
+  json_object_set_new(o, "site", cli_jstr(site_url(x, r->site)));
+  json_object_set_new(o, "url", cli_jstr(r->url));
+  json_object_set_new(o, "level", json_integer(r->level));
+  json_object_set_new(o, "scope", json_string(scope));
+  json_object_set_new(o, "class", json_string(store_class_name(r->klass)));
+  json_object_set_new(o, "parent", cli_jstr(r->parent));
   if (r->host) {
-    fputs("{\"host\": ", o);
-    json_str(o, r->host->name);
-    fputs(", \"a\": ", o);
-    json_list(o, r->host->a, ",");
-    fputs(", \"aaaa\": ", o);
-    json_list(o, r->host->aaaa, ",");
-    fputs(", \"a_error\": ", o);
-    json_str(o, r->host->a_error);
-    fputs(", \"aaaa_error\": ", o);
-    json_str(o, r->host->aaaa_error);
-    fputs(", \"cnames\": ", o);
-    json_list(o, r->host->cnames, " -> ");
-    fputs(", \"cdn\": ", o);
-    json_str(o, report_cdn_provider(&x->c->cdn, r->host->cnames));
-    fputs("}", o);
+    d = json_object();
+    json_object_set_new(d, "host", cli_jstr(r->host->name));
+    json_object_set_new(d, "a", cli_jlist(r->host->a, ","));
+    json_object_set_new(d, "aaaa", cli_jlist(r->host->aaaa, ","));
+    json_object_set_new(d, "a_error", cli_jstr(r->host->a_error));
+    json_object_set_new(d, "aaaa_error", cli_jstr(r->host->aaaa_error));
+    json_object_set_new(d, "cnames", cli_jlist(r->host->cnames, " -> "));
+    json_object_set_new(
+      d, "cdn", cli_jstr(report_cdn_provider(&x->c->cdn, r->host->cnames)));
   } else {
-    fputs("null", o);
+    d = json_null();
   }
-  fputs(",\n   \"v6\": ", o);
-  if (r->probe)
-    json_family(o, &r->probe->v6);
-  else
-    fputs("null", o);
-  fputs(",\n   \"v4\": ", o);
-  if (r->probe)
-    json_family(o, &r->probe->v4);
-  else
-    fputs("null", o);
-  fputs("}", o);
+  json_object_set_new(o, "dns", d);
+  json_object_set_new(o, "v6",
+                      r->probe ? family_json(&r->probe->v6) : json_null());
+  json_object_set_new(o, "v4",
+                      r->probe ? family_json(&r->probe->v4) : json_null());
+  return o;
 }
 
 static void link_csv(FILE *o, const struct links_ctx *x,
                      const struct store_link_row *r, const char *scope)
 {
-  char lv[8];
-  char s6[8] = "", s4[8] = "";
-  snprintf(lv, sizeof(lv), "%d", r->level);
-  if (r->probe && r->probe->v6.status)
-    snprintf(s6, sizeof(s6), "%d", r->probe->v6.status);
-  if (r->probe && r->probe->v4.status)
-    snprintf(s4, sizeof(s4), "%d", r->probe->v4.status);
   csv_field(o, site_url(x, r->site), 0);
   csv_field(o, r->url, 0);
-  csv_field(o, lv, 0);
+  csv_num(o, 1, r->level, 0);
   csv_field(o, scope, 0);
   csv_field(o, store_class_name(r->klass), 0);
   csv_field(o, r->host ? r->host->a : NULL, 0);
@@ -789,12 +787,15 @@ static void link_csv(FILE *o, const struct links_ctx *x,
   csv_field(o, r->host ? r->host->a_error : NULL, 0);
   csv_field(o, r->host ? r->host->aaaa_error : NULL, 0);
   csv_field(o, r->host ? r->host->cnames : NULL, 0);
-  csv_field(o, s6, 0);
+  csv_num(o, r->probe && r->probe->v6.status,
+          r->probe ? r->probe->v6.status : 0, 0);
   csv_field(o, r->probe ? r->probe->v6.error : NULL, 0);
-  csv_field(o, s4, 0);
+  csv_num(o, r->probe && r->probe->v4.status,
+          r->probe ? r->probe->v4.status : 0, 0);
   csv_field(o, r->probe ? r->probe->v4.error : NULL, 0);
   csv_lines(o, r->probe ? r->probe->v6.hops : NULL, 0);
-  csv_lines(o, r->probe ? r->probe->v4.hops : NULL, 1);
+  csv_lines(o, r->probe ? r->probe->v4.hops : NULL, 0);
+  csv_field(o, x->date, 1);
 }
 
 static void link_text(FILE *o, const struct store_link_row *r,
@@ -836,13 +837,26 @@ static int link_row(const struct store_link_row *r, void *ud)
   if (x->klass >= 0 && r->klass != x->klass)
     return 0;
   if (x->c->a.format == V6_FMT_JSON)
-    link_json(o, x, r, scope);
+    json_array_append_new(x->rows, link_json(x, r, scope));
   else if (x->c->a.format == V6_FMT_CSV)
     link_csv(o, x, r, scope);
   else
     link_text(o, r, scope);
   x->count++;
   return 0;
+}
+
+/* What --site, --level and --class picked (null: not given). */
+static json_t *filter_json(const struct links_ctx *x)
+{
+  json_t *o = json_object();
+  json_object_set_new(o, "site", cli_jstr(x->site));
+  json_object_set_new(o, "level",
+                      x->level ? json_integer(x->level) : json_null());
+  json_object_set_new(o, "class",
+                      x->klass >= 0 ? json_string(store_class_name(x->klass))
+                                    : json_null());
+  return o;
 }
 
 static int links_opt(void *ud, int id, const char *arg)
@@ -864,6 +878,7 @@ int cmd_links(int argc, char **argv)
   struct common c;
   struct links_ctx x;
   uint32_t site_idx = UINT32_MAX;
+  json_t *doc = NULL;
   size_t i;
   int rc, src;
 
@@ -895,23 +910,37 @@ int cmd_links(int argc, char **argv)
       goto out;
     }
   }
-  if (c.a.format == V6_FMT_JSON)
-    fputs("{\"links\": [", c.out);
+  if (c.a.format == V6_FMT_JSON) {
+    doc = cli_jdoc("links");
+    x.rows = json_array();
+    json_object_set_new(doc, "run", cli_run_json(c.st, &c.run, &src));
+    json_object_set_new(doc, "filter", filter_json(&x));
+  }
   if (c.a.format == V6_FMT_CSV) {
+    cli_date(x.date, sizeof x.date, c.run.started);
     csv_bom(c.out);
     fputs("site,url,level,scope,class,a,aaaa,a_error,aaaa_error,cnames,"
-          "v6_status,v6_error,v4_status,v4_error,v6_hops,v4_hops\r\n",
+          "v6_status,v6_error,v4_status,v4_error,v6_hops,v4_hops,date\r\n",
           c.out);
   }
   if (src == STORE_OK)
     src = store_links_each(c.st, c.run.id, site_idx, link_row, &x);
-  if (c.a.format == V6_FMT_JSON)
-    fputs("\n]}\n", c.out);
+  if (doc) {
+    json_object_set_new(doc, "links", x.rows);
+    x.rows = NULL;
+    if (src == STORE_OK)
+      src = cli_jdump(c.out, doc);
+    else
+      json_decref(doc);
+    doc = NULL;
+  }
   if (src != STORE_OK) {
     cli_err("cannot read the store %s: %s", c.db, store_strerror(src));
     rc = EXIT_STORE;
   }
 out:
+  json_decref(x.rows);
+  json_decref(doc);
   store_sites_free(x.sites, x.n_sites);
   return common_close(&c, rc);
 }

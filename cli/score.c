@@ -4,6 +4,7 @@
  * computes it). */
 #include "config.h"
 
+#include <jansson.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -113,49 +114,43 @@ int cli_score_text(FILE *o, struct store *st, const struct store_run *run,
   return rc;
 }
 
-int cli_score_json(FILE *o, struct store *st, const struct store_run *run,
-                   const struct store_site *s, const struct store_site_figs *f,
-                   const struct report_weights *w,
-                   const struct report_cdn_table *cdn)
+json_t *cli_score_json(struct store *st, const struct store_run *run,
+                       const struct store_site *s,
+                       const struct store_site_figs *f,
+                       const struct report_weights *w,
+                       const struct report_cdn_table *cdn, int *rc)
 {
   struct report_score sc;
+  json_t *o, *ind, *lo;
   size_t i;
-  int rc, first = 1;
+  int src;
 
-  fputs(",\n   \"score\": ", o);
-  if (!w) {
-    fputs("null", o);
-    return STORE_OK;
+  if (!w)
+    return json_null();
+  src = report_score_site(st, run, s, f, w, cdn, &sc);
+  if (src != STORE_OK) {
+    cli_jrc(rc, src);
+    return json_null();
   }
-  rc = report_score_site(st, run, s, f, w, cdn, &sc);
-  if (rc != STORE_OK) {
-    fputs("null", o);
-    return rc;
-  }
-  fputs("{\"value\": ", o);
-  json_num(o, sc.have, sc.value);
-  fputs(", \"weights\": \"v6crawl's own\", \"weight_scored\": ", o);
-  json_num(o, 1, sc.w_used);
-  fputs(", \"weight_total\": ", o);
-  json_num(o, 1, sc.w_all);
-  fputs(",\n    \"indicators\": [", o);
+  o = json_object();
+  json_object_set_new(o, "value", cli_jnum(sc.have, sc.value));
+  json_object_set_new(o, "weights", json_string("v6crawl's own"));
+  json_object_set_new(o, "weight_scored", cli_jnum(1, sc.w_used));
+  json_object_set_new(o, "weight_total", cli_jnum(1, sc.w_all));
+  ind = json_array();
+  lo = json_array();
   for (i = 0; i < sc.n; i++) {
-    fprintf(o, "%s{\"key\": ", i ? ", " : "");
-    json_str(o, sc.ind[i].key);
-    fprintf(o, ", \"measured\": %s, \"value\": ",
-            sc.ind[i].measured ? "true" : "false");
-    json_num(o, sc.ind[i].measured, sc.ind[i].value);
-    fputs(", \"weight\": ", o);
-    json_num(o, sc.has_w[i], sc.w[i]);
-    fputs("}", o);
+    json_t *x = json_object();
+    json_object_set_new(x, "key", cli_jstr(sc.ind[i].key));
+    json_object_set_new(x, "measured", json_boolean(sc.ind[i].measured));
+    json_object_set_new(x, "value",
+                        cli_jnum(sc.ind[i].measured, sc.ind[i].value));
+    json_object_set_new(x, "weight", cli_jnum(sc.has_w[i], sc.w[i]));
+    json_array_append_new(ind, x);
+    if (sc.w[i] > 0 && !sc.ind[i].measured)
+      json_array_append_new(lo, cli_jstr(sc.ind[i].key));
   }
-  fputs("],\n    \"left_out\": [", o);
-  for (i = 0; i < sc.n; i++)
-    if (sc.w[i] > 0 && !sc.ind[i].measured) {
-      fputs(first ? "" : ", ", o);
-      json_str(o, sc.ind[i].key);
-      first = 0;
-    }
-  fputs("]}", o);
-  return STORE_OK;
+  json_object_set_new(o, "indicators", ind);
+  json_object_set_new(o, "left_out", lo);
+  return o;
 }

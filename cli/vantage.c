@@ -3,6 +3,7 @@
  * run's vantage records). */
 #include "config.h"
 
+#include <jansson.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -83,54 +84,48 @@ int cli_vantage_lines(struct store *st, uint32_t run, int zh,
   return STORE_OK;
 }
 
-static void json_bool(FILE *o, int v)
-{
-  fputs(v < 0 ? "null" : v ? "true" : "false", o);
-}
-
-int cli_vantage_json(FILE *o, struct store *st, uint32_t run)
+json_t *cli_vantage_json(struct store *st, uint32_t run, int *rc)
 {
   struct store_vantage *v = NULL;
-  size_t n = 0, i, k = 0;
+  size_t n = 0, i;
   char t[32];
-  int rc = store_vantage_list(st, run, &v, &n);
+  json_t *o = NULL, *outages;
+  int src = store_vantage_list(st, run, &v, &n);
 
-  if (rc != STORE_OK)
-    return rc;
-  fputs("\"vantage\": ", o);
+  if (src != STORE_OK) {
+    cli_jrc(rc, src);
+    return json_null();
+  }
   if (!n || v[0].how != STORE_VANTAGE_START) {
-    fputs("null", o);
+    o = json_null();
     goto out;
   }
-  fputs("{\"ipv4\": ", o);
-  json_bool(o, v[0].ipv4);
-  fputs(", \"ipv6\": ", o);
-  json_bool(o, v[0].ipv6);
-  fputs(", \"checked\": ", o);
+  o = json_object();
+  json_object_set_new(o, "ipv4", cli_jbool3(v[0].ipv4));
+  json_object_set_new(o, "ipv6", cli_jbool3(v[0].ipv6));
   ms_time(t, sizeof(t), v[0].start_ms);
-  json_str(o, t);
-  fputs(", \"detail\": ", o);
-  json_str(o, v[0].detail);
-  fputs(", \"outages\": [", o);
+  json_object_set_new(o, "checked", cli_jstr(t));
+  json_object_set_new(o, "detail", cli_jstr(v[0].detail));
+  outages = json_array();
   for (i = 1; i < n; i++) {
     const struct store_vantage *r = &v[i];
-    fputs(k++ ? ", {\"start\": " : "{\"start\": ", o);
+    json_t *x = json_object();
     ms_time(t, sizeof(t), r->start_ms);
-    json_str(o, t);
-    fputs(", \"end\": ", o);
+    json_object_set_new(x, "start", cli_jstr(t));
     ms_time(t, sizeof(t), r->end_ms);
-    json_str(o, r->end_ms ? t : NULL);
-    fputs(", \"seconds\": ", o);
-    json_num(o, r->end_ms != 0, (double)(r->end_ms - r->start_ms) / 1000.0);
-    fprintf(o,
-            ", \"detected\": \"%s\", \"reasked\": %d, \"unmeasured\": %d, "
-            "\"detail\": ",
-            store_vantage_how_name(r->how), r->reasked, r->unmeasured);
-    json_str(o, r->detail);
-    fputc('}', o);
+    json_object_set_new(x, "end", cli_jstr(r->end_ms ? t : NULL));
+    json_object_set_new(
+      x, "seconds",
+      cli_jnum(r->end_ms != 0, (double)(r->end_ms - r->start_ms) / 1000.0));
+    json_object_set_new(x, "detected",
+                        json_string(store_vantage_how_name(r->how)));
+    json_object_set_new(x, "reasked", json_integer(r->reasked));
+    json_object_set_new(x, "unmeasured", json_integer(r->unmeasured));
+    json_object_set_new(x, "detail", cli_jstr(r->detail));
+    json_array_append_new(outages, x);
   }
-  fputs("]}", o);
+  json_object_set_new(o, "outages", outages);
 out:
   store_vantage_free(v, n);
-  return STORE_OK;
+  return o;
 }

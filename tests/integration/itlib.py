@@ -6,6 +6,7 @@ sys.path when they run as scripts)."""
 
 import http.server
 import json
+import jsonschema
 import os
 import socket
 import subprocess
@@ -59,6 +60,45 @@ class Server6(http.server.ThreadingHTTPServer):
     address_family = socket.AF_INET6
 
 
+SCHEMA_PATH = os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                           "..", "..", "doc", "v6crawl.schema.json")
+_validator = []
+validated = {}  # document kind -> how many were checked against the schema
+
+
+def jload(text):
+    """@text (str or bytes), a JSON document v6crawl wrote, parsed, after
+    checking it is valid UTF-8 and valid against doc/v6crawl.schema.json
+    (raises jsonschema.ValidationError or UnicodeDecodeError). Every test
+    reads v6crawl's JSON through here."""
+    if isinstance(text, bytes):
+        text = text.decode("utf-8")  # strict: invalid UTF-8 raises
+    doc = json.loads(text)
+    if not _validator:
+        with open(SCHEMA_PATH, encoding="utf-8") as f:
+            _validator.append(jsonschema.Draft202012Validator(json.load(f)))
+    _validator[0].validate(doc)
+    kind = doc.get("document")
+    validated[kind] = validated.get(kind, 0) + 1
+    return doc
+
+
+def hop_lines(hops):
+    """The structured hops of a links document back as the crawler's lines
+    ("301 URL", "ERR why URL", "ROBOTS why URL"), for comparisons."""
+    words = {"error": "ERR", "robots": "ROBOTS"}
+    out = []
+    for h in hops or []:
+        if h["kind"] == "response":
+            head = str(h["status"])
+        elif h["kind"] in words:
+            head = words[h["kind"]] + " " + h["error"]
+        else:
+            head = h["error"]
+        out.append(head + (" " + h["url"] if h["url"] is not None else ""))
+    return out
+
+
 class Run:
     """A finished subprocess.run of v6crawl: rc, out, err (text), why()
     for a failure message, json() of its output."""
@@ -73,7 +113,7 @@ class Run:
                                                     self.err[-1500:])
 
     def json(self):
-        return json.loads(self.out)
+        return jload(self.out)
 
 
 def small_world(work, v4, v6, records, handler):

@@ -15,6 +15,8 @@ import shutil
 import subprocess
 import sys
 
+import itlib
+
 results = []
 
 
@@ -57,11 +59,11 @@ def main():
                        ["http://www.demo.gov.cn/"])
     rc2, rep, err2 = run([v6, "report", "--db", os.path.join(o.work, "cap"),
                           "--format", "json"])
-    site = json.loads(rep)["sites"][0] if rc2 == 0 else {}
+    site = itlib.jload(rep)["sites"][0] if rc2 == 0 else {}
     check("a page longer than --max-body: the crawl completes and the "
           "report counts the page cut", rc == 0 and
           site.get("pages_truncated", 0) >= 1 and
-          json.loads(rep)["run"]["complete"] is True,
+          itlib.jload(rep)["run"]["complete"] is True,
           "rc %s %s %s" % (rc, err, site.get("pages_truncated")))
 
     # The sites file cannot be read: missing, or a directory.
@@ -128,8 +130,8 @@ echo "rc=$?"
           "%s %s %s" % (crc, cerr, err))
     rep = out.split("\n", 1)[1] if "\n" in out else ""
     check("... and the run committed before is still all there",
-          rep.strip() and json.loads(rep)["sites"] ==
-          json.loads(before)["sites"], rep[:500] + err)
+          rep.strip() and itlib.jload(rep)["sites"] ==
+          itlib.jload(before)["sites"], rep[:500] + err)
     passed = sum(results)
     print("%d passed, %d failed" % (passed, len(results) - passed))
     return 0 if passed == len(results) else 1

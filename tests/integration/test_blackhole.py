@@ -174,7 +174,7 @@ def links(o, db):
     rc, out, err, _ = run([o.v6crawl, "links", "--db",
                            os.path.join(o.work, db), "--format", "json"])
     try:
-        return {ln["url"]: ln for ln in json.loads(out)["links"]}
+        return {ln["url"]: ln for ln in itlib.jload(out)["links"]}
     except (ValueError, KeyError):
         return {}
 
@@ -185,7 +185,7 @@ def figures(o, db):
                            os.path.join(o.work, db), "--format", "json"])
     try:
         return {s["start_url"]: s.get("levels")
-                for s in json.loads(out)["sites"]}
+                for s in itlib.jload(out)["sites"]}
     except (ValueError, KeyError):
         return {}
 
@@ -219,7 +219,8 @@ def test_sixty(o):
           all(re.search(r"%s port 80: \d+ connect timeouts" % BAD6[0], e)
               for e in decided), errs[:5])
     hops = [h for u in links_of("a6")
-            for h in ((lns.get(u) or {}).get("v6") or {}).get("hops") or []]
+            for h in itlib.hop_lines(((lns.get(u) or {}).get("v6") or {})
+                                     .get("hops"))]
     timeouts = [h for h in hops if h.startswith("ERR connect timeout after")]
     check("a real connect timeout's evidence says so, with the address",
           timeouts and all(re.match(r"ERR connect timeout after \d+ ms to "
@@ -311,7 +312,8 @@ def test_transient(o):
           p.returncode == 0 and classes(lns, "tr") == ["ok"] * 12,
           (p.returncode, err.decode(errors="replace"), classes(lns, "tr")))
     hops = [h for u in links_of("tr")
-            for h in ((lns.get(u) or {}).get("v6") or {}).get("hops") or []]
+            for h in itlib.hop_lines(((lns.get(u) or {}).get("v6") or {})
+                                     .get("hops"))]
     check("its requests timed out before it came back (the breaker opened)",
           any(h.startswith("ERR connect timeout after") for h in hops) and
           not any("decided by them" in h for h in hops), hops[:12])

@@ -19,6 +19,7 @@ import sys
 import threading
 import time
 
+import itlib
 from itlib import PageHandler, link_page
 
 results = []
@@ -76,7 +77,7 @@ def main():
             out = subprocess.run([o.v6crawl, "links", "--db", db, "--format",
                                   "json"], capture_output=True)
             got = {}
-            for ln in json.loads(out.stdout)["links"]:
+            for ln in itlib.jload(out.stdout)["links"]:
                 path = "/" + ln["url"].split("/", 3)[3]
                 if ln["level"] > 1:
                     got[path] = ln["level"]

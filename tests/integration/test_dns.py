@@ -72,7 +72,7 @@ def links(o, db):
     out = subprocess.run([o.v6crawl, "links", "--db", os.path.join(o.work, db),
                           "--format", "json"], capture_output=True)
     try:
-        return {ln["url"]: ln for ln in json.loads(out.stdout)["links"]}
+        return {ln["url"]: ln for ln in itlib.jload(out.stdout)["links"]}
     except ValueError:
         return {}
 
@@ -138,7 +138,7 @@ def main():
         rj = subprocess.run([o.v6crawl, "report", "--db", sdb, "--format",
                              "json"], capture_output=True, text=True)
         try:
-            site = json.loads(rj.stdout)["sites"][0]
+            site = itlib.jload(rj.stdout)["sites"][0]
         except (ValueError, KeyError, IndexError):
             site = {}
         check("report --format json has the site's cdn entry",

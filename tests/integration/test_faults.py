@@ -24,6 +24,7 @@ import sys
 import threading
 import time
 
+import itlib
 from itlib import listener, serve_raw
 
 results = []
@@ -113,7 +114,7 @@ def main():
               "rc %s, %.1f s: %s" % (p.returncode, took, p.stderr.decode()))
         out = subprocess.run([o.v6crawl, "links", "--db", db, "--format",
                               "json", "--level", "2"], capture_output=True)
-        links = {ln["url"]: ln for ln in json.loads(out.stdout)["links"]}
+        links = {ln["url"]: ln for ln in itlib.jload(out.stdout)["links"]}
         for addr, what, pat in ((STALL, "stall", "timed out|timeout"),
                                 (RESET, "reset", "reset|empty reply|recv"),
                                 (TRICKLE, "trickle", "timed out|timeout"),

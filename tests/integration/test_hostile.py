@@ -24,6 +24,7 @@ import sys
 import threading
 import time
 
+import itlib
 from itlib import PageHandler, link_page
 
 results = []
@@ -140,8 +141,8 @@ def main():
                               capture_output=True)
         try:
             sites = {s["start_url"]: s for s in
-                     json.loads(rep.stdout)["sites"]}
-            links = json.loads(lk.stdout)["links"]
+                     itlib.jload(rep.stdout)["sites"]}
+            links = itlib.jload(lk.stdout)["links"]
         except ValueError:
             sites, links = {}, []
         check("the run is complete", b'"complete": true' in rep.stdout,

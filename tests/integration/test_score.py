@@ -37,6 +37,7 @@ import sys
 import threading
 import time
 
+import itlib
 from itlib import PageHandler, link_page
 
 results = []
@@ -219,7 +220,7 @@ def part_world():
     txt = v6crawl(["report", "--db", db], env)
     check("report json and text exit 0", rep.rc == 0 and txt.rc == 0,
           rep.why() + txt.why())
-    check_scores("shipped weights", exp, json.loads(rep.out), weights,
+    check_scores("shipped weights", exp, itlib.jload(rep.out), weights,
                  txt.out)
     check("the text report says the weights are v6crawl's own",
           "weights are v6crawl's own" in txt.out, txt.out[-2000:])
@@ -238,16 +239,16 @@ def part_world():
     env = {"V6CRAWL_DATA_DIR": mine}
     rep = v6crawl(["report", "--db", db, "--format", "json"], env)
     txt = v6crawl(["report", "--db", db], env)
-    check_scores("the test's weights", exp, json.loads(rep.out), weights,
+    check_scores("the test's weights", exp, itlib.jload(rep.out), weights,
                  txt.out)
-    sc = json.loads(rep.out)["sites"][0]["score"]
+    sc = itlib.jload(rep.out)["sites"][0]["score"]
     check("a key without a weight line is shown, weight null",
           all(i["weight"] is None for i in sc["indicators"]
               if i["key"].startswith("delay_")), sc["indicators"])
     html = v6crawl(["report", "--db", db, "--format", "html", "--lang", "en"],
                    env)
     want = formula(world_values(exp["sites"][0],
-                                json.loads(rep.out)["sites"][0]), weights)
+                                itlib.jload(rep.out)["sites"][0]), weights)
     check("html: the first site's score %s" % cut(want),
           'data-score="%s"' % cut(want) in html.out and
           "v6crawl's own" in html.out, html.why())
@@ -313,7 +314,7 @@ def part_safe():
     check("run 2 (evil hrefs) exits 0", r.rc == 0, r.why())
 
     lk = v6crawl(["links", "--db", db, "--format", "json"])
-    urls = [x["url"] for x in json.loads(lk.out)["links"]]
+    urls = [x["url"] for x in itlib.jload(lk.out)["links"]]
     check("json links: the href is stored with its raw controls, and "
           "escaped in JSON", EVIL_RAW in urls and "\\u001b" in lk.out
           and "\\u007f" in lk.out and not bad_bytes(lk.raw, False), urls)
@@ -346,7 +347,7 @@ def part_safe():
     r = v6crawl([a if a != "yes" else "no" for a in base])
     check("run 3 (no IPv6) exits 0", r.rc == 0, r.why())
     rep = v6crawl(["report", "--db", db, "--format", "json"])
-    sc = json.loads(rep.out)["sites"][0]["score"]
+    sc = itlib.jload(rep.out)["sites"][0]["score"]
     check("no IPv6 at the vantage point: score null, all left out",
           sc["value"] is None and sc["left_out"] == KEYS
           and sc["weight_scored"] == 0, sc)

@@ -20,6 +20,8 @@ import os
 import subprocess
 import sys
 
+import itlib
+
 results = []
 GOV = "http://www.demo.gov.cn/"
 EDU = "http://www.demo.edu.cn/"
@@ -49,11 +51,11 @@ def crawl(o, name, starts, extra=()):
                           "json"], capture_output=True)
     links = subprocess.run([o.v6crawl, "links", "--db", db, "--format",
                             "json"], capture_output=True)
-    sites = json.loads(rep.stdout)["sites"]
+    sites = itlib.jload(rep.stdout)["sites"]
     figs = [(s["start_url"], s["final_url"], s["error"], s["homepage"],
              s["levels"]) for s in sites]
     per = collections.defaultdict(collections.Counter)
-    for ln in json.loads(links.stdout)["links"]:
+    for ln in itlib.jload(links.stdout)["links"]:
         # not the parent: which page of a level a link is first seen on
         # depends on the order the pages arrive in, alone or not
         per[ln["site"]][(ln["level"], ln["url"], ln["scope"],

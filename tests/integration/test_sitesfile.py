@@ -19,6 +19,8 @@ import os
 import subprocess
 import sys
 
+import itlib
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "world"))
 import world as W  # noqa: E402
@@ -55,7 +57,7 @@ def report_json(db):
     p = subprocess.run([OPTS.v6crawl, "report", "--db", db, "--format",
                         "json"], capture_output=True, timeout=180)
     try:
-        return json.loads(p.stdout.decode("utf-8")), ""
+        return itlib.jload(p.stdout.decode("utf-8")), ""
     except ValueError as e:  # UnicodeDecodeError is a ValueError
         return None, "rc %d: %s: %r" % (p.returncode, e, p.stdout[:300])
 
@@ -245,7 +247,7 @@ def main():
     rc, out, err = run(["crawl", "--sites", sites] + base)
     check("crawl --sites exits 0", rc == 0, err)
     rc, out, err = run(["report", "--db", db, "--format", "json"])
-    rep = json.loads(out) if rc == 0 else {"sites": []}
+    rep = itlib.jload(out) if rc == 0 else {"sites": []}
     got = [(s["start_url"], s["name"], s["unit"]) for s in rep["sites"]]
     check("names and units from the sites file, in file order", got == [
         ("http://www.demo.edu.cn/", "示范大学", "教育局"),
@@ -268,13 +270,13 @@ def main():
     bad = os.path.join(OPTS.work, "bad.txt")
     with open(bad, "w") as f:
         f.write("http://www.demo.edu.cn/\n# fine\n\nftp://files.demo.gov.cn/\n")
-    n_before = len(json.loads(run(["runs", "--db", db, "--format",
+    n_before = len(itlib.jload(run(["runs", "--db", db, "--format",
                                    "json"])[1])["runs"])
     rc, out, err = run(["crawl", "--sites", bad] + base)
     check("a bad URL in the sites file: exit 2, one line naming file:line",
           rc == 2 and "%s:4:" % bad in err and len(err.strip().splitlines())
           == 1, "rc %s: %s" % (rc, err))
-    n_after = len(json.loads(run(["runs", "--db", db, "--format",
+    n_after = len(itlib.jload(run(["runs", "--db", db, "--format",
                                   "json"])[1])["runs"])
     check("... and nothing was crawled (still 1 run)",
           n_before == 1 and n_after == 1,

@@ -34,6 +34,8 @@ import sys
 import threading
 import time
 
+import itlib
+
 results = []
 DNS = "127.0.2.53"
 V4 = "127.0.2.%d"
@@ -195,7 +197,7 @@ def report(o, db, fmt="json"):
     if fmt != "json":
         return r.stdout + r.stderr
     try:
-        return {s["start_url"]: s for s in json.loads(r.stdout)["sites"]}
+        return {s["start_url"]: s for s in itlib.jload(r.stdout)["sites"]}
     except (ValueError, KeyError):
         return {"error": r.stdout + r.stderr}
 

@@ -24,6 +24,8 @@ import subprocess
 import sys
 import urllib.parse
 
+import itlib
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 WORLD_PY = os.path.join(HERE, "..", "world", "world.py")
 sys.path.insert(0, os.path.join(HERE, "..", "world"))
@@ -58,7 +60,7 @@ class Run:
         self.args, self.rc, self.out, self.err = args, rc, out, err
 
     def json(self):
-        return json.loads(self.out)
+        return itlib.jload(self.out)
 
     def why(self):
         return "exit %s, stderr: %s" % (self.rc, self.err.strip()[-1500:])
@@ -485,8 +487,9 @@ def check_evidence(exp, links):
     ev("evidence: redirect to the IPv4-only host is no-aaaa, v6 hops 301 then "
        "v4.demo.gov.cn", s1, "https://www.demo.gov.cn/go/old",
        lambda ln: ln["class"] == "no-aaaa"
-       and len(v6(ln)["hops"]) >= 2 and "301" in v6(ln)["hops"][0]
-       and "v4.demo.gov.cn" in v6(ln)["hops"][-1]
+       and len(v6(ln)["hops"]) >= 2 and v6(ln)["hops"][0]["status"] == 301
+       and v6(ln)["hops"][0]["kind"] == "response"
+       and "v4.demo.gov.cn" in v6(ln)["hops"][-1]["url"]
        and v4(ln)["ok"] is True and len(v4(ln)["hops"]) == 2)
     ev("evidence: a redirect loop stops after 5 redirects (6 requests) on "
        "each family and is dead", s1, "https://www.demo.gov.cn/loop/a",
@@ -497,7 +500,8 @@ def check_evidence(exp, links):
        "and the link is robots", s1, "https://www.demo.gov.cn/go/private",
        lambda ln: ln["class"] == "robots"
        and all("robots.txt" in (f(ln)["error"] or "")
-               and f(ln)["hops"][-1].startswith("ROBOTS")
+               and f(ln)["hops"][-1]["kind"] == "robots"
+               and itlib.hop_lines(f(ln)["hops"])[-1].startswith("ROBOTS")
                for f in (v6, v4)))
     ev("evidence: NXDOMAIN link has a_error NXDOMAIN and is dead",
        s1, "http://nosuch.demo.gov.cn/",
@@ -530,7 +534,9 @@ def check_evidence(exp, links):
     ev("evidence: http->https link is ok with two v6 hops ending in https",
        s1, "http://www.demo.gov.cn/notice.html",
        lambda ln: ln["class"] == "ok" and len(v6(ln)["hops"]) == 2
-       and "https://www.demo.gov.cn/notice.html" in v6(ln)["hops"][1])
+       and v6(ln)["hops"][1] == {"kind": "response", "status": 200,
+                                 "error": None,
+                                 "url": "https://www.demo.gov.cn/notice.html"})
     ev("evidence: dead host (nothing listening) is dead with addresses",
        s1, "http://gone.demo.gov.cn/",
        lambda ln: ln["class"] == "dead" and dns(ln)["a"] == ["127.0.0.7"]
@@ -926,7 +932,7 @@ exit 0
         _read(os.path.join(d, "crawl.rc")).strip(),
         _read(os.path.join(d, "crawl.err")).strip()[-300:]))
     try:
-        rep = json.loads(_read(os.path.join(d, "report.json")))
+        rep = itlib.jload(_read(os.path.join(d, "report.json")))
     except ValueError as e:
         check("vantage: report is JSON", False, "%s; %s" % (
             e, _read(os.path.join(d, "report.err"))))
