@@ -728,9 +728,9 @@ static int cdn_table(FILE *o, const struct labels *L, struct store *st,
           "<th>%s</th><th>%s</th></tr></thead><tbody>\n",
           L->cdn, L->provider, L->cdn_hosts, L->cdn_links);
   for (i = 0; i < cs.n; i++) {
-    fputs("<tr><td>", o);
+    fputs("<tr><td class=\"data\">", o);
     esc(o, cs.v[i].provider);
-    fputs("</td><td>", o);
+    fputs("</td><td class=\"url\">", o);
     for (j = 0; j < cs.v[i].n_hosts; j++) {
       if (j)
         fputs(", ", o);
@@ -1079,9 +1079,9 @@ static int site_about(struct html_ctx *h, size_t i)
   FILE *o = h->o;
   int v = report_site_verdict(&h->figs[i], h->thr);
 
-  fputs("<h2>", o);
+  fputs("<h2><span class=\"data\">", o);
   esc(o, s->name ? s->name : s->start_url);
-  fprintf(o, " <span class=\"verdict %s\">", verdict_class(v));
+  fprintf(o, "</span> <span class=\"verdict %s\">", verdict_class(v));
   verdict_text(o, L, v);
   fputs("</span></h2>\n<table class=\"about\"><tbody>\n<tr><th>", o);
   fputs(L->site, o);
@@ -1099,7 +1099,7 @@ static int site_about(struct html_ctx *h, size_t i)
     fputs("</td></tr>\n", o);
   }
   if (s->scope_domain) {
-    fprintf(o, "<tr><th>%s</th><td>", L->scope_domain);
+    fprintf(o, "<tr><th>%s</th><td class=\"url\">", L->scope_domain);
     esc(o, s->scope_domain);
     fputs("</td></tr>\n", o);
   }

@@ -216,7 +216,7 @@ int html_overview(struct html_ctx *h)
                      store_fig_counted(&f->level[2][0]));
     report_pct_floor(p3, sizeof p3, store_fig_supported(&f->level[3][0]),
                      store_fig_counted(&f->level[3][0]));
-    fputs(h->zh ? "；最差：<span class=\"worst\">"
+    fputs(h->zh ? "；最差：<span class=\"worst data\">"
                 : "; worst: <span "
                   "class=\"worst\">",
           o);
@@ -282,7 +282,7 @@ int html_conditions(struct html_ctx *h)
   if (rc != STORE_OK)
     goto out;
   if (nv && v[0].seq == 0)
-    snprintf(buf, sizeof buf, "IPv6 %s%s IPv4 %s", reach_word(S, v[0].ipv6),
+    snprintf(buf, sizeof buf, "IPv6 %s%sIPv4 %s", reach_word(S, v[0].ipv6),
              h->zh ? "\xef\xbc\x8c" : ", ", reach_word(S, v[0].ipv4));
   else
     snprintf(buf, sizeof buf, "IPv6 %s", reach_word(S, h->run->vantage_ipv6));
@@ -459,7 +459,7 @@ static int inds_row(struct html_ctx *h, size_t i)
             s->ns_ipv6 == s->ns_total ? "pass" : "fail", s->ns_ipv6,
             s->ns_total, s->ns_ipv6, s->ns_total);
     if (s->ns_hosts) {
-      fputs(" <small>", o);
+      fputs(" <small class=\"data\">", o);
       cli_html_esc(o, s->ns_hosts);
       fputs("</small>", o);
     }
