@@ -51,6 +51,9 @@ const char *html_class_name(const struct html_ctx *h, int k);
 void html_time(char *buf, size_t len, int64_t t, int with_time);
 /* The time zone of @t as "UTC+08:00" into @buf. */
 void html_zone(char *buf, size_t len, int64_t t);
+/* Open the cell of site @s's name in a table row: "<td class=...>" (a
+ * name does not wrap; a start URL shown for want of one may). */
+void html_site_td(FILE *o, const struct store_site *s);
 /* 1 for the classes that fail over IPv6 (no-aaaa, v6-broken, v6-error,
  * dead). */
 int html_is_failing(int k);
@@ -60,6 +63,9 @@ int html_overview(struct html_ctx *h);   /* 共 N 个网站，M 个达标 ... */
 int html_conditions(struct html_ctx *h); /* version, depth, DNS, PSL ... */
 int html_indicators(struct html_ctx *h); /* every other indicator, a row
                                           * per site */
+int html_delays(struct html_ctx *h);     /* the delay ratios, a row per
+                                          * site */
+int html_delays(struct html_ctx *h);     /* the delay ratios, a row per site */
 int html_fixes_all(struct html_ctx *h);  /* the top hosts to fix per site */
 int html_appendix(struct html_ctx *h);   /* --summary: the failing links */
 /* The change cell of site @i in the summary table (against h->prev). */

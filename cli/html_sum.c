@@ -323,17 +323,17 @@ void html_change_cell(struct html_ctx *h, size_t i)
   va = report_site_verdict(a, h->thr);
   vb = report_site_verdict(b, h->thr);
   fprintf(o,
-          "<td class=\"change nw\" data-chg-2=\"%s\" data-chg-3=\"%s\" "
+          "<td class=\"change\" data-chg-2=\"%s\" data-chg-3=\"%s\" "
           "data-newly=\"%s\">",
           d[0], d[1],
           va == 1 && vb == 0   ? "failing"
           : va == 0 && vb == 1 ? "passing"
                                : "");
-  fprintf(o, h->zh ? "二级 %s<br>三级 %s" : "L2 %s<br>L3 %s", d[0], d[1]);
+  fprintf(o, "<span class=\"nw\">%s / %s</span>", d[0], d[1]);
   if (va == 1 && vb == 0)
-    fprintf(o, "<br><span class=\"chg-failing\">%s</span>", S->newly_fail);
+    fprintf(o, " <span class=\"chg-failing\">%s</span>", S->newly_fail);
   else if (va == 0 && vb == 1)
-    fprintf(o, "<br><span class=\"chg-passing\">%s</span>", S->newly_pass);
+    fprintf(o, " <span class=\"chg-passing\">%s</span>", S->newly_pass);
   fputs("</td>", o);
 }
 
@@ -420,7 +420,8 @@ static int inds_row(struct html_ctx *h, size_t i)
   store_deleg_cleanup(&d);
   fputs("<tr data-site=\"", o);
   cli_html_esc(o, s->start_url);
-  fputs("\"><td class=\"url\">", o);
+  fputs("\">", o);
+  html_site_td(o, s);
   cli_html_esc(o, site_name(s));
   fputs("</td>", o);
   mark_cell(o, "home_aaaa", ind_v(&sc, "home_aaaa"), S->yes, S->no);
@@ -503,6 +504,87 @@ int html_indicators(struct html_ctx *h)
   return rc;
 }
 
+/* ---- the delay ratios ---------------------------------------------------- */
+
+/* Site @i's row: IPv6 / IPv4 - 1 of each delay, from the timing requests
+ * when the run made them, else from the probe sums (as the JSON report's
+ * "delay"). */
+static int delay_row(struct html_ctx *h, size_t i, struct report_delay *x)
+{
+  static const int tk[3] = {REPORT_T_CONNECT, REPORT_T_FIRST_BYTE,
+                            REPORT_T_TOTAL};
+  static const char *const keys[4] = {"dns", "connect", "first_byte", "total"};
+  struct report_timing t;
+  FILE *o = h->o;
+  double v = 0;
+  int k, ok, pass, rc;
+
+  memset(&t, 0, sizeof t);
+  rc = report_delay_site(h->st, h->run->id, h->sites[i].idx, x);
+  if (rc == STORE_OK)
+    rc = report_timing_site(h->st, h->run->id, h->sites[i].idx, &t);
+  if (rc != STORE_OK)
+    goto out;
+  fputs("<tr data-site=\"", o);
+  cli_html_esc(o, h->sites[i].start_url);
+  fputs("\">", o);
+  html_site_td(o, &h->sites[i]);
+  cli_html_esc(o, site_name(&h->sites[i]));
+  fputs("</td>", o);
+  for (k = 0; k < 4; k++) {
+    if (k == 0)
+      ok = t.have ? report_timing_ratio(&t, REPORT_T_DNS, &v) == 0
+                  : report_delay_dns_ratio(x, &v) == 0;
+    else
+      ok = t.have ? report_timing_ratio(&t, tk[k - 1], &v) == 0
+                  : report_delay_ratio(x, k - 1, &v) == 0;
+    if (ok)
+      fprintf(o, "<td class=\"num\" data-ratio=\"%s\">%+.1f%%</td>", keys[k],
+              v * 100);
+    else
+      fprintf(o, "<td class=\"num none\" data-ratio=\"%s\">" DASH "</td>",
+              keys[k]);
+  }
+  pass = t.have ? report_timing_pass(&t) : report_delay_pass(x);
+  fprintf(o, "<td data-method=\"%s\">%s</td>", t.have ? "timing" : "probes",
+          t.have ? (h->zh ? "计时请求" : "timing requests")
+                 : (h->zh ? "探测请求" : "probes"));
+  mark_cell(o, "delay", pass, S_of(h)->pass, S_of(h)->fail);
+  fputs("</tr>\n", o);
+out:
+  report_timing_cleanup(&t);
+  return rc;
+}
+
+int html_delays(struct html_ctx *h)
+{
+  struct report_delay *x = NULL;
+  size_t i;
+  int rc = STORE_OK;
+
+  /* report_delay holds a hash set of 2 KiB: not on the stack */
+  x = malloc(sizeof *x);
+  if (!x)
+    return STORE_NOMEM;
+  fprintf(h->o,
+          h->zh ? "<h3>时延（IPv6 / IPv4 − 1，不超过 20%% 或 %g ms 为达标）"
+                  "</h3>\n<table class=\"delays\"><thead><tr><th>网站</th>"
+                  "<th>DNS 解析</th><th>TCP 连接</th><th>首字节</th>"
+                  "<th>总时间</th><th>依据</th><th>结论</th></tr></thead>"
+                  "<tbody>\n"
+                : "<h3>Delay (IPv6 / IPv4 - 1; 20%% or %g ms at most "
+                  "passes)</h3>\n<table class=\"delays\"><thead><tr>"
+                  "<th>Site</th><th>DNS</th><th>Connect</th>"
+                  "<th>First byte</th><th>Total</th><th>From</th>"
+                  "<th>Result</th></tr></thead><tbody>\n",
+          REPORT_TIMING_FLOOR_MS);
+  for (i = 0; i < h->n && rc == STORE_OK; i++)
+    rc = delay_row(h, i, x);
+  fputs("</tbody></table>\n", h->o);
+  free(x);
+  return rc;
+}
+
 /* ---- the hosts to fix first ---------------------------------------------- */
 
 /* The rows of the first @limit (0: all) hosts of @fs; with @site the
@@ -527,7 +609,7 @@ static void fix_rows(struct html_ctx *h, const struct report_fix_site *fs,
     cli_html_esc(o, x->name);
     fputs("\">", o);
     if (site) {
-      fputs("<td class=\"url\">", o);
+      html_site_td(o, fs->site);
       cli_html_esc(o, site_name(fs->site));
       fputs("</td>", o);
     }
@@ -651,6 +733,7 @@ int html_fixes_all(struct html_ctx *h)
 
 struct app {
   struct html_ctx *h;
+  const struct store_site *s;
   size_t rows;
 };
 
@@ -664,11 +747,18 @@ static int app_row(const struct store_link_row *r, void *ud)
 
   if (r->level < 2 || r->kind != LINK_HTTP || !html_is_failing(r->klass))
     return 0;
-  if (!a->rows++)
+  if (!a->rows++) {
+    /* a site's heading only when it has failing links */
+    fputs("<div class=\"appsite\" data-site=\"", o);
+    cli_html_esc(o, a->s->start_url);
+    fputs("\"><h3>", o);
+    cli_html_esc(o, site_name(a->s));
+    fputs("</h3>\n", o);
     fprintf(o,
             "<table class=\"applinks\"><thead><tr><th>%s</th><th>%s</th>"
             "<th>%s</th><th>%s</th><th>%s</th></tr></thead><tbody>\n",
             S->url, S->level, S->scope, S->klass, S->host);
+  }
   report_blame_host(r, host, sizeof host);
   fprintf(o, "<tr data-class=\"%s\" data-level=\"%d\" data-url=\"",
           store_class_name(r->klass), r->level);
@@ -689,25 +779,21 @@ int html_appendix(struct html_ctx *h)
 {
   const struct sum_labels *S = S_of(h);
   struct app a;
-  size_t i;
+  size_t i, any = 0;
   int rc = STORE_OK;
 
   fprintf(h->o, "<section class=\"appendix\">\n<h2>%s</h2>\n", S->appendix);
   for (i = 0; i < h->n && rc == STORE_OK; i++) {
     a.h = h;
+    a.s = &h->sites[i];
     a.rows = 0;
-    fputs("<div class=\"appsite\" data-site=\"", h->o);
-    cli_html_esc(h->o, h->sites[i].start_url);
-    fputs("\"><h3>", h->o);
-    cli_html_esc(h->o, site_name(&h->sites[i]));
-    fputs("</h3>\n", h->o);
     rc = store_links_each(h->st, h->run->id, h->sites[i].idx, app_row, &a);
     if (a.rows)
-      fputs("</tbody></table>\n", h->o);
-    else
-      fprintf(h->o, "<p class=\"none\">%s</p>\n", S->none);
-    fputs("</div>\n", h->o);
+      fputs("</tbody></table></div>\n", h->o);
+    any += a.rows;
   }
+  if (!any)
+    fprintf(h->o, "<p class=\"none\">%s</p>\n", S->none);
   fputs("</section>\n", h->o);
   return rc;
 }
