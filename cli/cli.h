@@ -72,6 +72,9 @@ enum cli_opt_id {
   OPT_RESUME,
   OPT_LANG,
   OPT_THRESHOLD,
+  OPT_TITLE,
+  OPT_ORG,
+  OPT_SUMMARY,
   OPT_BYUNIT,
   OPT_SITE,
   OPT_LEVEL,
@@ -231,12 +234,23 @@ struct store_site_figs;
 struct report_cdn_table;
 struct report_timing;
 struct report_perf_site;
+/* What `report --format html` was asked for. */
+struct cli_html_opts {
+  const char *lang;  /* "zh", "en", or NULL: from the locale (see above) */
+  double threshold;  /* --threshold, a percentage */
+  const char *title; /* --title: the page's heading, NULL: the default */
+  const char *org;   /* --org: the organisation under it, or NULL */
+  int summary;       /* --summary: the overview tables only, the failing
+                      * links as an appendix (no section per site) */
+};
 /* With @cdn (the suffix table, lent), each site's CDN and cloud providers
- * (report_cdn_site_build) as a small table when it has any. */
+ * (report_cdn_site_build) as a small table when it has any. The page
+ * compares with the previous comparable run (report_prev_find). */
 int report_html(FILE *out, struct store *st, const struct store_run *run,
                 const struct store_site *sites, size_t n,
-                const struct store_site_figs *figs, const char *lang,
-                double threshold, const struct report_cdn_table *cdn);
+                const struct store_site_figs *figs,
+                const struct cli_html_opts *ho,
+                const struct report_cdn_table *cdn);
 
 /* Load the CDN suffix table into @t (zeroed by the caller; free with
  * report_cdn_free): $V6CRAWL_DATA_DIR/cdn-suffixes.txt, the installed
@@ -354,6 +368,13 @@ int cli_html_timing(FILE *o, int zh, struct store *st, uint32_t run,
  * or above @pct; EXIT_STORE or EXIT_INTERNAL when the store cannot be
  * read. An incomplete or IPv6-less run is never judged on its figures. */
 int cli_fail_under(struct store *st, uint32_t run, double pct);
+
+/* Figure @f had @extra more links been supported (the what-if figure of
+ * `fixes`), cut down like every figure (report_pct_floor), or "-" unless
+ * @ok and something is counted, into @buf (fixes.c). */
+struct store_fig;
+void cli_fig_after(char *buf, size_t len, int ok, const struct store_fig *f,
+                   unsigned extra);
 
 /* Parse a decimal int in [lo, hi]; returns 0 or -1. */
 int cli_int(const char *s, long lo, long hi, long *out);

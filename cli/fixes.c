@@ -141,10 +141,8 @@ struct fctx {
   int levels[2];    /* which of level 2, level 3 are asked for */
 };
 
-/* Figure @f had @extra more links been supported, cut down like every
- * figure (report_pct_floor), or "-" unless @ok and something is counted. */
-static void pct_str(char *buf, size_t len, int ok, const struct store_fig *f,
-                    unsigned extra)
+void cli_fig_after(char *buf, size_t len, int ok, const struct store_fig *f,
+                   unsigned extra)
 {
   if (ok && store_fig_counted(f))
     report_pct_floor(buf, len, store_fig_supported(f) + extra,
@@ -192,10 +190,10 @@ static void text_host(FILE *o, const struct fctx *x,
   const char *prov = h->have_dns ? report_cdn_provider(t, h->dns.cnames) : NULL;
   char buf[2048], cl[64], a2[16], a3[16];
 
-  pct_str(a2, sizeof a2, x->levels[0] && h->have_after[0], &s->figs.level[2][0],
-          h->gain[0]);
-  pct_str(a3, sizeof a3, x->levels[1] && h->have_after[1], &s->figs.level[3][0],
-          h->gain[1]);
+  cli_fig_after(a2, sizeof a2, x->levels[0] && h->have_after[0],
+                &s->figs.level[2][0], h->gain[0]);
+  cli_fig_after(a3, sizeof a3, x->levels[1] && h->have_after[1],
+                &s->figs.level[3][0], h->gain[1]);
   classes_str(cl, sizeof cl, h);
   fprintf(o, "%3zu  %-32.32s %4u %4u  %8s %8s  %.31s\n", rank, cli_tx(h->name),
           h->n[0], h->n[1], a2, a3, cl);
@@ -232,7 +230,7 @@ static void text_level(FILE *o, const struct report_fix_site *s, int l)
     fprintf(o, "  level %d: no counted internal links\n", l + 2);
     return;
   }
-  pct_str(b, sizeof b, 1, f, 0);
+  cli_fig_after(b, sizeof b, 1, f, 0);
   if (!hosts) {
     fprintf(o,
             "  level %d stays at %s: no internal link there fails "
@@ -240,7 +238,7 @@ static void text_level(FILE *o, const struct report_fix_site *s, int l)
             l + 2, b);
     return;
   }
-  pct_str(a, sizeof a, 1, f, links);
+  cli_fig_after(a, sizeof a, 1, f, links);
   if (hosts == 1)
     fprintf(o, "  fix this host and level %d rises from %s to %s\n", l + 2, b,
             a);

@@ -111,6 +111,16 @@ const struct cli_opt cli_opts[OPT__N] = {
   [OPT_THRESHOLD] = {"threshold", 0, "PCT", "85",
                      "the target the reports mark pass/fail against",
                      C(CMD_REPORT)},
+  [OPT_TITLE] = {"title", 0, "TEXT", NULL,
+                 "the HTML page's heading (default: the report's name)",
+                 C(CMD_REPORT)},
+  [OPT_ORG] = {"org", 0, "TEXT", NULL,
+               "the organisation named under the HTML page's heading",
+               C(CMD_REPORT)},
+  [OPT_SUMMARY] = {"summary", 0, NULL, NULL,
+                   "HTML: the overview tables only (a page or two for ten\n"
+                   "sites), the failing links as an appendix",
+                   C(CMD_REPORT)},
   [OPT_BYUNIT] = {"by-unit", 0, NULL, NULL,
                   "sites grouped by their owning unit (the sites file's\n"
                   "third column)",

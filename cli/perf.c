@@ -162,18 +162,29 @@ void cli_text_perf(FILE *o, const char *site, const struct report_perf_site *ps)
 }
 
 /* One "median (IQR q1-q3, min-max a-b)" cell of @t in @unit. */
-static void html_stat(FILE *o, const struct report_tstat *t, double scale,
-                      const char *unit)
+static void html_stat(FILE *o, int zh, const struct report_tstat *t,
+                      double scale, const char *unit)
 {
   if (!t->n) {
     fputs("<td>-</td>", o);
     return;
   }
   fprintf(o,
-          "<td>%.3f %s <small>(IQR %.3f-%.3f, min-max %.3f-%.3f)</small>"
-          "</td>",
+          zh ? "<td>%.3f %s <small>\uff08\u56db\u5206\u4f4d %.3f-%.3f\uff0c"
+               "\u8303\u56f4 %.3f-%.3f\uff09</small></td>"
+             : "<td>%.3f %s <small>(IQR %.3f-%.3f, min-max %.3f-%.3f)</small>"
+               "</td>",
           t->median * scale, unit, t->q1 * scale, t->q3 * scale, t->min * scale,
           t->max * scale);
+}
+
+/* The name of timing metric @k on the HTML page. */
+static const char *html_metric(int zh, int k)
+{
+  static const char *const zh_names[REPORT_T__N] = {
+    "DNS \u89e3\u6790",   "TCP \u8fde\u63a5",   "TLS \u63e1\u624b",
+    "\u9996\u5b57\u8282", "\u603b\u65f6\u95f4", "\u541e\u5410\u91cf"};
+  return zh ? zh_names[k] : report_tmetric_name[k];
 }
 
 static const char *html_verdict(int zh, int v)
@@ -201,14 +212,17 @@ int cli_html_timing(FILE *o, int zh, struct store *st, uint32_t run,
   fprintf(o, "<h3>%s</h3>\n<p class=\"note\">",
           zh ? "\u9996\u9875\u65f6\u5ef6\uff08IPv6 \u5bf9 IPv4\uff09"
              : "Homepage delay (IPv6 against IPv4)");
+  fputs("<span class=\"data\">", o);
   esc(o, x.what);
-  fprintf(o,
-          zh ? "\uff1a\u6bcf\u4e2a\u534f\u8bae %u \u6b21\u8bf7\u6c42"
-               "\uff08%u samples\uff09\uff0c\u4e2d\u4f4d\u6570\u76f8\u5dee"
-               "\u4e0d\u8d85\u8fc7 %g ms \u6216 20%% \u4e3a\u8fbe\u6807\u3002"
-             : ": %u requests per family (%u samples) on fresh connections; "
-               "IPv6's median within %g ms or 20%% of IPv4's passes.",
-          x.samples, x.samples, REPORT_TIMING_FLOOR_MS);
+  fputs("</span>", o);
+  fprintf(
+    o,
+    zh ? "\uff1a\u6bcf\u4e2a\u534f\u8bae %u \u6b21\u8bf7\u6c42"
+         "\uff08%u \u4e2a\u6837\u672c\uff09\uff0c\u4e2d\u4f4d\u6570\u76f8\u5dee"
+         "\u4e0d\u8d85\u8fc7 %g ms \u6216 20%% \u4e3a\u8fbe\u6807\u3002"
+       : ": %u requests per family (%u samples) on fresh connections; "
+         "IPv6's median within %g ms or 20%% of IPv4's passes.",
+    x.samples, x.samples, REPORT_TIMING_FLOOR_MS);
   fputs("</p>\n<table class=\"timing\"><thead><tr><th></th><th>IPv6</th>"
         "<th>IPv4</th><th>IPv6/IPv4 - 1</th><th></th></tr></thead><tbody>\n",
         o);
@@ -216,9 +230,9 @@ int cli_html_timing(FILE *o, int zh, struct store *st, uint32_t run,
     double r;
     if (!x.st[0][k].n && !x.st[1][k].n)
       continue;
-    fprintf(o, "<tr><th>%s</th>", report_tmetric_name[k]);
-    html_stat(o, &x.st[0][k], 1, "ms");
-    html_stat(o, &x.st[1][k], 1, "ms");
+    fprintf(o, "<tr><th>%s</th>", html_metric(zh, k));
+    html_stat(o, zh, &x.st[0][k], 1, "ms");
+    html_stat(o, zh, &x.st[1][k], 1, "ms");
     if (report_timing_ratio(&x, k, &r) == 0)
       fprintf(o, "<td>%+.0f%%</td>", r * 100);
     else
@@ -247,19 +261,21 @@ perf:
           zh ? "\u6837\u672c" : "Samples", zh ? "\u7ed3\u679c" : "Verdict");
   for (i = 0; i < ps.cs.n; i++) {
     const struct report_perf_use *u = &ps.v[i];
-    fputs("<tr><th>", o);
+    fputs("<tr><th class=\"data\">", o);
     esc(o, u->use->provider);
     fprintf(o, "</th><td></td><td></td><td></td><td>%s</td></tr>\n",
             html_verdict(zh, u->pass));
     for (j = 0; j < u->use->n_hosts; j++) {
       const struct report_timing *h = &u->h[j];
-      fputs("<tr><td>", o);
+      fputs("<tr><td class=\"url\">", o);
       esc(o, u->use->hosts[j]);
       fputs("</td>", o);
       if (h->have)
         fprintf(o,
-                "<td>%.3f / %.3f ms</td><td>%.2f / %.2f MB/s</td>"
-                "<td>%u samples</td>",
+                zh ? "<td>%.3f / %.3f ms</td><td>%.2f / %.2f MB/s</td>"
+                     "<td>%u \u4e2a\u6837\u672c</td>"
+                   : "<td>%.3f / %.3f ms</td><td>%.2f / %.2f MB/s</td>"
+                     "<td>%u samples</td>",
                 h->st[0][REPORT_T_FIRST_BYTE].median,
                 h->st[1][REPORT_T_FIRST_BYTE].median,
                 h->st[0][REPORT_T_THROUGHPUT].median / 1e6,

@@ -620,8 +620,9 @@ static void report_csv(struct common *c, struct store_site *sites, size_t n,
 }
 
 struct report_args {
-  const char *lang;
-  double threshold, fail_under;
+  struct cli_html_opts html; /* --lang, --threshold, --title, --org,
+                              * --summary */
+  double fail_under;
   int by_unit;
 };
 
@@ -633,12 +634,21 @@ static int report_opt(void *ud, int id, const char *arg)
     case OPT_BYUNIT:
       r->by_unit = 1;
       return -1;
+    case OPT_TITLE:
+      r->html.title = arg;
+      return -1;
+    case OPT_ORG:
+      r->html.org = arg;
+      return -1;
+    case OPT_SUMMARY:
+      r->html.summary = 1;
+      return -1;
     case OPT_LANG:
       if (strcmp(arg, "zh") != 0 && strcmp(arg, "en") != 0) {
         cli_err("bad --lang '%s': zh or en", arg);
         return EXIT_USAGE;
       }
-      r->lang = arg;
+      r->html.lang = arg;
       return -1;
     case OPT_FAILUNDER:
       if (cli_pct(arg, &r->fail_under) < 0) {
@@ -647,7 +657,7 @@ static int report_opt(void *ud, int id, const char *arg)
       }
       return -1;
     case OPT_THRESHOLD:
-      if (cli_pct(arg, &r->threshold) < 0) {
+      if (cli_pct(arg, &r->html.threshold) < 0) {
         cli_err("bad --threshold '%s': a percentage from 0 to 100", arg);
         return EXIT_USAGE;
       }
@@ -659,7 +669,7 @@ static int report_opt(void *ud, int id, const char *arg)
 
 int cmd_report(int argc, char **argv)
 {
-  struct report_args r = {NULL, 85, -1, 0};
+  struct report_args r = {{NULL, 85, NULL, NULL, 0}, -1, 0};
   struct common c;
   struct store_site *sites = NULL;
   struct store_site_figs *figs = NULL;
@@ -691,8 +701,7 @@ int cmd_report(int argc, char **argv)
   else if (c.a.format == V6_FMT_CSV)
     report_csv(&c, sites, n, figs);
   else if (c.a.format == V6_FMT_HTML)
-    src = report_html(c.out, c.st, &c.run, sites, n, figs, r.lang, r.threshold,
-                      &c.cdn);
+    src = report_html(c.out, c.st, &c.run, sites, n, figs, &r.html, &c.cdn);
   else
     src = report_text(&c, sites, n, figs, r.threshold);
   if (src != STORE_OK) {

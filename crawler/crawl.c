@@ -653,6 +653,21 @@ static int preflight_dns(struct crawl *c, volatile sig_atomic_t *stop)
   return CRAWL_OK;
 }
 
+/* What the run measures under beside its options: v6crawl's version, the
+ * DNS servers c-ares asks (the system's resolvers when no --dns-server),
+ * the public suffix list's date (store_cond_put). */
+static void conds_store(struct crawl *c)
+{
+  char buf[1024];
+
+  crawl_store_rc(c, store_cond_put(c->st, c->run, "version", PACKAGE_VERSION));
+  if (resolver_servers(c->res, buf, sizeof buf) == 0)
+    crawl_store_rc(c, store_cond_put(c->st, c->run, "dns", buf));
+  url_psl_date(buf, sizeof buf);
+  if (buf[0])
+    crawl_store_rc(c, store_cond_put(c->st, c->run, "psl", buf));
+}
+
 /* The run in the store, its hosts so far, and every site listed at once
  * (even if never reached) with its start URL wanted. */
 static int run_begin(struct crawl *c, uint32_t *run_id)
@@ -670,6 +685,7 @@ static int run_begin(struct crawl *c, uint32_t *run_id)
   c->have_run = 1;
   if (run_id)
     *run_id = c->run;
+  conds_store(c);
   vantage_first_store(c);
   hosts_store(c);
   c->prog.sites = c->n_sites;

@@ -81,6 +81,10 @@ const char *dns_error_name(int error);
 int resolver_new(struct loop *l, const char *servers, struct resolver **out,
                  char *err, size_t errlen);
 void resolver_free(struct resolver *r);
+/* The servers @r asks, "IP:PORT" ("[IPv6]:PORT") comma-separated, into
+ * @buf (@len bytes; cut to fit, "" when none). Returns 0, or -1 when
+ * c-ares cannot list them. */
+int resolver_servers(struct resolver *r, char *buf, size_t len);
 /* Look @name up for A (family 4) or AAAA (family 6). @cb runs exactly once,
  * from resolver_tick() or a socket event; the answer is lent for the call.
  * Returns 0 or -1 (out of memory; @cb will not run). */

@@ -156,6 +156,32 @@ static int rest_init(struct resolver *r)
   return rc;
 }
 
+int resolver_servers(struct resolver *r, char *buf, size_t len)
+{
+  struct ares_addr_port_node *list = NULL, *p;
+  char a[INET6_ADDRSTRLEN];
+  size_t off = 0;
+  int n;
+
+  if (!len)
+    return -1;
+  buf[0] = '\0';
+  if (ares_get_servers_ports(r->main.ch, &list) != ARES_SUCCESS)
+    return -1;
+  for (p = list; p; p = p->next) {
+    if (!inet_ntop(p->family, &p->addr, a, sizeof a))
+      continue;
+    n = snprintf(buf + off, len - off,
+                 p->family == AF_INET6 ? "%s[%s]:%d" : "%s%s:%d",
+                 off ? "," : "", a, p->udp_port ? p->udp_port : 53);
+    if (n < 0 || (size_t)n >= len - off)
+      break;
+    off += (size_t)n;
+  }
+  ares_free_data(list);
+  return 0;
+}
+
 int resolver_new(struct loop *l, const char *servers, struct resolver **out,
                  char *err, size_t errlen)
 {

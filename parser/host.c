@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 #include <wctype.h>
 
 #include <idn2.h>
@@ -604,6 +605,18 @@ out:
 }
 
 /* ---- registrable domains ---- */
+
+void url_psl_date(char *buf, size_t len)
+{
+  time_t t = psl_builtin_file_time();
+  struct tm tm;
+
+  if (!len)
+    return;
+  buf[0] = '\0';
+  if (t > 0 && gmtime_r(&t, &tm))
+    strftime(buf, len, "%Y-%m-%d", &tm);
+}
 
 int url_registrable_domain(const char *host, char **out)
 {

@@ -79,6 +79,10 @@ int url_is_http(const char *url);
  * returned as is (lower-cased). On PARSE_OK *out is owned by the caller.
  * Returns PARSE_OK or PARSE_NOMEM. */
 int url_registrable_domain(const char *host, char **out);
+/* The date of the public suffix list url_registrable_domain uses (libpsl's
+ * built-in list: the time of the file it was built from), "YYYY-MM-DD" in
+ * UTC, into @buf (@len bytes, 11 are enough); "" when libpsl has none. */
+void url_psl_date(char *buf, size_t len);
 
 /* 1 when ASCII @host equals @domain or is a subdomain of it
  * (case-insensitive, label-aligned), else 0. */

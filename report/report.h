@@ -515,4 +515,35 @@ int report_trend_build(struct store *st, const struct store_run *run,
                        struct report_trend *t);
 void report_trend_cleanup(struct report_trend *t);
 
+/* ---- the previous comparable run -----------------------------------------
+ *
+ * What a report compares a run with (doc/measurement.md, "Change since the
+ * previous run"): the latest earlier run of the same store that is
+ * complete, had IPv6 at the vantage point, was crawled to the same depth
+ * (the depth= of its options) and has the same start URLs (the same set,
+ * in any order). */
+
+struct report_prev {
+  struct store_run run;         /* run.id 0: there is none */
+  struct store_site *sites;     /* its sites ... */
+  struct store_site_figs *figs; /* ... and their figures */
+  size_t n;
+};
+
+/* Find the previous comparable run of run @run (whose @n sites are
+ * @sites) and load it into @p (zeroed first; free with
+ * report_prev_cleanup, also on error). Returns STORE_OK (p->run.id 0 when
+ * there is none) or a read error. */
+int report_prev_find(struct store *st, const struct store_run *run,
+                     const struct store_site *sites, size_t n,
+                     struct report_prev *p);
+void report_prev_cleanup(struct report_prev *p);
+/* The figures in @p of the site with start URL @url, or NULL. Lent from
+ * @p. */
+const struct store_site_figs *report_prev_figs(const struct report_prev *p,
+                                               const char *url);
+/* The number after "@key=" in run options text @options (crawler's
+ * "depth=3 timeout_ms=..."): 0 and *@out, or -1 when it has none. */
+int report_run_opt(const char *options, const char *key, long *out);
+
 #endif

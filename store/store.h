@@ -667,4 +667,22 @@ int store_vantage_list(struct store *s, uint32_t run,
 /* Free the @n records of @v and the array; accepts NULL. */
 void store_vantage_free(struct store_vantage *v, size_t n);
 
+/* ---- the run's conditions ------------------------------------------------
+ *
+ * What a run was measured under that its record does not hold, as named
+ * strings: "version" (v6crawl's), "dns" (the DNS servers asked,
+ * "IP:PORT,..."), "psl" (the date of the public suffix list, YYYY-MM-DD).
+ * The reports show them beside the options of the run record. */
+
+/* Set condition @key (1 to 64 bytes) of run @run to @value (copied).
+ * Returns STORE_OK, STORE_INVALID (NULL @s, @key or @value, a bad @key, a
+ * read-only store) or a write error. */
+int store_cond_put(struct store *s, uint32_t run, const char *key,
+                   const char *value);
+/* Condition @key of run @run into *@out (the caller frees it). Returns
+ * STORE_OK, STORE_NOTFOUND (not recorded: also every run made before
+ * v6crawl recorded it; *@out NULL), STORE_INVALID (NULL @out, a bad @key)
+ * or a read error (*@out NULL). */
+int store_cond_get(struct store *s, uint32_t run, const char *key, char **out);
+
 #endif

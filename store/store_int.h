@@ -29,6 +29,8 @@
  *                                           ...: IPv6 outages in it)
  *   reads    u32 run | u32 site | u64 id -> read record: a page the site
  *                                           read, its links all stored
+ *   conds    u32 run | key (1..64 bytes) -> str value: a condition of the
+ *                                           run ("version", "dns", "psl")
  *   counts   u32 run | database name     -> u64 BE records of the run in
  *                                           that database, when it ended
  *
@@ -66,8 +68,9 @@
  *          u64 bytes
  *   page cut  i32 cut, u64 bytes, parsed, depth, flattened, flat_at
  *   read   u8 level, u32 flags, str refresh, str scripts
+ *   cond   str value
  *
- * timing, perf, deleg, pages, vantage and reads are
+ * timing, perf, deleg, pages, vantage, reads and conds are
  * optional: a store made
  * before them opened read-only reads them as empty (st_db_absent).
  *
@@ -132,6 +135,7 @@ enum {
   DB_PAGES,
   DB_VANTAGE,
   DB_READS,
+  DB_CONDS,
   DB_COUNTS,
   DB__N
 };

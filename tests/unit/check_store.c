@@ -2105,7 +2105,7 @@ START_TEST(store_check_finds_dangling_and_orphans_and_repairs)
   ck_assert_uint_eq(cs.removed, 0);
   ck_assert_uint_eq(kinds[STORE_ISSUE_DANGLING], 1);
   ck_assert_uint_eq(kinds[STORE_ISSUE_ORPHAN], 1);
-  ck_assert_uint_eq(cs.dbs, 16);
+  ck_assert_uint_eq(cs.dbs, 17);
   store_close(s);
   s = open_db(0);
   ck_assert_int_eq(store_check(s, 1, issue_count, kinds, &cs), STORE_OK);
@@ -2187,6 +2187,38 @@ END_TEST
 
 /* The vantage records of a run: every field back, in seq order, apart
  * from other runs, gone with their run. */
+START_TEST(store_cond_roundtrip_per_run_and_delete)
+{
+  struct store *s = open_db(0);
+  uint32_t a = 0, b = 0;
+  char *v = (char *)"x", key[70];
+
+  ck_assert_int_eq(store_run_new(s, 100, 1, NULL, &a), STORE_OK);
+  ck_assert_int_eq(store_run_new(s, 200, 1, NULL, &b), STORE_OK);
+  ck_assert_int_eq(store_cond_put(s, a, "dns", "127.0.0.1:53"), STORE_OK);
+  ck_assert_int_eq(store_cond_put(s, a, "dns", "[::1]:5353"), STORE_OK);
+  ck_assert_int_eq(store_cond_put(s, b, "psl", "2023-02-09"), STORE_OK);
+  ck_assert_int_eq(store_cond_put(s, a, "", "x"), STORE_INVALID);
+  memset(key, 'k', sizeof key - 1);
+  key[sizeof key - 1] = '\0';
+  ck_assert_int_eq(store_cond_put(s, a, key, "x"), STORE_INVALID);
+  ck_assert_int_eq(store_cond_put(s, a, "dns", NULL), STORE_INVALID);
+  ck_assert_int_eq(store_cond_get(s, a, "dns", &v), STORE_OK);
+  ck_assert_str_eq(v, "[::1]:5353");
+  free(v);
+  ck_assert_int_eq(store_cond_get(s, a, "psl", &v), STORE_NOTFOUND);
+  ck_assert_ptr_null(v);
+  ck_assert_int_eq(store_cond_get(s, b, "dns", &v), STORE_NOTFOUND);
+  ck_assert_int_eq(store_flush(s), STORE_OK);
+  ck_assert_int_eq(store_run_delete(s, a), STORE_OK);
+  ck_assert_int_eq(store_cond_get(s, a, "dns", &v), STORE_NOTFOUND);
+  ck_assert_int_eq(store_cond_get(s, b, "psl", &v), STORE_OK);
+  ck_assert_str_eq(v, "2023-02-09");
+  free(v);
+  store_close(s);
+}
+END_TEST
+
 START_TEST(store_vantage_roundtrip_and_delete)
 {
   struct store *s = open_db(0);
@@ -2342,6 +2374,7 @@ static Suite *store_suite(void)
   tcase_add_test(tc, store_damaged_site_fails_the_list_cleanly);
   tcase_add_test(tc, store_records_of_older_versions_read_with_defaults);
   tcase_add_test(tc, store_vantage_roundtrip_and_delete);
+  tcase_add_test(tc, store_cond_roundtrip_per_run_and_delete);
   tcase_add_test(tc, store_without_vantage_db_opens_read_only);
   tcase_add_test(tc, store_probe_with_unknown_class_is_corrupt);
   tcase_add_test(tc, store_crc32c_is_castagnoli);
