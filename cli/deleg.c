@@ -129,13 +129,13 @@ int cli_deleg_html(FILE *o, int zh, struct store *st, uint32_t run,
   for (i = 0; i < d.n_zones; i++)
     for (j = 0; j < d.zones[i].n_servers; j++) {
       const struct store_deleg_server *s = &d.zones[i].servers[j];
-      fputs("<tr><td class=\"url\">", o);
+      fputs("<tr><td>", o);
       cli_html_esc(o, d.zones[i].zone);
-      fputs("</td><td class=\"url\">", o);
+      fputs("</td><td>", o);
       cli_html_esc(o, s->name);
-      fputs("</td><td class=\"url\">", o);
+      fputs("</td><td>", o);
       cli_html_esc(o, s->aaaa ? s->aaaa : "-");
-      fprintf(o, "</td><td>%s</td><td class=\"ev\">", s->ok ? L[8] : L[9]);
+      fprintf(o, "</td><td>%s</td><td>", s->ok ? L[8] : L[9]);
       cli_html_esc(o, s->why);
       fputs("</td></tr>\n", o);
     }

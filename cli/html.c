@@ -453,11 +453,15 @@ static void trend_chart(FILE *o, const struct labels *L,
          * hollow mark beside the line, never a point of it */
         fprintf(o,
                 "<circle class=\"interrupted\" data-series=\"%d\" "
-                "data-run=\"%u\" cx=\"%.1f\" cy=\"%.1f\" r=\"3.5\">"
-                "<title>#%u (%s) %s %s</title></circle>",
+                "data-run=\"%u\" cx=\"%.1f\" cy=\"%.1f\" r=\"3.5\">",
                 s + 2, pts[i].run, trend_x(i, n),
-                trend_y(100.0 * pts[i].ip[s] / pts[i].cnt[s]), pts[i].run,
-                L->interrupted, s ? L->l3i : L->l2i, p);
+                trend_y(100.0 * pts[i].ip[s] / pts[i].cnt[s]));
+        fprintf(o,
+                strcmp(L->tag, "en")
+                  ? "<title>\xe7\xac\xac %u \xe6\xac\xa1\xef\xbc\x88%s"
+                    "\xef\xbc\x89%s %s</title></circle>"
+                  : "<title>run %u (%s) %s %s</title></circle>",
+                pts[i].run, L->interrupted, s ? L->l3i : L->l2i, p);
         continue;
       }
       fprintf(o,
@@ -733,9 +737,9 @@ static int cdn_table(FILE *o, const struct labels *L, struct store *st,
           "<th>%s</th><th>%s</th></tr></thead><tbody>\n",
           L->cdn, L->provider, L->cdn_hosts, L->cdn_links);
   for (i = 0; i < cs.n; i++) {
-    fputs("<tr><td class=\"data\">", o);
+    fputs("<tr><td>", o);
     esc(o, cs.v[i].provider);
-    fputs("</td><td class=\"url\">", o);
+    fputs("</td><td>", o);
     for (j = 0; j < cs.v[i].n_hosts; j++) {
       if (j)
         fputs(", ", o);

@@ -261,7 +261,7 @@ perf:
           zh ? "\u6837\u672c" : "Samples", zh ? "\u7ed3\u679c" : "Verdict");
   for (i = 0; i < ps.cs.n; i++) {
     const struct report_perf_use *u = &ps.v[i];
-    fputs("<tr><th class=\"data\">", o);
+    fputs("<tr><th>", o);
     esc(o, u->use->provider);
     fprintf(o, "</th><td></td><td></td><td></td><td>%s</td></tr>\n",
             html_verdict(zh, u->pass));

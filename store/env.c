@@ -561,10 +561,16 @@ static int dbs_open(struct store *s, int create)
     st_guard_in();
     mrc = mdb_dbi_open(txn, db_names[i], flags, &s->dbi[i]);
     st_guard_out();
-    if (mrc == MDB_NOTFOUND && s->rdonly) {
+    if (mrc == MDB_NOTFOUND && s->rdonly && i >= DB_TIMING) {
       /* an older store without it: reads as empty (dbi 0, see st_get) */
       s->dbi[i] = 0;
       continue;
+    }
+    if (mrc == MDB_NOTFOUND && s->rdonly) {
+      /* every store has had the databases before DB_TIMING: one missing
+       * is a damaged catalog (the main database), never an empty one */
+      rc = STORE_CORRUPT;
+      goto out;
     }
     rc = st_rc(mrc);
     if (rc)

@@ -221,6 +221,23 @@ ALLOWED = {"IPv6", "IPv4", "AAAA", "DNS", "CDN", "UTC", "HTTP", "CNAME",
            "v6crawl", "score-weights"}
 
 
+def data_cell(n):
+    """1 for a cell of the store's text in the delegation table (zone, name
+    server, AAAA, answer: not the yes/no column), the CDN table (provider,
+    hosts) and the CDN performance table (the provider's row head)."""
+    tr = n.parent
+    table = tr
+    while table is not None and table.tag != "table":
+        table = table.parent
+    if table is None:
+        return False
+    cells = [c for c in tr.children if not isinstance(c, str)]
+    i = cells.index(n)
+    c = table.cls()
+    return ("deleg" in c and n.tag == "td" and i != 3) or \
+        ("cdn" in c and i < 2) or ("perf" in c and n.tag == "th")
+
+
 def english_left(doc):
     """Words of Latin letters in the visible text of a Chinese page that
     are not names of the protocols and files (ALLOWED), leaving out what
@@ -238,6 +255,8 @@ def english_left(doc):
             return
         if n.tag == "td" and n.parent is not None and \
                 n.parent.attrs.get("data-cond"):
+            return
+        if n.tag in ("td", "th") and data_cell(n):
             return
         for ch in n.children:
             if isinstance(ch, str):
