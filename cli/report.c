@@ -697,13 +697,13 @@ int cmd_report(int argc, char **argv)
   if (c.a.format == V6_FMT_TEXT || c.a.format == V6_FMT_JSON)
     c.have_w = cli_weights_find(&c.w) == 0;
   if (c.a.format == V6_FMT_JSON)
-    src = report_json(&c, sites, n, figs, r.threshold);
+    src = report_json(&c, sites, n, figs, r.html.threshold);
   else if (c.a.format == V6_FMT_CSV)
     report_csv(&c, sites, n, figs);
   else if (c.a.format == V6_FMT_HTML)
     src = report_html(c.out, c.st, &c.run, sites, n, figs, &r.html, &c.cdn);
   else
-    src = report_text(&c, sites, n, figs, r.threshold);
+    src = report_text(&c, sites, n, figs, r.html.threshold);
   if (src != STORE_OK) {
     cli_err("cannot read the store %s: %s", c.db, store_strerror(src));
     rc = src == STORE_NOMEM ? EXIT_INTERNAL : EXIT_STORE;
