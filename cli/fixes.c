@@ -198,8 +198,10 @@ static void text_host(FILE *o, const struct fctx *x,
   classes_str(cl, sizeof cl, h);
   fprintf(o, "%3zu  %-32.32s %4u %4u  %8s %8s  %.31s\n", rank, cli_tx(h->name),
           h->n[0], h->n[1], a2, a3, cl);
-  if (strlen(h->name) > 32) {
-    snprintf(buf, sizeof buf, "       host %s", h->name);
+  if (strlen(h->name) > 32 || cli_idn(h->name)) {
+    const char *uni = cli_idn(h->name);
+    snprintf(buf, sizeof buf, "       host %s%s%s%s", h->name, uni ? " (" : "",
+             uni ? uni : "", uni ? ")" : "");
     line100(o, buf);
   }
   if (!h->have_dns) {
@@ -326,6 +328,8 @@ static void json_host(FILE *o, const struct fctx *x,
 
   fprintf(o, "%s{\"rank\": %zu, \"host\": ", j ? ",\n    " : "\n    ", j + 1);
   json_str(o, h->name);
+  fputs(", \"host_unicode\": ", o);
+  json_str(o, cli_idn(h->name));
   fputs(", \"links\": {", o);
   first = 1;
   for (l = 0; l < 2; l++)
