@@ -126,13 +126,15 @@ static int verbose;
 static void progress(const struct crawl_progress *p, void *ud)
 {
   static double last;
+  static int shown;
   char line[512];
 
   last_progress = *p;
   (void)ud;
   if (verbose) {
-    if (p->elapsed_s - last < VERBOSE_EVERY_S && last > 0)
+    if (shown && p->elapsed_s - last < VERBOSE_EVERY_S)
       return;
+    shown = 1;
     last = p->elapsed_s;
     progress_text(line, sizeof line, p, sizeof line);
     fprintf(stderr, "v6crawl: %s\n", line);

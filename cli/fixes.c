@@ -517,10 +517,6 @@ int cmd_fixes(int argc, char **argv)
     x.levels[0] = a.level == 2;
     x.levels[1] = a.level == 3;
   }
-  if (a.first < argc) {
-    cli_err("fixes takes no arguments ('%s'); see --help", argv[a.first]);
-    return EXIT_USAGE;
-  }
   rc = cli_store_open(a.db, 1, &st, &db);
   if (rc == EXIT_OKAY)
     rc = cli_run_arg(st, db, a.run, &run);

@@ -143,6 +143,8 @@ def usage_errors(db):
              run(["prune", "--keep", "3", "--db", db, "7"]), 2,
              "v6crawl: prune takes no arguments: '7' (try 'v6crawl prune "
              "--help')")
+    one_line("prune without --keep", run(["prune", "--db", db]), 2,
+             "v6crawl: prune needs --keep N (try 'v6crawl prune --help')")
     one_line("links --level 7 on a depth-3 run",
              run(["links", "--db", db, "--level", "7"]), 2,
              "v6crawl: bad --level 7: run 1 was crawled to depth 3 (levels 1 "
