@@ -105,8 +105,8 @@ const struct cli_opt cli_opts[OPT__N] = {
                    C(CMD_CRAWL)},
   [OPT_FAILUNDER] = {"fail-under", 0, "PCT", NULL,
                      "exit 1 when a site's internal level-2 or level-3\n"
-                     "concentration is below PCT percent (named on stderr);\n"
-                     "exit 6 when there is no data to judge",
+                     "concentration is below PCT percent, 85 or 85% (named\n"
+                     "on stderr); exit 6 when there is no data to judge",
                      C(CMD_CRAWL) | C(CMD_REPORT)},
   [OPT_RESUME] = {"resume", 0, "[RUN]", NULL,
                   "continue the latest incomplete run (or run RUN) of\n"
@@ -116,7 +116,8 @@ const struct cli_opt cli_opts[OPT__N] = {
   [OPT_LANG] = {"lang", 0, "zh|en", "from the locale",
                 "the language of the HTML page", C(CMD_REPORT)},
   [OPT_THRESHOLD] = {"threshold", 0, "PCT", "85",
-                     "the target the HTML page marks pass/fail against",
+                     "the target the HTML page marks pass/fail against\n"
+                     "(85 or 85%)",
                      C(CMD_REPORT)},
   [OPT_BYUNIT] = {"by-unit", 0, NULL, NULL,
                   "sites grouped by their owning unit (the sites file's\n"

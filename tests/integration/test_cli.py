@@ -381,6 +381,8 @@ def config(db):
            ("[crawl]\nstrict = maybe\n",
             "%s:2: bad value for strict: 'maybe' (yes or no)"),
            ("help = yes\n", "%s:1: 'help' is for the command line only"),
+           ("[crawl]\nuser-agent = %s\n" % ("a" * 300),
+            "%s:2: line too long"),
            ("[crawl]\ndepth = 0\n", "%s:2: bad value for --depth: '0'")]
     for i, (text, line) in enumerate(bad):
         p = os.path.join(w, "bad%d.conf" % i)
