@@ -58,11 +58,6 @@ int cmd_check(int argc, char **argv)
   rc = cli_args_parse(CMD_CHECK, argc, argv, &a, check_opt, &repair);
   if (rc >= 0)
     return rc;
-  if (a.first < argc) {
-    cli_err("check takes no arguments");
-    cli_usage(CMD_CHECK, stderr);
-    return EXIT_USAGE;
-  }
   rc = cli_store_open(a.db, !repair, &st, &db);
   if (rc != EXIT_OKAY)
     goto out;

@@ -68,6 +68,7 @@ enum cli_opt_id {
   OPT_HOMEPROBES,
   OPT_TIMINGSAMPLES,
   OPT_QUIET,
+  OPT_VERBOSE,
   OPT_FAILUNDER,
   OPT_RESUME,
   OPT_LANG,
@@ -86,6 +87,7 @@ enum cli_opt_id {
   OPT_CHARSET,
   OPT_FORMAT,
   OPT_OUTPUT,
+  OPT_CONFIG,
   OPT_HELP,
   OPT_VERSION,
   OPT__N
@@ -130,6 +132,41 @@ typedef int (*cli_opt_fn)(void *ud, int id, const char *arg);
  * stderr and returns EXIT_USAGE; -1 when the command goes on. */
 int cli_args_parse(int cmd, int argc, char **argv, struct cli_args *a,
                    cli_opt_fn fn, void *ud);
+/* Apply option @id with @arg (NULL: it takes none) for command @cmd as
+ * the command line would: the shared ones into @a, the others through
+ * @fn. Returns -1 to go on, else the exit status (the error printed). */
+int cli_opt_apply(int cmd, int id, const char *arg, struct cli_args *a,
+                  cli_opt_fn fn, void *ud);
+/* A usage error of command @cmd (-1: of no command) as one line on
+ * stderr with the hint "(try 'v6crawl CMD --help')". */
+void cli_usage_err(int cmd, const char *fmt, ...)
+  __attribute__((format(printf, 2, 3)));
+/* The command named @name ("crawl"), or -1. */
+int cli_cmd_find(const char *name);
+/* `v6crawl --version`: the version and each library's, a line each. */
+void cli_version(FILE *o);
+
+/* ---- the configuration file (config.c) ---- */
+
+/* Read the configuration for command @cmd before its command line: @file
+ * (--config) alone when given, else $V6CRAWL_CONFIG alone when set (""
+ * reads none), else /etc/v6crawl/v6crawl.conf then
+ * $XDG_CONFIG_HOME/v6crawl/config (~/.config/v6crawl/config), those two
+ * only when they exist. Each "name = value" is the long option --name,
+ * before any section for every command that takes it, in a [COMMAND]
+ * section for that command; an option without an argument takes yes or
+ * no. Applied through cli_opt_apply. Returns -1 to go on, else the exit
+ * status (the error printed, naming the file and line). */
+int cli_config_apply(int cmd, const char *file, struct cli_args *a,
+                     cli_opt_fn fn, void *ud);
+/* Keep @s (malloc'd, may be NULL) until the process exits; returns @s, or
+ * NULL (@s freed) when out of memory. */
+const char *cli_keep(char *s);
+/* --site @arg normalised as crawl normalises a start URL (kept until the
+ * process exits), or a copy of @arg when it is not an http(s) URL; NULL
+ * when out of memory. */
+const char *cli_site_norm(const char *arg);
+
 /* Command @cmd's --help, from the table, to @o. */
 void cli_usage(int cmd, FILE *o);
 /* `v6crawl help --list`: "COMMAND --option [ARG]" (and "COMMAND -o") a
@@ -150,6 +187,14 @@ char *cli_db_path(const char *opt, int create);
 
 /* Print "v6crawl: " and the message to stderr. */
 void cli_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* While @prefix is set, cli_err writes "v6crawl: PREFIX<*line>: message"
+ * (a configuration file's name and line); NULL ends it. */
+void cli_err_where(const char *prefix, const unsigned *line);
+
+/* The Unicode form of IDN host @host ("中文.demo.gov.cn" for
+ * "xn--fiq228c.demo.gov.cn"), lent until the next call; NULL when @host
+ * has no IDN label (or it does not decode cleanly) (idn.c). */
+const char *cli_idn(const char *host);
 
 /* ---- JSON (json.c: how a document is built is said at its top) ---- */
 
@@ -327,8 +372,12 @@ FILE *cli_out_open(const char *path);
  * printed) when that fails and @rc is EXIT_OKAY, else @rc. NULL is
  * allowed. */
 int cli_out_close(FILE *o, const char *path, int rc);
-/* Parse a percentage in [0, 100]; returns 0 or -1. */
+/* Parse a percentage in (1, 100], "85" or "85%"; returns 0 or -1. */
 int cli_pct(const char *s, double *out);
+/* --@name @arg as cli_pct reads it into *@out: -1 when it is one, else
+ * EXIT_USAGE with the error printed (a fraction like 0.85 gets the hint
+ * "85 for 85%"). */
+int cli_pct_opt(const char *name, const char *arg, double *out);
 /* The vantage point of run @run (vantage.c): each line worth saying
  * (no IPv4 or IPv6 at the check, each IPv6 outage) through @line, in
  * Chinese when @zh (the HTML page's language), else English (returns

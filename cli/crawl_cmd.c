@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/ioctl.h>
+#include <arpa/inet.h>
 
 #include "base/base.h"
 #include "cli/cli.h"
@@ -62,19 +64,84 @@ static void progress_quiet(const struct crawl_progress *p, void *ud)
   last_progress = *p;
 }
 
+/* The terminal's width (stderr's), 80 when it cannot be had. */
+static size_t term_width(void)
+{
+  struct winsize ws;
+  const char *env = getenv("COLUMNS");
+  long v;
+
+  if (ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+    return ws.ws_col;
+  if (env && cli_int(env, 1, 10000, &v) == 0)
+    return (size_t)v;
+  return 80;
+}
+
+/* The progress line of @p in @buf, at most @width - 1 characters (the
+ * cursor's column stays on the line, so the terminal never wraps it):
+ * the fields that do not fit are left out, the least telling first. */
+static void progress_text(char *buf, size_t len, const struct crawl_progress *p,
+                          size_t width)
+{
+  /* in the order shown; drop[] lists them least telling first */
+  char f[7][64];
+  static const int drop[] = {4, 5, 1, 3, 0, 6};
+  int keep[7] = {1, 1, 1, 1, 1, 1, 1}, i, k;
+  size_t n;
+
+  snprintf(f[0], sizeof f[0], "sites %zu/%zu", p->sites_done, p->sites);
+  snprintf(f[1], sizeof f[1], "pages %zu", p->pages);
+  snprintf(f[2], sizeof f[2], "probes %zu/%zu", p->probes_done,
+           p->probes_total);
+  snprintf(f[3], sizeof f[3], "requests %zu (%.0f/s)", p->requests,
+           p->elapsed_s > 0 ? p->requests / p->elapsed_s : 0.0);
+  snprintf(f[4], sizeof f[4], "errors %zu", p->errors);
+  snprintf(f[5], sizeof f[5], "%.0fs", p->elapsed_s);
+  eta(f[6], sizeof f[6], p);
+  for (k = 0;; k++) {
+    n = 0;
+    buf[0] = 0;
+    for (i = 0; i < 7; i++)
+      if (keep[i]) {
+        int w = snprintf(buf + n, len - n, "%s%s", n ? "  " : "", f[i]);
+        if (w < 0 || (size_t)w >= len - n)
+          break;
+        n += (size_t)w;
+      }
+    if (n + 1 <= width || k == (int)(sizeof drop / sizeof drop[0]))
+      break;
+    keep[drop[k]] = 0;
+  }
+  /* the last field alone may still be too wide: cut it */
+  if (width > 0 && n + 1 > width)
+    buf[width - 1] = 0;
+}
+
+/* -v: a line of its own every this many seconds */
+#define VERBOSE_EVERY_S 10
+
+static int verbose;
+
 static void progress(const struct crawl_progress *p, void *ud)
 {
-  char e[32];
+  static double last;
+  static int shown;
+  char line[512];
 
   last_progress = *p;
   (void)ud;
-  eta(e, sizeof e, p);
-  fprintf(stderr,
-          "\r\033[Ksites %zu/%zu  pages %zu  probes %zu/%zu  requests %zu "
-          "(%.0f/s)  errors %zu  %.0fs  %s",
-          p->sites_done, p->sites, p->pages, p->probes_done, p->probes_total,
-          p->requests, p->elapsed_s > 0 ? p->requests / p->elapsed_s : 0.0,
-          p->errors, p->elapsed_s, e);
+  if (verbose) {
+    if (shown && p->elapsed_s - last < VERBOSE_EVERY_S)
+      return;
+    shown = 1;
+    last = p->elapsed_s;
+    progress_text(line, sizeof line, p, sizeof line);
+    fprintf(stderr, "v6crawl: %s\n", line);
+    return;
+  }
+  progress_text(line, sizeof line, p, term_width());
+  fprintf(stderr, "\r\033[K%s", line);
   fflush(stderr);
 }
 
@@ -195,8 +262,14 @@ static int check_url(const char *url, const char *where, char **norm)
 {
   char *u = NULL;
   int ok = url_resolve(NULL, url, NULL, 0, &u) == PARSE_OK && url_is_http(u);
-  if (!ok) {
+  if (!ok && !strstr(url, "://") && strchr(url, '.') && url[0] != '/')
+    /* www.example.gov.cn: a host without a scheme */
+    cli_err("%s: not an absolute http(s) URL: '%s' (did you mean "
+            "http://%s or https://%s?)",
+            where, url, url, url);
+  else if (!ok)
     cli_err("%s: not an absolute http(s) URL: '%s'", where, url);
+  if (!ok) {
     free(u);
     u = NULL;
   }
@@ -495,8 +568,9 @@ struct crawl_args {
   double fail_under;
   const char *sites_file;
   char *scope; /* --scope, normalised */
-  int quiet;
-  int resume;             /* --resume */
+  int quiet;   /* no progress line (--quiet, or stderr is no terminal) */
+  int silent;  /* --quiet: nothing on stderr on success */
+  int resume;  /* --resume */
   const char *resume_run; /* its RUN, or NULL: the latest incomplete */
   const char *dns_root;   /* --dns-root or NULL */
   char *vantage;          /* the default endpoint list (owned) */
@@ -509,6 +583,80 @@ static int crawl_int(int id, const char *arg, long lo, long hi, long *v)
     return -1;
   cli_err("bad value for --%s: '%s'", cli_opts[id].name, arg);
   return EXIT_USAGE;
+}
+
+/* One "ADDR", "ADDR:PORT", "[V6]" or "[V6]:PORT" of a --dns-server list
+ * (@s, @n bytes): 0 when it is one. */
+static int dns_item_check(const char *s, size_t n)
+{
+  char addr[INET6_ADDRSTRLEN + 8], tmp[16];
+  const char *port = NULL, *end = s + n, *close;
+  int v6 = 0;
+  long p;
+
+  if (n == 0 || n >= sizeof addr + 8)
+    return -1;
+  if (s[0] == '[') {
+    close = memchr(s, ']', n);
+    if (!close || close == s + 1 || (size_t)(close - s - 1) >= sizeof addr)
+      return -1;
+    memcpy(addr, s + 1, (size_t)(close - s - 1));
+    addr[close - s - 1] = 0;
+    if (close + 1 < end && close[1] != ':')
+      return -1;
+    port = close + 1 < end ? close + 2 : NULL;
+    v6 = 1;
+  } else {
+    const char *colon = memchr(s, ':', n);
+    size_t alen = colon ? (size_t)(colon - s) : n;
+    if (colon && memchr(colon + 1, ':', (size_t)(end - colon - 1))) {
+      alen = n; /* a bare IPv6 address, no port */
+      colon = NULL;
+      v6 = 1;
+    }
+    if (alen >= sizeof addr)
+      return -1;
+    memcpy(addr, s, alen);
+    addr[alen] = 0;
+    port = colon ? colon + 1 : NULL;
+  }
+  {
+    unsigned char bin[16];
+    if (inet_pton(v6 ? AF_INET6 : AF_INET, addr, bin) != 1)
+      return -1;
+  }
+  if (port) {
+    size_t plen = (size_t)(end - port);
+    if (plen == 0 || plen >= sizeof tmp)
+      return -1;
+    memcpy(tmp, port, plen);
+    tmp[plen] = 0;
+    if (cli_int(tmp, 1, 65535, &p) < 0)
+      return -1;
+  }
+  return 0;
+}
+
+/* --dns-server @list: -1 when every item is an address (and port), else
+ * the item named, EXIT_USAGE. Checked before the store is opened, so a
+ * typo creates nothing. */
+static int dns_list_check(const char *list)
+{
+  const char *p = list, *comma;
+
+  do {
+    size_t n;
+    comma = strchr(p, ',');
+    n = comma ? (size_t)(comma - p) : strlen(p);
+    if (dns_item_check(p, n) < 0) {
+      cli_err("bad --dns-server '%.*s': IP[:PORT][,...] (IPv6 as "
+              "[ADDR]:PORT)",
+              (int)n, p);
+      return EXIT_USAGE;
+    }
+    p = comma ? comma + 1 : NULL;
+  } while (p);
+  return -1;
 }
 
 /* The options that are a number into the crawl options. */
@@ -580,7 +728,7 @@ static int crawl_opt(void *ud, int id, const char *arg)
       return -1;
     case OPT_DNS:
       c->o.dns_servers = arg;
-      return -1;
+      return dns_list_check(arg);
     case OPT_DNSROOT:
       c->dns_root = arg;
       return -1;
@@ -608,6 +756,13 @@ static int crawl_opt(void *ud, int id, const char *arg)
       return -1;
     case OPT_QUIET:
       c->quiet = 1;
+      c->silent = 1;
+      verbose = 0;
+      return -1;
+    case OPT_VERBOSE:
+      verbose = 1;
+      c->quiet = 0;
+      c->silent = 0;
       return -1;
     case OPT_SCOPE:
       free(c->scope);
@@ -632,9 +787,7 @@ static int crawl_opt(void *ud, int id, const char *arg)
       c->o.force_vantage = strcmp(arg, "yes") == 0;
       return -1;
     case OPT_FAILUNDER:
-      if (cli_pct(arg, &c->fail_under) < 0)
-        break;
-      return -1;
+      return cli_pct_opt("fail-under", arg, &c->fail_under);
     case OPT_VANTAGE: {
       char err[256];
       if (crawl_vantage_list_check(arg, err, sizeof(err)) < 0) {
@@ -749,8 +902,7 @@ static int crawl_sites(const struct crawl_args *c, int argc, char **argv,
       return EXIT_INTERNAL;
   }
   if (!sl->n) {
-    cli_err("no sites to crawl: give URLs or --sites FILE");
-    cli_usage(CMD_CRAWL, stderr);
+    cli_usage_err(CMD_CRAWL, "no sites to crawl: give URLs or --sites FILE");
     return EXIT_USAGE;
   }
   /* a scope column wins: --scope is the default for the other sites */
@@ -782,6 +934,34 @@ static int crawl_exit(int crc)
   }
 }
 
+/* A complete run @run that measured nothing because this machine had no
+ * IPv6 (the vantage check, or --assume-ipv6 no): EXIT_NODATA and one line
+ * (none with --fail-under, whose own no-data line says it); EXIT_OKAY for
+ * a run that measured; EXIT_STORE when the run cannot be read. */
+static int crawl_nodata(const struct crawl_args *c, struct store *st,
+                        const char *db, uint32_t run)
+{
+  struct store_run r;
+  int src = store_run_get(st, run, &r), ipv6;
+
+  if (src != STORE_OK) {
+    cli_err("cannot read the store %s: %s", db, store_strerror(src));
+    return EXIT_STORE;
+  }
+  ipv6 = r.vantage_ipv6;
+  store_run_cleanup(&r);
+  if (ipv6 != 0)
+    return EXIT_OKAY;
+  if (c->fail_under < 0)
+    cli_err("run %u measured nothing: %s; see `v6crawl report --db %s`", run,
+            c->o.force_vantage == 0
+              ? "--assume-ipv6 no"
+              : "this machine has no IPv6 (the vantage check reached no "
+                "IPv6 endpoint)",
+            db);
+  return EXIT_NODATA;
+}
+
 /* Run the crawl into @st (at @db) with signals caught; its exit status. */
 static int crawl_go(struct crawl_args *c, struct store *st, const char *db,
                     const struct sitelist *sl)
@@ -789,7 +969,7 @@ static int crawl_go(struct crawl_args *c, struct store *st, const char *db,
   struct sigaction sa;
   uint32_t run = 0, want = 0;
   long v = 0;
-  int rc, crc, src;
+  int rc, crc, src, nodata = EXIT_OKAY;
 
   if (c->resume_run && cli_int(c->resume_run, 1, UINT32_MAX, &v) < 0) {
     cli_err("bad --resume run '%s': a run id (see `v6crawl runs`)",
@@ -805,7 +985,7 @@ static int crawl_go(struct crawl_args *c, struct store *st, const char *db,
   crc = c->resume
           ? crawl_resume(st, &c->o, sl->v, sl->n, want, &run, &stop_flag)
           : crawl_run(st, &c->o, sl->v, sl->n, &run, &stop_flag);
-  if (!c->quiet)
+  if (!c->quiet && !verbose)
     fputc('\n', stderr);
   rc = crawl_exit(crc);
   /* a store that fails midway is one line, naming the run it kept */
@@ -816,8 +996,13 @@ static int crawl_go(struct crawl_args *c, struct store *st, const char *db,
   else if (crc != CRAWL_OK)
     cli_err("%s",
             crawl_last_error()[0] ? crawl_last_error() : crawl_strerror(crc));
+  if (crc == CRAWL_OK && run)
+    nodata = crawl_nodata(c, st, db, run);
+  if (nodata != EXIT_OKAY)
+    rc = nodata;
   if (run && crc != CRAWL_NORESUME && crc != CRAWL_MISMATCH &&
-      crc != CRAWL_STORE)
+      crc != CRAWL_STORE && !(c->silent && crc == CRAWL_OK) &&
+      nodata == EXIT_OKAY)
     fprintf(stderr,
             "v6crawl: run %u %s%s: %zu site%s, %zu pages read, %zu links "
             "probed, %zu requests (%zu without a response), %.1f s; see "
@@ -827,7 +1012,7 @@ static int crawl_go(struct crawl_args *c, struct store *st, const char *db,
             last_progress.sites == 1 ? "" : "s", last_progress.pages,
             last_progress.probes_done, last_progress.requests,
             last_progress.errors, last_progress.elapsed_s, cli_tx(db));
-  if (crc == CRAWL_OK && run && c->fail_under >= 0) {
+  if (crc == CRAWL_OK && run && c->fail_under >= 0 && nodata != EXIT_STORE) {
     src = store_flush(st);
     rc = src == STORE_OK ? cli_fail_under(st, run, c->fail_under) : EXIT_STORE;
     if (src != STORE_OK)
@@ -926,7 +1111,7 @@ int cmd_url(int argc, char **argv)
   } else if (argc - first == 1) {
     href = argv[first];
   } else {
-    cli_err("usage: v6crawl url [--charset CS] [BASE] HREF");
+    cli_usage_err(CMD_URL, "url takes [BASE] HREF");
     return EXIT_USAGE;
   }
   if (url_resolve(base, href, charset, URL_KEEP_FRAGMENT, &out) != PARSE_OK) {
@@ -954,7 +1139,7 @@ int cmd_robots(int argc, char **argv)
   argc -= a.first - 1;
   argv += a.first - 1;
   if (argc < 4) {
-    cli_usage(CMD_ROBOTS, stderr);
+    cli_usage_err(CMD_ROBOTS, "robots needs FILE USER_AGENT URL...");
     return EXIT_USAGE;
   }
   f = strcmp(argv[1], "-") == 0 ? stdin : fopen(argv[1], "rb");

@@ -197,8 +197,10 @@ static void text_host(FILE *o, const struct fctx *x,
   classes_str(cl, sizeof cl, h);
   fprintf(o, "%3zu  %-32.32s %4u %4u  %8s %8s  %.31s\n", rank, cli_tx(h->name),
           h->n[0], h->n[1], a2, a3, cl);
-  if (strlen(h->name) > 32) {
-    snprintf(buf, sizeof buf, "       host %s", h->name);
+  if (strlen(h->name) > 32 || cli_idn(h->name)) {
+    const char *uni = cli_idn(h->name);
+    snprintf(buf, sizeof buf, "       host %s%s%s%s", h->name, uni ? " (" : "",
+             uni ? uni : "", uni ? ")" : "");
     line100(o, buf);
   }
   if (!h->have_dns) {
@@ -330,6 +332,7 @@ static json_t *host_json(const struct fctx *x, const struct report_cdn_table *t,
 
   json_object_set_new(o, "rank", json_integer((json_int_t)j + 1));
   json_object_set_new(o, "host", cli_jstr(h->name));
+  json_object_set_new(o, "host_unicode", cli_jstr(cli_idn(h->name)));
   for (l = 0; l < 2; l++)
     if (x->levels[l]) {
       snprintf(key, sizeof key, "%d", l + 2);
@@ -513,10 +516,6 @@ int cmd_fixes(int argc, char **argv)
   if (a.level) {
     x.levels[0] = a.level == 2;
     x.levels[1] = a.level == 3;
-  }
-  if (a.first < argc) {
-    cli_err("fixes takes no arguments ('%s'); see --help", argv[a.first]);
-    return EXIT_USAGE;
   }
   rc = cli_store_open(a.db, 1, &st, &db);
   if (rc == EXIT_OKAY)

@@ -85,10 +85,6 @@ int cmd_runs(int argc, char **argv)
   rc = cli_args_parse(CMD_RUNS, argc, argv, &a, NULL, NULL);
   if (rc >= 0)
     return rc;
-  if (a.first < argc) {
-    cli_err("runs takes no arguments ('%s')", argv[a.first]);
-    return EXIT_USAGE;
-  }
   rc = cli_store_open(a.db, 1, &st, &db);
   if (rc != EXIT_OKAY)
     goto out;
@@ -586,9 +582,8 @@ int cmd_prune(int argc, char **argv)
   rc = cli_args_parse(CMD_PRUNE, argc, argv, &a, prune_opt, &p);
   if (rc >= 0)
     return rc;
-  if (p.keep < 0 || a.first < argc) {
-    cli_err("prune needs --keep N and no arguments");
-    cli_usage(CMD_PRUNE, stderr);
+  if (p.keep < 0) {
+    cli_usage_err(CMD_PRUNE, "prune needs --keep N");
     return EXIT_USAGE;
   }
   rc = cli_store_open(a.db, p.dry, &st, &db);

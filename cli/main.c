@@ -5,6 +5,8 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "crawler/crawl.h"
+#include "parser/parse.h"
 #include "store/store.h"
 
 static const char usage[] =
@@ -27,14 +29,30 @@ static const char usage[] =
   "  url [BASE] HREF               show how v6crawl resolves a link\n"
   "  robots FILE AGENT URL...      show how v6crawl reads a robots.txt\n"
   "\n"
-  "Run `v6crawl COMMAND --help` for a command's options.\n"
+  "Run `v6crawl COMMAND --help` (or `v6crawl help COMMAND`) for a command's\n"
+  "options. Options may also come from /etc/v6crawl/v6crawl.conf and\n"
+  "~/.config/v6crawl/config (see --config).\n"
   "\n"
   "Exit status: 0 success; 1 a site is below --fail-under; 2 bad usage,\n"
   "URL or file; 3 the store cannot be opened or written; 4 the resolver or\n"
   "network setup failed (e.g. the DNS server does not answer); 5 internal\n"
-  "error; 6 --fail-under has no data to judge (no IPv6 at the vantage\n"
-  "point, an incomplete run, a site with nothing counted); 130 interrupted\n"
-  "(the run is kept, marked incomplete).\n";
+  "error; 6 a crawl measured nothing (no IPv6 at the vantage point), or\n"
+  "--fail-under has no data to judge (no IPv6, an incomplete run, a site\n"
+  "with nothing counted); 7 crawl --resume: nothing to resume; 130\n"
+  "interrupted (the run is kept, marked incomplete).\n";
+
+void cli_version(FILE *o)
+{
+  char buf[1024];
+
+  fprintf(o, "v6crawl %s\n", PACKAGE_VERSION);
+  crawl_versions(buf, sizeof buf);
+  fputs(buf, o);
+  store_versions(buf, sizeof buf);
+  fputs(buf, o);
+  parse_versions(buf, sizeof buf);
+  fputs(buf, o);
+}
 
 int main(int argc, char **argv)
 {
@@ -44,12 +62,22 @@ int main(int argc, char **argv)
   (void)store_fault_guard(EXIT_STORE,
                           "v6crawl: ", " (`v6crawl check` says more)");
   if (!cmd) {
-    fputs(usage, stderr);
+    cli_usage_err(-1, "no command given: crawl, report, links, fixes, runs, "
+                      "diff, prune, check, url or robots");
     return EXIT_USAGE;
   }
   /* hidden: every option of every command, for the documentation test */
   if (strcmp(cmd, "help") == 0 && argc > 2 && strcmp(argv[2], "--list") == 0) {
     cli_help_list(stdout);
+    return EXIT_OKAY;
+  }
+  /* help COMMAND: that command's --help */
+  if (strcmp(cmd, "help") == 0 && argc > 2) {
+    if (argc > 3 || cli_cmd_find(argv[2]) < 0) {
+      cli_usage_err(-1, "help: no command '%s'", argv[argc > 3 ? 3 : 2]);
+      return EXIT_USAGE;
+    }
+    cli_usage(cli_cmd_find(argv[2]), stdout);
     return EXIT_OKAY;
   }
   if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 ||
@@ -58,7 +86,7 @@ int main(int argc, char **argv)
     return EXIT_OKAY;
   }
   if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "-V") == 0) {
-    printf("v6crawl %s\n", PACKAGE_VERSION);
+    cli_version(stdout);
     return EXIT_OKAY;
   }
   if (strcmp(cmd, "crawl") == 0)
@@ -81,6 +109,10 @@ int main(int argc, char **argv)
     return cmd_url(argc - 1, argv + 1);
   if (strcmp(cmd, "robots") == 0)
     return cmd_robots(argc - 1, argv + 1);
-  cli_err("unknown command '%s' (try v6crawl --help)", cmd);
+  if (strstr(cmd, "://"))
+    cli_usage_err(-1, "unknown command '%s': to crawl it, `v6crawl crawl %s`",
+                  cmd, cmd);
+  else
+    cli_usage_err(-1, "unknown command '%s'", cmd);
   return EXIT_USAGE;
 }

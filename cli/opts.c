@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <getopt.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -94,12 +95,18 @@ const struct cli_opt cli_opts[OPT__N] = {
                          "timing requests per family of each homepage and\n"
                          "CDN host, on fresh connections (0: none)",
                          C(CMD_CRAWL)},
-  [OPT_QUIET] = {"quiet", 0, NULL, NULL,
-                 "no progress line, only errors and the summary", C(CMD_CRAWL)},
+  [OPT_QUIET] = {"quiet", 'q', NULL, NULL,
+                 "nothing on success: no progress line, no summary;\n"
+                 "only errors",
+                 C(CMD_CRAWL)},
+  [OPT_VERBOSE] = {"verbose", 'v', NULL, NULL,
+                   "the progress as a line of its own every 10 s, also\n"
+                   "when stderr is not a terminal (logs, the journal)",
+                   C(CMD_CRAWL)},
   [OPT_FAILUNDER] = {"fail-under", 0, "PCT", NULL,
                      "exit 1 when a site's internal level-2 or level-3\n"
-                     "concentration is below PCT percent (named on stderr);\n"
-                     "exit 6 when there is no data to judge",
+                     "concentration is below PCT percent, 85 or 85% (named\n"
+                     "on stderr); exit 6 when there is no data to judge",
                      C(CMD_CRAWL) | C(CMD_REPORT)},
   [OPT_RESUME] = {"resume", 0, "[RUN]", NULL,
                   "continue the latest incomplete run (or run RUN) of\n"
@@ -109,7 +116,8 @@ const struct cli_opt cli_opts[OPT__N] = {
   [OPT_LANG] = {"lang", 0, "zh|en", "from the locale",
                 "the language of the HTML page", C(CMD_REPORT)},
   [OPT_THRESHOLD] = {"threshold", 0, "PCT", "85",
-                     "the target the reports mark pass/fail against",
+                     "the target the reports mark pass/fail against\n"
+                     "(85 or 85%)",
                      C(CMD_REPORT)},
   [OPT_TITLE] = {"title", 0, "TEXT", NULL,
                  "the HTML page's heading (default: the report's name)",
@@ -155,7 +163,12 @@ const struct cli_opt cli_opts[OPT__N] = {
   [OPT_FORMAT] = {"format", 0, "FORMAT", "text", "the output format", OUT_CMD},
   [OPT_OUTPUT] = {"output", 'o', "FILE", NULL,
                   "write to FILE instead of standard output", OUT_CMD},
-  [OPT_HELP] = {"help", 0, NULL, NULL, "print this help and exit", ALL_CMD},
+  [OPT_CONFIG] = {"config", 0, "FILE", NULL,
+                  "read options from this INI file (default:\n"
+                  "$V6CRAWL_CONFIG, else /etc/v6crawl/v6crawl.conf then\n"
+                  "~/.config/v6crawl/config); the command line wins",
+                  ALL_CMD},
+  [OPT_HELP] = {"help", 'h', NULL, NULL, "print this help and exit", ALL_CMD},
   [OPT_VERSION] = {"version", 0, NULL, NULL, "print the version and exit",
                    ALL_CMD},
 };
@@ -380,7 +393,7 @@ static int common_opt(int cmd, int id, const char *arg, struct cli_args *a)
       cli_usage(cmd, stdout);
       return EXIT_OKAY;
     case OPT_VERSION:
-      printf("v6crawl %s\n", PACKAGE_VERSION);
+      cli_version(stdout);
       return EXIT_OKAY;
     case OPT_DB:
       a->db = arg;
@@ -392,8 +405,8 @@ static int common_opt(int cmd, int id, const char *arg, struct cli_args *a)
       a->output = arg;
       return -1;
     case OPT_SITE:
-      a->site = arg;
-      return -1;
+      a->site = cli_site_norm(arg);
+      return a->site ? -1 : EXIT_INTERNAL;
     case OPT_LEVEL:
       return level_opt(cmd, arg, a);
     case OPT_FORMAT:
@@ -410,32 +423,131 @@ static int common_opt(int cmd, int id, const char *arg, struct cli_args *a)
   }
 }
 
+/* The commands that take no operands: anything after their options is
+ * refused rather than ignored. */
+#define NO_OPERANDS                                                            \
+  (C(CMD_REPORT) | C(CMD_LINKS) | C(CMD_FIXES) | C(CMD_RUNS) | C(CMD_PRUNE) |  \
+   C(CMD_CHECK))
+
+int cli_cmd_find(const char *name)
+{
+  int c;
+  for (c = 0; c < CMD__N; c++)
+    if (strcmp(cli_cmds[c].name, name) == 0)
+      return c;
+  return -1;
+}
+
+void cli_usage_err(int cmd, const char *fmt, ...)
+{
+  char buf[4096];
+  va_list ap;
+
+  va_start(ap, fmt);
+  vsnprintf(buf, sizeof buf, fmt, ap);
+  va_end(ap);
+  if (cmd >= 0 && cmd < CMD__N)
+    cli_err("%s (try 'v6crawl %s --help')", buf, cli_cmds[cmd].name);
+  else
+    cli_err("%s (try 'v6crawl --help')", buf);
+}
+
+int cli_opt_apply(int cmd, int id, const char *arg, struct cli_args *a,
+                  cli_opt_fn fn, void *ud)
+{
+  int rc = common_opt(cmd, id, arg, a);
+  if (rc == -2)
+    rc = fn ? fn(ud, id, arg) : EXIT_USAGE;
+  return rc;
+}
+
+/* The --config FILE of @argv (the last one given), before the options
+ * are parsed: the file is read first, so that the command line wins. */
+static const char *config_arg(int argc, char **argv)
+{
+  const char *f = NULL;
+  int i;
+
+  for (i = 1; i < argc; i++) {
+    if (strcmp(argv[i], "--") == 0)
+      break;
+    if (strcmp(argv[i], "--config") == 0 && i + 1 < argc)
+      f = argv[++i];
+    else if (strncmp(argv[i], "--config=", 9) == 0)
+      f = argv[i] + 9;
+  }
+  return f;
+}
+
+/* The option @argv[optind - 1] that getopt refused (@c: '?' unknown, ':'
+ * its argument missing), as one line and the hint. */
+static void getopt_err(int cmd, int c, char **argv)
+{
+  const char *bad = argv[optind - 1];
+  char shortopt[3] = {'-', (char)optopt, 0};
+  size_t n;
+
+  /* an unknown -x in a cluster like -qx names only the x */
+  if (optopt && !(bad[0] == '-' && bad[1] == '-'))
+    bad = shortopt;
+  n = strcspn(bad, "=");
+  if (c == ':')
+    cli_usage_err(cmd, "%.*s needs an argument", (int)n, bad);
+  else
+    cli_usage_err(cmd, "unknown option '%.*s' for %s", (int)n, bad,
+                  cli_cmds[cmd].name);
+}
+
 int cli_args_parse(int cmd, int argc, char **argv, struct cli_args *a,
                    cli_opt_fn fn, void *ud)
 {
   struct option lo[OPT__N + 1];
-  char shorts[16];
+  char shorts[32];
   int c, rc;
 
   memset(a, 0, sizeof *a);
   a->format = V6_FMT_TEXT;
-  cmd_getopt(cmd, lo, shorts, sizeof shorts);
+  cmd_getopt(cmd, lo, shorts + 1, sizeof shorts - 1);
+  /* ':' first: a missing argument is told apart from an unknown option;
+   * robots stops at its first operand ('+', kept first) */
+  if (shorts[1] == '+') {
+    shorts[0] = '+';
+    shorts[1] = ':';
+  } else {
+    shorts[0] = ':';
+  }
+  /* --help and --version need no configuration file */
+  for (c = 1; c < argc && strcmp(argv[c], "--") != 0; c++)
+    if (strcmp(argv[c], "--help") == 0 || strcmp(argv[c], "-h") == 0 ||
+        strcmp(argv[c], "--version") == 0)
+      break;
+  if (c == argc || strcmp(argv[c], "--") == 0) {
+    rc = cli_config_apply(cmd, config_arg(argc, argv), a, fn, ud);
+    if (rc >= 0)
+      return rc;
+  }
   optind = 1;
+  opterr = 0;
   while ((c = getopt_long(argc, argv, shorts, lo, NULL)) != -1) {
     int id = -1, k;
     for (k = 0; k < OPT__N && id < 0; k++)
       if (c == 256 + k || (c == cli_opts[k].short_name && c != 0))
         id = k;
-    if (id < 0) {
-      cli_usage(cmd, stderr);
+    if (c == '?' || c == ':' || id < 0) {
+      getopt_err(cmd, c, argv);
       return EXIT_USAGE;
     }
-    rc = common_opt(cmd, id, optarg, a);
-    if (rc == -2)
-      rc = fn ? fn(ud, id, optarg) : EXIT_USAGE;
+    if (id == OPT_CONFIG)
+      continue; /* read above */
+    rc = cli_opt_apply(cmd, id, optarg, a, fn, ud);
     if (rc >= 0)
       return rc;
   }
   a->first = optind;
+  if ((NO_OPERANDS & C(cmd)) && optind < argc) {
+    cli_usage_err(cmd, "%s takes no arguments: '%s'", cli_cmds[cmd].name,
+                  argv[optind]);
+    return EXIT_USAGE;
+  }
   return -1;
 }

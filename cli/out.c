@@ -85,16 +85,29 @@ const char *cli_tx_lines(const char *s)
   return tx(s, 1);
 }
 
+static const char *err_prefix;
+static const unsigned *err_line;
+
+void cli_err_where(const char *prefix, const unsigned *line)
+{
+  err_prefix = prefix;
+  err_line = line;
+}
+
 void cli_err(const char *fmt, ...)
 {
-  char buf[4096];
+  char buf[4096], where[4200] = "";
   va_list ap;
 
   va_start(ap, fmt);
   vsnprintf(buf, sizeof buf, fmt, ap);
   va_end(ap);
+  if (err_prefix)
+    snprintf(where, sizeof where, "%s%u: ", err_prefix,
+             err_line ? *err_line : 0);
   /* the message quotes URLs, file names and the store's strings */
-  fprintf(stderr, "v6crawl: %s\n", cli_tx(buf));
+  fprintf(stderr, "v6crawl: %s", cli_tx(where));
+  fprintf(stderr, "%s\n", cli_tx(buf));
 }
 
 int cli_int(const char *s, long lo, long hi, long *out)
@@ -198,6 +211,17 @@ void csv_num(FILE *f, int ok, double v, int last)
 /* ---- opening the store, picking a run, parsing ----------------------------
  */
 
+/* Whether directory @db holds a store (its data.mdb): the reading
+ * commands tell "no store yet" from a store that cannot be opened. */
+static int store_exists(const char *db)
+{
+  char path[4200];
+  struct stat sb;
+
+  snprintf(path, sizeof path, "%s/data.mdb", db);
+  return stat(path, &sb) == 0 || errno != ENOENT;
+}
+
 int cli_store_open(const char *db_opt, int rdonly, struct store **st, char **db)
 {
   int rc;
@@ -206,6 +230,11 @@ int cli_store_open(const char *db_opt, int rdonly, struct store **st, char **db)
   *db = cli_db_path(db_opt, 0);
   if (!*db)
     return EXIT_INTERNAL;
+  /* only crawl makes a store: prune and check --repair never do */
+  if (!store_exists(*db)) {
+    cli_err("no store at %s; run `v6crawl crawl` first", *db);
+    return EXIT_STORE;
+  }
   rc = store_open(*db, rdonly ? STORE_RDONLY : 0, 0, st);
   if (rc != STORE_OK) {
     cli_err("cannot open the store %s: %s", *db, store_strerror(rc));
@@ -254,7 +283,9 @@ int cli_pct(const char *s, double *out)
 
   errno = 0;
   v = strtod(s, &end);
-  if (errno || end == s || *end || !(v >= 0 && v <= 100))
+  if (end && *end == '%' && end != s)
+    end++;
+  if (errno || end == s || *end || !(v > 1 && v <= 100))
     return -1;
   *out = v;
   return 0;
@@ -267,6 +298,24 @@ void cli_date(char *buf, size_t len, int64_t t)
 
   if (!t || !gmtime_r(&tt, &tm) || strftime(buf, len, "%Y-%m-%d", &tm) == 0)
     snprintf(buf, len, "%s", "");
+}
+
+int cli_pct_opt(const char *name, const char *arg, double *out)
+{
+  char *end = NULL;
+  double v = strtod(arg, &end);
+
+  if (cli_pct(arg, out) == 0)
+    return -1;
+  /* 0.85 read as 0.85% would pass nearly every site */
+  if (end != arg && (*end == 0 || *end == '%') && v >= 0 && v <= 1)
+    cli_err("bad --%s '%s': a percentage, not a fraction: %g for %g%%", name,
+            arg, v * 100, v * 100);
+  else
+    cli_err("bad --%s '%s': a percentage above 1 and at most 100, as 85 or "
+            "85%%",
+            name, arg);
+  return EXIT_USAGE;
 }
 
 void cli_time(char *buf, size_t len, int64_t t)

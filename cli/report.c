@@ -651,17 +651,9 @@ static int report_opt(void *ud, int id, const char *arg)
       r->html.lang = arg;
       return -1;
     case OPT_FAILUNDER:
-      if (cli_pct(arg, &r->fail_under) < 0) {
-        cli_err("bad --fail-under '%s': a percentage from 0 to 100", arg);
-        return EXIT_USAGE;
-      }
-      return -1;
+      return cli_pct_opt("fail-under", arg, &r->fail_under);
     case OPT_THRESHOLD:
-      if (cli_pct(arg, &r->html.threshold) < 0) {
-        cli_err("bad --threshold '%s': a percentage from 0 to 100", arg);
-        return EXIT_USAGE;
-      }
-      return -1;
+      return cli_pct_opt("threshold", arg, &r->html.threshold);
     default:
       return EXIT_USAGE;
   }
@@ -765,6 +757,7 @@ static json_t *link_json(const struct links_ctx *x,
   if (r->host) {
     d = json_object();
     json_object_set_new(d, "host", cli_jstr(r->host->name));
+    json_object_set_new(d, "host_unicode", cli_jstr(cli_idn(r->host->name)));
     json_object_set_new(d, "a", cli_jlist(r->host->a, ","));
     json_object_set_new(d, "aaaa", cli_jlist(r->host->aaaa, ","));
     json_object_set_new(d, "a_error", cli_jstr(r->host->a_error));
@@ -810,8 +803,12 @@ static void link_csv(FILE *o, const struct links_ctx *x,
 static void link_text(FILE *o, const struct store_link_row *r,
                       const char *scope)
 {
+  const char *uni = r->host ? cli_idn(r->host->name) : NULL;
+
   fprintf(o, "L%d %-8s %-10s %s\n", r->level, scope, store_class_name(r->klass),
           cli_tx(r->url));
+  if (uni)
+    fprintf(o, "     host: %s (%s)\n", cli_tx(r->host->name), cli_tx(uni));
   if (r->klass != CLASS_OK && r->klass != CLASS_SKIPPED) {
     if (r->host)
       fprintf(o, "     dns: A %s%s%s  AAAA %s%s%s%s%s\n",
@@ -882,6 +879,23 @@ static int links_opt(void *ud, int id, const char *arg)
   return -1;
 }
 
+/* --level @level (0: not given) against the depth run @r was crawled to
+ * (its options' "depth=N"): a level it cannot have is refused rather
+ * than listing nothing. */
+static int level_check(const struct store_run *r, int level)
+{
+  const char *d = r->options ? strstr(r->options, "depth=") : NULL;
+  long depth = d ? strtol(d + 6, NULL, 10) : 0;
+
+  if (level <= 0 || depth <= 0 || level <= depth)
+    return EXIT_OKAY;
+  cli_usage_err(CMD_LINKS,
+                "bad --level %d: run %u was crawled to depth %ld "
+                "(levels 1 to %ld)",
+                level, r->id, depth, depth);
+  return EXIT_USAGE;
+}
+
 int cmd_links(int argc, char **argv)
 {
   struct common c;
@@ -901,6 +915,9 @@ int cmd_links(int argc, char **argv)
   x.level = c.a.level;
   x.c = &c;
   rc = common_open(&c);
+  if (rc != EXIT_OKAY)
+    return common_close(&c, rc);
+  rc = level_check(&c.run, x.level);
   if (rc != EXIT_OKAY)
     return common_close(&c, rc);
   if (c.a.format == V6_FMT_JSON && cli_cdn_find(&c.cdn) == STORE_NOMEM) {

@@ -27,6 +27,10 @@ enum crawl_rc {
 
 const char *crawl_strerror(int rc);
 
+/* The versions of libcurl (with its TLS library) and c-ares, a "name
+ * version" line each, into @buf (@len bytes, cut to fit). */
+void crawl_versions(char *buf, size_t len);
+
 struct crawl_progress;
 
 /* A DNS root server the delegation walk starts from. */

@@ -20,6 +20,18 @@ enum parse_rc {
 /* Return a static English description of a parse_rc. */
 const char *parse_strerror(int rc);
 
+/* The versions of gumbo, uriparser, libidn2 and libpsl and the date of
+ * the public suffix list, a "name version" line each, into @buf (@len
+ * bytes, cut to fit). */
+void parse_versions(char *buf, size_t len);
+
+/* The Unicode form of host @host (as url_resolve writes hosts: IDN labels
+ * as punycode) in *@out, which the caller frees: "中文.demo.gov.cn" for
+ * "xn--fiq228c.demo.gov.cn". *@out is NULL when @host has no xn-- label,
+ * or its labels do not decode to a name that encodes back to @host.
+ * Returns PARSE_OK or PARSE_NOMEM. */
+int url_host_unicode(const char *host, char **out);
+
 /* ---- URLs ------------------------------------------------------------- */
 
 enum url_flags {

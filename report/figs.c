@@ -119,10 +119,25 @@ int report_home_verdict(int klass)
   return klass == CLASS_UNMEASURED || klass == CLASS_ROBOTS ? -1 : 0;
 }
 
+/* @a and @b alike but for one trailing slash: http://x.cn/portal is
+ * http://x.cn/portal/ */
+static int url_alike(const char *a, const char *b)
+{
+  size_t na = strlen(a), nb = strlen(b);
+
+  if (na == nb)
+    return strcmp(a, b) == 0;
+  if (na + 1 == nb)
+    return b[na] == '/' && memcmp(a, b, na) == 0;
+  if (nb + 1 == na)
+    return a[nb] == '/' && memcmp(a, b, nb) == 0;
+  return 0;
+}
+
 int report_site_is(const struct store_site *s, const char *url)
 {
-  return strcmp(s->start_url, url) == 0 ||
-         (s->final_url && strcmp(s->final_url, url) == 0);
+  return url_alike(s->start_url, url) ||
+         (s->final_url && url_alike(s->final_url, url));
 }
 
 static int by_unit_cmp(const void *pa, const void *pb)

@@ -57,7 +57,8 @@ int report_max_level(const struct store_site_figs *f);
 int report_home_class(struct store *st, uint32_t run,
                       const struct store_site *s);
 
-/* 1 when @url is site @s's start URL or its final URL (--site), else 0. */
+/* 1 when @url is site @s's start URL or its final URL, one trailing slash
+ * more or less (--site), else 0. */
 int report_site_is(const struct store_site *s, const char *url);
 
 /* Whether a homepage of class @klass works over IPv6: 1 yes (ok,

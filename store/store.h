@@ -54,6 +54,10 @@ enum store_rc {
  * other value); never NULL, never to be freed. */
 const char *store_strerror(int rc);
 
+/* The version of LMDB as the line "LMDB x.y.z" into @buf (@len bytes,
+ * cut to fit). */
+void store_versions(char *buf, size_t len);
+
 /* The class of a link (doc/measurement.md). The order is the report's order. */
 enum link_class {
   CLASS_OK = 0,

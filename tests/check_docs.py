@@ -4,7 +4,7 @@
 `v6crawl help --list` prints every option of every command from the one
 table in cli/opts.c. Each command's section of doc/v6crawl.1 must name
 every option of the command and no other (--help and --version are in
-"Common options"); README.md's "Commands and flags" must name every option
+"Common options", with --config); README.md's "Commands and flags" must name every option
 of every command, its crawl table exactly crawl's options, and each
 command's synopsis line (`v6crawl CMD ...`) exactly that command's.
 
@@ -19,8 +19,8 @@ import sys
 top = os.environ.get("TOP_SRCDIR") or os.path.join(
     os.path.dirname(os.path.abspath(__file__)), "..")
 v6 = os.environ.get("V6CRAWL") or os.path.join(top, "v6crawl")
-COMMON = {"--help", "--version"}
-FLAG = re.compile(r"(?<![\w-])(--[a-z][a-z0-9-]*|-o)(?![\w-])")
+COMMON = {"--help", "--version", "--config", "-h"}
+FLAG = re.compile(r"(?<![\w-])(--[a-z][a-z0-9-]*|-[a-z])(?![\w-])")
 
 failed = []
 
@@ -80,7 +80,8 @@ check("README: every option is named", every <= got,
       "missing %s" % sorted(every - got))
 check("README: no option the table lacks", got <= every,
       "not in the table: %s" % sorted(got - every))
-rows = set(re.findall(r"^\| `(--[a-z][a-z0-9-]*)", sec, re.M))
+rows = set(f for cell in re.findall(r"^\| (`--[^|]*)\|", sec, re.M)
+           for f in FLAG.findall(cell))
 check("README: the crawl table is crawl's options",
       rows == table["crawl"] - COMMON,
       "missing %s, extra %s" % (sorted(table["crawl"] - COMMON - rows),

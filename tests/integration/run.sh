@@ -51,6 +51,11 @@ export V6CRAWL_DNS_ROOT
 # every script keeps a working vantage without passing --vantage.
 V6CRAWL_VANTAGE=127.0.0.2:80,[fd6c:7763::2]:80
 export V6CRAWL_VANTAGE
+# No configuration file of this machine or user (/etc/v6crawl/v6crawl.conf,
+# ~/.config/v6crawl/config) is read: "" reads none. test_cli.py gives its
+# own.
+V6CRAWL_CONFIG=
+export V6CRAWL_CONFIG
 ip link set lo up || exit 99
 work=$(mktemp -d "${TMPDIR:-/tmp}/v6crawl-it.XXXXXX") || exit 99
 world=$work/world

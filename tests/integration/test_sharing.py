@@ -38,14 +38,15 @@ def check(name, cond, detail=""):
     sys.stdout.flush()
 
 
-def crawl(o, name, starts, extra=()):
+def crawl(o, name, starts, extra=(), want_rc=0):
     db = os.path.join(o.work, name)
     p = subprocess.run([o.v6crawl, "crawl", "--db", db, "--dns-server",
                         "127.0.0.1:5353", "--cacert",
                         os.path.join(o.world, "ca.pem"), "--allow-private",
                         "--timeout", "3", "--retries", "1", "--quiet"] +
                        list(extra) + starts, capture_output=True, timeout=300)
-    check("%s: crawl exits 0" % name, p.returncode == 0, p.stderr.decode())
+    check("%s: crawl exits %d" % (name, want_rc), p.returncode == want_rc,
+          p.stderr.decode())
     o.last_stderr = p.stderr.decode()
     rep = subprocess.run([o.v6crawl, "report", "--db", db, "--format",
                           "json"], capture_output=True)
@@ -100,7 +101,7 @@ def main():
 
     # robots.txt whatever the vantage point: /go/private redirects into
     # /private/, which robots.txt disallows.
-    figs, per = crawl(o, "no-ipv6", [GOV], ["--assume-ipv6", "no"])
+    figs, per = crawl(o, "no-ipv6", [GOV], ["--assume-ipv6", "no"], 6)
     cls = {key[1]: key[3] for key in per[GOV]}
     check("--assume-ipv6 no: a link redirected into a disallowed path is "
           "robots", cls.get("https://www.demo.gov.cn/go/private") == "robots",

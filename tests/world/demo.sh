@@ -6,9 +6,29 @@
 #
 #   tests/world/demo.sh            uses ./v6crawl from the top directory
 #   V6CRAWL=/path/to/v6crawl tests/world/demo.sh [report options...]
+#   tests/world/demo.sh --keep DIR [report options...]
 #
-# Extra arguments go to `v6crawl report`, e.g. `--format json`.
+# Extra arguments go to `v6crawl report`, e.g. `--format json`. With
+# --keep DIR the store is DIR and stays when the world is gone: `v6crawl
+# report --db DIR --format html -o demo.html` afterwards.
 set -u
+keep=
+if [ "${1:-}" = --keep ]; then
+  if [ $# -lt 2 ] || [ -z "$2" ]; then
+    echo "demo: --keep needs a directory" >&2
+    exit 2
+  fi
+  case $2 in
+    /*) keep=$2 ;;
+    *) keep=$(pwd)/$2 ;;
+  esac
+  shift 2
+  if [ -e "$keep/data.mdb" ]; then
+    echo "demo: $keep has a store already; give a new directory" >&2
+    exit 2
+  fi
+  set -- --keep "$keep" "$@"
+fi
 
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
@@ -30,6 +50,14 @@ if [ -z "${V6CRAWL_IN_NETNS:-}" ]; then
 fi
 
 PATH=$PATH:/usr/sbin:/sbin
+if [ "${1:-}" = --keep ]; then
+  keep=$2
+  shift 2
+fi
+# no configuration file of the user's: the demo crawls the same world
+# the same way everywhere
+V6CRAWL_CONFIG=
+export V6CRAWL_CONFIG
 # the delegation walk's root (crawl --dns-root): nothing listens there
 V6CRAWL_DNS_ROOT=${V6CRAWL_DNS_ROOT:-[::1]:9}
 export V6CRAWL_DNS_ROOT
@@ -43,7 +71,11 @@ trap 'exit 1' INT TERM HUP
 "$PY" "$here/world.py" up "$work/world" || exit 1
 echo "# the world: $(tr '\n' ' ' <"$work/world/sites.txt")" >&2
 # shellcheck disable=SC2046
-"$V6CRAWL" crawl --db "$work/db" --dns-server 127.0.0.1:5353 \
+db=${keep:-$work/db}
+"$V6CRAWL" crawl --db "$db" --dns-server 127.0.0.1:5353 \
   --cacert "$work/world/ca.pem" --allow-private --timeout 3 --retries 1 \
   $(cat "$work/world/sites.txt") || exit $?
-"$V6CRAWL" report --db "$work/db" "$@"
+"$V6CRAWL" report --db "$db" "$@"
+rc=$?
+[ -z "$keep" ] || echo "# the store is kept in $keep: v6crawl report --db $keep" >&2
+exit $rc
