@@ -17,6 +17,7 @@ This script's own servers, inside the suite's network namespace, on
                       /gone.html; the cookie FSSBBIl1UgzbN7N80T=pass
                       passes the wall
     www.other.gov.cn  an external link's host: records what it is sent
+    www.gate.gov.cn   the 412 challenge for every page, the homepage too
     www.slow.gov.cn   429 Retry-After: 2 to the first request of
                       /r2.html, and again to any request that comes less
                       than 1 s after the one before it (half of 2 s: a
@@ -45,8 +46,9 @@ from itlib import nginx as nginx_start
 DNS = "127.0.15.2"  # small_world: dnsmasq beside the web server
 PY4, PY6 = "127.0.15.2", "fd6c:7015::2"
 NG4, NG6 = "127.0.15.3", "fd6c:7015::3"
-WALL, OTHER, SLOW, UA = ("www.wall.gov.cn", "www.other.gov.cn",
-                         "www.slow.gov.cn", "www.ua.gov.cn")
+WALL, OTHER, SLOW, UA, GATE = ("www.wall.gov.cn", "www.other.gov.cn",
+                               "www.slow.gov.cn", "www.ua.gov.cn",
+                               "www.gate.gov.cn")
 RUISHU = ("FSSBBIl1UgzbN7N80S", "FSSBBIl1UgzbN7N80T")
 
 results = []
@@ -143,6 +145,8 @@ class Handler(PageHandler):
                 st = self.wall()
             elif host == SLOW:
                 st = self.slow(now)
+            elif host == GATE and self.path != "/robots.txt":
+                st = self.challenge()
             elif host == OTHER and self.path == "/x.html":
                 st = self.answer(200, b"<html><body>x</body></html>")
             else:
@@ -218,7 +222,7 @@ def main():
     try:
         nginx(work)
         world = small_world(work, PY4, PY6, [
-            "%s,%s,%s" % (h, PY4, PY6) for h in (WALL, OTHER, SLOW)] +
+            "%s,%s,%s" % (h, PY4, PY6) for h in (WALL, OTHER, SLOW, GATE)] +
             ["%s,%s,%s" % (UA, NG4, NG6)], Handler)
         run_tests(opts, work)
     finally:
@@ -236,14 +240,19 @@ def main():
 
 
 def run_tests(opts, work):
-    wall_u, ua_u, slow_u = ("http://%s/" % h for h in (WALL, UA, SLOW))
+    wall_u, ua_u, slow_u, gate_u = ("http://%s/" % h
+                                    for h in (WALL, UA, SLOW, GATE))
     sites = os.path.join(work, "sites.txt")
     with open(sites, "w") as f:
-        f.write("%s\tWall\n%s\tUA\n%s\tSlow\n" % (wall_u, ua_u, slow_u))
+        f.write("%s\tWall\n%s\tUA\n%s\tSlow\n%s\tGate\n"
+                % (wall_u, ua_u, slow_u, gate_u))
     db = os.path.join(work, "db1")
     Handler.log = []
     r = crawl(opts, db, sites)
     check("crawl behind walls exits 0", r.rc == 0, r.why())
+    hosts = sorted(set(e["host"] for e in Handler.log))
+    check("only this script's hosts were asked",
+          hosts == sorted([WALL, OTHER, SLOW, GATE]), hosts)
     rep = v6crawl(opts, "report", "--db", db, "--format", "json")
     check("report --format json exits 0", rep.rc == 0, rep.why())
     rep = rep.json() if rep.rc == 0 else {"sites": []}
@@ -258,6 +267,11 @@ def run_tests(opts, work):
     check("www.wall: blocked links are not counted (2 of 6 supported)",
           (l2(w)["counted"], l2(w)["ipv6"]) == (6, 2) and
           abs(l2(w)["concentration"] - 2 / 6) < 1e-12, l2(w))
+    g = site_figs(rep, gate_u) or {}
+    check("a homepage behind the wall on both families: the site error "
+          "names the wall", (g.get("error") or "").startswith(
+              "the homepage could not be read: 412 from a wall (ruishu): "
+              "Set-Cookie %s,%s; a script page" % RUISHU), g.get("error"))
     cl = l2(u)["classes"]
     check("www.ua (nginx 403 by User-Agent): ok 1, blocked 2, counted 1",
           (cl["ok"], cl.get("blocked"), l2(u)["counted"], l2(u)["ipv6"]) ==
@@ -269,8 +283,10 @@ def run_tests(opts, work):
     blocked = links(opts, db, "blocked")
     got = sorted(x["url"] for x in blocked)
     want = sorted(["http://%s/c%d.html" % (WALL, i) for i in (1, 2, 3)] +
-                  ["http://%s/m/%d.html" % (UA, i) for i in (1, 2)])
-    check("links --class blocked lists the 5 links", got == want, got)
+                  ["http://%s/m/%d.html" % (UA, i) for i in (1, 2)] +
+                  [gate_u])
+    check("links --class blocked lists the 6 links (the walled homepage "
+          "too, at level 1)", got == want, got)
     ev = [(x["v6"]["error"], x["v4"]["error"]) for x in blocked
           if WALL in x["url"]]
     first = ev[0][0] if ev else ""
