@@ -57,6 +57,8 @@ enum cli_opt_id {
   OPT_CONC,
   OPT_PERHOST,
   OPT_UA,
+  OPT_HEADER,
+  OPT_COOKIE,
   OPT_STRICT,
   OPT_PRIVATE,
   OPT_MAXBODY,
@@ -340,6 +342,28 @@ struct json_t *cli_deleg_json(struct store *st, uint32_t run, uint32_t site,
                               int *rc);
 int cli_deleg_text(FILE *o, struct store *st, uint32_t run,
                    const struct store_site *sites, size_t n);
+/* Headers and a cookie that let v6crawl through an owner's wall
+ * (pass.c): --header, --cookie, a sites file's header= and cookie=. */
+struct cli_pass {
+  char **lines; /* "NAME: VALUE" */
+  size_t n;
+  char *cookie; /* the last one given, or NULL */
+};
+/* Add header @arg ("NAME: VALUE", NAME an HTTP token, no CR or LF) to @p,
+ * copied. Returns 0, -1 when it is not one (the error printed, naming
+ * @where), -2 out of memory. */
+int cli_pass_header(struct cli_pass *p, const char *arg, const char *where);
+/* Set @p's cookie to a copy of @arg ("NAME=VALUE[; ...]", no CR or LF).
+ * Returns as cli_pass_header. */
+int cli_pass_cookie(struct cli_pass *p, const char *arg, const char *where);
+/* Free what @p holds (NULL allowed), leaving it empty. */
+void cli_pass_cleanup(struct cli_pass *p);
+
+/* The text report's section on links behind walls (walls.c): each site
+ * with blocked links, how many; nothing when none is. */
+struct store_site_figs;
+void cli_walls_text(FILE *o, const struct store_site *sites, size_t n,
+                    const struct store_site_figs *figs);
 /* Write @s HTML-escaped; NULL as "" (html.c). */
 void cli_html_esc(FILE *o, const char *s);
 /* The chain of site @site as an HTML table, in Chinese when @zh. */

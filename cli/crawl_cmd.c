@@ -152,6 +152,8 @@ struct sitelist {
   unsigned *line;
   char **own; /* strings to free */
   size_t n, cap, n_own, cap_own;
+  struct cli_pass **pass; /* the sites' header= and cookie= fields */
+  size_t n_pass;
 };
 
 static char *keep(struct sitelist *l, const char *s, size_t len)
@@ -463,16 +465,46 @@ out:
   return rc < 0 ? -1 : 0;
 }
 
+/* A sites-file field @f that is header=... or cookie=... into site @s's
+ * pass (made in @l the first time). Returns 1 when @f is one (0 not, -1
+ * bad and printed, -2 out of memory). */
+static int site_pass_field(struct sitelist *l, struct crawl_site *s,
+                           const char *f, const char *where)
+{
+  struct cli_pass *ps, **v;
+  int rc;
+
+  if (strncmp(f, "header=", 7) && strncmp(f, "cookie=", 7))
+    return 0;
+  if (!s->pass.n_headers && !s->pass.cookie) {
+    v = realloc(l->pass, (l->n_pass + 1) * sizeof(*v));
+    if (!v)
+      return -2;
+    l->pass = v;
+    if (!(v[l->n_pass] = calloc(1, sizeof(**v))))
+      return -2;
+    l->n_pass++;
+  }
+  ps = l->pass[l->n_pass - 1];
+  rc = f[0] == 'h' ? cli_pass_header(ps, f + 7, where)
+                   : cli_pass_cookie(ps, f + 7, where);
+  s->pass.headers = (const char *const *)ps->lines;
+  s->pass.n_headers = ps->n;
+  s->pass.cookie = ps->cookie;
+  return rc < 0 ? rc : 1;
+}
+
 /* One line of a sites file (@p, UTF-8, without its newline), line @lineno
- * of @path, into @l. Returns 0, -1 for a bad line (printed), -2 out of
- * memory. */
+ * of @path, into @l: up to four columns, and header= and cookie= fields
+ * after the URL wherever they stand. Returns 0, -1 for a bad line
+ * (printed), -2 out of memory. */
 static int sites_line(struct sitelist *l, const char *path, unsigned lineno,
                       char *p)
 {
   char *fields[4] = {NULL, NULL, NULL, NULL}, where[4200];
   char *url = NULL, *scope = NULL;
   struct crawl_site site;
-  int nf = 0, oom = 0, rc = -1;
+  int nf = 0, oom = 0, rc = -1, prc;
   char sep;
 
   snprintf(where, sizeof(where), "%s:%u", path, lineno);
@@ -483,15 +515,26 @@ static int sites_line(struct sitelist *l, const char *path, unsigned lineno,
   p = trim(p);
   if (!*p || *p == '#')
     return 0;
+  memset(&site, 0, sizeof(site));
   sep = strchr(p, '\t') ? '\t' : ',';
-  while (p && nf < 4) {
-    char *next = strchr(p, sep);
-    if (next && nf < 3)
+  while (p) {
+    char *next = strchr(p, sep), *f;
+    if (next)
       *next++ = 0;
-    else
-      next = NULL;
-    fields[nf++] = trim(p);
+    f = trim(p);
     p = next;
+    prc = nf ? site_pass_field(l, &site, f, where) : 0;
+    if (prc < 0)
+      return prc;
+    if (prc)
+      continue;
+    if (nf == 4) {
+      cli_err("%s: more than four columns (URL, name, unit, scope) besides "
+              "header= and cookie=",
+              where);
+      return -1;
+    }
+    fields[nf++] = f;
   }
   if (check_url(fields[0], where, &url) < 0)
     goto out;
@@ -502,7 +545,6 @@ static int sites_line(struct sitelist *l, const char *path, unsigned lineno,
     if (rc < 0)
       goto out;
   }
-  memset(&site, 0, sizeof(site));
   site.url = keep_opt(l, url, &oom);
   site.name = keep_opt(l, fields[1], &oom);
   site.unit = keep_opt(l, fields[2], &oom);
@@ -561,6 +603,11 @@ static void sitelist_free(struct sitelist *l)
   free(l->own);
   free(l->v);
   free(l->line);
+  for (i = 0; i < l->n_pass; i++) {
+    cli_pass_cleanup(l->pass[i]);
+    free(l->pass[i]);
+  }
+  free(l->pass);
 }
 
 struct crawl_args {
@@ -568,9 +615,10 @@ struct crawl_args {
   double fail_under;
   const char *sites_file;
   char *scope; /* --scope, normalised */
-  int quiet;   /* no progress line (--quiet, or stderr is no terminal) */
-  int silent;  /* --quiet: nothing on stderr on success */
-  int resume;  /* --resume */
+  int quiet;            /* no progress line (--quiet, or stderr is no terminal) */
+  int silent;           /* --quiet: nothing on stderr on success */
+  struct cli_pass pass; /* --header, --cookie */
+  int resume;           /* --resume */
   const char *resume_run; /* its RUN, or NULL: the latest incomplete */
   const char *dns_root;   /* --dns-root or NULL */
   char *vantage;          /* the default endpoint list (owned) */
@@ -748,6 +796,17 @@ static int crawl_opt(void *ud, int id, const char *arg)
       }
       c->o.user_agent = arg;
       return -1;
+    case OPT_HEADER:
+    case OPT_COOKIE: {
+      int prc = id == OPT_HEADER ? cli_pass_header(&c->pass, arg, "--header")
+                                 : cli_pass_cookie(&c->pass, arg, "--cookie");
+      if (prc == -2)
+        cli_err("out of memory");
+      c->o.pass.headers = (const char *const *)c->pass.lines;
+      c->o.pass.n_headers = c->pass.n;
+      c->o.pass.cookie = c->pass.cookie;
+      return prc == 0 ? -1 : prc == -1 ? EXIT_USAGE : EXIT_INTERNAL;
+    }
     case OPT_STRICT:
       c->o.strict = 1;
       return -1;
@@ -1041,6 +1100,7 @@ int cmd_crawl(int argc, char **argv)
   rc = cli_args_parse(CMD_CRAWL, argc, argv, &a, crawl_opt, &c);
   if (rc >= 0) {
     free(c.scope);
+    cli_pass_cleanup(&c.pass);
     return rc;
   }
   /* --resume RUN: a run id is never a URL */
@@ -1081,6 +1141,7 @@ out:
   free(db);
   free(c.scope);
   free(c.vantage);
+  cli_pass_cleanup(&c.pass);
   sitelist_free(&sl);
   cli_roots_free(&roots);
   return rc;

@@ -106,7 +106,8 @@ static const struct labels en = {
             "no usable AAAA record", "AAAA record but no IPv6 response",
             "IPv6 answers with an error status", "works for nobody",
             "disallowed by robots.txt (not counted)",
-            "not http(s) (not counted)", "not measured (not counted)"},
+            "not http(s) (not counted)", "not measured (not counted)",
+            "refused by a wall on both families (not counted)"},
 };
 
 static const struct labels zh = {
@@ -176,9 +177,10 @@ static const struct labels zh = {
   .klass = {"IPv4、IPv6 均可访问", "仅 IPv6 可访问", "无可用 AAAA 记录",
             "有 AAAA 记录但 IPv6 无响应", "IPv6 返回错误状态码",
             "IPv4、IPv6 均无法访问", "robots.txt 禁止（不计入）",
-            "非 http(s) 链接（不计入）", "未检测（不计入）"},
+            "非 http(s) 链接（不计入）", "未检测（不计入）",
+            "IPv4、IPv6 均被防火墙拦截（不计入）"},
   .kshort = {"正常", "仅 IPv6", "无 AAAA", "IPv6 不通", "IPv6 报错", "死链",
-             "robots.txt 禁止", "不计入", "未检测"},
+             "robots.txt 禁止", "不计入", "未检测", "被拦截"},
 };
 
 /* ---- output helpers ------------------------------------------------------ */

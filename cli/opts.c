@@ -20,8 +20,9 @@
 
 const struct cli_opt cli_opts[OPT__N] = {
   [OPT_SITES] = {"sites", 0, "FILE", NULL,
-                 "one site per line: URL[<TAB>name[<TAB>unit]] (a comma\n"
-                 "may stand for the tab); # comments; - reads stdin",
+                 "one site per line: URL[<TAB>name[<TAB>unit[<TAB>scope]]]\n"
+                 "(a comma may stand for the tab), and header=NAME: VALUE\n"
+                 "or cookie=NAME=VALUE fields; # comments; - reads stdin",
                  C(CMD_CRAWL)},
   [OPT_DB] = {"db", 0, "DIR", NULL,
               "the store (default $V6CRAWL_DB, else\n"
@@ -59,7 +60,18 @@ const struct cli_opt cli_opts[OPT__N] = {
   [OPT_PERHOST] = {"per-host", 0, "N", "6", "requests in flight per host",
                    C(CMD_CRAWL)},
   [OPT_UA] = {"user-agent", 0, "STRING", "v6crawl/" PACKAGE_VERSION,
-              "sent with every request", C(CMD_CRAWL)},
+              "sent with every request (its product token, v6crawl,\n"
+              "picks the robots.txt group and is what a WAF lets\n"
+              "through: README \"Walls\")",
+              C(CMD_CRAWL)},
+  [OPT_HEADER] = {"header", 0, "'NAME: VALUE'", NULL,
+                  "sent with every request (repeatable); a site's own\n"
+                  "header= fields win for its hosts: to pass a wall",
+                  C(CMD_CRAWL)},
+  [OPT_COOKIE] = {"cookie", 0, "'NAME=VALUE[; ...]'", NULL,
+                  "a Cookie sent with every request; a site's cookie=\n"
+                  "wins for its hosts: to pass a wall",
+                  C(CMD_CRAWL)},
   [OPT_STRICT] = {"strict", 0, NULL, NULL,
                   "only status 200 is a success (default: < 400)",
                   C(CMD_CRAWL)},
@@ -142,7 +154,8 @@ const struct cli_opt cli_opts[OPT__N] = {
                  C(CMD_LINKS) | C(CMD_FIXES)},
   [OPT_CLASS] = {"class", 0, "CLASS", NULL,
                  "only links of this class: ok v6-only no-aaaa\n"
-                 "v6-broken v6-error dead robots skipped unmeasured",
+                 "v6-broken v6-error dead robots skipped unmeasured\n"
+                 "blocked",
                  C(CMD_LINKS)},
   [OPT_KEEP] = {"keep", 0, "N", NULL, "how many of the latest runs to keep",
                 C(CMD_PRUNE)},

@@ -433,14 +433,19 @@ static int report_text(struct common *c, struct store_site *sites, size_t n,
   fprintf(o, "%-38s", "site");
   for (k = 0; k <= CLASS_SKIPPED; k++)
     fprintf(o, " %7s", store_class_name(k));
+  fprintf(o, " %7s", store_class_name(CLASS_BLOCKED));
   fputc('\n', o);
   for (i = 0; i < n; i++) {
     fprintf(o, "%-38.38s", cli_tx(sites[i].start_url));
     for (k = 0; k <= CLASS_SKIPPED; k++)
       fprintf(o, " %7u",
               figs[i].level[2][0].classes[k] + figs[i].level[3][0].classes[k]);
+    fprintf(o, " %7u",
+            figs[i].level[2][0].classes[CLASS_BLOCKED] +
+              figs[i].level[3][0].classes[CLASS_BLOCKED]);
     fputc('\n', o);
   }
+  cli_walls_text(o, sites, n, figs);
   rc = text_cdn(c, sites, n);
   if (rc == STORE_OK)
     rc = src;

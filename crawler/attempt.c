@@ -88,6 +88,7 @@ void attempt_free(struct attempt *a)
   free(a->start);
   free(a->error);
   free(a->cut);
+  free(a->wall);
   v6_buf_cleanup(&a->log);
   free(a->body);
   free(a->content_type);
@@ -193,6 +194,40 @@ static void attempt_note(struct attempt *a, int rc, int next,
   }
 }
 
+/* A 429 (doc/measurement.md "Walls"): the host slows down for the rest
+ * of the run, and the request is asked again once Retry-After is over.
+ * 1 when it is, 0 when the 429 is the answer. */
+static int attempt_429(struct attempt *a, const struct fetch_req *req)
+{
+  long ms = req->status == 429 ? wall_429_wait(&req->wall, a->waits) : -1;
+  if (ms < 0)
+    return 0;
+  a->waits++;
+  log_line(a, "429 %s (asked again after %ld ms)", a->url, ms);
+  wall_host_slow(a->host, ms);
+  attempt_ready(a);
+  return 1;
+}
+
+/* The final answer @req, a failure: when it is a wall's refusal, its
+ * signature and its evidence. */
+static void attempt_wall(struct attempt *a, const struct fetch_req *req)
+{
+  struct wall_sig sig;
+  char text[400];
+  if (!wall_sig_make(&req->wall, req->status, &sig))
+    return;
+  free(a->wall);
+  a->wall = malloc(sizeof(*a->wall));
+  if (!a->wall) {
+    crawl_oom(a->c);
+    return;
+  }
+  *a->wall = sig;
+  wall_sig_text(&sig, text, sizeof(text));
+  att_error(a, "%s", text);
+}
+
 /* What follows the reply @rc, @req (a real one, or one decided at once). */
 static void attempt_reply(struct attempt *a, int rc, struct fetch_req *req)
 {
@@ -201,6 +236,8 @@ static void attempt_reply(struct attempt *a, int rc, struct fetch_req *req)
   struct attempt_reply r;
   int next;
 
+  if (rc == FETCH_RESPONSE && attempt_429(a, req))
+    return;
   r.response = rc == FETCH_RESPONSE;
   r.head = req->head;
   r.status = req->status;
@@ -246,6 +283,8 @@ static void attempt_reply(struct attempt *a, int rc, struct fetch_req *req)
       if (req->cut && !(a->cut = strdup(req->error)))
         crawl_oom(c);
     }
+    if (next != ATT_OK)
+      attempt_wall(a, req);
     attempt_end(a, next == ATT_OK ? OUT_OK : OUT_HTTPERR);
   }
 }
@@ -331,6 +370,7 @@ static void attempt_launch(int rc, struct waiter *w)
   a->req->addr = attempt_addr(a);
   a->req->max_body = a->max_body;
   a->req->head = attempt_wants_head(&a->s, a->max_body);
+  a->req->hset = h->hset;
   a->req->done = attempt_fetched;
   a->req->ud = a;
   host_slot_take(h);

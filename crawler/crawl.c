@@ -550,6 +550,8 @@ static int services_init(struct crawl *c)
     set_error("cannot start the page parser's thread");
     return CRAWL_INIT;
   }
+  if (wall_pass_init(c) < 0)
+    return CRAWL_NOMEM;
   return CRAWL_OK;
 }
 
@@ -791,6 +793,7 @@ static void crawl_teardown(struct crawl *c)
   loop_free(c->loop);
   sites_free(c);
   deleg_shares_free(c);
+  wall_pass_free(c);
 }
 
 /* A new run (@resume 0), or the run picked by resume_pick continued

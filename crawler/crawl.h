@@ -40,6 +40,15 @@ struct crawl_root {
   int port;         /* 53 */
 };
 
+/* What lets the crawler through an owner's own wall (doc/measurement.md
+ * "Walls"): request headers and a Cookie, sent with every request to the
+ * hosts they are for. Lent: valid for the crawl. */
+struct crawl_pass {
+  const char *const *headers; /* "NAME: VALUE" lines (no CR or LF) */
+  size_t n_headers;
+  const char *cookie; /* "NAME=VALUE[; NAME=VALUE...]" or NULL */
+};
+
 struct crawl_opts {
   int depth;               /* levels to collect, default 3 */
   const char *dns_servers; /* "IP[:PORT][,IP[:PORT]...]" or NULL: system */
@@ -69,6 +78,9 @@ struct crawl_opts {
    * endpoint, nothing reachable). See doc/measurement.md. */
   const char *vantage;
   long vantage_every_ms; /* re-test IPv6 this often during the run; 0 no */
+  /* --header, --cookie: sent to every host (a site's own win for its
+   * hosts, header by header name) */
+  struct crawl_pass pass;
   /* Progress callback, called about once a second and at the end; may be
    * NULL. Counters only, the caller formats. */
   void (*progress)(const struct crawl_progress *p, void *ud);
@@ -86,6 +98,9 @@ struct crawl_site {
   const char *name;         /* display name or NULL */
   const char *unit;         /* owning unit or NULL */
   const char *scope_domain; /* NULL: registrable domain of the final URL */
+  /* Headers and a Cookie for the hosts in the site's scope domain (else
+   * the registrable domain of its start URL's host), and no other. */
+  struct crawl_pass pass;
 };
 
 /* Fill @o with the defaults above. */

@@ -8,6 +8,7 @@
  *   frontier.c    a site's levels, dedupe and scope (pure: no I/O)
  *   indicators.c  the homepage's extra probes and the name servers
  *   timing.c      the dedicated timing requests after the crawl
+ *   wall.c        anti-bot walls: refusals' signatures, owners' headers
  *   probe.c       one probe per distinct URL: both families -> a class
  *   origin.c      robots.txt and its Crawl-delay per origin
  *   attempt.c     one family's redirect chain of requests
@@ -174,6 +175,72 @@ void deleg_walk_free(struct deleg_walk *w);
 /* Free the zone steps the walks shared (teardown). */
 void deleg_shares_free(struct crawl *c);
 
+/* ---- wall.c: anti-bot walls (doc/measurement.md "Walls") ----------------
+ */
+
+/* What one response says of a wall, gathered while it arrives: the names
+ * its Set-Cookie headers set, its Retry-After, a known WAF's marker in a
+ * header, and the first WALL_BODY_MAX bytes of its body. Reset at each
+ * status line (an interim 1xx, a proxy's 200 before the real answer). */
+#define WALL_BODY_MAX 16384
+struct wall_cap {
+  int status;          /* of the response being read, from its status line */
+  char cookies[160];   /* Set-Cookie names, comma-separated, as they came */
+  long retry_after_ms; /* -1: no (readable) Retry-After */
+  const char *hmarker; /* a WAF named by a header (static), or NULL */
+  struct v6_buf body;  /* the body's head, for a refusal status only */
+};
+
+/* The signature of a refusal: what makes two answers "the same refusal". */
+struct wall_sig {
+  int status;
+  char cookies[160];  /* Set-Cookie names, sorted, comma-separated; "" none */
+  const char *marker; /* the WAF a marker names (static), or NULL */
+  int script;         /* the body holds a script (a JavaScript challenge) */
+  uint32_t body_hash; /* FNV-1a of the body, volatile tokens left out; 0 */
+  long retry_after_ms;
+};
+
+void wall_cap_init(struct wall_cap *w);
+void wall_cap_cleanup(struct wall_cap *w);
+/* One header line (with its CRLF) of a response, as curl hands it. */
+void wall_cap_header(struct wall_cap *w, const char *line, size_t len);
+/* Body bytes of the response: the first WALL_BODY_MAX are kept when its
+ * status is one a wall answers with. */
+void wall_cap_body(struct wall_cap *w, const char *p, size_t n);
+/* The final response @w (of status @status) as a refusal in *@out: 1 when
+ * it is one (a status walls answer with, and for 503 a challenge sign),
+ * else 0 (*@out untouched). */
+int wall_sig_make(const struct wall_cap *w, int status, struct wall_sig *out);
+/* 1 when @a and @b are the same refusal (doc/measurement.md). */
+int wall_sig_same(const struct wall_sig *a, const struct wall_sig *b);
+/* The evidence of @s: "412 from a wall: Set-Cookie NAME,NAME; a script
+ * page; body signature 1a2b3c4d" into @buf (@len bytes). */
+void wall_sig_text(const struct wall_sig *s, char *buf, size_t len);
+
+/* The request headers owners gave (crawl_opts.pass, crawl_site.pass),
+ * registered with @c's fetcher: each host gets the set of the first site
+ * whose domain holds it, else the global one. 0, or -1 out of memory. */
+struct crawl;
+struct host;
+int wall_pass_init(struct crawl *c);
+void wall_pass_free(struct crawl *c);
+/* The header set of host @name for fetch_req.hset (0: none). */
+int wall_pass_pick(const struct crawl *c, const char *name);
+
+/* A 429: how long to wait before asking again, the longest wait asked
+ * again, and how many times one request is asked again after a 429. */
+#define WALL_429_DEFAULT_MS 1000
+#define WALL_429_MAX_MS     60000
+#define WALL_429_TRIES      3
+/* The wait before asking again a request answered @w, a 429, asked again
+ * @waits times already; -1 when it is not asked again (not a 429, asked
+ * WALL_429_TRIES times, or a Retry-After over WALL_429_MAX_MS). */
+long wall_429_wait(const struct wall_cap *w, int waits);
+/* Slow @h down for the rest of the run: one request at a time, @ms apart,
+ * the next not before @ms from now. */
+void wall_host_slow(struct host *h, long ms);
+
 /* ---- fetch.c: HTTP requests ---------------------------------------------- */
 
 struct fetcher;
@@ -206,6 +273,7 @@ struct fetch_req {
   int family;       /* 4 or 6 */
   size_t max_body;  /* 0: discard the body (probe) */
   int head;         /* send HEAD instead of GET */
+  int hset;         /* the header set (fetcher_header_set) to send, 0 none */
   void (*done)(int rc, struct fetch_req *req);
   void *ud;
   /* results, valid in done() */
@@ -227,6 +295,7 @@ struct fetch_req {
   size_t drain_max;
   double tls_ms;
   uint64_t bytes;
+  struct wall_cap wall; /* what the final response says of a wall */
   /* private to fetch.c */
   struct v6_buf buf; /* the body while it arrives, capped at max_body */
   size_t discarded;
@@ -237,6 +306,11 @@ struct fetch_req {
 int fetcher_new(struct loop *l, const struct fetch_conf *conf,
                 struct fetcher **out);
 void fetcher_free(struct fetcher *f);
+/* Register the header set of @n "NAME: VALUE" @lines and a Cookie value
+ * @cookie (NULL: none), copied, for fetch_req.hset: its number (1, 2
+ * ...), or -1 out of memory. */
+int fetcher_header_set(struct fetcher *f, const char *const *lines, size_t n,
+                       const char *cookie);
 /* Start @req. Returns 0 or -1 (then done() is not called). */
 int fetch_start(struct fetcher *f, struct fetch_req *req);
 /* Release what a finished request holds (not @req itself). */
@@ -446,6 +520,7 @@ struct crawl {
   uint32_t vantage_seq;         /* the last vantage record written */
   struct vantage_result vfirst; /* the check before the run */
   int vfirst_done;
+  struct wall_pass *pass; /* wall.c: the owners' header sets, per site */
 };
 
 /* Keep the first store failure (STORE_NOTFOUND is a result). */
@@ -498,6 +573,7 @@ struct host {
   int64_t next_ms;
   int in_delayed;
   struct host *delayed_next;
+  int hset; /* wall.c: the header set its requests send, 0 none */
   /* probes of URLs on this host: at most PROBE_WINDOW started at a time,
    * the rest wait here (as bare probes, not as two requests each) */
   struct waiter *pq_head, *pq_tail;
@@ -686,12 +762,14 @@ struct attempt {
   struct fetch_req *req; /* only while a request is in flight */
   attempt_cb done;
   void *arg;
-  struct waiter dns_w;  /* waiting for its host's answers */
-  struct waiter slot_w; /* waiting for a request slot on its host */
-  struct waiter hop_w;  /* a redirect hop waiting for robots.txt */
-  struct waiter brk_w;  /* parked on an address known bad (breaker.c) */
-  int port;             /* the current hop's port */
-  int brk_pass;         /* unparked: the next request goes unasked */
+  struct waiter dns_w;   /* waiting for its host's answers */
+  struct waiter slot_w;  /* waiting for a request slot on its host */
+  struct waiter hop_w;   /* a redirect hop waiting for robots.txt */
+  struct waiter brk_w;   /* parked on an address known bad (breaker.c) */
+  int port;              /* the current hop's port */
+  struct wall_sig *wall; /* the final answer was a refusal: its signature */
+  int waits;             /* asked again after a 429 (this hop) */
+  int brk_pass;          /* unparked: the next request goes unasked */
   struct attempt *all_prev, *all_next; /* every live attempt */
 };
 

@@ -31,6 +31,12 @@ struct fetcher {
   CURL **pool;
   size_t n_pool, cap_pool;
   struct handle *active; /* handles in the multi, for teardown */
+  /* the owners' header sets (wall.c), fetch_req.hset 1 .. n_sets */
+  struct hset {
+    struct curl_slist *lines;
+    char *cookie;
+  } * sets;
+  size_t n_sets;
 };
 
 struct handle {
@@ -119,6 +125,11 @@ void fetcher_free(struct fetcher *f)
   }
   for (i = 0; i < f->n_pool; i++)
     curl_easy_cleanup(f->pool[i]);
+  for (i = 0; i < f->n_sets; i++) {
+    curl_slist_free_all(f->sets[i].lines);
+    free(f->sets[i].cookie);
+  }
+  free(f->sets);
   free(f->pool);
   curl_multi_cleanup(f->multi);
   free(f);
@@ -131,6 +142,7 @@ static size_t write_cb(char *ptr, size_t size, size_t nmemb, void *userdata)
 {
   struct fetch_req *req = userdata;
   size_t n = size * nmemb;
+  wall_cap_body(&req->wall, ptr, n);
   if (!req->max_body) {
     req->discarded += n;
     return req->discarded > (req->drain_max ? req->drain_max : PROBE_DRAIN_MAX)
@@ -140,6 +152,41 @@ static size_t write_cb(char *ptr, size_t size, size_t nmemb, void *userdata)
   if (n && v6_buf_putn(&req->buf, ptr, n) < 0)
     return 0;
   return n;
+}
+
+/* Each header line goes to wall.c (Set-Cookie, Retry-After, markers). */
+static size_t header_cb(char *ptr, size_t size, size_t nmemb, void *userdata)
+{
+  struct fetch_req *req = userdata;
+  wall_cap_header(&req->wall, ptr, size * nmemb);
+  return size * nmemb;
+}
+
+int fetcher_header_set(struct fetcher *f, const char *const *lines, size_t n,
+                       const char *cookie)
+{
+  struct hset *v, *s;
+  struct curl_slist *l;
+  size_t i;
+
+  v = realloc(f->sets, (f->n_sets + 1) * sizeof(*v));
+  if (!v)
+    return -1;
+  f->sets = v;
+  s = &v[f->n_sets];
+  memset(s, 0, sizeof(*s));
+  for (i = 0; i < n; i++) {
+    l = curl_slist_append(s->lines, lines[i]);
+    if (!l)
+      goto fail;
+    s->lines = l;
+  }
+  if (cookie && !(s->cookie = strdup(cookie)))
+    goto fail;
+  return (int)++f->n_sets;
+fail:
+  curl_slist_free_all(s->lines);
+  return -1;
 }
 
 /* Hand the body read so far to the result fields: NULL when no byte came
@@ -192,6 +239,7 @@ int fetch_start(struct fetcher *f, struct fetch_req *req)
   h->easy = e;
   h->req = req;
   v6_buf_init(&req->buf, req->max_body);
+  wall_cap_init(&req->wall);
   if (req->family == 6)
     snprintf(ct, sizeof(ct), "::[%s]:", req->addr);
   else
@@ -221,6 +269,15 @@ int fetch_start(struct fetcher *f, struct fetch_req *req)
   curl_easy_setopt(e, CURLOPT_ERRORBUFFER, h->errbuf);
   curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, write_cb);
   curl_easy_setopt(e, CURLOPT_WRITEDATA, req);
+  curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, header_cb);
+  curl_easy_setopt(e, CURLOPT_HEADERDATA, req);
+  if (req->hset > 0 && (size_t)req->hset <= f->n_sets) {
+    const struct hset *hs = &f->sets[req->hset - 1];
+    if (hs->lines)
+      curl_easy_setopt(e, CURLOPT_HTTPHEADER, hs->lines);
+    if (hs->cookie)
+      curl_easy_setopt(e, CURLOPT_COOKIE, hs->cookie);
+  }
   if (req->head)
     curl_easy_setopt(e, CURLOPT_NOBODY, 1L);
   if (req->fresh) {
@@ -258,6 +315,7 @@ void fetch_req_cleanup(struct fetch_req *req)
   free(req->content_type);
   free(req->body);
   v6_buf_cleanup(&req->buf);
+  wall_cap_cleanup(&req->wall);
   req->location = req->content_type = req->body = NULL;
   req->body_len = 0;
 }

@@ -160,6 +160,7 @@ struct host *host_get(struct crawl *c, const char *name)
     return NULL;
   }
   h->c = c;
+  h->hset = wall_pass_pick(c, name);
   if ((h->bad = url_host_check(name))) {
     h->ans[0].family = 4;
     h->ans[1].family = 6;
@@ -284,6 +285,11 @@ void hosts_schedule(struct crawl *c)
     if (!c->ready_head)
       c->ready_tail = NULL;
     h->in_ready = 0;
+    if (h->delay_ms && (h->active || loop_now_ms() < h->next_ms)) {
+      /* slowed down since it was ready (a 429): it waits its turn */
+      host_ready_push(c, h);
+      continue;
+    }
     w = queue_pop(&h->q_head, &h->q_tail);
     w->cb(0, w);
     host_ready_push(c, h);

@@ -46,7 +46,11 @@ static int classify(const struct probe *p)
   if (ok6)
     return CLASS_V6_ONLY;
   if (!ok4)
-    return CLASS_DEAD;
+    /* the same refusal from the same wall on both families says nothing
+     * of IPv6 (doc/measurement.md "Walls") */
+    return a4 && a6->wall && a4->wall && wall_sig_same(a6->wall, a4->wall)
+             ? CLASS_BLOCKED
+             : CLASS_DEAD;
   switch (a6->outcome) {
     case OUT_NOADDR:
       return CLASS_NO_AAAA;

@@ -245,6 +245,7 @@ static void dns_done(int rc, const struct dns_answer *a, void *ud)
   req->addr = j->h->use[v4 ? 0 : 1][0];
   req->drain_max = c->o->max_body;
   req->fresh = 1;
+  req->hset = j->h->hset;
   req->done = fetch_done;
   req->ud = j;
   if (timing_known_bad(c, req)) {

@@ -234,7 +234,8 @@ static int cdn_row(const struct store_link_row *r, void *ud)
   u = cdn_use_get(x->cs, prov);
   if (!u || cdn_use_host(u, r->host->name) != 0)
     return STORE_NOMEM;
-  if (k == CLASS_ROBOTS || k == CLASS_SKIPPED || k == CLASS_UNMEASURED)
+  if (k == CLASS_ROBOTS || k == CLASS_SKIPPED || k == CLASS_UNMEASURED ||
+      k == CLASS_BLOCKED)
     return 0;
   u->links++;
   if (k == CLASS_OK || k == CLASS_V6_ONLY)

@@ -116,7 +116,10 @@ int report_home_verdict(int klass)
 {
   if (klass == CLASS_OK || klass == CLASS_V6_ONLY)
     return 1;
-  return klass == CLASS_UNMEASURED || klass == CLASS_ROBOTS ? -1 : 0;
+  return klass == CLASS_UNMEASURED || klass == CLASS_ROBOTS ||
+             klass == CLASS_BLOCKED
+           ? -1
+           : 0;
 }
 
 /* @a and @b alike but for one trailing slash: http://x.cn/portal is

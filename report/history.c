@@ -72,7 +72,8 @@ static void dlinks_free(struct report_dlink *v, size_t n)
 
 static int counted(int k)
 {
-  return k != CLASS_ROBOTS && k != CLASS_SKIPPED && k != CLASS_UNMEASURED;
+  return k != CLASS_ROBOTS && k != CLASS_SKIPPED && k != CLASS_UNMEASURED &&
+         k != CLASS_BLOCKED;
 }
 
 static int supported(int k)

@@ -62,7 +62,7 @@ int report_home_class(struct store *st, uint32_t run,
 int report_site_is(const struct store_site *s, const char *url);
 
 /* Whether a homepage of class @klass works over IPv6: 1 yes (ok,
- * v6-only), -1 not measured (unmeasured, robots), 0 no (every other
+ * v6-only), -1 not measured (unmeasured, robots, blocked), 0 no (every other
  * class). */
 int report_home_verdict(int klass);
 

@@ -7,8 +7,8 @@
 #include <string.h>
 
 static const char *const class_names[CLASS__N] = {
-  "ok",   "v6-only", "no-aaaa", "v6-broken", "v6-error",
-  "dead", "robots",  "skipped", "unmeasured"};
+  "ok",   "v6-only", "no-aaaa", "v6-broken",  "v6-error",
+  "dead", "robots",  "skipped", "unmeasured", "blocked"};
 
 const char *store_class_name(int klass)
 {
@@ -87,7 +87,7 @@ unsigned store_fig_counted(const struct store_fig *f)
   if (!f)
     return 0;
   out = f->classes[CLASS_ROBOTS] + f->classes[CLASS_SKIPPED] +
-        f->classes[CLASS_UNMEASURED];
+        f->classes[CLASS_UNMEASURED] + f->classes[CLASS_BLOCKED];
   return out >= f->links ? 0 : f->links - out;
 }
 

@@ -58,7 +58,9 @@ const char *store_strerror(int rc);
  * cut to fit). */
 void store_versions(char *buf, size_t len);
 
-/* The class of a link (doc/measurement.md). The order is the report's order. */
+/* The class of a link (doc/measurement.md). The order is the report's
+ * order, but for CLASS_BLOCKED, added last: the values are stored in the
+ * probe records, so they never change. */
 enum link_class {
   CLASS_OK = 0,
   CLASS_V6_ONLY,
@@ -69,12 +71,13 @@ enum link_class {
   CLASS_ROBOTS,
   CLASS_SKIPPED,    /* not http(s), or a URL a browser rejects */
   CLASS_UNMEASURED, /* not probed: run interrupted, or no IPv6 here */
+  CLASS_BLOCKED,    /* the same wall's refusal on both families */
   CLASS__N
 };
 
 /* "ok", "v6-only", "no-aaaa", "v6-broken", "v6-error", "dead", "robots",
- * "skipped", "unmeasured": a static string, never to be freed; NULL for an
- * out-of-range value. */
+ * "skipped", "unmeasured", "blocked": a static string, never to be freed; NULL
+ * for an out-of-range value. */
 const char *store_class_name(int klass);
 /* Inverse of store_class_name: the class, or -1 when @name is NULL or not
  * a class name. */
@@ -569,7 +572,7 @@ struct store_site_figs {
 int store_site_figures(struct store *s, uint32_t run, uint32_t site,
                        struct store_site_figs *out);
 
-/* counted = links - robots - skipped - unmeasured (0 for NULL @f, and
+/* counted = links - robots - skipped - unmeasured - blocked (0 for NULL @f, and
  * never below 0). */
 unsigned store_fig_counted(const struct store_fig *f);
 /* supported = ok + v6-only (0 for NULL @f). */

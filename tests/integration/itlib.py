@@ -184,3 +184,31 @@ def serve_raw(sock, handler):
         except OSError:
             return
         threading.Thread(target=handler, args=(conn,), daemon=True).start()
+
+
+def nginx(work, http, who):
+    """Start an nginx of the script's own in @work (its pid file, logs and
+    temporary folders there) with the lines @http inside its http {}
+    block (servers, maps); exits the script (@who: its name) when nginx
+    does not start. Stop it with the pid in WORK/nginx.pid."""
+    tmp = os.path.join(work, "tmp")
+    os.makedirs(tmp, exist_ok=True)
+    conf = ["user root root;" if os.geteuid() == 0 else "",
+            "master_process off;", "daemon on;",
+            "pid %s/nginx.pid;" % work,
+            "error_log %s/nginx-error.log info;" % work,
+            "events { worker_connections 512; }",
+            "http {", "  access_log %s/access.log;" % work,
+            "  client_body_temp_path %s/body;" % tmp,
+            "  proxy_temp_path %s/proxy;" % tmp,
+            "  fastcgi_temp_path %s/fastcgi;" % tmp,
+            "  uwsgi_temp_path %s/uwsgi;" % tmp,
+            "  scgi_temp_path %s/scgi;" % tmp] + list(http) + ["}"]
+    path = os.path.join(work, "nginx.conf")
+    with open(path, "w") as f:
+        f.write("\n".join(conf) + "\n")
+    r = subprocess.run(["nginx", "-p", work, "-c", path, "-e",
+                        os.path.join(work, "nginx-error.log")],
+                       capture_output=True, text=True)
+    if r.returncode != 0:
+        sys.exit("%s: nginx failed: %s" % (who, r.stderr))

@@ -46,7 +46,7 @@ import world as W  # noqa: E402
 TOLERANCE = 1e-9
 FIXABLE = ("no-aaaa", "v6-broken", "v6-error")
 SUPPORTED = ("ok", "v6-only")
-NOT_COUNTED = ("robots", "skipped", "unmeasured")
+NOT_COUNTED = ("robots", "skipped", "unmeasured", "blocked")
 
 results = []
 

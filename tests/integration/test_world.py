@@ -37,7 +37,7 @@ PY = sys.executable or "/usr/bin/python3"
 TOLERANCE = 1e-9
 FIELDS = ("links", "counted", "ipv6", "concentration", "alive_concentration")
 CLASSES = ["ok", "v6-only", "no-aaaa", "v6-broken", "v6-error", "dead",
-           "robots", "skipped", "unmeasured"]
+           "robots", "skipped", "unmeasured", "blocked"]
 
 results = []
 

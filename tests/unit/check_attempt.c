@@ -6,6 +6,7 @@
 
 #include <check.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "crawler/crawl_int.h"
 #include "tests/unit/check_run.h"
@@ -236,6 +237,115 @@ START_TEST(attempt_family_pick_ipv6_when_no_ipv4)
 }
 END_TEST
 
+/* ---- walls (crawler/wall.c) --------------------------------------------- */
+
+/* A response fed to a capture as curl would: status line, headers, body. */
+static void feed(struct wall_cap *w, const char *const *hdrs, const char *body)
+{
+  size_t i;
+  wall_cap_init(w);
+  for (i = 0; hdrs[i]; i++)
+    wall_cap_header(w, hdrs[i], strlen(hdrs[i]));
+  wall_cap_body(w, body, strlen(body));
+}
+
+START_TEST(wall_412_challenge_same_despite_nonces)
+{
+  static const char *const h6[] = {"HTTP/1.1 412 Precondition Failed\r\n",
+                                   "Set-Cookie: B_T=xyz; path=/\r\n",
+                                   "Set-Cookie: A_S=abc\r\n", "\r\n", NULL};
+  static const char *const h4[] = {"HTTP/1.1 412 Precondition Failed\r\n",
+                                   "Set-Cookie: A_S=123\r\n",
+                                   "Set-Cookie: B_T=456\r\n", "\r\n", NULL};
+  struct wall_cap w;
+  struct wall_sig a, b;
+  char t[400];
+
+  feed(&w, h6, "<script>$_ts.nsd=81234;$_ts.cd=\"QwErTyUiOpAsDfGh\"</script>");
+  ck_assert_int_eq(wall_sig_make(&w, 412, &a), 1);
+  wall_cap_cleanup(&w);
+  feed(&w, h4, "<script>$_ts.nsd=5;$_ts.cd=\"ZxCvBnMlKjHgFdSa99\"</script>");
+  ck_assert_int_eq(wall_sig_make(&w, 412, &b), 1);
+  wall_cap_cleanup(&w);
+  ck_assert_str_eq(a.cookies, "A_S,B_T");
+  ck_assert_str_eq(a.marker, "ruishu");
+  ck_assert_int_eq(a.script, 1);
+  ck_assert_uint_eq(a.body_hash, b.body_hash);
+  ck_assert_int_eq(wall_sig_same(&a, &b), 1);
+  wall_sig_text(&a, t, sizeof t);
+  ck_assert_msg(strncmp(t,
+                        "412 from a wall (ruishu): Set-Cookie A_S,B_T; a "
+                        "script page; body signature ",
+                        75) == 0,
+                "%s", t);
+  /* another status is another refusal */
+  b.status = 403;
+  ck_assert_int_eq(wall_sig_same(&a, &b), 0);
+}
+END_TEST
+
+START_TEST(wall_plain_pages_differ_and_503_needs_a_sign)
+{
+  static const char *const h403[] = {"HTTP/1.1 403 Forbidden\r\n", NULL};
+  static const char *const h503[] = {"HTTP/1.1 503 Unavailable\r\n", NULL};
+  static const char *const h200[] = {"HTTP/1.1 100 Continue\r\n",
+                                     "HTTP/1.1 200 OK\r\n", NULL};
+  struct wall_cap w;
+  struct wall_sig a, b;
+
+  feed(&w, h403, "<html><h1>403 Forbidden</h1><hr>nginx</html>");
+  ck_assert_int_eq(wall_sig_make(&w, 403, &a), 1);
+  wall_cap_cleanup(&w);
+  feed(&w, h403, "<html><h1>Access denied</h1></html>");
+  ck_assert_int_eq(wall_sig_make(&w, 403, &b), 1);
+  wall_cap_cleanup(&w);
+  ck_assert_int_eq(wall_sig_same(&a, &b), 0);
+  ck_assert_ptr_null(a.marker);
+  /* an ordinary 503 is no wall; one with a script is */
+  feed(&w, h503, "<html>maintenance</html>");
+  ck_assert_int_eq(wall_sig_make(&w, 503, &a), 0);
+  wall_cap_cleanup(&w);
+  feed(&w, h503, "<html><script>challenge()</script></html>");
+  ck_assert_int_eq(wall_sig_make(&w, 503, &a), 1);
+  wall_cap_cleanup(&w);
+  /* a 404 or a success never is */
+  feed(&w, h200, "<html>ok</html>");
+  ck_assert_int_eq(w.status, 200);
+  ck_assert_int_eq(wall_sig_make(&w, 200, &a), 0);
+  ck_assert_int_eq(wall_sig_make(&w, 404, &a), 0);
+  wall_cap_cleanup(&w);
+}
+END_TEST
+
+START_TEST(wall_429_waits_retry_after_at_most_three_times)
+{
+  static const char *const h[] = {"HTTP/1.1 429 Too Many Requests\r\n",
+                                  "Retry-After: 7\r\n", NULL};
+  static const char *const none[] = {"HTTP/1.1 429 Too Many\r\n", NULL};
+  static const char *const big[] = {"HTTP/1.1 429 Too Many\r\n",
+                                    "retry-after: 3600\r\n", NULL};
+  static const char *const date[] = {
+    "HTTP/1.1 429 Too Many\r\n",
+    "Retry-After: Wed, 21 Oct 2015 07:28:00 GMT\r\n", NULL};
+  struct wall_cap w;
+
+  feed(&w, h, "");
+  ck_assert_int_eq(wall_429_wait(&w, 0), 7000);
+  ck_assert_int_eq(wall_429_wait(&w, 2), 7000);
+  ck_assert_int_eq(wall_429_wait(&w, WALL_429_TRIES), -1);
+  wall_cap_cleanup(&w);
+  feed(&w, none, "");
+  ck_assert_int_eq(wall_429_wait(&w, 0), WALL_429_DEFAULT_MS);
+  wall_cap_cleanup(&w);
+  feed(&w, big, "");
+  ck_assert_int_eq(wall_429_wait(&w, 0), -1);
+  wall_cap_cleanup(&w);
+  feed(&w, date, ""); /* a date in the past: at once */
+  ck_assert_int_eq(wall_429_wait(&w, 0), 0);
+  wall_cap_cleanup(&w);
+}
+END_TEST
+
 int main(void)
 {
   Suite *s = suite_create("attempt");
@@ -256,6 +366,11 @@ int main(void)
   tcase_add_test(tc, attempt_3xx_without_location_is_final);
   tcase_add_test(tc, attempt_success_strict_and_not);
   tcase_add_test(tc, attempt_family_pick_ipv6_when_no_ipv4);
+  suite_add_tcase(s, tc);
+  tc = tcase_create("wall");
+  tcase_add_test(tc, wall_412_challenge_same_despite_nonces);
+  tcase_add_test(tc, wall_plain_pages_differ_and_503_needs_a_sign);
+  tcase_add_test(tc, wall_429_waits_retry_after_at_most_three_times);
   suite_add_tcase(s, tc);
   return check_run(s);
 }

@@ -580,6 +580,15 @@ START_TEST(store_concentration_null_when_nothing_counted)
   ck_assert_int_eq(store_fig_alive_concentration(&f, &c), -1);
   ck_assert_double_eq(c, 42.0);
 
+  /* blocked (a wall on both families) is not counted either */
+  memset(&f, 0, sizeof f);
+  f.links = 4;
+  f.classes[CLASS_BLOCKED] = 3;
+  f.classes[CLASS_OK] = 1;
+  ck_assert_uint_eq(store_fig_counted(&f), 1);
+  ck_assert_int_eq(store_fig_concentration(&f, &c), 0);
+  ck_assert_double_eq(c, 1.0);
+
   /* all dead: 0% supported, and no alive link to divide by */
   memset(&f, 0, sizeof f);
   f.links = 2;
@@ -1189,9 +1198,13 @@ END_TEST
 START_TEST(store_class_names_roundtrip)
 {
   static const char *const names[CLASS__N] = {
-    "ok",   "v6-only", "no-aaaa", "v6-broken", "v6-error",
-    "dead", "robots",  "skipped", "unmeasured"};
+    "ok",   "v6-only", "no-aaaa", "v6-broken",  "v6-error",
+    "dead", "robots",  "skipped", "unmeasured", "blocked"};
   int i;
+
+  /* the values are stored in probe records: a class added goes last */
+  ck_assert_int_eq(CLASS_UNMEASURED, 8);
+  ck_assert_int_eq(CLASS_BLOCKED, 9);
 
   for (i = 0; i < CLASS__N; i++) {
     ck_assert_str_eq(store_class_name(i), names[i]);

@@ -577,7 +577,7 @@ CTYPES = {"html": "text/html", "pdf": "application/pdf",
           "txt": "text/plain"}
 
 CLASSES = ["ok", "v6-only", "no-aaaa", "v6-broken", "v6-error", "dead",
-           "robots", "skipped", "unmeasured"]
+           "robots", "skipped", "unmeasured", "blocked"]
 
 
 def host_addr(name, fam):
@@ -898,7 +898,8 @@ def fig(links):
     for ln in links:
         f["classes"][ln["class"]] += 1
     c = f["classes"]
-    counted = f["links"] - c["robots"] - c["skipped"] - c["unmeasured"]
+    counted = (f["links"] - c["robots"] - c["skipped"] - c["unmeasured"] -
+               c["blocked"])
     ipv6 = c["ok"] + c["v6-only"]
     f["counted"] = counted
     f["ipv6"] = ipv6
