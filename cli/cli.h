@@ -70,6 +70,8 @@ enum cli_opt_id {
   OPT_QUIET,
   OPT_FAILUNDER,
   OPT_RESUME,
+  OPT_SHARD,
+  OPT_LABEL,
   OPT_LANG,
   OPT_THRESHOLD,
   OPT_BYUNIT,
@@ -334,5 +336,18 @@ int cli_score_json(FILE *o, struct store *st, const struct store_run *run,
                    const struct store_site *s, const struct store_site_figs *f,
                    const struct report_weights *w,
                    const struct report_cdn_table *cdn);
+
+/* ---- shards and nights (shard.c, merge.c) ---- */
+
+/* "K/N" (0 <= K < N <= 10000) into *@k and *@n; 0 or -1. */
+int cli_shard_parse(const char *s, unsigned *k, unsigned *n);
+/* The shard (of @n) of start URL @url (normalised): its stable hash,
+ * FNV-1a of the URL's bytes, modulo @n. */
+unsigned cli_shard_of(const char *url, unsigned n);
+/* @label as a night's name (1 to 200 bytes, no control character): 0 or
+ * -1 with the error printed. */
+int cli_label_check(const char *label);
+/* The default label, today's local date "2026-12-02", into @buf. */
+void cli_label_today(char *buf, size_t len);
 
 #endif

@@ -106,6 +106,15 @@ const struct cli_opt cli_opts[OPT__N] = {
                   "the same sites and options: what it measured is not\n"
                   "asked again (exit 7 when there is none to resume)",
                   C(CMD_CRAWL)},
+  [OPT_SHARD] = {"shard", 0, "K/N", NULL,
+                 "crawl only shard K (0 to N-1) of N: the sites whose\n"
+                 "start URL's stable hash modulo N is K; N processes\n"
+                 "with the same sites cover each site once",
+                 C(CMD_CRAWL)},
+  [OPT_LABEL] = {"run-label", 0, "LABEL", "the local date",
+                 "the night this run belongs to: the shards of one\n"
+                 "night share it",
+                 C(CMD_CRAWL)},
   [OPT_LANG] = {"lang", 0, "zh|en", "from the locale",
                 "the language of the HTML page", C(CMD_REPORT)},
   [OPT_THRESHOLD] = {"threshold", 0, "PCT", "85",

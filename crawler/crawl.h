@@ -65,6 +65,13 @@ struct crawl_opts {
    * endpoint, nothing reachable). See doc/measurement.md. */
   const char *vantage;
   long vantage_every_ms; /* re-test IPv6 this often during the run; 0 no */
+  /* The night this run belongs to and its shard, recorded with the run
+   * (store_shard_put) when @run_label is not NULL: shard @shard_k of
+   * @shard_n (0 of 1: every site) of a list of @sites_total sites, the
+   * i-th site given being @site_index[i] of the whole list (NULL: i). */
+  const char *run_label;
+  unsigned shard_k, shard_n, sites_total;
+  const uint32_t *site_index;
   /* Progress callback, called about once a second and at the end; may be
    * NULL. Counters only, the caller formats. */
   void (*progress)(const struct crawl_progress *p, void *ud);

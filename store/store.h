@@ -47,7 +47,8 @@ enum store_rc {
   STORE_VERSION = -5, /* made by a newer v6crawl (schema too new) */
   STORE_CORRUPT = -6, /* a record does not decode */
   STORE_BUSY = -7,    /* another process holds the store for writing */
-  STORE_INVALID = -8  /* bad argument (e.g. writing to a read-only store) */
+  STORE_INVALID = -8, /* bad argument (e.g. writing to a read-only store) */
+  STORE_MISMATCH = -9 /* store_merge: the shards do not fit together */
 };
 
 /* Static English description of a store_rc ("unknown store error" for any
@@ -666,5 +667,37 @@ int store_vantage_list(struct store *s, uint32_t run,
                        struct store_vantage **out, size_t *n);
 /* Free the @n records of @v and the array; accepts NULL. */
 void store_vantage_free(struct store_vantage *v, size_t n);
+
+/* ---- nights and shards ----------------------------------------------------
+ *
+ * A night (a run label) may be crawled in N shards, each its own process
+ * and store, then merged into one run of a central store
+ * (store_merge). Every run made by this version has a shard record: its
+ * label, which shard of how many it is (0 of 1 for a run of every site),
+ * and where its sites stand in the whole list. */
+
+struct store_shard {
+  char *label;     /* the night's name ("2026-12-02") */
+  uint32_t k, n;   /* shard k (0-based) of n; 0 of 1: not sharded */
+  uint32_t total;  /* sites in the whole list */
+  int merged;      /* 1: a run made by store_merge */
+  uint32_t *index; /* per site of the run (by idx), its index in the
+                      whole list; NULL when nsites is 0 */
+  uint32_t nsites;
+};
+
+/* Free what @sh owns and zero it; accepts NULL. */
+void store_shard_cleanup(struct store_shard *sh);
+/* Insert or replace the shard record of run @run (strings and the index
+ * copied). Returns STORE_OK, STORE_INVALID (NULL @s or @sh, a NULL, empty
+ * or over-long label, k not below n, nsites > 0 with a NULL index, a
+ * read-only store) or a write error. */
+int store_shard_put(struct store *s, uint32_t run,
+                    const struct store_shard *sh);
+/* The shard record of run @run into @out (zeroed first; the caller's
+ * until store_shard_cleanup). Returns STORE_OK, STORE_NOTFOUND (a run
+ * made before labels, or none), STORE_INVALID (NULL @s or @out) or a read
+ * error. */
+int store_shard_get(struct store *s, uint32_t run, struct store_shard *out);
 
 #endif

@@ -29,6 +29,10 @@
  *                                           ...: IPv6 outages in it)
  *   reads    u32 run | u32 site | u64 id -> read record: a page the site
  *                                           read, its links all stored
+ *   shards   u32 run                     -> shard record: the run's night
+ *                                           (label) and its shard K/N
+ *   parts    u32 run | u32 k             -> part record: shard k of a
+ *                                           merged run, as imported
  *   counts   u32 run | database name     -> u64 BE records of the run in
  *                                           that database, when it ended
  *
@@ -66,8 +70,13 @@
  *          u64 bytes
  *   page cut  i32 cut, u64 bytes, parsed, depth, flattened, flat_at
  *   read   u8 level, u32 flags, str refresh, str scripts
+ *   shard  str label, u32 k, u32 n, u32 total, u8 merged, u32 nsites,
+ *          then nsites u32: each site's index in the whole list
+ *   part   u8 complete, u32 source run, i64 started, i64 finished,
+ *          str source store, u32 nsites, then nsites u32 whole-list
+ *          indexes
  *
- * timing, perf, deleg, pages, vantage and reads are
+ * timing, perf, deleg, pages, vantage, reads, shards and parts are
  * optional: a store made
  * before them opened read-only reads them as empty (st_db_absent).
  *
@@ -132,6 +141,8 @@ enum {
   DB_PAGES,
   DB_VANTAGE,
   DB_READS,
+  DB_SHARDS,
+  DB_PARTS,
   DB_COUNTS,
   DB__N
 };
@@ -454,5 +465,17 @@ struct st_link {
 int st_links_walk(struct store *s, MDB_txn *txn, uint32_t run, uint32_t site,
                   int all_sites, int (*fn)(const struct st_link *l, void *ud),
                   void *ud);
+
+/* ---- shard.c ---- */
+
+/* 1 when @label may name a night: 1 to 200 bytes, no control character. */
+int st_label_ok(const char *label);
+/* A u32 count then that many u32 into *@out (malloc'd, NULL for none)
+ * and *@n; d->rc on failure (a count longer than the record is
+ * STORE_CORRUPT). */
+int st_idx_dec(struct st_dec *d, uint32_t **out, uint32_t *n);
+/* Decode shard record @v into @out (zeroed first; cleaned up on error).
+ * Returns STORE_OK, STORE_CORRUPT or STORE_NOMEM. */
+int st_shard_decode(const MDB_val *v, struct store_shard *out);
 
 #endif
