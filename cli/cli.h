@@ -20,6 +20,7 @@ enum cli_exit {
   EXIT_INTERNAL = 5, /* out of memory or another internal failure */
   EXIT_NODATA = 6,   /* --fail-under: no data to judge (no IPv6, interrupted) */
   EXIT_NORESUME = 7, /* crawl --resume: no incomplete run to resume */
+  EXIT_PARTIAL = 8,  /* merge: a shard is missing or incomplete */
   EXIT_INTERRUPT = 130
 };
 
@@ -35,6 +36,7 @@ enum cli_cmd_id {
   CMD_DIFF,
   CMD_PRUNE,
   CMD_CHECK,
+  CMD_MERGE,
   CMD_URL,
   CMD_ROBOTS,
   CMD__N
@@ -349,5 +351,7 @@ unsigned cli_shard_of(const char *url, unsigned n);
 int cli_label_check(const char *label);
 /* The default label, today's local date "2026-12-02", into @buf. */
 void cli_label_today(char *buf, size_t len);
+/* `v6crawl merge --db CENTRAL SHARD_STORE...`. */
+int cmd_merge(int argc, char **argv);
 
 #endif

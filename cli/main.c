@@ -24,6 +24,7 @@ static const char usage[] =
   "  diff [RUN_A] [RUN_B]          what changed between two runs\n"
   "  prune --keep N                delete all but the N latest runs\n"
   "  check [--repair]              verify the store; remove orphan records\n"
+  "  merge SHARD_STORE...          one night's shard stores into one run\n"
   "  url [BASE] HREF               show how v6crawl resolves a link\n"
   "  robots FILE AGENT URL...      show how v6crawl reads a robots.txt\n"
   "\n"
@@ -33,7 +34,8 @@ static const char usage[] =
   "URL or file; 3 the store cannot be opened or written; 4 the resolver or\n"
   "network setup failed (e.g. the DNS server does not answer); 5 internal\n"
   "error; 6 --fail-under has no data to judge (no IPv6 at the vantage\n"
-  "point, an incomplete run, a site with nothing counted); 130 interrupted\n"
+  "point, an incomplete run, a site with nothing counted); 8 merge: a\n"
+  "shard is missing or incomplete; 130 interrupted\n"
   "(the run is kept, marked incomplete).\n";
 
 int main(int argc, char **argv)
@@ -77,6 +79,8 @@ int main(int argc, char **argv)
     return cmd_prune(argc - 1, argv + 1);
   if (strcmp(cmd, "check") == 0)
     return cmd_check(argc - 1, argv + 1);
+  if (strcmp(cmd, "merge") == 0)
+    return cmd_merge(argc - 1, argv + 1);
   if (strcmp(cmd, "url") == 0)
     return cmd_url(argc - 1, argv + 1);
   if (strcmp(cmd, "robots") == 0)

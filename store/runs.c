@@ -140,6 +140,16 @@ out:
   return st_wr_end(s, rc);
 }
 
+int st_run_put(struct store *s, MDB_txn *txn, const struct store_run *r)
+{
+  unsigned char kb[4];
+
+  run_encode(&s->enc, r->started, r->finished, r->complete, r->vantage_ipv6,
+             r->options);
+  st_be32(kb, r->id);
+  return st_put_enc(s, txn, DB_RUNS, kb, 4);
+}
+
 int store_run_finish(struct store *s, uint32_t id, int64_t finished,
                      int complete)
 {

@@ -700,4 +700,55 @@ int store_shard_put(struct store *s, uint32_t run,
  * error. */
 int store_shard_get(struct store *s, uint32_t run, struct store_shard *out);
 
+/* One shard store given to store_merge, and what became of it. */
+struct store_merge_src {
+  const char *dir; /* the shard's store directory */
+  /* filled by store_merge: */
+  uint32_t run;  /* the run of the label found in it, 0: none */
+  uint32_t k, n; /* its shard */
+  uint32_t nsites;
+  int complete; /* the shard's run ran to its end */
+  int imported; /* 1: its records went in now; 0: already there (a
+                   complete shard merged before) or not used */
+  int rc;       /* STORE_OK, or why it could not be read (the others
+                   still merge) */
+};
+
+/* What store_merge did. */
+struct store_merge_res {
+  uint32_t run;      /* the merged run in the central store */
+  int created;       /* 1: made by this merge */
+  uint32_t n;        /* shards of the night */
+  uint32_t have;     /* shards merged so far (now or before) */
+  uint32_t *missing; /* the shards never merged, ascending (malloc'd) */
+  uint32_t nmissing;
+  uint32_t *partial; /* the shards merged from an incomplete run */
+  uint32_t npartial;
+  int complete; /* every shard merged and complete */
+  /* a refusal (STORE_MISMATCH): one English sentence, else "" */
+  char why[1024];
+};
+
+void store_merge_res_cleanup(struct store_merge_res *r);
+
+/* Import the runs labelled @label (NULL: the label of the latest run of
+ * the first readable source) of the @nsrc shard stores @src into store
+ * @s as one run: the run of that label made by an earlier merge, or a new
+ * one. Sites take their index in the whole list, so the merged run reads
+ * as one crawl of every site: sites, links, edges, hosts (first shard's
+ * answer wins), probes, pages, reads, the delegation walks, timing and
+ * vantage records. A shard merged before from a complete run is not read
+ * again (merging twice changes nothing); one merged from an incomplete
+ * run is merged again over it. The run is marked complete once every
+ * shard 0..N-1 has been merged from a complete run; until then it is
+ * incomplete (@res says which shards are missing or partial). Everything
+ * is checked before anything is written: two shards (or a shard and one
+ * merged before) with a site in common, shards of different N, site
+ * lists or options are refused with STORE_MISMATCH and @res->why. Each
+ * source is written in its own committed transaction. Returns STORE_OK,
+ * STORE_MISMATCH, STORE_NOTFOUND (no source has a run of @label),
+ * STORE_INVALID, or a read or write error of @s. */
+int store_merge(struct store *s, const char *label, struct store_merge_src *src,
+                size_t nsrc, struct store_merge_res *res);
+
 #endif

@@ -466,6 +466,13 @@ int st_links_walk(struct store *s, MDB_txn *txn, uint32_t run, uint32_t site,
                   int all_sites, int (*fn)(const struct st_link *l, void *ud),
                   void *ud);
 
+/* ---- runs.c ---- */
+
+/* Write run record @r (its id, times, state, vantage and options) in the
+ * write transaction @txn, as store_run_new and store_run_finish do.
+ * Returns a store code. */
+int st_run_put(struct store *s, MDB_txn *txn, const struct store_run *r);
+
 /* ---- shard.c ---- */
 
 /* 1 when @label may name a night: 1 to 200 bytes, no control character. */

@@ -20,6 +20,17 @@ small HTTP server of this test (itlib.PageHandler) on 127.0.11.1 and
 
     test_shard.py --world DIR --work DIR --v6crawl PATH
 
+Two nights are crawled once whole (one process, one store) and once in 4
+shards (4 stores), the second night after a change to the world; the
+shards are merged into a central store. Every figure of report --format
+json, every link of links --format csv with its class and evidence,
+fixes, diff, the HTML page's trend and report --fail-under of the merged
+runs are the whole crawls', after removing only run ids, times and store
+paths; the merged store passes `check`. Merging again changes nothing; a
+missing shard and a killed (incomplete) one are named, exit 8, and the
+run stays incomplete until they arrive (the killed one resumed); shards
+that measured the same sites, or of another N, are refused (exit 2).
+
 Prints "ok - ..." lines and ends with "N passed, N failed".
 """
 
@@ -84,6 +95,12 @@ class Handler(PageHandler):
     def page(self):
         host = (self.headers.get("Host") or "").split(":")[0]
         path = self.path
+        if T.slow:
+            time.sleep(T.slow)
+        if T.night == 2 and host == "s1.shard.test" and path == "/p0.html":
+            # the second night: a page of site 1 links a broken host
+            return link_page(["http://broken.shard.test/n2",
+                              "http://v4.shard.test/n2"])
         if path == "/robots.txt":
             return None
         if host.endswith(".shard.test") and host.startswith("s") and \
@@ -107,6 +124,8 @@ def records():
 
 class T:
     v6crawl = work = None
+    night = 1
+    slow = 0
 
 
 def run(args, timeout=300, env=None):
@@ -136,6 +155,119 @@ def sites_of(db):
     if rc != 0:
         return None
     return [s["start_url"] for s in json.loads(out)["sites"]]
+
+
+def norm(text, *paths):
+    """@text without what differs between two stores of one measurement:
+    store paths, run ids, times."""
+    for p in paths:
+        text = text.replace(p, "DB")
+    text = re.sub(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", "TIME", text)
+    text = re.sub(r"\d{4}-\d\d-\d\d \d\d:\d\d(:\d\d)?", "TIME", text)
+    text = re.sub(r'"(id|run|run_a|run_b)": \d+', r'"\1": N', text)
+    text = re.sub(r"\brun \d+", "run N", text)
+    text = re.sub(r"after \d+ ms", "after N ms", text)
+    text = re.sub(r"#\d+ ", "#N ", text)
+    return text
+
+
+def untimed(obj):
+    """@obj (parsed JSON) without what is a time: every *_ms value, the
+    delay figures and the score's parts made of them (test_resume does
+    the same: timings are never the same twice)."""
+    if isinstance(obj, list):
+        return [untimed(x) for x in obj]
+    if not isinstance(obj, dict):
+        return obj
+    out = {}
+    for k, v in obj.items():
+        if k.endswith("_ms") or k in ("delay", "timing", "started",
+                                      "finished", "checked"):
+            continue
+        if k in ("id", "run") and isinstance(v, int):
+            continue  # run ids: the central store numbers its own
+        out[k] = untimed(v)
+    if "indicators" in out:
+        for k in ("value", "weight_scored", "left_out"):
+            out.pop(k, None)
+        out["indicators"] = [i for i in out["indicators"]
+                             if not i["key"].startswith("delay_")]
+    return out
+
+
+def json_norm(text, db):
+    try:
+        return norm(json.dumps(untimed(json.loads(text)), indent=0,
+                               sort_keys=True), db)
+    except ValueError:
+        return "not JSON: " + text[:200]
+
+
+def csv_norm(text, db):
+    rows = list(csv.reader(io.StringIO(norm(text, db))))
+    head = rows[0] if rows else []
+    keep = [i for i, h in enumerate(head) if not h.endswith("_ms")]
+    return "\n".join(",".join(r[i] for i in keep if i < len(r))
+                     for r in rows)
+
+
+def outputs(db, run_id, prev=None):
+    """What the reading commands say of run @run_id of @db, normalised."""
+    out = {}
+    for name, args, how in (
+            ("report json", ["report", "--format", "json"], json_norm),
+            ("report csv", ["report", "--format", "csv"], csv_norm),
+            ("links csv", ["links", "--format", "csv"], csv_norm),
+            ("links json", ["links", "--format", "json"], json_norm),
+            ("fixes", ["fixes"], norm),
+            ("fixes json", ["fixes", "--format", "json"], json_norm),
+            ("report --fail-under 60", ["report", "--fail-under", "60"],
+             None),
+            ("report --fail-under 1", ["report", "--fail-under", "1"],
+             None)):
+        rc, o, e = run(args[:1] + ["--db", db, "--run", str(run_id)] +
+                       args[1:])
+        out[name] = (rc, how(o, db) if how else "", norm(e, db))
+    rc, o, e = run(["report", "--db", db, "--run", str(run_id), "--format",
+                    "html", "--lang", "en"])
+    trend = re.findall(r'<svg class="trend".*?</svg>', o, re.S)
+    out["html trend"] = (rc, norm("".join(trend), db), str(len(trend)))
+    if prev is not None:
+        rc, o, e = run(["diff", "--db", db, "--format", "json", str(prev),
+                        str(run_id)])
+        out["diff json"] = (rc, json_norm(o, db), norm(e, db))
+        rc, o, e = run(["diff", "--db", db, "--format", "csv", str(prev),
+                        str(run_id)])
+        out["diff csv"] = (rc, csv_norm(o, db), norm(e, db))
+    return out
+
+
+def first_diff(a, b):
+    la, lb = a.splitlines(), b.splitlines()
+    for i, (x, y) in enumerate(zip(la, lb)):
+        if x != y:
+            return "line %d:\n  whole: %s\n  merged: %s" % (i + 1, x, y)
+    return "lengths %d %d" % (len(la), len(lb))
+
+
+def compare(night, whole, merged):
+    for name in whole:
+        w, m = whole[name], merged[name]
+        detail = ""
+        if w != m:
+            detail = "rc %s vs %s; %s" % (
+                w[0], m[0], first_diff("\n".join(w[1:]), "\n".join(m[1:])))
+        check("night %d: %s of the merged run is the whole crawl's"
+              % (night, name), w == m, detail)
+
+
+def runs_json(db):
+    rc, out, err = run(["runs", "--db", db, "--format", "json"])
+    return json.loads(out)["runs"] if rc == 0 else None
+
+
+def merge(central, stores, extra=()):
+    return run(["merge", "--db", central] + list(extra) + stores)
 
 
 def write_sites(path, urls):
@@ -176,6 +308,140 @@ def test_shards():
     return sites, stores
 
 
+def crawl_night(sites, label, night):
+    """Night @night crawled whole into whole/ and in N shards into
+    night<night>-shard<k>/; the shard stores."""
+    T.night = night
+    whole = os.path.join(T.work, "whole")
+    rc, out, err = run(crawl_args(whole, ["--sites", sites, "--run-label",
+                                          label]))
+    check("night %d: the whole crawl exits 0" % night, rc == 0, err)
+    stores = []
+    for k in range(N):
+        db = os.path.join(T.work, "night%d-shard%d" % (night, k))
+        rc, out, err = run(crawl_args(db, ["--sites", sites, "--shard",
+                                           "%d/%d" % (k, N), "--run-label",
+                                           label]))
+        if rc != 0:
+            check("night %d: shard %d/%d exits 0" % (night, k, N), False,
+                  err)
+        stores.append(db)
+    return whole, stores
+
+
+def latest(db):
+    r = runs_json(db)
+    return r[-1]["id"] if r else None
+
+
+def test_merge(sites):
+    central = os.path.join(T.work, "central")
+    whole, st1 = crawl_night(sites, "night-1", 1)
+    w1 = latest(whole)
+    rc, out, err = merge(central, st1)
+    check("merge of night 1's 4 shards exits 0, the run complete",
+          rc == 0 and "4 of 4 shards merged, complete" in out, (rc, out, err))
+    check("merge names each shard with its sites",
+          all(("shard %d/4  %s run 1" % (k, st1[k])) in out
+              for k in range(N)), out)
+    m1 = latest(central)
+    rc, out, err = run(["check", "--db", central])
+    check("the merged store passes check", rc == 0, (rc, out, err))
+    whole1 = outputs(whole, w1)
+    merged1 = outputs(central, m1)
+    compare(1, whole1, merged1)
+    check("the comparison has figures to compare (sites, links, fixes)",
+          '"sites": [' in whole1["report json"][1] and
+          whole1["links csv"][1].count("\n") > 100 and
+          "broken.shard.test" in whole1["fixes"][1], whole1["fixes"])
+    # merging again changes nothing
+    rc, out, err = merge(central, st1)
+    check("merging night 1 again exits 0 and merges nothing again",
+          rc == 0 and out.count("merged before") == 4 and
+          "4 of 4 shards merged, complete" in out, (rc, out, err))
+    check("merging again leaves one merged run and the same figures",
+          len(runs_json(central)) == 1 and outputs(central, m1) == merged1)
+    rc, out, err = run(["check", "--db", central])
+    check("the store still passes check", rc == 0, (rc, out, err))
+
+    # night 2: shard 3 missing, shard 1 killed; then both arrive
+    T.night = 2
+    whole, st2 = crawl_night(sites, "night-2", 2)
+    w2 = latest(whole)
+    killed = os.path.join(T.work, "night2-killed")
+    T.slow = 0.05
+    p = subprocess.Popen([T.v6crawl] + crawl_args(killed, [
+        "--sites", sites, "--shard", "1/4", "--run-label", "night-2"]),
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(1.5)
+    p.kill()
+    p.wait()
+    T.slow = 0
+    rc, out, err = merge(central, [st2[0], killed, st2[2]],
+                         ["--run-label", "night-2"])
+    check("merge with shard 3 missing and shard 1 incomplete exits 8, "
+          "naming both",
+          rc == 8 and "3 of 4 shards merged, incomplete" in out and
+          "missing shard 3/4" in err and "incomplete shard 1/4" in err,
+          (rc, out, err))
+    runs = runs_json(central)
+    check("the merged run of night 2 is incomplete",
+          runs and len(runs) == 2 and runs[-1]["complete"] is False, runs)
+    rc, out, err = run(["report", "--db", central, "--fail-under", "1"])
+    check("report --fail-under on the incomplete merged run exits 6",
+          rc == 6, (rc, err))
+    rc, out, err = run(["check", "--db", central])
+    check("the store with an incomplete merged run passes check", rc == 0,
+          (rc, out, err))
+    rc, out, err = run(crawl_args(killed, [
+        "--sites", sites, "--shard", "1/4", "--run-label", "night-2",
+        "--resume"]))
+    check("the killed shard is resumed to its end", rc == 0, err)
+    rc, out, err = merge(central, st2[:1] + [killed] + st2[2:],
+                         ["--run-label", "night-2"])
+    check("merge with every shard of night 2 exits 0, complete",
+          rc == 0 and "4 of 4 shards merged, complete" in out and
+          out.count("merged before") == 2, (rc, out, err))
+    m2 = latest(central)
+    check("still two merged runs, one a night", len(runs_json(central)) == 2)
+    rc, out, err = run(["check", "--db", central])
+    check("the merged store passes check after night 2", rc == 0,
+          (rc, out, err))
+    whole2 = outputs(whole, w2, w1)
+    compare(2, whole2, outputs(central, m2, m1))
+    check("night 2 differs from night 1 (the diff has a change to show)",
+          "broken.shard.test/n2" in whole2["diff json"][1],
+          whole2["diff json"])
+
+    # refusals: nothing merged
+    before = outputs(central, m2, m1)
+    again = os.path.join(T.work, "night2-shard1-again")
+    rc, out, err = run(crawl_args(again, ["--sites", sites, "--shard", "1/4",
+                                          "--run-label", "night-2"]))
+    rc, out, err = merge(central, [again], ["--run-label", "night-2"])
+    check("another crawl of a shard merged complete is refused (exit 2)",
+          rc == 2 and "shard 1/4 was merged before" in err and
+          "two shards measured the same sites" in err, (rc, out, err))
+    fresh = os.path.join(T.work, "central-dup")
+    rc, out, err = merge(fresh, [st2[1], again], ["--run-label", "night-2"])
+    check("two stores of the same shard are refused (exit 2), naming both",
+          rc == 2 and "are both shard 1/4" in err and st2[1] in err and
+          again in err, (rc, out, err))
+    check("a refused merge makes no run", not runs_json(fresh))
+    other = os.path.join(T.work, "night2-of2")
+    rc, out, err = run(crawl_args(other, ["--sites", sites, "--shard", "0/2",
+                                          "--run-label", "night-2"]))
+    rc, out, err = merge(fresh, [st2[0], other], ["--run-label", "night-2"])
+    check("a shard of another N is refused (exit 2)",
+          rc == 2 and "0/2" in err and "nothing merged" in err,
+          (rc, out, err))
+    rc, out, err = merge(central, st2, ["--run-label", "night-9"])
+    check("a night no shard has is refused (exit 2)",
+          rc == 2 and "night-9" in err, (rc, out, err))
+    check("after the refusals the merged runs are as they were",
+          outputs(central, m2, m1) == before)
+
+
 def test_bad_args():
     for bad in ("4/4", "1", "-1/4", "1/0", "a/4", "1/4x", "0/10001"):
         rc, out, err = run(crawl_args(os.path.join(T.work, "bad"),
@@ -209,7 +475,8 @@ def main():
     threading.Thread(target=srv4.serve_forever, daemon=True).start()
     try:
         test_bad_args()
-        test_shards()
+        sites, _ = test_shards()
+        test_merge(sites)
     finally:
         srv4.shutdown()
         small_world_stop(world)
