@@ -250,15 +250,15 @@ def first_diff(a, b):
     return "lengths %d %d" % (len(la), len(lb))
 
 
-def compare(night, whole, merged):
+def compare(what, whole, merged):
     for name in whole:
         w, m = whole[name], merged[name]
         detail = ""
         if w != m:
             detail = "rc %s vs %s; %s" % (
                 w[0], m[0], first_diff("\n".join(w[1:]), "\n".join(m[1:])))
-        check("night %d: %s of the merged run is the whole crawl's"
-              % (night, name), w == m, detail)
+        check("%s: %s of the merged run is the whole crawl's"
+              % (what, name), w == m, detail)
 
 
 def runs_json(db):
@@ -349,7 +349,7 @@ def test_merge(sites):
     check("the merged store passes check", rc == 0, (rc, out, err))
     whole1 = outputs(whole, w1)
     merged1 = outputs(central, m1)
-    compare(1, whole1, merged1)
+    compare("night 1", whole1, merged1)
     check("the comparison has figures to compare (sites, links, fixes)",
           '"sites": [' in whole1["report json"][1] and
           whole1["links csv"][1].count("\n") > 100 and
@@ -408,7 +408,7 @@ def test_merge(sites):
     check("the merged store passes check after night 2", rc == 0,
           (rc, out, err))
     whole2 = outputs(whole, w2, w1)
-    compare(2, whole2, outputs(central, m2, m1))
+    compare("night 2", whole2, outputs(central, m2, m1))
     check("night 2 differs from night 1 (the diff has a change to show)",
           "broken.shard.test/n2" in whole2["diff json"][1],
           whole2["diff json"])
@@ -457,13 +457,8 @@ def test_bad_args():
           not os.path.exists(os.path.join(T.work, "bad")))
 
 
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--world")
-    ap.add_argument("--work", required=True)
-    ap.add_argument("--v6crawl", required=True)
-    o = ap.parse_args()
-    T.v6crawl, T.work = o.v6crawl, o.work
+def world_up():
+    """This test's world (the docstring's): what world_down takes."""
     for a in [V6] + V6_EXTRA:
         subprocess.run(["ip", "-6", "addr", "add", a + "/128", "dev", "lo",
                         "nodad"], check=False)
@@ -473,16 +468,32 @@ def main():
     world = small_world(T.work, DNS, V6, records(), Handler)
     srv4 = http.server.ThreadingHTTPServer((V4, 80), Handler)
     threading.Thread(target=srv4.serve_forever, daemon=True).start()
+    return world, srv4
+
+
+def world_down(w):
+    world, srv4 = w
+    srv4.shutdown()
+    small_world_stop(world)
+    for a in [V6] + V6_EXTRA:
+        subprocess.run(["ip", "-6", "addr", "del", a + "/128", "dev", "lo"],
+                       check=False)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--world")
+    ap.add_argument("--work", required=True)
+    ap.add_argument("--v6crawl", required=True)
+    o = ap.parse_args()
+    T.v6crawl, T.work = o.v6crawl, o.work
+    world = world_up()
     try:
         test_bad_args()
         sites, _ = test_shards()
         test_merge(sites)
     finally:
-        srv4.shutdown()
-        small_world_stop(world)
-        for a in [V6] + V6_EXTRA:
-            subprocess.run(["ip", "-6", "addr", "del", a + "/128", "dev",
-                            "lo"], check=False)
+        world_down(world)
     passed = sum(results)
     print("%d passed, %d failed" % (passed, len(results) - passed))
     return 0 if passed == len(results) else 1
