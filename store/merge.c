@@ -716,6 +716,9 @@ int store_merge(struct store *s, const char *label, struct store_merge_src *src,
     rc = STORE_NOMEM;
     goto out;
   }
+  rc = st_lock_merge(s);
+  if (rc)
+    goto out;
   /* every source read first: nothing is written before all fit */
   for (i = 0; i < nsrc; i++) {
     struct src *sr = &m.src[i];

@@ -208,6 +208,10 @@ int store_run_latest(struct store *s, uint32_t *id)
     rc = st_last_key(txn, s->dbi[DB_RUNS], 4, &k);
   if (rc == STORE_OK)
     *id = st_get_be32(k.mv_data);
+  if (rc == STORE_OK || rc == STORE_NOTFOUND) {
+    int lrc = st_runs_listed(s, txn);
+    rc = lrc ? lrc : rc;
+  }
   st_rd_end(s, txn);
   return rc;
 }
@@ -234,6 +238,18 @@ int store_runs_list(struct store *s, struct store_run **out, size_t *n)
   if (!out || !n)
     return STORE_INVALID;
   rc = st_list(s, &run_list, NULL, 0, &v, n);
+  if (rc == STORE_OK) {
+    MDB_txn *txn = NULL;
+    rc = st_rd_begin(s, &txn);
+    if (rc == STORE_OK)
+      rc = st_runs_listed(s, txn);
+    st_rd_end(s, txn);
+    if (rc) {
+      store_runs_free(v, *n);
+      v = NULL;
+      *n = 0;
+    }
+  }
   *out = v;
   return rc;
 }

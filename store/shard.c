@@ -124,3 +124,27 @@ out:
   st_rd_end(s, txn);
   return rc;
 }
+
+struct listed {
+  MDB_txn *txn;
+  MDB_dbi runs;
+};
+
+static int shard_run_listed(const MDB_val *k, const MDB_val *v, void *ud)
+{
+  struct listed *l = ud;
+  MDB_val r;
+  int rc = st_get(l->txn, l->runs, k->mv_data, 4, &r);
+
+  (void)v;
+  return rc == STORE_NOTFOUND ? STORE_CORRUPT : rc;
+}
+
+int st_runs_listed(struct store *s, MDB_txn *txn)
+{
+  struct listed l;
+
+  l.txn = txn;
+  l.runs = s->dbi[DB_RUNS];
+  return st_walk(txn, s->dbi[DB_SHARDS], NULL, 0, 4, shard_run_listed, &l);
+}

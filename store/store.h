@@ -745,7 +745,9 @@ void store_merge_res_cleanup(struct store_merge_res *r);
  * is checked before anything is written: two shards (or a shard and one
  * merged before) with a site in common, shards of different N, site
  * lists or options are refused with STORE_MISMATCH and @res->why. Each
- * source is written in its own committed transaction. Returns STORE_OK,
+ * source is written in its own committed transaction. A second merge
+ * into the same store waits for the first (a lock in v6crawl.lock, held
+ * until @s is closed). Returns STORE_OK,
  * STORE_MISMATCH, STORE_NOTFOUND (no source has a run of @label),
  * STORE_INVALID, or a read or write error of @s. */
 int store_merge(struct store *s, const char *label, struct store_merge_src *src,

@@ -291,6 +291,10 @@ void st_lock_close(struct store *s);
 int st_lock_compact(struct store *s);
 /* Lock byte @run: this process writes run @run (one at a time). */
 int st_lock_run(struct store *s, uint32_t run);
+/* Wait for, then hold until the store is closed, the merge lock: one
+ * store_merge at a time per store, so that two merges of a night never
+ * both make its merged run. Returns STORE_OK or STORE_IO. */
+int st_lock_merge(struct store *s);
 /* Release the lock of run @run if this process holds it. */
 void st_lock_run_end(struct store *s, uint32_t run);
 
@@ -484,5 +488,10 @@ int st_idx_dec(struct st_dec *d, uint32_t **out, uint32_t *n);
 /* Decode shard record @v into @out (zeroed first; cleaned up on error).
  * Returns STORE_OK, STORE_CORRUPT or STORE_NOMEM. */
 int st_shard_decode(const MDB_val *v, struct store_shard *out);
+/* STORE_OK when every run with a shard record is in runs; STORE_CORRUPT
+ * when one is not: a damaged runs page that LMDB reads as fewer runs
+ * (the runs database has no counts of its own; shard records, written
+ * after their run and deleted before it, say which runs exist). */
+int st_runs_listed(struct store *s, MDB_txn *txn);
 
 #endif
