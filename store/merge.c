@@ -74,7 +74,8 @@ struct merge {
   struct src *src;
   size_t nsrc;
   char *label;
-  uint32_t run; /* the merged run, 0: none yet */
+  uint32_t run;          /* the merged run, 0: none yet */
+  struct store_run crun; /* its record, when there is one */
   struct part *parts;
   size_t nparts, capparts;
   uint32_t n, total;
@@ -143,8 +144,8 @@ static int parts_load(struct merge *m, MDB_txn *txn)
   return st_walk(txn, m->s->dbi[DB_PARTS], kb, 4, 8, part_decode, m);
 }
 
-/* The latest run of @st labelled @label (NULL: the latest with a label;
- * then *@found is its label), not itself a merge. */
+/* The latest run of @st labelled @label (NULL: the latest with a label)
+ * that is not itself a merge, into @out and its shard record @sh. */
 static int label_run(struct store *st, const char *label, struct store_run *out,
                      struct store_shard *sh)
 {
@@ -752,6 +753,13 @@ int store_merge(struct store *s, const char *label, struct store_merge_src *src,
     if (rc == STORE_OK)
       rc = parts_load(&m, txn);
     st_rd_end(s, txn);
+    /* the night's options are the merged run's */
+    if (rc == STORE_OK)
+      rc = store_run_get(s, m.run, &m.crun);
+    if (rc == STORE_OK) {
+      m.options = m.crun.options ? m.crun.options : "";
+      m.have_ref = 1;
+    }
   }
   if (rc)
     goto out;
@@ -787,6 +795,7 @@ out:
   }
   free(m.src);
   free(m.label);
+  store_run_cleanup(&m.crun);
   parts_free(&m);
   return rc;
 }

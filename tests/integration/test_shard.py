@@ -457,6 +457,28 @@ def test_bad_args():
           not os.path.exists(os.path.join(T.work, "bad")))
 
 
+def test_empty_shard():
+    """A shard with no site of the list is a run of 0 sites, and merges."""
+    one = os.path.join(T.work, "one.txt")
+    write_sites(one, SITES[:1])
+    k = fnv1a(SITES[0]) % 2
+    stores = []
+    for j in (k, 1 - k):
+        db = os.path.join(T.work, "one-shard%d" % j)
+        rc, out, err = run(crawl_args(db, ["--sites", one, "--shard",
+                                           "%d/2" % j, "--run-label", "one"]))
+        stores.append(db)
+        n = 1 if j == k else 0
+        check("a list of 1 site: shard %d/2 exits 0 with %d site%s"
+              % (j, n, "" if n == 1 else "s"),
+              rc == 0 and ("complete: %d site" % n) in err, (rc, err))
+    central = os.path.join(T.work, "one-central")
+    rc, out, err = merge(central, stores)
+    check("the empty shard merges: 2 of 2 shards, complete, 1 site",
+          rc == 0 and "2 of 2 shards merged, complete" in out and
+          sites_of(central) == SITES[:1], (rc, out, err))
+
+
 def world_up():
     """This test's world (the docstring's): what world_down takes."""
     for a in [V6] + V6_EXTRA:
@@ -464,6 +486,9 @@ def world_up():
                         "nodad"], check=False)
     subprocess.run(["ip", "addr", "add", "127.0.11.1/32", "dev", "lo"],
                    check=False, stderr=subprocess.DEVNULL)
+    # a listen backlog for a crawl's 32 connections at once (socketserver's
+    # 5 drops SYNs under load: a 1 s retransmit, or a connect timeout)
+    http.server.ThreadingHTTPServer.request_queue_size = 128
     # small_world serves on its DNS address and V6; the sites' IPv4 is V4
     world = small_world(T.work, DNS, V6, records(), Handler)
     srv4 = http.server.ThreadingHTTPServer((V4, 80), Handler)
@@ -491,6 +516,7 @@ def main():
     try:
         test_bad_args()
         sites, _ = test_shards()
+        test_empty_shard()
         test_merge(sites)
     finally:
         world_down(world)
