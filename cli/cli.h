@@ -20,6 +20,7 @@ enum cli_exit {
   EXIT_INTERNAL = 5, /* out of memory or another internal failure */
   EXIT_NODATA = 6,   /* --fail-under: no data to judge (no IPv6, interrupted) */
   EXIT_NORESUME = 7, /* crawl --resume: no incomplete run to resume */
+  EXIT_PARTIAL = 8,  /* merge: a shard is missing or incomplete */
   EXIT_INTERRUPT = 130
 };
 
@@ -35,6 +36,7 @@ enum cli_cmd_id {
   CMD_DIFF,
   CMD_PRUNE,
   CMD_CHECK,
+  CMD_MERGE,
   CMD_URL,
   CMD_ROBOTS,
   CMD__N
@@ -73,6 +75,8 @@ enum cli_opt_id {
   OPT_VERBOSE,
   OPT_FAILUNDER,
   OPT_RESUME,
+  OPT_SHARD,
+  OPT_LABEL,
   OPT_LANG,
   OPT_THRESHOLD,
   OPT_TITLE,
@@ -477,5 +481,20 @@ struct json_t *cli_score_json(struct store *st, const struct store_run *run,
                               const struct store_site_figs *f,
                               const struct report_weights *w,
                               const struct report_cdn_table *cdn, int *rc);
+
+/* ---- shards and nights (shard.c, merge.c) ---- */
+
+/* "K/N" (0 <= K < N <= 10000) into *@k and *@n; 0 or -1. */
+int cli_shard_parse(const char *s, unsigned *k, unsigned *n);
+/* The shard (of @n) of start URL @url (normalised): its stable hash,
+ * FNV-1a of the URL's bytes, modulo @n. */
+unsigned cli_shard_of(const char *url, unsigned n);
+/* @label as a night's name (1 to 200 bytes, no control character): 0 or
+ * -1 with the error printed. */
+int cli_label_check(const char *label);
+/* The default label, today's local date "2026-12-02", into @buf. */
+void cli_label_today(char *buf, size_t len);
+/* `v6crawl merge --db CENTRAL SHARD_STORE...`. */
+int cmd_merge(int argc, char **argv);
 
 #endif

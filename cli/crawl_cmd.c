@@ -622,6 +622,11 @@ struct crawl_args {
   const char *resume_run; /* its RUN, or NULL: the latest incomplete */
   const char *dns_root;   /* --dns-root or NULL */
   char *vantage;          /* the default endpoint list (owned) */
+
+  unsigned shard_k, shard_n; /* --shard K/N; n 0: every site */
+  const char *label;         /* --run-label, or NULL: today */
+  char today[32];
+  uint32_t *index; /* the shard's sites' places in the whole list */
 };
 
 /* @arg as a decimal in [@lo, @hi] into *@v; else the error printed. */
@@ -845,6 +850,17 @@ static int crawl_opt(void *ud, int id, const char *arg)
         break;
       c->o.force_vantage = strcmp(arg, "yes") == 0;
       return -1;
+    case OPT_SHARD:
+      if (cli_shard_parse(arg, &c->shard_k, &c->shard_n) < 0) {
+        cli_err("bad value for --shard: '%s' (K/N, 0 <= K < N)", arg);
+        return EXIT_USAGE;
+      }
+      return -1;
+    case OPT_LABEL:
+      if (cli_label_check(arg) < 0)
+        return EXIT_USAGE;
+      c->label = arg;
+      return -1;
     case OPT_FAILUNDER:
       return cli_pct_opt("fail-under", arg, &c->fail_under);
     case OPT_VANTAGE: {
@@ -968,6 +984,39 @@ static int crawl_sites(const struct crawl_args *c, int argc, char **argv,
   for (i = 0; (size_t)i < sl->n; i++)
     if (!sl->v[i].scope_domain)
       sl->v[i].scope_domain = c->scope;
+  return EXIT_OKAY;
+}
+
+/* --shard K/N: keep the sites of @sl in shard K, in their order, and
+ * record where each stands in the whole list (c->index). The night and
+ * the shard go into the crawl options either way. */
+static int crawl_shard(struct crawl_args *c, struct sitelist *sl)
+{
+  size_t i, m = 0;
+
+  c->o.run_label = c->label;
+  if (!c->label) {
+    cli_label_today(c->today, sizeof c->today);
+    c->o.run_label = c->today;
+  }
+  c->o.sites_total = (unsigned)sl->n;
+  if (!c->shard_n)
+    return EXIT_OKAY;
+  c->index = malloc(sl->n * sizeof *c->index);
+  if (!c->index) {
+    cli_err("out of memory");
+    return EXIT_INTERNAL;
+  }
+  for (i = 0; i < sl->n; i++)
+    if (cli_shard_of(sl->v[i].url, c->shard_n) == c->shard_k) {
+      sl->v[m] = sl->v[i];
+      sl->line[m] = sl->line[i];
+      c->index[m++] = (uint32_t)i;
+    }
+  sl->n = m;
+  c->o.shard_k = c->shard_k;
+  c->o.shard_n = c->shard_n;
+  c->o.site_index = c->index;
   return EXIT_OKAY;
 }
 
@@ -1109,6 +1158,8 @@ int cmd_crawl(int argc, char **argv)
     c.resume_run = argv[a.first++];
   rc = crawl_sites(&c, argc, argv, a.first, &sl);
   if (rc == EXIT_OKAY)
+    rc = crawl_shard(&c, &sl);
+  if (rc == EXIT_OKAY)
     rc = vantage_default(&c);
   if (rc != EXIT_OKAY)
     goto out;
@@ -1142,6 +1193,7 @@ out:
   free(c.scope);
   free(c.vantage);
   cli_pass_cleanup(&c.pass);
+  free(c.index);
   sitelist_free(&sl);
   cli_roots_free(&roots);
   return rc;

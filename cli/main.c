@@ -26,6 +26,7 @@ static const char usage[] =
   "  diff [RUN_A] [RUN_B]          what changed between two runs\n"
   "  prune --keep N                delete all but the N latest runs\n"
   "  check [--repair]              verify the store; remove orphan records\n"
+  "  merge SHARD_STORE...          one night's shard stores into one run\n"
   "  url [BASE] HREF               show how v6crawl resolves a link\n"
   "  robots FILE AGENT URL...      show how v6crawl reads a robots.txt\n"
   "\n"
@@ -38,8 +39,9 @@ static const char usage[] =
   "network setup failed (e.g. the DNS server does not answer); 5 internal\n"
   "error; 6 a crawl measured nothing (no IPv6 at the vantage point), or\n"
   "--fail-under has no data to judge (no IPv6, an incomplete run, a site\n"
-  "with nothing counted); 7 crawl --resume: nothing to resume; 130\n"
-  "interrupted (the run is kept, marked incomplete).\n";
+  "with nothing counted); 7 crawl --resume: nothing to resume; 8 merge: a\n"
+  "shard is missing or incomplete; 130 interrupted (the run is kept,\n"
+  "marked incomplete).\n";
 
 void cli_version(FILE *o)
 {
@@ -105,6 +107,8 @@ int main(int argc, char **argv)
     return cmd_prune(argc - 1, argv + 1);
   if (strcmp(cmd, "check") == 0)
     return cmd_check(argc - 1, argv + 1);
+  if (strcmp(cmd, "merge") == 0)
+    return cmd_merge(argc - 1, argv + 1);
   if (strcmp(cmd, "url") == 0)
     return cmd_url(argc - 1, argv + 1);
   if (strcmp(cmd, "robots") == 0)

@@ -27,7 +27,7 @@ const struct cli_opt cli_opts[OPT__N] = {
   [OPT_DB] = {"db", 0, "DIR", NULL,
               "the store (default $V6CRAWL_DB, else\n"
               "$XDG_DATA_HOME/v6crawl or ~/.local/share/v6crawl)",
-              C(CMD_CRAWL) | OUT_CMD | C(CMD_CHECK)},
+              C(CMD_CRAWL) | OUT_CMD | C(CMD_CHECK) | C(CMD_MERGE)},
   [OPT_RUN] = {"run", 0, "ID|latest", "latest", "the run to read", STORE_CMD},
   [OPT_DEPTH] = {"depth", 0, "N", "3", "levels to collect (1 to 10)",
                  C(CMD_CRAWL)},
@@ -125,6 +125,15 @@ const struct cli_opt cli_opts[OPT__N] = {
                   "the same sites and options: what it measured is not\n"
                   "asked again (exit 7 when there is none to resume)",
                   C(CMD_CRAWL)},
+  [OPT_SHARD] = {"shard", 0, "K/N", NULL,
+                 "crawl only shard K (0 to N-1) of N: the sites whose\n"
+                 "start URL's stable hash modulo N is K; N processes\n"
+                 "with the same sites cover each site once",
+                 C(CMD_CRAWL)},
+  [OPT_LABEL] = {"run-label", 0, "LABEL", "the local date",
+                 "the night this run belongs to (merge: the night to\n"
+                 "merge; default: the first shard's latest)",
+                 C(CMD_CRAWL) | C(CMD_MERGE)},
   [OPT_LANG] = {"lang", 0, "zh|en", "from the locale",
                 "the language of the HTML page", C(CMD_REPORT)},
   [OPT_THRESHOLD] = {"threshold", 0, "PCT", "85",
@@ -244,6 +253,16 @@ const struct cli_cmd cli_cmds[CMD__N] = {
                  "and records of runs that no longer exist\n(orphans). One "
                  "line per problem, then a summary; exit 0 when the store\n"
                  "is sound, 3 when anything is damaged or orphans remain.\n",
+                 0},
+  [CMD_MERGE] = {"merge", "--db CENTRAL [--run-label LABEL] SHARD_STORE...",
+                 "Import the runs of one night (--run-label) from the "
+                 "shard stores into the\ncentral store as one run, sites "
+                 "in the order of the whole list: what\n`report`, `links`, "
+                 "`fixes` and `diff` read is then as if one process had\n"
+                 "crawled every site. Merging again is harmless; a shard "
+                 "missing or\nincomplete is named and the merged run stays "
+                 "incomplete (exit 8) until it\narrives; shards that "
+                 "measured the same site are refused (exit 2).\n",
                  0},
   [CMD_URL] = {"url", "[--charset CS] [BASE] HREF",
                "Print HREF resolved against BASE as v6crawl (and a browser) "

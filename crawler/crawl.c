@@ -670,6 +670,30 @@ static void conds_store(struct crawl *c)
     crawl_store_rc(c, store_cond_put(c->st, c->run, "psl", buf));
 }
 
+/* The run's night and shard (crawl.h: run_label). */
+static void shard_store(struct crawl *c)
+{
+  struct store_shard sh;
+  uint32_t *idx = NULL;
+  size_t i;
+
+  memset(&sh, 0, sizeof sh);
+  if (c->n_sites && !(idx = malloc(c->n_sites * sizeof *idx))) {
+    c->nomem = 1;
+    return;
+  }
+  for (i = 0; i < c->n_sites; i++)
+    idx[i] = c->o->site_index ? c->o->site_index[i] : (uint32_t)i;
+  sh.label = (char *)(uintptr_t)c->o->run_label;
+  sh.k = c->o->shard_k;
+  sh.n = c->o->shard_n ? c->o->shard_n : 1;
+  sh.total = c->o->sites_total ? c->o->sites_total : (uint32_t)c->n_sites;
+  sh.index = idx;
+  sh.nsites = (uint32_t)c->n_sites;
+  crawl_store_rc(c, store_shard_put(c->st, c->run, &sh));
+  free(idx);
+}
+
 /* The run in the store, its hosts so far, and every site listed at once
  * (even if never reached) with its start URL wanted. */
 static int run_begin(struct crawl *c, uint32_t *run_id)
@@ -689,6 +713,8 @@ static int run_begin(struct crawl *c, uint32_t *run_id)
     *run_id = c->run;
   conds_store(c);
   vantage_first_store(c);
+  if (c->o->run_label)
+    shard_store(c);
   hosts_store(c);
   c->prog.sites = c->n_sites;
   for (i = 0; i < c->n_sites; i++) {

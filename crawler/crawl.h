@@ -81,6 +81,13 @@ struct crawl_opts {
   /* --header, --cookie: sent to every host (a site's own win for its
    * hosts, header by header name) */
   struct crawl_pass pass;
+  /* The night this run belongs to and its shard, recorded with the run
+   * (store_shard_put) when @run_label is not NULL: shard @shard_k of
+   * @shard_n (0 of 1: every site) of a list of @sites_total sites, the
+   * i-th site given being @site_index[i] of the whole list (NULL: i). */
+  const char *run_label;
+  unsigned shard_k, shard_n, sites_total;
+  const uint32_t *site_index;
   /* Progress callback, called about once a second and at the end; may be
    * NULL. Counters only, the caller formats. */
   void (*progress)(const struct crawl_progress *p, void *ud);

@@ -17,7 +17,7 @@
 static const char *const db_names[DB__N] = {
   "meta",  "runs",    "sites",  "urls",   "url_ids", "links",
   "edges", "hosts",   "probes", "timing", "perf",    "deleg",
-  "pages", "vantage", "reads",  "conds",  "counts"};
+  "pages", "vantage", "reads",  "conds",  "shards",  "parts", "counts"};
 
 const char *st_db_name(int db)
 {
@@ -240,6 +240,8 @@ const char *store_strerror(int rc)
       return "store is busy";
     case STORE_INVALID:
       return "invalid argument";
+    case STORE_MISMATCH:
+      return "the shards do not fit together";
     default:
       return "unknown store error";
   }

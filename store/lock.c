@@ -94,6 +94,16 @@ int st_lock_compact(struct store *s)
   return errno == EAGAIN || errno == EACCES ? STORE_BUSY : st_rc(errno);
 }
 
+int st_lock_merge(struct store *s)
+{
+  /* a byte past every run's: byte 0 is the writers', 1.. the runs' */
+  if (s->lockfd < 0 || s->rdonly)
+    return STORE_OK;
+  if (lk(s->lockfd, LK_WAIT, F_WRLCK, (off_t)1 << 32, NULL) != 0)
+    return st_rc(errno);
+  return STORE_OK;
+}
+
 int st_lock_run(struct store *s, uint32_t run)
 {
   if (s->lockfd < 0 || s->rdonly)

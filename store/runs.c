@@ -140,6 +140,16 @@ out:
   return st_wr_end(s, rc);
 }
 
+int st_run_put(struct store *s, MDB_txn *txn, const struct store_run *r)
+{
+  unsigned char kb[4];
+
+  run_encode(&s->enc, r->started, r->finished, r->complete, r->vantage_ipv6,
+             r->options);
+  st_be32(kb, r->id);
+  return st_put_enc(s, txn, DB_RUNS, kb, 4);
+}
+
 int store_run_finish(struct store *s, uint32_t id, int64_t finished,
                      int complete)
 {
@@ -198,6 +208,10 @@ int store_run_latest(struct store *s, uint32_t *id)
     rc = st_last_key(txn, s->dbi[DB_RUNS], 4, &k);
   if (rc == STORE_OK)
     *id = st_get_be32(k.mv_data);
+  if (rc == STORE_OK || rc == STORE_NOTFOUND) {
+    int lrc = st_runs_listed(s, txn);
+    rc = lrc ? lrc : rc;
+  }
   st_rd_end(s, txn);
   return rc;
 }
@@ -224,6 +238,18 @@ int store_runs_list(struct store *s, struct store_run **out, size_t *n)
   if (!out || !n)
     return STORE_INVALID;
   rc = st_list(s, &run_list, NULL, 0, &v, n);
+  if (rc == STORE_OK) {
+    MDB_txn *txn = NULL;
+    rc = st_rd_begin(s, &txn);
+    if (rc == STORE_OK)
+      rc = st_runs_listed(s, txn);
+    st_rd_end(s, txn);
+    if (rc) {
+      store_runs_free(v, *n);
+      v = NULL;
+      *n = 0;
+    }
+  }
   *out = v;
   return rc;
 }

@@ -47,7 +47,8 @@ enum store_rc {
   STORE_VERSION = -5, /* made by a newer v6crawl (schema too new) */
   STORE_CORRUPT = -6, /* a record does not decode */
   STORE_BUSY = -7,    /* another process holds the store for writing */
-  STORE_INVALID = -8  /* bad argument (e.g. writing to a read-only store) */
+  STORE_INVALID = -8, /* bad argument (e.g. writing to a read-only store) */
+  STORE_MISMATCH = -9 /* store_merge: the shards do not fit together */
 };
 
 /* Static English description of a store_rc ("unknown store error" for any
@@ -691,5 +692,89 @@ int store_cond_put(struct store *s, uint32_t run, const char *key,
  * v6crawl recorded it; *@out NULL), STORE_INVALID (NULL @out, a bad @key)
  * or a read error (*@out NULL). */
 int store_cond_get(struct store *s, uint32_t run, const char *key, char **out);
+/* ---- nights and shards ----------------------------------------------------
+ *
+ * A night (a run label) may be crawled in N shards, each its own process
+ * and store, then merged into one run of a central store
+ * (store_merge). Every run made by this version has a shard record: its
+ * label, which shard of how many it is (0 of 1 for a run of every site),
+ * and where its sites stand in the whole list. */
+
+struct store_shard {
+  char *label;     /* the night's name ("2026-12-02") */
+  uint32_t k, n;   /* shard k (0-based) of n; 0 of 1: not sharded */
+  uint32_t total;  /* sites in the whole list */
+  int merged;      /* 1: a run made by store_merge */
+  uint32_t *index; /* per site of the run (by idx), its index in the
+                      whole list; NULL when nsites is 0 */
+  uint32_t nsites;
+};
+
+/* Free what @sh owns and zero it; accepts NULL. */
+void store_shard_cleanup(struct store_shard *sh);
+/* Insert or replace the shard record of run @run (strings and the index
+ * copied). Returns STORE_OK, STORE_INVALID (NULL @s or @sh, a NULL, empty
+ * or over-long label, k not below n, nsites > 0 with a NULL index, a
+ * read-only store) or a write error. */
+int store_shard_put(struct store *s, uint32_t run,
+                    const struct store_shard *sh);
+/* The shard record of run @run into @out (zeroed first; the caller's
+ * until store_shard_cleanup). Returns STORE_OK, STORE_NOTFOUND (a run
+ * made before labels, or none), STORE_INVALID (NULL @s or @out) or a read
+ * error. */
+int store_shard_get(struct store *s, uint32_t run, struct store_shard *out);
+
+/* One shard store given to store_merge, and what became of it. */
+struct store_merge_src {
+  const char *dir; /* the shard's store directory */
+  /* filled by store_merge: */
+  uint32_t run;  /* the run of the label found in it, 0: none */
+  uint32_t k, n; /* its shard */
+  uint32_t nsites;
+  int complete; /* the shard's run ran to its end */
+  int imported; /* 1: its records went in now; 0: already there (a
+                   complete shard merged before) or not used */
+  int rc;       /* STORE_OK, or why it could not be read (the others
+                   still merge) */
+};
+
+/* What store_merge did. */
+struct store_merge_res {
+  uint32_t run;      /* the merged run in the central store */
+  int created;       /* 1: made by this merge */
+  uint32_t n;        /* shards of the night */
+  uint32_t have;     /* shards merged so far (now or before) */
+  uint32_t *missing; /* the shards never merged, ascending (malloc'd) */
+  uint32_t nmissing;
+  uint32_t *partial; /* the shards merged from an incomplete run */
+  uint32_t npartial;
+  int complete; /* every shard merged and complete */
+  /* a refusal (STORE_MISMATCH): one English sentence, else "" */
+  char why[1024];
+};
+
+void store_merge_res_cleanup(struct store_merge_res *r);
+
+/* Import the runs labelled @label (NULL: the label of the latest run of
+ * the first readable source) of the @nsrc shard stores @src into store
+ * @s as one run: the run of that label made by an earlier merge, or a new
+ * one. Sites take their index in the whole list, so the merged run reads
+ * as one crawl of every site: sites, links, edges, hosts (first shard's
+ * answer wins), probes, pages, reads, the delegation walks, timing and
+ * vantage records. A shard merged before from a complete run is not read
+ * again (merging twice changes nothing); one merged from an incomplete
+ * run is merged again over it. The run is marked complete once every
+ * shard 0..N-1 has been merged from a complete run; until then it is
+ * incomplete (@res says which shards are missing or partial). Everything
+ * is checked before anything is written: two shards (or a shard and one
+ * merged before) with a site in common, shards of different N, site
+ * lists or options are refused with STORE_MISMATCH and @res->why. Each
+ * source is written in its own committed transaction. A second merge
+ * into the same store waits for the first (a lock in v6crawl.lock, held
+ * until @s is closed). Returns STORE_OK,
+ * STORE_MISMATCH, STORE_NOTFOUND (no source has a run of @label),
+ * STORE_INVALID, or a read or write error of @s. */
+int store_merge(struct store *s, const char *label, struct store_merge_src *src,
+                size_t nsrc, struct store_merge_res *res);
 
 #endif

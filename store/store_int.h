@@ -31,6 +31,10 @@
  *                                           read, its links all stored
  *   conds    u32 run | key (1..64 bytes) -> str value: a condition of the
  *                                           run ("version", "dns", "psl")
+ *   shards   u32 run                     -> shard record: the run's night
+ *                                           (label) and its shard K/N
+ *   parts    u32 run | u32 k             -> part record: shard k of a
+ *                                           merged run, as imported
  *   counts   u32 run | database name     -> u64 BE records of the run in
  *                                           that database, when it ended
  *
@@ -69,8 +73,13 @@
  *   page cut  i32 cut, u64 bytes, parsed, depth, flattened, flat_at
  *   read   u8 level, u32 flags, str refresh, str scripts
  *   cond   str value
+ *   shard  str label, u32 k, u32 n, u32 total, u8 merged, u32 nsites,
+ *          then nsites u32: each site's index in the whole list
+ *   part   u8 complete, u32 source run, i64 started, i64 finished,
+ *          str source store, u32 nsites, then nsites u32 whole-list
+ *          indexes
  *
- * timing, perf, deleg, pages, vantage, reads and conds are
+ * timing, perf, deleg, pages, vantage, reads, conds, shards and parts are
  * optional: a store made
  * before them opened read-only reads them as empty (st_db_absent).
  *
@@ -136,6 +145,8 @@ enum {
   DB_VANTAGE,
   DB_READS,
   DB_CONDS,
+  DB_SHARDS,
+  DB_PARTS,
   DB_COUNTS,
   DB__N
 };
@@ -284,6 +295,10 @@ void st_lock_close(struct store *s);
 int st_lock_compact(struct store *s);
 /* Lock byte @run: this process writes run @run (one at a time). */
 int st_lock_run(struct store *s, uint32_t run);
+/* Wait for, then hold until the store is closed, the merge lock: one
+ * store_merge at a time per store, so that two merges of a night never
+ * both make its merged run. Returns STORE_OK or STORE_IO. */
+int st_lock_merge(struct store *s);
 /* Release the lock of run @run if this process holds it. */
 void st_lock_run_end(struct store *s, uint32_t run);
 
@@ -458,5 +473,29 @@ struct st_link {
 int st_links_walk(struct store *s, MDB_txn *txn, uint32_t run, uint32_t site,
                   int all_sites, int (*fn)(const struct st_link *l, void *ud),
                   void *ud);
+
+/* ---- runs.c ---- */
+
+/* Write run record @r (its id, times, state, vantage and options) in the
+ * write transaction @txn, as store_run_new and store_run_finish do.
+ * Returns a store code. */
+int st_run_put(struct store *s, MDB_txn *txn, const struct store_run *r);
+
+/* ---- shard.c ---- */
+
+/* 1 when @label may name a night: 1 to 200 bytes, no control character. */
+int st_label_ok(const char *label);
+/* A u32 count then that many u32 into *@out (malloc'd, NULL for none)
+ * and *@n; d->rc on failure (a count longer than the record is
+ * STORE_CORRUPT). */
+int st_idx_dec(struct st_dec *d, uint32_t **out, uint32_t *n);
+/* Decode shard record @v into @out (zeroed first; cleaned up on error).
+ * Returns STORE_OK, STORE_CORRUPT or STORE_NOMEM. */
+int st_shard_decode(const MDB_val *v, struct store_shard *out);
+/* STORE_OK when every run with a shard record is in runs; STORE_CORRUPT
+ * when one is not: a damaged runs page that LMDB reads as fewer runs
+ * (the runs database has no counts of its own; shard records, written
+ * after their run and deleted before it, say which runs exist). */
+int st_runs_listed(struct store *s, MDB_txn *txn);
 
 #endif

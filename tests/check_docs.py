@@ -40,7 +40,8 @@ for line in out.splitlines():
     table.setdefault(cmd, set()).add(flag)
 check("help --list names every command",
       sorted(table) == sorted(["crawl", "report", "links", "fixes", "runs",
-                               "diff", "prune", "check", "url", "robots"]),
+                               "diff", "prune", "check", "merge", "url",
+                               "robots"]),
       " ".join(sorted(table)))
 every = set().union(*table.values())
 
