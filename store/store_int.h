@@ -365,6 +365,8 @@ void st_enc_str(struct v6_buf *b, const char *s); /* NULL allowed */
 
 /* CRC-32C of the @n bytes at @data, continuing @crc (0 to start). */
 uint32_t st_crc32c(uint32_t crc, const void *data, size_t n);
+/* The same without the CPU's instruction (for the unit tests). */
+uint32_t st_crc32c_soft(uint32_t crc, const void *data, size_t n);
 
 /* A decoder over a record lent by LMDB. rc is STORE_OK until the first
  * failure (STORE_CORRUPT: past the end; STORE_NOMEM), after which every

@@ -15,6 +15,10 @@
 #   --repeat N       run every tool N times, report the run with the median CPU (default 1)
 #   --tool-timeout   seconds each tool may run (default 600; 3600 for the large portal)
 # env: V6CRAWL  the binary (default ./v6crawl, then the one next to tests/)
+#      BENCH_WRAP  a command put before v6crawl's crawl, for a profile, e.g.
+#                  BENCH_WRAP="valgrind --tool=callgrind --callgrind-out-file=/tmp/cg.out"
+#                  (the figures of that run are then the wrapper's, not v6crawl's)
+#      BENCH_V6ARGS  more options for v6crawl's crawl (e.g. --timeout 60 under valgrind)
 #      BENCH_TMP  where the work directory goes (default /tmp)
 #
 # Runs as root (unshare --net --mount) or as a user (unshare --user
@@ -201,8 +205,9 @@ for v in $VARIANTS; do
     } > "$P/curl.cfg"
     if [ "$HAVE_V6" = 1 ]; then
         for k in $(seq "$REPEAT"); do mkdir -p "$RES/v6crawl.db.$k"; done
-        run v6crawl "$RES" "$V6CRAWL" crawl --db "$RES/v6crawl.db.@K@" --dns-server 127.0.0.1:5353 \
-            --allow-private --timeout 5 --retries 0 $QUIET http://www.bench.gov.cn/
+        # shellcheck disable=SC2086
+        run v6crawl "$RES" ${BENCH_WRAP:-} "$V6CRAWL" crawl --db "$RES/v6crawl.db.@K@" --dns-server 127.0.0.1:5353 \
+            --allow-private --timeout 5 --retries 0 $QUIET ${BENCH_V6ARGS:-} http://www.bench.gov.cn/
         timeout 120 "$V6CRAWL" report --db "$RES/v6crawl.db.1" --format json \
             > "$RES/v6crawl.report.json" 2> "$RES/v6crawl.report.err" ||
             echo "bench.sh: v6crawl report failed (see $RES/v6crawl.report.err)" >&2

@@ -467,7 +467,7 @@ http {
     keepalive_requests 100000;
     keepalive_timeout 120s;
     server_tokens off;
-    log_format bench '$server_addr $status $request_method $host $request_uri';
+    log_format bench '$server_addr $status $request_method $host $request_uri $msec';
     access_log %s/logs/access.log bench;
     client_body_temp_path %s/tmp/body;
     proxy_temp_path %s/tmp/proxy;
