@@ -335,4 +335,21 @@ int cli_score_json(FILE *o, struct store *st, const struct store_run *run,
                    const struct report_weights *w,
                    const struct report_cdn_table *cdn);
 
+/* ---- the progress line's time left (eta.c) ---- */
+
+#define CLI_ETA_SAMPLES 128
+
+/* (elapsed seconds, probes done) of the last progress calls */
+struct cli_eta {
+  double t[CLI_ETA_SAMPLES];
+  size_t done[CLI_ETA_SAMPLES];
+  size_t n; /* samples taken; the last CLI_ETA_SAMPLES are kept */
+};
+
+/* Take the sample (@elapsed, @done) into @e (zeroed before the first
+ * call) and return the seconds left for the @total probes at the rate of
+ * the last half of the time so far; -1 while nothing is done. */
+double cli_eta_left(struct cli_eta *e, double elapsed, size_t done,
+                    size_t total);
+
 #endif
