@@ -167,6 +167,17 @@ struct store {
   uint32_t uncounted;
 };
 
+/* ---- trim.c ---- */
+
+/* Drop the map's pages from the resident set once the store is larger
+ * than a few MiB (store_flush, after a commit): they stay in the page
+ * cache and fault in again when read. */
+void st_map_trim(struct store *s);
+/* The same for the store of environment @env: st_walk, every
+ * ST_TRIM_WALK records (a walk of a run reads all of its pages). */
+void st_env_trim(MDB_env *env);
+#define ST_TRIM_WALK 8192
+
 /* ---- links.c: keys ---- */
 
 /* The LINK_KEY_LEN bytes of a key run | site | url id (links, pages). */

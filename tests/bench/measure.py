@@ -132,6 +132,7 @@ def main():
         "user_s": round(ru.ru_utime, 3), "sys_s": round(ru.ru_stime, 3),
         "cpu_s": round(ru.ru_utime + ru.ru_stime, 3),
         "maxrss_mib": round(ru.ru_maxrss / 1024.0, 1),
+        "minflt": ru.ru_minflt, "majflt": ru.ru_majflt,
     }
     with open(a.json, "w") as f:
         json.dump(res, f)
