@@ -497,4 +497,21 @@ void cli_label_today(char *buf, size_t len);
 /* `v6crawl merge --db CENTRAL SHARD_STORE...`. */
 int cmd_merge(int argc, char **argv);
 
+/* ---- the progress line's time left (eta.c) ---- */
+
+#define CLI_ETA_SAMPLES 128
+
+/* (elapsed seconds, probes done) of the last progress calls */
+struct cli_eta {
+  double t[CLI_ETA_SAMPLES];
+  size_t done[CLI_ETA_SAMPLES];
+  size_t n; /* samples taken; the last CLI_ETA_SAMPLES are kept */
+};
+
+/* Take the sample (@elapsed, @done) into @e (zeroed before the first
+ * call) and return the seconds left for the @total probes at the rate of
+ * the last half of the time so far; -1 while nothing is done. */
+double cli_eta_left(struct cli_eta *e, double elapsed, size_t done,
+                    size_t total);
+
 #endif

@@ -30,22 +30,20 @@ static void on_signal(int sig)
   stop_flag = 1;
 }
 
-/* "ETA 1m05s" from the probes left and the probe rate so far; "ETA -"
- * until a probe has finished. The total grows while pages are read, so
- * early estimates are low. */
+/* "ETA 1m05s" from the probes left and the recent probe rate (eta.c);
+ * "ETA -" until a probe has finished. The total grows while pages are
+ * read, so early estimates are low. */
 static void eta(char *buf, size_t len, const struct crawl_progress *p)
 {
-  double rate, left;
+  static struct cli_eta est;
+  double left =
+    cli_eta_left(&est, p->elapsed_s, p->probes_done, p->probes_total);
   unsigned long s;
 
-  if (p->probes_done == 0 || p->elapsed_s <= 0) {
+  if (left < 0) {
     snprintf(buf, len, "ETA -");
     return;
   }
-  rate = p->probes_done / p->elapsed_s;
-  left = p->probes_total > p->probes_done
-           ? (double)(p->probes_total - p->probes_done) / rate
-           : 0;
   s = left > 359999 ? 359999ul : (unsigned long)(left + 0.5);
   if (s >= 3600)
     snprintf(buf, len, "ETA %luh%02lum", s / 3600, s / 60 % 60);

@@ -91,12 +91,40 @@ struct baddr {
   int pending; /* a result asks for the parked to be released/decided */
 };
 
+/* "FAMILY ADDR PORT" into @key (what snprintf "%d %s %d" writes, cut at
+ * @cap like it; this runs for every request: twice for each). */
+static void baddr_key(char *key, size_t cap, int family, const char *addr,
+                      int port)
+{
+  char num[16];
+  size_t n = 0, k = 0, a = strlen(addr);
+  unsigned u = port < 0 ? 0u : (unsigned)port;
+
+  do
+    num[k++] = (char)('0' + u % 10);
+  while ((u /= 10) && k < sizeof num);
+  if (cap < 1)
+    return;
+  key[n++] = (char)('0' + (family == 6 ? 6 : family == 4 ? 4 : 0));
+  if (n < cap - 1)
+    key[n++] = ' ';
+  if (a > cap - 1 - n)
+    a = cap - 1 - n;
+  memcpy(key + n, addr, a);
+  n += a;
+  if (n < cap - 1)
+    key[n++] = ' ';
+  while (k && n < cap - 1)
+    key[n++] = num[--k];
+  key[n] = '\0';
+}
+
 static struct baddr *baddr_get(struct crawl *c, int family, const char *addr,
                                int port, int create)
 {
   char key[96];
   struct baddr *b;
-  snprintf(key, sizeof(key), "%d %s %d", family, addr, port);
+  baddr_key(key, sizeof key, family, addr, port);
   b = map_get(&c->breakers, key);
   if (b || !create)
     return b;

@@ -153,16 +153,25 @@ static size_t utf8_seq(const unsigned char *s, size_t n)
   return len;
 }
 
+/* utf8_seq with the short cuts for most of a page: ASCII, and three
+ * bytes (CJK) whose lead byte allows neither an overlong form (e0) nor a
+ * surrogate (ed). */
+static size_t utf8_next(const unsigned char *u, size_t n)
+{
+  if (u[0] < 0x80)
+    return 1;
+  if (n >= 3 && u[0] >= 0xe1 && u[0] != 0xed && u[0] <= 0xef &&
+      (u[1] & 0xc0) == 0x80 && (u[2] & 0xc0) == 0x80)
+    return 3;
+  return utf8_seq(u, n);
+}
+
 int charset_utf8_valid(const char *in, size_t len)
 {
   size_t i = 0, k;
 
   while (i < len) {
-    if ((unsigned char)in[i] < 0x80) { /* most of a page: ASCII */
-      i++;
-      continue;
-    }
-    k = utf8_seq((const unsigned char *)in + i, len - i);
+    k = utf8_next((const unsigned char *)in + i, len - i);
     if (!k)
       return 0;
     i += k;
@@ -175,11 +184,7 @@ void charset_utf8_scrub(const char *in, size_t len, struct v6_buf *out)
   size_t i = 0, start = 0, k;
 
   while (i < len) {
-    if ((unsigned char)in[i] < 0x80) { /* most of a page: ASCII */
-      i++;
-      continue;
-    }
-    k = utf8_seq((const unsigned char *)in + i, len - i);
+    k = utf8_next((const unsigned char *)in + i, len - i);
     if (k) {
       i += k;
       continue;

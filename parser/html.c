@@ -361,12 +361,20 @@ static int html_script_link_add(struct html_page *page, const char *s, size_t n)
 static int html_links_resolve(struct html_page *page, struct html_link *v,
                               size_t n)
 {
+  struct url_base *b = NULL;
   size_t i;
-  for (i = 0; i < n; i++)
-    if (url_resolve(page->base[0] ? page->base : NULL, v[i].href, page->charset,
-                    0, &v[i].url) == PARSE_NOMEM)
-      return PARSE_NOMEM;
-  return PARSE_OK;
+  int rc = PARSE_OK;
+
+  if (!n)
+    return PARSE_OK;
+  if (url_base_new(page->base[0] ? page->base : NULL, &b) == PARSE_NOMEM)
+    return PARSE_NOMEM;
+  for (i = 0; i < n && rc == PARSE_OK; i++)
+    if (url_resolve_base(b, v[i].href, page->charset, 0, &v[i].url) ==
+        PARSE_NOMEM)
+      rc = PARSE_NOMEM;
+  url_base_free(b);
+  return rc;
 }
 
 static const char *html_charset_display(const char *cs)

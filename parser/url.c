@@ -887,16 +887,34 @@ int url_resolve(const char *base, const char *href, const char *charset,
   return url_resolve_n(base, href, strlen(href), charset, flags, out);
 }
 
-int url_resolve_n(const char *base, const char *href, size_t href_len,
-                  const char *charset, int flags, char **out)
+/* A base URL parsed once for the many links of a page (url_base_new). */
+struct url_base {
+  struct uref b;
+  int have; /* 0: no base (absolute links only) */
+  int rc;   /* what parsing it gave: every resolve against it fails so */
+};
+
+/* Parse @base into @b as the base of a resolve. */
+static int base_parse(struct uref *b, const char *base)
 {
-  struct uref b, r;
+  int rc = uref_parse(b, base, strlen(base), NULL);
+  if (rc == PARSE_OK)
+    rc = base_check(b);
+  if (rc == PARSE_OK)
+    rc = uref_clean(b);
+  return rc;
+}
+
+/* url_resolve_n against the parsed base @b (NULL: none). */
+static int resolve_at(const struct uref *b, const char *href, size_t href_len,
+                      const char *charset, int flags, char **out)
+{
+  struct uref r;
   UriUriA res;
   struct v6_buf o;
   const char *cs = NULL;
   int resolved = 0, rc = PARSE_INVALID;
 
-  uref_init(&b);
   uref_init(&r);
   v6_buf_init(&o, 0);
   *out = NULL;
@@ -907,25 +925,16 @@ int url_resolve_n(const char *base, const char *href, size_t href_len,
     if (cs && (!strcmp(cs, "UTF-8") || !strncmp(cs, "UTF-16", 6)))
       cs = NULL;
   }
-  if (base) {
-    rc = uref_parse(&b, base, strlen(base), NULL);
-    if (rc == PARSE_OK)
-      rc = base_check(&b);
-    if (rc == PARSE_OK)
-      rc = uref_clean(&b);
-    if (rc)
-      goto out;
-  }
-  rc = uref_parse(&r, href, href_len, base ? &b : NULL);
+  rc = uref_parse(&r, href, href_len, b);
   if (rc)
     goto out;
   if (!uref_opaque(&r)) {
-    rc = ref_resolve(&r, base ? &b : NULL, &res);
+    rc = ref_resolve(&r, b, &res);
     if (rc)
       goto out;
     resolved = 1;
   }
-  rc = uri_serialise(resolved ? &res : &r.uri, &r, base ? &b : NULL, cs,
+  rc = uri_serialise(resolved ? &res : &r.uri, &r, b, cs,
                      flags & URL_KEEP_FRAGMENT, &o);
   if (rc)
     goto out;
@@ -936,9 +945,62 @@ out:
   if (resolved)
     uriFreeUriMembersA(&res);
   v6_buf_cleanup(&o);
-  uref_cleanup(&b);
   uref_cleanup(&r);
   return rc;
+}
+
+int url_resolve_n(const char *base, const char *href, size_t href_len,
+                  const char *charset, int flags, char **out)
+{
+  struct uref b;
+  int rc = PARSE_OK;
+
+  uref_init(&b);
+  *out = NULL;
+  if (href && base)
+    rc = base_parse(&b, base);
+  if (rc == PARSE_OK)
+    rc = resolve_at(base ? &b : NULL, href, href_len, charset, flags, out);
+  uref_cleanup(&b);
+  return rc;
+}
+
+int url_base_new(const char *base, struct url_base **out)
+{
+  struct url_base *u = calloc(1, sizeof *u);
+
+  *out = NULL;
+  if (!u)
+    return PARSE_NOMEM;
+  uref_init(&u->b);
+  u->have = base != NULL;
+  u->rc = base ? base_parse(&u->b, base) : PARSE_OK;
+  if (u->rc == PARSE_NOMEM) {
+    url_base_free(u);
+    return PARSE_NOMEM;
+  }
+  *out = u;
+  return PARSE_OK;
+}
+
+int url_resolve_base(const struct url_base *base, const char *href,
+                     const char *charset, int flags, char **out)
+{
+  *out = NULL;
+  if (!href)
+    return PARSE_INVALID;
+  if (base->rc)
+    return base->rc;
+  return resolve_at(base->have ? &base->b : NULL, href, strlen(href), charset,
+                    flags, out);
+}
+
+void url_base_free(struct url_base *base)
+{
+  if (!base)
+    return;
+  uref_cleanup(&base->b);
+  free(base);
 }
 
 /* A split, not a parse: @url is a URL as url_resolve serialises it

@@ -820,6 +820,8 @@ int store_flush(struct store *s)
   /* the transaction is gone whether the commit worked or not */
   s->wtxn = NULL;
   s->next_url = 0;
+  if (rc == STORE_OK)
+    st_map_trim(s);
   return rc;
 }
 

@@ -182,6 +182,17 @@ struct store {
   uint32_t uncounted;
 };
 
+/* ---- trim.c ---- */
+
+/* Drop the map's pages from the resident set once the store is larger
+ * than a few MiB (store_flush, after a commit): they stay in the page
+ * cache and fault in again when read. */
+void st_map_trim(struct store *s);
+/* The same for the store of environment @env: st_walk, every
+ * ST_TRIM_WALK records (a walk of a run reads all of its pages). */
+void st_env_trim(MDB_env *env);
+#define ST_TRIM_WALK 8192
+
 /* ---- links.c: keys ---- */
 
 /* The LINK_KEY_LEN bytes of a key run | site | url id (links, pages). */
@@ -384,6 +395,8 @@ void st_enc_str(struct v6_buf *b, const char *s); /* NULL allowed */
 
 /* CRC-32C of the @n bytes at @data, continuing @crc (0 to start). */
 uint32_t st_crc32c(uint32_t crc, const void *data, size_t n);
+/* The same without the CPU's instruction (for the unit tests). */
+uint32_t st_crc32c_soft(uint32_t crc, const void *data, size_t n);
 
 /* A decoder over a record lent by LMDB. rc is STORE_OK until the first
  * failure (STORE_CORRUPT: past the end; STORE_NOMEM), after which every

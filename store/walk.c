@@ -29,6 +29,7 @@ int st_walk(MDB_txn *txn, MDB_dbi dbi, const void *prefix, size_t plen,
 {
   MDB_cursor *cur = NULL;
   MDB_val k = {plen, (void *)prefix}, v, prev = {0, NULL};
+  size_t seen = 0;
   int rc, mrc;
 
   if (dbi == 0)
@@ -57,6 +58,8 @@ int st_walk(MDB_txn *txn, MDB_dbi dbi, const void *prefix, size_t plen,
     rc = fn(&k, &v, ud);
     if (rc)
       goto out;
+    if (++seen % ST_TRIM_WALK == 0)
+      st_env_trim(mdb_txn_env(txn));
     st_guard_in();
     mrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT);
     st_guard_out();

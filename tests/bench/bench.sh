@@ -3,8 +3,10 @@
 # a private network namespace, crawled by v6crawl, wget2 --spider and
 # curl --parallel (-4 and -6).  Prints wall, CPU, peak RSS, requests, ratios.
 #
-# usage: tests/bench/bench.sh [--large] [--keep] [--only TOOLS] [--repeat N] [--tool-timeout SEC]
+# usage: tests/bench/bench.sh [--large] [--huge] [--keep] [--only TOOLS] [--repeat N] [--tool-timeout SEC]
 #   --large          run the ~10k-link portal and the ~100k-link one, print growth
+#   --huge           the ~1M-link portal too (after the others; --large is implied; a
+#                    bench of its own: never in make check or CI)
 #   --keep           keep the work directory (portal, logs, results) and say where
 #   --only TOOLS     comma list from: v6crawl,wget2,wget2get,curl4,curl6,blackhole
 #                    (default all); blackhole = blackhole.py: 60 links on a host
@@ -13,8 +15,12 @@
 #                    the same crawl without --spider (GETs everything, --delete-after),
 #                    an extra reference that does the same per-request work as v6crawl
 #   --repeat N       run every tool N times, report the run with the median CPU (default 1)
-#   --tool-timeout   seconds each tool may run (default 600; 3600 for the large portal)
+#   --tool-timeout   seconds each tool may run (default 600; 3600 with --large, 14400 with --huge)
 # env: V6CRAWL  the binary (default ./v6crawl, then the one next to tests/)
+#      BENCH_WRAP  a command put before v6crawl's crawl, for a profile, e.g.
+#                  BENCH_WRAP="valgrind --tool=callgrind --callgrind-out-file=/tmp/cg.out"
+#                  (the figures of that run are then the wrapper's, not v6crawl's)
+#      BENCH_V6ARGS  more options for v6crawl's crawl (e.g. --timeout 60 under valgrind)
 #      BENCH_TMP  where the work directory goes (default /tmp)
 #
 # Runs as root (unshare --net --mount) or as a user (unshare --user
@@ -29,10 +35,11 @@ PY=/usr/bin/python3
 [ -x "$PY" ] || PY=python3
 
 ARGS=("$@")
-LARGE=0 KEEP=0 ONLY=v6crawl,wget2,wget2get,curl4,curl6,blackhole TOOL_TIMEOUT= REPEAT=1
+LARGE=0 HUGE=0 KEEP=0 ONLY=v6crawl,wget2,wget2get,curl4,curl6,blackhole TOOL_TIMEOUT= REPEAT=1
 while [ $# -gt 0 ]; do
     case "$1" in
         --large) LARGE=1 ;;
+        --huge) LARGE=1 HUGE=1 ;;
         --keep) KEEP=1 ;;
         --only) ONLY=$2; shift ;;
         --only=*) ONLY=${1#--only=} ;;
@@ -45,9 +52,10 @@ while [ $# -gt 0 ]; do
     esac
     shift
 done
-[ -n "$TOOL_TIMEOUT" ] || { [ $LARGE = 1 ] && TOOL_TIMEOUT=3600 || TOOL_TIMEOUT=600; }
+[ -n "$TOOL_TIMEOUT" ] || { [ $HUGE = 1 ] && TOOL_TIMEOUT=14400; } ||
+    { [ $LARGE = 1 ] && TOOL_TIMEOUT=3600 || TOOL_TIMEOUT=600; }
 case "$REPEAT" in ''|*[!0-9]*|0) echo "bench.sh: --repeat wants a positive number" >&2; exit 2 ;; esac
-export LARGE KEEP ONLY TOOL_TIMEOUT REPEAT
+export LARGE HUGE KEEP ONLY TOOL_TIMEOUT REPEAT
 
 # ---- step 1: re-exec inside private network + mount namespaces ---------------
 if [ -z "${V6BENCH_INNS:-}" ]; then
@@ -62,7 +70,7 @@ if [ -z "${V6BENCH_INNS:-}" ]; then
     if [ "$(id -u)" = 0 ]; then NS=(unshare --net --mount)
     else NS=(unshare --user --map-root-user --net --mount); fi
     ntools=$(echo "$ONLY" | tr , '\n' | grep -c .)
-    nvar=$((LARGE + 1))
+    nvar=$((LARGE + HUGE + 1))
     total=$(( (ntools * REPEAT * (TOOL_TIMEOUT + 5) + 300) * nvar + 300 ))
     V6BENCH_REALROOT=0; [ "$(id -u)" = 0 ] && V6BENCH_REALROOT=1
     export V6BENCH_INNS=1 V6BENCH_REALROOT V6CRAWL PATH
@@ -97,8 +105,9 @@ want() { case ",$ONLY," in *,"$1",*) return 0 ;; esac; return 1; }
 # generate the portal(s)
 VARIANTS=p10k
 [ "$LARGE" = 1 ] && VARIANTS="p10k p100k"
+[ "$HUGE" = 1 ] && VARIANTS="p10k p100k p1m"
 for v in $VARIANTS; do
-    flag=; [ $v = p100k ] && flag=--large
+    flag=; [ $v = p100k ] && flag=--large; [ $v = p1m ] && flag=--huge
     echo "bench.sh: generating portal $v ..." >&2
     "$PY" "$HERE/genportal.py" --out "$WORK/$v" --root $flag || die "genportal.py failed"
 done
@@ -157,11 +166,13 @@ log_end() {
 }
 
 # v6crawl present and working?
-HAVE_V6=0 QUIET=
+HAVE_V6=0 V6OPTS=
 if want v6crawl; then
     if [ -x "$V6CRAWL" ] && "$V6CRAWL" crawl --help > "$WORK/v6help.txt" 2>&1; then
         HAVE_V6=1
-        grep -q -- '--quiet' "$WORK/v6help.txt" && QUIET=--quiet
+        # no --quiet: the progress line's ETA is checked (measure.py --stamp-stderr)
+        # the vantage check must reach the portal, not the root servers
+        grep -q -- '--vantage ' "$WORK/v6help.txt" && V6OPTS="$V6OPTS --vantage 127.0.0.2:80,[fd6c:7763::2]:80"
     else
         echo "bench.sh: $V6CRAWL missing or 'crawl --help' fails: v6crawl is not measured" >&2
     fi
@@ -176,8 +187,11 @@ run() {  # name out-dir cmd...   (@K@ in an argument becomes the repetition numb
         rm -rf "$res/$name.cwd"; mkdir -p "$res/$name.cwd"
         log_begin
         local q0; q0=$(grep -c 'query\[' "$WORK/dnsmasq.log" 2>/dev/null)
+        local stamp=()
+        [ "$name" = v6crawl ] && stamp=(--stamp-stderr "$res/$name.$k.progress")
         (cd "$res/$name.cwd" && HOME="$res/$name.cwd" "$PY" "$HERE/measure.py" --json "$res/$name.$k.json" \
-            --timeout "$TOOL_TIMEOUT" --stdout "$res/$name.$k.out" --stderr "$res/$name.$k.err" -- "${argv[@]}")
+            --timeout "$TOOL_TIMEOUT" --stdout "$res/$name.$k.out" --stderr "$res/$name.$k.err" \
+            "${stamp[@]}" -- "${argv[@]}")
         rc=$?
         log_end "$res/$name.$k.access.log"
         echo $(( $(grep -c 'query\[' "$WORK/dnsmasq.log" 2>/dev/null) - ${q0:-0} )) > "$res/$name.$k.dnsq"
@@ -199,8 +213,9 @@ for v in $VARIANTS; do
     } > "$P/curl.cfg"
     if [ "$HAVE_V6" = 1 ]; then
         for k in $(seq "$REPEAT"); do mkdir -p "$RES/v6crawl.db.$k"; done
-        run v6crawl "$RES" "$V6CRAWL" crawl --db "$RES/v6crawl.db.@K@" --dns-server 127.0.0.1:5353 \
-            --allow-private --timeout 5 --retries 0 $QUIET http://www.bench.gov.cn/
+        # shellcheck disable=SC2086
+        run v6crawl "$RES" ${BENCH_WRAP:-} "$V6CRAWL" crawl --db "$RES/v6crawl.db.@K@" --dns-server 127.0.0.1:5353 \
+            --allow-private --timeout 5 --retries 0 $V6OPTS ${BENCH_V6ARGS:-} http://www.bench.gov.cn/
         timeout 120 "$V6CRAWL" report --db "$RES/v6crawl.db.1" --format json \
             > "$RES/v6crawl.report.json" 2> "$RES/v6crawl.report.err" ||
             echo "bench.sh: v6crawl report failed (see $RES/v6crawl.report.err)" >&2

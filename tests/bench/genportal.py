@@ -467,7 +467,7 @@ http {
     keepalive_requests 100000;
     keepalive_timeout 120s;
     server_tokens off;
-    log_format bench '$server_addr $status $request_method $host $request_uri';
+    log_format bench '$server_addr $status $request_method $host $request_uri $msec';
     access_log %s/logs/access.log bench;
     client_body_temp_path %s/tmp/body;
     proxy_temp_path %s/tmp/proxy;
@@ -490,8 +490,10 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--out", required=True)
     ap.add_argument("--large", action="store_true", help="~100k links instead of ~10k")
-    ap.add_argument("--cols", type=int, help="level-2 column pages (default 150, --large 1600)")
-    ap.add_argument("--per-col", type=int, default=60, help="list links per column page")
+    ap.add_argument("--huge", action="store_true",
+                    help="~1M links: 1650 column pages of 600 list links each")
+    ap.add_argument("--cols", type=int, help="level-2 column pages (default 150, --large 1600, --huge 1650)")
+    ap.add_argument("--per-col", type=int, help="list links per column page (default 60, --huge 600)")
     ap.add_argument("--paging", type=int, default=4)
     ap.add_argument("--nav", type=int, default=20)
     ap.add_argument("--hot", type=int, default=300)
@@ -504,7 +506,9 @@ def main():
     ap.add_argument("--summary", action="store_true", help="print expected.json")
     a = ap.parse_args()
     if a.cols is None:
-        a.cols = 1600 if a.large else 150
+        a.cols = 1650 if a.huge else 1600 if a.large else 150
+    if a.per_col is None:
+        a.per_col = 600 if a.huge else 60
     e = build(a)
     if a.summary:
         json.dump(e, sys.stdout, indent=1, sort_keys=True)

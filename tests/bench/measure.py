@@ -3,16 +3,52 @@
 child tree (wait4 rusage: the child and every descendant it waited for),
 peak RSS (MiB, largest single process of the tree).
 
-usage: measure.py --json OUT.json [--timeout SEC] [--stdout F] [--stderr F] -- CMD ARGS...
+usage: measure.py --json OUT.json [--timeout SEC] [--stdout F] [--stderr F]
+                  [--stamp-stderr F] -- CMD ARGS...
+
+--stamp-stderr F: stderr is a pseudo-terminal (so a program that draws a
+progress line only on a terminal draws it); every line of it (ended by CR
+or LF, so each redraw of a progress line) goes to F as "SECONDS<TAB>TEXT",
+SECONDS since the start, and the raw bytes to --stderr as before.
 
 Exit status: the command's (124 if it was killed on timeout).
 """
 import argparse
 import json
 import os
+import pty
 import signal
 import sys
+import threading
 import time
+
+
+def stamp_reader(fd, raw, stamped, t0):
+    """Copy the pipe @fd to the file descriptor @raw, and its lines with
+    the time they came to the file @stamped."""
+    buf = b""
+    with open(stamped, "w") as out:
+        while True:
+            try:
+                chunk = os.read(fd, 65536)
+            except OSError:  # EIO: the terminal's last writer is gone
+                chunk = b""
+            if not chunk:
+                break
+            now = time.monotonic() - t0
+            os.write(raw, chunk)
+            buf += chunk
+            while True:
+                cut = [i for i in (buf.find(b"\r"), buf.find(b"\n")) if i >= 0]
+                if not cut:
+                    break
+                i = min(cut)
+                line = buf[:i].decode("utf-8", "replace").replace("\x1b[K", "")
+                buf = buf[i + 1:]
+                if line:
+                    out.write("%.3f\t%s\n" % (now, line))
+        if buf:
+            out.write("%.3f\t%s\n" % (time.monotonic() - t0, buf.decode("utf-8", "replace")))
 
 
 def main():
@@ -21,6 +57,7 @@ def main():
     ap.add_argument("--timeout", type=float, default=600)
     ap.add_argument("--stdout", default="/dev/null")
     ap.add_argument("--stderr", default="/dev/null")
+    ap.add_argument("--stamp-stderr")
     ap.add_argument("cmd", nargs=argparse.REMAINDER)
     a = ap.parse_args()
     cmd = a.cmd[1:] if a.cmd and a.cmd[0] == "--" else a.cmd
@@ -28,17 +65,28 @@ def main():
         ap.error("no command")
     out = os.open(a.stdout, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
     err = os.open(a.stderr, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    rd = wr = None
+    if a.stamp_stderr:
+        rd, wr = pty.openpty()
     t0 = time.monotonic()
     pid = os.fork()
     if pid == 0:
         try:
             os.setsid()  # own process group, so a timeout kills the whole tree
             os.dup2(out, 1)
-            os.dup2(err, 2)
+            os.dup2(wr if wr is not None else err, 2)
+            if rd is not None:
+                os.close(rd)
+                os.close(wr)
             os.execvp(cmd[0], cmd)
         except OSError as e:
             os.write(2, ("measure.py: %s: %s\n" % (cmd[0], e)).encode())
         os._exit(127)
+    reader = None
+    if rd is not None:
+        os.close(wr)
+        reader = threading.Thread(target=stamp_reader, args=(rd, err, a.stamp_stderr, t0))
+        reader.start()
     timed_out = False
 
     def on_alarm(signum, frame):
@@ -73,6 +121,8 @@ def main():
         os.killpg(pid, signal.SIGKILL)
     except (ProcessLookupError, PermissionError):
         pass
+    if reader:
+        reader.join(10)
     rc = os.waitstatus_to_exitcode(status)
     if timed_out:
         rc = 124
@@ -82,6 +132,7 @@ def main():
         "user_s": round(ru.ru_utime, 3), "sys_s": round(ru.ru_stime, 3),
         "cpu_s": round(ru.ru_utime + ru.ru_stime, 3),
         "maxrss_mib": round(ru.ru_maxrss / 1024.0, 1),
+        "minflt": ru.ru_minflt, "majflt": ru.ru_majflt,
     }
     with open(a.json, "w") as f:
         json.dump(res, f)

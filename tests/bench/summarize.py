@@ -6,6 +6,7 @@ usage: summarize.py PORTAL_DIR [PORTAL_DIR...]   (each with expected.json, resul
 """
 import json
 import os
+import re
 import sys
 
 TOOLS = ["v6crawl", "wget2", "wget2get", "curl4", "curl6"]
@@ -138,11 +139,50 @@ def ratios(name, rows, small):
         print("(info) v6crawl CPU/request / wget2get (GET, no --spider) CPU/request = %.3f ms / %.3f ms = %.3f"
               % (1000 * a, 1000 * b, a / b))
     if v6:
-        if small:
-            print("v6crawl peak RSS                            = %.1f MiB                  target <= 64    %s"
-                  % (v6["maxrss_mib"], verdict(v6["maxrss_mib"] <= 64)))
-        else:
-            print("v6crawl peak RSS                            = %.1f MiB" % v6["maxrss_mib"])
+        # flat memory (issue 10): 64 MiB up to ~100k links, 128 MiB at ~1M
+        cap = 64 if small or v6.get("links", 0) < 500000 else 128
+        print("v6crawl peak RSS                            = %.1f MiB                  target <= %-4d  %s"
+              % (v6["maxrss_mib"], cap, verdict(v6["maxrss_mib"] <= cap)))
+
+
+def parse_eta(text):
+    """Seconds of an "ETA 1h02m" / "ETA 1m05s" / "ETA 5s" / "ETA 0.8s" field, None for "ETA -"."""
+    m = re.search(r"ETA (?:(\d+)h(\d+)m|(\d+)m(\d+)s|(\d+(?:\.\d+)?)s)", text)
+    if not m:
+        return None
+    if m.group(1):
+        return int(m.group(1)) * 3600 + int(m.group(2)) * 60
+    if m.group(3):
+        return int(m.group(3)) * 60 + int(m.group(4))
+    return float(m.group(5))
+
+
+def eta_check(name, res, rows):
+    """The progress line nearest half the crawl's wall time: its ETA against
+    the time the crawl really still took."""
+    v6 = rows.get("v6crawl")
+    if not v6:
+        return
+    path = os.path.join(res, "v6crawl.%d.progress" % v6["k"])
+    lines = []
+    try:
+        for ln in open(path, errors="replace"):
+            t, _, text = ln.rstrip("\n").partition("\t")
+            e = parse_eta(text)
+            if e is not None:
+                lines.append((float(t), e, text.strip()))
+    except (OSError, ValueError):
+        pass
+    wall = v6["wall_s"]
+    if not lines:
+        print("v6crawl ETA at half time: n/a (no progress line with an ETA)")
+        return
+    t, e, text = min(lines, key=lambda x: abs(x[0] - wall / 2))
+    real = wall - t
+    err = (e - real) / real if real > 0 else 0.0
+    print("v6crawl ETA at %.2f s of %.2f s: said %.1f s, took %.2f s: error %+.0f%%       target within 20%%  %s"
+          % (t, wall, e, real, 100 * err, "PASS" if abs(err) <= 0.2 else "FAIL"))
+    print("  (%d progress lines; that one: %s)" % (len(lines), text))
 
 
 def print_expected(exp):
@@ -233,11 +273,13 @@ def main():
         name = os.path.basename(d.rstrip("/"))
         allrows.append((name, exp, rows))
         print_table(name, exp, rows)
+        if rows.get("v6crawl"):
+            rows["v6crawl"]["links"] = exp["probed_links"]
         ratios(name, rows, exp["cols"] <= 300)
+        eta_check(name, res, rows)
         print_expected(exp)
         print_report(exp, res)
-    if len(allrows) == 2:
-        (n1, e1, r1), (n2, e2, r2) = allrows
+    for (n1, e1, r1), (n2, e2, r2) in zip(allrows, allrows[1:]):
         print("\n-- growth %s -> %s (probed links %d -> %d, x%.1f) --" % (
             n1, n2, e1["probed_links"], e2["probed_links"], e2["probed_links"] / e1["probed_links"]))
         for t in TOOLS:
@@ -248,7 +290,6 @@ def main():
             pb = 1000 * b["cpu_s"] / e2["probed_links"]
             print("%-8s CPU/link %.3f ms -> %.3f ms (x%.2f); wall %.1f s -> %.1f s; peak RSS %.1f -> %.1f MiB" % (
                 t, pa, pb, pb / pa if pa else 0, a["wall_s"], b["wall_s"], a["maxrss_mib"], b["maxrss_mib"]))
-
 
 if __name__ == "__main__":
     main()

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "parser/parse.h"
+#include "parser/parse_int.h"
 #include "tests/unit/check_run.h"
 
 #define PAGE "http://www.example.gov.cn/dir/index.html"
@@ -505,12 +506,45 @@ START_TEST(html_parts_not_inside_template)
 }
 END_TEST
 
+/* The scrub's short cut for three-byte sequences keeps exactly what the
+ * full check keeps: every lead byte e0..ef with continuation bytes at
+ * and beyond their edges (overlong e0 80, surrogate ed a0), whole and cut
+ * short at the end. */
+START_TEST(html_utf8_scrub_three_byte_edges)
+{
+  static const unsigned char c1[] = {0x7f, 0x80, 0x9f, 0xa0, 0xbf, 0xc0};
+  static const unsigned char c2[] = {0x7f, 0x80, 0xbf, 0xc0};
+  unsigned lead;
+  size_t a, b, n;
+
+  for (lead = 0xe0; lead <= 0xef; lead++)
+    for (a = 0; a < sizeof c1; a++)
+      for (b = 0; b < sizeof c2; b++)
+        for (n = 1; n <= 4; n++) {
+          char in[4] = {(char)lead, (char)c1[a], (char)c2[b], 'x'};
+          struct v6_buf out;
+          int valid = n >= 3 && c1[a] >= 0x80 && c1[a] <= 0xbf &&
+                      c2[b] >= 0x80 && c2[b] <= 0xbf &&
+                      !(lead == 0xe0 && c1[a] < 0xa0) &&
+                      !(lead == 0xed && c1[a] >= 0xa0);
+          ck_assert_int_eq(charset_utf8_valid(in, n), valid);
+          v6_buf_init(&out, 0);
+          charset_utf8_scrub(in, n, &out);
+          ck_assert_int_eq(out.n == n && !memcmp(out.p, in, n), valid);
+          if (!valid)
+            ck_assert_ptr_nonnull(memmem(out.p, out.n, "\xef\xbf\xbd", 3));
+          v6_buf_cleanup(&out);
+        }
+}
+END_TEST
+
 int main(void)
 {
   Suite *s = suite_create("html");
   TCase *tc = tcase_create("links"), *deep;
 
   tcase_add_checked_fixture(tc, NULL, teardown);
+  tcase_add_test(tc, html_utf8_scrub_three_byte_edges);
   tcase_add_test(tc, html_links_in_document_order);
   tcase_add_test(tc, html_frameset_frames);
   tcase_add_test(tc, html_duplicates_kept);

@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include "store/store.h"
+#include "store/store_int.h"
 #include "tests/unit/check_run.h"
 #include "tests/unit/check_tmp.h"
 
@@ -1899,6 +1900,26 @@ START_TEST(store_crc32c_is_castagnoli)
 }
 END_TEST
 
+/* The store's CRC-32C (the CPU's instruction or the tables) is the
+ * bitwise one at every length and alignment, continued or not. */
+START_TEST(store_crc32c_fast_paths_agree)
+{
+  unsigned char b[80];
+  size_t at, n;
+
+  for (n = 0; n < sizeof b; n++)
+    b[n] = (unsigned char)(n * 37 + 11);
+  ck_assert_uint_eq(st_crc32c(0, "123456789", 9), 0xe3069283u);
+  ck_assert_uint_eq(st_crc32c_soft(0, "123456789", 9), 0xe3069283u);
+  for (at = 0; at < 8; at++)
+    for (n = 0; n + at <= sizeof b; n++) {
+      uint32_t want = t_crc32c(0x1234u, b + at, n);
+      ck_assert_uint_eq(st_crc32c(0x1234u, b + at, n), want);
+      ck_assert_uint_eq(st_crc32c_soft(0x1234u, b + at, n), want);
+    }
+}
+END_TEST
+
 /* A store of one finished run with @n_links links, closed. */
 static void store_of_one_run(unsigned n_links)
 {
@@ -2391,6 +2412,7 @@ static Suite *store_suite(void)
   tcase_add_test(tc, store_without_vantage_db_opens_read_only);
   tcase_add_test(tc, store_probe_with_unknown_class_is_corrupt);
   tcase_add_test(tc, store_crc32c_is_castagnoli);
+  tcase_add_test(tc, store_crc32c_fast_paths_agree);
   tcase_add_test(tc, store_truncated_file_is_corrupt_not_sigbus);
   tcase_add_test(tc, store_flipped_byte_is_corrupt_never_other_data);
   tcase_add_test(tc, store_schema_1_is_read_then_upgraded);
