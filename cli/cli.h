@@ -65,6 +65,8 @@ enum cli_opt_id {
   OPT_VEVERY,
   OPT_MAXDELAY,
   OPT_SCRIPTLINKS,
+  OPT_RENDER,
+  OPT_RENDERTIMEOUT,
   OPT_HOMEPROBES,
   OPT_TIMINGSAMPLES,
   OPT_QUIET,
@@ -236,6 +238,17 @@ struct store_site;
 int cli_deleg_json(FILE *o, struct store *st, uint32_t run, uint32_t site);
 int cli_deleg_text(FILE *o, struct store *st, uint32_t run,
                    const struct store_site *sites, size_t n);
+/* What --render found (render.c): the text section for @n sites, the
+ * "render" key of site @s (null for a run made without --render), and
+ * its HTML section (in Chinese when @zh; nothing without --render).
+ * Return a store code. */
+struct store_run;
+int cli_render_text(FILE *o, struct store *st, const struct store_run *run,
+                    const struct store_site *sites, size_t n);
+int cli_render_json(FILE *o, struct store *st, const struct store_run *run,
+                    const struct store_site *s);
+int cli_render_html(FILE *o, int zh, struct store *st,
+                    const struct store_run *run, const struct store_site *s);
 /* Write @s HTML-escaped; NULL as "" (html.c). */
 void cli_html_esc(FILE *o, const char *s);
 /* The chain of site @site as an HTML table, in Chinese when @zh. */

@@ -403,6 +403,8 @@ static int report_text(struct common *c, struct store_site *sites, size_t n,
   text_notes(o, sites, n);
   for (i = 0, rc = STORE_OK; i < n && rc == STORE_OK; i++)
     rc = text_cuts(c, &sites[i]);
+  if (rc == STORE_OK)
+    rc = cli_render_text(o, c->st, &c->run, sites, n);
   if (rc)
     return rc;
   fputs("\nLinks by class (internal, level 2 + level 3)\n", o);
@@ -529,6 +531,8 @@ static int report_json(struct common *c, struct store_site *sites, size_t n,
     report_perf_site_cleanup(&ps);
     if (rc == STORE_OK)
       rc = json_cuts(c, &sites[i]);
+    if (rc == STORE_OK)
+      rc = cli_render_json(o, c->st, &c->run, &sites[i]);
     fputs(",", o);
     fputs("\n   \"levels\": {", o);
     for (l = 2; l <= report_max_level(&figs[i]); l++) {

@@ -15,9 +15,9 @@
 #include <unistd.h>
 
 static const char *const db_names[DB__N] = {
-  "meta",  "runs",    "sites",  "urls",   "url_ids", "links",
-  "edges", "hosts",   "probes", "timing", "perf",    "deleg",
-  "pages", "vantage", "reads",  "counts"};
+  "meta",  "runs",    "sites",  "urls",    "url_ids", "links",
+  "edges", "hosts",   "probes", "timing",  "perf",    "deleg",
+  "pages", "vantage", "reads",  "renders", "counts"};
 
 const char *st_db_name(int db)
 {

@@ -29,6 +29,8 @@
  *                                           ...: IPv6 outages in it)
  *   reads    u32 run | u32 site | u64 id -> read record: a page the site
  *                                           read, its links all stored
+ *   renders  u32 run | u32 site | u64 id -> render record: a page read
+ *                                           with --render (renders.c)
  *   counts   u32 run | database name     -> u64 BE records of the run in
  *                                           that database, when it ended
  *
@@ -66,8 +68,10 @@
  *          u64 bytes
  *   page cut  i32 cut, u64 bytes, parsed, depth, flattened, flat_at
  *   read   u8 level, u32 flags, str refresh, str scripts
+ *   render u8 status, str why, u32 served, u32 rendered, f64 ms,
+ *          str only (the links only the DOM has, one a line)
  *
- * timing, perf, deleg, pages, vantage and reads are
+ * timing, perf, deleg, pages, vantage, reads and renders are
  * optional: a store made
  * before them opened read-only reads them as empty (st_db_absent).
  *
@@ -132,6 +136,7 @@ enum {
   DB_PAGES,
   DB_VANTAGE,
   DB_READS,
+  DB_RENDERS,
   DB_COUNTS,
   DB__N
 };
