@@ -1,7 +1,8 @@
 """What the integration scripts' own small web servers share: a handler
 that answers GET and HEAD alike from one page() method, a page of links,
-an IPv6 server class, a finished v6crawl process (Run), and a script's
-own small world (a dnsmasq and a web server on both families). Imported by tests/integration/test_*.py (their folder is on
+an IPv6 server class, a finished v6crawl process (Run), a script's
+own small world (a dnsmasq and a web server on both families), and a
+script's own nginx (nginx_start, nginx_stop). Imported by tests/integration/test_*.py (their folder is on
 sys.path when they run as scripts)."""
 
 import http.server
@@ -144,3 +145,55 @@ def serve_raw(sock, handler):
         except OSError:
             return
         threading.Thread(target=handler, args=(conn,), daemon=True).start()
+
+
+def nginx_start(work, servers, who, types="text/html html;", log_format=None):
+    """A daemon nginx of the script's own, its files in @work (nginx.pid,
+    nginx-error.log, access.log): one server block per (listens,
+    server_name, root) of @servers (listens a list of "ADDR:PORT" or
+    "[V6]:PORT"; server_name None for the default server of its listens);
+    @types the MIME types block, @log_format the access log's format
+    (default nginx's). Exits the script (@who: its name) when nginx does
+    not start."""
+    tmp = os.path.join(work, "tmp")
+    os.makedirs(tmp, exist_ok=True)
+    conf = ["user root root;" if os.geteuid() == 0 else "",
+            "master_process off;", "daemon on;",
+            "pid %s/nginx.pid;" % work,
+            "error_log %s/nginx-error.log info;" % work,
+            "events { worker_connections 512; }",
+            "http {", "  default_type application/octet-stream;",
+            "  types { %s }" % types]
+    if log_format:
+        conf += ["  log_format it '%s';" % log_format,
+                 "  access_log %s/access.log it;" % work]
+    else:
+        conf.append("  access_log %s/access.log;" % work)
+    conf += ["  %s_temp_path %s/%s;" % (t, tmp, t)
+             for t in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")]
+    for listens, name, root in servers:
+        conf.append("  server {")
+        conf += ["    listen %s%s;" % (a, "" if name else " default_server")
+                 for a in listens]
+        if name:
+            conf.append("    server_name %s;" % name)
+        conf += ["    root %s;" % root, "  }"]
+    conf.append("}")
+    path = os.path.join(work, "nginx.conf")
+    with open(path, "w") as f:
+        f.write("\n".join(conf) + "\n")
+    r = subprocess.run(["nginx", "-p", work, "-c", path, "-e",
+                        os.path.join(work, "nginx-error.log")],
+                       capture_output=True, text=True)
+    if r.returncode != 0:
+        sys.exit("%s: nginx failed: %s" % (who, r.stderr))
+
+
+def nginx_stop(work):
+    """Stop the nginx that nginx_start started in @work, if it runs."""
+    p = os.path.join(work, "nginx.pid")
+    if os.path.exists(p):
+        try:
+            os.kill(int(open(p).read()), 15)
+        except (OSError, ValueError):
+            pass

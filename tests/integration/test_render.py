@@ -36,6 +36,9 @@ import sys
 import tempfile
 import time
 
+import itlib
+from itlib import nginx_start, nginx_stop
+
 results = []
 DNS = "127.0.16.53"
 V4 = "127.0.16.%d"
@@ -154,60 +157,22 @@ def nginx(work):
             os.makedirs(os.path.dirname(path), exist_ok=True)
             with open(path, "w") as f:
                 f.write(body)
-    tmp = os.path.join(work, "tmp")
-    os.makedirs(tmp, exist_ok=True)
-    conf = ["user root root;" if os.geteuid() == 0 else "",
-            "master_process off;", "daemon on;",
-            "pid %s/nginx.pid;" % work,
-            "error_log %s/nginx-error.log info;" % work,
-            "events { worker_connections 512; }",
-            "http {", "  default_type application/octet-stream;",
-            "  types { text/html html; text/plain txt; "
-            "application/json json; }",
-            "  log_format render '$server_addr|$host|$request_uri|"
-            "$http_accept_language|$http_accept|$status';",
-            "  access_log %s/access.log render;" % work,
-            "  client_body_temp_path %s/body;" % tmp,
-            "  proxy_temp_path %s/proxy;" % tmp,
-            "  fastcgi_temp_path %s/fastcgi;" % tmp,
-            "  uwsgi_temp_path %s/uwsgi;" % tmp,
-            "  scgi_temp_path %s/scgi;" % tmp]
-    for site in SITES:
-        conf += ["  server {"] + ["    listen %s;" % a
-                                  for a in LISTEN[site]] + [
-            "    server_name %s;" % NAMES[site],
-            "    root %s/%s;" % (www, site), "  }"]
-    conf.append("}")
-    path = os.path.join(work, "nginx.conf")
-    with open(path, "w") as f:
-        f.write("\n".join(conf) + "\n")
-    r = subprocess.run(["nginx", "-p", work, "-c", path, "-e",
-                        os.path.join(work, "nginx-error.log")],
-                       capture_output=True, text=True)
-    if r.returncode != 0:
-        sys.exit("test_render: nginx failed: " + r.stderr)
+    nginx_start(work, [(LISTEN[site], NAMES[site],
+                        os.path.join(www, site)) for site in SITES],
+                "test_render",
+                "text/html html; text/plain txt; application/json json;",
+                "$server_addr|$host|$request_uri|$http_accept_language|"
+                "$http_accept|$status")
 
 
 def dnsmasq(work):
-    pid = os.path.join(work, "dnsmasq.pid")
     recs = ["--host-record=www.render.test,%s,%s" % (V4 % 1, V6 % 1),
             "--host-record=ext.other.test,%s" % (V4 % 2),
             "--host-record=v6only.render.test,%s" % (V6 % 3),
             "--host-record=unmapped.render.test,%s" % (V4 % 4),
             "--host-record=spin.render.test,%s" % (V4 % 5)]
-    args = ["dnsmasq", "--conf-file=/dev/null", "--no-resolv", "--no-hosts",
-            "--port=53", "--listen-address=" + DNS, "--bind-interfaces",
-            "--user=root", "--group=", "--pid-file=" + pid, "--no-negcache",
-            "--log-queries", "--log-facility=%s/dnsmasq.log" % work,
-            "--local=/#/"] + recs
-    r = subprocess.run(args, capture_output=True, text=True)
-    if r.returncode != 0:
-        sys.exit("test_render: dnsmasq failed: " + r.stderr)
-    for _ in range(50):
-        if os.path.exists(pid) and open(pid).read().strip():
-            return int(open(pid).read())
-        time.sleep(0.1)
-    sys.exit("test_render: dnsmasq wrote no pid file")
+    return itlib.dnsmasq(work, "dnsmasq", DNS, ["--local=/#/"] + recs,
+                         "test_render")
 
 
 def log_lines(path, start):
@@ -435,12 +400,7 @@ def main():
     finally:
         if pid:
             os.kill(pid, 15)
-        p = os.path.join(o.work, "nginx.pid")
-        if os.path.exists(p):
-            try:
-                os.kill(int(open(p).read()), 15)
-            except (OSError, ValueError):
-                pass
+        nginx_stop(o.work)
         for a in addrs:
             subprocess.run(["ip", "-6", "addr", "del", a + "/128", "dev",
                             "lo"], capture_output=True)

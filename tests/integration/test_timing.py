@@ -34,6 +34,8 @@ import sys
 import threading
 import time
 
+from itlib import nginx_start, nginx_stop
+
 results = []
 DNS = "127.0.2.53"
 V4 = "127.0.2.%d"
@@ -119,37 +121,10 @@ def nginx(work):
         for i in (1, 2):
             with open(os.path.join(www, site, "big%d.bin" % i), "wb") as f:
                 f.write(bytes([65 + i]) * BIG)
-    tmp = os.path.join(work, "tmp")
-    os.makedirs(tmp, exist_ok=True)
     listen = ["%s:80" % (V4 % n) for n in (1, 2, 3, 4, 5)] + \
         ["[%s]:80" % (V6 % n) for n in (1, 4, 5)]
-    conf = ["user root root;" if os.geteuid() == 0 else "",
-            "master_process off;", "daemon on;",
-            "pid %s/nginx.pid;" % work,
-            "error_log %s/nginx-error.log info;" % work,
-            "events { worker_connections 512; }",
-            "http {", "  default_type application/octet-stream;",
-            "  types { text/html html; }",
-            "  access_log %s/access.log;" % work,
-            "  client_body_temp_path %s/body;" % tmp,
-            "  proxy_temp_path %s/proxy;" % tmp,
-            "  fastcgi_temp_path %s/fastcgi;" % tmp,
-            "  uwsgi_temp_path %s/uwsgi;" % tmp,
-            "  scgi_temp_path %s/scgi;" % tmp,
-            "  server {"] + ["    listen %s;" % a for a in listen] + [
-            "    server_name cdn.timing.test;",
-            "    root %s/cdn;" % www, "  }",
-            "  server {"] + ["    listen %s default_server;" % a
-                             for a in listen] + [
-            "    root %s/home;" % www, "  }", "}"]
-    path = os.path.join(work, "nginx.conf")
-    with open(path, "w") as f:
-        f.write("\n".join(conf) + "\n")
-    r = subprocess.run(["nginx", "-p", work, "-c", path, "-e",
-                        os.path.join(work, "nginx-error.log")],
-                       capture_output=True, text=True)
-    if r.returncode != 0:
-        sys.exit("test_timing: nginx failed: " + r.stderr)
+    nginx_start(work, [(listen, "cdn.timing.test", "%s/cdn" % www),
+                       (listen, None, "%s/home" % www)], "test_timing")
 
 
 def dnsmasq(work):
@@ -339,12 +314,7 @@ def main():
     finally:
         if pid:
             os.kill(pid, 15)
-        p = os.path.join(o.work, "nginx.pid")
-        if os.path.exists(p):
-            try:
-                os.kill(int(open(p).read()), 15)
-            except (OSError, ValueError):
-                pass
+        nginx_stop(o.work)
         for a in addrs:
             subprocess.run(["ip", "-6", "addr", "del", a + "/128", "dev",
                             "lo"], capture_output=True)
