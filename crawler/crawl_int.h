@@ -309,7 +309,8 @@ void renderer_tick(struct renderer *r);
  * the parser and to Chromium; once both are in, its render is stored and
  * site_page_parsed gets the DOM's links (or the HTML's, when Chromium
  * gave no DOM). Counted as work until then. Returns 0, or -1 when the
- * page is not taken (no renderer, out of memory): parse it as served. */
+ * page is not taken (no renderer, a page of the last level: its links
+ * are none of the site's, out of memory): parse it as served. */
 int render_page(struct site *s, int level, const char *page,
                 const struct attempt *a);
 

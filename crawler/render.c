@@ -217,7 +217,6 @@ static int keys_put(struct map *m, const struct html_page *hp, int scripts)
 struct only {
   const struct map *served;
   struct v6_buf b;
-  uint32_t n;
 };
 
 static void only_add(const char *key, void *val, void *arg)
@@ -705,8 +704,8 @@ int render_page(struct site *s, int level, const char *page,
   struct renderer *r = c->rnd;
   struct rpage *p;
 
-  if (!r)
-    return -1;
+  if (!r || level >= s->f.depth)
+    return -1; /* its links are none of the site's: nothing to render */
   p = calloc(1, sizeof(*p));
   if (!p || !(p->page = strdup(page)) || !(p->url = strdup(a->url))) {
     if (p)
