@@ -679,8 +679,7 @@ static void renderer_pump(struct renderer *r)
     }
     p->t0 = loop_now_ms();
     if (!h || !h->resolved || !h->n_use[0]) {
-      snprintf(p->why, sizeof p->why,
-               "not rendered: its host has no usable IPv4 address");
+      snprintf(p->why, sizeof p->why, "its host has no usable IPv4 address");
       p->dom_done = 1;
       rpage_check(p);
       continue;

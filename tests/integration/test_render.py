@@ -288,7 +288,7 @@ def part_render(o, plain):
     check("the page on the host with no A was not rendered, and says why",
           r is not None and [(f["url"], f["why"]) for f in r["failures"]] ==
           [("http://v6only.render.test/",
-            "not rendered: its host has no usable IPv4 address")], r)
+            "its host has no usable IPv4 address")], r)
     levels = js["sites"][0]["levels"]
     check("level 2: 7 internal links (6 ok, 1 v6-only) of 9",
           levels["2"]["internal"]["links"] == 7 and
