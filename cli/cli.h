@@ -69,6 +69,8 @@ enum cli_opt_id {
   OPT_VEVERY,
   OPT_MAXDELAY,
   OPT_SCRIPTLINKS,
+  OPT_RENDER,
+  OPT_RENDERTIMEOUT,
   OPT_HOMEPROBES,
   OPT_TIMINGSAMPLES,
   OPT_QUIET,
@@ -368,6 +370,17 @@ void cli_pass_cleanup(struct cli_pass *p);
 struct store_site_figs;
 void cli_walls_text(FILE *o, const struct store_site *sites, size_t n,
                     const struct store_site_figs *figs);
+/* What --render found (render.c): the text section for @n sites, the
+ * "render" key of site @s (null for a run made without --render; a read
+ * error into *@rc), and its HTML section (in Chinese when @zh; nothing
+ * without --render). The text and HTML ones return a store code. */
+struct store_run;
+int cli_render_text(FILE *o, struct store *st, const struct store_run *run,
+                    const struct store_site *sites, size_t n);
+struct json_t *cli_render_json(struct store *st, const struct store_run *run,
+                               const struct store_site *s, int *rc);
+int cli_render_html(FILE *o, int zh, struct store *st,
+                    const struct store_run *run, const struct store_site *s);
 /* Write @s HTML-escaped; NULL as "" (html.c). */
 void cli_html_esc(FILE *o, const char *s);
 /* The chain of site @site as an HTML table, in Chinese when @zh. */

@@ -624,7 +624,9 @@ struct crawl_args {
   unsigned shard_k, shard_n; /* --shard K/N; n 0: every site */
   const char *label;         /* --run-label, or NULL: today */
   char today[32];
-  uint32_t *index; /* the shard's sites' places in the whole list */
+  uint32_t *index;     /* the shard's sites' places in the whole list */
+  int render;          /* --render */
+  char chromium[4096]; /* ... the Chromium it spawns */
 };
 
 /* @arg as a decimal in [@lo, @hi] into *@v; else the error printed. */
@@ -765,6 +767,10 @@ static int crawl_num_opt(struct crawl_opts *o, int id, const char *arg)
       rc = crawl_int(id, arg, 0, 1000, &v);
       o->timing_samples = (int)v;
       break;
+    case OPT_RENDERTIMEOUT:
+      rc = crawl_int(id, arg, 1, 600, &v);
+      o->render_timeout_ms = v * 1000;
+      break;
   }
   return rc;
 }
@@ -838,6 +844,9 @@ static int crawl_opt(void *ud, int id, const char *arg)
       break;
     case OPT_SCRIPTLINKS:
       c->o.script_links = 1;
+      return -1;
+    case OPT_RENDER:
+      c->render = 1;
       return -1;
     case OPT_RESUME:
       c->resume = 1;
@@ -1149,6 +1158,17 @@ int cmd_crawl(int argc, char **argv)
     free(c.scope);
     cli_pass_cleanup(&c.pass);
     return rc;
+  }
+  if (c.render) {
+    if (crawl_render_find(getenv("V6CRAWL_CHROMIUM"), c.chromium,
+                          sizeof(c.chromium)) < 0) {
+      cli_err("--render needs Chromium: %s (install chromium, or set "
+              "$V6CRAWL_CHROMIUM)",
+              c.chromium);
+      free(c.scope);
+      return EXIT_USAGE;
+    }
+    c.o.render = c.chromium;
   }
   /* --resume RUN: a run id is never a URL */
   if (c.resume && !c.resume_run && a.first < argc &&

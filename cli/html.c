@@ -1189,10 +1189,15 @@ static int site_timing(struct html_ctx *h, size_t i)
                          h->cdn, esc);
 }
 
+static int site_render(struct html_ctx *h, size_t i)
+{
+  return cli_render_html(h->o, h->zh, h->st, h->run, &h->sites[i]);
+}
+
 /* The parts of a site's section, in order. */
 static const html_site_fn site_parts[] = {
-  site_about, site_score, site_charts, site_hosts,  html_fixes_site,
-  site_cdn,   site_deleg, site_timing, site_failing};
+  site_about, site_score,  site_charts, site_hosts,  html_fixes_site,
+  site_cdn,   site_deleg,  site_timing, site_render, site_failing};
 
 static int part_sites(struct html_ctx *h)
 {

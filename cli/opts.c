@@ -100,6 +100,15 @@ const struct cli_opt cli_opts[OPT__N] = {
                        "count URL literals in inline scripts and on*\n"
                        "attributes as links (default: report how many)",
                        C(CMD_CRAWL)},
+  [OPT_RENDER] = {"render", 0, NULL, NULL,
+                  "render the pages read for links (level 1, internal\n"
+                  "level 2) with headless Chromium ($V6CRAWL_CHROMIUM,\n"
+                  "else chromium in $PATH): their links are the DOM's",
+                  C(CMD_CRAWL)},
+  [OPT_RENDERTIMEOUT] = {"render-timeout", 0, "SECONDS", "30",
+                         "wall-clock budget of one render: Chromium is\n"
+                         "killed after it, the page keeps its HTML's links",
+                         C(CMD_CRAWL)},
   [OPT_HOMEPROBES] = {"homepage-probes", 0, "N", "5",
                       "IPv6 requests of each homepage for its success rate",
                       C(CMD_CRAWL)},

@@ -427,6 +427,8 @@ static int report_text(struct common *c, struct store_site *sites, size_t n,
   text_notes(o, sites, n);
   for (i = 0, rc = STORE_OK; i < n && rc == STORE_OK; i++)
     rc = text_cuts(c, &sites[i]);
+  if (rc == STORE_OK)
+    rc = cli_render_text(o, c->st, &c->run, sites, n);
   if (rc)
     return rc;
   fputs("\nLinks by class (internal, level 2 + level 3)\n", o);
@@ -547,6 +549,7 @@ static json_t *site_json(struct common *c, const struct store_site *s,
                       src == STORE_OK ? cli_perf_json(&ps) : json_array());
   report_perf_site_cleanup(&ps);
   json_object_set_new(o, "pages_cut", cuts_json(c, s, rc));
+  json_object_set_new(o, "render", cli_render_json(c->st, &c->run, s, rc));
   json_object_set_new(o, "levels", levels_json(f, threshold));
   return o;
 }

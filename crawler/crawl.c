@@ -86,6 +86,7 @@ void crawl_opts_init(struct crawl_opts *o)
   o->home_probes = 5;
   o->max_crawl_delay_ms = 1000;
   o->timing_samples = 10;
+  o->render_timeout_ms = 30000;
 }
 
 /* ---- a site's pages ----------------------------------------------------- */
@@ -239,30 +240,36 @@ static void page_cut_record(struct site *s, const char *page,
 static void site_parsed(struct pool_job *j)
 {
   struct site *s = j->arg;
-  struct crawl *c = s->c;
-  int rc, flags;
-  c->work--;
+  s->c->work--;
   if (j->rc != PARSE_OK) {
-    crawl_oom(c);
+    crawl_oom(s->c);
     site_page_done(s, j->level);
     return;
   }
+  site_page_parsed(s, j->level, j->page, j->truncated, &j->hp);
+  memset(&j->hp, 0, sizeof(j->hp)); /* the frontier took it */
+}
+
+void site_page_parsed(struct site *s, int level, const char *page,
+                      int truncated, struct html_page *hp)
+{
+  struct crawl *c = s->c;
+  int rc, flags;
   c->prog.pages++;
-  s->pages_cut += j->truncated;
-  if (j->hp.cut)
-    page_cut_record(s, j->page, &j->hp);
-  rc = frontier_refresh(&s->f, j->level, &j->hp);
+  s->pages_cut += truncated;
+  if (hp->cut)
+    page_cut_record(s, page, hp);
+  rc = frontier_refresh(&s->f, level, hp);
   if (rc < 0)
     crawl_oom(c);
   else if (rc == 1)
-    page_job_start(s, 1, j->hp.refresh_url, 1, page_done);
-  flags = (j->truncated ? STORE_PAGE_TRUNCATED : 0) |
-          (rc == 1 ? STORE_PAGE_REFRESH : 0);
-  rc = frontier_page_flags(&s->f, j->level, j->page, &j->hp, flags);
-  memset(&j->hp, 0, sizeof(j->hp)); /* the frontier took it */
+    page_job_start(s, 1, hp->refresh_url, 1, page_done);
+  flags =
+    (truncated ? STORE_PAGE_TRUNCATED : 0) | (rc == 1 ? STORE_PAGE_REFRESH : 0);
+  rc = frontier_page_flags(&s->f, level, page, hp, flags);
   if (rc < 0)
     crawl_oom(c);
-  site_page_done(s, j->level);
+  site_page_done(s, level);
 }
 
 /* Page @page of site @s at @level was read by @a. It is parsed in the
@@ -278,6 +285,8 @@ static void site_page(struct site *s, int level, const char *page,
     site_page_done(s, level);
     return;
   }
+  if (c->rnd && render_page(s, level, page, a) == 0)
+    return; /* rendered by Chromium beside the parse (render.c) */
   j = pool_job_new(a->body, a->body_len, a->content_type, a->url, page);
   if (!j) {
     crawl_oom(c);
@@ -434,6 +443,7 @@ static int turn(struct crawl *c)
   t = min_timeout(t, vantage_timeout_ms(c->vt));
   t = min_timeout(t, outage_timeout_ms(c));
   t = min_timeout(t, dq_timeout_ms(c));
+  t = min_timeout(t, renderer_timeout_ms(c->rnd));
   if ((c->ready_head && c->in_flight < (size_t)c->o->concurrency) ||
       c->breaker_pending)
     t = 0;
@@ -445,6 +455,7 @@ static int turn(struct crawl *c)
   outage_tick(c);
   dq_tick(c);
   pool_tick(c->pool);
+  renderer_tick(c->rnd);
   hosts_schedule(c);
   breakers_tick(c);
   return 0;
@@ -515,11 +526,13 @@ static char *options_text(const struct crawl_opts *o)
            "depth=%d timeout_ms=%ld retries=%d concurrency=%d per_host=%d "
            "strict=%d allow_private=%d max_body=%zu script_links=%d "
            "home_probes=%d max_crawl_delay_ms=%ld timing_samples=%d "
-           "connect_timeout_ms=%ld breaker=%d user_agent=%s",
+           "connect_timeout_ms=%ld breaker=%d render=%d render_timeout_ms=%ld "
+           "user_agent=%s",
            o->depth, o->timeout_ms, o->retries, o->concurrency, o->per_host,
            o->strict, o->allow_private, o->max_body, o->script_links,
            o->home_probes, o->max_crawl_delay_ms, o->timing_samples,
-           o->connect_timeout_ms, o->breaker,
+           o->connect_timeout_ms, o->breaker, o->render != NULL,
+           o->render ? o->render_timeout_ms : 0,
            o->user_agent ? o->user_agent : "");
   return strdup(buf);
 }
@@ -551,6 +564,8 @@ static int services_init(struct crawl *c)
     return CRAWL_INIT;
   }
   if (wall_pass_init(c) < 0)
+    return CRAWL_NOMEM;
+  if (c->o->render && renderer_new(c, &c->rnd) < 0)
     return CRAWL_NOMEM;
   return CRAWL_OK;
 }
@@ -804,6 +819,7 @@ static int run_end(struct crawl *c, int rc, int64_t t0)
 static void crawl_teardown(struct crawl *c)
 {
   pool_free(c->pool);
+  renderer_free(c->rnd);
   fetcher_free(c->fetch);
   resolver_free(c->res);
   dq_free_all(c);

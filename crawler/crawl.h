@@ -67,6 +67,11 @@ struct crawl_opts {
   int home_probes;         /* IPv6 requests of each homepage, default 5 */
   long max_crawl_delay_ms; /* cap on robots.txt Crawl-delay; 0 ignores it */
   int script_links;        /* count URL literals in scripts as links */
+  /* --render: Chromium's path (crawl_render_find); the pages read for
+   * links are rendered by it and the rendered DOM's links are theirs.
+   * NULL: pages are read as served. */
+  const char *render;
+  long render_timeout_ms; /* a render's wall-clock budget, default 30000 */
   /* The root servers of the delegation walk (none: every site's walk
    * fails at the root). */
   const struct crawl_root *roots;
@@ -136,6 +141,13 @@ int crawl_resume(struct store *st, const struct crawl_opts *o,
                  uint32_t *run_id, volatile sig_atomic_t *stop);
 
 const char *crawl_last_error(void);
+
+/* The Chromium --render spawns: @env (the value of $V6CRAWL_CHROMIUM, or
+ * NULL) when set and not empty, else the first of chromium,
+ * chromium-browser, google-chrome found in $PATH; copied into @out
+ * (@len bytes). Returns 0, or -1 when that is no executable file (then
+ * @out says so in a phrase, for the message). */
+int crawl_render_find(const char *env, char *out, size_t len);
 
 /* Check the endpoint list @list (the syntax of crawl_opts.vantage)
  * without connecting: the number of endpoints, or -1 with a message in

@@ -19,6 +19,7 @@
  *   vantage.c     whether this machine reaches IPv6 and IPv4: connects
  *   outage.c      IPv6 failures that are ours: re-checks, held probes
  *   pool.c        pages parsed in a worker thread, beside the loop
+ *   render.c      --render: pages rendered by headless Chromium
  *
  * None of them knows curl or c-ares.
  */
@@ -365,6 +366,32 @@ void pool_tick(struct pool *p);
 /* Jobs submitted whose callback has not run. */
 size_t pool_pending(const struct pool *p);
 
+/* ---- render.c: --render, pages rendered by headless Chromium ----------- */
+
+struct renderer;
+struct site;
+struct attempt;
+
+/* The renderer of the crawl (c->o->render set). Returns 0 or -1. */
+int renderer_new(struct crawl *c, struct renderer **out);
+/* Kill every Chromium still running, remove its profile, and free the
+ * pages waiting, without their links going anywhere (teardown, after
+ * pool_free). NULL is allowed. */
+void renderer_free(struct renderer *r);
+/* Milliseconds until renderer_tick is due, or -1. */
+long renderer_timeout_ms(const struct renderer *r);
+/* Once per turn: Chromiums that ended, or ran out of their budget, and
+ * the pages waiting for one. */
+void renderer_tick(struct renderer *r);
+/* Page @page of site @s at @level, read by @a (its HTML body), goes to
+ * the parser and to Chromium; once both are in, its render is stored and
+ * site_page_parsed gets the DOM's links (or the HTML's, when Chromium
+ * gave no DOM). Counted as work until then. Returns 0, or -1 when the
+ * page is not taken (no renderer, a page of the last level: its links
+ * are none of the site's, out of memory): parse it as served. */
+int render_page(struct site *s, int level, const char *page,
+                const struct attempt *a);
+
 /* ---- map.c: a string-keyed hash map ------------------------------------ */
 
 struct map_entry {
@@ -521,6 +548,7 @@ struct crawl {
   struct vantage_result vfirst; /* the check before the run */
   int vfirst_done;
   struct wall_pass *pass; /* wall.c: the owners' header sets, per site */
+  struct renderer *rnd; /* render.c: --render's Chromiums, or NULL */
 };
 
 /* Keep the first store failure (STORE_NOTFOUND is a result). */
@@ -1022,6 +1050,13 @@ int frontier_page_done(struct frontier *f, int level);
 int frontier_pages_above(const struct frontier *f, int level);
 /* Script URL literals that are not links of the site. */
 size_t frontier_script_hidden(const struct frontier *f);
+/* What link @hl of the page whose own URL is @self is a link of the site
+ * as (the frontier's key, the edges' target): its URL, the raw href of
+ * one a browser rejects, or the text of a fragment-only href that stays
+ * on the page (written into @frag, @len bytes); NULL for none. *@kind
+ * is its enum store_link_kind. */
+const char *frontier_link_key(const struct html_link *hl, const char *self,
+                              char *frag, size_t len, int *kind);
 
 /* ---- crawl.c: the run's sites, shared with resume.c ---------------------- */
 
@@ -1059,6 +1094,11 @@ void page_done(int rc, struct attempt *a, void *arg);
 void site_want(struct site *s, const char *url, int level, int follow);
 /* Write site @s's record (its figures so far). */
 void site_record(struct crawl *c, const struct site *s);
+/* Page @page of @s wanted at @level is parsed into @hp (taken: its links
+ * go to the frontier), @truncated when read only up to --max-body; it
+ * counts as read. */
+void site_page_parsed(struct site *s, int level, const char *page,
+                      int truncated, struct html_page *hp);
 /* Store that @s is done with page @page of @level (enum store_page_flags
  * @flags; @hp its links, or NULL). */
 void site_page_mark(struct site *s, int level, const char *page, int flags,

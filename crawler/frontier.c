@@ -124,6 +124,24 @@ static int in_scope(const char *url, const char *scope)
   return internal;
 }
 
+const char *frontier_link_key(const struct html_link *hl, const char *self,
+                              char *frag, size_t len, int *kind)
+{
+  const char *key = hl->url ? hl->url : hl->href;
+  if (!key)
+    return NULL;
+  *kind = !hl->url ? LINK_INVALID : url_is_http(key) ? LINK_HTTP : LINK_OTHER;
+  if (hl->href && fragment_only(hl->href, frag, len) &&
+      (!hl->url || !self || strcmp(hl->url, self) == 0)) {
+    /* "#top" that stays on the page itself: recorded, never counted.
+     * Under a <base href> that points elsewhere a browser goes to the
+     * base: that is a link like any other. */
+    key = frag;
+    *kind = LINK_OTHER;
+  }
+  return key;
+}
+
 /* Link @hl of @page (whose own URL is @self) at @level: an edge, and a
  * new link of the site the first time its URL is seen. */
 static int add_link(struct frontier *f, const char *page, const char *self,
@@ -133,22 +151,11 @@ static int add_link(struct frontier *f, const char *page, const char *self,
   char frag[512];
   int rc;
   memset(&l, 0, sizeof(l));
-  l.url = hl->url ? hl->url : hl->href;
+  l.url = frontier_link_key(hl, self, frag, sizeof(frag), &l.kind);
   if (!l.url)
     return FRONTIER_OK;
   l.page = page;
   l.level = level;
-  l.kind = !hl->url             ? LINK_INVALID
-           : url_is_http(l.url) ? LINK_HTTP
-                                : LINK_OTHER;
-  if (hl->href && fragment_only(hl->href, frag, sizeof(frag)) &&
-      (!hl->url || !self || strcmp(hl->url, self) == 0)) {
-    /* "#top" that stays on the page itself: recorded, never counted.
-     * Under a <base href> that points elsewhere a browser goes to the
-     * base: that is a link like any other. */
-    l.url = frag;
-    l.kind = LINK_OTHER;
-  }
   rc = frontier_mark(f, l.url, level);
   if (rc == FRONTIER_NOMEM) {
     f->cb(FRONTIER_NOMEM, &l, f->arg);

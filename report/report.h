@@ -546,5 +546,22 @@ const struct store_site_figs *report_prev_figs(const struct report_prev *p,
 /* The number after "@key=" in run options text @options (crawler's
  * "depth=3 timeout_ms=..."): 0 and *@out, or -1 when it has none. */
 int report_run_opt(const char *options, const char *key, long *out);
+/* ---- --render ------------------------------------------------------------
+ */
+
+struct report_render {
+  int on;          /* the run was made with --render */
+  unsigned pages;  /* pages Chromium rendered (their links are the DOM's) */
+  unsigned failed; /* pages it could not render (their HTML's links) */
+  unsigned links;  /* links only rendering found (store_render_only) */
+  double ms;       /* the renders' wall-clock time, summed */
+};
+
+/* What --render found for site @site of @run (its options say whether
+ * it rendered, and its depth) into @out (zeroed first; all 0 with on 0
+ * for a run made without --render). Returns STORE_OK, STORE_INVALID or a
+ * read error. */
+int report_render_site(struct store *st, const struct store_run *run,
+                       uint32_t site, struct report_render *out);
 
 #endif

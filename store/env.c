@@ -17,7 +17,8 @@
 static const char *const db_names[DB__N] = {
   "meta",  "runs",    "sites",  "urls",   "url_ids", "links",
   "edges", "hosts",   "probes", "timing", "perf",    "deleg",
-  "pages", "vantage", "reads",  "conds",  "shards",  "parts", "counts"};
+  "pages", "vantage", "reads",  "conds",  "shards",  "parts",
+  "renders", "counts"};
 
 const char *st_db_name(int db)
 {

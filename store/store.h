@@ -413,6 +413,54 @@ int store_page_cuts_list(struct store *s, uint32_t run, uint32_t site,
 /* Clean up the @n records of @p and free the array; accepts NULL. */
 void store_page_cuts_free(struct store_page_cut *p, size_t n);
 
+/* ---- pages rendered by Chromium (--render) ---------------------------------
+ *
+ * A page read for links with --render: whether Chromium gave its DOM,
+ * how many links the HTML as served and the rendered DOM have, and the
+ * links only the rendered DOM has (as the site's links name them). */
+
+enum store_render_status {
+  STORE_RENDER_OK = 0,     /* rendered: its links are the DOM's */
+  STORE_RENDER_FAILED = 1, /* no DOM (@why): its links are the HTML's */
+  STORE_RENDER__N
+};
+
+struct store_render {
+  char *url;         /* the page, as the site wanted it */
+  int status;        /* enum store_render_status */
+  char *why;         /* STORE_RENDER_FAILED: why, or NULL */
+  uint32_t served;   /* links in the HTML as served */
+  uint32_t rendered; /* links in the rendered DOM */
+  double ms;         /* how long Chromium took, wall clock */
+  char *only;        /* links only the DOM has, one a line, or NULL */
+};
+
+/* Free the strings @r owns and zero it; accepts NULL. */
+void store_render_cleanup(struct store_render *r);
+/* Insert or replace the render of page @r->url of site @site of run
+ * @run. Returns STORE_OK, STORE_INVALID (NULL @s or @r, a NULL or empty
+ * url, a bad status, a read-only store) or a write error. */
+int store_render_put(struct store *s, uint32_t run, uint32_t site,
+                     const struct store_render *r);
+/* The renders of site @site of run @run, in URL id order. On STORE_OK
+ * *out is an array of *n records (NULL when none, as for a run made
+ * without --render) the caller frees with store_renders_free(). Returns
+ * STORE_OK, STORE_INVALID (NULL @s, @out or @n) or a read error; on error
+ * *out is NULL and *n 0. */
+int store_renders_list(struct store *s, uint32_t run, uint32_t site,
+                       struct store_render **out, size_t *n);
+/* Clean up the @n records of @r and free the array; accepts NULL. */
+void store_renders_free(struct store_render *r, size_t n);
+/* *@n = the links of site @site of run @run (level 2 and below) that
+ * only rendering found: those a crawl of @depth levels without --render
+ * would not have found, following the edges of the pages read breadth
+ * first from the level-1 links but not the links a page's render lists
+ * as only its DOM's (the pages it would read are those above @depth on
+ * that walk). Returns STORE_OK (0 for a run without renders),
+ * STORE_INVALID (NULL @s or @n) or a read error (then *@n is 0). */
+int store_render_only(struct store *s, uint32_t run, uint32_t site, int depth,
+                      unsigned *n);
+
 /* ---- probes ------------------------------------------------------------- */
 
 struct store_family {

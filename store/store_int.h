@@ -35,6 +35,8 @@
  *                                           (label) and its shard K/N
  *   parts    u32 run | u32 k             -> part record: shard k of a
  *                                           merged run, as imported
+ *   renders  u32 run | u32 site | u64 id -> render record: a page read
+ *                                           with --render (renders.c)
  *   counts   u32 run | database name     -> u64 BE records of the run in
  *                                           that database, when it ended
  *
@@ -78,8 +80,11 @@
  *   part   u8 complete, u32 source run, i64 started, i64 finished,
  *          str source store, u32 nsites, then nsites u32 whole-list
  *          indexes
+ *   render u8 status, str why, u32 served, u32 rendered, f64 ms,
+ *          str only (the links only the DOM has, one a line)
  *
- * timing, perf, deleg, pages, vantage, reads, conds, shards and parts are
+ * timing, perf, deleg, pages, vantage, reads, conds, shards, parts and
+ * renders are
  * optional: a store made
  * before them opened read-only reads them as empty (st_db_absent).
  *
@@ -147,6 +152,7 @@ enum {
   DB_CONDS,
   DB_SHARDS,
   DB_PARTS,
+  DB_RENDERS,
   DB_COUNTS,
   DB__N
 };

@@ -186,24 +186,27 @@ def serve_raw(sock, handler):
         threading.Thread(target=handler, args=(conn,), daemon=True).start()
 
 
-def nginx(work, http, who):
+def nginx(work, http, who, log_format=None):
     """Start an nginx of the script's own in @work (its pid file, logs and
     temporary folders there) with the lines @http inside its http {}
-    block (servers, maps); exits the script (@who: its name) when nginx
-    does not start. Stop it with the pid in WORK/nginx.pid."""
+    block (servers, maps), its access log in WORK/access.log (in format
+    @log_format when given, else nginx's); exits the script (@who: its
+    name) when nginx does not start. Stop it with nginx_stop(@work)."""
     tmp = os.path.join(work, "tmp")
     os.makedirs(tmp, exist_ok=True)
     conf = ["user root root;" if os.geteuid() == 0 else "",
             "master_process off;", "daemon on;",
             "pid %s/nginx.pid;" % work,
             "error_log %s/nginx-error.log info;" % work,
-            "events { worker_connections 512; }",
-            "http {", "  access_log %s/access.log;" % work,
-            "  client_body_temp_path %s/body;" % tmp,
-            "  proxy_temp_path %s/proxy;" % tmp,
-            "  fastcgi_temp_path %s/fastcgi;" % tmp,
-            "  uwsgi_temp_path %s/uwsgi;" % tmp,
-            "  scgi_temp_path %s/scgi;" % tmp] + list(http) + ["}"]
+            "events { worker_connections 512; }", "http {"]
+    if log_format:
+        conf += ["  log_format it '%s';" % log_format,
+                 "  access_log %s/access.log it;" % work]
+    else:
+        conf.append("  access_log %s/access.log;" % work)
+    conf += ["  %s_temp_path %s/%s;" % (t, tmp, t)
+             for t in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")]
+    conf += list(http) + ["}"]
     path = os.path.join(work, "nginx.conf")
     with open(path, "w") as f:
         f.write("\n".join(conf) + "\n")
@@ -212,3 +215,31 @@ def nginx(work, http, who):
                        capture_output=True, text=True)
     if r.returncode != 0:
         sys.exit("%s: nginx failed: %s" % (who, r.stderr))
+
+
+def nginx_start(work, servers, who, types="text/html html;", log_format=None):
+    """nginx() with one server block per (listens, server_name, root) of
+    @servers (listens a list of "ADDR:PORT" or "[V6]:PORT"; server_name
+    None for the default server of its listens) and @types the MIME types
+    block."""
+    http = ["  default_type application/octet-stream;",
+            "  types { %s }" % types]
+    for listens, name, root in servers:
+        http.append("  server {")
+        http += ["    listen %s%s;" % (a, "" if name else " default_server")
+                 for a in listens]
+        if name:
+            http.append("    server_name %s;" % name)
+        http += ["    root %s;" % root, "  }"]
+    nginx(work, http, who, log_format)
+
+
+def nginx_stop(work):
+    """Stop the nginx that nginx() or nginx_start() started in @work, if it
+    runs."""
+    p = os.path.join(work, "nginx.pid")
+    if os.path.exists(p):
+        try:
+            os.kill(int(open(p).read()), 15)
+        except (OSError, ValueError):
+            pass

@@ -25,6 +25,8 @@ import sys
 import termios
 import time
 
+from itlib import jload
+
 results = []
 SITE = "http://www.demo.edu.cn/"
 O = None
@@ -270,7 +272,7 @@ def quiet_nodata(db):
              "--db %s`" % d)
     rc, out, err = run(["report", "--db", d, "--format", "json"])
     check("... the run is kept and says no IPv6",
-          rc == 0 and json.loads(out)["run"]["vantage_ipv6"] is False, err)
+          rc == 0 and jload(out)["run"]["vantage_ipv6"] is False, err)
     rc, out, err = run(["crawl", "--db", os.path.join(O.work, "v"), "-v"] +
                        base() + [SITE])
     lines = err.splitlines()
@@ -339,7 +341,7 @@ def config(db):
     env = {"V6CRAWL_CONFIG": cf}
     rc, out, err = run(["report"], env)
     check("config: [report] format = json and a flat db: the JSON report",
-          rc == 0 and json.loads(out)["run"]["id"] == 1, err)
+          rc == 0 and jload(out)["run"]["id"] == 1, err)
     rc, out2, err = run(["report", "--format", "text"], env)
     check("config: the command line wins (--format text)",
           rc == 0 and out2 and not out2.startswith("{"), out2[:300])
@@ -403,7 +405,7 @@ def config(db):
     d = os.path.join(w, "conf-depth")
     rc, out, err = run(["crawl", "--db", d, SITE], {"V6CRAWL_CONFIG": cf3})
     rc2, rep, _ = run(["report", "--db", d, "--format", "json"])
-    lv = json.loads(rep)["sites"][0]["levels"] if rc2 == 0 else {}
+    lv = jload(rep)["sites"][0]["levels"] if rc2 == 0 else {}
     check("config: [crawl] depth = 1, quiet = yes: silent, level 1 only",
           rc == 0 and err == "" and lv.get("2", {}).get("all", {})
           .get("links", -1) == 0, (rc, err, lv.get("2")))
@@ -411,7 +413,7 @@ def config(db):
     rc, out, err = run(["crawl", "--db", d, "--depth", "2", SITE],
                        {"V6CRAWL_CONFIG": cf3})
     rc2, rep, _ = run(["report", "--db", d, "--format", "json"])
-    lv = json.loads(rep)["sites"][0]["levels"] if rc2 == 0 else {}
+    lv = jload(rep)["sites"][0]["levels"] if rc2 == 0 else {}
     check("config: --depth 2 on the command line wins over depth = 1",
           rc == 0 and lv.get("2", {}).get("all", {}).get("links", 0) > 0 and
           lv.get("3", {}).get("all", {}).get("links", -1) == 0,
@@ -434,7 +436,7 @@ def config(db):
                            env=env, text=True)
         check("config: ~/.config/v6crawl/config is read without "
               "$V6CRAWL_CONFIG", p.returncode == 0 and
-              json.loads(p.stdout)["runs"][0]["id"] == 1, p.stderr)
+              jload(p.stdout)["runs"][0]["id"] == 1, p.stderr)
         env["XDG_CONFIG_HOME"] = os.path.join(w, "xdg")
         p = subprocess.run([O.v6crawl, "runs", "--db", db],
                            capture_output=True, env=env, text=True)
@@ -499,7 +501,7 @@ def nightly():
 
     def rjson(n):
         try:
-            return json.loads(read(n))
+            return jload(read(n))
         except ValueError:
             return {}
     if len(names) == 4:
@@ -516,7 +518,7 @@ def nightly():
     j = rjson("latest.json") if rc == 0 else {}
     rc2, runs, _ = run(["runs", "--db", os.path.join(d, "db"), "--format",
                         "json"])
-    ids = [r["id"] for r in json.loads(runs)["runs"]] if rc2 == 0 else []
+    ids = [r["id"] for r in jload(runs)["runs"]] if rc2 == 0 else []
     check("nightly: a second night: silent, latest.json is run 2, --keep 1 "
           "keeps run 2 only", (rc, out, err) == (0, "", "") and
           j.get("run", {}).get("id") == 2 and ids == [2], (rc, err, ids))
@@ -548,7 +550,7 @@ def idn():
     check("idn: a crawl of www.demo.gov.cn (which links 中文.demo.gov.cn)",
           rc == 0, err)
     rc, out, err = run(["links", "--db", d, "--format", "json"])
-    links = json.loads(out)["links"] if rc == 0 else []
+    links = jload(out)["links"] if rc == 0 else []
     host = "xn--fiq228c.demo.gov.cn"
     idn_rows = [x for x in links if x["dns"] and x["dns"]["host"] == host]
     others = [x for x in links if x["dns"] and x["dns"]["host"] != host]

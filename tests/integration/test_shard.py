@@ -48,7 +48,7 @@ import sys
 import threading
 import time
 
-from itlib import PageHandler, link_page, small_world, small_world_stop
+from itlib import PageHandler, jload, link_page, small_world, small_world_stop
 
 results = []
 DNS = "127.0.11.53"
@@ -154,7 +154,7 @@ def sites_of(db):
     rc, out, err = run(["report", "--db", db, "--format", "json"])
     if rc != 0:
         return None
-    return [s["start_url"] for s in json.loads(out)["sites"]]
+    return [s["start_url"] for s in jload(out)["sites"]]
 
 
 def norm(text, *paths):
@@ -197,7 +197,7 @@ def untimed(obj):
 
 def json_norm(text, db):
     try:
-        return norm(json.dumps(untimed(json.loads(text)), indent=0,
+        return norm(json.dumps(untimed(jload(text)), indent=0,
                                sort_keys=True), db)
     except ValueError:
         return "not JSON: " + text[:200]
@@ -263,7 +263,7 @@ def compare(what, whole, merged):
 
 def runs_json(db):
     rc, out, err = run(["runs", "--db", db, "--format", "json"])
-    return json.loads(out)["runs"] if rc == 0 else None
+    return jload(out)["runs"] if rc == 0 else None
 
 
 def merge(central, stores, extra=()):

@@ -321,12 +321,7 @@ def main():
     finally:
         if pid:
             os.kill(pid, 15)
-        p = os.path.join(o.work, "nginx.pid")
-        if os.path.exists(p):
-            try:
-                os.kill(int(open(p).read()), 15)
-            except (OSError, ValueError):
-                pass
+        nginx_stop(o.work)
         for a in addrs:
             subprocess.run(["ip", "-6", "addr", "del", a + "/128", "dev",
                             "lo"], capture_output=True)

@@ -365,6 +365,91 @@ START_TEST(store_link_first_seen_wins)
 }
 END_TEST
 
+/* --render: the renders of a site's pages, and the links only rendering
+ * found: those the crawl without it would not reach, breadth first from
+ * the level-1 links along the edges that are not a DOM's own. */
+START_TEST(store_render_only_walks_the_edges_as_served)
+{
+  struct store *s = open_db(0);
+  struct store_render r = {0}, *v = NULL;
+  uint32_t run = 0;
+  unsigned n = 99;
+  size_t k = 9;
+
+  ck_assert_int_eq(store_run_new(s, 1, 1, NULL, &run), STORE_OK);
+  ck_assert_int_eq(store_render_only(s, run, 0, 3, &n), STORE_OK);
+  ck_assert_uint_eq(n, 0); /* no renders */
+  ck_assert_int_eq(store_link_put(s, run, 0, "http://h/", 1, 1, 0, NULL),
+                   STORE_OK);
+  ck_assert_int_eq(
+    store_link_put(s, run, 0, "http://h/a", 2, 1, 0, "http://h/"), STORE_OK);
+  ck_assert_int_eq(
+    store_link_put(s, run, 0, "http://h/m", 2, 1, 0, "http://h/"), STORE_OK);
+  ck_assert_int_eq(
+    store_link_put(s, run, 0, "http://h/d", 3, 1, 0, "http://h/m"), STORE_OK);
+  ck_assert_int_eq(
+    store_link_put(s, run, 0, "http://h/e", 3, 1, 0, "http://h/a"), STORE_OK);
+  ck_assert_int_eq(
+    store_link_put(s, run, 0, "http://h/f", 3, 1, 0, "http://h/m"), STORE_OK);
+  ck_assert_int_eq(store_edge_put(s, run, 0, "http://h/", "http://h/a"),
+                   STORE_OK);
+  ck_assert_int_eq(store_edge_put(s, run, 0, "http://h/", "http://h/m"),
+                   STORE_OK);
+  ck_assert_int_eq(store_edge_put(s, run, 0, "http://h/m", "http://h/d"),
+                   STORE_OK);
+  ck_assert_int_eq(store_edge_put(s, run, 0, "http://h/m", "http://h/f"),
+                   STORE_OK);
+  ck_assert_int_eq(store_edge_put(s, run, 0, "http://h/a", "http://h/e"),
+                   STORE_OK);
+  ck_assert_int_eq(store_edge_put(s, run, 0, "http://h/a", "http://h/f"),
+                   STORE_OK);
+  /* the homepage's DOM adds h/m; a's adds h/e; m's has h/f (a has it
+   * as served) */
+  r.url = (char *)"http://h/";
+  r.served = 1;
+  r.rendered = 2;
+  r.ms = 1500.5;
+  r.only = (char *)"http://h/m";
+  ck_assert_int_eq(store_render_put(s, run, 0, &r), STORE_OK);
+  r.url = (char *)"http://h/a";
+  r.only = (char *)"http://h/e\nhttp://h/never-a-link";
+  ck_assert_int_eq(store_render_put(s, run, 0, &r), STORE_OK);
+  r.url = (char *)"http://h/m";
+  r.only = (char *)"http://h/f";
+  ck_assert_int_eq(store_render_put(s, run, 0, &r), STORE_OK);
+  r.url = (char *)"http://h/x";
+  r.status = STORE_RENDER_FAILED;
+  r.why = (char *)"no DOM";
+  r.only = NULL;
+  ck_assert_int_eq(store_render_put(s, run, 0, &r), STORE_OK);
+  r.status = STORE_RENDER__N;
+  ck_assert_int_eq(store_render_put(s, run, 0, &r), STORE_INVALID);
+
+  ck_assert_int_eq(store_render_only(s, run, 0, 3, &n), STORE_OK);
+  ck_assert_uint_eq(n, 3); /* h/m, h/d, h/e; h/f is on a as served */
+  ck_assert_int_eq(store_render_only(s, run, 0, 2, &n), STORE_OK);
+  ck_assert_uint_eq(n, 4); /* --depth 2 would not read a: h/f too */
+  ck_assert_int_eq(store_render_only(s, run, 1, 3, &n), STORE_OK);
+  ck_assert_uint_eq(n, 0); /* another site */
+
+  ck_assert_int_eq(store_renders_list(s, run, 0, &v, &k), STORE_OK);
+  ck_assert_uint_eq(k, 4);
+  ck_assert_str_eq(v[0].url, "http://h/");
+  ck_assert_int_eq(v[0].status, STORE_RENDER_OK);
+  ck_assert_uint_eq(v[0].served, 1);
+  ck_assert_uint_eq(v[0].rendered, 2);
+  ck_assert(v[0].ms == 1500.5);
+  ck_assert_str_eq(v[0].only, "http://h/m");
+  ck_assert_ptr_null(v[0].why);
+  ck_assert_str_eq(v[3].url, "http://h/x");
+  ck_assert_int_eq(v[3].status, STORE_RENDER_FAILED);
+  ck_assert_str_eq(v[3].why, "no DOM");
+  ck_assert_ptr_null(v[3].only);
+  store_renders_free(v, k);
+  store_close(s);
+}
+END_TEST
+
 START_TEST(store_edges_are_idempotent_per_site)
 {
   struct store *s = open_db(0);
@@ -2139,7 +2224,7 @@ START_TEST(store_check_finds_dangling_and_orphans_and_repairs)
   ck_assert_uint_eq(cs.removed, 0);
   ck_assert_uint_eq(kinds[STORE_ISSUE_DANGLING], 1);
   ck_assert_uint_eq(kinds[STORE_ISSUE_ORPHAN], 1);
-  ck_assert_uint_eq(cs.dbs, 19);
+  ck_assert_uint_eq(cs.dbs, 20);
   store_close(s);
   s = open_db(0);
   ck_assert_int_eq(store_check(s, 1, issue_count, kinds, &cs), STORE_OK);
@@ -2420,6 +2505,7 @@ static Suite *store_suite(void)
   tcase_add_test(tc, store_check_finds_dangling_and_orphans_and_repairs);
   tcase_add_test(tc, store_missing_records_are_found_by_the_run_counts);
   tcase_add_test(tc, store_fault_inside_lmdb_exits_through_the_guard);
+  tcase_add_test(tc, store_render_only_walks_the_edges_as_served);
   suite_add_tcase(su, tc);
   return su;
 }
