@@ -369,11 +369,16 @@ def test_merge(sites):
     whole, st2 = crawl_night(sites, "night-2", 2)
     w2 = latest(whole)
     killed = os.path.join(T.work, "night2-killed")
-    T.slow = 0.05
+    # every answer 2 s late: the crawl (3 levels at least) cannot end
+    # before it is killed, once its run is in the store
+    T.slow = 2
     p = subprocess.Popen([T.v6crawl] + crawl_args(killed, [
         "--sites", sites, "--shard", "1/4", "--run-label", "night-2"]),
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    time.sleep(1.5)
+    for _ in range(150):
+        if os.path.exists(killed) and runs_json(killed):
+            break
+        time.sleep(0.2)
     p.kill()
     p.wait()
     T.slow = 0
