@@ -335,4 +335,23 @@ int cli_score_json(FILE *o, struct store *st, const struct store_run *run,
                    const struct report_weights *w,
                    const struct report_cdn_table *cdn);
 
+/* ---- page completeness over IPv6 (complete.c) ---- */
+
+/* The report's text section (a block per site with pages read), the
+ * ",\n   \"completeness\": {...}" key of site @site, its HTML table
+ * (Chinese labels with @zh), and `fixes`' hosts whose subresources break
+ * pages (text lines, or with @json the ",\n   \"subresource_hosts\":
+ * [...]" key). @t names the CDN providers (NULL: none). Return a store
+ * code. */
+int cli_complete_text(FILE *o, struct store *st, uint32_t run,
+                      const struct store_site *sites, size_t n,
+                      const struct report_cdn_table *t);
+int cli_complete_json(FILE *o, struct store *st, uint32_t run, uint32_t site,
+                      const struct report_cdn_table *t);
+int cli_complete_html(FILE *o, int zh, struct store *st, uint32_t run,
+                      uint32_t site, const struct report_cdn_table *t);
+int cli_complete_fixes(FILE *o, int json, struct store *st, uint32_t run,
+                       const struct store_site *s,
+                       const struct report_cdn_table *t);
+
 #endif

@@ -138,6 +138,8 @@ struct fctx {
   int fmt;          /* enum v6_format */
   const char *site; /* --site, or NULL */
   int levels[2];    /* which of level 2, level 3 are asked for */
+  struct store *st; /* the subresource hosts (cli_complete_fixes) */
+  uint32_t run;
 };
 
 /* Figure @f had @extra more links been supported, cut down like every
@@ -284,6 +286,7 @@ static void fixes_text(FILE *o, const struct fctx *x,
     for (l = 0; l < 2; l++)
       if (x->levels[l])
         text_level(o, s, l);
+    (void)cli_complete_fixes(o, 0, x->st, x->run, s->site, t);
   }
 }
 
@@ -387,7 +390,9 @@ static void fixes_json(FILE *o, const struct fctx *x,
     fputs("},\n   \"hosts\": [", o);
     for (j = 0; j < s->n; j++)
       json_host(o, x, t, j, &s->h[j]);
-    fputs("]}", o);
+    fputs("]", o);
+    (void)cli_complete_fixes(o, 1, x->st, x->run, s->site, t);
+    fputs("}", o);
   }
   fputs("\n]}\n", o);
 }
@@ -522,6 +527,8 @@ int cmd_fixes(int argc, char **argv)
     rc = cli_run_arg(st, db, a.run, &run);
   if (rc != EXIT_OKAY)
     goto out;
+  x.st = st;
+  x.run = run;
   src = store_sites_list(st, run, &sites, &n);
   if (src == STORE_OK)
     src = fixes_build(st, run, &x, sites, n, &fs, &nf);

@@ -1056,6 +1056,8 @@ static int site_section(FILE *o, const struct labels *L, struct store *st,
     rc = cli_deleg_html(o, strcmp(L->tag, "en") != 0, st, run->id, s->idx);
   if (rc == STORE_OK)
     rc = cli_html_timing(o, L == &zh, st, run->id, s->idx, cdn, esc);
+  if (rc == STORE_OK)
+    rc = cli_complete_html(o, L == &zh, st, run->id, s->idx, cdn);
   if (rc != STORE_OK)
     goto out;
   failing_links(o, L, &c);

@@ -424,6 +424,8 @@ static int report_text(struct common *c, struct store_site *sites, size_t n,
     rc = cli_deleg_text(o, c->st, c->run.id, sites, n);
   if (rc == STORE_OK)
     rc = text_timing(c, sites, n);
+  if (rc == STORE_OK)
+    rc = cli_complete_text(o, c->st, c->run.id, sites, n, &c->cdn);
   for (i = 0; i < n; i++)
     if (sites[i].error)
       fprintf(o, "\n%s: %s\n", cli_tx(sites[i].start_url),
@@ -529,6 +531,8 @@ static int report_json(struct common *c, struct store_site *sites, size_t n,
     report_perf_site_cleanup(&ps);
     if (rc == STORE_OK)
       rc = json_cuts(c, &sites[i]);
+    if (rc == STORE_OK)
+      rc = cli_complete_json(o, c->st, c->run.id, sites[i].idx, &c->cdn);
     fputs(",", o);
     fputs("\n   \"levels\": {", o);
     for (l = 2; l <= report_max_level(&figs[i]); l++) {

@@ -240,6 +240,8 @@ static void site_parsed(struct pool_job *j)
 {
   struct site *s = j->arg;
   struct crawl *c = s->c;
+  struct html_link *sub;
+  size_t n_sub;
   int rc, flags;
   c->work--;
   if (j->rc != PARSE_OK) {
@@ -258,10 +260,16 @@ static void site_parsed(struct pool_job *j)
     page_job_start(s, 1, j->hp.refresh_url, 1, page_done);
   flags = (j->truncated ? STORE_PAGE_TRUNCATED : 0) |
           (rc == 1 ? STORE_PAGE_REFRESH : 0);
+  sub = j->hp.subres; /* probed after the links: a link's probe first */
+  n_sub = j->hp.n_subres;
+  j->hp.subres = NULL;
+  j->hp.n_subres = 0;
   rc = frontier_page_flags(&s->f, j->level, j->page, &j->hp, flags);
   memset(&j->hp, 0, sizeof(j->hp)); /* the frontier took it */
   if (rc < 0)
     crawl_oom(c);
+  subres_page(s, j->page, sub, n_sub);
+  subres_free(sub, n_sub);
   site_page_done(s, j->level);
 }
 
@@ -772,6 +780,7 @@ static void crawl_teardown(struct crawl *c)
   map_clear(&c->origins, origin_free);
   map_clear(&c->hosts, host_free);
   map_clear(&c->breakers, breaker_free);
+  map_clear(&c->sheets, sheet_free);
   loop_free(c->loop);
   sites_free(c);
   deleg_shares_free(c);

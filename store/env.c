@@ -17,7 +17,7 @@
 static const char *const db_names[DB__N] = {
   "meta",  "runs",    "sites",  "urls",   "url_ids", "links",
   "edges", "hosts",   "probes", "timing", "perf",    "deleg",
-  "pages", "vantage", "reads",  "counts"};
+  "pages", "vantage", "reads",  "subres", "sheets",  "counts"};
 
 const char *st_db_name(int db)
 {

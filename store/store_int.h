@@ -29,6 +29,11 @@
  *                                           ...: IPv6 outages in it)
  *   reads    u32 run | u32 site | u64 id -> read record: a page the site
  *                                           read, its links all stored
+ *   subres   u32 run | u32 site | u64 page id | u64 url id -> u32 kinds:
+ *                                           a subresource the page loads
+ *                                           (enum html_sub_kind bits)
+ *   sheets   u32 run | u64 url id        -> sheet record: a style sheet
+ *                                           read for its url()
  *   counts   u32 run | database name     -> u64 BE records of the run in
  *                                           that database, when it ended
  *
@@ -66,8 +71,10 @@
  *          u64 bytes
  *   page cut  i32 cut, u64 bytes, parsed, depth, flattened, flat_at
  *   read   u8 level, u32 flags, str refresh, str scripts
+ *   subres u32 kinds
+ *   sheet  i32 urls (url() and @import found; -1: not read), str why not
  *
- * timing, perf, deleg, pages, vantage and reads are
+ * timing, perf, deleg, pages, vantage, reads, subres and sheets are
  * optional: a store made
  * before them opened read-only reads them as empty (st_db_absent).
  *
@@ -132,6 +139,8 @@ enum {
   DB_PAGES,
   DB_VANTAGE,
   DB_READS,
+  DB_SUBRES,
+  DB_SHEETS,
   DB_COUNTS,
   DB__N
 };
