@@ -97,6 +97,10 @@ CSS = {
 
 SEEN = {}
 SEEN_LOCK = threading.Lock()
+# test_resume_subres: lib.js waits while HOLD is set; HELD says it came
+HOLD = threading.Event()
+RELEASE = threading.Event()
+HELD = threading.Event()
 
 
 def check(name, cond, detail=""):
@@ -116,6 +120,9 @@ class Handler(itlib.PageHandler):
             SEEN[k] = SEEN.get(k, 0) + 1
         if self.path == "/robots.txt":
             return None
+        if HOLD.is_set() and (host, self.path) == ("ds.cp.test", "/lib.js"):
+            HELD.set()
+            RELEASE.wait(60)
         if (host, self.path) in PAGES:
             return PAGES[(host, self.path)].encode()
         if host == "ds.cp.test" and self.path in CSS:
@@ -159,6 +166,54 @@ def v6c(o, *args):
     return itlib.Run(p)
 
 
+def crawl_args(o, db, *extra):
+    return [o.v6crawl, "crawl", "--db", db, "--dns-server", DNS,
+            "--allow-private", "--assume-ipv6", "yes", "--timeout", "10",
+            "--homepage-probes", "1", "--timing-samples", "0", "--quiet"] + \
+        list(extra) + ["http://www.cp.test/"]
+
+
+def completeness(o, db):
+    r = v6c(o, "report", "--db", db, "--format", "json")
+    try:
+        return r.json()["sites"][0]["completeness"]
+    except (ValueError, KeyError, IndexError):
+        return {}
+
+
+def test_resume_subres(o, full):
+    """A crawl stopped while a subresource's probe waits: that page is
+    unknown; the resume asks only what is missing (the page is not read
+    again) and the figures are the uninterrupted crawl's."""
+    db = os.path.join(o.work, "complete-resume-db")
+    HOLD.set()
+    p = subprocess.Popen(crawl_args(o, db), stdout=subprocess.DEVNULL,
+                         stderr=subprocess.PIPE)
+    came = HELD.wait(60)
+    p.send_signal(signal.SIGINT)
+    _, err = p.communicate(timeout=60)
+    HOLD.clear()
+    RELEASE.set()
+    check("resume: the crawl stopped while lib.js was asked",
+          came and p.returncode == 130, (came, p.returncode, err))
+    cp = completeness(o, db)
+    pl = {x["url"]: x for x in cp.get("page_list", [])}
+    p1 = pl.get("http://www.cp.test/p1") or {}
+    check("resume: before it, p1 is unknown (lib.js unmeasured)",
+          p1.get("verdict") == "unknown" and p1.get("unmeasured", 0) >= 1,
+          p1)
+    with SEEN_LOCK:
+        before = SEEN.get(("GET", "www.cp.test", "/p1"), 0)
+    r = v6c(o, *(crawl_args(o, db, "--resume")[1:]))
+    check("resume: the resumed crawl completes", r.rc == 0, r.why())
+    with SEEN_LOCK:
+        after = SEEN.get(("GET", "www.cp.test", "/p1"), 0)
+    check("resume: p1 is not read again", after == before, (before, after))
+    cp = completeness(o, db)
+    check("resume: the figures are the uninterrupted crawl's",
+          cp and cp == full, (cp, full))
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--world", required=True)
@@ -173,10 +228,7 @@ def main():
             ip("-6", "addr", "add", a + "/128", "dev", "lo", "nodad")
         pid = dnsmasq(o.work)
         srvs = [serve(Web4, WEB4), serve(Web6, WEB6)]
-        r = v6c(o, "crawl", "--db", db, "--dns-server", DNS,
-                "--allow-private", "--assume-ipv6", "yes", "--timeout", "10",
-                "--homepage-probes", "1", "--timing-samples", "0", "--quiet",
-                "http://www.cp.test/")
+        r = v6c(o, *crawl_args(o, db)[1:])
         check("the crawl succeeds", r.rc == 0, r.why())
         r = v6c(o, "report", "--db", db, "--format", "json")
         try:
@@ -287,12 +339,14 @@ def main():
               page, r.why())
         r = v6c(o, "check", "--db", db)
         check("the store checks clean", r.rc == 0, r.why())
+        test_resume_subres(o, cp)
         log = open(os.path.join(o.work, "dnsmasq.log")).read()
         asked = set(re.findall(r"query\[\w+\] (\S+) from", log))
         check("nothing but this test's names was asked",
               asked and all(n == "test" or n.endswith(".test") or
                             n == CDN_NAME for n in asked), asked)
     finally:
+        RELEASE.set()
         for s in srvs:
             s.shutdown()
             s.server_close()
