@@ -421,9 +421,11 @@ out:
   return rc;
 }
 
-/* The subresources element @el loads (parse.h, "subresources"). */
-static int html_walk_subres(GumboElement *el, struct html_page *page)
+/* The subresources the element @node loads (parse.h, "subresources"). */
+static int html_walk_subres(GumboNode *node, struct html_page *page)
 {
+  GumboElement *el = &node->v.element;
+  GumboNode *up = node->parent;
   GumboAttribute *a = gumbo_get_attribute(&el->attributes, "style");
   int rc = a ? subres_css(page, a->value) : PARSE_OK, kind = 0;
   size_t i;
@@ -433,6 +435,13 @@ static int html_walk_subres(GumboElement *el, struct html_page *page)
   switch (el->tag) {
     case GUMBO_TAG_IMG:
     case GUMBO_TAG_SOURCE:
+      /* a video's or an audio's source is media, a picture's an image */
+      if (el->tag == GUMBO_TAG_SOURCE && up && up->type == GUMBO_NODE_ELEMENT &&
+          (up->v.element.tag == GUMBO_TAG_VIDEO ||
+           up->v.element.tag == GUMBO_TAG_AUDIO)) {
+        kind = HTML_SUB_MEDIA;
+        break;
+      }
       if ((a = gumbo_get_attribute(&el->attributes, "srcset")) &&
           (rc = subres_srcset(page, a->value, HTML_SUB_IMG)))
         return rc;
@@ -502,7 +511,7 @@ static int html_walk(GumboNode *root, struct html_page *page)
       if (!strncasecmp(at->name, "on", 2))
         page->script_urls += html_count_script_urls(page, at->value);
     }
-    rc = html_walk_subres(el, page);
+    rc = html_walk_subres(node, page);
     if (rc)
       goto out;
     switch (el->tag) {

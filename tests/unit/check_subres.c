@@ -179,7 +179,8 @@ START_TEST(page_subresources)
     "<style>@import 'i.css'; body{background:url(bg.png)}</style></head>"
     "<body><img src=\"i.png\" srcset=\"i2.png 2x, //img.cn/i3.png 3x\">"
     "<picture><source srcset=\"p.webp\"></picture>"
-    "<iframe src=\"f.html\"></iframe><video src=\"v.mp4\"></video>"
+    "<iframe src=\"f.html\"></iframe><video src=\"v.mp4\">"
+    "<source src=\"v.webm\"></video>"
     "<audio src=\"a.mp3\"></audio><div style=\"background:url('d.png')\">"
     "</div><img src=\"data:image/png;base64,AAAA\"><a href=\"x\">x</a>"
     "</body></html>";
@@ -195,6 +196,7 @@ START_TEST(page_subresources)
     {"http://www.example.gov.cn/dir/p.webp", "img"},
     {"http://www.example.gov.cn/dir/f.html", "iframe"},
     {"http://www.example.gov.cn/dir/v.mp4", "media"},
+    {"http://www.example.gov.cn/dir/v.webm", "media"},
     {"http://www.example.gov.cn/dir/a.mp3", "media"},
     {"http://www.example.gov.cn/dir/d.png", "css-url"},
     {"data:image/png;base64,AAAA", "img"},
