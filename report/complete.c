@@ -204,7 +204,9 @@ static int finish(struct store *st, uint32_t run, struct cctx *x)
   size_t i, j, *rank = NULL, *worst = NULL;
   int r;
 
-  qsort(x->u, x->nu, sizeof *x->u, cuse_cmp);
+  /* qsort may not take NULL: sort only what has two entries or more */
+  if (x->nu > 1)
+    qsort(x->u, x->nu, sizeof *x->u, cuse_cmp);
   for (i = 0; i < x->nu; i++) {
     struct report_chost *h = &rc->h[x->u[i].host];
     int new_url = !i || x->u[i - 1].host != x->u[i].host ||
@@ -213,7 +215,8 @@ static int finish(struct store *st, uint32_t run, struct cctx *x)
       h->subs++;
   }
   /* pages per host: a (host, page) pair once */
-  qsort(x->u, x->nu, sizeof *x->u, cuse_page_cmp);
+  if (x->nu > 1)
+    qsort(x->u, x->nu, sizeof *x->u, cuse_page_cmp);
   for (i = 0; i < x->nu; i++)
     if (!i || x->u[i - 1].host != x->u[i].host ||
         x->u[i - 1].page != x->u[i].page)
@@ -259,7 +262,8 @@ static int finish(struct store *st, uint32_t run, struct cctx *x)
   free(rank);
   free(worst);
   /* the distinct subresources */
-  qsort(x->s, x->ns, sizeof *x->s, csub_cmp);
+  if (x->ns > 1)
+    qsort(x->s, x->ns, sizeof *x->s, csub_cmp);
   for (i = 0; i < x->ns; i++)
     if (!i || strcmp(x->s[i - 1].url, x->s[i].url)) {
       rc->subs.links++;
@@ -297,7 +301,8 @@ int report_complete_build(struct store *st, uint32_t run, uint32_t site,
     rc->np++;
   }
   store_pages_free(pages, n);
-  qsort(rc->p, rc->np, sizeof *rc->p, page_cmp);
+  if (rc->np > 1)
+    qsort(rc->p, rc->np, sizeof *rc->p, page_cmp);
   r = store_subs_each(st, run, site, sub_row, &x);
   for (i = 0; r == STORE_OK && i < rc->np; i++) {
     struct report_cpage *p = &rc->p[i];
