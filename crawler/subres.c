@@ -6,6 +6,7 @@
  * and @import, which become subresources of every page that loads it. */
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -61,15 +62,21 @@ static void sheet_done(int rc, struct attempt *a, void *arg)
   struct crawl *c = sh->c;
   struct sheet_wait *w;
   const char *why = NULL;
+  char buf[32];
 
-  if (rc == OUT_OK && a->body) {
-    if (css_urls_extract(a->body, a->body_len, a->url, &sh->v, &sh->n) !=
-        PARSE_OK)
+  if (rc == OUT_OK) {
+    if (css_urls_extract(a->body, a->body ? a->body_len : 0, a->url, &sh->v,
+                         &sh->n) != PARSE_OK)
       crawl_oom(c);
+  } else if (rc == OUT_ROBOTS) {
+    why = "disallowed by robots.txt";
+  } else if (a->error) {
+    why = a->error;
+  } else if (a->status) {
+    snprintf(buf, sizeof buf, "HTTP %d", a->status);
+    why = buf;
   } else {
-    why = rc == OUT_ROBOTS ? "disallowed by robots.txt"
-          : a->error       ? a->error
-                           : "no response";
+    why = "no response";
   }
   crawl_store_rc(
     c, store_sheet_put(c->st, c->run, sh->url, why ? -1 : (int)sh->n, why));
