@@ -527,4 +527,27 @@ struct cli_eta {
 double cli_eta_left(struct cli_eta *e, double elapsed, size_t done,
                     size_t total);
 
+/* ---- page completeness over IPv6 (complete.c) ---- */
+
+/* The report's text section (a block per site with pages read), the
+ * "completeness" object of site @site (null when it cannot be read: the
+ * read error into *@rc), its HTML table (Chinese labels with @zh), and
+ * `fixes`' hosts whose subresources break pages (text lines, or the
+ * "subresource_hosts" array). @t names the CDN providers (NULL: none).
+ * The text and HTML ones return a store code. */
+int cli_complete_text(FILE *o, struct store *st, uint32_t run,
+                      const struct store_site *sites, size_t n,
+                      const struct report_cdn_table *t);
+struct json_t *cli_complete_json(struct store *st, uint32_t run, uint32_t site,
+                                 const struct report_cdn_table *t, int *rc);
+int cli_complete_html(FILE *o, int zh, struct store *st, uint32_t run,
+                      uint32_t site, const struct report_cdn_table *t);
+int cli_complete_fixes(FILE *o, struct store *st, uint32_t run,
+                       const struct store_site *s,
+                       const struct report_cdn_table *t);
+struct json_t *cli_complete_fixes_json(struct store *st, uint32_t run,
+                                       const struct store_site *s,
+                                       const struct report_cdn_table *t,
+                                       int *rc);
+
 #endif

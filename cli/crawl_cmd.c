@@ -613,10 +613,10 @@ struct crawl_args {
   double fail_under;
   const char *sites_file;
   char *scope; /* --scope, normalised */
-  int quiet;            /* no progress line (--quiet, or stderr is no terminal) */
-  int silent;           /* --quiet: nothing on stderr on success */
-  struct cli_pass pass; /* --header, --cookie */
-  int resume;           /* --resume */
+  int quiet;   /* no progress line (--quiet, or stderr is no terminal) */
+  int silent;  /* --quiet: nothing on stderr on success */
+  struct cli_pass pass;   /* --header, --cookie */
+  int resume;             /* --resume */
   const char *resume_run; /* its RUN, or NULL: the latest incomplete */
   const char *dns_root;   /* --dns-root or NULL */
   char *vantage;          /* the default endpoint list (owned) */

@@ -139,6 +139,8 @@ struct fctx {
   int fmt;          /* enum v6_format */
   const char *site; /* --site, or NULL */
   int levels[2];    /* which of level 2, level 3 are asked for */
+  struct store *st; /* the subresource hosts (cli_complete_fixes) */
+  uint32_t run;
 };
 
 void cli_fig_after(char *buf, size_t len, int ok, const struct store_fig *f,
@@ -285,6 +287,7 @@ static void fixes_text(FILE *o, const struct fctx *x,
     for (l = 0; l < 2; l++)
       if (x->levels[l])
         text_level(o, s, l);
+    (void)cli_complete_fixes(o, x->st, x->run, s->site, t);
   }
 }
 
@@ -390,6 +393,9 @@ static int fixes_json(FILE *o, struct store *st, const struct fctx *x,
     for (j = 0; j < s->n; j++)
       json_array_append_new(hosts, host_json(x, t, j, &s->h[j]));
     json_object_set_new(so, "hosts", hosts);
+    json_object_set_new(
+      so, "subresource_hosts",
+      cli_complete_fixes_json(x->st, x->run, s->site, t, &rc));
     json_array_append_new(sites, so);
   }
   json_object_set_new(doc, "sites", sites);
@@ -522,6 +528,8 @@ int cmd_fixes(int argc, char **argv)
     rc = cli_run_arg(st, db, a.run, &run);
   if (rc != EXIT_OKAY)
     goto out;
+  x.st = st;
+  x.run = run;
   src = store_sites_list(st, run, &sites, &n);
   if (src == STORE_OK)
     src = fixes_build(st, run, &x, sites, n, &fs, &nf);

@@ -1194,10 +1194,17 @@ static int site_render(struct html_ctx *h, size_t i)
   return cli_render_html(h->o, h->zh, h->st, h->run, &h->sites[i]);
 }
 
+static int site_complete(struct html_ctx *h, size_t i)
+{
+  return cli_complete_html(h->o, h->zh, h->st, h->run->id, h->sites[i].idx,
+                           h->cdn);
+}
+
 /* The parts of a site's section, in order. */
 static const html_site_fn site_parts[] = {
-  site_about, site_score,  site_charts, site_hosts,  html_fixes_site,
-  site_cdn,   site_deleg,  site_timing, site_render, site_failing};
+  site_about,      site_score,    site_charts, site_hosts,
+  html_fixes_site, site_cdn,      site_deleg,  site_timing,
+  site_render,     site_complete, site_failing};
 
 static int part_sites(struct html_ctx *h)
 {

@@ -455,6 +455,8 @@ static int report_text(struct common *c, struct store_site *sites, size_t n,
     rc = cli_deleg_text(o, c->st, c->run.id, sites, n);
   if (rc == STORE_OK)
     rc = text_timing(c, sites, n);
+  if (rc == STORE_OK)
+    rc = cli_complete_text(o, c->st, c->run.id, sites, n, &c->cdn);
   for (i = 0; i < n; i++)
     if (sites[i].error)
       fprintf(o, "\n%s: %s\n", cli_tx(sites[i].start_url),
@@ -550,6 +552,8 @@ static json_t *site_json(struct common *c, const struct store_site *s,
   report_perf_site_cleanup(&ps);
   json_object_set_new(o, "pages_cut", cuts_json(c, s, rc));
   json_object_set_new(o, "render", cli_render_json(c->st, &c->run, s, rc));
+  json_object_set_new(o, "completeness",
+                      cli_complete_json(c->st, c->run.id, s->idx, &c->cdn, rc));
   json_object_set_new(o, "levels", levels_json(f, threshold));
   return o;
 }

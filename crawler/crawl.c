@@ -254,6 +254,8 @@ void site_page_parsed(struct site *s, int level, const char *page,
                       int truncated, struct html_page *hp)
 {
   struct crawl *c = s->c;
+  struct html_link *sub;
+  size_t n_sub;
   int rc, flags;
   c->prog.pages++;
   s->pages_cut += truncated;
@@ -266,9 +268,15 @@ void site_page_parsed(struct site *s, int level, const char *page,
     page_job_start(s, 1, hp->refresh_url, 1, page_done);
   flags =
     (truncated ? STORE_PAGE_TRUNCATED : 0) | (rc == 1 ? STORE_PAGE_REFRESH : 0);
+  sub = hp->subres; /* probed after the links: a link's probe first */
+  n_sub = hp->n_subres;
+  hp->subres = NULL;
+  hp->n_subres = 0;
   rc = frontier_page_flags(&s->f, level, page, hp, flags);
   if (rc < 0)
     crawl_oom(c);
+  subres_page(s, page, sub, n_sub);
+  subres_free(sub, n_sub);
   site_page_done(s, level);
 }
 
@@ -832,6 +840,7 @@ static void crawl_teardown(struct crawl *c)
   map_clear(&c->origins, origin_free);
   map_clear(&c->hosts, host_free);
   map_clear(&c->breakers, breaker_free);
+  map_clear(&c->sheets, sheet_free);
   loop_free(c->loop);
   sites_free(c);
   deleg_shares_free(c);

@@ -521,6 +521,7 @@ struct crawl {
   struct map origins;  /* origin.c: origin -> struct origin */
   struct map probes;   /* probe.c: URL -> struct probe */
   struct map breakers; /* breaker.c: "FAMILY ADDR PORT" -> its record */
+  struct map sheets;   /* subres.c: style sheet URL -> struct sheet */
   size_t parked;       /* breaker.c: requests waiting on an open address */
   int breaker_pending; /* breaker.c: parked requests to hand on */
   struct site *sites;  /* crawl.c */
@@ -548,7 +549,7 @@ struct crawl {
   struct vantage_result vfirst; /* the check before the run */
   int vfirst_done;
   struct wall_pass *pass; /* wall.c: the owners' header sets, per site */
-  struct renderer *rnd; /* render.c: --render's Chromiums, or NULL */
+  struct renderer *rnd;   /* render.c: --render's Chromiums, or NULL */
 };
 
 /* Keep the first store failure (STORE_NOTFOUND is a result). */
@@ -869,6 +870,7 @@ struct probe {
   int held;
   int reasks;        /* IPv6 asked again after an outage */
   int v6_unmeasured; /* IPv6 failed while this machine's IPv6 was down */
+  int linked;        /* a link's (probe_add), not only a subresource's */
 };
 
 enum probe_add_rc {
@@ -876,6 +878,10 @@ enum probe_add_rc {
   PROBE_MEASURED = 1 /* measured before: the site reads the page itself */
 };
 
+/* Probe @url (once per crawl) as a subresource of a page: no site wants
+ * its page, and it is no link (timing.c takes no object of it) unless a
+ * link adds it too. Returns as probe_add. */
+int probe_add_sub(struct crawl *c, const char *url);
 /* Probe @url (once per crawl), for site @arg at @level (@arg NULL: no site
  * wants its page). Once measured, c->want_done runs for each want. A
  * probe measured already takes no want (PROBE_MEASURED): the caller
@@ -1103,6 +1109,22 @@ void site_page_parsed(struct site *s, int level, const char *page,
  * @flags; @hp its links, or NULL). */
 void site_page_mark(struct site *s, int level, const char *page, int flags,
                     const struct html_page *hp);
+
+/* ---- subres.c: the subresources of the pages read ------------------------ */
+
+/* Page @page of site @s (read for its links) loads the @n subresources
+ * @v (html_page's subres): each distinct http(s) URL is stored with the
+ * page and probed (once per run), and a style sheet is read once for its
+ * url() and @import, which become the page's too. */
+void subres_page(struct site *s, const char *page, const struct html_link *v,
+                 size_t n);
+/* A resumed run: the stored subresources whose probe is not stored are
+ * probed, the style sheets not read are read. */
+void subres_resume(struct crawl *c);
+/* Free the @n subresources @v taken from an html_page. */
+void subres_free(struct html_link *v, size_t n);
+/* For map_clear of c->sheets. */
+void sheet_free(void *sheet);
 
 /* ---- resume.c: continuing a run ------------------------------------------ */
 

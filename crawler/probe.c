@@ -238,8 +238,10 @@ static struct probe_want *want_new(struct crawl *c, void *arg, int level)
   return w;
 }
 
-/* A new probe of @url, measured as soon as its origin's rules are in. */
-static void probe_new(struct crawl *c, const char *url, void *arg, int level)
+/* A new probe of @url, measured as soon as its origin's rules are in;
+ * NULL when out of memory. */
+static struct probe *probe_new(struct crawl *c, const char *url, void *arg,
+                               int level)
 {
   struct probe *p = calloc(1, sizeof(*p));
   int parsed = 0;
@@ -252,21 +254,29 @@ static void probe_new(struct crawl *c, const char *url, void *arg, int level)
   c->prog.probes_total++;
   c->work++;
   if (arg && !(p->wants = want_new(c, arg, level)))
-    return;
+    return NULL;
   p->origin = origin_get(c, &p->v);
   if (!p->origin)
-    return;
+    return NULL;
   p->w.cb = probe_launch;
   if (p->origin->state == 2)
     probe_launch(0, &p->w);
   else
     origin_wait(p->origin, &p->w);
-  return;
+  return p;
 out:
   if (parsed)
     url_view_cleanup(&p->v);
   free(p);
   crawl_oom(c);
+  return NULL;
+}
+
+int probe_add_sub(struct crawl *c, const char *url)
+{
+  if (!map_get(&c->probes, url))
+    probe_new(c, url, NULL, 0);
+  return PROBE_ADDED;
 }
 
 int probe_add(struct crawl *c, const char *url, void *arg, int level)
@@ -274,9 +284,11 @@ int probe_add(struct crawl *c, const char *url, void *arg, int level)
   struct probe *p = map_get(&c->probes, url);
   struct probe_want *w;
   if (!p) {
-    probe_new(c, url, arg, level);
+    if ((p = probe_new(c, url, arg, level)))
+      p->linked = 1;
     return PROBE_ADDED;
   }
+  p->linked = 1;
   if (!arg)
     return PROBE_ADDED;
   if (p->finished)
@@ -306,6 +318,7 @@ int probe_restore(struct crawl *c, const char *url, int klass, int any_ok,
   p->c = c;
   p->finished = 1;
   p->restored = 1;
+  p->linked = 1;
   p->klass = klass;
   p->any_ok = any_ok;
   c->prog.probes_total++;

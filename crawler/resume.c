@@ -432,6 +432,8 @@ int resume_begin(struct crawl *c)
     site_resume(c, &c->sites[i], j < ns ? &ss[j] : NULL);
   }
   store_sites_free(ss, ns);
+  if (!c->nomem)
+    subres_resume(c);
   /* what resuming wrote (sites not stored before) goes in at once */
   crawl_store_rc(c, store_flush(c->st));
   if (c->nomem)

@@ -129,8 +129,8 @@ static void perf_probe(const char *url, void *val, void *arg)
   struct tjob *j;
   struct host *h;
   size_t i;
-  if (!p->finished || p->klass != CLASS_OK || !(h = timed_host(tm->c, url)) ||
-      (!h->ans[0].cnames && !h->ans[1].cnames))
+  if (!p->finished || !p->linked || p->klass != CLASS_OK ||
+      !(h = timed_host(tm->c, url)) || (!h->ans[0].cnames && !h->ans[1].cnames))
     return;
   for (j = tm->all; j && !(j->perf && j->h == h); j = j->next)
     ;

@@ -312,25 +312,7 @@ static const char *html_refresh_target(const char *c, size_t *len)
  * and the page is parsed in parts. */
 static int html_link_add(struct html_page *page, const char *href, int kind)
 {
-  struct html_link *l;
-  size_t n = page->n_links;
-
-  /* grow by powers of two from 32: the count is the capacity's witness */
-  if (n >= 32 ? (n & (n - 1)) == 0 : n == 0) {
-    size_t nc = n ? n * 2 : 32;
-    struct html_link *nl = realloc(page->links, nc * sizeof *nl);
-    if (!nl)
-      return PARSE_NOMEM;
-    page->links = nl;
-  }
-  l = &page->links[n];
-  l->kind = kind;
-  l->url = NULL;
-  l->href = strdup(href);
-  if (!l->href)
-    return PARSE_NOMEM;
-  page->n_links++;
-  return PARSE_OK;
+  return html_link_push(&page->links, &page->n_links, href, strlen(href), kind);
 }
 
 static int html_script_link_add(struct html_page *page, const char *s, size_t n)
@@ -447,6 +429,64 @@ out:
   return rc;
 }
 
+/* The subresources the element @node loads (parse.h, "subresources"). */
+static int html_walk_subres(GumboNode *node, struct html_page *page)
+{
+  GumboElement *el = &node->v.element;
+  GumboNode *up = node->parent;
+  GumboAttribute *a = gumbo_get_attribute(&el->attributes, "style");
+  int rc = a ? subres_css(page, a->value) : PARSE_OK, kind = 0;
+  size_t i;
+
+  if (rc)
+    return rc;
+  switch (el->tag) {
+    case GUMBO_TAG_IMG:
+    case GUMBO_TAG_SOURCE:
+      /* a video's or an audio's source is media, a picture's an image */
+      if (el->tag == GUMBO_TAG_SOURCE && up && up->type == GUMBO_NODE_ELEMENT &&
+          (up->v.element.tag == GUMBO_TAG_VIDEO ||
+           up->v.element.tag == GUMBO_TAG_AUDIO)) {
+        kind = HTML_SUB_MEDIA;
+        break;
+      }
+      if ((a = gumbo_get_attribute(&el->attributes, "srcset")) &&
+          (rc = subres_srcset(page, a->value, HTML_SUB_IMG)))
+        return rc;
+      kind = HTML_SUB_IMG;
+      break;
+    case GUMBO_TAG_SCRIPT:
+      kind = HTML_SUB_SCRIPT;
+      break;
+    case GUMBO_TAG_IFRAME:
+      kind = HTML_SUB_IFRAME;
+      break;
+    case GUMBO_TAG_VIDEO:
+    case GUMBO_TAG_AUDIO:
+      kind = HTML_SUB_MEDIA;
+      break;
+    case GUMBO_TAG_LINK:
+      a = gumbo_get_attribute(&el->attributes, "rel");
+      kind = subres_link_kind(a ? a->value : NULL);
+      if (kind && (a = gumbo_get_attribute(&el->attributes, "href")))
+        return subres_add(page, a->value, strlen(a->value), kind);
+      return PARSE_OK;
+    case GUMBO_TAG_STYLE:
+      for (i = 0; i < el->children.length && rc == PARSE_OK; i++) {
+        GumboNode *t = el->children.data[i];
+        if (t->type == GUMBO_NODE_TEXT || t->type == GUMBO_NODE_CDATA ||
+            t->type == GUMBO_NODE_WHITESPACE)
+          rc = subres_css(page, t->v.text.text);
+      }
+      return rc;
+    default:
+      return PARSE_OK;
+  }
+  if ((a = gumbo_get_attribute(&el->attributes, "src")))
+    rc = subres_add(page, a->value, strlen(a->value), kind);
+  return rc;
+}
+
 static int html_walk(GumboNode *root, struct html_page *page)
 {
   struct node_stack st = {NULL, 0, 0};
@@ -479,6 +519,9 @@ static int html_walk(GumboNode *root, struct html_page *page)
       if (!strncasecmp(at->name, "on", 2))
         page->script_urls += html_count_script_urls(page, at->value);
     }
+    rc = html_walk_subres(node, page);
+    if (rc)
+      goto out;
     switch (el->tag) {
       case GUMBO_TAG_A:
         kind = HTML_A;
@@ -717,6 +760,8 @@ int html_links_extract(const char *body, size_t len, const char *content_type,
   rc = html_links_resolve(page, page->links, page->n_links);
   if (rc == PARSE_OK)
     rc = html_links_resolve(page, page->script_links, page->n_script_links);
+  if (rc == PARSE_OK)
+    rc = html_links_resolve(page, page->subres, page->n_subres);
 out:
   free(hs.refresh_raw);
   v6_buf_cleanup(&text);
@@ -741,6 +786,11 @@ void html_page_cleanup(struct html_page *page)
     free(page->script_links[i].href);
   }
   free(page->script_links);
+  for (i = 0; i < page->n_subres; i++) {
+    free(page->subres[i].url);
+    free(page->subres[i].href);
+  }
+  free(page->subres);
   free(page->charset);
   free(page->base);
   free(page->url);

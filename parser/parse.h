@@ -156,6 +156,11 @@ struct html_page {
   size_t flattened; /* HTML_CUT_DEPTH: start tags beyond HTML_MAX_DEPTH */
   size_t flat_at;   /* HTML_CUT_DEPTH: the offset of the first of them */
   size_t parts;     /* gumbo parses of the page (html_links_extract) */
+  /* The page's subresources (html_subres: what a browser loads to show
+   * it), in document order, duplicates kept; kind is an enum
+   * html_sub_kind bit. Resolved like the links. */
+  struct html_link *subres;
+  size_t n_subres;
 };
 
 /* Elements nested deeper than this are parsed flat: each start tag
@@ -193,6 +198,56 @@ enum html_cut {
 int html_links_extract(const char *body, size_t len, const char *content_type,
                        const char *page_url, struct html_page *page);
 void html_page_cleanup(struct html_page *page);
+
+/* ---- subresources (parser/subres.c, parser/css.c) ----------------------
+ *
+ * What a browser loads to show a page: html_links_extract fills
+ * page->subres from img[src], img[srcset], source[src], source[srcset],
+ * script[src], link[rel~=stylesheet][href], link[rel~=icon][href],
+ * iframe[src], video[src], audio[src], and the url() and @import of the
+ * page's own <style> elements and style attributes. A style sheet's own
+ * url() and @import come from css_urls_extract, once the sheet is read. */
+
+enum html_sub_kind {
+  HTML_SUB_IMG = 1,     /* img / source src and srcset */
+  HTML_SUB_SCRIPT = 2,  /* script src */
+  HTML_SUB_STYLE = 4,   /* link rel=stylesheet, @import: a style sheet */
+  HTML_SUB_ICON = 8,    /* link rel=icon */
+  HTML_SUB_IFRAME = 16, /* iframe src (a link too) */
+  HTML_SUB_MEDIA = 32,  /* video / audio src */
+  HTML_SUB_CSS = 64     /* url() in a style sheet or a <style> */
+};
+#define HTML_SUB__ALL 127
+
+/* The name of one kind bit ("img", "script", ...), or "?". */
+const char *html_sub_kind_name(int kind);
+
+/* Call @cb(@ud, url, len) for each candidate URL of the srcset attribute
+ * value @srcset, as the HTML standard's "parse a srcset attribute" splits
+ * it (descriptors and commas skipped, a comma inside parentheses of a
+ * descriptor kept there). Returns 0, or the first non-zero @cb return. */
+int html_srcset_each(const char *srcset,
+                     int (*cb)(void *ud, const char *url, size_t len),
+                     void *ud);
+
+/* One url() or @import of a style sheet. */
+struct css_url {
+  char *url;  /* resolved against @base, fragment removed; NULL when a
+               * browser would reject it */
+  char *raw;  /* the value as written, escapes decoded */
+  int import; /* from @import: a style sheet itself */
+};
+
+/* The url() tokens and @import rules of the CSS text @css/@len (UTF-8;
+ * invalid bytes are kept as they are), as the CSS Syntax tokenizer finds
+ * them: not in comments, not inside strings, escapes decoded, a quoted
+ * url("...") or @import "..." as well as a bare url(...). Each is
+ * resolved against @base (NULL: kept unresolved, url NULL). On PARSE_OK
+ * *@out holds *@n entries (NULL when none) for css_urls_free. Returns
+ * PARSE_OK, PARSE_NOMEM. */
+int css_urls_extract(const char *css, size_t len, const char *base,
+                     struct css_url **out, size_t *n);
+void css_urls_free(struct css_url *v, size_t n);
 
 /* How alike two loads of a page are (the homepage over IPv4 and over
  * IPv6), after stripping what legitimately changes between loads: digits

@@ -108,4 +108,30 @@ int html_nest_guard(const char *p, size_t n, unsigned max_depth, size_t chunk,
                     struct v6_buf *out, struct html_nest_cut *cut);
 void html_nest_cut_cleanup(struct html_nest_cut *cut);
 
+/* ---- subres.c: a page's subresources, as html.c's walk finds them ---- */
+
+struct html_page;
+struct html_link;
+
+/* CSS and HTML white space (tab, LF, FF, CR, space). */
+static inline int css_is_ws(int c)
+{
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
+}
+
+/* Append the link @href/@len (copied) of @kind to the array *@v of *@n
+ * links (grown by powers of two). Returns PARSE_OK or PARSE_NOMEM. */
+int html_link_push(struct html_link **v, size_t *n, const char *href,
+                   size_t len, int kind);
+
+/* Keep the subresource @href/@len (as written) of enum html_sub_kind
+ * @kind. Returns PARSE_OK or PARSE_NOMEM. */
+int subres_add(struct html_page *page, const char *href, size_t len, int kind);
+/* Each candidate of the srcset value @srcset, as @kind. */
+int subres_srcset(struct html_page *page, const char *srcset, int kind);
+/* The url() (HTML_SUB_CSS) and @import (HTML_SUB_STYLE) of inline CSS. */
+int subres_css(struct html_page *page, const char *css);
+/* The kind a <link rel=@rel> loads: HTML_SUB_STYLE, HTML_SUB_ICON or 0. */
+int subres_link_kind(const char *rel);
+
 #endif

@@ -563,5 +563,63 @@ struct report_render {
  * read error. */
 int report_render_site(struct store *st, const struct store_run *run,
                        uint32_t site, struct report_render *out);
+/* ---- page completeness over IPv6 (report/complete.c) ----------------------
+ *
+ * Per site: each page read for links (level 1, internal level 2; not the
+ * pages that were not HTML or could not be read) is complete over IPv6
+ * when every counted subresource it loads (robots, skipped and unmeasured
+ * aside, as for links) is supported (ok, v6-only); incomplete when one is
+ * not (dead included); unknown when none fails and one is unmeasured. */
+
+enum report_page_verdict {
+  REPORT_PAGE_NOTREAD = -2, /* the homepage was not read */
+  REPORT_PAGE_UNKNOWN = -1,
+  REPORT_PAGE_INCOMPLETE = 0,
+  REPORT_PAGE_COMPLETE = 1
+};
+
+struct report_cpage {
+  char *url; /* the page as the site wanted it */
+  int level;
+  unsigned subs;       /* its distinct subresources */
+  unsigned counted;    /* of them counted */
+  unsigned failing;    /* counted and not supported over IPv6 */
+  unsigned dead;       /* of the failing, dead (IPv4 fails too) */
+  unsigned unmeasured; /* not measured */
+  int verdict;         /* enum report_page_verdict */
+};
+
+/* A host whose subresources fail over IPv6 while IPv4 works. */
+struct report_chost {
+  char *name;                       /* report_blame_host's */
+  unsigned pages;                   /* pages it breaks */
+  unsigned subs;                    /* its distinct failing subresources */
+  unsigned klass[REPORT_N_FIXABLE]; /* uses, by fixable class */
+  unsigned after;        /* pages complete once it and every host above it are
+                            fixed (the site's complete pages before: complete) */
+  struct store_host dns; /* zeroed when not resolved */
+  int have_dns;
+  size_t old; /* private */
+};
+
+struct report_complete {
+  unsigned pages;         /* pages read for links */
+  unsigned judged;        /* of them complete or incomplete */
+  unsigned complete;      /* of them complete */
+  int home;               /* the homepage's enum report_page_verdict */
+  struct store_fig subs;  /* the site's distinct subresource URLs by class */
+  struct report_cpage *p; /* sorted by URL */
+  size_t np;
+  struct report_chost *h; /* ranked: most pages broken first */
+  size_t nh, ch;
+};
+
+/* Build site @site's completeness figures of run @run into @rc (the
+ * caller cleans it up). Returns STORE_OK or a store error (@rc empty). */
+int report_complete_build(struct store *st, uint32_t run, uint32_t site,
+                          struct report_complete *rc);
+void report_complete_cleanup(struct report_complete *rc);
+/* "complete", "incomplete", "unknown"; NULL for REPORT_PAGE_NOTREAD. */
+const char *report_page_verdict_name(int v);
 
 #endif

@@ -15,10 +15,10 @@
 #include <unistd.h>
 
 static const char *const db_names[DB__N] = {
-  "meta",  "runs",    "sites",  "urls",   "url_ids", "links",
-  "edges", "hosts",   "probes", "timing", "perf",    "deleg",
-  "pages", "vantage", "reads",  "conds",  "shards",  "parts",
-  "renders", "counts"};
+  "meta",    "runs",    "sites",  "urls",   "url_ids", "links",
+  "edges",   "hosts",   "probes", "timing", "perf",    "deleg",
+  "pages",   "vantage", "reads",  "conds",  "shards",  "parts",
+  "renders", "subres",  "sheets", "counts"};
 
 const char *st_db_name(int db)
 {

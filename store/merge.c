@@ -47,7 +47,8 @@ static const struct rule rules[DB__N] = {
   [DB_PAGES] = {MK_SITE, 1, 0},      [DB_VANTAGE] = {MK_VANTAGE, 0, 0},
   [DB_READS] = {MK_SITE, 1, 0},      [DB_SHARDS] = {MK_SKIP, 0, 0},
   [DB_PARTS] = {MK_SKIP, 0, 0},      [DB_COUNTS] = {MK_SKIP, 0, 0},
-  [DB_CONDS] = {MK_ONCE, 0, 0},       [DB_RENDERS] = {MK_SITE, 1, 0},
+  [DB_CONDS] = {MK_ONCE, 0, 0},      [DB_RENDERS] = {MK_SITE, 1, 0},
+  [DB_SUBRES] = {MK_SITE, 2, 0},     [DB_SHEETS] = {MK_URL_ONCE, 0, 0},
 };
 
 /* Shard k of the merged run, as imported (a part record). */

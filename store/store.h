@@ -556,6 +556,42 @@ int store_links_each(struct store *s, uint32_t run, uint32_t site,
                      int (*cb)(const struct store_link_row *row, void *ud),
                      void *ud);
 
+/* ---- page completeness over IPv6: subresources ---------------------------
+ *
+ * What each page read (level 1, internal level 2) loads to be shown: its
+ * images, scripts, style sheets (and their url()), icons, iframes, media
+ * (enum html_sub_kind of parser/parse.h, as bits). Each subresource URL is
+ * probed once per run like a link; its probe is the probes database's. */
+
+/* Page @page of site @site in run @run loads @url as @kinds (OR'd with
+ * what is stored). Returns STORE_OK, STORE_INVALID (NULL or empty url or
+ * page, no kind) or a write error. */
+int store_sub_put(struct store *s, uint32_t run, uint32_t site,
+                  const char *page, const char *url, unsigned kinds);
+/* The style sheet @url was read for its url() and @import: @urls found,
+ * or -1 with @error saying why it was not read. */
+int store_sheet_put(struct store *s, uint32_t run, const char *url, int urls,
+                    const char *error);
+
+struct store_sub_row {
+  uint32_t site;
+  const char *page; /* the page as the site wanted it */
+  const char *url;
+  unsigned kinds;                  /* enum html_sub_kind bits */
+  int klass;                       /* its probe's, else CLASS_UNMEASURED */
+  const struct store_probe *probe; /* NULL when not probed */
+  const struct store_host *host;   /* NULL when not resolved */
+  int sheet_urls;          /* a style sheet read: url() found; else -1 */
+  const char *sheet_error; /* a style sheet not read: why, else NULL */
+};
+
+/* Call @cb for every (page, subresource) of run @run (site @site only,
+ * unless UINT32_MAX), in key order: site, then the page's and the
+ * subresource's url ids. Lent and returned as store_links_each. */
+int store_subs_each(struct store *s, uint32_t run, uint32_t site,
+                    int (*cb)(const struct store_sub_row *row, void *ud),
+                    void *ud);
+
 /* ---- dedicated timing samples --------------------------------------------
  *
  * The delay (doc/measurement.md "Delay") and the CDN performance ("CDN

@@ -37,6 +37,11 @@
  *                                           merged run, as imported
  *   renders  u32 run | u32 site | u64 id -> render record: a page read
  *                                           with --render (renders.c)
+ *   subres   u32 run | u32 site | u64 page id | u64 url id -> u32 kinds:
+ *                                           a subresource the page loads
+ *                                           (enum html_sub_kind bits)
+ *   sheets   u32 run | u64 url id        -> sheet record: a style sheet
+ *                                           read for its url()
  *   counts   u32 run | database name     -> u64 BE records of the run in
  *                                           that database, when it ended
  *
@@ -82,9 +87,11 @@
  *          indexes
  *   render u8 status, str why, u32 served, u32 rendered, f64 ms,
  *          str only (the links only the DOM has, one a line)
+ *   subres u32 kinds
+ *   sheet  i32 urls (url() and @import found; -1: not read), str why not
  *
- * timing, perf, deleg, pages, vantage, reads, conds, shards, parts and
- * renders are
+ * timing, perf, deleg, pages, vantage, reads, conds, shards, parts,
+ * renders, subres and sheets are
  * optional: a store made
  * before them opened read-only reads them as empty (st_db_absent).
  *
@@ -153,6 +160,8 @@ enum {
   DB_SHARDS,
   DB_PARTS,
   DB_RENDERS,
+  DB_SUBRES,
+  DB_SHEETS,
   DB_COUNTS,
   DB__N
 };

@@ -2224,7 +2224,7 @@ START_TEST(store_check_finds_dangling_and_orphans_and_repairs)
   ck_assert_uint_eq(cs.removed, 0);
   ck_assert_uint_eq(kinds[STORE_ISSUE_DANGLING], 1);
   ck_assert_uint_eq(kinds[STORE_ISSUE_ORPHAN], 1);
-  ck_assert_uint_eq(cs.dbs, 20);
+  ck_assert_uint_eq(cs.dbs, 22);
   store_close(s);
   s = open_db(0);
   ck_assert_int_eq(store_check(s, 1, issue_count, kinds, &cs), STORE_OK);
