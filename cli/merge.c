@@ -75,8 +75,7 @@ int cmd_merge(int argc, char **argv)
   if (rc >= 0)
     return rc;
   if (a.first >= argc) {
-    cli_err("merge: give the shard stores to merge");
-    cli_usage(CMD_MERGE, stderr);
+    cli_usage_err(CMD_MERGE, "merge: give the shard stores to merge");
     return EXIT_USAGE;
   }
   n = (size_t)(argc - a.first);
@@ -95,11 +94,13 @@ int cmd_merge(int argc, char **argv)
       goto out;
     }
   }
-  free(db);
-  db = NULL;
-  rc = cli_store_open(a.db, 0, &st, &db);
-  if (rc != EXIT_OKAY)
+  /* the central store is made by the first merge, as crawl makes one */
+  src_rc = store_open(db, 0, 0, &st);
+  if (src_rc != STORE_OK) {
+    cli_err("cannot open the store %s: %s", cli_tx(db), store_strerror(src_rc));
+    rc = src_rc == STORE_NOMEM ? EXIT_INTERNAL : EXIT_STORE;
     goto out;
+  }
   src_rc = store_merge(st, label, src, n, &res);
   if (src_rc == STORE_MISMATCH) {
     cli_err("merge: %s", cli_tx(res.why));

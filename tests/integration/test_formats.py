@@ -314,7 +314,7 @@ def main():
     T.sites = os.path.join(o.work, "sites.txt")
     with open(T.sites, "w", encoding="utf-8") as f:
         f.write("%s\t%s\n%s\t%s\n" % (SITE, NAME, OTHER, OTHER_NAME))
-    T.version = v6crawl(["--version"]).out.split()[-1]
+    T.version = v6crawl(["--version"]).out.split("\n")[0].split()[-1]
     subprocess.run(["ip", "-6", "addr", "add", V6 + "/128", "dev", "lo",
                     "nodad"], capture_output=True)
     world = small_world(o.work, V4, V6, [
