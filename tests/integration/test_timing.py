@@ -321,7 +321,7 @@ def main():
     finally:
         if pid:
             os.kill(pid, 15)
-        nginx_stop(o.work)
+        itlib.nginx_stop(o.work)
         for a in addrs:
             subprocess.run(["ip", "-6", "addr", "del", a + "/128", "dev",
                             "lo"], capture_output=True)
