@@ -209,23 +209,25 @@ static int attempt_429(struct attempt *a, const struct fetch_req *req)
   return 1;
 }
 
-/* The final answer @req, a failure: when it is a wall's refusal, its
- * signature and its evidence. */
-static void attempt_wall(struct attempt *a, const struct fetch_req *req)
+/* The final answer @req: when it is a wall's refusal (a failure status,
+ * or a 200/202 challenge page), its signature and its evidence; 1 when
+ * it is one. */
+static int attempt_wall(struct attempt *a, const struct fetch_req *req)
 {
   struct wall_sig sig;
   char text[400];
   if (!wall_sig_make(&req->wall, req->status, &sig))
-    return;
+    return 0;
   free(a->wall);
   a->wall = malloc(sizeof(*a->wall));
   if (!a->wall) {
     crawl_oom(a->c);
-    return;
+    return 1;
   }
   *a->wall = sig;
   wall_sig_text(&sig, text, sizeof(text));
   att_error(a, "%s", text);
+  return 1;
 }
 
 /* What follows the reply @rc, @req (a real one, or one decided at once). */
@@ -283,8 +285,9 @@ static void attempt_reply(struct attempt *a, int rc, struct fetch_req *req)
       if (req->cut && !(a->cut = strdup(req->error)))
         crawl_oom(c);
     }
-    if (next != ATT_OK)
-      attempt_wall(a, req);
+    /* a success status that shows a challenge is a refusal too */
+    if (attempt_wall(a, req))
+      next = ATT_HTTPERR;
     attempt_end(a, next == ATT_OK ? OUT_OK : OUT_HTTPERR);
   }
 }

@@ -189,7 +189,8 @@ struct wall_cap {
   char cookies[160];   /* Set-Cookie names, comma-separated, as they came */
   long retry_after_ms; /* -1: no (readable) Retry-After */
   const char *hmarker; /* a WAF named by a header (static), or NULL */
-  struct v6_buf body;  /* the body's head, for a refusal status only */
+  struct v6_buf body;  /* the body's head, for a refusal status, 200, 202 */
+  int big;             /* the body is longer than WALL_BODY_MAX */
 };
 
 /* The signature of a refusal: what makes two answers "the same refusal". */
@@ -207,11 +208,11 @@ void wall_cap_cleanup(struct wall_cap *w);
 /* One header line (with its CRLF) of a response, as curl hands it. */
 void wall_cap_header(struct wall_cap *w, const char *line, size_t len);
 /* Body bytes of the response: the first WALL_BODY_MAX are kept when its
- * status is one a wall answers with. */
+ * status is one a wall answers with (a 200 and a 202 too). */
 void wall_cap_body(struct wall_cap *w, const char *p, size_t n);
 /* The final response @w (of status @status) as a refusal in *@out: 1 when
- * it is one (a status walls answer with, and for 503 a challenge sign),
- * else 0 (*@out untouched). */
+ * it is one (a status walls answer with, and for 405/503 a challenge
+ * sign; a 202 or 200 challenge page), else 0 (*@out untouched). */
 int wall_sig_make(const struct wall_cap *w, int status, struct wall_sig *out);
 /* 1 when @a and @b are the same refusal (doc/measurement.md). */
 int wall_sig_same(const struct wall_sig *a, const struct wall_sig *b);

@@ -27,7 +27,8 @@ int attempt_wants_head(const struct attempt_state *s, size_t max_body)
 {
   /* Probes that need no body ask with HEAD, like wget2 --spider: no body
    * to read or drain. A HEAD answered with 400 or more is asked again
-   * with GET, which decides (some servers refuse HEAD). */
+   * with GET, which decides (some servers refuse HEAD); so is a 202,
+   * which may be a wall's challenge page (doc/measurement.md "Walls"). */
   return !max_body && !s->get;
 }
 
@@ -63,7 +64,7 @@ int attempt_next(struct attempt_state *s, const struct attempt_reply *r,
    * connection closed) is no final response: the request failed. */
   if (!r->response || r->status < 200)
     return next_noresp(s, v6_ok);
-  if (r->head && r->status >= 400) {
+  if (r->head && (r->status >= 400 || r->status == 202)) {
     s->get = 1;
     return ATT_GET;
   }

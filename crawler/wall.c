@@ -78,6 +78,13 @@ static int wall_status_plain(int status)
   return status == 403 || status == 412 || status == 429;
 }
 
+/* Success statuses a JavaScript challenge comes with (a 200 or a 202
+ * whose script sets a cookie and reloads): their body is kept too. */
+static int wall_status_2xx(int status)
+{
+  return status == 200 || status == 202;
+}
+
 void wall_cap_init(struct wall_cap *w)
 {
   memset(w, 0, sizeof(*w));
@@ -190,9 +197,13 @@ void wall_cap_header(struct wall_cap *w, const char *line, size_t len)
 void wall_cap_body(struct wall_cap *w, const char *p, size_t n)
 {
   size_t room;
-  if (!wall_status(w->status) || w->body.n >= WALL_BODY_MAX)
+  if (!wall_status(w->status) && !wall_status_2xx(w->status))
     return;
   room = WALL_BODY_MAX - w->body.n;
+  if (n > room)
+    w->big = 1;
+  if (!room)
+    return;
   v6_buf_putn(&w->body, p, n < room ? n : room);
 }
 
@@ -266,15 +277,17 @@ static void cookies_sorted(const char *in, char *out, size_t len)
   }
 }
 
-static const char *marker_of(const struct wall_cap *w)
+/* The WAF a marker of @w names: of any kind, or (@body_only) one in its
+ * body. */
+static const char *marker_of(const struct wall_cap *w, int body_only)
 {
   const char *b = w->body.p ? w->body.p : "";
   size_t i;
-  if (w->hmarker)
+  if (w->hmarker && !body_only)
     return w->hmarker;
   for (i = 0; i < N_MARKERS; i++) {
     const struct marker *m = &markers[i];
-    if (m->what[0] == 'c') {
+    if (m->what[0] == 'c' && !body_only) {
       const char *c = w->cookies;
       size_t k = strlen(m->key);
       while (*c) {
@@ -292,19 +305,33 @@ static const char *marker_of(const struct wall_cap *w)
   return NULL;
 }
 
+/* A 202 or a 200 @s (of @w) as a challenge: a 202 with a Set-Cookie
+ * and a script page, or with a marker; a 200 only when it is a small
+ * script page (all of it within WALL_BODY_MAX) whose body carries a
+ * marker, so that an ordinary page naming a vendor is never one. */
+static int wall_2xx_challenge(const struct wall_cap *w,
+                              const struct wall_sig *s)
+{
+  if (s->status == 202)
+    return (s->cookies[0] && s->script) || s->marker;
+  return s->script && !w->big && marker_of(w, 1);
+}
+
 int wall_sig_make(const struct wall_cap *w, int status, struct wall_sig *out)
 {
   struct wall_sig s;
 
-  if (!wall_status(status) || w->status != status)
+  if ((!wall_status(status) && !wall_status_2xx(status)) || w->status != status)
     return 0;
   memset(&s, 0, sizeof(s));
   s.status = status;
   cookies_sorted(w->cookies, s.cookies, sizeof(s.cookies));
-  s.marker = marker_of(w);
+  s.marker = marker_of(w, status == 200);
   s.script = w->body.n && has_ci(w->body.p, w->body.n, "<script");
   s.body_hash = body_hash(w->body.p, w->body.n);
   s.retry_after_ms = w->retry_after_ms;
+  if (wall_status_2xx(status) && !wall_2xx_challenge(w, &s))
+    return 0;
   if (!wall_status_plain(status) && !s.cookies[0] && !s.marker && !s.script)
     return 0;
   *out = s;

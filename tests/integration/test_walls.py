@@ -22,6 +22,15 @@ This script's own servers, inside the suite's network namespace, on
                       /r2.html, and again to any request that comes less
                       than 1 s after the one before it (half of 2 s: a
                       margin for when requests arrive)
+    www.js.gov.cn     JavaScript challenges with a success status: a 202
+                      with a Set-Cookie and a script page on both
+                      families for /w1.html (and /w3.html, a level-3
+                      link, so asked with HEAD first), a small 200 script
+                      page with jiasule's marker on both families for
+                      /j1.html, on IPv6 only for /j6.html; ordinary 200
+                      pages naming the vendor: /news.html (no script,
+                      links /w3.html), /big.html (a script and the marker,
+                      but 20 KiB)
   nginx               127.0.15.3, [fd6c:7015::3]:80: www.ua.gov.cn,
                       403 under /m/ for a User-Agent with "v6crawl" unless
                       the request has X-Pass: letmein
@@ -49,6 +58,7 @@ NG4, NG6 = "127.0.15.3", "fd6c:7015::3"
 WALL, OTHER, SLOW, UA, GATE = ("www.wall.gov.cn", "www.other.gov.cn",
                                "www.slow.gov.cn", "www.ua.gov.cn",
                                "www.gate.gov.cn")
+JS = "www.js.gov.cn"
 RUISHU = ("FSSBBIl1UgzbN7N80S", "FSSBBIl1UgzbN7N80T")
 
 results = []
@@ -98,6 +108,42 @@ class Handler(PageHandler):
         return self.answer(412, body, [("Set-Cookie", "%s=%s; path=/" %
                                         (c, nonce(40))) for c in RUISHU])
 
+    def js_challenge(self, status):
+        """A 202 with a cookie and a script page (no marker), or a small
+        200 script page with jiasule's marker (no cookie)."""
+        if status == 202:
+            body = ("<html><script>var t=\"%s\";document.cookie="
+                    "'jschk='+t;location.reload();</script></html>"
+                    % nonce(32)).encode()
+            return self.answer(202, body, [("Set-Cookie", "jschk=%s"
+                                            % nonce(24))])
+        body = ("<html><script>document.cookie='__jsl_clearance=%s';"
+                "location.href=location.pathname+location.search;"
+                "var jsl_clearance=1;</script></html>" % nonce(40)).encode()
+        return self.answer(200, body)
+
+    def js(self):
+        p = self.path
+        if p == "/":
+            return self.answer(200, link_page(
+                ["/w1.html", "/j1.html", "/j6.html", "/news.html",
+                 "/big.html"]))
+        if p in ("/w1.html", "/w3.html"):
+            return self.js_challenge(202)
+        if p == "/j1.html" or (p == "/j6.html" and self.family() == 6):
+            return self.js_challenge(200)
+        if p == "/j6.html":
+            return self.answer(200, b"<html><body>j6</body></html>")
+        if p == "/news.html":
+            return self.answer(200, link_page(["/w3.html"]).replace(
+                b"<body>", b"<body><p>SafeLine, safedog, yunsuo and "
+                b"jsl_clearance walls in the news.</p>", 1))
+        if p == "/big.html":
+            return self.answer(200, b"<html><script>var jsl_clearance=0;"
+                               b"</script><body>" + b"<p>text</p>" * 2000 +
+                               b"</body></html>")
+        return self.answer(404, b"")
+
     def wall(self):
         passed = "%s=pass" % RUISHU[1] in (self.headers.get("Cookie") or "")
         p = self.path
@@ -145,6 +191,8 @@ class Handler(PageHandler):
                 st = self.wall()
             elif host == SLOW:
                 st = self.slow(now)
+            elif host == JS:
+                st = self.js()
             elif host == GATE and self.path != "/robots.txt":
                 st = self.challenge()
             elif host == OTHER and self.path == "/x.html":
@@ -183,9 +231,9 @@ def v6crawl(opts, *args):
                               capture_output=True, timeout=120))
 
 
-def crawl(opts, db, sites, extra=()):
+def crawl(opts, db, sites, extra=(), depth="2"):
     return v6crawl(opts, "crawl", "--db", db, "--dns-server", DNS,
-                   "--allow-private", "--assume-ipv6", "yes", "--depth", "2",
+                   "--allow-private", "--assume-ipv6", "yes", "--depth", depth,
                    "--timeout", "5", "--retries", "0", "--per-host", "1",
                    "--homepage-probes", "1", "--timing-samples", "0",
                    "--quiet", "--sites", sites, *extra)
@@ -222,7 +270,8 @@ def main():
     try:
         nginx(work)
         world = small_world(work, PY4, PY6, [
-            "%s,%s,%s" % (h, PY4, PY6) for h in (WALL, OTHER, SLOW, GATE)] +
+            "%s,%s,%s" % (h, PY4, PY6)
+            for h in (WALL, OTHER, SLOW, GATE, JS)] +
             ["%s,%s,%s" % (UA, NG4, NG6)], Handler)
         run_tests(opts, work)
     finally:
@@ -343,6 +392,8 @@ def run_tests(opts, work):
           len(slow) == 10, [(e["fam"], e["method"], e["path"], e["status"])
                             for e in slow])
 
+    js_tests(opts, work)
+
     # ---- letting the crawler through ------------------------------------
     Handler.log = []
     with open(sites, "w") as f:
@@ -377,6 +428,77 @@ def run_tests(opts, work):
                   "--assume-ipv6", "yes", wall_u)
     check("--header without a colon: exit 2, one line",
           bad.rc == 2 and "bad header 'X-Bad'" in bad.err, bad.why())
+
+
+def js_tests(opts, work):
+    """JavaScript challenges with a success status: depth 3, so that the
+    level-2 pages are read (GET) and the level-3 link is asked with
+    HEAD."""
+    js_u = "http://%s/" % JS
+    sites = os.path.join(work, "sites-js.txt")
+    with open(sites, "w") as f:
+        f.write("%s\tJS\n" % js_u)
+    db = os.path.join(work, "db-js")
+    Handler.log = []
+    r = crawl(opts, db, sites, depth="3")
+    check("crawl of 2xx challenges exits 0", r.rc == 0, r.why())
+    hosts = sorted(set(e["host"] for e in Handler.log))
+    check("only www.js was asked", hosts == [JS], hosts)
+    rep = v6crawl(opts, "report", "--db", db, "--format", "json")
+    rep = rep.json() if rep.rc == 0 else {"sites": []}
+    j = site_figs(rep, js_u)
+    check("www.js is reported", j, rep)
+    if not j:
+        return
+    lv2, lv3 = l2(j), j["levels"]["3"]["internal"]
+    cl = lv2["classes"]
+    check("www.js level 2: ok 2, blocked 2, v6-error 1, dead 0 of 5",
+          (cl["ok"], cl.get("blocked"), cl["v6-error"], cl["dead"],
+           lv2["links"]) == (2, 2, 1, 0, 5), lv2)
+    check("www.js level 2: the 2xx walls are not counted (2 of 3)",
+          (lv2["counted"], lv2["ipv6"]) == (3, 2) and
+          abs(lv2["concentration"] - 2 / 3) < 1e-12, lv2)
+    cl = lv3["classes"]
+    check("www.js level 3: the 202 asked with HEAD is blocked (1 of 1, "
+          "counted 0)", (cl.get("blocked"), cl["ok"], lv3["links"],
+                         lv3["counted"]) == (1, 0, 1, 0), lv3)
+    w3 = sorted((e["fam"], e["method"], e["status"]) for e in Handler.log
+                if e["path"] == "/w3.html")
+    check("a 202 to HEAD is asked again with GET, which decides",
+          w3 == [(4, "GET", 202), (4, "HEAD", 202), (6, "GET", 202),
+                 (6, "HEAD", 202)], w3)
+    blocked = links(opts, db, "blocked")
+    got = sorted(x["url"] for x in blocked)
+    check("links --class blocked: /w1, /j1, /w3",
+          got == ["http://%s/%s.html" % (JS, p) for p in ("j1", "w1", "w3")],
+          got)
+    ev = dict((x["url"].rsplit("/", 1)[1], (x["v6"]["error"],
+                                            x["v4"]["error"]))
+              for x in blocked)
+    a = ev.get("w1.html", ("", ""))
+    check("a 202 challenge's evidence: status, the cookie, the script, "
+          "one body signature on both families",
+          a[0] == a[1] and a[0].startswith(
+              "202 from a wall: Set-Cookie jschk; a script page; body "
+              "signature ") and ev.get("w3.html", ("",))[0][:40] == a[0][:40],
+          ev)
+    a = ev.get("j1.html", ("", ""))
+    check("a 200 challenge's evidence: the WAF its body names, the script",
+          a[0] == a[1] and a[0].startswith(
+              "200 from a wall (jiasule): a script page; body signature "),
+          ev)
+    got = sorted((x["url"], x["v6"]["status"], x["v4"]["status"],
+                  x["v6"]["error"][:26], x["v4"]["error"])
+                 for x in links(opts, db, "v6-error"))
+    check("a 200 challenge on IPv6 only: v6-error, 200 on both, the wall "
+          "as the IPv6 evidence",
+          got == [("http://%s/j6.html" % JS, 200, 200,
+                   "200 from a wall (jiasule):", None)], got)
+    ok = sorted(x["url"] for x in links(opts, db, "ok"))
+    check("ordinary pages naming the vendor stay ok (no script; 20 KiB)",
+          ok == [js_u] + ["http://%s/%s.html" % (JS, p)
+                          for p in ("big", "news")],
+          ok)
 
 
 if __name__ == "__main__":

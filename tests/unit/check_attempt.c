@@ -132,6 +132,19 @@ START_TEST(attempt_head_below_400_decides)
 }
 END_TEST
 
+START_TEST(attempt_head_202_confirmed_by_get)
+{
+  struct attempt_state s;
+  struct attempt_reply head = reply(1, 202, 0), get = reply(0, 202, 0);
+  attempt_state_init(&s, 4, 2);
+  /* a 202 may be a wall's challenge page: the GET (with a body) decides */
+  ck_assert_int_eq(attempt_next(&s, &head, 1, 0), ATT_GET);
+  ck_assert_int_eq(s.get, 1);
+  ck_assert_int_eq(attempt_next(&s, &get, 1, 0), ATT_OK);
+  ck_assert_int_eq(attempt_next(&s, &get, 1, 1), ATT_HTTPERR); /* strict */
+}
+END_TEST
+
 START_TEST(attempt_5xx_retried_then_final)
 {
   struct attempt_state s;
@@ -317,6 +330,62 @@ START_TEST(wall_plain_pages_differ_and_503_needs_a_sign)
 }
 END_TEST
 
+START_TEST(wall_2xx_challenge_pages)
+{
+  static const char *const h202c[] = {"HTTP/1.1 202 Accepted\r\n",
+                                      "Set-Cookie: jschk=abc\r\n", NULL};
+  static const char *const h202[] = {"HTTP/1.1 202 Accepted\r\n", NULL};
+  static const char *const h202m[] = {"HTTP/1.1 202 Accepted\r\n",
+                                      "Server: cloudflare\r\n", NULL};
+  static const char *const h200[] = {"HTTP/1.1 200 OK\r\n",
+                                     "Server: cloudflare\r\n",
+                                     "Set-Cookie: __cf_bm=x\r\n", NULL};
+  static const char *const h200p[] = {"HTTP/1.1 200 OK\r\n", NULL};
+  struct wall_cap w;
+  struct wall_sig a;
+  char t[400];
+  size_t i;
+
+  /* 202: a cookie and a script page, or a marker */
+  feed(&w, h202c, "<script>document.cookie='jschk=1'</script>");
+  ck_assert_int_eq(wall_sig_make(&w, 202, &a), 1);
+  wall_sig_text(&a, t, sizeof t);
+  ck_assert_msg(
+    strncmp(t, "202 from a wall: Set-Cookie jschk; a script page", 48) == 0,
+    "%s", t);
+  wall_cap_cleanup(&w);
+  feed(&w, h202c, "accepted"); /* a cookie, no script */
+  ck_assert_int_eq(wall_sig_make(&w, 202, &a), 0);
+  wall_cap_cleanup(&w);
+  feed(&w, h202, "<script>poll()</script>"); /* a script, no cookie */
+  ck_assert_int_eq(wall_sig_make(&w, 202, &a), 0);
+  wall_cap_cleanup(&w);
+  feed(&w, h202m, "");
+  ck_assert_int_eq(wall_sig_make(&w, 202, &a), 1);
+  ck_assert_str_eq(a.marker, "cloudflare");
+  wall_cap_cleanup(&w);
+  /* 200: only a small script page whose body names a wall; a header's
+   * or a cookie's marker is not enough (every page behind the CDN) */
+  feed(&w, h200, "<html><script>x()</script>hello</html>");
+  ck_assert_int_eq(wall_sig_make(&w, 200, &a), 0);
+  wall_cap_cleanup(&w);
+  feed(&w, h200p, "<p>we use safedog</p>"); /* a marker, no script */
+  ck_assert_int_eq(wall_sig_make(&w, 200, &a), 0);
+  wall_cap_cleanup(&w);
+  feed(&w, h200, "<script>var jsl_clearance=1;reload()</script>");
+  ck_assert_int_eq(wall_sig_make(&w, 200, &a), 1);
+  ck_assert_str_eq(a.marker, "jiasule");
+  wall_cap_cleanup(&w);
+  /* ... and not when the page is longer than WALL_BODY_MAX */
+  feed(&w, h200p, "<script>var jsl_clearance=1;</script>");
+  for (i = 0; i < WALL_BODY_MAX / 8; i++)
+    wall_cap_body(&w, "<p>xx</p>", 9);
+  ck_assert_int_eq(w.big, 1);
+  ck_assert_int_eq(wall_sig_make(&w, 200, &a), 0);
+  wall_cap_cleanup(&w);
+}
+END_TEST
+
 START_TEST(wall_429_waits_retry_after_at_most_three_times)
 {
   static const char *const h[] = {"HTTP/1.1 429 Too Many Requests\r\n",
@@ -365,12 +434,14 @@ int main(void)
   tcase_add_test(tc, attempt_redirect_resets_tries_and_get);
   tcase_add_test(tc, attempt_3xx_without_location_is_final);
   tcase_add_test(tc, attempt_success_strict_and_not);
+  tcase_add_test(tc, attempt_head_202_confirmed_by_get);
   tcase_add_test(tc, attempt_family_pick_ipv6_when_no_ipv4);
   suite_add_tcase(s, tc);
   tc = tcase_create("wall");
   tcase_add_test(tc, wall_412_challenge_same_despite_nonces);
   tcase_add_test(tc, wall_plain_pages_differ_and_503_needs_a_sign);
   tcase_add_test(tc, wall_429_waits_retry_after_at_most_three_times);
+  tcase_add_test(tc, wall_2xx_challenge_pages);
   suite_add_tcase(s, tc);
   return check_run(s);
 }
