@@ -14,7 +14,8 @@
 #                    wget2 = wget2 --spider (HEADs every non-HTML link); wget2get =
 #                    the same crawl without --spider (GETs everything, --delete-after),
 #                    an extra reference that does the same per-request work as v6crawl
-#   --repeat N       run every tool N times, report the run with the median CPU (default 1)
+#   --repeat N       N rounds, the tools taking turns in each; report the run with the
+#                    median CPU and the median of the rounds' ratios (default 1)
 #   --tool-timeout   seconds each tool may run (default 600; 3600 with --large, 14400 with --huge)
 # env: V6CRAWL  the binary (default ./v6crawl, then the one next to tests/)
 #      BENCH_WRAP  a command put before v6crawl's crawl, for a profile, e.g.
@@ -178,26 +179,24 @@ if want v6crawl; then
     fi
 fi
 
-run() {  # name out-dir cmd...   (@K@ in an argument becomes the repetition number)
-    local name=$1 res=$2 k rc a; shift 2
-    for k in $(seq "$REPEAT"); do
-        local argv=()
-        for a in "$@"; do argv+=("${a//@K@/$k}"); done
-        echo "bench.sh: [$(basename "$(dirname "$res")")] running $name ($k/$REPEAT) ..." >&2
-        rm -rf "$res/$name.cwd"; mkdir -p "$res/$name.cwd"
-        log_begin
-        local q0; q0=$(grep -c 'query\[' "$WORK/dnsmasq.log" 2>/dev/null)
-        local stamp=()
-        [ "$name" = v6crawl ] && stamp=(--stamp-stderr "$res/$name.$k.progress")
-        (cd "$res/$name.cwd" && HOME="$res/$name.cwd" "$PY" "$HERE/measure.py" --json "$res/$name.$k.json" \
-            --timeout "$TOOL_TIMEOUT" --stdout "$res/$name.$k.out" --stderr "$res/$name.$k.err" \
-            "${stamp[@]}" -- "${argv[@]}")
-        rc=$?
-        log_end "$res/$name.$k.access.log"
-        echo $(( $(grep -c 'query\[' "$WORK/dnsmasq.log" 2>/dev/null) - ${q0:-0} )) > "$res/$name.$k.dnsq"
-        # expected: wget2 8 (the portal's 404s), curl -6 7 (IPv4-only / refused hosts)
-        [ $rc = 0 ] || echo "bench.sh: $name exited with $rc (see $res/$name.$k.err)" >&2
-    done
+run() {  # name out-dir k cmd...   (@K@ in an argument becomes the repetition number k)
+    local name=$1 res=$2 k=$3 rc a; shift 3
+    local argv=()
+    for a in "$@"; do argv+=("${a//@K@/$k}"); done
+    echo "bench.sh: [$(basename "$(dirname "$res")")] running $name ($k/$REPEAT) ..." >&2
+    rm -rf "$res/$name.cwd"; mkdir -p "$res/$name.cwd"
+    log_begin
+    local q0; q0=$(grep -c 'query\[' "$WORK/dnsmasq.log" 2>/dev/null)
+    local stamp=()
+    [ "$name" = v6crawl ] && stamp=(--stamp-stderr "$res/$name.$k.progress")
+    (cd "$res/$name.cwd" && HOME="$res/$name.cwd" "$PY" "$HERE/measure.py" --json "$res/$name.$k.json" \
+        --timeout "$TOOL_TIMEOUT" --stdout "$res/$name.$k.out" --stderr "$res/$name.$k.err" \
+        "${stamp[@]}" -- "${argv[@]}")
+    rc=$?
+    log_end "$res/$name.$k.access.log"
+    echo $(( $(grep -c 'query\[' "$WORK/dnsmasq.log" 2>/dev/null) - ${q0:-0} )) > "$res/$name.$k.dnsq"
+    # expected: wget2 8 (the portal's 404s), curl -6 7 (IPv4-only / refused hosts)
+    [ $rc = 0 ] || echo "bench.sh: $name exited with $rc (see $res/$name.$k.err)" >&2
 }
 
 DOMAINS=bench.gov.cn,www.gov.cn,ext-a.com.cn,ext-b.org.cn,beian.miit.gov.cn
@@ -211,28 +210,35 @@ for v in $VARIANTS; do
         sed 's/.*/resolve = "&"/' "$P/resolve.args"
         sed 's/.*/url = "&"\noutput = "\/dev\/null"/' "$P/urls.txt"
     } > "$P/curl.cfg"
+    # The tools take turns, round after round (v6crawl, wget2, ..., then
+    # again): the load of a shared machine drifts over minutes, and each
+    # round's ratios compare runs made seconds apart.
+    for k in $(seq "$REPEAT"); do
+        if [ "$HAVE_V6" = 1 ]; then
+            mkdir -p "$RES/v6crawl.db.$k"
+            # shellcheck disable=SC2086
+            run v6crawl "$RES" "$k" ${BENCH_WRAP:-} "$V6CRAWL" crawl --db "$RES/v6crawl.db.@K@" --dns-server 127.0.0.1:5353 \
+                --allow-private --timeout 5 --retries 0 $V6OPTS ${BENCH_V6ARGS:-} http://www.bench.gov.cn/
+        fi
+        if want wget2; then
+            run wget2 "$RES" "$k" wget2 --spider -r -l 3 -H --domains="$DOMAINS" --tries=1 --timeout=5 \
+                --prefer-family=IPv4 --no-hsts --no-cookies -nv -o "$RES/wget2.@K@.log" http://www.bench.gov.cn/
+        fi
+        if want wget2get; then
+            run wget2get "$RES" "$k" wget2 -r -l 3 -H --domains="$DOMAINS" --delete-after --tries=1 --timeout=5 \
+                --prefer-family=IPv4 --no-hsts --no-cookies -nv -o "$RES/wget2get.@K@.log" http://www.bench.gov.cn/
+        fi
+        for fam in 4 6; do
+            want curl$fam || continue
+            run curl$fam "$RES" "$k" curl --parallel --parallel-max 32 -s --no-progress-meter -L --max-redirs 5 \
+                --connect-timeout 5 --max-time 5 -$fam --config "$P/curl.cfg"
+        done
+    done
     if [ "$HAVE_V6" = 1 ]; then
-        for k in $(seq "$REPEAT"); do mkdir -p "$RES/v6crawl.db.$k"; done
-        # shellcheck disable=SC2086
-        run v6crawl "$RES" ${BENCH_WRAP:-} "$V6CRAWL" crawl --db "$RES/v6crawl.db.@K@" --dns-server 127.0.0.1:5353 \
-            --allow-private --timeout 5 --retries 0 $V6OPTS ${BENCH_V6ARGS:-} http://www.bench.gov.cn/
         timeout 120 "$V6CRAWL" report --db "$RES/v6crawl.db.1" --format json \
             > "$RES/v6crawl.report.json" 2> "$RES/v6crawl.report.err" ||
             echo "bench.sh: v6crawl report failed (see $RES/v6crawl.report.err)" >&2
     fi
-    if want wget2; then
-        run wget2 "$RES" wget2 --spider -r -l 3 -H --domains="$DOMAINS" --tries=1 --timeout=5 \
-            --prefer-family=IPv4 --no-hsts --no-cookies -nv -o "$RES/wget2.@K@.log" http://www.bench.gov.cn/
-    fi
-    if want wget2get; then
-        run wget2get "$RES" wget2 -r -l 3 -H --domains="$DOMAINS" --delete-after --tries=1 --timeout=5 \
-            --prefer-family=IPv4 --no-hsts --no-cookies -nv -o "$RES/wget2get.@K@.log" http://www.bench.gov.cn/
-    fi
-    for fam in 4 6; do
-        want curl$fam || continue
-        run curl$fam "$RES" curl --parallel --parallel-max 32 -s --no-progress-meter -L --max-redirs 5 \
-            --connect-timeout 5 --max-time 5 -$fam --config "$P/curl.cfg"
-    done
     stop_nginx
 done
 

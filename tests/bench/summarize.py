@@ -68,6 +68,7 @@ def variant(d):
         m = sorted(runs, key=lambda x: x["cpu_s"])[(len(runs) - 1) // 2]  # median (lower) by CPU
         m["runs"] = len(runs)
         m["cpu_all"] = [x["cpu_s"] for x in runs]
+        m["all"] = runs
         m["log"] = logstats(os.path.join(res, "%s.%d.access.log" % (t, m["k"])))
         try:
             m["dnsq"] = int(open(os.path.join(res, "%s.%d.dnsq" % (t, m["k"]))).read())
@@ -111,7 +112,23 @@ def print_table(name, exp, rows):
                 "  (TIMED OUT)" if m.get("timed_out") else ""))
 
 
-def ratios(name, rows, small):
+def round_ratios(res, v6, w):
+    """CPU per request of v6crawl over wget2's, one per round (the runs
+    numbered k of each), from each run's own nginx log."""
+    out = []
+    wk = {x["k"]: x for x in w["all"]}
+    for x in v6["all"]:
+        y = wk.get(x["k"])
+        if not y:
+            continue
+        lx = logstats(os.path.join(res, "v6crawl.%d.access.log" % x["k"]))
+        ly = logstats(os.path.join(res, "wget2.%d.access.log" % y["k"]))
+        if lx and ly and lx["requests"] and ly["requests"] and y["cpu_s"]:
+            out.append((x["cpu_s"] / lx["requests"]) / (y["cpu_s"] / ly["requests"]))
+    return out
+
+
+def ratios(name, rows, small, res):
     print("\n-- %s: ratios --" % name)
     v6 = rows.get("v6crawl")
     c4, c6, w = rows.get("curl4"), rows.get("curl6"), rows.get("wget2")
@@ -121,15 +138,33 @@ def ratios(name, rows, small):
 
     if v6 and c4 and c6:
         r = v6["cpu_s"] / max(c4["cpu_s"] + c6["cpu_s"], 1e-9)
-        print("v6crawl CPU / (curl -4 CPU + curl -6 CPU)  = %.2f / (%.2f + %.2f) = %.3f   target <= 1.25  %s"
-              % (v6["cpu_s"], c4["cpu_s"], c6["cpu_s"], r, verdict(r <= 1.25)))
+        print("v6crawl CPU / (curl -4 CPU + curl -6 CPU)  = %.2f / (%.2f + %.2f) = %.3f   target <= 0.8   %s"
+              % (v6["cpu_s"], c4["cpu_s"], c6["cpu_s"], r, verdict(r <= 0.8)))
+        k4 = {x["k"]: x["cpu_s"] for x in c4["all"]}
+        k6 = {x["k"]: x["cpu_s"] for x in c6["all"]}
+        rr = [x["cpu_s"] / (k4[x["k"]] + k6[x["k"]]) for x in v6["all"]
+              if x["k"] in k4 and x["k"] in k6 and k4[x["k"]] + k6[x["k"]] > 0]
+        if len(rr) > 1:
+            r = sorted(rr)[(len(rr) - 1) // 2]
+            print("  by round: %s; median %.3f                 target <= 0.8   %s"
+                  % (" ".join("%.3f" % x for x in rr), r, verdict(r <= 0.8)))
     else:
         print("v6crawl CPU / (curl -4 + curl -6 CPU): n/a (missing run)")
     if v6 and w and v6["log"] and w["log"] and v6["log"]["requests"] and w["log"]["requests"]:
         a = v6["cpu_s"] / v6["log"]["requests"]
         b = w["cpu_s"] / w["log"]["requests"]
-        print("v6crawl CPU/request / wget2 CPU/request     = %.3f ms / %.3f ms = %.3f   target <= 1     %s"
-              % (1000 * a, 1000 * b, a / b, verdict(a / b <= 1)))
+        rr = round_ratios(res, v6, w)
+        if len(rr) > 1:
+            # rounds: each ratio from two runs seconds apart; the verdict is
+            # their median, which a drifting load moves least
+            r = sorted(rr)[(len(rr) - 1) // 2]
+            print("v6crawl CPU/request / wget2 CPU/request     = %.3f ms / %.3f ms = %.3f (median run of each)"
+                  % (1000 * a, 1000 * b, a / b))
+            print("  by round: %s; median %.3f                 target <= 1     %s"
+                  % (" ".join("%.3f" % x for x in rr), r, verdict(r <= 1)))
+        else:
+            print("v6crawl CPU/request / wget2 CPU/request     = %.3f ms / %.3f ms = %.3f   target <= 1     %s"
+                  % (1000 * a, 1000 * b, a / b, verdict(a / b <= 1)))
     else:
         print("v6crawl CPU/request / wget2 CPU/request: n/a (missing run)")
     wg = rows.get("wget2get")
@@ -275,7 +310,7 @@ def main():
         print_table(name, exp, rows)
         if rows.get("v6crawl"):
             rows["v6crawl"]["links"] = exp["probed_links"]
-        ratios(name, rows, exp["cols"] <= 300)
+        ratios(name, rows, exp["cols"] <= 300, res)
         eta_check(name, res, rows)
         print_expected(exp)
         print_report(exp, res)
