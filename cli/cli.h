@@ -514,16 +514,20 @@ int cmd_merge(int argc, char **argv);
 
 #define CLI_ETA_SAMPLES 128
 
-/* (elapsed seconds, probes done) of the last progress calls */
+/* (elapsed seconds, probes done) of the progress calls so far, oldest
+ * first, at least @every seconds apart: when the array is full every
+ * other sample is dropped and @every doubles, so the samples always
+ * reach back to the start of the crawl, however long. */
 struct cli_eta {
   double t[CLI_ETA_SAMPLES];
   size_t done[CLI_ETA_SAMPLES];
-  size_t n; /* samples taken; the last CLI_ETA_SAMPLES are kept */
+  size_t n;     /* samples kept */
+  double every; /* seconds between samples kept */
 };
 
 /* Take the sample (@elapsed, @done) into @e (zeroed before the first
  * call) and return the seconds left for the @total probes at the rate of
- * the last half of the time so far; -1 while nothing is done. */
+ * the last quarter of the time so far; -1 while nothing is done. */
 double cli_eta_left(struct cli_eta *e, double elapsed, size_t done,
                     size_t total);
 

@@ -44,6 +44,10 @@ static void eta(char *buf, size_t len, const struct crawl_progress *p)
     snprintf(buf, len, "ETA -");
     return;
   }
+  if (left < 9.95) {
+    snprintf(buf, len, "ETA %.1fs", left);
+    return;
+  }
   s = left > 359999 ? 359999ul : (unsigned long)(left + 0.5);
   if (s >= 3600)
     snprintf(buf, len, "ETA %luh%02lum", s / 3600, s / 60 % 60);

@@ -25,6 +25,9 @@
 #include "crawler/crawl_int.h"
 
 #define FLUSH_MS 500
+/* the progress callback this often: a terminal line redrawn 4 times a
+ * second, so a crawl of a few seconds still shows its course */
+#define PROGRESS_MS 250
 
 static char last_error[512];
 
@@ -784,7 +787,7 @@ static int run_loop(struct crawl *c, volatile sig_atomic_t *stop, int64_t t0)
       crawl_store_rc(c, store_flush(c->st));
       last_flush = now;
     }
-    if (c->o->progress && now - last_prog >= 1000) {
+    if (c->o->progress && now - last_prog >= PROGRESS_MS) {
       progress(c, t0, c->in_flight);
       last_prog = now;
     }

@@ -17,6 +17,7 @@ import argparse
 import json
 import os
 import pty
+import re
 import signal
 import sys
 import threading
@@ -25,9 +26,17 @@ import time
 
 def stamp_reader(fd, raw, stamped, t0):
     """Copy the pipe @fd to the file descriptor @raw, and its lines with
-    the time they came to the file @stamped."""
-    buf = b""
+    the time they came to the file @stamped. A line is stamped with the
+    time its last byte came, not its end: a progress line is drawn as
+    "\\r text" and ends only when the next one is drawn."""
+    buf, buf_t = b"", 0.0
     with open(stamped, "w") as out:
+
+        def emit():
+            line = buf.decode("utf-8", "replace").replace("\x1b[K", "")
+            if line:
+                out.write("%.3f\t%s\n" % (buf_t, line))
+
         while True:
             try:
                 chunk = os.read(fd, 65536)
@@ -37,18 +46,13 @@ def stamp_reader(fd, raw, stamped, t0):
                 break
             now = time.monotonic() - t0
             os.write(raw, chunk)
-            buf += chunk
-            while True:
-                cut = [i for i in (buf.find(b"\r"), buf.find(b"\n")) if i >= 0]
-                if not cut:
-                    break
-                i = min(cut)
-                line = buf[:i].decode("utf-8", "replace").replace("\x1b[K", "")
-                buf = buf[i + 1:]
-                if line:
-                    out.write("%.3f\t%s\n" % (now, line))
-        if buf:
-            out.write("%.3f\t%s\n" % (time.monotonic() - t0, buf.decode("utf-8", "replace")))
+            for piece in re.split(rb"([\r\n])", chunk):
+                if piece in (b"\r", b"\n"):
+                    emit()
+                    buf = b""
+                elif piece:
+                    buf, buf_t = buf + piece, now
+        emit()
 
 
 def main():
