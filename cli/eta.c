@@ -54,8 +54,7 @@ double cli_eta_left(struct cli_eta *e, double elapsed, size_t done,
    * when the quarter is shorter than the samples' spacing, the newest
    * one before it */
   for (i = 0; i < e->n && e->t[i] < elapsed; i++)
-    if (e->t[i] >= elapsed * 0.75 || i + 1 == e->n ||
-        e->t[i + 1] >= elapsed) {
+    if (e->t[i] >= elapsed * 0.75 || i + 1 == e->n || e->t[i + 1] >= elapsed) {
       dt = elapsed - e->t[i];
       dd = (double)done - (double)e->done[i];
       break;

@@ -514,6 +514,7 @@ static int sites_init(struct crawl *c, const struct crawl_site *sites, size_t n)
     s->spec = sites[i];
     s->c = c;
     frontier_init(&s->f, c->o->depth, c->o->script_links, site_link, s);
+    s->f.keys = &c->probes;
     s->f.page_cb = site_page_links;
     indicators_init(&s->ind, c);
     s->ind.changed = site_ind_changed;

@@ -395,16 +395,20 @@ int render_page(struct site *s, int level, const char *page,
 
 /* ---- map.c: a string-keyed hash map ------------------------------------ */
 
-struct map_entry {
-  char *key;
+struct map_slot {
+  const char *key; /* NULL: empty */
   void *val;
-  struct map_entry *next;
 };
 
-/* All zero is an empty map. */
+/* All zero is an empty map. Open addressing (linear probing, at most
+ * three quarters full); the keys it copies live in chunks of its own
+ * (no entry is ever removed), so an entry costs no allocation of its own:
+ * a crawl holds one per distinct URL, twice. */
 struct map {
-  struct map_entry **b;
-  size_t nb, n;
+  struct map_slot *s;
+  size_t cap, n;
+  struct map_chunk *chunks; /* the copied keys */
+  size_t chunk_left;
 };
 
 /* The value stored under @key, or NULL. */
@@ -413,7 +417,20 @@ void *map_get(const struct map *m, const char *key);
  * map's copy of the key (lent until map_clear), or NULL when out of
  * memory. */
 char *map_put(struct map *m, const char *key, void *val);
-/* Call @fn for every entry, in bucket order; @fn must not change @m. */
+/* Insert @key -> @val without copying @key, which must outlive @m's
+ * entries (another map's key, say). Returns @key, or NULL when out of
+ * memory. */
+const char *map_put_ref(struct map *m, const char *key, void *val);
+/* Set @key's value to @val, inserting @key (copied) when it is not
+ * there. Returns the map's key, or NULL when out of memory. */
+const char *map_set(struct map *m, const char *key, void *val);
+/* The map's copy of @key, inserted with no value (NULL) when it is not
+ * there: a map can be the one store of strings other maps borrow with
+ * map_put_ref. NULL when out of memory. */
+const char *map_intern(struct map *m, const char *key);
+/* Call @fn for every entry with a value, in slot order; @fn must not
+ * change @m. An entry without one (map_intern) is no entry to map_get,
+ * map_each or map_clear's @free_val. */
 void map_each(const struct map *m,
               void (*fn)(const char *key, void *val, void *arg), void *arg);
 /* Free every entry (and each value with @free_val unless NULL); @m is left
@@ -520,7 +537,8 @@ struct crawl {
   struct pool *pool;   /* pool.c: the page parser's thread */
   struct map hosts;    /* host.c: name -> struct host */
   struct map origins;  /* origin.c: origin -> struct origin */
-  struct map probes;   /* probe.c: URL -> struct probe */
+  struct map probes;   /* probe.c: URL -> struct probe; also the one copy
+                        * of each URL the sites' frontiers have seen */
   struct map breakers; /* breaker.c: "FAMILY ADDR PORT" -> its record */
   struct map sheets;   /* subres.c: style sheet URL -> struct sheet */
   size_t parked;       /* breaker.c: requests waiting on an open address */
@@ -853,25 +871,29 @@ struct probe_want {
 
 struct probe {
   struct crawl *c;
-  const char *url; /* the key in c->probes */
-  struct url_view v;
+  const char *url;  /* the key in c->probes */
+  const char *path; /* its path and query: in url, or owned (path_own) */
   struct origin *origin;
-  int finished;
-  int left;
-  int klass;
   struct attempt *fam[2]; /* [0] IPv6, [1] IPv4; set until want_done ends */
   struct probe_want *wants;
   struct waiter w; /* in its origin's or its host's queue */
-  int restored;    /* measured by the run before it was resumed */
-  int started;     /* counted in its host's window */
-  int any_ok;      /* once finished: some family succeeded */
   char *why;       /* once finished without success: why (owned) or NULL */
   /* outage.c: its IPv6 result held while the vantage is in doubt */
   struct probe *held_next;
-  int held;
-  int reasks;        /* IPv6 asked again after an outage */
-  int v6_unmeasured; /* IPv6 failed while this machine's IPv6 was down */
-  int linked;        /* a link's (probe_add), not only a subresource's */
+  /* small fields last and packed: a crawl holds a probe for every
+   * distinct URL it has seen */
+  short klass;
+  short left;            /* attempts still running */
+  unsigned short reasks; /* IPv6 asked again after an outage */
+  unsigned finished : 1;
+  unsigned restored : 1; /* measured by the run before it was resumed */
+  unsigned started : 1;  /* counted in its host's window */
+  unsigned any_ok : 1;   /* once finished: some family succeeded */
+  unsigned held : 1;
+  unsigned
+    v6_unmeasured : 1;   /* IPv6 failed while this machine's IPv6 was down */
+  unsigned linked : 1;   /* a link's (probe_add), not only a subresource's */
+  unsigned path_own : 1; /* path is a copy of its own */
 };
 
 enum probe_add_rc {
@@ -1006,6 +1028,7 @@ struct held;
 
 struct frontier {
   struct map seen;        /* URL -> level (as pointer-sized int) */
+  struct map *keys;       /* NULL, or where seen's keys are interned */
   struct map script_seen; /* URL literals found in the pages' scripts */
   char *scope;            /* the scope domain (owned) or NULL */
   int depth;              /* levels to collect */

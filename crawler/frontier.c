@@ -53,9 +53,13 @@ void frontier_cleanup(struct frontier *f)
 
 int frontier_mark(struct frontier *f, const char *url, int level)
 {
+  const char *key;
   if (map_get(&f->seen, url))
     return 0;
-  if (!map_put(&f->seen, url, (void *)(intptr_t)level))
+  /* a crawl's frontiers share one copy of each URL with its probes */
+  key = f->keys ? map_intern(f->keys, url) : url;
+  if (!key || !(f->keys ? map_put_ref(&f->seen, key, (void *)(intptr_t)level)
+                        : map_put(&f->seen, key, (void *)(intptr_t)level)))
     return FRONTIER_NOMEM;
   return 1;
 }

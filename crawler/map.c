@@ -1,5 +1,6 @@
-/* crawler/map.c - a string-keyed hash map, chained, a power of two of
- * buckets, keyed by the project's one hash. */
+/* crawler/map.c - a string-keyed hash map: open addressing with linear
+ * probing over a power of two of slots, keyed by the project's one hash;
+ * the keys it copies are packed into chunks it owns. */
 #include "config.h"
 
 #include <stdlib.h>
@@ -7,88 +8,148 @@
 
 #include "crawler/crawl_int.h"
 
-static size_t bucket(const char *key, size_t nb)
+/* keys are packed into chunks of this many bytes (a longer key gets a
+ * chunk of its own size) */
+#define MAP_CHUNK 65536
+
+struct map_chunk {
+  struct map_chunk *next;
+  size_t size;
+  char data[];
+};
+
+static size_t slot_of(const char *key, size_t cap)
 {
-  return (size_t)(v6_hash_str(key) & (nb - 1));
+  return (size_t)(v6_hash_str(key) & (cap - 1));
 }
+
+static struct map_slot *slot_find(const struct map *m, const char *key);
 
 void *map_get(const struct map *m, const char *key)
 {
-  struct map_entry *e;
-  if (!m->nb)
-    return NULL;
-  for (e = m->b[bucket(key, m->nb)]; e; e = e->next)
-    if (strcmp(e->key, key) == 0)
-      return e->val;
-  return NULL;
+  struct map_slot *sl = slot_find(m, key);
+  return sl ? sl->val : NULL;
 }
 
-/* Twice the buckets (256 at first); -1 when out of memory. */
+/* Twice the slots (256 at first); -1 when out of memory. */
 static int map_grow(struct map *m)
 {
-  size_t nb = m->nb ? m->nb * 2 : 256, i;
-  struct map_entry **b = calloc(nb, sizeof(*b));
-  if (!b)
+  size_t cap = m->cap ? m->cap * 2 : 256, i, j;
+  struct map_slot *s = calloc(cap, sizeof(*s));
+  if (!s)
     return -1;
-  for (i = 0; i < m->nb; i++) {
-    while (m->b[i]) {
-      struct map_entry *x = m->b[i];
-      m->b[i] = x->next;
-      x->next = b[bucket(x->key, nb)];
-      b[bucket(x->key, nb)] = x;
-    }
+  for (i = 0; i < m->cap; i++) {
+    if (!m->s[i].key)
+      continue;
+    for (j = slot_of(m->s[i].key, cap); s[j].key; j = (j + 1) & (cap - 1))
+      ;
+    s[j] = m->s[i];
   }
-  free(m->b);
-  m->b = b;
-  m->nb = nb;
+  free(m->s);
+  m->s = s;
+  m->cap = cap;
   return 0;
+}
+
+/* A copy of @key in @m's chunks, NULL when out of memory. The newest
+ * chunk is filled from its start; the rest of the old one is left. */
+static char *key_copy(struct map *m, const char *key)
+{
+  size_t len = strlen(key) + 1;
+  struct map_chunk *c;
+  char *out;
+  if (len > m->chunk_left) {
+    size_t size = len > MAP_CHUNK ? len : MAP_CHUNK;
+    c = malloc(sizeof(*c) + size);
+    if (!c)
+      return NULL;
+    c->next = m->chunks;
+    c->size = size;
+    m->chunks = c;
+    m->chunk_left = size;
+  }
+  c = m->chunks;
+  out = c->data + (c->size - m->chunk_left);
+  memcpy(out, key, len);
+  m->chunk_left -= len;
+  return out;
+}
+
+const char *map_put_ref(struct map *m, const char *key, void *val)
+{
+  size_t i;
+  if ((m->n + 1) * 4 > m->cap * 3 && map_grow(m) < 0)
+    return NULL;
+  for (i = slot_of(key, m->cap); m->s[i].key; i = (i + 1) & (m->cap - 1))
+    ;
+  m->s[i].key = key;
+  m->s[i].val = val;
+  m->n++;
+  return key;
 }
 
 char *map_put(struct map *m, const char *key, void *val)
 {
-  struct map_entry *e = NULL;
+  char *k;
+  /* room first, so that a failed insert leaves no copy behind */
+  if ((m->n + 1) * 4 > m->cap * 3 && map_grow(m) < 0)
+    return NULL;
+  k = key_copy(m, key);
+  if (!k)
+    return NULL;
+  map_put_ref(m, k, val);
+  return k;
+}
+
+/* The slot of @key in @m, or NULL. */
+static struct map_slot *slot_find(const struct map *m, const char *key)
+{
   size_t i;
-  if (m->n >= m->nb && map_grow(m) < 0)
+  if (!m->cap)
     return NULL;
-  e = malloc(sizeof(*e));
-  if (!e)
-    return NULL;
-  e->key = strdup(key);
-  if (!e->key) {
-    free(e);
-    return NULL;
+  for (i = slot_of(key, m->cap); m->s[i].key; i = (i + 1) & (m->cap - 1))
+    if (strcmp(m->s[i].key, key) == 0)
+      return &m->s[i];
+  return NULL;
+}
+
+const char *map_set(struct map *m, const char *key, void *val)
+{
+  struct map_slot *sl = slot_find(m, key);
+  if (sl) {
+    sl->val = val;
+    return sl->key;
   }
-  e->val = val;
-  i = bucket(key, m->nb);
-  e->next = m->b[i];
-  m->b[i] = e;
-  m->n++;
-  return e->key;
+  return map_put(m, key, val);
+}
+
+const char *map_intern(struct map *m, const char *key)
+{
+  struct map_slot *sl = slot_find(m, key);
+  return sl ? sl->key : map_put(m, key, NULL);
 }
 
 void map_each(const struct map *m,
               void (*fn)(const char *key, void *val, void *arg), void *arg)
 {
   size_t i;
-  const struct map_entry *e;
-  for (i = 0; i < m->nb; i++)
-    for (e = m->b[i]; e; e = e->next)
-      fn(e->key, e->val, arg);
+  for (i = 0; i < m->cap; i++)
+    if (m->s[i].key && m->s[i].val)
+      fn(m->s[i].key, m->s[i].val, arg);
 }
 
 void map_clear(struct map *m, void (*free_val)(void *))
 {
   size_t i;
-  for (i = 0; i < m->nb; i++) {
-    while (m->b[i]) {
-      struct map_entry *e = m->b[i];
-      m->b[i] = e->next;
-      if (free_val)
-        free_val(e->val);
-      free(e->key);
-      free(e);
-    }
+  struct map_chunk *c;
+  if (free_val)
+    for (i = 0; i < m->cap; i++)
+      if (m->s[i].key && m->s[i].val)
+        free_val(m->s[i].val);
+  while ((c = m->chunks)) {
+    m->chunks = c->next;
+    free(c);
   }
-  free(m->b);
+  free(m->s);
   memset(m, 0, sizeof(*m));
 }

@@ -11,6 +11,8 @@
 
 #include "crawler/crawl_int.h"
 
+static void probe_path_free(struct probe *p);
+
 static void fam_fill(struct store_family *f, const struct attempt *a)
 {
   memset(f, 0, sizeof(*f));
@@ -121,7 +123,7 @@ static void probe_finish(struct crawl *c, struct probe *p)
   probe_record(c, p);
   /* What a site that wants the page later needs once the attempts are
    * gone (see site_want). */
-  p->any_ok = probe_any_ok(p);
+  p->any_ok = probe_any_ok(p) != 0;
   if (!p->any_ok && p->klass != CLASS_ROBOTS &&
       !(p->why = strdup(probe_why(p))))
     crawl_oom(c);
@@ -136,7 +138,7 @@ static void probe_finish(struct crawl *c, struct probe *p)
   }
   /* A measured probe is only a key now (dedupe across sites): keep
    * nothing else: a crawl holds one per distinct URL. */
-  url_view_cleanup(&p->v);
+  probe_path_free(p);
   c->work--;
   if (p->started) {
     p->started = 0;
@@ -212,7 +214,7 @@ static void probe_launch(int rc, struct waiter *w)
   struct probe *p = CONTAINER_OF(w, struct probe, w);
   struct origin *o = p->origin;
   (void)rc;
-  if (!origin_allows_path(o, p->v.path_query)) {
+  if (!origin_allows_path(o, p->path)) {
     p->klass = CLASS_ROBOTS;
     probe_finish(p->c, p);
     return;
@@ -238,24 +240,57 @@ static struct probe_want *want_new(struct crawl *c, void *arg, int level)
   return w;
 }
 
+/* @p's path and query: a pointer into its URL when the URL ends with
+ * them (as url_resolve writes URLs), else a copy; -1 when out of memory. */
+static int probe_path_set(struct probe *p, const struct url_view *v)
+{
+  size_t n = strlen(p->url), k = strlen(v->path_query);
+  if (k <= n && strcmp(p->url + n - k, v->path_query) == 0) {
+    p->path = p->url + n - k;
+    return 0;
+  }
+  p->path_own = 1;
+  return (p->path = strdup(v->path_query)) ? 0 : -1;
+}
+
+static void probe_path_free(struct probe *p)
+{
+  if (p->path_own)
+    free((char *)p->path);
+  p->path = NULL;
+  p->path_own = 0;
+}
+
 /* A new probe of @url, measured as soon as its origin's rules are in;
- * NULL when out of memory. */
+ * NULL when out of memory. The URL is parsed here, for its origin and
+ * path, and not kept parsed: a crawl holds every probe it knows of. */
 static struct probe *probe_new(struct crawl *c, const char *url, void *arg,
                                int level)
 {
   struct probe *p = calloc(1, sizeof(*p));
-  int parsed = 0;
-  if (!p || url_view_parse(url, &p->v) != PARSE_OK)
-    goto out;
-  parsed = 1;
-  if (!(p->url = map_put(&c->probes, url, p)))
-    goto out;
+  struct url_view v;
+  if (!p || url_view_parse(url, &v) != PARSE_OK) {
+    free(p);
+    crawl_oom(c);
+    return NULL;
+  }
+  if (!(p->url = map_set(&c->probes, url, p))) {
+    url_view_cleanup(&v);
+    free(p);
+    crawl_oom(c);
+    return NULL;
+  }
   p->c = c;
   c->prog.probes_total++;
   c->work++;
-  if (arg && !(p->wants = want_new(c, arg, level)))
+  if (probe_path_set(p, &v) < 0 ||
+      (arg && !(p->wants = want_new(c, arg, level)))) {
+    url_view_cleanup(&v);
+    crawl_oom(c);
     return NULL;
-  p->origin = origin_get(c, &p->v);
+  }
+  p->origin = origin_get(c, &v);
+  url_view_cleanup(&v);
   if (!p->origin)
     return NULL;
   p->w.cb = probe_launch;
@@ -264,12 +299,6 @@ static struct probe *probe_new(struct crawl *c, const char *url, void *arg,
   else
     origin_wait(p->origin, &p->w);
   return p;
-out:
-  if (parsed)
-    url_view_cleanup(&p->v);
-  free(p);
-  crawl_oom(c);
-  return NULL;
 }
 
 int probe_add_sub(struct crawl *c, const char *url)
@@ -308,7 +337,7 @@ int probe_restore(struct crawl *c, const char *url, int klass, int any_ok,
     return 0;
   p = calloc(1, sizeof(*p));
   if (!p || (why && !(p->why = strdup(why))) ||
-      !(p->url = map_put(&c->probes, url, p))) {
+      !(p->url = map_set(&c->probes, url, p))) {
     if (p)
       free(p->why);
     free(p);
@@ -320,7 +349,7 @@ int probe_restore(struct crawl *c, const char *url, int klass, int any_ok,
   p->restored = 1;
   p->linked = 1;
   p->klass = klass;
-  p->any_ok = any_ok;
+  p->any_ok = any_ok != 0;
   c->prog.probes_total++;
   c->prog.probes_done++;
   return 0;
@@ -335,7 +364,7 @@ void probe_free(void *pp)
 {
   struct probe *p = pp;
   struct probe_want *w;
-  url_view_cleanup(&p->v); /* its attempts die with c->attempts */
+  probe_path_free(p); /* its attempts die with c->attempts */
   free(p->why);
   while ((w = p->wants)) {
     p->wants = w->next;

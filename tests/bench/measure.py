@@ -55,6 +55,21 @@ def stamp_reader(fd, raw, stamped, t0):
         emit()
 
 
+def rss_sampler(pid, peak, stop):
+    """The largest RssAnon and RssFile of @pid (KiB), read every 50 ms
+    into @peak until @stop is set: what the peak RSS is made of."""
+    while not stop.is_set():
+        try:
+            with open("/proc/%d/status" % pid) as f:
+                for ln in f:
+                    k, _, v = ln.partition(":")
+                    if k in ("RssAnon", "RssFile"):
+                        peak[k] = max(peak.get(k, 0), int(v.split()[0]))
+        except (OSError, ValueError):
+            pass
+        stop.wait(0.05)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--json", required=True)
@@ -92,6 +107,9 @@ def main():
         reader = threading.Thread(target=stamp_reader, args=(rd, err, a.stamp_stderr, t0))
         reader.start()
     timed_out = False
+    peak, stop = {}, threading.Event()
+    sampler = threading.Thread(target=rss_sampler, args=(pid, peak, stop), daemon=True)
+    sampler.start()
 
     def on_alarm(signum, frame):
         nonlocal timed_out
@@ -120,6 +138,7 @@ def main():
             continue
     signal.setitimer(signal.ITIMER_REAL, 0)
     wall = time.monotonic() - t0
+    stop.set()
     # anything left in the group (daemonised grandchildren) goes too
     try:
         os.killpg(pid, signal.SIGKILL)
@@ -137,6 +156,8 @@ def main():
         "cpu_s": round(ru.ru_utime + ru.ru_stime, 3),
         "maxrss_mib": round(ru.ru_maxrss / 1024.0, 1),
         "minflt": ru.ru_minflt, "majflt": ru.ru_majflt,
+        "peak_anon_mib": round(peak.get("RssAnon", 0) / 1024.0, 1),
+        "peak_file_mib": round(peak.get("RssFile", 0) / 1024.0, 1),
     }
     with open(a.json, "w") as f:
         json.dump(res, f)

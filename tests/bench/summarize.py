@@ -178,6 +178,9 @@ def ratios(name, rows, small, res):
         cap = 64 if small or v6.get("links", 0) < 500000 else 128
         print("v6crawl peak RSS                            = %.1f MiB                  target <= %-4d  %s"
               % (v6["maxrss_mib"], cap, verdict(v6["maxrss_mib"] <= cap)))
+        if "peak_anon_mib" in v6:
+            print("  (sampled every 50 ms: peak anonymous %.1f MiB, peak file-backed %.1f MiB: LMDB's map)"
+                  % (v6["peak_anon_mib"], v6["peak_file_mib"]))
 
 
 def parse_eta(text):

@@ -521,7 +521,7 @@ def check_eta(db):
     os.close(master)
     out = b"".join(chunks).decode(errors="replace")
     check("crawl on a terminal: the progress line shows an ETA",
-          p.returncode == 0 and re.search(r"probes \d+/\d+ .*ETA (\d+[hms]|-)",
+          p.returncode == 0 and re.search(r"probes \d+/\d+ .*ETA (\d+(\.\d)?[hms]|-)",
                                           out), out[-600:])
     return p.returncode
 

@@ -17,22 +17,24 @@ START_TEST(eta_unknown_until_a_probe_is_done)
 }
 END_TEST
 
-/* Four slow seconds (pages being read: 10 probes a second), then 100 a
- * second: at 10 s, the rate of the last 5 s says 20 s for the 2000 left;
- * the rate since the start (640 in 10 s) would say 31 s. */
+/* Three slow seconds (pages being read: 10 probes a second), then 100 a
+ * second, sampled 4 times a second as the crawler calls: at 5 s the rate
+ * of the last quarter (3.75 s to 5 s) says 20 s for the 2000 left; the
+ * last half (2.5 s to 5 s, half a slow second in it) would say 24.4 s and
+ * the rate since the start (230 in 5 s) 43 s. */
 START_TEST(eta_uses_the_recent_rate)
 {
   struct cli_eta e;
   size_t done = 0;
   double left = 0;
-  int t;
+  int q;
 
   memset(&e, 0, sizeof e);
-  for (t = 1; t <= 10; t++) {
-    done += t <= 4 ? 10 : 100;
-    left = cli_eta_left(&e, t, done, done + 2000);
+  for (q = 1; q <= 20; q++) {
+    done += q <= 12 ? 10 / 4 : 100 / 4;
+    left = cli_eta_left(&e, q / 4.0, done, done + 2000);
   }
-  ck_assert_uint_eq(done, 640);
+  ck_assert_uint_eq(done, 12 * 2 + 8 * 25);
   ck_assert_double_eq_tol(left, 20.0, 0.01);
 }
 END_TEST
@@ -51,17 +53,26 @@ START_TEST(eta_falls_back_to_the_average)
 }
 END_TEST
 
-/* More samples than the ring holds: the window still finds its start. */
+/* More samples than the array holds: the window still reaches back a
+ * quarter of the time. 250 s at 4 samples a second, 10 probes a second
+ * up to 200 s and 50 after: the last quarter (187.5 s to 250 s) did 125 +
+ * 2500 probes in 62.5 s, 42 a second. The last 128 samples alone (32 s,
+ * all fast) would say 50. */
 START_TEST(eta_after_the_ring_wraps)
 {
   struct cli_eta e;
-  double left = 0;
-  int t;
+  double left = 0, t;
+  size_t done = 0;
+  int q;
 
   memset(&e, 0, sizeof e);
-  for (t = 1; t <= 3 * CLI_ETA_SAMPLES; t++)
-    left = cli_eta_left(&e, t, (size_t)t * 7, 100000);
-  ck_assert_double_eq_tol(left, (100000.0 - 3 * CLI_ETA_SAMPLES * 7) / 7, 1e-6);
+  for (q = 1; q <= 1000; q++) {
+    t = q / 4.0;
+    done = t <= 200 ? (size_t)(t * 10) : 2000 + (size_t)((t - 200) * 50);
+    left = cli_eta_left(&e, t, done, 100000);
+  }
+  ck_assert_uint_eq(done, 4500);
+  ck_assert_double_eq_tol(left, (100000.0 - 4500) / 42.0, 0.05 * 100000 / 42);
 }
 END_TEST
 
