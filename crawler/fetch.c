@@ -28,8 +28,16 @@ struct fetcher {
   int64_t deadline; /* monotonic ms, -1 none */
   int running;
   size_t requests;
-  CURL **pool;
+  /* idle easy handles; ready: its options of every request are set and
+   * its last transfer succeeded, so the next needs only its own */
+  struct pooled {
+    CURL *e;
+    int ready;
+  } * pool;
   size_t n_pool, cap_pool;
+  /* CURLOPT_CONNECT_TO lists, one per address ("::[ADDR]:"), shared by
+   * the requests to it */
+  struct map connect_to;
   struct handle *active; /* handles in the multi, for teardown */
   /* the owners' header sets (wall.c), fetch_req.hset 1 .. n_sets */
   struct hset {
@@ -42,7 +50,6 @@ struct fetcher {
 struct handle {
   struct handle *prev, *next;
   CURL *easy;
-  struct curl_slist *connect_to;
   struct fetch_req *req;
   char errbuf[CURL_ERROR_SIZE];
 };
@@ -108,6 +115,11 @@ int fetcher_new(struct loop *l, const struct fetch_conf *conf,
   return 0;
 }
 
+static void slist_free(void *l)
+{
+  curl_slist_free_all(l);
+}
+
 void fetcher_free(struct fetcher *f)
 {
   size_t i;
@@ -118,13 +130,13 @@ void fetcher_free(struct fetcher *f)
     f->active = h->next;
     curl_multi_remove_handle(f->multi, h->easy);
     curl_easy_cleanup(h->easy);
-    curl_slist_free_all(h->connect_to);
     if (h->req)
       h->req->handle = NULL;
     free(h);
   }
   for (i = 0; i < f->n_pool; i++)
-    curl_easy_cleanup(f->pool[i]);
+    curl_easy_cleanup(f->pool[i].e);
+  map_clear(&f->connect_to, slist_free);
   for (i = 0; i < f->n_sets; i++) {
     curl_slist_free_all(f->sets[i].lines);
     free(f->sets[i].cookie);
@@ -199,21 +211,27 @@ static void body_move_out(struct fetch_req *req)
   v6_buf_init(&req->buf, req->max_body);
 }
 
-static CURL *easy_get(struct fetcher *f)
+/* An idle handle (*@ready: see struct pooled) or a new one. */
+static CURL *easy_get(struct fetcher *f, int *ready)
 {
+  *ready = 0;
   if (f->n_pool) {
-    CURL *e = f->pool[--f->n_pool];
-    curl_easy_reset(e);
-    return e;
+    struct pooled *p = &f->pool[--f->n_pool];
+    *ready = p->ready;
+    if (!p->ready)
+      curl_easy_reset(p->e);
+    return p->e;
   }
   return curl_easy_init();
 }
 
-static void easy_put(struct fetcher *f, CURL *e)
+/* @e back to the pool, @ready when its transfer succeeded (a failed one
+ * leaves state, its OS errno say, that only a reset clears). */
+static void easy_put(struct fetcher *f, CURL *e, int ready)
 {
   if (f->n_pool == f->cap_pool) {
     size_t cap = f->cap_pool ? f->cap_pool * 2 : 32;
-    CURL **p = realloc(f->pool, cap * sizeof(*p));
+    struct pooled *p = realloc(f->pool, cap * sizeof(*p));
     if (!p) {
       curl_easy_cleanup(e);
       return;
@@ -221,37 +239,14 @@ static void easy_put(struct fetcher *f, CURL *e)
     f->pool = p;
     f->cap_pool = cap;
   }
-  f->pool[f->n_pool++] = e;
+  f->pool[f->n_pool].e = e;
+  f->pool[f->n_pool].ready = ready;
+  f->n_pool++;
 }
 
-int fetch_start(struct fetcher *f, struct fetch_req *req)
+/* The options every request of @f has. */
+static void easy_common(struct fetcher *f, CURL *e)
 {
-  struct handle *h = NULL;
-  char ct[128];
-  CURL *e = NULL;
-
-  h = calloc(1, sizeof(*h));
-  if (!h)
-    goto fail;
-  e = easy_get(f);
-  if (!e)
-    goto fail;
-  h->easy = e;
-  h->req = req;
-  v6_buf_init(&req->buf, req->max_body);
-  wall_cap_init(&req->wall);
-  if (req->family == 6)
-    snprintf(ct, sizeof(ct), "::[%s]:", req->addr);
-  else
-    snprintf(ct, sizeof(ct), "::%s:", req->addr);
-  h->connect_to = curl_slist_append(NULL, ct);
-  if (!h->connect_to)
-    goto fail;
-  curl_easy_setopt(e, CURLOPT_URL, req->url);
-  curl_easy_setopt(e, CURLOPT_PRIVATE, h);
-  curl_easy_setopt(e, CURLOPT_CONNECT_TO, h->connect_to);
-  curl_easy_setopt(e, CURLOPT_IPRESOLVE,
-                   req->family == 6 ? CURL_IPRESOLVE_V6 : CURL_IPRESOLVE_V4);
   curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
   curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
   /* Never through a proxy: the probe must reach the host itself, over the
@@ -266,26 +261,71 @@ int fetch_start(struct fetcher *f, struct fetch_req *req)
                      ? f->conf.connect_timeout_ms
                      : f->conf.timeout_ms);
   curl_easy_setopt(e, CURLOPT_USERAGENT, f->conf.user_agent);
-  curl_easy_setopt(e, CURLOPT_ERRORBUFFER, h->errbuf);
   curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, write_cb);
-  curl_easy_setopt(e, CURLOPT_WRITEDATA, req);
   curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, header_cb);
-  curl_easy_setopt(e, CURLOPT_HEADERDATA, req);
-  if (req->hset > 0 && (size_t)req->hset <= f->n_sets) {
-    const struct hset *hs = &f->sets[req->hset - 1];
-    if (hs->lines)
-      curl_easy_setopt(e, CURLOPT_HTTPHEADER, hs->lines);
-    if (hs->cookie)
-      curl_easy_setopt(e, CURLOPT_COOKIE, hs->cookie);
-  }
-  if (req->head)
-    curl_easy_setopt(e, CURLOPT_NOBODY, 1L);
-  if (req->fresh) {
-    curl_easy_setopt(e, CURLOPT_FRESH_CONNECT, 1L);
-    curl_easy_setopt(e, CURLOPT_FORBID_REUSE, 1L);
-  }
   if (f->conf.cacert)
     curl_easy_setopt(e, CURLOPT_CAINFO, f->conf.cacert);
+}
+
+/* The CONNECT_TO list that sends a request to @req's address. */
+static struct curl_slist *connect_to(struct fetcher *f,
+                                     const struct fetch_req *req)
+{
+  char ct[128];
+  struct curl_slist *l;
+  if (req->family == 6)
+    snprintf(ct, sizeof(ct), "::[%s]:", req->addr);
+  else
+    snprintf(ct, sizeof(ct), "::%s:", req->addr);
+  if ((l = map_get(&f->connect_to, ct)))
+    return l;
+  l = curl_slist_append(NULL, ct);
+  if (l && !map_put(&f->connect_to, ct, l)) {
+    curl_slist_free_all(l);
+    l = NULL;
+  }
+  return l;
+}
+
+int fetch_start(struct fetcher *f, struct fetch_req *req)
+{
+  struct handle *h = NULL;
+  struct curl_slist *ct;
+  const struct hset *hs = NULL;
+  CURL *e = NULL;
+  int ready;
+
+  h = calloc(1, sizeof(*h));
+  if (!h)
+    goto fail;
+  e = easy_get(f, &ready);
+  if (!e)
+    goto fail;
+  h->easy = e;
+  h->req = req;
+  v6_buf_init(&req->buf, req->max_body);
+  wall_cap_init(&req->wall);
+  if (!(ct = connect_to(f, req)))
+    goto fail;
+  if (!ready)
+    easy_common(f, e);
+  /* what differs from one request to the next, every one set each time:
+   * a handle is reused without a reset */
+  curl_easy_setopt(e, CURLOPT_URL, req->url);
+  curl_easy_setopt(e, CURLOPT_PRIVATE, h);
+  curl_easy_setopt(e, CURLOPT_CONNECT_TO, ct);
+  curl_easy_setopt(e, CURLOPT_IPRESOLVE,
+                   req->family == 6 ? CURL_IPRESOLVE_V6 : CURL_IPRESOLVE_V4);
+  curl_easy_setopt(e, CURLOPT_ERRORBUFFER, h->errbuf);
+  curl_easy_setopt(e, CURLOPT_WRITEDATA, req);
+  curl_easy_setopt(e, CURLOPT_HEADERDATA, req);
+  if (req->hset > 0 && (size_t)req->hset <= f->n_sets)
+    hs = &f->sets[req->hset - 1];
+  curl_easy_setopt(e, CURLOPT_HTTPHEADER, hs ? hs->lines : NULL);
+  curl_easy_setopt(e, CURLOPT_COOKIE, hs ? hs->cookie : NULL);
+  curl_easy_setopt(e, CURLOPT_NOBODY, req->head ? 1L : 0L);
+  curl_easy_setopt(e, CURLOPT_FRESH_CONNECT, req->fresh ? 1L : 0L);
+  curl_easy_setopt(e, CURLOPT_FORBID_REUSE, req->fresh ? 1L : 0L);
   /* No CURLOPT_MAXFILESIZE: curl would refuse a Content-Length over it
    * before the first byte, leaving nothing to parse; the write callback
    * keeps the first max_body bytes of any body and stops the transfer. */
@@ -300,9 +340,8 @@ int fetch_start(struct fetcher *f, struct fetch_req *req)
   return 0;
 fail:
   if (h) {
-    curl_slist_free_all(h->connect_to);
     if (e)
-      easy_put(f, e);
+      easy_put(f, e, 0);
     free(h);
   }
   req->handle = NULL;
@@ -421,8 +460,7 @@ static void finish(struct fetcher *f, CURL *e, CURLcode cc)
     f->active = h->next;
   if (h->next)
     h->next->prev = h->prev;
-  curl_slist_free_all(h->connect_to);
-  easy_put(f, e);
+  easy_put(f, e, cc == CURLE_OK);
   free(h);
   req->handle = NULL;
   req->done(rc, req);

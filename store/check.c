@@ -147,9 +147,8 @@ static int rec_verify(struct chk *c, int db, const MDB_val *k, const MDB_val *v,
         return STORE_NOMEM;
       memcpy(url, vp, v->mv_size);
       url[v->mv_size] = '\0';
-      /* the last interned URL is cached: look it up for real */
-      c->s->last_id = 0;
-      rc = st_url_id(c->s, c->txn, url, 0, &id);
+      /* interned URLs are cached: look it up for real */
+      rc = st_url_id_stored(c->s, c->txn, url, &id);
       free(url);
       *what = "a url whose urls entry is missing or names another id";
       if (rc == STORE_NOTFOUND || (rc == STORE_OK && id != st_get_be64(kp)))

@@ -321,8 +321,7 @@ static void wtxn_drop(struct store *s)
     mdb_txn_abort(s->wtxn);
   s->wtxn = NULL;
   s->next_url = 0;
-  v6_buf_reset(&s->last_url);
-  s->last_id = 0;
+  st_url_cache_drop(s, 0);
 }
 
 int st_wr_begin(struct store *s, MDB_txn **txn)
@@ -788,7 +787,6 @@ int store_open(const char *dir, int flags, size_t map_size, struct store **out)
   s->rdonly = rdonly;
   s->lockfd = -1;
   v6_buf_init(&s->enc, 0);
-  v6_buf_init(&s->last_url, 0);
   /* a writer waits here while another process compacts the store, and so
    * opens the compacted file */
   rc = st_lock_open(s, dir);
@@ -823,6 +821,8 @@ int store_flush(struct store *s)
   s->next_url = 0;
   if (rc == STORE_OK)
     st_map_trim(s);
+  else
+    st_url_cache_drop(s, 0); /* its new ids are gone with it */
   return rc;
 }
 
@@ -838,7 +838,7 @@ void store_close(struct store *s)
   st_lock_close(s);
   free(s->verified);
   v6_buf_cleanup(&s->enc);
-  v6_buf_cleanup(&s->last_url);
+  st_url_cache_drop(s, 1);
   free(s);
 }
 

@@ -175,11 +175,13 @@ struct store {
   unsigned rdepth;   /* nesting depth of rtxn */
   uint64_t next_url; /* next url id in wtxn; 0 until read */
   struct v6_buf enc; /* record buffer reused by every put */
-  /* The URL interned last and its id (0: none): a page's URL is interned
-   * again for every link on it (edge source, link parent). Dropped with an
-   * aborted write transaction, which may have created the id. */
-  struct v6_buf last_url;
-  uint64_t last_id;
+  /* URLs interned lately and their ids, direct-mapped by the URL's hash
+   * (urls.c): a page's URL is interned again for every link on it (edge
+   * source, link parent), a menu's links for every page that has the
+   * menu. Ids are never removed, so an entry stays true; the cache is
+   * dropped with an aborted write transaction, which may have created
+   * some of its ids. */
+  struct st_url_slot *url_cache;
   int sums;      /* 1: values end in their checksum (schema 2 on) */
   int nolock;    /* opened with MDB_NOLOCK: lock.mdb is not writable */
   int lockfd;    /* @dir/v6crawl.lock (lock.c), or -1 */
@@ -443,6 +445,12 @@ char *st_dec_str(struct st_dec *d);
  * STORE_FULL or an LMDB error. */
 int st_url_id(struct store *s, MDB_txn *txn, const char *url, int create,
               uint64_t *id);
+/* As st_url_id without @create and without the cache: what the store
+ * itself holds (check.c). */
+int st_url_id_stored(struct store *s, MDB_txn *txn, const char *url,
+                     uint64_t *id);
+/* Forget the cache of st_url_id (an aborted write); free it with @all. */
+void st_url_cache_drop(struct store *s, int all);
 /* Begin the write (st_wr_begin) and intern @url in it: how every write
  * keyed by a URL starts. Returns as st_wr_begin and st_url_id. */
 int st_wr_url(struct store *s, MDB_txn **txn, const char *url, uint64_t *id);

@@ -99,25 +99,78 @@ static int url_id_lookup(struct store *s, MDB_txn *txn, const char *url,
   return STORE_FULL; /* 256 colliding 64-bit hashes */
 }
 
+/* the cache of st_url_id: this many slots, a power of two */
+#define URL_CACHE_N 512
+
+struct st_url_slot {
+  char *url; /* owned; NULL: empty */
+  size_t n;
+  uint64_t id;
+};
+
+void st_url_cache_drop(struct store *s, int all)
+{
+  size_t i;
+  if (!s->url_cache)
+    return;
+  for (i = 0; i < URL_CACHE_N; i++) {
+    free(s->url_cache[i].url);
+    s->url_cache[i].url = NULL;
+  }
+  if (all) {
+    free(s->url_cache);
+    s->url_cache = NULL;
+  }
+}
+
+/* Remember @url (@n bytes) -> @id; out of memory only costs the cache. */
+static void url_cache_put(struct st_url_slot *sl, const char *url, size_t n,
+                          uint64_t id)
+{
+  char *copy;
+  if (!sl)
+    return;
+  copy = malloc(n + 1);
+  if (!copy)
+    return;
+  memcpy(copy, url, n);
+  copy[n] = 0;
+  free(sl->url);
+  sl->url = copy;
+  sl->n = n;
+  sl->id = id;
+}
+
+int st_url_id_stored(struct store *s, MDB_txn *txn, const char *url,
+                     uint64_t *id)
+{
+  if (!url || !*url)
+    return STORE_INVALID;
+  return url_id_lookup(s, txn, url, strlen(url), 0, id);
+}
+
 int st_url_id(struct store *s, MDB_txn *txn, const char *url, int create,
               uint64_t *id)
 {
+  struct st_url_slot *sl = NULL;
   size_t n;
   int rc;
 
   if (!url || !*url)
     return STORE_INVALID;
   n = strlen(url);
-  if (s->last_id && n == s->last_url.n && memcmp(url, s->last_url.p, n) == 0) {
-    *id = s->last_id;
-    return STORE_OK;
+  if (!s->url_cache)
+    s->url_cache = calloc(URL_CACHE_N, sizeof(*s->url_cache));
+  if (s->url_cache) {
+    sl = &s->url_cache[v6_hash_str(url) & (URL_CACHE_N - 1)];
+    if (sl->url && sl->n == n && memcmp(url, sl->url, n) == 0) {
+      *id = sl->id;
+      return STORE_OK;
+    }
   }
   rc = url_id_lookup(s, txn, url, n, create, id);
-  if (rc == STORE_OK) {
-    /* out of memory only costs the cache this time */
-    v6_buf_reset(&s->last_url);
-    s->last_id = v6_buf_putn(&s->last_url, url, n) == 0 ? *id : 0;
-  }
+  if (rc == STORE_OK)
+    url_cache_put(sl, url, n, *id);
   return rc;
 }
 

@@ -2076,6 +2076,42 @@ static int issue_count(const struct store_issue *is, void *ud)
   return 0;
 }
 
+/* The ids of URLs interned in a write that failed are gone with it: the
+ * cache of interned URLs must not hand them out again. Edges are filled
+ * until the map is full; then the URLs of the failed batch (the last
+ * ones were cached) are used again, and every record must name an id
+ * that is interned. */
+START_TEST(store_full_forgets_the_ids_it_cached)
+{
+  struct store *s = open_db(TINY_MAP);
+  struct store_check_stats cs;
+  unsigned kinds[4] = {0};
+  char url[200], page[64];
+  uint32_t run = 0;
+  int i, j, rc = STORE_OK;
+
+  ck_assert_int_eq(store_run_new(s, 1, 1, NULL, &run), STORE_OK);
+  ck_assert_int_eq(store_flush(s), STORE_OK);
+  for (i = 0; i < 100000 && rc == STORE_OK; i++) {
+    snprintf(page, sizeof page, "http://full.example/p%d", i / 40);
+    snprintf(url, sizeof url, "http://full.example/a/long/path/to/fill/%d", i);
+    rc = store_edge_put(s, run, 0, page, url);
+  }
+  ck_assert_int_eq(rc, STORE_FULL);
+  ck_assert_int_gt(i, 10);
+  for (j = i - 1; j >= 0 && j >= i - 4; j--) {
+    snprintf(page, sizeof page, "http://full.example/p%d", j / 40);
+    snprintf(url, sizeof url, "http://full.example/a/long/path/to/fill/%d", j);
+    ck_assert_int_eq(store_edge_put(s, run, 0, page, url), STORE_OK);
+  }
+  ck_assert_int_eq(store_flush(s), STORE_OK);
+  ck_assert_int_eq(store_check(s, 0, issue_count, kinds, &cs), STORE_OK);
+  ck_assert_uint_eq(kinds[STORE_ISSUE_DANGLING], 0);
+  ck_assert_uint_eq(kinds[STORE_ISSUE_DAMAGED], 0);
+  store_close(s);
+}
+END_TEST
+
 START_TEST(store_flipped_byte_is_corrupt_never_other_data)
 {
   struct store *s = open_db(0);
@@ -2466,6 +2502,7 @@ static Suite *store_suite(void)
   tcase_add_test(tc, store_figures_counts_classes_by_level_and_scope);
   tcase_add_test(tc, store_concentration_null_when_nothing_counted);
   tcase_add_test(tc, store_full_keeps_last_flush);
+  tcase_add_test(tc, store_full_forgets_the_ids_it_cached);
   tcase_add_test(tc, store_reopen_after_unflushed_writes_loses_only_last_batch);
   tcase_add_test(tc, store_other_process_sees_last_flush);
   tcase_add_test(tc, store_newer_schema_refused);
