@@ -96,7 +96,8 @@ def up(work, ngx):
 
 
 def crawl_cmd(db, sites, extra=()):
-    return [os.environ["V6CRAWL"], "crawl", "--quiet", "--db", db,
+    # no --quiet: each crawl's summary line says it completed
+    return [os.environ["V6CRAWL"], "crawl", "--db", db,
             "--sites", sites, "--dns-server", DNS, "--allow-private",
             "--assume-ipv6", "yes", "--timing-samples", "0",
             "--dns-root", "[::1]:9", "--run-label", "bench"] + list(extra)
@@ -161,7 +162,7 @@ def main():
             r = subprocess.run([os.environ["V6CRAWL"], "report", "--db",
                                 os.path.join(work, name), "--format",
                                 "json"], capture_output=True, text=True)
-            rep[name] = [(s["start_url"], s.get("level2"), s.get("level3"))
+            rep[name] = [(s["start_url"], s["levels"])
                          for s in json.loads(r.stdout)["sites"]]
         links = subprocess.run([os.environ["V6CRAWL"], "links", "--db",
                                 os.path.join(work, "whole"), "--format",
