@@ -90,15 +90,9 @@ const char *map_put_ref(struct map *m, const char *key, void *val)
 
 char *map_put(struct map *m, const char *key, void *val)
 {
-  char *k;
-  /* room first, so that a failed insert leaves no copy behind */
-  if ((m->n + 1) * 4 > m->cap * 3 && map_grow(m) < 0)
-    return NULL;
-  k = key_copy(m, key);
-  if (!k)
-    return NULL;
-  map_put_ref(m, k, val);
-  return k;
+  /* a copy whose insert failed stays in its chunk until map_clear */
+  char *k = key_copy(m, key);
+  return k && map_put_ref(m, k, val) ? k : NULL;
 }
 
 /* The slot of @key in @m, or NULL. */

@@ -103,8 +103,9 @@ static int url_id_lookup(struct store *s, MDB_txn *txn, const char *url,
 #define URL_CACHE_N 512
 
 struct st_url_slot {
-  char *url; /* owned; NULL: empty */
-  size_t n;
+  char *url;  /* owned; NULL: empty */
+  size_t n;   /* the URL's length (0: empty slot) */
+  size_t cap; /* bytes at url */
   uint64_t id;
 };
 
@@ -113,30 +114,33 @@ void st_url_cache_drop(struct store *s, int all)
   size_t i;
   if (!s->url_cache)
     return;
-  for (i = 0; i < URL_CACHE_N; i++) {
-    free(s->url_cache[i].url);
-    s->url_cache[i].url = NULL;
-  }
+  for (i = 0; i < URL_CACHE_N; i++)
+    s->url_cache[i].n = 0;
   if (all) {
+    for (i = 0; i < URL_CACHE_N; i++)
+      free(s->url_cache[i].url);
     free(s->url_cache);
     s->url_cache = NULL;
   }
 }
 
-/* Remember @url (@n bytes) -> @id; out of memory only costs the cache. */
+/* Remember @url (@n bytes) -> @id in @sl, whose buffer is reused when it
+ * is big enough; out of memory only costs the cache. */
 static void url_cache_put(struct st_url_slot *sl, const char *url, size_t n,
                           uint64_t id)
 {
-  char *copy;
   if (!sl)
     return;
-  copy = malloc(n + 1);
-  if (!copy)
-    return;
-  memcpy(copy, url, n);
-  copy[n] = 0;
-  free(sl->url);
-  sl->url = copy;
+  if (sl->cap < n + 1) {
+    char *p = realloc(sl->url, n + 1);
+    if (!p) {
+      sl->n = 0;
+      return;
+    }
+    sl->url = p;
+    sl->cap = n + 1;
+  }
+  memcpy(sl->url, url, n + 1);
   sl->n = n;
   sl->id = id;
 }
@@ -163,7 +167,7 @@ int st_url_id(struct store *s, MDB_txn *txn, const char *url, int create,
     s->url_cache = calloc(URL_CACHE_N, sizeof(*s->url_cache));
   if (s->url_cache) {
     sl = &s->url_cache[v6_hash_str(url) & (URL_CACHE_N - 1)];
-    if (sl->url && sl->n == n && memcmp(url, sl->url, n) == 0) {
+    if (sl->n && sl->n == n && memcmp(url, sl->url, n) == 0) {
       *id = sl->id;
       return STORE_OK;
     }

@@ -17,11 +17,11 @@ START_TEST(eta_unknown_until_a_probe_is_done)
 }
 END_TEST
 
-/* Three slow seconds (pages being read: 10 probes a second), then 100 a
+/* Three slow seconds (pages being read: 8 probes a second), then 100 a
  * second, sampled 4 times a second as the crawler calls: at 5 s the rate
  * of the last quarter (3.75 s to 5 s) says 20 s for the 2000 left; the
- * last half (2.5 s to 5 s, half a slow second in it) would say 24.4 s and
- * the rate since the start (230 in 5 s) 43 s. */
+ * last half (2.5 s to 5 s, half a slow second in it) would say 24.5 s and
+ * the rate since the start (224 in 5 s) 44.6 s. */
 START_TEST(eta_uses_the_recent_rate)
 {
   struct cli_eta e;
@@ -55,9 +55,10 @@ END_TEST
 
 /* More samples than the array holds: the window still reaches back a
  * quarter of the time. 250 s at 4 samples a second, 10 probes a second
- * up to 200 s and 50 after: the last quarter (187.5 s to 250 s) did 125 +
- * 2500 probes in 62.5 s, 42 a second. The last 128 samples alone (32 s,
- * all fast) would say 50. */
+ * up to 200 s and 50 after. The halvings leave samples 3.2 s apart or
+ * more; the first at or after 187.5 s is the one at 187.75 s (1877 done),
+ * so the rate is 2623 probes in 62.25 s and the 95500 left take 2266.44
+ * s. The last 128 samples alone (32 s, all fast) would say 1910. */
 START_TEST(eta_after_the_ring_wraps)
 {
   struct cli_eta e;
@@ -72,7 +73,7 @@ START_TEST(eta_after_the_ring_wraps)
     left = cli_eta_left(&e, t, done, 100000);
   }
   ck_assert_uint_eq(done, 4500);
-  ck_assert_double_eq_tol(left, (100000.0 - 4500) / 42.0, 0.05 * 100000 / 42);
+  ck_assert_double_eq_tol(left, 95500.0 * 62.25 / 2623, 0.001);
 }
 END_TEST
 
