@@ -530,6 +530,10 @@ struct cli_eta {
  * the last quarter of the time so far; -1 while nothing is done. */
 double cli_eta_left(struct cli_eta *e, double elapsed, size_t done,
                     size_t total);
+/* The probes a crawl will have made in all, as far as can be told: the
+ * @total known, and for each of the @pages_left pages still to read as
+ * many as the @pages read so far brought on average. */
+size_t cli_eta_total(size_t total, size_t pages, size_t pages_left);
 
 /* ---- page completeness over IPv6 (complete.c) ---- */
 

@@ -31,13 +31,14 @@ static void on_signal(int sig)
 }
 
 /* "ETA 1m05s" from the probes left and the recent probe rate (eta.c);
- * "ETA -" until a probe has finished. The total grows while pages are
- * read, so early estimates are low. */
+ * "ETA -" until a probe has finished. The pages not read yet are taken
+ * to bring as many links as the ones read did. */
 static void eta(char *buf, size_t len, const struct crawl_progress *p)
 {
   static struct cli_eta est;
-  double left =
-    cli_eta_left(&est, p->elapsed_s, p->probes_done, p->probes_total);
+  double left = cli_eta_left(
+    &est, p->elapsed_s, p->probes_done,
+    cli_eta_total(p->probes_total, p->pages, p->pages_left));
   unsigned long s;
 
   if (left < 0) {

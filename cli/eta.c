@@ -66,3 +66,10 @@ double cli_eta_left(struct cli_eta *e, double elapsed, size_t done,
   }
   return (double)(total - done) * dt / dd;
 }
+
+size_t cli_eta_total(size_t total, size_t pages, size_t pages_left)
+{
+  if (!pages || !pages_left)
+    return total;
+  return total + (size_t)((double)pages_left * (double)total / (double)pages);
+}

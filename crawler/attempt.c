@@ -70,6 +70,16 @@ att_error(struct attempt *a, const char *fmt, ...)
     crawl_oom(a->c);
 }
 
+const char *attempt_why(const struct attempt *a, char *buf, size_t len)
+{
+  if (a->error)
+    return a->error;
+  if (a->status <= 0)
+    return "no response";
+  snprintf(buf, len, "HTTP %d", a->status);
+  return buf;
+}
+
 void attempt_free(struct attempt *a)
 {
   if (!a)

@@ -357,9 +357,10 @@ static void site_page_links(const char *page, int level,
 void page_done(int rc, struct attempt *a, void *arg)
 {
   struct page_job *j = arg;
+  char why[32];
   if (j->level == 1 && (rc == OUT_OK || !j->refresh))
     site_home(j->site, rc == OUT_OK ? a : NULL,
-              a->error ? a->error : "no response");
+              attempt_why(a, why, sizeof why));
   if (rc == OUT_OK)
     site_page(j->site, j->level, j->url, a);
   else {
@@ -761,6 +762,10 @@ static int run_begin(struct crawl *c, uint32_t *run_id)
 
 static void progress(struct crawl *c, int64_t t0, size_t in_flight)
 {
+  size_t i;
+  c->prog.pages_left = 0;
+  for (i = 0; i < c->n_sites; i++)
+    c->prog.pages_left += frontier_pages_left(&c->sites[i].f);
   c->prog.in_flight = in_flight;
   c->prog.elapsed_s = (double)(loop_now_ms() - t0) / 1000.0;
   c->o->progress(&c->prog, c->o->progress_ud);
@@ -840,7 +845,7 @@ static void crawl_teardown(struct crawl *c)
   outage_forget(c);
   outage_free(c->mon);
   vantage_free(c->vt);
-  map_clear(&c->probes, probe_free);
+  probes_clear(c);
   map_clear(&c->origins, origin_free);
   map_clear(&c->hosts, host_free);
   map_clear(&c->breakers, breaker_free);

@@ -102,6 +102,9 @@ struct crawl_opts {
 struct crawl_progress {
   size_t sites, sites_done;
   size_t pages, probes_done, probes_total, requests, errors, in_flight;
+  /* pages the sites want and have not read yet: the links they hold are
+   * not in probes_total (pages wait while many probes do, host.c) */
+  size_t pages_left;
   double elapsed_s;
 };
 

@@ -413,6 +413,8 @@ struct map {
 
 /* The value stored under @key, or NULL. */
 void *map_get(const struct map *m, const char *key);
+/* The map's copy of @key (also one without a value), or NULL. */
+const char *map_key(const struct map *m, const char *key);
 /* Insert @key (copied) -> @val; the key must not be present. Returns the
  * map's copy of the key (lent until map_clear), or NULL when out of
  * memory. */
@@ -537,11 +539,17 @@ struct crawl {
   struct pool *pool;   /* pool.c: the page parser's thread */
   struct map hosts;    /* host.c: name -> struct host */
   struct map origins;  /* origin.c: origin -> struct origin */
-  struct map probes;   /* probe.c: URL -> struct probe; also the one copy
-                        * of each URL the sites' frontiers have seen */
+  struct map probes;   /* probe.c: URL -> struct probe, or a word once
+                        * measured; also the one copy of each URL the
+                        * sites' frontiers have seen */
+  struct probe *view;  /* probe.c: a measured probe as probe_get lends it */
+  char *view_why;      /* probe.c: its probe_why, read from the store */
+  char why_buf[32];    /* attempt_why's "HTTP 404" for probe_why */
   struct map breakers; /* breaker.c: "FAMILY ADDR PORT" -> its record */
   struct map sheets;   /* subres.c: style sheet URL -> struct sheet */
   size_t parked;       /* breaker.c: requests waiting on an open address */
+  size_t leaves;       /* host.c: probes waiting in a host's pq queue */
+  struct host *pg_blocked; /* host.c: hosts whose pages wait for them */
   int breaker_pending; /* breaker.c: parked requests to hand on */
   struct site *sites;  /* crawl.c */
   size_t n_sites;
@@ -623,10 +631,15 @@ struct host {
   struct host *delayed_next;
   int hset; /* wall.c: the header set its requests send, 0 none */
   /* probes of URLs on this host: at most PROBE_WINDOW started at a time,
-   * the rest wait here (as bare probes, not as two requests each) */
+   * the rest wait here (as bare probes, not as two requests each): the
+   * ones no site reads the page of (pq), and the pages (pg), which stop
+   * while too many of the former wait (host.c, LEAF_CAP) */
   struct waiter *pq_head, *pq_tail;
+  struct waiter *pg_head, *pg_tail;
   unsigned started;
   int pumping;
+  int pg_blocked; /* in c->pg_blocked: pages wait for the leaves */
+  struct host *blocked_next;
 };
 
 /* The host @name, created (and its A and AAAA asked) the first time; an
@@ -657,8 +670,11 @@ long hosts_delayed_tick(struct crawl *c);
 /* Raise @h's Crawl-delay to @ms (never lowers it). */
 void host_delay_raise(struct host *h, long ms);
 /* Queue @w for a place in @h's window of started probes (FIFO); called
- * back (it must call host_probe_started) while the window has room. */
-void host_probe_wait(struct host *h, struct waiter *w);
+ * back (it must call host_probe_started) while the window has room. A
+ * probe whose page a site reads (@page) goes before the others, but not
+ * while LEAF_CAP of those wait in all hosts' windows: reading pages finds
+ * links faster than they are measured, and every one waiting is memory. */
+void host_probe_wait(struct host *h, struct waiter *w, int page);
 /* A probe of @h starts / has finished (making room in the window). */
 void host_probe_started(struct host *h);
 void host_probe_done(struct host *h);
@@ -827,6 +843,10 @@ struct attempt {
  * Returns NULL when out of memory. Start it with attempt_hop. */
 struct attempt *attempt_new(struct crawl *c, const char *url, int family,
                             size_t max_body, attempt_cb done, void *arg);
+/* Why @a, ended without success, has no page: its error, else the
+ * status it ended on ("HTTP 404", written into @buf of @len bytes), else
+ * "no response". Lent as long as @a and @buf. */
+const char *attempt_why(const struct attempt *a, char *buf, size_t len);
 /* Free @a (NULL allowed), and its request if one is in flight. */
 void attempt_free(struct attempt *a);
 /* Go on at a->url: its host, DNS, a slot, the request. */
@@ -877,7 +897,6 @@ struct probe {
   struct attempt *fam[2]; /* [0] IPv6, [1] IPv4; set until want_done ends */
   struct probe_want *wants;
   struct waiter w; /* in its origin's or its host's queue */
-  char *why;       /* once finished without success: why (owned) or NULL */
   /* outage.c: its IPv6 result held while the vantage is in doubt */
   struct probe *held_next;
   /* small fields last and packed: a crawl holds a probe for every
@@ -918,8 +937,11 @@ int probe_add(struct crawl *c, const char *url, void *arg, int level);
  * @url already known is left as it is. */
 int probe_restore(struct crawl *c, const char *url, int klass, int any_ok,
                   const char *why);
-/* The probe of @url, or NULL when none was added; lent until the crawl
- * ends. */
+/* The probe of @url, or NULL when none was added. A probe being measured
+ * is lent until it is measured; a measured one is lent only until the
+ * next probe_get (it is rebuilt each time from what c->probes keeps of
+ * it: finished, klass, any_ok, restored, linked; probe_why reads the
+ * store). */
 const struct probe *probe_get(const struct crawl *c, const char *url);
 /* The attempt whose body is the probe's page (IPv4's if it succeeded, else
  * IPv6's), or NULL; lent for want_done. */
@@ -931,6 +953,8 @@ int probe_any_ok(const struct probe *p);
 const char *probe_why(const struct probe *p);
 /* For map_clear. */
 void probe_free(void *p);
+/* Free every probe (teardown). */
+void probes_clear(struct crawl *c);
 
 enum probe_v6 {
   PROBE_V6_CHARGE,    /* the IPv6 result stands: the site's */
@@ -1076,6 +1100,8 @@ int frontier_script_mark(struct frontier *f, const char *url);
 /* A page wanted at @level has been read (or could not be): held links
  * whose upper levels are now read go out. Returns as frontier_page. */
 int frontier_page_done(struct frontier *f, int level);
+/* Pages wanted and not read yet, all levels. */
+size_t frontier_pages_left(const struct frontier *f);
 /* 1 while a page of a level above @level is still to be read. */
 int frontier_pages_above(const struct frontier *f, int level);
 /* Script URL literals that are not links of the site. */

@@ -75,6 +75,15 @@ void frontier_want(struct frontier *f, int level)
     f->pending[level]++;
 }
 
+size_t frontier_pages_left(const struct frontier *f)
+{
+  size_t n = 0;
+  int j;
+  for (j = 1; j <= STORE_MAX_LEVEL; j++)
+    n += f->pending[j];
+  return n;
+}
+
 int frontier_pages_above(const struct frontier *f, int level)
 {
   int j;

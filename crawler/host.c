@@ -20,6 +20,13 @@
  * not hold 200k requests in memory. */
 #define PROBE_WINDOW(c) (4 * (unsigned)(c)->o->per_host)
 
+/* Probes no site reads the page of, waiting in all the hosts' windows,
+ * above which no page starts (host_probe_wait): a page adds a hundred
+ * links in a few milliseconds, a link takes two requests to measure, so
+ * without it a crawl would hold every link of its sites at once (some
+ * 250 bytes each) before measuring most of them. */
+#define LEAF_CAP 8192
+
 static char *join_addrs(const struct dns_answer *a)
 {
   size_t len = 1, i;
@@ -276,8 +283,11 @@ void host_slot_release(struct host *h)
   host_ready_push(h->c, h);
 }
 
+static void hosts_unblock(struct crawl *c);
+
 void hosts_schedule(struct crawl *c)
 {
+  hosts_unblock(c);
   while (c->in_flight < (size_t)c->o->concurrency && c->ready_head) {
     struct host *h = c->ready_head;
     struct waiter *w;
@@ -325,21 +335,53 @@ void host_delay_raise(struct host *h, long ms)
  * a probe that ends at once (no address) only makes room for the loop. */
 static void host_pump(struct host *h)
 {
+  struct crawl *c = h->c;
   struct waiter *w;
   if (h->pumping)
     return;
   h->pumping = 1;
-  while (h->pq_head && h->started < PROBE_WINDOW(h->c)) {
-    w = queue_pop(&h->pq_head, &h->pq_tail);
+  while (h->started < PROBE_WINDOW(c)) {
+    if (h->pg_head && c->leaves < LEAF_CAP) {
+      w = queue_pop(&h->pg_head, &h->pg_tail);
+    } else if (h->pq_head) {
+      w = queue_pop(&h->pq_head, &h->pq_tail);
+      c->leaves--;
+    } else {
+      if (h->pg_head && !h->pg_blocked) {
+        /* pages wait for the leaves of other hosts: woken by
+         * hosts_schedule once fewer than LEAF_CAP wait */
+        h->pg_blocked = 1;
+        h->blocked_next = c->pg_blocked;
+        c->pg_blocked = h;
+      }
+      break;
+    }
     w->cb(0, w);
   }
   h->pumping = 0;
 }
 
-void host_probe_wait(struct host *h, struct waiter *w)
+void host_probe_wait(struct host *h, struct waiter *w, int page)
 {
-  queue_push(&h->pq_head, &h->pq_tail, w);
+  if (page) {
+    queue_push(&h->pg_head, &h->pg_tail, w);
+  } else {
+    queue_push(&h->pq_head, &h->pq_tail, w);
+    h->c->leaves++;
+  }
   host_pump(h);
+}
+
+/* Hosts whose pages waited for the leaves go on once few enough wait. */
+static void hosts_unblock(struct crawl *c)
+{
+  struct host *h;
+  while (c->pg_blocked && c->leaves < LEAF_CAP) {
+    h = c->pg_blocked;
+    c->pg_blocked = h->blocked_next;
+    h->pg_blocked = 0;
+    host_pump(h);
+  }
 }
 
 void host_probe_started(struct host *h)

@@ -31,6 +31,12 @@ void *map_get(const struct map *m, const char *key)
   return sl ? sl->val : NULL;
 }
 
+const char *map_key(const struct map *m, const char *key)
+{
+  struct map_slot *sl = slot_find(m, key);
+  return sl ? sl->key : NULL;
+}
+
 /* Twice the slots (256 at first); -1 when out of memory. */
 static int map_grow(struct map *m)
 {

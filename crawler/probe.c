@@ -6,12 +6,36 @@
  */
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "crawler/crawl_int.h"
 
 static void probe_path_free(struct probe *p);
+
+/* A measured probe is no struct in c->probes but a tagged word (a crawl
+ * holds one for every distinct URL it has seen, and most are measured
+ * long before it ends): bit 0 set (no struct probe is at an odd
+ * address), then what a site or timing.c still asks of it. probe_get
+ * hands such a probe out as c->view, filled from the word. */
+#define PW_MEASURED 1u
+#define PW_ANY_OK   2u
+#define PW_RESTORED 4u
+#define PW_LINKED   8u
+#define PW_CLASS(w) ((int)((w) >> 4))
+
+static int word_is(const void *v)
+{
+  return ((uintptr_t)v & PW_MEASURED) != 0;
+}
+
+static void *word_make(int klass, int any_ok, int restored, int linked)
+{
+  return (void *)(((uintptr_t)klass << 4) | PW_MEASURED |
+                  (any_ok ? PW_ANY_OK : 0) | (restored ? PW_RESTORED : 0) |
+                  (linked ? PW_LINKED : 0));
+}
 
 static void fam_fill(struct store_family *f, const struct attempt *a)
 {
@@ -88,14 +112,41 @@ static const char *robots_why(const struct probe *p)
   return "disallowed by robots.txt";
 }
 
+/* Why the measured probe @p (c->view) has no page: what its record says
+ * of IPv4 (probe_record wrote probe_why's answer there), lent until the
+ * next call. */
+static const char *view_why(struct crawl *c, const struct probe *p)
+{
+  struct store_probe sp;
+  const char *why = "no response";
+  free(c->view_why);
+  c->view_why = NULL;
+  if (store_probe_get(c->st, c->run, p->url, &sp) != STORE_OK)
+    return why;
+  if (sp.v4.error) {
+    if ((c->view_why = strdup(sp.v4.error)))
+      why = c->view_why;
+    else
+      crawl_oom(c);
+  } else if (sp.v4.status > 0) {
+    snprintf(c->why_buf, sizeof c->why_buf, "HTTP %d", sp.v4.status);
+    why = c->why_buf;
+  }
+  store_probe_cleanup(&sp);
+  return why;
+}
+
 const char *probe_why(const struct probe *p)
 {
   const struct attempt *b = p->fam[1] ? p->fam[1] : p->fam[0];
+  if (p->c && p == p->c->view)
+    return view_why(p->c, p);
   if (p->klass == CLASS_ROBOTS)
     return robots_why(p);
   if (p->finished && !b)
-    return p->why ? p->why : "no response";
-  return b && b->error ? b->error : "no response";
+    return "no response";
+  return b ? attempt_why(b, p->c->why_buf, sizeof p->c->why_buf)
+           : "no response";
 }
 
 static void probe_record(struct crawl *c, struct probe *p)
@@ -121,12 +172,7 @@ static void probe_finish(struct crawl *c, struct probe *p)
   if (p->klass != CLASS_ROBOTS)
     p->klass = classify(p);
   probe_record(c, p);
-  /* What a site that wants the page later needs once the attempts are
-   * gone (see site_want). */
   p->any_ok = probe_any_ok(p) != 0;
-  if (!p->any_ok && p->klass != CLASS_ROBOTS &&
-      !(p->why = strdup(probe_why(p))))
-    crawl_oom(c);
   while ((w = p->wants)) {
     p->wants = w->next;
     c->want_done(0, p, w->level, w->arg);
@@ -136,14 +182,14 @@ static void probe_finish(struct crawl *c, struct probe *p)
     attempt_free(p->fam[i]);
     p->fam[i] = NULL;
   }
-  /* A measured probe is only a key now (dedupe across sites): keep
-   * nothing else: a crawl holds one per distinct URL. */
-  probe_path_free(p);
   c->work--;
-  if (p->started) {
-    p->started = 0;
+  /* A measured probe is only a word now (dedupe across sites, what a
+   * site wanting its page later needs): a crawl holds one per URL. */
+  map_set(&c->probes, p->url,
+          word_make(p->klass, p->any_ok, 0, p->linked));
+  if (p->started)
     host_probe_done(p->origin->host);
-  }
+  probe_free(p);
 }
 
 static void probe_attempt_done(int rc, struct attempt *a, void *arg)
@@ -224,7 +270,7 @@ static void probe_launch(int rc, struct waiter *w)
     probe_start(0, &p->w);
     return;
   }
-  host_probe_wait(o->host, &p->w);
+  host_probe_wait(o->host, &p->w, p->wants != NULL);
 }
 
 /* Site @arg wants the page at @level: NULL when out of memory. */
@@ -317,11 +363,16 @@ int probe_add(struct crawl *c, const char *url, void *arg, int level)
       p->linked = 1;
     return PROBE_ADDED;
   }
+  if (word_is(p)) {
+    uintptr_t v = (uintptr_t)(void *)p;
+    if (!(v & PW_LINKED))
+      map_set(&c->probes, url, (void *)(v | PW_LINKED));
+    /* shared with another site, measured already */
+    return arg ? PROBE_MEASURED : PROBE_ADDED;
+  }
   p->linked = 1;
   if (!arg)
     return PROBE_ADDED;
-  if (p->finished)
-    return PROBE_MEASURED; /* shared with another site, measured already */
   if ((w = want_new(c, arg, level))) {
     w->next = p->wants;
     p->wants = w;
@@ -332,40 +383,58 @@ int probe_add(struct crawl *c, const char *url, void *arg, int level)
 int probe_restore(struct crawl *c, const char *url, int klass, int any_ok,
                   const char *why)
 {
-  struct probe *p;
+  (void)why; /* the store has it (view_why) */
   if (map_get(&c->probes, url))
     return 0;
-  p = calloc(1, sizeof(*p));
-  if (!p || (why && !(p->why = strdup(why))) ||
-      !(p->url = map_set(&c->probes, url, p))) {
-    if (p)
-      free(p->why);
-    free(p);
+  if (!map_set(&c->probes, url, word_make(klass, any_ok, 1, 1))) {
     crawl_oom(c);
     return -1;
   }
-  p->c = c;
-  p->finished = 1;
-  p->restored = 1;
-  p->linked = 1;
-  p->klass = klass;
-  p->any_ok = any_ok != 0;
   c->prog.probes_total++;
   c->prog.probes_done++;
   return 0;
 }
 
-const struct probe *probe_get(const struct crawl *c, const char *url)
+const struct probe *probe_get(const struct crawl *cc, const char *url)
 {
-  return map_get(&c->probes, url);
+  struct crawl *c = (struct crawl *)cc;
+  void *v = map_get(&c->probes, url);
+  uintptr_t w = (uintptr_t)v;
+  struct probe *p = c->view;
+  if (!v || !word_is(v))
+    return v;
+  if (!p && !(p = c->view = calloc(1, sizeof(*p)))) {
+    crawl_oom(c);
+    return NULL;
+  }
+  memset(p, 0, sizeof(*p));
+  p->c = c;
+  /* the map's key: lent as long as the crawl */
+  p->url = map_key(&c->probes, url);
+  p->finished = 1;
+  p->klass = (short)PW_CLASS(w);
+  p->any_ok = (w & PW_ANY_OK) != 0;
+  p->restored = (w & PW_RESTORED) != 0;
+  p->linked = (w & PW_LINKED) != 0;
+  return p;
+}
+
+void probes_clear(struct crawl *c)
+{
+  map_clear(&c->probes, probe_free);
+  free(c->view);
+  c->view = NULL;
+  free(c->view_why);
+  c->view_why = NULL;
 }
 
 void probe_free(void *pp)
 {
   struct probe *p = pp;
   struct probe_want *w;
+  if (word_is(pp))
+    return;
   probe_path_free(p); /* its attempts die with c->attempts */
-  free(p->why);
   while ((w = p->wants)) {
     p->wants = w->next;
     free(w);

@@ -57,17 +57,30 @@ def stamp_reader(fd, raw, stamped, t0):
 
 def rss_sampler(pid, peak, stop):
     """The largest RssAnon and RssFile of @pid (KiB), read every 50 ms
-    into @peak until @stop is set: what the peak RSS is made of."""
+    into @peak until @stop is set: what the peak RSS is made of. With
+    BENCH_RSS_TRACE=FILE every sample is also written there as "seconds
+    anon_kib file_kib", to see when the peak comes."""
+    trace_path = os.environ.get("BENCH_RSS_TRACE")
+    trace = open(trace_path, "w") if trace_path else None
+    t0 = time.monotonic()
     while not stop.is_set():
+        cur = {}
         try:
             with open("/proc/%d/status" % pid) as f:
                 for ln in f:
                     k, _, v = ln.partition(":")
                     if k in ("RssAnon", "RssFile"):
-                        peak[k] = max(peak.get(k, 0), int(v.split()[0]))
+                        cur[k] = int(v.split()[0])
+                        peak[k] = max(peak.get(k, 0), cur[k])
         except (OSError, ValueError):
             pass
+        if trace and cur:
+            trace.write("%.2f %d %d\n" % (time.monotonic() - t0,
+                                          cur.get("RssAnon", 0),
+                                          cur.get("RssFile", 0)))
         stop.wait(0.05)
+    if trace:
+        trace.close()
 
 
 def main():

@@ -477,6 +477,42 @@ def test_refusals(ref, killed):
           "interrupted" not in out and "yes" in out, out)
 
 
+def test_measured_home():
+    """A second site whose homepage (a 404) was measured before the run
+    stopped: the resumed run's site error says why as the uninterrupted
+    run does ("HTTP 404": what the crawler
+    keeps in memory of a measured probe is a word, the why comes back
+    from the store)."""
+    dead = "http://www.resume.test/missing.html"
+
+    def args(db, extra=()):
+        return crawl_args(db, list(extra) + [dead])  # sites: dead, START
+
+    ref_db = os.path.join(T.work, "home404-ref")
+    rc, _, err = run(args(ref_db))
+    ref = figures(ref_db)
+    check("home404-ref: the crawl exits 0", rc == 0, err)
+    check("home404-ref: the 404 homepage's site says why",
+          ref and ref[0]["error"] ==
+          "the homepage could not be read: HTTP 404", ref and ref[0])
+    db = os.path.join(T.work, "home404")
+    p = subprocess.Popen([T.v6crawl] + args(db), stdout=subprocess.DEVNULL,
+                         stderr=subprocess.PIPE)
+    t0 = time.time()
+    while p.poll() is None and dead not in measured(db) and \
+            time.time() - t0 < 60:
+        time.sleep(0.02)
+    p.send_signal(signal.SIGINT)
+    err = p.communicate()[1].decode(errors="replace")
+    check("home404: stopped after the 404 was measured, before the end",
+          dead in measured(db) and p.returncode not in (0, None),
+          (p.returncode, err))
+    rc, _, err = run(args(db, ["--resume"]))
+    check("home404: the resumed run exits 0", rc == 0, err)
+    check("home404: the resumed run has the uninterrupted figures",
+          figures(db) == ref, (figures(db), ref))
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--world")
@@ -496,6 +532,7 @@ def main():
         test_kills(*deep[1:5], name="killed-depth4", extra=["--depth", "4"],
                    n_kills=5, span=(150, 350), depth=4)
         test_refusals(ref, killed)
+        test_measured_home()
         hosts = {h for _, h, _ in LOG}
         check("nothing but this test's hosts was asked",
               hosts <= set(HOSTS), hosts)

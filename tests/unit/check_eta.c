@@ -22,6 +22,16 @@ END_TEST
  * of the last quarter (3.75 s to 5 s) says 20 s for the 2000 left; the
  * last half (2.5 s to 5 s, half a slow second in it) would say 24.5 s and
  * the rate since the start (224 in 5 s) 44.6 s. */
+/* Pages still to read hold links not counted yet: 400 probes from the 4
+ * pages read, so the 6 pages left are taken to bring 600 more. */
+START_TEST(eta_total_counts_the_pages_left)
+{
+  ck_assert_uint_eq(cli_eta_total(400, 4, 6), 1000);
+  ck_assert_uint_eq(cli_eta_total(400, 4, 0), 400);
+  ck_assert_uint_eq(cli_eta_total(400, 0, 6), 400); /* nothing to go by */
+}
+END_TEST
+
 START_TEST(eta_uses_the_recent_rate)
 {
   struct cli_eta e;
@@ -84,6 +94,7 @@ int main(void)
 
   tcase_add_test(tc, eta_unknown_until_a_probe_is_done);
   tcase_add_test(tc, eta_uses_the_recent_rate);
+  tcase_add_test(tc, eta_total_counts_the_pages_left);
   tcase_add_test(tc, eta_falls_back_to_the_average);
   tcase_add_test(tc, eta_after_the_ring_wraps);
   suite_add_tcase(s, tc);
