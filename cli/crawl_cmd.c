@@ -36,9 +36,9 @@ static void on_signal(int sig)
 static void eta(char *buf, size_t len, const struct crawl_progress *p)
 {
   static struct cli_eta est;
-  double left = cli_eta_left(
-    &est, p->elapsed_s, p->probes_done,
-    cli_eta_total(p->probes_total, p->pages, p->pages_left));
+  double left =
+    cli_eta_left(&est, p->elapsed_s, p->probes_done,
+                 cli_eta_total(p->probes_total, p->pages, p->pages_left));
   unsigned long s;
 
   if (left < 0) {

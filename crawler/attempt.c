@@ -70,14 +70,19 @@ att_error(struct attempt *a, const char *fmt, ...)
     crawl_oom(a->c);
 }
 
+const char *why_text(const char *error, int status, char *buf, size_t len)
+{
+  if (error)
+    return error;
+  if (status <= 0)
+    return "no response";
+  snprintf(buf, len, "HTTP %d", status);
+  return buf;
+}
+
 const char *attempt_why(const struct attempt *a, char *buf, size_t len)
 {
-  if (a->error)
-    return a->error;
-  if (a->status <= 0)
-    return "no response";
-  snprintf(buf, len, "HTTP %d", a->status);
-  return buf;
+  return why_text(a->error, a->status, buf, len);
 }
 
 void attempt_free(struct attempt *a)

@@ -536,22 +536,22 @@ struct crawl {
   struct loop *loop;
   struct resolver *res;
   struct fetcher *fetch;
-  struct pool *pool;   /* pool.c: the page parser's thread */
-  struct map hosts;    /* host.c: name -> struct host */
-  struct map origins;  /* origin.c: origin -> struct origin */
-  struct map probes;   /* probe.c: URL -> struct probe, or a word once
-                        * measured; also the one copy of each URL the
-                        * sites' frontiers have seen */
-  struct probe *view;  /* probe.c: a measured probe as probe_get lends it */
-  char *view_why;      /* probe.c: its probe_why, read from the store */
-  char why_buf[32];    /* attempt_why's "HTTP 404" for probe_why */
-  struct map breakers; /* breaker.c: "FAMILY ADDR PORT" -> its record */
-  struct map sheets;   /* subres.c: style sheet URL -> struct sheet */
-  size_t parked;       /* breaker.c: requests waiting on an open address */
-  size_t leaves;       /* host.c: probes waiting in a host's pq queue */
+  struct pool *pool;  /* pool.c: the page parser's thread */
+  struct map hosts;   /* host.c: name -> struct host */
+  struct map origins; /* origin.c: origin -> struct origin */
+  struct map probes;  /* probe.c: URL -> struct probe, or a word once
+                       * measured; also the one copy of each URL the
+                       * sites' frontiers have seen */
+  struct probe *view; /* probe.c: a measured probe as probe_get lends it */
+  struct store_probe view_rec; /* probe.c: its record, for probe_why */
+  char why_buf[32];            /* probe_why's "HTTP 404" */
+  struct map breakers;         /* breaker.c: "FAMILY ADDR PORT" -> its record */
+  struct map sheets;           /* subres.c: style sheet URL -> struct sheet */
+  size_t parked;           /* breaker.c: requests waiting on an open address */
+  size_t leaves;           /* host.c: probes waiting in a host's pq queue */
   struct host *pg_blocked; /* host.c: hosts whose pages wait for them */
-  int breaker_pending; /* breaker.c: parked requests to hand on */
-  struct site *sites;  /* crawl.c */
+  int breaker_pending;     /* breaker.c: parked requests to hand on */
+  struct site *sites;      /* crawl.c */
   size_t n_sites;
   struct host *ready_head, *ready_tail; /* host.c: hosts with a free slot */
   struct host *delayed;     /* host.c: hosts waiting out their Crawl-delay */
@@ -843,9 +843,11 @@ struct attempt {
  * Returns NULL when out of memory. Start it with attempt_hop. */
 struct attempt *attempt_new(struct crawl *c, const char *url, int family,
                             size_t max_body, attempt_cb done, void *arg);
-/* Why @a, ended without success, has no page: its error, else the
- * status it ended on ("HTTP 404", written into @buf of @len bytes), else
- * "no response". Lent as long as @a and @buf. */
+/* Why a request chain that ended with @error (NULL: none) on @status
+ * (0: no response) has no page: @error, else "HTTP 404" (written into
+ * @buf of @len bytes), else "no response". */
+const char *why_text(const char *error, int status, char *buf, size_t len);
+/* why_text of @a's end; lent as long as @a and @buf. */
 const char *attempt_why(const struct attempt *a, char *buf, size_t len);
 /* Free @a (NULL allowed), and its request if one is in flight. */
 void attempt_free(struct attempt *a);
@@ -931,12 +933,11 @@ int probe_add_sub(struct crawl *c, const char *url);
  * Returns an enum probe_add_rc (c->nomem is set when out of memory). */
 int probe_add(struct crawl *c, const char *url, void *arg, int level);
 /* A probe of @url measured (and stored) before the run was resumed:
- * finished, of class @klass, @any_ok when a family succeeded, @why the
- * reason it has no page (copied; NULL: "no response"). Nothing is asked
- * again. Returns 0, or -1 when out of memory (c->nomem set); a probe of
- * @url already known is left as it is. */
-int probe_restore(struct crawl *c, const char *url, int klass, int any_ok,
-                  const char *why);
+ * finished, of class @klass, @any_ok when a family succeeded (the reason
+ * it has no page stays in its record). Nothing is asked again. Returns
+ * 0, or -1 when out of memory (c->nomem set); a probe of @url already
+ * known is left as it is. */
+int probe_restore(struct crawl *c, const char *url, int klass, int any_ok);
 /* The probe of @url, or NULL when none was added. A probe being measured
  * is lent until it is measured; a measured one is lent only until the
  * next probe_get (it is rebuilt each time from what c->probes keeps of

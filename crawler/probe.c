@@ -6,7 +6,6 @@
  */
 #include "config.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -117,23 +116,11 @@ static const char *robots_why(const struct probe *p)
  * next call. */
 static const char *view_why(struct crawl *c, const struct probe *p)
 {
-  struct store_probe sp;
-  const char *why = "no response";
-  free(c->view_why);
-  c->view_why = NULL;
-  if (store_probe_get(c->st, c->run, p->url, &sp) != STORE_OK)
-    return why;
-  if (sp.v4.error) {
-    if ((c->view_why = strdup(sp.v4.error)))
-      why = c->view_why;
-    else
-      crawl_oom(c);
-  } else if (sp.v4.status > 0) {
-    snprintf(c->why_buf, sizeof c->why_buf, "HTTP %d", sp.v4.status);
-    why = c->why_buf;
-  }
-  store_probe_cleanup(&sp);
-  return why;
+  store_probe_cleanup(&c->view_rec);
+  if (store_probe_get(c->st, c->run, p->url, &c->view_rec) != STORE_OK)
+    return "no response";
+  return why_text(c->view_rec.v4.error, c->view_rec.v4.status, c->why_buf,
+                  sizeof c->why_buf);
 }
 
 const char *probe_why(const struct probe *p)
@@ -143,8 +130,6 @@ const char *probe_why(const struct probe *p)
     return view_why(p->c, p);
   if (p->klass == CLASS_ROBOTS)
     return robots_why(p);
-  if (p->finished && !b)
-    return "no response";
   return b ? attempt_why(b, p->c->why_buf, sizeof p->c->why_buf)
            : "no response";
 }
@@ -185,8 +170,7 @@ static void probe_finish(struct crawl *c, struct probe *p)
   c->work--;
   /* A measured probe is only a word now (dedupe across sites, what a
    * site wanting its page later needs): a crawl holds one per URL. */
-  map_set(&c->probes, p->url,
-          word_make(p->klass, p->any_ok, 0, p->linked));
+  map_set(&c->probes, p->url, word_make(p->klass, p->any_ok, 0, p->linked));
   if (p->started)
     host_probe_done(p->origin->host);
   probe_free(p);
@@ -380,10 +364,8 @@ int probe_add(struct crawl *c, const char *url, void *arg, int level)
   return PROBE_ADDED;
 }
 
-int probe_restore(struct crawl *c, const char *url, int klass, int any_ok,
-                  const char *why)
+int probe_restore(struct crawl *c, const char *url, int klass, int any_ok)
 {
-  (void)why; /* the store has it (view_why) */
   if (map_get(&c->probes, url))
     return 0;
   if (!map_set(&c->probes, url, word_make(klass, any_ok, 1, 1))) {
@@ -424,8 +406,7 @@ void probes_clear(struct crawl *c)
   map_clear(&c->probes, probe_free);
   free(c->view);
   c->view = NULL;
-  free(c->view_why);
-  c->view_why = NULL;
+  store_probe_cleanup(&c->view_rec);
 }
 
 void probe_free(void *pp)

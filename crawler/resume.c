@@ -242,8 +242,7 @@ static int link_row(const struct store_link_row *row, void *ud)
   l->kind = row->kind;
   if (frontier_mark(&r->s->f, row->url, row->level) < 0)
     return 1;
-  if (p && probe_restore(r->c, row->url, p->klass, p->v6.ok || p->v4.ok,
-                         p->v4.error) < 0)
+  if (p && probe_restore(r->c, row->url, p->klass, p->v6.ok || p->v4.ok) < 0)
     return 1;
   return 0;
 }

@@ -125,11 +125,11 @@ void timing_site_add(struct timing *tm, uint32_t site, const char *final_url)
 static void perf_probe(const char *url, void *val, void *arg)
 {
   struct timing *tm = arg;
-  const struct probe *p = probe_get(tm->c, url);
-  (void)val; /* a measured probe is a word: probe_get reads it */
+  const struct probe *p = probe_get(tm->c, url); /* val may be a word */
   struct tjob *j;
   struct host *h;
   size_t i;
+  (void)val;
   if (!p->finished || !p->linked || p->klass != CLASS_OK ||
       !(h = timed_host(tm->c, url)) || (!h->ans[0].cnames && !h->ans[1].cnames))
     return;
