@@ -292,49 +292,53 @@ static void probe_path_free(struct probe *p)
 }
 
 /* A new probe of @url, measured as soon as its origin's rules are in;
- * NULL when out of memory. The URL is parsed here, for its origin and
- * path, and not kept parsed: a crawl holds every probe it knows of. */
-static struct probe *probe_new(struct crawl *c, const char *url, void *arg,
-                               int level)
+ * -1 when out of memory. The URL is parsed here, for its origin and
+ * path, and not kept parsed: a crawl holds every probe it knows of.
+ * The probe may be measured and freed before this returns (an origin
+ * whose rules are in launches it at once), so it is not returned and
+ * everything it needs is set before the launch. */
+static int probe_new(struct crawl *c, const char *url, void *arg, int level,
+                     int linked)
 {
   struct probe *p = calloc(1, sizeof(*p));
   struct url_view v;
   if (!p || url_view_parse(url, &v) != PARSE_OK) {
     free(p);
     crawl_oom(c);
-    return NULL;
+    return -1;
   }
   if (!(p->url = map_set(&c->probes, url, p))) {
     url_view_cleanup(&v);
     free(p);
     crawl_oom(c);
-    return NULL;
+    return -1;
   }
   p->c = c;
+  p->linked = linked;
   c->prog.probes_total++;
   c->work++;
   if (probe_path_set(p, &v) < 0 ||
       (arg && !(p->wants = want_new(c, arg, level)))) {
     url_view_cleanup(&v);
     crawl_oom(c);
-    return NULL;
+    return -1;
   }
   p->origin = origin_get(c, &v);
   url_view_cleanup(&v);
   if (!p->origin)
-    return NULL;
+    return -1;
   p->w.cb = probe_launch;
   if (p->origin->state == 2)
     probe_launch(0, &p->w);
   else
     origin_wait(p->origin, &p->w);
-  return p;
+  return 0;
 }
 
 int probe_add_sub(struct crawl *c, const char *url)
 {
   if (!map_get(&c->probes, url))
-    probe_new(c, url, NULL, 0);
+    probe_new(c, url, NULL, 0, 0);
   return PROBE_ADDED;
 }
 
@@ -343,8 +347,7 @@ int probe_add(struct crawl *c, const char *url, void *arg, int level)
   struct probe *p = map_get(&c->probes, url);
   struct probe_want *w;
   if (!p) {
-    if ((p = probe_new(c, url, arg, level)))
-      p->linked = 1;
+    probe_new(c, url, arg, level, 1);
     return PROBE_ADDED;
   }
   if (word_is(p)) {
