@@ -20,6 +20,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#ifdef HAVE_MALLOC_H
+#include <malloc.h>
+#endif
 
 #include "crawler/crawl.h"
 #include "crawler/crawl_int.h"
@@ -788,9 +791,13 @@ static int run_loop(struct crawl *c, volatile sig_atomic_t *stop, int64_t t0)
       set_error("the event loop failed: %s", strerror(errno));
       return CRAWL_INIT;
     }
+    store_relieve(c->st);
     now = loop_now_ms();
     if (now - last_flush >= FLUSH_MS) {
       crawl_store_rc(c, store_flush(c->st));
+#ifdef HAVE_MALLOC_TRIM
+      (void)0; // malloc_trim(0);
+#endif
       last_flush = now;
     }
     if (c->o->progress && now - last_prog >= PROGRESS_MS) {

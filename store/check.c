@@ -181,13 +181,15 @@ static int rec_verify(struct chk *c, int db, const MDB_val *k, const MDB_val *v,
     case DB_PROBES:
       if (klen != PROBE_KEY_LEN)
         return STORE_CORRUPT;
+      /* dangling first: reading the record may need its URL back */
+      if (url_known(c, st_get_be64(kp + 4))) {
+        *what = "names a url id that is not interned";
+        return 1;
+      }
       rc = st_probe_read(c->s, c->txn, st_get_be32(kp), st_get_be64(kp + 4),
                          &probe);
       store_probe_cleanup(&probe);
-      if (rc)
-        return rc;
-      *what = "names a url id that is not interned";
-      return url_known(c, st_get_be64(kp + 4)) ? 1 : STORE_OK;
+      return rc;
     default:
       /* meta, and the databases added since: the checksum is all */
       return STORE_OK;

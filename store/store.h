@@ -136,6 +136,9 @@ int store_fault_guard(int status, const char *prefix, const char *hint);
  * STORE_NOMEM; on error the writes since the last flush are lost and the
  * store stays as it was at the last successful flush. */
 int store_flush(struct store *s);
+/* The store's map given back when the process has faulted in many pages
+ * since it last was (cheap to call often: one getrusage). */
+void store_relieve(struct store *s);
 
 /* Flush, then close, freeing @s. Accepts NULL. The flush result is
  * discarded: call store_flush() first when it matters. Records handed out

@@ -67,8 +67,10 @@
  *   link   u8 level, u8 internal, u8 kind, u64 parent id (0: none)
  *   host   str cnames, a, aaaa, a_error, aaaa_error, i32 usable_a,
  *          usable_aaaa, then (optional) f64 a_ms, aaaa_ms
- *   probe  u8 klass, then for v6 and v4: u8 ok, i32 status, str error,
- *          str hops, f64 connect_ms, first_byte_ms, total_ms
+ *   probe  u8 klass (bit 6: the v6 hops' first line lacks the URL that
+ *          ends it, the record's own; bit 7: the v4 hops' does), then for
+ *          v6 and v4: u8 ok, i32 status, str error, str hops, f64
+ *          connect_ms, first_byte_ms, total_ms
  *   vantage u8 how, i64 start_ms, i64 end_ms, i32 ipv4, i32 ipv6,
  *          i32 reasked, i32 unmeasured, str detail
  *   deleg  u8 pass, str why, u32 zones, then per zone: str zone, u8 ok,
@@ -182,10 +184,11 @@ struct store {
    * dropped with an aborted write transaction, which may have created
    * some of its ids. */
   struct st_url_slot *url_cache;
-  int sums;      /* 1: values end in their checksum (schema 2 on) */
-  int nolock;    /* opened with MDB_NOLOCK: lock.mdb is not writable */
-  int lockfd;    /* @dir/v6crawl.lock (lock.c), or -1 */
-  uint32_t held; /* the run this process is writing (lock.c), or 0 */
+  unsigned lookups; /* st_url_id's misses of the cache (urls.c) */
+  int sums;         /* 1: values end in their checksum (schema 2 on) */
+  int nolock;       /* opened with MDB_NOLOCK: lock.mdb is not writable */
+  int lockfd;       /* @dir/v6crawl.lock (lock.c), or -1 */
+  uint32_t held;    /* the run this process is writing (lock.c), or 0 */
   /* the runs whose counts were checked (walk.c), in no order; emptied by
    * every new write transaction */
   uint32_t *verified;
@@ -205,10 +208,14 @@ struct store {
  * than a few MiB (store_flush, after a commit): they stay in the page
  * cache and fault in again when read. */
 void st_map_trim(struct store *s);
-/* The same for the store of environment @env: st_walk, every
- * ST_TRIM_WALK records (a walk of a run reads all of its pages). */
+/* The same for the store of environment @env. */
 void st_env_trim(MDB_env *env);
-#define ST_TRIM_WALK 8192
+/* st_env_trim when the process has faulted in many pages since the last
+ * trim (trim.c); one getrusage, so cheap enough for every few lookups:
+ * st_walk calls it every ST_RELIEVE_EVERY records, st_url_id every
+ * ST_RELIEVE_EVERY ids. */
+void st_env_relieve(MDB_env *env);
+#define ST_RELIEVE_EVERY 32
 
 /* ---- links.c: keys ---- */
 

@@ -16,6 +16,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
@@ -26,10 +27,41 @@
  * pages cost less than faulting them in again. */
 #define TRIM_FROM ((size_t)8 << 20)
 
+/* Between two commits a crawl reads the map at random (a URL's id, a
+ * link's probe), and the kernel maps up to 16 neighbouring pages of the
+ * page cache with every read fault ("fault-around"), so a few hundred
+ * lookups map most of a large store. The map is given back whenever the
+ * process has taken this many minor faults since it last was: a little
+ * CPU to fault pages in again, for a resident set that stays flat. */
+#define RELIEVE_FAULTS 128
+
+/* The process's minor faults when a map was last given back: one count
+ * for the process, as faults are (every store of it is trimmed by the
+ * same rule). Only the thread that owns the stores calls in here. */
+static long trimmed_at;
+
+static long minor_faults(void)
+{
+  struct rusage ru;
+  return getrusage(RUSAGE_SELF, &ru) == 0 ? ru.ru_minflt : 0;
+}
+
 void st_map_trim(struct store *s)
 {
   if (s && s->env)
     st_env_trim(s->env);
+}
+
+void st_env_relieve(MDB_env *env)
+{
+  if (env && minor_faults() - trimmed_at >= RELIEVE_FAULTS)
+    st_env_trim(env);
+}
+
+void store_relieve(struct store *s)
+{
+  if (s)
+    st_env_relieve(s->env);
 }
 
 /* The range [*lo, *hi) where this process maps the data file of @env,
@@ -87,4 +119,5 @@ void st_env_trim(MDB_env *env)
   if (used < hi - lo)
     hi = lo + used;
   (void)madvise((void *)lo, hi - lo, MADV_DONTNEED);
+  trimmed_at = minor_faults();
 }

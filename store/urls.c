@@ -175,6 +175,8 @@ int st_url_id(struct store *s, MDB_txn *txn, const char *url, int create,
   rc = url_id_lookup(s, txn, url, n, create, id);
   if (rc == STORE_OK)
     url_cache_put(sl, url, n, *id);
+  if (++s->lookups % ST_RELIEVE_EVERY == 0)
+    st_env_relieve(s->env);
   return rc;
 }
 

@@ -58,8 +58,8 @@ int st_walk(MDB_txn *txn, MDB_dbi dbi, const void *prefix, size_t plen,
     rc = fn(&k, &v, ud);
     if (rc)
       goto out;
-    if (++seen % ST_TRIM_WALK == 0)
-      st_env_trim(mdb_txn_env(txn));
+    if (++seen % ST_RELIEVE_EVERY == 0)
+      st_env_relieve(mdb_txn_env(txn));
     st_guard_in();
     mrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT);
     st_guard_out();

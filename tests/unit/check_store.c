@@ -1976,6 +1976,161 @@ START_TEST(store_probe_with_unknown_class_is_corrupt)
 }
 END_TEST
 
+/* 1 when @needle (@n bytes) is in @hay (@len bytes). */
+static int has_bytes(const unsigned char *hay, size_t len, const char *needle,
+                     size_t n)
+{
+  size_t i;
+  for (i = 0; i + n <= len; i++)
+    if (memcmp(hay + i, needle, n) == 0)
+      return 1;
+  return 0;
+}
+
+START_TEST(store_probe_record_leaves_out_its_own_url)
+{
+  struct store *s = open_db(0);
+  struct store_probe p, got;
+  const char *url = "http://www.example.cn/col/col1001/index.html";
+  const char *v6 = "301 http://www.example.cn/col/col1001/index.html\n"
+                   "200 http://www.example.cn/col/col1001/";
+  const char *v4 = "ERR Connection refused "
+                   "http://www.example.cn/col/col1001/index.html";
+  /* a first line that does not end in the URL is kept whole */
+  const char *v4b = "429 http://www.example.cn/col/col1001/index.html "
+                    "(asked again after 2000 ms)\n"
+                    "200 http://www.example.cn/col/col1001/index.html";
+  unsigned char key[12] = {0, 0, 0, 1}, rec[512];
+  /* a record from before the cut: class 0 (ok), each chain whole */
+  unsigned char old[80] = {
+    0,   1,   0,   0,   0,   200, 255, 255, 255, 255, 0, 0, 0, 5, 50, 48,
+    48,  32,  120, 0,   0,   0,   0,   0,   0,   0,   0, 0, 0, 0, 0,  0,
+    0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0, 1, 0, 0, 0,  200,
+    255, 255, 255, 255, 255, 255, 255, 255, 0,   0,   0, 0, 0, 0, 0,  0,
+    0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0, 0, 0, 0, 0,  0};
+  long n;
+  size_t ul = strlen(url);
+
+  memset(&p, 0, sizeof p);
+  p.url = (char *)url;
+  p.klass = CLASS_V6_ONLY;
+  p.v6.ok = 1;
+  p.v6.status = 200;
+  p.v6.hops = (char *)v6;
+  p.v4.error = (char *)"Connection refused";
+  p.v4.hops = (char *)v4;
+  ck_assert_int_eq(store_probe_put(s, 1, &p), STORE_OK);
+  ck_assert_int_eq(store_flush(s), STORE_OK);
+  store_close(s);
+
+  /* the URL is the key's (its id): the record names it nowhere, and the
+   * class byte says both chains were cut */
+  t_be64(key + 4, 1);
+  n = raw_get("probes", key, sizeof key, rec, sizeof rec);
+  ck_assert_int_gt(n, 0);
+  ck_assert(!has_bytes(rec, (size_t)n, url, ul));
+  ck_assert(
+    has_bytes(rec, (size_t)n, "http://www.example.cn/col/col1001/", 34));
+  ck_assert_uint_eq(rec[0], (unsigned)CLASS_V6_ONLY | 0xc0u);
+  s = open_db(0);
+  ck_assert_int_eq(store_probe_get(s, 1, url, &got), STORE_OK);
+  ck_assert_int_eq(got.klass, CLASS_V6_ONLY);
+  ck_assert_str_eq(got.v6.hops, v6);
+  ck_assert_str_eq(got.v4.hops, v4);
+  ck_assert_str_eq(got.v4.error, "Connection refused");
+  store_probe_cleanup(&got);
+
+  /* only the v4 chain's first line ends in a URL of another probe */
+  p.v6.hops = (char *)v4b;
+  p.v4.hops = (char *)v6;
+  ck_assert_int_eq(store_probe_put(s, 1, &p), STORE_OK);
+  ck_assert_int_eq(store_flush(s), STORE_OK);
+  ck_assert_int_eq(store_probe_get(s, 1, url, &got), STORE_OK);
+  ck_assert_str_eq(got.v6.hops, v4b);
+  ck_assert_str_eq(got.v4.hops, v6);
+  store_probe_cleanup(&got);
+  store_close(s);
+  ck_assert_int_gt(raw_get("probes", key, sizeof key, rec, sizeof rec), 0);
+  ck_assert_uint_eq(rec[0], (unsigned)CLASS_V6_ONLY | 0x80u);
+
+  /* an older record is read as it is, even one whose chain ends in "x" */
+  t_be64(key + 4, 1);
+  raw_put("probes", key, sizeof key, old, sizeof old);
+  s = open_db(0);
+  ck_assert_int_eq(store_probe_get(s, 1, url, &got), STORE_OK);
+  ck_assert_int_eq(got.klass, CLASS_OK);
+  ck_assert_str_eq(got.v6.hops, "200 x");
+  ck_assert_ptr_null(got.v4.hops);
+  store_probe_cleanup(&got);
+  store_close(s);
+}
+END_TEST
+
+/* KiB of data.mdb that this process maps (its Rss in /proc/self/smaps). */
+static long map_rss_kib(void)
+{
+  char line[4096];
+  long kib = -1;
+  int in = 0;
+  FILE *f = fopen("/proc/self/smaps", "re");
+
+  ck_assert_ptr_nonnull(f);
+  while (fgets(line, sizeof line, f)) {
+    unsigned long a, b;
+    if (sscanf(line, "%lx-%lx ", &a, &b) == 2 && strchr(line, '/'))
+      in = strstr(line, "/data.mdb") != NULL;
+    else if (sscanf(line, "%lx-%lx ", &a, &b) == 2)
+      in = 0;
+    else if (in && strncmp(line, "Rss:", 4) == 0)
+      kib = (kib < 0 ? 0 : kib) + strtol(line + 4, NULL, 10);
+  }
+  fclose(f);
+  return kib;
+}
+
+START_TEST(store_random_lookups_give_the_map_back)
+{
+  enum { N = 100000 };
+  struct store *s = open_db(0);
+  struct store_probe p, got;
+  char url[96];
+  unsigned i, j;
+  long rss;
+
+  for (i = 0; i < N; i++) {
+    snprintf(url, sizeof url, "http://www.example.cn/col/col%u/art%u.html",
+             i % 97, i);
+    probe_set(&p, url, CLASS_OK, 200, 200);
+    ck_assert_int_eq(store_probe_put(s, 1, &p), STORE_OK);
+  }
+  ck_assert_int_eq(store_flush(s), STORE_OK);
+  store_close(s);
+
+  /* a URL's id, then its probe, in an order that lands all over the
+   * file: the kernel maps 16 pages with each fault, so without the trims
+   * every page of the store would end up mapped */
+  s = open_db(0);
+  for (i = 0, j = 0; i < N; i++, j = (j + 7919) % N) {
+    snprintf(url, sizeof url, "http://www.example.cn/col/col%u/art%u.html",
+             j % 97, j);
+    ck_assert_int_eq(store_probe_get(s, 1, url, &got), STORE_OK);
+    store_probe_cleanup(&got);
+  }
+  rss = map_rss_kib();
+  ck_assert_int_ge(rss, 0);
+  /* 128 faults of 16 pages: 8 MiB, and a margin; the store is larger */
+  ck_assert_int_lt(rss, 12 * 1024);
+  store_close(s);
+  {
+    struct stat st;
+    char path[4096];
+    snprintf(path, sizeof path, "%s/data.mdb", g_db);
+    ck_assert_int_eq(stat(path, &st), 0);
+    ck_assert_int_gt(st.st_size, 24L << 20);
+  }
+}
+END_TEST
+
 /* ---- damage, checksums, locks, check (issue 9, 10, 11) ------------------ */
 
 START_TEST(store_crc32c_is_castagnoli)
@@ -2533,6 +2688,8 @@ static Suite *store_suite(void)
   tcase_add_test(tc, store_cond_roundtrip_per_run_and_delete);
   tcase_add_test(tc, store_without_vantage_db_opens_read_only);
   tcase_add_test(tc, store_probe_with_unknown_class_is_corrupt);
+  tcase_add_test(tc, store_probe_record_leaves_out_its_own_url);
+  tcase_add_test(tc, store_random_lookups_give_the_map_back);
   tcase_add_test(tc, store_crc32c_is_castagnoli);
   tcase_add_test(tc, store_crc32c_fast_paths_agree);
   tcase_add_test(tc, store_truncated_file_is_corrupt_not_sigbus);
