@@ -515,8 +515,8 @@ static int schema_read(const struct store *s, const MDB_val *v,
 
 /* Open the databases in a read (@create 0) or write (@create 1)
  * transaction. The schema is checked before the other databases are
- * opened, so a newer store is never changed; in a write transaction a
- * schema-1 store is upgraded (checksums added). STORE_NOTFOUND when a
+ * opened, so a newer store is never changed; in a write transaction an
+ * older store is upgraded (schema 1: checksums added). STORE_NOTFOUND when a
  * database is missing, or the store needs the upgrade, and @create is 0. */
 static int dbs_open(struct store *s, int create)
 {
@@ -549,7 +549,7 @@ static int dbs_open(struct store *s, int create)
       rc = STORE_NOTFOUND; /* again in a write transaction */
       goto out;
     }
-    s->sums = !upgrade;
+    s->sums = schema >= 2;
   } else if (rc == STORE_NOTFOUND && create) {
     s->sums = 1;
     st_be32(vb, SCHEMA_VERSION);
@@ -579,7 +579,10 @@ static int dbs_open(struct store *s, int create)
       goto out;
   }
   if (upgrade && create) {
-    for (i = 0; i < DB__N && rc == STORE_OK; i++)
+    /* 1 -> 2 adds the checksums; 2 -> 3 (probe records that may leave
+     * out their URL, probes.c) changes no record, only the number, so
+     * that an older v6crawl refuses the store instead of misreading it */
+    for (i = 0; i < DB__N && rc == STORE_OK && schema < 2; i++)
       rc = db_upgrade(txn, s->dbi[i]);
     if (rc)
       goto out;

@@ -130,7 +130,7 @@
 #include "base/base.h"
 #include "store/store.h"
 
-#define SCHEMA_VERSION 2u
+#define SCHEMA_VERSION 3u
 #define ST_SUM_LEN     4 /* the CRC-32C after every value */
 #define MAX_DBS        32
 #define URL_KEY_MAX    480 /* LMDB's key limit is 511 */

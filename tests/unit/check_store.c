@@ -824,7 +824,7 @@ END_TEST
 START_TEST(store_newer_schema_refused)
 {
   struct store *s = open_db(0);
-  unsigned char v[4] = {0, 0, 0, 3};
+  unsigned char v[4] = {0, 0, 0, 4};
 
   store_close(s);
   raw_put("meta", "schema", 6, v, 4);
@@ -2053,9 +2053,12 @@ START_TEST(store_probe_record_leaves_out_its_own_url)
   ck_assert_int_gt(raw_get("probes", key, sizeof key, rec, sizeof rec), 0);
   ck_assert_uint_eq(rec[0], (unsigned)CLASS_V6_ONLY | 0x80u);
 
-  /* an older record is read as it is, even one whose chain ends in "x" */
+  /* an older record is read as it is, even one whose chain ends in "x",
+   * in a store of schema 2 (before the cut), which a write opening takes
+   * to 3 without touching the record */
   t_be64(key + 4, 1);
   raw_put("probes", key, sizeof key, old, sizeof old);
+  raw_put("meta", "schema", 6, "\0\0\0\2", 4);
   s = open_db(0);
   ck_assert_int_eq(store_probe_get(s, 1, url, &got), STORE_OK);
   ck_assert_int_eq(got.klass, CLASS_OK);
@@ -2063,6 +2066,11 @@ START_TEST(store_probe_record_leaves_out_its_own_url)
   ck_assert_ptr_null(got.v4.hops);
   store_probe_cleanup(&got);
   store_close(s);
+  ck_assert_int_eq(raw_get("meta", "schema", 6, rec, sizeof rec), 4);
+  ck_assert_int_eq(memcmp(rec, "\0\0\0\3", 4), 0);
+  ck_assert_int_eq(raw_get("probes", key, sizeof key, rec, sizeof rec),
+                   (long)sizeof old);
+  ck_assert_int_eq(memcmp(rec, old, sizeof old), 0);
 }
 END_TEST
 
@@ -2339,14 +2347,14 @@ START_TEST(store_schema_1_is_read_then_upgraded)
   ck_assert_int_eq(r.complete, 1);
   store_run_cleanup(&r);
   store_close(s);
-  /* upgraded by an open for writing: checksums added, schema 2 */
+  /* upgraded by an open for writing: checksums added, schema 3 */
   s = open_db(0);
   ck_assert_int_eq(store_run_get(s, 1, &r), STORE_OK);
   ck_assert_int_eq(r.finished, 6);
   store_run_cleanup(&r);
   store_close(s);
   ck_assert_int_eq(raw_get("meta", "schema", 6, got, sizeof got), 4);
-  ck_assert_int_eq(memcmp(got, "\0\0\0\2", 4), 0);
+  ck_assert_int_eq(memcmp(got, "\0\0\0\3", 4), 0);
   /* the record as it was, now with its checksum (raw_get checks it) */
   ck_assert_int_eq(raw_get("runs", key, 4, got, sizeof got), sizeof rec);
   ck_assert_int_eq(memcmp(got, rec, sizeof rec), 0);
