@@ -20,9 +20,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#ifdef HAVE_MALLOC_H
-#include <malloc.h>
-#endif
 
 #include "crawler/crawl.h"
 #include "crawler/crawl_int.h"
@@ -795,9 +792,6 @@ static int run_loop(struct crawl *c, volatile sig_atomic_t *stop, int64_t t0)
     now = loop_now_ms();
     if (now - last_flush >= FLUSH_MS) {
       crawl_store_rc(c, store_flush(c->st));
-#ifdef HAVE_MALLOC_TRIM
-      (void)0; // malloc_trim(0);
-#endif
       last_flush = now;
     }
     if (c->o->progress && now - last_prog >= PROGRESS_MS) {
