@@ -2059,6 +2059,14 @@ START_TEST(store_probe_record_leaves_out_its_own_url)
   t_be64(key + 4, 1);
   raw_put("probes", key, sizeof key, old, sizeof old);
   raw_put("meta", "schema", 6, "\0\0\0\2", 4);
+  s = NULL;
+  ck_assert_int_eq(store_open(g_db, STORE_RDONLY, 0, &s), STORE_OK);
+  ck_assert_int_eq(store_probe_get(s, 1, url, &got), STORE_OK);
+  ck_assert_str_eq(got.v6.hops, "200 x");
+  store_probe_cleanup(&got);
+  store_close(s);
+  ck_assert_int_eq(raw_get("meta", "schema", 6, rec, sizeof rec), 4);
+  ck_assert_int_eq(memcmp(rec, "\0\0\0\2", 4), 0);
   s = open_db(0);
   ck_assert_int_eq(store_probe_get(s, 1, url, &got), STORE_OK);
   ck_assert_int_eq(got.klass, CLASS_OK);
