@@ -1,4 +1,5 @@
-/* store/trim.c - the store's map pages given back after a commit.
+/* store/trim.c - the store's map pages given back after a commit, and
+ * whenever the process has faulted in many pages since the last time.
  *
  * LMDB reads through a read-only shared map of data.mdb, so every page a
  * lookup touches stays in the process's resident set: a crawl's RSS grew
