@@ -413,8 +413,9 @@ struct map {
 
 /* The value stored under @key, or NULL. */
 void *map_get(const struct map *m, const char *key);
-/* The map's copy of @key (also one without a value), or NULL. */
-const char *map_key(const struct map *m, const char *key);
+/* The map's copy of @key (also one without a value) and, in @val, its
+ * value; NULL (and NULL) when it is not there. One lookup for both. */
+const char *map_entry(const struct map *m, const char *key, void **val);
 /* Insert @key (copied) -> @val; the key must not be present. Returns the
  * map's copy of the key (lent until map_clear), or NULL when out of
  * memory. */
@@ -943,7 +944,7 @@ int probe_restore(struct crawl *c, const char *url, int klass, int any_ok);
  * next probe_get (it is rebuilt each time from what c->probes keeps of
  * it: finished, klass, any_ok, restored, linked; probe_why reads the
  * store). */
-const struct probe *probe_get(const struct crawl *c, const char *url);
+const struct probe *probe_get(struct crawl *c, const char *url);
 /* The attempt whose body is the probe's page (IPv4's if it succeeded, else
  * IPv6's), or NULL; lent for want_done. */
 const struct attempt *probe_body(const struct probe *p);

@@ -31,9 +31,10 @@ void *map_get(const struct map *m, const char *key)
   return sl ? sl->val : NULL;
 }
 
-const char *map_key(const struct map *m, const char *key)
+const char *map_entry(const struct map *m, const char *key, void **val)
 {
   struct map_slot *sl = slot_find(m, key);
+  *val = sl ? sl->val : NULL;
   return sl ? sl->key : NULL;
 }
 

@@ -380,10 +380,10 @@ int probe_restore(struct crawl *c, const char *url, int klass, int any_ok)
   return 0;
 }
 
-const struct probe *probe_get(const struct crawl *cc, const char *url)
+const struct probe *probe_get(struct crawl *c, const char *url)
 {
-  struct crawl *c = (struct crawl *)cc;
-  void *v = map_get(&c->probes, url);
+  void *v;
+  const char *key = map_entry(&c->probes, url, &v);
   uintptr_t w = (uintptr_t)v;
   struct probe *p = c->view;
   if (!v || !word_is(v))
@@ -395,7 +395,7 @@ const struct probe *probe_get(const struct crawl *cc, const char *url)
   memset(p, 0, sizeof(*p));
   p->c = c;
   /* the map's key: lent as long as the crawl */
-  p->url = map_key(&c->probes, url);
+  p->url = key;
   p->finished = 1;
   p->klass = (short)PW_CLASS(w);
   p->any_ok = (w & PW_ANY_OK) != 0;
