@@ -847,6 +847,7 @@ static void crawl_teardown(struct crawl *c)
   outage_free(c->mon);
   vantage_free(c->vt);
   probes_clear(c);
+  timing_objects_clear(c);
   map_clear(&c->origins, origin_free);
   map_clear(&c->hosts, host_free);
   map_clear(&c->breakers, breaker_free);

@@ -402,8 +402,8 @@ struct map_slot {
 
 /* All zero is an empty map. Open addressing (linear probing, at most
  * three quarters full); the keys it copies live in chunks of its own
- * (no entry is ever removed), so an entry costs no allocation of its own:
- * a crawl holds one per distinct URL, twice. */
+ * (no entry is ever removed), so an entry costs no allocation of its own.
+ * The crawl's URLs are in a struct utab instead (urltab.c). */
 struct map {
   struct map_slot *s;
   size_t cap, n;
@@ -413,32 +413,87 @@ struct map {
 
 /* The value stored under @key, or NULL. */
 void *map_get(const struct map *m, const char *key);
-/* The map's copy of @key (also one without a value) and, in @val, its
- * value; NULL (and NULL) when it is not there. One lookup for both. */
-const char *map_entry(const struct map *m, const char *key, void **val);
 /* Insert @key (copied) -> @val; the key must not be present. Returns the
  * map's copy of the key (lent until map_clear), or NULL when out of
  * memory. */
 char *map_put(struct map *m, const char *key, void *val);
-/* Insert @key -> @val without copying @key, which must outlive @m's
- * entries (another map's key, say). Returns @key, or NULL when out of
- * memory. */
-const char *map_put_ref(struct map *m, const char *key, void *val);
-/* Set @key's value to @val, inserting @key (copied) when it is not
- * there. Returns the map's key, or NULL when out of memory. */
-const char *map_set(struct map *m, const char *key, void *val);
-/* The map's copy of @key, inserted with no value (NULL) when it is not
- * there: a map can be the one store of strings other maps borrow with
- * map_put_ref. NULL when out of memory. */
-const char *map_intern(struct map *m, const char *key);
 /* Call @fn for every entry with a value, in slot order; @fn must not
- * change @m. An entry without one (map_intern) is no entry to map_get,
+ * change @m. An entry whose value is NULL is no entry to map_get,
  * map_each or map_clear's @free_val. */
 void map_each(const struct map *m,
               void (*fn)(const char *key, void *val, void *arg), void *arg);
 /* Free every entry (and each value with @free_val unless NULL); @m is left
  * empty. */
 void map_clear(struct map *m, void (*free_val)(void *));
+
+/* ---- urltab.c: the crawl's URLs, known by fingerprint ------------------ */
+
+/* A URL's 128-bit fingerprint under its table's key. */
+struct utab_fp {
+  uint64_t h[2];
+};
+
+struct utab_ent;
+
+/* All zero is an empty table. One entry per distinct URL: its
+ * fingerprint (not its text: a crawl holds every URL it met to the end)
+ * and a value; entries are numbered from 1 in the order they came and are
+ * never removed. Keyed at random when first used. */
+struct utab {
+  uint32_t *slot; /* 0: empty; else an entry number */
+  size_t cap;     /* slots: 0 or a power of two */
+  size_t n;       /* entries */
+  struct utab_ent **pages;
+  size_t n_pages, pages_cap;
+  uint64_t key[2];
+  int keyed;
+};
+
+/* SipHash-2-4 with 128-bit output of the @n bytes at @data under @key
+ * (key[0] its first 8 bytes, little-endian), as two little-endian words. */
+void utab_siphash128(const uint64_t key[2], const void *data, size_t n,
+                     uint64_t out[2]);
+/* @url's fingerprint in @t (which is keyed now if it was not). */
+void utab_fp(struct utab *t, const char *url, struct utab_fp *fp);
+/* The entry of the fingerprint @fp, or 0. */
+uint32_t utab_find_fp(const struct utab *t, const struct utab_fp *fp);
+/* The entry of @url, or 0. */
+uint32_t utab_find(const struct utab *t, const char *url);
+/* A new entry for @fp (not in @t) -> @val; 0 when out of memory. */
+uint32_t utab_add_fp(struct utab *t, const struct utab_fp *fp, void *val);
+/* The entry of @url, added with no value (NULL) when it is not there; 0
+ * when out of memory. */
+uint32_t utab_intern(struct utab *t, const char *url);
+/* The value of entry @id (NULL for 0 or none). */
+void *utab_val(const struct utab *t, uint32_t id);
+/* Set entry @id's value (nothing for 0). */
+void utab_val_set(struct utab *t, uint32_t id, void *val);
+/* The value of @url, or NULL. */
+void *utab_get(const struct utab *t, const char *url);
+/* Set @url's value, adding it when it is not there; its entry, or 0 when
+ * out of memory. */
+uint32_t utab_set(struct utab *t, const char *url, void *val);
+/* Call @fn for every value that is not NULL, in entry order; @fn must not
+ * change @t. */
+void utab_each(const struct utab *t, void (*fn)(void *val, void *arg),
+               void *arg);
+/* Free every entry (each value with @free_val unless NULL); @t is left
+ * empty and unkeyed. */
+void utab_clear(struct utab *t, void (*free_val)(void *));
+
+/* A set of a table's entry numbers, each with a level 1..15 (a site's
+ * seen URLs): 4 bytes a slot. All zero is empty. */
+#define IDSET_LEVEL_BITS 4
+struct idset {
+  uint32_t *slot; /* 0: empty; else id << IDSET_LEVEL_BITS | level */
+  size_t cap, n;
+};
+
+/* The level of @id in @s, 0 when it is not there. */
+int idset_get(const struct idset *s, uint32_t id);
+/* Add @id (not in @s) at @level; -1 when out of memory or out of range. */
+int idset_put(struct idset *s, uint32_t id, int level);
+void idset_clear(struct idset *s);
 
 /* ---- vantage.c: does this machine reach each family? -------------------- */
 
@@ -537,13 +592,14 @@ struct crawl {
   struct loop *loop;
   struct resolver *res;
   struct fetcher *fetch;
-  struct pool *pool;  /* pool.c: the page parser's thread */
-  struct map hosts;   /* host.c: name -> struct host */
-  struct map origins; /* origin.c: origin -> struct origin */
-  struct map probes;  /* probe.c: URL -> struct probe, or a word once
-                       * measured; also the one copy of each URL the
-                       * sites' frontiers have seen */
-  struct probe *view; /* probe.c: a measured probe as probe_get lends it */
+  struct pool *pool;    /* pool.c: the page parser's thread */
+  struct map hosts;     /* host.c: name -> struct host */
+  struct map origins;   /* origin.c: origin -> struct origin */
+  struct utab probes;   /* probe.c: URL -> struct probe, or a word once
+                         * measured; also the entry of each URL the sites'
+                         * frontiers have seen */
+  struct probe *view;   /* probe.c: a measured probe as probe_get lends it */
+  struct map perf_objs; /* timing.c: host -> its objects to time */
   struct store_probe view_rec; /* probe.c: its record, for probe_why */
   char why_buf[32];            /* probe_why's "HTTP 404" */
   struct map breakers;         /* breaker.c: "FAMILY ADDR PORT" -> its record */
@@ -894,7 +950,7 @@ struct probe_want {
 
 struct probe {
   struct crawl *c;
-  const char *url;  /* the key in c->probes */
+  const char *url;  /* owned (c->probes keeps no URL text) */
   const char *path; /* its path and query: in url, or owned (path_own) */
   struct origin *origin;
   struct attempt *fam[2]; /* [0] IPv6, [1] IPv4; set until want_done ends */
@@ -904,6 +960,7 @@ struct probe {
   struct probe *held_next;
   /* small fields last and packed: a crawl holds a probe for every
    * distinct URL it has seen */
+  uint32_t id; /* its entry in c->probes */
   short klass;
   short left;            /* attempts still running */
   unsigned short reasks; /* IPv6 asked again after an outage */
@@ -942,8 +999,8 @@ int probe_restore(struct crawl *c, const char *url, int klass, int any_ok);
 /* The probe of @url, or NULL when none was added. A probe being measured
  * is lent until it is measured; a measured one is lent only until the
  * next probe_get (it is rebuilt each time from what c->probes keeps of
- * it: finished, klass, any_ok, restored, linked; probe_why reads the
- * store). */
+ * it: finished, klass, any_ok, restored, linked; its url is @url;
+ * probe_why reads the store). */
 const struct probe *probe_get(struct crawl *c, const char *url);
 /* The attempt whose body is the probe's page (IPv4's if it succeeded, else
  * IPv6's), or NULL; lent for want_done. */
@@ -1019,8 +1076,13 @@ void timing_cleanup(struct timing *tm);
  * timed then, nor when its host lacks a usable address of a family or
  * this machine has no IPv6). */
 void timing_site_add(struct timing *tm, uint32_t site, const char *final_url);
+/* The probe of @url is measured ok and is a link's (once per URL): one
+ * of its host's objects if it comes early enough in byte order. */
+void timing_object(struct crawl *c, const char *url);
 /* Time the hosts with a CNAME chain behind ok probes, on their objects. */
 void timing_perf_add(struct timing *tm);
+/* Free what timing_object gathered (at crawl teardown). */
+void timing_objects_clear(struct crawl *c);
 /* Start the sets (counted as c->work until each is stored). */
 void timing_start(struct timing *tm);
 
@@ -1053,8 +1115,9 @@ typedef void (*frontier_link_cb)(int rc, const struct frontier_link *l,
 struct held;
 
 struct frontier {
-  struct map seen;        /* URL -> level (as pointer-sized int) */
-  struct map *keys;       /* NULL, or where seen's keys are interned */
+  struct idset seen;      /* the entries of keys seen, with their level */
+  struct utab *keys;      /* the crawl's URLs, or own_keys when NULL */
+  struct utab own_keys;   /* a frontier of its own (the unit tests) */
   struct map script_seen; /* URL literals found in the pages' scripts */
   char *scope;            /* the scope domain (owned) or NULL */
   int depth;              /* levels to collect */

@@ -40,7 +40,8 @@ static void held_free(struct held *h)
 
 void frontier_cleanup(struct frontier *f)
 {
-  map_clear(&f->seen, NULL);
+  idset_clear(&f->seen);
+  utab_clear(&f->own_keys, NULL);
   map_clear(&f->script_seen, NULL);
   while (f->held) {
     struct held *h = f->held;
@@ -51,22 +52,27 @@ void frontier_cleanup(struct frontier *f)
   f->scope = NULL;
 }
 
+/* Where the URLs' entries are: a crawl's frontiers share its probes'. */
+static struct utab *keys(struct frontier *f)
+{
+  return f->keys ? f->keys : &f->own_keys;
+}
+
 int frontier_mark(struct frontier *f, const char *url, int level)
 {
-  const char *key;
-  if (map_get(&f->seen, url))
+  uint32_t id = utab_intern(keys(f), url);
+  if (!id)
+    return FRONTIER_NOMEM;
+  if (idset_get(&f->seen, id))
     return 0;
-  /* a crawl's frontiers share one copy of each URL with its probes */
-  key = f->keys ? map_intern(f->keys, url) : url;
-  if (!key || !(f->keys ? map_put_ref(&f->seen, key, (void *)(intptr_t)level)
-                        : map_put(&f->seen, key, (void *)(intptr_t)level)))
+  if (idset_put(&f->seen, id, level) < 0)
     return FRONTIER_NOMEM;
   return 1;
 }
 
 int frontier_level(const struct frontier *f, const char *url)
 {
-  return (int)(intptr_t)map_get(&f->seen, url);
+  return idset_get(&f->seen, utab_find(f->keys ? f->keys : &f->own_keys, url));
 }
 
 void frontier_want(struct frontier *f, int level)
@@ -96,12 +102,10 @@ int frontier_pages_above(const struct frontier *f, int level)
 int frontier_refresh(struct frontier *f, int level, const struct html_page *hp)
 {
   if (level != 1 || !hp->refresh_url || !url_is_http(hp->refresh_url) ||
-      f->refreshes >= MAX_REDIRECTS || map_get(&f->seen, hp->refresh_url))
+      f->refreshes >= MAX_REDIRECTS || frontier_level(f, hp->refresh_url))
     return 0;
   f->refreshes++;
-  if (!map_put(&f->seen, hp->refresh_url, (void *)1))
-    return FRONTIER_NOMEM;
-  return 1;
+  return frontier_mark(f, hp->refresh_url, 1) < 0 ? FRONTIER_NOMEM : 1;
 }
 
 /* 1 when @href is a fragment-only link; its text with surrounding
@@ -283,7 +287,7 @@ static void count_hidden(const char *key, void *val, void *arg)
 {
   struct hidden_count *h = arg;
   (void)val;
-  h->n += !map_get(&h->f->seen, key);
+  h->n += !frontier_level(h->f, key);
 }
 
 size_t frontier_script_hidden(const struct frontier *f)

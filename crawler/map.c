@@ -31,13 +31,6 @@ void *map_get(const struct map *m, const char *key)
   return sl ? sl->val : NULL;
 }
 
-const char *map_entry(const struct map *m, const char *key, void **val)
-{
-  struct map_slot *sl = slot_find(m, key);
-  *val = sl ? sl->val : NULL;
-  return sl ? sl->key : NULL;
-}
-
 /* Twice the slots (256 at first); -1 when out of memory. */
 static int map_grow(struct map *m)
 {
@@ -82,24 +75,20 @@ static char *key_copy(struct map *m, const char *key)
   return out;
 }
 
-const char *map_put_ref(struct map *m, const char *key, void *val)
-{
-  size_t i;
-  if ((m->n + 1) * 4 > m->cap * 3 && map_grow(m) < 0)
-    return NULL;
-  for (i = slot_of(key, m->cap); m->s[i].key; i = (i + 1) & (m->cap - 1))
-    ;
-  m->s[i].key = key;
-  m->s[i].val = val;
-  m->n++;
-  return key;
-}
-
 char *map_put(struct map *m, const char *key, void *val)
 {
-  /* a copy whose insert failed stays in its chunk until map_clear */
-  char *k = key_copy(m, key);
-  return k && map_put_ref(m, k, val) ? k : NULL;
+  size_t i;
+  char *k;
+  if ((m->n + 1) * 4 > m->cap * 3 && map_grow(m) < 0)
+    return NULL;
+  if (!(k = key_copy(m, key)))
+    return NULL;
+  for (i = slot_of(k, m->cap); m->s[i].key; i = (i + 1) & (m->cap - 1))
+    ;
+  m->s[i].key = k;
+  m->s[i].val = val;
+  m->n++;
+  return k;
 }
 
 /* The slot of @key in @m, or NULL. */
@@ -112,22 +101,6 @@ static struct map_slot *slot_find(const struct map *m, const char *key)
     if (strcmp(m->s[i].key, key) == 0)
       return &m->s[i];
   return NULL;
-}
-
-const char *map_set(struct map *m, const char *key, void *val)
-{
-  struct map_slot *sl = slot_find(m, key);
-  if (sl) {
-    sl->val = val;
-    return sl->key;
-  }
-  return map_put(m, key, val);
-}
-
-const char *map_intern(struct map *m, const char *key)
-{
-  struct map_slot *sl = slot_find(m, key);
-  return sl ? sl->key : map_put(m, key, NULL);
 }
 
 void map_each(const struct map *m,

@@ -158,6 +158,8 @@ static void probe_finish(struct crawl *c, struct probe *p)
     p->klass = classify(p);
   probe_record(c, p);
   p->any_ok = probe_any_ok(p) != 0;
+  if (p->klass == CLASS_OK && p->linked)
+    timing_object(c, p->url);
   while ((w = p->wants)) {
     p->wants = w->next;
     c->want_done(0, p, w->level, w->arg);
@@ -170,7 +172,7 @@ static void probe_finish(struct crawl *c, struct probe *p)
   c->work--;
   /* A measured probe is only a word now (dedupe across sites, what a
    * site wanting its page later needs): a crawl holds one per URL. */
-  map_set(&c->probes, p->url, word_make(p->klass, p->any_ok, 0, p->linked));
+  utab_val_set(&c->probes, p->id, word_make(p->klass, p->any_ok, 0, p->linked));
   if (p->started)
     host_probe_done(p->origin->host);
   probe_free(p);
@@ -302,13 +304,16 @@ static int probe_new(struct crawl *c, const char *url, void *arg, int level,
 {
   struct probe *p = calloc(1, sizeof(*p));
   struct url_view v;
-  if (!p || url_view_parse(url, &v) != PARSE_OK) {
+  if (!p || !(p->url = strdup(url)) || url_view_parse(url, &v) != PARSE_OK) {
+    if (p)
+      free((char *)p->url);
     free(p);
     crawl_oom(c);
     return -1;
   }
-  if (!(p->url = map_set(&c->probes, url, p))) {
+  if (!(p->id = utab_set(&c->probes, url, p))) {
     url_view_cleanup(&v);
+    free((char *)p->url);
     free(p);
     crawl_oom(c);
     return -1;
@@ -337,14 +342,15 @@ static int probe_new(struct crawl *c, const char *url, void *arg, int level,
 
 int probe_add_sub(struct crawl *c, const char *url)
 {
-  if (!map_get(&c->probes, url))
+  if (!utab_get(&c->probes, url))
     probe_new(c, url, NULL, 0, 0);
   return PROBE_ADDED;
 }
 
 int probe_add(struct crawl *c, const char *url, void *arg, int level)
 {
-  struct probe *p = map_get(&c->probes, url);
+  uint32_t id = utab_find(&c->probes, url);
+  struct probe *p = utab_val(&c->probes, id);
   struct probe_want *w;
   if (!p) {
     probe_new(c, url, arg, level, 1);
@@ -352,8 +358,11 @@ int probe_add(struct crawl *c, const char *url, void *arg, int level)
   }
   if (word_is(p)) {
     uintptr_t v = (uintptr_t)(void *)p;
-    if (!(v & PW_LINKED))
-      map_set(&c->probes, url, (void *)(v | PW_LINKED));
+    if (!(v & PW_LINKED)) {
+      utab_val_set(&c->probes, id, (void *)(v | PW_LINKED));
+      if (PW_CLASS(v) == CLASS_OK)
+        timing_object(c, url);
+    }
     /* shared with another site, measured already */
     return arg ? PROBE_MEASURED : PROBE_ADDED;
   }
@@ -369,21 +378,22 @@ int probe_add(struct crawl *c, const char *url, void *arg, int level)
 
 int probe_restore(struct crawl *c, const char *url, int klass, int any_ok)
 {
-  if (map_get(&c->probes, url))
+  if (utab_get(&c->probes, url))
     return 0;
-  if (!map_set(&c->probes, url, word_make(klass, any_ok, 1, 1))) {
+  if (!utab_set(&c->probes, url, word_make(klass, any_ok, 1, 1))) {
     crawl_oom(c);
     return -1;
   }
   c->prog.probes_total++;
   c->prog.probes_done++;
+  if (klass == CLASS_OK)
+    timing_object(c, url);
   return 0;
 }
 
 const struct probe *probe_get(struct crawl *c, const char *url)
 {
-  void *v;
-  const char *key = map_entry(&c->probes, url, &v);
+  void *v = utab_get(&c->probes, url);
   uintptr_t w = (uintptr_t)v;
   struct probe *p = c->view;
   if (!v || !word_is(v))
@@ -394,8 +404,8 @@ const struct probe *probe_get(struct crawl *c, const char *url)
   }
   memset(p, 0, sizeof(*p));
   p->c = c;
-  /* the map's key: lent as long as the crawl */
-  p->url = key;
+  /* the caller's: lent as long as it lends it */
+  p->url = url;
   p->finished = 1;
   p->klass = (short)PW_CLASS(w);
   p->any_ok = (w & PW_ANY_OK) != 0;
@@ -406,7 +416,7 @@ const struct probe *probe_get(struct crawl *c, const char *url)
 
 void probes_clear(struct crawl *c)
 {
-  map_clear(&c->probes, probe_free);
+  utab_clear(&c->probes, probe_free);
   free(c->view);
   c->view = NULL;
   store_probe_cleanup(&c->view_rec);
@@ -419,6 +429,7 @@ void probe_free(void *pp)
   if (word_is(pp))
     return;
   probe_path_free(p); /* its attempts die with c->attempts */
+  free((char *)p->url);
   while ((w = p->wants)) {
     p->wants = w->next;
     free(w);

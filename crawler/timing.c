@@ -120,33 +120,73 @@ void timing_site_add(struct timing *tm, uint32_t site, const char *final_url)
   j->n_urls = 1;
 }
 
-/* map_each over the probes: an ok probe on a host with a CNAME chain is
- * an object of that host's set (the first PERF_OBJECTS in byte order). */
-static void perf_probe(const char *url, void *val, void *arg)
+/* A CNAME host's candidates: its first PERF_OBJECTS ok linked URLs in
+ * byte order, gathered as probes are measured (c->probes keeps no URL
+ * text to look through at the end). */
+struct perf_objs {
+  char *urls[PERF_OBJECTS];
+  size_t n;
+};
+
+static void perf_objs_free(void *v)
 {
-  struct timing *tm = arg;
-  const struct probe *p = probe_get(tm->c, url); /* val may be a word */
-  struct tjob *j;
-  struct host *h;
+  struct perf_objs *po = v;
   size_t i;
-  (void)val;
-  if (!p->finished || !p->linked || p->klass != CLASS_OK ||
-      !(h = timed_host(tm->c, url)) || (!h->ans[0].cnames && !h->ans[1].cnames))
+  for (i = 0; i < po->n; i++)
+    free(po->urls[i]);
+  free(po);
+}
+
+void timing_object(struct crawl *c, const char *url)
+{
+  struct url_view v;
+  struct perf_objs *po;
+  size_t i;
+  if (c->o->timing_samples < 1 || url_view_parse(url, &v) != PARSE_OK)
     return;
-  for (j = tm->all; j && !(j->perf && j->h == h); j = j->next)
-    ;
-  if (!j && !(j = tjob_new(tm, h, 1)))
+  if (!(po = map_get(&c->perf_objs, v.host)) &&
+      (!(po = calloc(1, sizeof(*po))) || !map_put(&c->perf_objs, v.host, po))) {
+    free(po);
+    url_view_cleanup(&v);
+    crawl_oom(c);
     return;
-  for (i = j->n_urls; i > 0 && strcmp(url, j->urls[i - 1]) < 0; i--)
+  }
+  url_view_cleanup(&v);
+  for (i = po->n; i > 0 && strcmp(url, po->urls[i - 1]) < 0; i--)
     ;
   if (i >= PERF_OBJECTS)
     return;
-  if (j->n_urls == PERF_OBJECTS)
-    free(j->urls[--j->n_urls]);
-  memmove(j->urls + i + 1, j->urls + i, (j->n_urls - i) * sizeof(char *));
-  j->n_urls++;
-  if (!(j->urls[i] = strdup(url)))
-    crawl_oom(tm->c);
+  if (po->n == PERF_OBJECTS)
+    free(po->urls[--po->n]);
+  memmove(po->urls + i + 1, po->urls + i, (po->n - i) * sizeof(char *));
+  po->n++;
+  if (!(po->urls[i] = strdup(url))) {
+    memmove(po->urls + i, po->urls + i + 1, (po->n - i - 1) * sizeof(char *));
+    po->n--;
+    crawl_oom(c);
+  }
+}
+
+void timing_objects_clear(struct crawl *c)
+{
+  map_clear(&c->perf_objs, perf_objs_free);
+}
+
+/* map_each over the candidates: a host with a CNAME chain and both
+ * families is timed on its objects (taken from @val). */
+static void perf_host(const char *name, void *val, void *arg)
+{
+  struct timing *tm = arg;
+  struct perf_objs *po = val;
+  struct host *h = map_get(&tm->c->hosts, name);
+  struct tjob *j;
+  if (!h || !h->resolved || !h->n_use[0] || !h->n_use[1] ||
+      (!h->ans[0].cnames && !h->ans[1].cnames) || !po->n ||
+      !(j = tjob_new(tm, h, 1)))
+    return;
+  memcpy(j->urls, po->urls, po->n * sizeof(char *));
+  j->n_urls = po->n;
+  po->n = 0;
 }
 
 void timing_perf_add(struct timing *tm)
@@ -154,7 +194,7 @@ void timing_perf_add(struct timing *tm)
   struct crawl *c = tm->c;
   if (!c->v6 || c->o->timing_samples < 1)
     return;
-  map_each(&c->probes, perf_probe, tm);
+  map_each(&c->perf_objs, perf_host, tm);
 }
 
 static void tjob_next(struct tjob *j);

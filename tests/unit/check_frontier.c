@@ -1,7 +1,9 @@
 /* tests/unit/check_frontier.c - a site's frontier (crawler/frontier.c):
  * levels breadth first whatever order pages arrive in, dedupe per site,
  * scope internal / external, --depth, fragments and script literals. No
- * network: pages are parsed from strings, links land in an array. */
+ * network: pages are parsed from strings, links land in an array. Also
+ * the crawl's URL table (crawler/urltab.c): SipHash-2-4-128 against the
+ * reference vectors, entries, growth, the seen sets. */
 #include "config.h"
 
 #include <check.h>
@@ -313,6 +315,121 @@ START_TEST(frontier_meta_refresh_followed_at_level_1)
 }
 END_TEST
 
+/* ---- urltab.c: the crawl's URLs by fingerprint ---- */
+
+static void count_val(void *val, void *arg)
+{
+  (void)val;
+  ++*(size_t *)arg;
+}
+
+/* SipHash-2-4-128 of the reference vectors (key 00..0f, message 00..n-1):
+ * the first, the last of the one-block ones, and the longest. */
+START_TEST(urltab_siphash128_matches_the_reference_vectors)
+{
+  static const struct {
+    size_t n;
+    unsigned char out[16];
+  } v[] = {
+    {0,
+     {0xa3, 0x81, 0x7f, 0x04, 0xba, 0x25, 0xa8, 0xe6, 0x6d, 0xf6, 0x72, 0x14,
+      0xc7, 0x55, 0x02, 0x93}},
+    {7,
+     {0xa1, 0xf1, 0xeb, 0xbe, 0xd8, 0xdb, 0xc1, 0x53, 0xc0, 0xb8, 0x4a, 0xa6,
+      0x1f, 0xf0, 0x82, 0x39}},
+    {8,
+     {0x3b, 0x62, 0xa9, 0xba, 0x62, 0x58, 0xf5, 0x61, 0x0f, 0x83, 0xe2, 0x64,
+      0xf3, 0x14, 0x97, 0xb4}},
+    {15,
+     {0x54, 0x93, 0xe9, 0x99, 0x33, 0xb0, 0xa8, 0x11, 0x7e, 0x08, 0xec, 0x0f,
+      0x97, 0xcf, 0xc3, 0xd9}},
+    {63,
+     {0x51, 0x50, 0xd1, 0x77, 0x2f, 0x50, 0x83, 0x4a, 0x50, 0x3e, 0x06, 0x9a,
+      0x97, 0x3f, 0xbd, 0x7c}},
+  };
+  uint64_t key[2] = {UINT64_C(0x0706050403020100),
+                     UINT64_C(0x0f0e0d0c0b0a0908)};
+  unsigned char msg[64], out[16];
+  size_t i, j;
+  for (i = 0; i < sizeof msg; i++)
+    msg[i] = (unsigned char)i;
+  for (i = 0; i < sizeof v / sizeof v[0]; i++) {
+    uint64_t h[2];
+    utab_siphash128(key, msg, v[i].n, h);
+    for (j = 0; j < 16; j++)
+      out[j] = (unsigned char)(h[j / 8] >> (8 * (j % 8)));
+    ck_assert_msg(memcmp(out, v[i].out, 16) == 0, "length %zu", v[i].n);
+  }
+}
+END_TEST
+
+/* 300k URLs (the slots grow 9 times, entries span 74 pages): each is
+ * found with its value, an unknown one is not, and two tables key
+ * differently. */
+START_TEST(urltab_entries_values_and_growth)
+{
+  struct utab t, u;
+  struct utab_fp a, b;
+  char url[64];
+  uint32_t i, id;
+  size_t seen = 0;
+  memset(&t, 0, sizeof(t));
+  memset(&u, 0, sizeof(u));
+  ck_assert_uint_eq(utab_find(&t, "http://a.cn/"), 0);
+  ck_assert_ptr_null(utab_get(&t, "http://a.cn/"));
+  for (i = 0; i < 300000; i++) {
+    snprintf(url, sizeof url, "http://www.example.cn/art/%u.html", i);
+    id = i % 3 ? utab_set(&t, url, (void *)(uintptr_t)(2 * i + 2))
+               : utab_intern(&t, url);
+    ck_assert_uint_eq(id, i + 1);
+  }
+  ck_assert_uint_eq(t.n, 300000);
+  for (i = 0; i < 300000; i++) {
+    snprintf(url, sizeof url, "http://www.example.cn/art/%u.html", i);
+    id = utab_find(&t, url);
+    ck_assert_uint_eq(id, i + 1);
+    ck_assert_uint_eq(utab_intern(&t, url), i + 1);
+    ck_assert_ptr_eq(utab_get(&t, url),
+                     i % 3 ? (void *)(uintptr_t)(2 * i + 2) : NULL);
+  }
+  ck_assert_uint_eq(t.n, 300000);
+  ck_assert_uint_eq(utab_find(&t, "http://www.example.cn/art/300000.html"), 0);
+  utab_val_set(&t, 1, (void *)(uintptr_t)7);
+  ck_assert_ptr_eq(utab_get(&t, "http://www.example.cn/art/0.html"),
+                   (void *)(uintptr_t)7);
+  utab_each(&t, count_val, &seen);
+  ck_assert_uint_eq(seen, 200000 + 1);
+  utab_fp(&t, "http://a.cn/", &a);
+  utab_fp(&u, "http://a.cn/", &b);
+  ck_assert(a.h[0] != b.h[0] || a.h[1] != b.h[1]);
+  utab_clear(&t, NULL);
+  utab_clear(&u, NULL);
+  ck_assert_uint_eq(t.n, 0);
+  ck_assert_uint_eq(utab_find(&t, "http://www.example.cn/art/1.html"), 0);
+}
+END_TEST
+
+START_TEST(urltab_idset_levels)
+{
+  struct idset s;
+  uint32_t id;
+  memset(&s, 0, sizeof(s));
+  ck_assert_int_eq(idset_get(&s, 1), 0);
+  for (id = 1; id <= 100000; id++)
+    ck_assert_int_eq(idset_put(&s, id * 7, (int)(id % 15) + 1), 0);
+  for (id = 1; id <= 100000; id++) {
+    ck_assert_int_eq(idset_get(&s, id * 7), (int)(id % 15) + 1);
+    ck_assert_int_eq(idset_get(&s, id * 7 + 1), 0);
+  }
+  /* no entry 0, no level 0 or 16 */
+  ck_assert_int_eq(idset_put(&s, 0, 1), -1);
+  ck_assert_int_eq(idset_put(&s, 1, 0), -1);
+  ck_assert_int_eq(idset_put(&s, 1, 16), -1);
+  idset_clear(&s);
+  ck_assert_int_eq(idset_get(&s, 7), 0);
+}
+END_TEST
+
 int main(void)
 {
   Suite *s = suite_create("frontier");
@@ -332,6 +449,12 @@ int main(void)
   tcase_add_test(tc, frontier_fragment_on_the_page_itself_is_skipped);
   tcase_add_test(tc, frontier_script_literals_counted_not_followed);
   tcase_add_test(tc, frontier_meta_refresh_followed_at_level_1);
+  suite_add_tcase(s, tc);
+  tc = tcase_create("urltab");
+  tcase_set_timeout(tc, 60);
+  tcase_add_test(tc, urltab_siphash128_matches_the_reference_vectors);
+  tcase_add_test(tc, urltab_entries_values_and_growth);
+  tcase_add_test(tc, urltab_idset_levels);
   suite_add_tcase(s, tc);
   return check_run(s);
 }
