@@ -106,8 +106,16 @@ for t in "$here/test_world.py" $(ls "$here"/test_*.py | grep -v '/test_world.py$
   if [ -z "$tp" ]; then tp=0; tf=1; fi
   [ "$rc" = 0 ] || [ "$tf" != 0 ] || tf=1
   echo "# $name: $last"
+  [ "$tf" = 0 ] || failed="${failed:-}$name: $(grep -c '^not ok' "$work/$name.out") not ok, $last
+$(grep '^not ok' "$work/$name.out")
+"
   p=$((p + tp)); f=$((f + tf))
 done
 echo "# world check: $check_sum"
+# the failures again, last, where a log's tail (CI's) shows them
+if [ -n "${failed:-}" ]; then
+  echo "# failed:"
+  printf '%s' "$failed" | sed 's/^/#   /'
+fi
 echo "$p passed, $f failed"
 [ "$f" = 0 ]
