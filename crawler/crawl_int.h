@@ -1077,8 +1077,9 @@ void timing_cleanup(struct timing *tm);
  * this machine has no IPv6). */
 void timing_site_add(struct timing *tm, uint32_t site, const char *final_url);
 /* The probe of @url is measured ok and is a link's (once per URL): one
- * of its host's objects if it comes early enough in byte order. */
-void timing_object(struct crawl *c, const char *url);
+ * of its host's objects if it comes early enough in byte order. @host is
+ * its host's name, or NULL to read it from @url. */
+void timing_object(struct crawl *c, const char *host, const char *url);
 /* Time the hosts with a CNAME chain behind ok probes, on their objects. */
 void timing_perf_add(struct timing *tm);
 /* Free what timing_object gathered (at crawl teardown). */

@@ -159,7 +159,8 @@ static void probe_finish(struct crawl *c, struct probe *p)
   probe_record(c, p);
   p->any_ok = probe_any_ok(p) != 0;
   if (p->klass == CLASS_OK && p->linked)
-    timing_object(c, p->url);
+    timing_object(
+      c, p->origin && p->origin->host ? p->origin->host->name : NULL, p->url);
   while ((w = p->wants)) {
     p->wants = w->next;
     c->want_done(0, p, w->level, w->arg);
@@ -293,14 +294,15 @@ static void probe_path_free(struct probe *p)
   p->path_own = 0;
 }
 
-/* A new probe of @url, measured as soon as its origin's rules are in;
- * -1 when out of memory. The URL is parsed here, for its origin and
+/* A new probe of @url (its entry in c->probes @id, which has no value,
+ * or 0 when it has no entry yet), measured as soon as its origin's rules
+ * are in; -1 when out of memory. The URL is parsed here, for its origin and
  * path, and not kept parsed: a crawl holds every probe it knows of.
  * The probe may be measured and freed before this returns (an origin
  * whose rules are in launches it at once), so it is not returned and
  * everything it needs is set before the launch. */
-static int probe_new(struct crawl *c, const char *url, void *arg, int level,
-                     int linked)
+static int probe_new(struct crawl *c, uint32_t id, const char *url, void *arg,
+                     int level, int linked)
 {
   struct probe *p = calloc(1, sizeof(*p));
   struct url_view v;
@@ -311,7 +313,10 @@ static int probe_new(struct crawl *c, const char *url, void *arg, int level,
     crawl_oom(c);
     return -1;
   }
-  if (!(p->id = utab_set(&c->probes, url, p))) {
+  p->id = id;
+  if (id)
+    utab_val_set(&c->probes, id, p);
+  else if (!(p->id = utab_set(&c->probes, url, p))) {
     url_view_cleanup(&v);
     free((char *)p->url);
     free(p);
@@ -342,8 +347,9 @@ static int probe_new(struct crawl *c, const char *url, void *arg, int level,
 
 int probe_add_sub(struct crawl *c, const char *url)
 {
-  if (!utab_get(&c->probes, url))
-    probe_new(c, url, NULL, 0, 0);
+  uint32_t id = utab_find(&c->probes, url);
+  if (!utab_val(&c->probes, id))
+    probe_new(c, id, url, NULL, 0, 0);
   return PROBE_ADDED;
 }
 
@@ -353,7 +359,7 @@ int probe_add(struct crawl *c, const char *url, void *arg, int level)
   struct probe *p = utab_val(&c->probes, id);
   struct probe_want *w;
   if (!p) {
-    probe_new(c, url, arg, level, 1);
+    probe_new(c, id, url, arg, level, 1);
     return PROBE_ADDED;
   }
   if (word_is(p)) {
@@ -361,7 +367,7 @@ int probe_add(struct crawl *c, const char *url, void *arg, int level)
     if (!(v & PW_LINKED)) {
       utab_val_set(&c->probes, id, (void *)(v | PW_LINKED));
       if (PW_CLASS(v) == CLASS_OK)
-        timing_object(c, url);
+        timing_object(c, NULL, url);
     }
     /* shared with another site, measured already */
     return arg ? PROBE_MEASURED : PROBE_ADDED;
@@ -387,7 +393,7 @@ int probe_restore(struct crawl *c, const char *url, int klass, int any_ok)
   c->prog.probes_total++;
   c->prog.probes_done++;
   if (klass == CLASS_OK)
-    timing_object(c, url);
+    timing_object(c, NULL, url);
   return 0;
 }
 

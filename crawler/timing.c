@@ -137,21 +137,37 @@ static void perf_objs_free(void *v)
   free(po);
 }
 
-void timing_object(struct crawl *c, const char *url)
+/* The candidates of host @name, new when it had none; NULL when out of
+ * memory. */
+static struct perf_objs *perf_objs_of(struct crawl *c, const char *name)
+{
+  struct perf_objs *po = map_get(&c->perf_objs, name);
+  if (po)
+    return po;
+  if (!(po = calloc(1, sizeof(*po))) || !map_put(&c->perf_objs, name, po)) {
+    free(po);
+    crawl_oom(c);
+    return NULL;
+  }
+  return po;
+}
+
+void timing_object(struct crawl *c, const char *host, const char *url)
 {
   struct url_view v;
   struct perf_objs *po;
   size_t i;
-  if (c->o->timing_samples < 1 || url_view_parse(url, &v) != PARSE_OK)
+  if (c->o->timing_samples < 1)
     return;
-  if (!(po = map_get(&c->perf_objs, v.host)) &&
-      (!(po = calloc(1, sizeof(*po))) || !map_put(&c->perf_objs, v.host, po))) {
-    free(po);
+  if (host)
+    po = perf_objs_of(c, host);
+  else if (url_view_parse(url, &v) == PARSE_OK) {
+    po = perf_objs_of(c, v.host);
     url_view_cleanup(&v);
-    crawl_oom(c);
+  } else
     return;
-  }
-  url_view_cleanup(&v);
+  if (!po)
+    return;
   for (i = po->n; i > 0 && strcmp(url, po->urls[i - 1]) < 0; i--)
     ;
   if (i >= PERF_OBJECTS)
