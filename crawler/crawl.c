@@ -25,6 +25,14 @@
 #include "crawler/crawl_int.h"
 
 #define FLUSH_MS 500
+/* ... or once this many records are written (store_pending): LMDB holds
+ * a copy of every page the open transaction changed and keeps them all
+ * for later transactions (it frees none before the store is closed), so
+ * the largest transaction sets what they take to the end of the run. In
+ * 500 ms a 1M-link crawl wrote up to 137 000 records. 8192 took its peak
+ * RSS from 121.8-127.3 to 111.0 MiB at no measurable CPU; 2048 took it to
+ * 107.5 MiB but wrote 2.6 times the pages at 100k (+9% CPU). */
+#define FLUSH_RECORDS 8192
 /* the progress callback this often: a terminal line redrawn 4 times a
  * second, so a crawl of a few seconds still shows its course */
 #define PROGRESS_MS 250
@@ -790,7 +798,7 @@ static int run_loop(struct crawl *c, volatile sig_atomic_t *stop, int64_t t0)
     }
     store_relieve(c->st);
     now = loop_now_ms();
-    if (now - last_flush >= FLUSH_MS) {
+    if (now - last_flush >= FLUSH_MS || store_pending(c->st) >= FLUSH_RECORDS) {
       crawl_store_rc(c, store_flush(c->st));
       last_flush = now;
     }

@@ -321,6 +321,7 @@ static void wtxn_drop(struct store *s)
     mdb_txn_abort(s->wtxn);
   s->wtxn = NULL;
   s->next_url = 0;
+  s->pending = 0;
   st_url_cache_drop(s, 0);
 }
 
@@ -383,6 +384,8 @@ int st_put(MDB_txn *txn, MDB_dbi dbi, const void *k, size_t klen, const void *v,
               rec_sum(s, dbi, k, klen, v, vlen));
   }
   st_guard_out();
+  if (s && mrc == MDB_SUCCESS)
+    s->pending++;
   /* with MDB_NOOVERWRITE an existing key means "already there" */
   if (mrc == MDB_KEYEXIST && (flags & MDB_NOOVERWRITE))
     return STORE_OK;
@@ -437,6 +440,11 @@ int st_del(MDB_txn *txn, MDB_dbi dbi, const void *k, size_t klen)
   st_guard_in();
   mrc = mdb_del(txn, dbi, &key, NULL);
   st_guard_out();
+  if (mrc == MDB_SUCCESS) {
+    struct store *s = mdb_env_get_userctx(mdb_txn_env(txn));
+    if (s)
+      s->pending++;
+  }
   return st_rc(mrc);
 }
 
@@ -822,11 +830,17 @@ int store_flush(struct store *s)
   /* the transaction is gone whether the commit worked or not */
   s->wtxn = NULL;
   s->next_url = 0;
+  s->pending = 0;
   if (rc == STORE_OK)
     st_map_trim(s);
   else
     st_url_cache_drop(s, 0); /* its new ids are gone with it */
   return rc;
+}
+
+size_t store_pending(const struct store *s)
+{
+  return s && s->wtxn ? s->pending : 0;
 }
 
 void store_close(struct store *s)

@@ -136,6 +136,12 @@ int store_fault_guard(int status, const char *prefix, const char *hint);
  * STORE_NOMEM; on error the writes since the last flush are lost and the
  * store stays as it was at the last successful flush. */
 int store_flush(struct store *s);
+/* Records written (put or deleted) in the open write transaction: 0 when
+ * there is none. Every page a transaction changes is a copy in memory
+ * until the commit, and LMDB keeps those copies for the next transaction
+ * (it never frees them before the store is closed), so a writer that
+ * flushes by this count as well as by time bounds what they take. */
+size_t store_pending(const struct store *s);
 /* The store's map given back when the process has faulted in many pages
  * since it last was (cheap to call often: one getrusage). */
 void store_relieve(struct store *s);

@@ -176,6 +176,7 @@ struct store {
   MDB_txn *rtxn;     /* the open read transaction, or NULL */
   unsigned rdepth;   /* nesting depth of rtxn */
   uint64_t next_url; /* next url id in wtxn; 0 until read */
+  size_t pending;    /* records put or deleted in wtxn (store_pending) */
   struct v6_buf enc; /* record buffer reused by every put */
   /* URLs interned lately and their ids, direct-mapped by the URL's hash
    * (urls.c): a page's URL is interned again for every link on it (edge

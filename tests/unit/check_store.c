@@ -215,6 +215,37 @@ START_TEST(store_run_ids_increase)
 }
 END_TEST
 
+/* What the crawler flushes by besides time: the records written in the
+ * open transaction, 0 after a flush and with no transaction. */
+START_TEST(store_pending_counts_writes_until_the_flush)
+{
+  struct store *s = open_db(0);
+  struct store_site site = {0};
+  struct store_run r;
+  uint32_t id = 0;
+  size_t before, i;
+
+  ck_assert_uint_eq(store_pending(NULL), 0);
+  ck_assert_uint_eq(store_pending(s), 0);
+  ck_assert_int_eq(store_run_new(s, 1000, 1, NULL, &id), STORE_OK);
+  before = store_pending(s);
+  ck_assert_uint_ge(before, 1);
+  site.start_url = (char *)"http://a.example/";
+  for (i = 0; i < 5; i++) {
+    site.idx = (uint32_t)i;
+    ck_assert_int_eq(store_site_put(s, id, &site), STORE_OK);
+  }
+  ck_assert_uint_ge(store_pending(s), before + 5);
+  ck_assert_int_eq(store_flush(s), STORE_OK);
+  ck_assert_uint_eq(store_pending(s), 0);
+  /* reading writes nothing */
+  ck_assert_int_eq(store_run_get(s, id, &r), STORE_OK);
+  store_run_cleanup(&r);
+  ck_assert_uint_eq(store_pending(s), 0);
+  store_close(s);
+}
+END_TEST
+
 START_TEST(store_run_roundtrip_finish_and_site_count)
 {
   struct store *s = open_db(0);
@@ -2665,6 +2696,7 @@ static Suite *store_suite(void)
   tcase_set_timeout(tc, 30);
   tcase_add_test(tc, store_run_ids_increase);
   tcase_add_test(tc, store_run_roundtrip_finish_and_site_count);
+  tcase_add_test(tc, store_pending_counts_writes_until_the_flush);
   tcase_add_test(tc, store_sites_list_in_idx_order_with_null_fields);
   tcase_add_test(tc, store_link_first_seen_wins);
   tcase_add_test(tc, store_edges_are_idempotent_per_site);
