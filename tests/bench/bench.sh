@@ -156,6 +156,20 @@ stop_nginx() {
     for _ in $(seq 50); do kill -0 "$NGINX_PID" 2>/dev/null || break; sleep 0.1; done
     NGINX_PID=
 }
+# CPU ticks (user + system) nginx's master and workers have used so far:
+# read before and after each run, so the summary can say how much of the
+# 2 cores the server took beside the tool
+nginx_ticks() {
+    local p t=0 st
+    for p in "$NGINX_PID" $(pgrep -P "$NGINX_PID" 2>/dev/null); do
+        st=$(cat "/proc/$p/stat" 2>/dev/null) || continue
+        st=${st##*) }
+        # shellcheck disable=SC2086
+        set -- $st
+        t=$((t + ${12} + ${13}))
+    done
+    echo "$t"
+}
 # start a fresh access log before a run; file it under $1 after the run
 log_begin() {
     rm -f "$NGX/logs/access.log"
@@ -186,13 +200,15 @@ run() {  # name out-dir k cmd...   (@K@ in an argument becomes the repetition nu
     echo "bench.sh: [$(basename "$(dirname "$res")")] running $name ($k/$REPEAT) ..." >&2
     rm -rf "$res/$name.cwd"; mkdir -p "$res/$name.cwd"
     log_begin
-    local q0; q0=$(grep -c 'query\[' "$WORK/dnsmasq.log" 2>/dev/null)
+    local q0 n0; q0=$(grep -c 'query\[' "$WORK/dnsmasq.log" 2>/dev/null)
+    n0=$(nginx_ticks)
     local stamp=()
     [ "$name" = v6crawl ] && stamp=(--stamp-stderr "$res/$name.$k.progress")
     (cd "$res/$name.cwd" && HOME="$res/$name.cwd" "$PY" "$HERE/measure.py" --json "$res/$name.$k.json" \
         --timeout "$TOOL_TIMEOUT" --stdout "$res/$name.$k.out" --stderr "$res/$name.$k.err" \
         "${stamp[@]}" -- "${argv[@]}")
     rc=$?
+    echo $(( $(nginx_ticks) - n0 )) "$(getconf CLK_TCK)" > "$res/$name.$k.nginx"
     log_end "$res/$name.$k.access.log"
     echo $(( $(grep -c 'query\[' "$WORK/dnsmasq.log" 2>/dev/null) - ${q0:-0} )) > "$res/$name.$k.dnsq"
     # expected: wget2 8 (the portal's 404s), curl -6 7 (IPv4-only / refused hosts)
