@@ -45,6 +45,13 @@ void loop_free(struct loop *l);
 /* Watch @fd for reading and/or writing, calling @cb(@ctx, ...) when ready.
  * rd == wr == 0 removes the watch. Returns 0 or -1. */
 int loop_watch(struct loop *l, int fd, int rd, int wr, loop_cb cb, void *ctx);
+/* Stop dispatching @fd's events but leave it in epoll, so that the same
+ * owner's next loop_watch of it for the same events costs no system call
+ * (curl takes a kept-alive connection's socket out of its watch after
+ * every transfer and back in for the next one). An event that comes for
+ * it meanwhile takes it out of epoll. Whoever parks an fd must
+ * loop_watch(fd, 0, 0, ...) it before closing it. */
+void loop_park(struct loop *l, int fd);
 /* Wait at most @timeout_ms (-1 forever) and dispatch ready fds. Returns the
  * number of events dispatched, or -1 on error (EINTR counts as 0). */
 int loop_wait(struct loop *l, long timeout_ms);

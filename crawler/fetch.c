@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "crawler/crawl_int.h"
 
@@ -66,12 +67,24 @@ static int sock_cb(CURL *e, curl_socket_t s, int what, void *userp, void *sockp)
   struct fetcher *f = userp;
   (void)e;
   (void)sockp;
+  /* curl removes a kept-alive connection's socket after each transfer
+   * and adds it again for the next: parked in between, it costs no
+   * epoll_ctl (close_cb takes it out of epoll for good) */
   if (what == CURL_POLL_REMOVE)
-    loop_watch(f->loop, s, 0, 0, NULL, NULL);
+    loop_park(f->loop, s);
   else
     loop_watch(f->loop, s, what == CURL_POLL_IN || what == CURL_POLL_INOUT,
                what == CURL_POLL_OUT || what == CURL_POLL_INOUT, sock_ready, f);
   return 0;
+}
+
+/* curl closes a socket: out of the loop's epoll first (it may be parked
+ * there, see sock_cb). */
+static int close_cb(void *clientp, curl_socket_t s)
+{
+  struct fetcher *f = clientp;
+  loop_watch(f->loop, s, 0, 0, NULL, NULL);
+  return close(s);
 }
 
 /* Only store the deadline: calling libcurl from here may recurse. */
@@ -250,10 +263,15 @@ static void easy_common(struct fetcher *f, CURL *e)
   curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
   curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
   /* Never through a proxy: the probe must reach the host itself, over the
-   * family under test (this also spares curl its proxy environment
-   * lookups on every transfer). */
+   * family under test (this and NOPROXY also spare curl its proxy and
+   * no_proxy environment lookups on every transfer). */
   curl_easy_setopt(e, CURLOPT_PROXY, "");
+  curl_easy_setopt(e, CURLOPT_NOPROXY, "*");
   curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
+  /* curl's DNS cache only ever holds the address literals of
+   * CURLOPT_CONNECT_TO (it resolves no name): kept for good, it is not
+   * swept for stale entries at the end of every transfer */
+  curl_easy_setopt(e, CURLOPT_DNS_CACHE_TIMEOUT, -1L);
   curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, f->conf.timeout_ms);
   curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS,
                    f->conf.connect_timeout_ms > 0 &&
@@ -263,6 +281,8 @@ static void easy_common(struct fetcher *f, CURL *e)
   curl_easy_setopt(e, CURLOPT_USERAGENT, f->conf.user_agent);
   curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, write_cb);
   curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, header_cb);
+  curl_easy_setopt(e, CURLOPT_CLOSESOCKETFUNCTION, close_cb);
+  curl_easy_setopt(e, CURLOPT_CLOSESOCKETDATA, f);
   if (f->conf.cacert)
     curl_easy_setopt(e, CURLOPT_CAINFO, f->conf.cacert);
 }

@@ -17,7 +17,8 @@
 struct watch {
   loop_cb cb;
   void *ctx;
-  uint32_t events; /* 0 when not registered */
+  uint32_t events; /* as registered with epoll; 0 when not registered */
+  int parked;      /* registered, but no one watches (loop_park) */
 };
 
 struct loop {
@@ -71,6 +72,18 @@ static int watch_grow(struct loop *l, int fd)
   return 0;
 }
 
+/* Take @fd out of epoll, if it is in. */
+static void unregister(struct loop *l, int fd)
+{
+  struct epoll_event ev;
+  memset(&ev, 0, sizeof(ev));
+  if (l->w[fd].events)
+    epoll_ctl(l->epfd, EPOLL_CTL_DEL, fd, &ev); /* EBADF if closed: fine */
+  l->w[fd].events = 0;
+  l->w[fd].parked = 0;
+  l->w[fd].cb = NULL;
+}
+
 int loop_watch(struct loop *l, int fd, int rd, int wr, loop_cb cb, void *ctx)
 {
   struct epoll_event ev;
@@ -80,16 +93,20 @@ int loop_watch(struct loop *l, int fd, int rd, int wr, loop_cb cb, void *ctx)
     return -1;
   if ((size_t)fd >= l->n_w && watch_grow(l, fd) < 0)
     return -1;
+  if (!want) {
+    unregister(l, fd);
+    return 0;
+  }
+  /* a parked fd taken up again by its owner for the same events: epoll
+   * has it as it is (loop_park) */
+  if (l->w[fd].parked && l->w[fd].events == want && l->w[fd].cb == cb) {
+    l->w[fd].parked = 0;
+    l->w[fd].ctx = ctx;
+    return 0;
+  }
   memset(&ev, 0, sizeof(ev));
   ev.events = want;
   ev.data.fd = fd;
-  if (!want) {
-    if (l->w[fd].events)
-      epoll_ctl(l->epfd, EPOLL_CTL_DEL, fd, &ev); /* EBADF if closed: fine */
-    l->w[fd].events = 0;
-    l->w[fd].cb = NULL;
-    return 0;
-  }
   op = l->w[fd].events ? EPOLL_CTL_MOD : EPOLL_CTL_ADD;
   if (epoll_ctl(l->epfd, op, fd, &ev) < 0) {
     /* The fd was closed and reused behind our back: register afresh. */
@@ -103,9 +120,21 @@ int loop_watch(struct loop *l, int fd, int rd, int wr, loop_cb cb, void *ctx)
       return -1;
   }
   l->w[fd].events = want;
+  l->w[fd].parked = 0;
   l->w[fd].cb = cb;
   l->w[fd].ctx = ctx;
   return 0;
+}
+
+void loop_park(struct loop *l, int fd)
+{
+  if (fd < 0 || (size_t)fd >= l->n_w)
+    return;
+  if (!l->w[fd].events) {
+    l->w[fd].cb = NULL;
+    return;
+  }
+  l->w[fd].parked = 1;
 }
 
 int loop_wait(struct loop *l, long timeout_ms)
@@ -123,6 +152,13 @@ int loop_wait(struct loop *l, long timeout_ms)
     if ((size_t)fd >= l->n_w)
       continue;
     w = &l->w[fd];
+    /* an event for a parked fd (an idle connection the server closed,
+     * say): out of epoll for good, or level-triggered it would come at
+     * every wait */
+    if (w->parked) {
+      unregister(l, fd);
+      continue;
+    }
     if (!w->cb)
       continue;
     w->cb(w->ctx, fd, !!(evs[i].events & (EPOLLIN | EPOLLHUP | EPOLLERR)),

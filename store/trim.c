@@ -16,6 +16,7 @@
 
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -88,6 +89,9 @@ static int map_range(MDB_env *env, uintptr_t *lo, uintptr_t *hi)
   while (rc && fgets(line, sizeof line, f)) {
     unsigned long a, b, maj, mnr, ino;
     char perm[8];
+    /* most lines are the libraries': not worth a sscanf */
+    if (!strstr(line, "data.mdb"))
+      continue;
     if (sscanf(line, "%lx-%lx %7s %*x %lx:%lx %lu", &a, &b, perm, &maj, &mnr,
                &ino) != 6)
       continue;
