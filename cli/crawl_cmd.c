@@ -30,15 +30,24 @@ static void on_signal(int sig)
   stop_flag = 1;
 }
 
-/* "ETA 1m05s" from the probes left and the recent probe rate (eta.c);
- * "ETA -" until a probe has finished. The pages not read yet are taken
- * to bring as many links as the ones read did. */
-static void eta(char *buf, size_t len, const struct crawl_progress *p)
+/* The time left as of the last progress call (eta_feed), -1 unknown. */
+static double eta_left_s = -1;
+
+/* Every progress call is a sample of the probe rate (eta.c), drawn or
+ * not. The pages not read yet are taken to bring as many links as the
+ * ones read did. */
+static void eta_feed(const struct crawl_progress *p)
 {
   static struct cli_eta est;
-  double left =
+  eta_left_s =
     cli_eta_left(&est, p->elapsed_s, p->probes_done,
                  cli_eta_total(p->probes_total, p->pages, p->pages_left));
+}
+
+/* "ETA 1m05s" from the last estimate; "ETA -" until a probe has finished. */
+static void eta(char *buf, size_t len)
+{
+  double left = eta_left_s;
   unsigned long s;
 
   if (left < 0) {
@@ -101,7 +110,7 @@ static void progress_text(char *buf, size_t len, const struct crawl_progress *p,
            p->elapsed_s > 0 ? p->requests / p->elapsed_s : 0.0);
   snprintf(f[4], sizeof f[4], "errors %zu", p->errors);
   snprintf(f[5], sizeof f[5], "%.0fs", p->elapsed_s);
-  eta(f[6], sizeof f[6], p);
+  eta(f[6], sizeof f[6]);
   for (k = 0;; k++) {
     n = 0;
     buf[0] = 0;
@@ -123,6 +132,9 @@ static void progress_text(char *buf, size_t len, const struct crawl_progress *p,
 
 /* -v: a line of its own every this many seconds */
 #define VERBOSE_EVERY_S 10
+/* the terminal's line is redrawn this often (the crawler calls more often:
+ * every call is a sample of the rate for the time left) */
+#define DRAW_EVERY_S 0.25
 
 static int verbose;
 
@@ -134,11 +146,14 @@ static void progress(const struct crawl_progress *p, void *ud)
 
   last_progress = *p;
   (void)ud;
+  eta_feed(p);
+  /* the terminal's line is drawn at the end too, with the last figures */
+  if (shown && (verbose || !p->final) &&
+      p->elapsed_s - last < (verbose ? VERBOSE_EVERY_S : DRAW_EVERY_S))
+    return;
+  shown = 1;
+  last = p->elapsed_s;
   if (verbose) {
-    if (shown && p->elapsed_s - last < VERBOSE_EVERY_S)
-      return;
-    shown = 1;
-    last = p->elapsed_s;
     progress_text(line, sizeof line, p, sizeof line);
     fprintf(stderr, "v6crawl: %s\n", line);
     return;

@@ -14,9 +14,9 @@
 
 #include "cli/cli.h"
 
-/* the first samples are kept this far apart (the crawler calls 4 times a
- * second) */
-#define ETA_EVERY0 0.2
+/* the first samples are kept this far apart (the crawler calls 20 times
+ * a second) */
+#define ETA_EVERY0 0.05
 
 /* Keep (@elapsed, @done) when it is far enough from the last kept one. */
 static void eta_sample(struct cli_eta *e, double elapsed, size_t done)

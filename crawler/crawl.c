@@ -37,9 +37,11 @@
  * its fault budget, a trim) every this many turns of the loop, not at
  * each: a turn ends a couple of requests on average */
 #define RELIEVE_TURNS 4
-/* the progress callback this often: a terminal line redrawn 4 times a
- * second, so a crawl of a few seconds still shows its course */
-#define PROGRESS_MS 250
+/* the progress callback this often: the time left is estimated from the
+ * rate of the last stretch of the crawl, which these calls sample (the
+ * CLI redraws its line 4 times a second), so a crawl of a second or two
+ * still has a record of its rate fine enough to see a change of pace */
+#define PROGRESS_MS 50
 
 static char last_error[512];
 
@@ -772,7 +774,8 @@ static int run_begin(struct crawl *c, uint32_t *run_id)
   return CRAWL_OK;
 }
 
-static void progress(struct crawl *c, int64_t t0, size_t in_flight)
+static void progress(struct crawl *c, int64_t t0, size_t in_flight,
+                     int final)
 {
   size_t i;
   c->prog.pages_left = 0;
@@ -780,6 +783,7 @@ static void progress(struct crawl *c, int64_t t0, size_t in_flight)
     c->prog.pages_left += frontier_pages_left(&c->sites[i].f);
   c->prog.in_flight = in_flight;
   c->prog.elapsed_s = (double)(loop_now_ms() - t0) / 1000.0;
+  c->prog.final = final;
   c->o->progress(&c->prog, c->o->progress_ud);
 }
 
@@ -810,7 +814,7 @@ static int run_loop(struct crawl *c, volatile sig_atomic_t *stop, int64_t t0)
       last_flush = now;
     }
     if (c->o->progress && now - last_prog >= PROGRESS_MS) {
-      progress(c, t0, c->in_flight);
+      progress(c, t0, c->in_flight, 0);
       last_prog = now;
     }
   }
@@ -843,7 +847,7 @@ static int run_end(struct crawl *c, int rc, int64_t t0)
     rc = CRAWL_STORE;
   }
   if (c->o->progress)
-    progress(c, t0, 0);
+    progress(c, t0, 0, 1);
   return rc;
 }
 

@@ -93,8 +93,9 @@ struct crawl_opts {
   const char *run_label;
   unsigned shard_k, shard_n, sites_total;
   const uint32_t *site_index;
-  /* Progress callback, called about once a second and at the end; may be
-   * NULL. Counters only, the caller formats. */
+  /* Progress callback, called 20 times a second and once more at the
+   * end (final set); may be NULL. Counters only: the caller formats, and
+   * draws as often as it likes. */
   void (*progress)(const struct crawl_progress *p, void *ud);
   void *progress_ud;
 };
@@ -106,6 +107,7 @@ struct crawl_progress {
    * not in probes_total (pages wait while many probes do, host.c) */
   size_t pages_left;
   double elapsed_s;
+  int final; /* the call at the run's end */
 };
 
 struct crawl_site {

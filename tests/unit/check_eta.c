@@ -65,9 +65,9 @@ END_TEST
 
 /* More samples than the array holds: the window still reaches back a
  * quarter of the time. 250 s at 4 samples a second, 10 probes a second
- * up to 200 s and 50 after. The halvings leave samples 3.2 s apart or
- * more; the first at or after 187.5 s is the one at 187.75 s (1877 done),
- * so the rate is 2623 probes in 62.25 s and the 95500 left take 2266.44
+ * up to 200 s and 50 after. The halvings leave samples 1.75 s apart or
+ * more; the first at or after 187.5 s is the one at 188.25 s (1882 done),
+ * so the rate is 2618 probes in 61.75 s and the 95500 left take 2252.53
  * s. The last 128 samples alone (32 s, all fast) would say 1910. */
 START_TEST(eta_after_the_ring_wraps)
 {
@@ -83,7 +83,7 @@ START_TEST(eta_after_the_ring_wraps)
     left = cli_eta_left(&e, t, done, 100000);
   }
   ck_assert_uint_eq(done, 4500);
-  ck_assert_double_eq_tol(left, 95500.0 * 62.25 / 2623, 0.001);
+  ck_assert_double_eq_tol(left, 95500.0 * 61.75 / 2618, 0.001);
 }
 END_TEST
 
