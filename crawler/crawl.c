@@ -774,8 +774,7 @@ static int run_begin(struct crawl *c, uint32_t *run_id)
   return CRAWL_OK;
 }
 
-static void progress(struct crawl *c, int64_t t0, size_t in_flight,
-                     int final)
+static void progress(struct crawl *c, int64_t t0, size_t in_flight, int final)
 {
   size_t i;
   c->prog.pages_left = 0;
