@@ -166,11 +166,30 @@ static size_t utf8_next(const unsigned char *u, size_t n)
   return utf8_seq(u, n);
 }
 
+/* How many bytes from @s (of @n) are ASCII, 8 at a time: most of a page's
+ * markup is. */
+static size_t ascii_run(const char *s, size_t n)
+{
+  size_t i = 0;
+  uint64_t w;
+
+  while (i + 8 <= n) {
+    memcpy(&w, s + i, 8);
+    if (w & UINT64_C(0x8080808080808080))
+      break;
+    i += 8;
+  }
+  return i;
+}
+
 int charset_utf8_valid(const char *in, size_t len)
 {
   size_t i = 0, k;
 
   while (i < len) {
+    i += ascii_run(in + i, len - i);
+    if (i == len)
+      break;
     k = utf8_next((const unsigned char *)in + i, len - i);
     if (!k)
       return 0;
@@ -184,6 +203,9 @@ void charset_utf8_scrub(const char *in, size_t len, struct v6_buf *out)
   size_t i = 0, start = 0, k;
 
   while (i < len) {
+    i += ascii_run(in + i, len - i);
+    if (i == len)
+      break;
     k = utf8_next((const unsigned char *)in + i, len - i);
     if (k) {
       i += k;

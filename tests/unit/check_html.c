@@ -538,6 +538,41 @@ START_TEST(html_utf8_scrub_three_byte_edges)
 }
 END_TEST
 
+/* The ASCII runs are skipped 8 bytes at a time: one bad byte (0xff), or
+ * one good two-byte sequence (c3 a9), at every offset of 40 ASCII bytes
+ * and for every length up to the whole, is read where it stands: the bad
+ * byte (or a lead byte cut off by the end) becomes U+FFFD there. */
+START_TEST(html_utf8_scrub_ascii_runs)
+{
+  size_t at, n;
+  int bad;
+
+  for (bad = 0; bad < 2; bad++)
+    for (at = 0; at < 40; at++)
+      for (n = 1; n <= 41; n++) {
+        char in[41], want[44];
+        size_t wn = n;
+        struct v6_buf out;
+        memset(in, 'a', sizeof in);
+        in[at] = (char)(bad ? 0xff : 0xc3);
+        if (!bad)
+          in[at + 1] = (char)0xa9;
+        memcpy(want, in, n);
+        if (at < n && (bad || at + 1 == n)) {
+          memcpy(want + at, "\xef\xbf\xbd", 3);
+          memcpy(want + at + 3, in + at + 1, n - at - 1);
+          wn = n + 2;
+        }
+        ck_assert_int_eq(charset_utf8_valid(in, n), wn == n);
+        v6_buf_init(&out, 0);
+        charset_utf8_scrub(in, n, &out);
+        ck_assert_uint_eq(out.n, wn);
+        ck_assert(!memcmp(out.p, want, wn));
+        v6_buf_cleanup(&out);
+      }
+}
+END_TEST
+
 int main(void)
 {
   Suite *s = suite_create("html");
@@ -545,6 +580,7 @@ int main(void)
 
   tcase_add_checked_fixture(tc, NULL, teardown);
   tcase_add_test(tc, html_utf8_scrub_three_byte_edges);
+  tcase_add_test(tc, html_utf8_scrub_ascii_runs);
   tcase_add_test(tc, html_links_in_document_order);
   tcase_add_test(tc, html_frameset_frames);
   tcase_add_test(tc, html_duplicates_kept);
