@@ -258,6 +258,10 @@ for v in $VARIANTS; do
     stop_nginx
 done
 
+# the machine the figures are of: the ratios to wget2 and curl move with
+# it (what a request costs in the kernel against in user space)
+echo "machine: $(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //'), $(nproc) cores," \
+    "kernel $(uname -r), load average $(cut -d' ' -f1-3 /proc/loadavg)"
 "$PY" "$HERE/summarize.py" $(for v in $VARIANTS; do echo "$WORK/$v"; done)
 if want blackhole; then
     echo "bench.sh: running blackhole.py ..." >&2
