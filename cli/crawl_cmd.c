@@ -983,6 +983,22 @@ static int vantage_default(struct crawl_args *c)
   return EXIT_OKAY;
 }
 
+/* $V6CRAWL_LEAF_CAP: the page backpressure's cap (crawl_opts.leaf_cap),
+ * for the tests. Returns EXIT_OKAY or EXIT_USAGE (printed). */
+static int leaf_cap_env(struct crawl_args *c)
+{
+  const char *env = getenv("V6CRAWL_LEAF_CAP");
+  long v;
+  if (!env || !*env)
+    return EXIT_OKAY;
+  if (cli_int(env, 1, 1L << 30, &v) < 0) {
+    cli_err("bad V6CRAWL_LEAF_CAP: %s (a number from 1)", env);
+    return EXIT_USAGE;
+  }
+  c->o.leaf_cap = (unsigned)v;
+  return EXIT_OKAY;
+}
+
 /* The sites of the sites file and the command line into @sl. */
 static int crawl_sites(const struct crawl_args *c, int argc, char **argv,
                        int first, struct sitelist *sl)
@@ -1199,6 +1215,8 @@ int cmd_crawl(int argc, char **argv)
     rc = crawl_shard(&c, &sl);
   if (rc == EXIT_OKAY)
     rc = vantage_default(&c);
+  if (rc == EXIT_OKAY)
+    rc = leaf_cap_env(&c);
   if (rc != EXIT_OKAY)
     goto out;
   rc = cli_roots_load(&roots, c.dns_root);

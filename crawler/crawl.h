@@ -59,6 +59,10 @@ struct crawl_opts {
   int retries;     /* extra attempts after a failure, default 2 */
   int concurrency; /* transfers in flight, default 32 */
   int per_host;    /* transfers in flight per host, default 6 */
+  /* probes of links waiting in all the hosts' windows above which no page
+   * starts (host.c): 0 is 8192. Memory only, never a figure: the tests
+   * set a small one so a small world takes that path */
+  unsigned leaf_cap;
   const char *user_agent;  /* default "v6crawl/VERSION" */
   int strict;              /* only 200 is a success */
   int allow_private;       /* loopback / ULA / private addresses usable */

@@ -26,6 +26,7 @@
  * without it a crawl would hold every link of its sites at once (some
  * 250 bytes each) before measuring most of them. */
 #define LEAF_CAP 8192
+#define LEAF_CAP_OF(c) ((c)->o->leaf_cap ? (c)->o->leaf_cap : LEAF_CAP)
 
 static char *join_addrs(const struct dns_answer *a)
 {
@@ -341,7 +342,7 @@ static void host_pump(struct host *h)
     return;
   h->pumping = 1;
   while (h->started < PROBE_WINDOW(c)) {
-    if (h->pg_head && c->leaves < LEAF_CAP) {
+    if (h->pg_head && c->leaves < LEAF_CAP_OF(c)) {
       w = queue_pop(&h->pg_head, &h->pg_tail);
     } else if (h->pq_head) {
       w = queue_pop(&h->pq_head, &h->pq_tail);
@@ -376,7 +377,7 @@ void host_probe_wait(struct host *h, struct waiter *w, int page)
 static void hosts_unblock(struct crawl *c)
 {
   struct host *h;
-  while (c->pg_blocked && c->leaves < LEAF_CAP) {
+  while (c->pg_blocked && c->leaves < LEAF_CAP_OF(c)) {
     h = c->pg_blocked;
     c->pg_blocked = h->blocked_next;
     h->pg_blocked = 0;

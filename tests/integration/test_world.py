@@ -66,10 +66,11 @@ class Run:
         return "exit %s, stderr: %s" % (self.rc, self.err.strip()[-1500:])
 
 
-def v6crawl(args, timeout=180):
+def v6crawl(args, timeout=180, env=None):
     cmd = [OPTS.v6crawl] + args
     try:
-        p = subprocess.run(cmd, capture_output=True, timeout=timeout)
+        p = subprocess.run(cmd, capture_output=True, timeout=timeout,
+                           env=dict(os.environ, **env) if env else None)
     except subprocess.TimeoutExpired as e:
         return Run(cmd, "timeout", (e.stdout or b"").decode(errors="replace"),
                    (e.stderr or b"").decode(errors="replace"))
@@ -892,6 +893,30 @@ def scenario_options(world, work):
         check("--scope: report and links are JSON", False, e)
 
 
+def scenario_backpressure(world, work):
+    """A page is not read while V6CRAWL_LEAF_CAP probes of links wait in
+    the hosts' windows (8192 by default, so the world's crawl never gets
+    there): at 1, every page waits for the links before it, and the
+    figures and links are still the world's, to the link."""
+    exp = W.expected()
+    starts = [s["start_url"] for s in exp["sites"]]
+    db = os.path.join(work, "db-leaf-cap")
+    r = v6crawl(crawl_args(db, world) + starts, env={"V6CRAWL_LEAF_CAP": "1"})
+    check("leaf cap 1: crawl exits 0", r.rc == 0, r.why())
+    try:
+        rep = v6crawl(["report", "--db", db, "--format", "json"]).json()
+        check_report(exp, rep, "leaf cap 1 report")
+        links = v6crawl(["links", "--db", db, "--format", "json"]).json()
+        check_links(exp, links["links"], "leaf cap 1 links")
+    except (ValueError, KeyError, TypeError) as e:
+        check("leaf cap 1: report and links are JSON", False, e)
+    bad = v6crawl(crawl_args(os.path.join(work, "db-leaf-bad"), world) +
+                  starts[:1], env={"V6CRAWL_LEAF_CAP": "0"})
+    check("V6CRAWL_LEAF_CAP=0: exit 2, one line naming it",
+          bad.rc == 2 and "V6CRAWL_LEAF_CAP" in bad.err and
+          len(nonempty_lines(bad.err)) == 1, bad.why())
+
+
 def scenario_vantage(work):
     """A nested namespace where IPv6 is disabled, with an IPv4-only copy of
     the world: the crawler must see that the fault is its own."""
@@ -1043,6 +1068,8 @@ def main():
     steps = [("main", lambda: scenario_main(OPTS.world, OPTS.work)),
              ("options", lambda: scenario_options(OPTS.world, OPTS.work)),
              ("interrupt", lambda: scenario_interrupt(OPTS.world, OPTS.work)),
+             ("backpressure",
+              lambda: scenario_backpressure(OPTS.world, OPTS.work)),
              ("vantage", lambda: scenario_vantage(OPTS.work)),
              ("bad input", lambda: scenario_bad_input(OPTS.world, OPTS.work))]
     for name, fn in steps:
