@@ -25,7 +25,7 @@
  * links in a few milliseconds, a link takes two requests to measure, so
  * without it a crawl would hold every link of its sites at once (some
  * 250 bytes each) before measuring most of them. */
-#define LEAF_CAP 8192
+#define LEAF_CAP       8192
 #define LEAF_CAP_OF(c) ((c)->o->leaf_cap ? (c)->o->leaf_cap : LEAF_CAP)
 
 static char *join_addrs(const struct dns_answer *a)

@@ -813,27 +813,37 @@ def check_access_log(lines):
 # ---------------------------------------------------------------------------
 
 
+def crawl_checked(world, work, name, extra, exp, label, env=None):
+    """Crawl the sites of @exp with the options @extra (and the environment
+    @env) into db-@name, and check its report and links against @exp.
+    Returns the links, None when they could not be read."""
+    starts = [s["start_url"] for s in exp["sites"]]
+    db = os.path.join(work, "db-" + name)
+    r = v6crawl(crawl_args(db, world) + extra + starts, env=env)
+    check(label + ": crawl exits 0", r.rc == 0, r.why())
+    try:
+        rep = v6crawl(["report", "--db", db, "--format", "json"]).json()
+        check_report(exp, rep, label + " report")
+        links = v6crawl(["links", "--db", db, "--format", "json"]).json()
+        check_links(exp, links["links"], label + " links")
+        return links["links"]
+    except (ValueError, KeyError, TypeError) as e:
+        check(label + ": report and links are JSON", False, e)
+        return None
+
+
 def scenario_options(world, work):
     """--depth 2, --scope and --script-links, against the model's figures
     for them."""
-    exp = W.expected(script_links=True)
-    starts = [s["start_url"] for s in exp["sites"]]
-    db = os.path.join(work, "db-script-links")
-    r = v6crawl(crawl_args(db, world) + ["--script-links"] + starts)
-    check("--script-links: crawl exits 0", r.rc == 0, r.why())
-    try:
-        rep = v6crawl(["report", "--db", db, "--format", "json"]).json()
-        check_report(exp, rep, "--script-links report")
-        links = v6crawl(["links", "--db", db, "--format", "json"]).json()
-        check_links(exp, links["links"], "--script-links links")
-        got = {ln["url"] for ln in links["links"] if ln.get("level") == 3}
+    links = crawl_checked(world, work, "script-links", ["--script-links"],
+                          W.expected(script_links=True), "--script-links")
+    if links is not None:
+        got = {ln["url"] for ln in links if ln.get("level") == 3}
         want = {"http://www.demo.edu.cn/t/from-script.html",
                 "http://lib.demo.edu.cn/t/api.html",
                 "http://www.demo.edu.cn/t/onclick.html"}
         check("--script-links: script-built URLs are level-3 links",
               want <= got, sorted(want - got))
-    except (ValueError, KeyError, TypeError) as e:
-        check("--script-links: report and links are JSON", False, e)
     exp = W.expected(depth=2)
     starts = [s["start_url"] for s in exp["sites"]]
     db = os.path.join(work, "db-depth2")
@@ -899,19 +909,11 @@ def scenario_backpressure(world, work):
     there): at 1, every page waits for the links before it, and the
     figures and links are still the world's, to the link."""
     exp = W.expected()
-    starts = [s["start_url"] for s in exp["sites"]]
-    db = os.path.join(work, "db-leaf-cap")
-    r = v6crawl(crawl_args(db, world) + starts, env={"V6CRAWL_LEAF_CAP": "1"})
-    check("leaf cap 1: crawl exits 0", r.rc == 0, r.why())
-    try:
-        rep = v6crawl(["report", "--db", db, "--format", "json"]).json()
-        check_report(exp, rep, "leaf cap 1 report")
-        links = v6crawl(["links", "--db", db, "--format", "json"]).json()
-        check_links(exp, links["links"], "leaf cap 1 links")
-    except (ValueError, KeyError, TypeError) as e:
-        check("leaf cap 1: report and links are JSON", False, e)
+    crawl_checked(world, work, "leaf-cap", [], exp, "leaf cap 1",
+                  env={"V6CRAWL_LEAF_CAP": "1"})
     bad = v6crawl(crawl_args(os.path.join(work, "db-leaf-bad"), world) +
-                  starts[:1], env={"V6CRAWL_LEAF_CAP": "0"})
+                  [exp["sites"][0]["start_url"]],
+                  env={"V6CRAWL_LEAF_CAP": "0"})
     check("V6CRAWL_LEAF_CAP=0: exit 2, one line naming it",
           bad.rc == 2 and "V6CRAWL_LEAF_CAP" in bad.err and
           len(nonempty_lines(bad.err)) == 1, bad.why())
