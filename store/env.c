@@ -61,6 +61,7 @@ static const char *guard_prefix = "", *guard_hint = "";
 static char guard_msg[4352];
 static size_t guard_len;
 static const char *map_lo, *map_hi;
+static MDB_env *map_env; /* whose map [map_lo, map_hi) is */
 static struct sigaction guard_old_segv, guard_old_bus;
 
 static void guard_handler(int sig, siginfo_t *si, void *ctx)
@@ -124,16 +125,39 @@ static void guard_assert(MDB_env *env, const char *msg)
   }
 }
 
-/* Remember the map of @s for the guard. */
-static void guard_map(struct store *s, const char *dir)
+/* Remember where @env maps data.mdb, for the guard: the map of the store
+ * opened (or whose map moved) last. LMDB gives the address only for
+ * MDB_FIXEDMAP; else /proc/self/maps says (trim.c). */
+static void guard_remap(MDB_env *env)
 {
   MDB_envinfo info;
+  uintptr_t lo, hi;
 
-  guard_compose(dir);
-  if (mdb_env_info(s->env, &info) == MDB_SUCCESS && info.me_mapaddr) {
+  if (mdb_env_info(env, &info) == MDB_SUCCESS && info.me_mapaddr) {
     map_lo = info.me_mapaddr;
     map_hi = map_lo + info.me_mapsize;
+    map_env = env;
+  } else if (st_map_range(env, &lo, &hi) == 0) {
+    map_lo = (const char *)lo;
+    map_hi = (const char *)hi;
+    map_env = env;
   }
+}
+
+/* @env's map goes: the addresses are no longer the store's. */
+static void guard_unmap(MDB_env *env)
+{
+  if (env && env == map_env) {
+    map_lo = map_hi = NULL;
+    map_env = NULL;
+  }
+}
+
+/* Remember the map of @s for the guard, and its message. */
+static void guard_map(struct store *s, const char *dir)
+{
+  guard_compose(dir);
+  guard_remap(s->env);
 }
 
 /* ---- record checksums -----------------------------------------------------
@@ -260,8 +284,10 @@ static int txn_begin(MDB_env *env, unsigned flags, MDB_txn **txn)
   if (mrc == MDB_MAP_RESIZED) {
     /* another process grew the map: adopt its size and retry once */
     mrc = mdb_env_set_mapsize(env, 0);
-    if (mrc == MDB_SUCCESS)
+    if (mrc == MDB_SUCCESS) {
+      guard_remap(env); /* the map moved */
       mrc = mdb_txn_begin(env, NULL, flags, txn);
+    }
   }
   st_guard_out();
   if (mrc != MDB_SUCCESS)
@@ -850,8 +876,10 @@ void store_close(struct store *s)
   (void)store_flush(s);
   if (s->rtxn)
     mdb_txn_abort(s->rtxn);
-  if (s->env)
+  if (s->env) {
+    guard_unmap(s->env);
     mdb_env_close(s->env);
+  }
   st_lock_close(s);
   free(s->verified);
   v6_buf_cleanup(&s->enc);

@@ -211,6 +211,10 @@ struct store {
 void st_map_trim(struct store *s);
 /* The same for the store of environment @env. */
 void st_env_trim(MDB_env *env);
+/* The range [*lo, *hi) where this process maps the data file of @env,
+ * from /proc/self/maps (LMDB says where only for MDB_FIXEDMAP: its
+ * me_mapaddr is NULL otherwise). 0 when found, -1 when not. */
+int st_map_range(MDB_env *env, uintptr_t *lo, uintptr_t *hi);
 /* st_env_trim when the process has faulted in many pages since the last
  * trim (trim.c); one getrusage, so cheap enough for every few lookups:
  * st_walk calls it every ST_RELIEVE_EVERY records, st_url_id every

@@ -66,11 +66,9 @@ void store_relieve(struct store *s)
     st_env_relieve(s->env);
 }
 
-/* The range [*lo, *hi) where this process maps the data file of @env,
- * from /proc/self/maps (LMDB says where only for MDB_FIXEDMAP: its
- * me_mapaddr is NULL otherwise). Looked up every time, never cached: a
- * map resized by another writer moves. 0 when found. */
-static int map_range(MDB_env *env, uintptr_t *lo, uintptr_t *hi)
+/* Looked up every time, never cached: a map resized by another writer
+ * moves. */
+int st_map_range(MDB_env *env, uintptr_t *lo, uintptr_t *hi)
 {
   const char *dir = NULL;
   char path[4096], line[4096 + 128];
@@ -119,7 +117,7 @@ void st_env_trim(MDB_env *env)
       mdb_env_stat(env, &st) != MDB_SUCCESS)
     return;
   used = (size_t)(info.me_last_pgno + 1) * st.ms_psize;
-  if (used < TRIM_FROM || map_range(env, &lo, &hi))
+  if (used < TRIM_FROM || st_map_range(env, &lo, &hi))
     return;
   if (used < hi - lo)
     hi = lo + used;
