@@ -233,8 +233,9 @@ def parse_eta(text):
 
 
 def eta_at_half(path, wall):
-    """(t, said, took, error, text) of the progress line of @path nearest half
-    the crawl's @wall time, None without a line that has an ETA."""
+    """(t, said, took, error, text, lines) of the progress line of @path
+    nearest half the crawl's @wall time (lines: how many had an ETA), None
+    without a line that has an ETA."""
     lines = []
     try:
         for ln in open(path, errors="replace"):

@@ -65,7 +65,6 @@ results = []
 OPTS = None
 
 
-
 def pct1(r):
     """The ways the HTML page may show ratio @r (a JSON number of 12
     significant digits) as "+51.2%": both roundings of a value on a tie at
@@ -80,6 +79,7 @@ def pct1(r):
 def same_pcts(got, want):
     return len(got) == len(want) and all(
         gk == wk and gt in wt for (gk, gt), (wk, wt) in zip(got, want))
+
 
 def check(name, cond, detail=""):
     results.append(bool(cond))
