@@ -7,6 +7,7 @@ usage: summarize.py PORTAL_DIR [PORTAL_DIR...]   (each with expected.json, resul
 import json
 import os
 import re
+import statistics
 import sys
 
 TOOLS = ["v6crawl", "wget2", "wget2get", "curl4", "curl6"]
@@ -273,8 +274,7 @@ def eta_check(name, res, rows):
     for k, wall, t, e, real, err, text, n in found:
         print("v6crawl ETA at %.2f s of %.2f s (run %d): said %.1f s, took %.2f s: error %+.0f%%   (%d progress lines; that one: %s)"
               % (t, wall, k, e, real, 100 * err, n, text))
-    errs = sorted(abs(f[5]) for f in found)
-    med = errs[(len(errs) - 1) // 2] if len(errs) % 2 else (errs[len(errs) // 2 - 1] + errs[len(errs) // 2]) / 2
+    med = statistics.median(abs(f[5]) for f in found)
     print("v6crawl ETA at half time: median absolute error of %d run(s) %.0f%%       target within 20%%  %s"
           % (len(found), 100 * med, "PASS" if med <= 0.2 else "FAIL"))
 

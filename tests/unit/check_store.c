@@ -2533,7 +2533,7 @@ static int guarded_child(void (*fault)(struct store *s, const char *lo))
   ck_assert_int_ge(pid, 0);
   if (pid == 0) {
     if (!freopen("/dev/null", "w", stderr))
-      _exit(1);
+      _exit(3);
     if (store_fault_guard(42, "t: ", "") != STORE_OK ||
         store_open(g_db, STORE_RDONLY, 0, &s) != STORE_OK ||
         st_map_range(s->env, &lo, &hi) != 0 || hi - lo < 65536 + 1)
