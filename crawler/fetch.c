@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "crawler/crawl_int.h"
@@ -46,6 +47,9 @@ struct fetcher {
     char *cookie;
   } * sets;
   size_t n_sets;
+  /* "User-Agent: ..." alone, the header list of a request with no set
+   * (NULL: no User-Agent); every set carries it too unless it has its own */
+  struct curl_slist *ua;
 };
 
 struct handle {
@@ -96,6 +100,36 @@ static int timer_cb(CURLM *m, long timeout_ms, void *userp)
   return 0;
 }
 
+/* The User-Agent goes out as a header line of CURLOPT_HTTPHEADER, not
+ * CURLOPT_USERAGENT: curl would format it into a header of its own on
+ * every transfer, then copy that into the request, a byte at a time each
+ * time. The request sent is the same. 0, or -1 out of memory. */
+static int ua_line(struct fetcher *f)
+{
+  const char *ua = f->conf.user_agent;
+  char *line;
+  size_t n;
+
+  if (!ua || !*ua)
+    return 0;
+  n = strlen(ua) + sizeof "User-Agent: ";
+  if (!(line = malloc(n)))
+    return -1;
+  snprintf(line, n, "User-Agent: %s", ua);
+  f->ua = curl_slist_append(NULL, line);
+  free(line);
+  return f->ua ? 0 : -1;
+}
+
+/* Whether header line @s names the User-Agent (set, or removed by
+ * "User-Agent:" or "User-Agent;"), as curl tells its headers apart. */
+static int names_ua(const char *s)
+{
+  static const char ua[] = "User-Agent";
+  return strncasecmp(s, ua, sizeof ua - 1) == 0 &&
+         (s[sizeof ua - 1] == ':' || s[sizeof ua - 1] == ';');
+}
+
 int fetcher_new(struct loop *l, const struct fetch_conf *conf,
                 struct fetcher **out)
 {
@@ -117,6 +151,10 @@ int fetcher_new(struct loop *l, const struct fetch_conf *conf,
   f->loop = l;
   f->conf = *conf;
   f->deadline = -1;
+  if (ua_line(f) < 0) {
+    fetcher_free(f);
+    return -1;
+  }
   curl_multi_setopt(f->multi, CURLMOPT_SOCKETFUNCTION, sock_cb);
   curl_multi_setopt(f->multi, CURLMOPT_SOCKETDATA, f);
   curl_multi_setopt(f->multi, CURLMOPT_TIMERFUNCTION, timer_cb);
@@ -155,8 +193,10 @@ void fetcher_free(struct fetcher *f)
     free(f->sets[i].cookie);
   }
   free(f->sets);
+  curl_slist_free_all(f->ua);
   free(f->pool);
-  curl_multi_cleanup(f->multi);
+  if (f->multi)
+    curl_multi_cleanup(f->multi);
   free(f);
 }
 
@@ -193,6 +233,7 @@ int fetcher_header_set(struct fetcher *f, const char *const *lines, size_t n,
   struct hset *v, *s;
   struct curl_slist *l;
   size_t i;
+  int own_ua = 0;
 
   v = realloc(f->sets, (f->n_sets + 1) * sizeof(*v));
   if (!v)
@@ -201,8 +242,14 @@ int fetcher_header_set(struct fetcher *f, const char *const *lines, size_t n,
   s = &v[f->n_sets];
   memset(s, 0, sizeof(*s));
   for (i = 0; i < n; i++) {
+    own_ua |= names_ua(lines[i]);
     l = curl_slist_append(s->lines, lines[i]);
     if (!l)
+      goto fail;
+    s->lines = l;
+  }
+  if (!own_ua && f->ua) {
+    if (!(l = curl_slist_append(s->lines, f->ua->data)))
       goto fail;
     s->lines = l;
   }
@@ -278,7 +325,6 @@ static void easy_common(struct fetcher *f, CURL *e)
                        f->conf.connect_timeout_ms < f->conf.timeout_ms
                      ? f->conf.connect_timeout_ms
                      : f->conf.timeout_ms);
-  curl_easy_setopt(e, CURLOPT_USERAGENT, f->conf.user_agent);
   curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, write_cb);
   curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, header_cb);
   curl_easy_setopt(e, CURLOPT_CLOSESOCKETFUNCTION, close_cb);
@@ -341,7 +387,7 @@ int fetch_start(struct fetcher *f, struct fetch_req *req)
   curl_easy_setopt(e, CURLOPT_HEADERDATA, req);
   if (req->hset > 0 && (size_t)req->hset <= f->n_sets)
     hs = &f->sets[req->hset - 1];
-  curl_easy_setopt(e, CURLOPT_HTTPHEADER, hs ? hs->lines : NULL);
+  curl_easy_setopt(e, CURLOPT_HTTPHEADER, hs ? hs->lines : f->ua);
   curl_easy_setopt(e, CURLOPT_COOKIE, hs ? hs->cookie : NULL);
   curl_easy_setopt(e, CURLOPT_NOBODY, req->head ? 1L : 0L);
   curl_easy_setopt(e, CURLOPT_FRESH_CONNECT, req->fresh ? 1L : 0L);
