@@ -153,19 +153,6 @@ static size_t utf8_seq(const unsigned char *s, size_t n)
   return len;
 }
 
-/* utf8_seq with the short cuts for most of a page: ASCII, and three
- * bytes (CJK) whose lead byte allows neither an overlong form (e0) nor a
- * surrogate (ed). */
-static size_t utf8_next(const unsigned char *u, size_t n)
-{
-  if (u[0] < 0x80)
-    return 1;
-  if (n >= 3 && u[0] >= 0xe1 && u[0] != 0xed && u[0] <= 0xef &&
-      (u[1] & 0xc0) == 0x80 && (u[2] & 0xc0) == 0x80)
-    return 3;
-  return utf8_seq(u, n);
-}
-
 /* How many bytes from @s (of @n) are ASCII, 8 at a time: most of a page's
  * markup is. */
 static size_t ascii_run(const char *s, size_t n)
@@ -182,39 +169,43 @@ static size_t ascii_run(const char *s, size_t n)
   return i;
 }
 
-int charset_utf8_valid(const char *in, size_t len)
+/* The end of the valid run at @u[@i] (of @n): ASCII 8 bytes at a time,
+ * three-byte sequences (CJK text) inline, anything else by utf8_seq.
+ * Stops at the first byte that starts no valid sequence. */
+static size_t valid_run(const unsigned char *u, size_t i, size_t n)
 {
-  size_t i = 0, k;
+  size_t k;
 
-  while (i < len) {
-    i += ascii_run(in + i, len - i);
-    if (i == len)
-      break;
-    k = utf8_next((const unsigned char *)in + i, len - i);
-    if (!k)
-      return 0;
+  for (;;) {
+    i += ascii_run((const char *)u + i, n - i);
+    while (i + 3 <= n && u[i] >= 0xe1 && u[i] <= 0xef && u[i] != 0xed &&
+           (u[i + 1] & 0xc0) == 0x80 && (u[i + 2] & 0xc0) == 0x80)
+      i += 3;
+    if (i == n)
+      return i;
+    if (u[i] < 0x80) {
+      i++;
+      continue;
+    }
+    if (!(k = utf8_seq(u + i, n - i)))
+      return i;
     i += k;
   }
-  return 1;
+}
+
+int charset_utf8_valid(const char *in, size_t len)
+{
+  return valid_run((const unsigned char *)in, 0, len) == len;
 }
 
 void charset_utf8_scrub(const char *in, size_t len, struct v6_buf *out)
 {
-  size_t i = 0, start = 0, k;
+  size_t i = 0, start = 0;
 
-  while (i < len) {
-    i += ascii_run(in + i, len - i);
-    if (i == len)
-      break;
-    k = utf8_next((const unsigned char *)in + i, len - i);
-    if (k) {
-      i += k;
-      continue;
-    }
+  while ((i = valid_run((const unsigned char *)in, i, len)) < len) {
     v6_buf_putn(out, in + start, i - start);
     v6_buf_puts(out, "\xef\xbf\xbd");
-    i++;
-    start = i;
+    start = ++i;
   }
   v6_buf_putn(out, in + start, i - start);
 }
