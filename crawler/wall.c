@@ -66,11 +66,13 @@ static const struct marker markers[] = {
 
 /* Statuses a wall refuses with: 403, 412 and 429 always; 405 and 503
  * only with a sign of a challenge (a cookie, a script, a marker), since
- * an ordinary server says them too. */
+ * an ordinary server says them too; 521 (jiasule's script page) only with
+ * a stronger sign (wall_521_challenge), since it is also a CDN's "origin
+ * down". */
 static int wall_status(int status)
 {
   return status == 403 || status == 412 || status == 429 || status == 405 ||
-         status == 503;
+         status == 503 || status == 521;
 }
 
 static int wall_status_plain(int status)
@@ -287,17 +289,19 @@ static void cookies_sorted(const char *in, char *out, size_t len)
   }
 }
 
-/* The WAF a marker of @w names: of any kind, or (@body_only) one in its
- * body. */
-static const char *marker_of(const struct wall_cap *w, int body_only)
+/* The kinds of marker marker_of looks at. */
+enum { MARK_HEADER = 1, MARK_COOKIE = 2, MARK_BODY = 4, MARK_ANY = 7 };
+
+/* The WAF a marker of @w of the kinds @kinds names, or NULL. */
+static const char *marker_of(const struct wall_cap *w, int kinds)
 {
   const char *b = w->body.p ? w->body.p : "";
   size_t i;
-  if (w->hmarker && !body_only)
+  if (w->hmarker && (kinds & MARK_HEADER))
     return w->hmarker;
   for (i = 0; i < N_MARKERS; i++) {
     const struct marker *m = &markers[i];
-    if (m->what[0] == 'c' && !body_only) {
+    if (m->what[0] == 'c' && (kinds & MARK_COOKIE)) {
       const char *c = w->cookies;
       size_t k = strlen(m->key);
       while (*c) {
@@ -308,7 +312,8 @@ static const char *marker_of(const struct wall_cap *w, int body_only)
           break;
         c++;
       }
-    } else if (m->what[0] == 'b' && has_ci(b, w->body.n, m->key)) {
+    } else if (m->what[0] == 'b' && (kinds & MARK_BODY) &&
+               has_ci(b, w->body.n, m->key)) {
       return m->name;
     }
   }
@@ -324,7 +329,20 @@ static int wall_2xx_challenge(const struct wall_cap *w,
 {
   if (s->status == 202)
     return (s->cookies[0] && s->script) || s->marker;
-  return s->script && !w->big && marker_of(w, 1);
+  return s->script && !w->big && marker_of(w, MARK_BODY);
+}
+
+/* A 521 @s (of @w) as a challenge: jiasule's script page, which sets its
+ * cookie and reloads. Cloudflare says 521 when the site's own server is
+ * down ("Web server is down"), with its header and cookies on the error
+ * page: that is no wall. Else a cookie or body marker, or a Set-Cookie
+ * with a script page; a header marker alone is not enough. */
+static int wall_521_challenge(const struct wall_cap *w,
+                              const struct wall_sig *s)
+{
+  if (s->marker && strcmp(s->marker, "cloudflare") == 0)
+    return 0;
+  return (s->cookies[0] && s->script) || marker_of(w, MARK_COOKIE | MARK_BODY);
 }
 
 int wall_sig_make(const struct wall_cap *w, int status, struct wall_sig *out)
@@ -343,10 +361,12 @@ int wall_sig_make(const struct wall_cap *w, int status, struct wall_sig *out)
   s.script = w->body.n && has_ci(w->body.p, w->body.n, "<script");
   if (status == 200 && !s.script)
     return 0;
-  s.marker = marker_of(w, status == 200);
+  s.marker = marker_of(w, status == 200 ? MARK_BODY : MARK_ANY);
   s.body_hash = body_hash(w->body.p, w->body.n);
   s.retry_after_ms = w->retry_after_ms;
   if (wall_status_2xx(status) && !wall_2xx_challenge(w, &s))
+    return 0;
+  if (status == 521 && !wall_521_challenge(w, &s))
     return 0;
   if (!wall_status_plain(status) && !s.cookies[0] && !s.marker && !s.script)
     return 0;

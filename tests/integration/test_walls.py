@@ -29,8 +29,13 @@ This script's own servers, inside the suite's network namespace, on
                       page with jiasule's marker on both families for
                       /j1.html, on IPv6 only for /j6.html; ordinary 200
                       pages naming the vendor: /news.html (no script,
-                      links /w3.html), /big.html (a script and the marker,
-                      but 20 KiB)
+                      links /w3.html and /k3.html), /big.html (a script
+                      and the marker, but 20 KiB); jiasule's 521 (its
+                      __jsluid cookie and a script page) on both
+                      families for /k1.html and /k3.html (level 3), on
+                      IPv6 only for /k6.html; Cloudflare's 521 "web
+                      server is down" (its Server header, its __cf_bm
+                      cookie, a script) on both for /cf.html
   nginx               127.0.15.3, [fd6c:7015::3]:80: www.ua.gov.cn,
                       403 under /m/ for a User-Agent with "v6crawl" unless
                       the request has X-Pass: letmein
@@ -122,20 +127,46 @@ class Handler(PageHandler):
                 "var jsl_clearance=1;</script></html>" % nonce(40)).encode()
         return self.answer(200, body)
 
+    def jsl_521(self):
+        """jiasule's first answer: 521, its cookie, a script page."""
+        body = ("<html><script>document.cookie=('_')+('_j')+('sl_c')+"
+                "('learance=%s');location.href=location.pathname+"
+                "location.search</script></html>" % nonce(30)).encode()
+        return self.answer(521, body, [("Set-Cookie", "__jsluid_h=%s; "
+                                        "max-age=31536000; path=/; "
+                                        "HttpOnly" % nonce(32))])
+
+    def cf_521(self):
+        """Cloudflare's "web server is down": no wall."""
+        body = (b"<html><head><title>Web server is down | Error code 521"
+                b"</title><script>window._cf_translation={};</script>"
+                b"</head><body>cf-error-details</body></html>")
+        return self.answer(521, body, [("Server", "cloudflare"),
+                                       ("CF-RAY", "8f00a1b2c3d4e5f6-SJC"),
+                                       ("Set-Cookie", "__cf_bm=%s; path=/"
+                                        % nonce(40))])
+
     def js(self):
         p = self.path
         if p == "/":
             return self.answer(200, link_page(
                 ["/w1.html", "/j1.html", "/j6.html", "/news.html",
-                 "/big.html"]))
+                 "/big.html", "/k1.html", "/k6.html", "/cf.html"]))
         if p in ("/w1.html", "/w3.html"):
             return self.js_challenge(202)
         if p == "/j1.html" or (p == "/j6.html" and self.family() == 6):
             return self.js_challenge(200)
         if p == "/j6.html":
             return self.answer(200, b"<html><body>j6</body></html>")
+        if p in ("/k1.html", "/k3.html") or (p == "/k6.html" and
+                                             self.family() == 6):
+            return self.jsl_521()
+        if p == "/k6.html":
+            return self.answer(200, b"<html><body>k6</body></html>")
+        if p == "/cf.html":
+            return self.cf_521()
         if p == "/news.html":
-            return self.answer(200, link_page(["/w3.html"]).replace(
+            return self.answer(200, link_page(["/w3.html", "/k3.html"]).replace(
                 b"<body>", b"<body><p>SafeLine, safedog, yunsuo and "
                 b"jsl_clearance walls in the news.</p>", 1))
         if p == "/big.html":
@@ -452,16 +483,16 @@ def js_tests(opts, work):
         return
     lv2, lv3 = l2(j), j["levels"]["3"]["internal"]
     cl = lv2["classes"]
-    check("www.js level 2: ok 2, blocked 2, v6-error 1, dead 0 of 5",
+    check("www.js level 2: ok 2, blocked 3, v6-error 2, dead 1 of 8",
           (cl["ok"], cl.get("blocked"), cl["v6-error"], cl["dead"],
-           lv2["links"]) == (2, 2, 1, 0, 5), lv2)
-    check("www.js level 2: the 2xx walls are not counted (2 of 3)",
-          (lv2["counted"], lv2["ipv6"]) == (3, 2) and
-          abs(lv2["concentration"] - 2 / 3) < 1e-12, lv2)
+           lv2["links"]) == (2, 3, 2, 1, 8), lv2)
+    check("www.js level 2: the walls are not counted (2 of 5)",
+          (lv2["counted"], lv2["ipv6"]) == (5, 2) and
+          abs(lv2["concentration"] - 2 / 5) < 1e-12, lv2)
     cl = lv3["classes"]
-    check("www.js level 3: the 202 asked with HEAD is blocked (1 of 1, "
-          "counted 0)", (cl.get("blocked"), cl["ok"], lv3["links"],
-                         lv3["counted"]) == (1, 0, 1, 0), lv3)
+    check("www.js level 3: the 202 and the 521 asked with HEAD are blocked "
+          "(2 of 2, counted 0)", (cl.get("blocked"), cl["ok"], lv3["links"],
+                                  lv3["counted"]) == (2, 0, 2, 0), lv3)
     w3 = sorted((e["fam"], e["method"], e["status"]) for e in Handler.log
                 if e["path"] == "/w3.html")
     check("a 202 to HEAD is asked again with GET, which decides",
@@ -469,9 +500,9 @@ def js_tests(opts, work):
                  (6, "HEAD", 202)], w3)
     blocked = links(opts, db, "blocked")
     got = sorted(x["url"] for x in blocked)
-    check("links --class blocked: /w1, /j1, /w3",
-          got == ["http://%s/%s.html" % (JS, p) for p in ("j1", "w1", "w3")],
-          got)
+    check("links --class blocked: /j1, /k1, /k3, /w1, /w3",
+          got == ["http://%s/%s.html" % (JS, p)
+                  for p in ("j1", "k1", "k3", "w1", "w3")], got)
     ev = dict((x["url"].rsplit("/", 1)[1], (x["v6"]["error"],
                                             x["v4"]["error"]))
               for x in blocked)
@@ -487,13 +518,31 @@ def js_tests(opts, work):
           a[0] == a[1] and a[0].startswith(
               "200 from a wall (jiasule): a script page; body signature "),
           ev)
+    a = ev.get("k1.html", ("", ""))
+    check("jiasule's 521: the WAF its cookie names, the cookie, the script, "
+          "one body signature despite fresh nonces",
+          a[0] == a[1] and a[0].startswith(
+              "521 from a wall (jiasule): Set-Cookie __jsluid_h; a script "
+              "page; body signature ") and
+          ev.get("k3.html", ("",))[0] == a[0], ev)
+    k3 = sorted((e["fam"], e["method"], e["status"]) for e in Handler.log
+                if e["path"] == "/k3.html")
+    check("a 521 to HEAD is asked again with GET, which decides",
+          k3 == [(4, "GET", 521), (4, "HEAD", 521), (6, "GET", 521),
+                 (6, "HEAD", 521)], k3)
     got = sorted((x["url"], x["v6"]["status"], x["v4"]["status"],
-                  x["v6"]["error"][:26], x["v4"]["error"])
+                  (x["v6"]["error"] or "")[:26], x["v4"]["error"])
                  for x in links(opts, db, "v6-error"))
-    check("a 200 challenge on IPv6 only: v6-error, 200 on both, the wall "
-          "as the IPv6 evidence",
+    check("a 200 challenge and a 521 on IPv6 only: v6-error, the wall as "
+          "the IPv6 evidence",
           got == [("http://%s/j6.html" % JS, 200, 200,
-                   "200 from a wall (jiasule):", None)], got)
+                   "200 from a wall (jiasule):", None),
+                  ("http://%s/k6.html" % JS, 521, 200,
+                   "521 from a wall (jiasule):", None)], got)
+    dead = sorted((x["url"], x["v6"]["status"], x["v4"]["status"])
+                  for x in links(opts, db, "dead"))
+    check("Cloudflare's 521 (web server is down) is no wall: dead",
+          dead == [("http://%s/cf.html" % JS, 521, 521)], dead)
     ok = sorted(x["url"] for x in links(opts, db, "ok"))
     check("ordinary pages naming the vendor stay ok (no script; 20 KiB)",
           ok == [js_u] + ["http://%s/%s.html" % (JS, p)

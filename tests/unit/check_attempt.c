@@ -386,6 +386,60 @@ START_TEST(wall_2xx_challenge_pages)
 }
 END_TEST
 
+START_TEST(wall_521_jiasule_not_cloudflare)
+{
+  static const char *const hjsl[] = {
+    "HTTP/1.1 521 \r\n", "Server: nginx\r\n",
+    "Set-Cookie: __jsluid_h=0a1b2c; max-age=31536000; path=/\r\n", NULL};
+  static const char *const hplain[] = {"HTTP/1.1 521 \r\n", NULL};
+  static const char *const hyd[] = {"HTTP/1.1 521 \r\n", "Server: yundun\r\n",
+                                    NULL};
+  static const char *const hcf[] = {"HTTP/1.1 521 \r\n",
+                                    "Server: cloudflare\r\n",
+                                    "Set-Cookie: __cf_bm=q; path=/\r\n", NULL};
+  static const char *const hck[] = {"HTTP/1.1 521 \r\n",
+                                    "Set-Cookie: sid=1\r\n", NULL};
+  struct wall_cap w;
+  struct wall_sig a;
+  char t[400];
+
+  /* jiasule's first answer: its cookie and a script page */
+  feed(&w, hjsl, "<script>document.cookie=('_')+('_jsl_c')</script>");
+  ck_assert_int_eq(wall_sig_make(&w, 521, &a), 1);
+  ck_assert_str_eq(a.marker, "jiasule");
+  wall_sig_text(&a, t, sizeof t);
+  ck_assert_msg(strncmp(t,
+                        "521 from a wall (jiasule): Set-Cookie __jsluid_h; a "
+                        "script page; body signature ",
+                        80) == 0,
+                "%s", t);
+  wall_cap_cleanup(&w);
+  /* its second: no cookie, the body names it */
+  feed(&w, hplain, "<script>var _jsl_clearance_s=1;go()</script>");
+  ck_assert_int_eq(wall_sig_make(&w, 521, &a), 1);
+  ck_assert_str_eq(a.marker, "jiasule");
+  wall_cap_cleanup(&w);
+  /* any cookie with a script page */
+  feed(&w, hck, "<script>document.cookie='sid=2';location.reload()</script>");
+  ck_assert_int_eq(wall_sig_make(&w, 521, &a), 1);
+  wall_cap_cleanup(&w);
+  /* no sign, a cookie without a script, or a header marker alone: no */
+  feed(&w, hplain, "<html>origin unreachable</html>");
+  ck_assert_int_eq(wall_sig_make(&w, 521, &a), 0);
+  wall_cap_cleanup(&w);
+  feed(&w, hck, "<html>down</html>");
+  ck_assert_int_eq(wall_sig_make(&w, 521, &a), 0);
+  wall_cap_cleanup(&w);
+  feed(&w, hyd, "<html>down</html>");
+  ck_assert_int_eq(wall_sig_make(&w, 521, &a), 0);
+  wall_cap_cleanup(&w);
+  /* Cloudflare's "web server is down", cookie and script and all */
+  feed(&w, hcf, "<html><script>window._cf=1</script>Error code 521</html>");
+  ck_assert_int_eq(wall_sig_make(&w, 521, &a), 0);
+  wall_cap_cleanup(&w);
+}
+END_TEST
+
 START_TEST(wall_429_waits_retry_after_at_most_three_times)
 {
   static const char *const h[] = {"HTTP/1.1 429 Too Many Requests\r\n",
@@ -442,6 +496,7 @@ int main(void)
   tcase_add_test(tc, wall_plain_pages_differ_and_503_needs_a_sign);
   tcase_add_test(tc, wall_429_waits_retry_after_at_most_three_times);
   tcase_add_test(tc, wall_2xx_challenge_pages);
+  tcase_add_test(tc, wall_521_jiasule_not_cloudflare);
   suite_add_tcase(s, tc);
   return check_run(s);
 }
