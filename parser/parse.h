@@ -68,12 +68,14 @@ int url_resolve_n(const char *base, const char *href, size_t href_len,
 
 /* A base URL parsed once, for resolving the many links of one page:
  * url_resolve_base(b, href, ...) gives what url_resolve(base, href, ...)
- * gives, without parsing @base again. url_base_new returns PARSE_OK (a
- * base that does not parse makes every url_resolve_base return its error)
- * or PARSE_NOMEM; @base may be NULL. Free with url_base_free. */
+ * gives, without parsing @base again, and a plain link (url.c's url_fast)
+ * without parsing it at all. url_base_new returns PARSE_OK (a base that
+ * does not parse makes every url_resolve_base return its error) or
+ * PARSE_NOMEM; @base may be NULL. One thread at a time: resolving learns
+ * (the origins that come out as they went in). Free with url_base_free. */
 struct url_base;
 int url_base_new(const char *base, struct url_base **out);
-int url_resolve_base(const struct url_base *base, const char *href,
+int url_resolve_base(struct url_base *base, const char *href,
                      const char *charset, int flags, char **out);
 void url_base_free(struct url_base *base);
 

@@ -61,6 +61,11 @@ void pct_encode(struct v6_buf *o, const char *s, size_t n, enum pct_set set);
 /* The value of the hex digit @c (either case), or -1 when it is none. */
 int pct_hexval(int c);
 
+/* How many links url_resolve_base has resolved against @b by its short
+ * cut (url.c's url_fast), for the tests: they compare it with the full
+ * resolve and must know it ran. */
+size_t url_base_fast_count(const struct url_base *b);
+
 /* ---- host.c ---- */
 
 /* Append the IPv6 literal @s/@n (no brackets) to @out in canonical form.

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "parser/parse.h"
+#include "parser/parse_int.h"
 #include "tests/unit/check_run.h"
 
 #define BASE "http://www.example.gov.cn/a/b/c.html?x=1#f"
@@ -458,6 +459,140 @@ START_TEST(url_resolve_keeps_hosts_no_dns_can_find)
 }
 END_TEST
 
+/* A random link for url_fast_matches_full_resolve: mostly plain (what
+ * the short cut takes), with every byte it must leave to the full resolve
+ * mixed in: dots, '%', '#', ':', '\\', spaces, tabs, upper case, non-ASCII,
+ * an authority, the base's and other origins. */
+static void random_href(char *out, size_t cap, unsigned *seed)
+{
+  static const char *const starts[] = {"",
+                                       "/",
+                                       "//",
+                                       "?",
+                                       "./",
+                                       "../",
+                                       ".",
+                                       "..",
+                                       "#",
+                                       "http://www.example.gov.cn",
+                                       "http://www.example.gov.cn/",
+                                       "HTTP://www.example.gov.cn/",
+                                       "http://WWW.example.gov.cn/",
+                                       "http://news.example.gov.cn/",
+                                       "http://news.example.gov.cn:80/",
+                                       "https://www.example.gov.cn/",
+                                       "http://www.example.gov.cn.",
+                                       "http:",
+                                       "http:/x/",
+                                       "mailto:",
+                                       "javascript:",
+                                       " ",
+                                       "\t/",
+                                       "\\"};
+  static const char plain[] = "abcxyzABZ019-._~/!$&()*+,;=@?";
+  static const char odd[] = ".%#:\\ \t\n'\"<>[]{}|^`\x01\x7f";
+  size_t n = 0, len, i;
+  const char *st;
+  int mixed;
+
+  *seed = *seed * 1103515245u + 12345u;
+  st = starts[(*seed >> 8) % (sizeof starts / sizeof starts[0])];
+  n = strlen(st);
+  memcpy(out, st, n);
+  *seed = *seed * 1103515245u + 12345u;
+  len = (*seed >> 8) % 24;
+  mixed = (*seed >> 20) & 1; /* half of them plain after the start */
+  for (i = 0; i < len && n + 3 < cap; i++) {
+    unsigned r;
+    *seed = *seed * 1103515245u + 12345u;
+    r = *seed >> 8;
+    if (mixed && r % 10 == 0)
+      out[n++] = odd[(r / 10) % (sizeof odd - 1)];
+    else if (mixed && r % 37 == 1) {
+      out[n++] = '\xe4'; /* a CJK character: 4e2d */
+      out[n++] = '\xb8';
+      out[n++] = '\xad';
+    } else
+      out[n++] = plain[(r / 10) % (sizeof plain - 1)];
+  }
+  out[n] = 0;
+}
+
+START_TEST(url_fast_matches_full_resolve)
+{
+  static const char *const bases[] = {
+    "http://www.example.gov.cn/a/b/c.html?x=1#f",
+    "https://u:p@www.example.gov.cn:8443/d/",
+    "http://www.example.gov.cn",
+    "http://www.example.gov.cn/col/col3/index.html",
+    "HTTP://WWW.Example.gov.cn:80/a%2Fb/./c/../d.html",
+    "http://[fd6c::1]/x/y",
+    "http://192.168.0.1/",
+    "file:///c:/dir/page.html",
+    "mailto:a@b.cn"};
+  char href[128];
+  unsigned seed = 20261203u;
+  size_t i, k, fast = 0;
+
+  for (i = 0; i < sizeof bases / sizeof bases[0]; i++) {
+    struct url_base *b = NULL;
+    ck_assert_int_eq(url_base_new(bases[i], &b), PARSE_OK);
+    for (k = 0; k < 4000; k++) {
+      char *full = NULL, *got = NULL;
+      int rf, rg;
+      random_href(href, sizeof href, &seed);
+      rf = url_resolve(bases[i], href, "GB18030", 0, &full);
+      rg = url_resolve_base(b, href, "GB18030", 0, &got);
+      ck_assert_msg(rf == rg && (full ? got && !strcmp(full, got) : !got),
+                    "base %s href \"%s\": full %d %s, short cut %d %s",
+                    bases[i], href, rf, full ? full : "-", rg, got ? got : "-");
+      free(full);
+      free(got);
+    }
+    fast += url_base_fast_count(b);
+    /* only an http(s) base takes the short cut */
+    if (i >= 7)
+      ck_assert_uint_eq(url_base_fast_count(b), 0);
+    url_base_free(b);
+  }
+  /* the short cut ran, on about one link in ten */
+  ck_assert_msg(fast > 3000, "%zu links by the short cut", fast);
+}
+END_TEST
+
+START_TEST(url_fast_plain_links)
+{
+  struct url_base *b = NULL;
+  char *out = NULL;
+  size_t i;
+  static const char *const v[][2] = {
+    {"/art/2024/1/2/art_1_2.html",
+     "http://www.example.gov.cn/art/2024/1/2/art_1_2.html"},
+    {"index_2.html", "http://www.example.gov.cn/a/b/index_2.html"},
+    {"x.jsp?a=1&b=/c", "http://www.example.gov.cn/a/b/x.jsp?a=1&b=/c"},
+    {"http://www.example.gov.cn/col/", "http://www.example.gov.cn/col/"},
+    /* learned: this origin came out of the full resolve as it went in */
+    {"http://news.example.gov.cn/n.html", "http://news.example.gov.cn/n.html"},
+    {"http://news.example.gov.cn/m.html", "http://news.example.gov.cn/m.html"},
+    /* not plain: the full resolve */
+    {"../up.html", "http://www.example.gov.cn/a/up.html"},
+    {"/a/./b", "http://www.example.gov.cn/a/b"},
+    {"//cdn.example.gov.cn/x", "http://cdn.example.gov.cn/x"},
+    {"HTTP://News.example.gov.cn:80/z", "http://news.example.gov.cn/z"}};
+
+  ck_assert_int_eq(url_base_new(BASE, &b), PARSE_OK);
+  for (i = 0; i < sizeof v / sizeof v[0]; i++) {
+    ck_assert_int_eq(url_resolve_base(b, v[i][0], NULL, 0, &out), PARSE_OK);
+    ck_assert_str_eq(out, v[i][1]);
+    free(out);
+    if (i == 4)
+      ck_assert_uint_eq(url_base_fast_count(b), 4); /* news: learned now */
+  }
+  ck_assert_uint_eq(url_base_fast_count(b), 5);
+  url_base_free(b);
+}
+END_TEST
+
 int main(void)
 {
   Suite *s = suite_create("url");
@@ -474,6 +609,8 @@ int main(void)
   tcase_add_test(tc, url_resolve_percent_encoding);
   tcase_add_test(tc, url_resolve_query_in_page_charset);
   tcase_add_test(tc, url_resolve_base_query_stays_utf8);
+  tcase_add_test(tc, url_fast_matches_full_resolve);
+  tcase_add_test(tc, url_fast_plain_links);
   tcase_add_test(tc, url_resolve_ipv4_forms);
   tcase_add_test(tc, url_resolve_ipv6_canonical);
   tcase_add_test(tc, url_resolve_empty_host_fails);
