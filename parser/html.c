@@ -657,7 +657,7 @@ static int html_parse_page(struct html_parse *hs, struct v6_buf *text)
   struct html_nest_cut cut;
   const char *src;
   size_t srclen, k, fitted;
-  int rc;
+  int rc, rewritten;
 
   v6_buf_init(&flat, 0);
   rc = html_nest_guard(text->p, text->n, HTML_MAX_DEPTH, HTML_PART_BYTES, &flat,
@@ -667,13 +667,15 @@ static int html_parse_page(struct html_parse *hs, struct v6_buf *text)
   page->depth = cut.max_depth;
   page->flattened = cut.flattened;
   page->flat_at = cut.first_at;
+  page->collapsed = cut.collapsed;
   page->parsed = page->text_len;
-  if (cut.flattened) {
+  if (cut.flattened)
     page->cut |= HTML_CUT_DEPTH;
+  rewritten = cut.flattened || cut.collapsed;
+  if (rewritten)
     v6_buf_cleanup(text); /* the page is the rewritten one now */
-  }
-  src = cut.flattened ? flat.p : text->p;
-  srclen = cut.flattened ? flat.n : text->n;
+  src = rewritten ? flat.p : text->p;
+  srclen = rewritten ? flat.n : text->n;
   for (k = 0; k <= cut.n_splits; k++) {
     size_t from = k ? cut.splits[k - 1].at : 0;
     size_t to = k < cut.n_splits ? cut.splits[k].at : srclen;
@@ -682,10 +684,13 @@ static int html_parse_page(struct html_parse *hs, struct v6_buf *text)
                    &fitted);
     if (rc == PARSE_TOOBIG) {
       /* the page ends where the budget did (in the guard's input when
-       * its output is the same, else where this part began) */
+       * its output is the same or only has text collapsed, else where
+       * this part began) */
       page->cut |= HTML_CUT_BUDGET;
-      page->parsed =
-        (k ? cut.splits[k - 1].in_at : 0) + (cut.flattened ? 0 : fitted);
+      if (cut.flattened)
+        page->parsed = k ? cut.splits[k - 1].in_at : 0;
+      else
+        page->parsed = html_nest_in_at(&cut, from + fitted);
       rc = PARSE_OK;
       break;
     }

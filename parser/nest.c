@@ -55,6 +55,11 @@ enum {
  * next text; beyond this many, more are parsed flat. */
 #define NEST_MAX_FORMATTING 64
 
+/* A run of text of at least this many bytes, every one of them part of a
+ * non-ASCII character (CJK text, its punctuation), goes to gumbo as its
+ * first character alone (collapse_text). */
+#define COLLAPSE_MIN 32
+
 struct nest_tag {
   const char *name;
   unsigned char cls;
@@ -171,6 +176,7 @@ struct nest {
   struct open_el *st;
   size_t depth, cap;
   int foreign;              /* open svg/math elements */
+  int no_collapse;          /* collapse_text is off from here on */
   size_t fmt;               /* formatting start tags not yet ended */
   struct v6_buf *out;       /* the rewritten page, once a tag is flattened */
   size_t copied;            /* bytes of @p already in @out */
@@ -180,6 +186,8 @@ struct nest {
   int frames;
   struct html_split *splits;
   size_t n_splits, cap_splits;
+  size_t cap_shifts;
+  int oom;
 };
 
 static int is_alpha(unsigned char c)
@@ -396,6 +404,12 @@ static int push(struct nest *s, uint32_t h, unsigned char cls, size_t name_at,
   return 0;
 }
 
+/* Whether the page given to gumbo is a rewritten one (@out). */
+static int rewritten(const struct nest *s)
+{
+  return s->cut.flattened || s->cut.collapsed;
+}
+
 /* Copy the page up to @upto into the rewritten page. */
 static void copy_to(struct nest *s, size_t upto)
 {
@@ -421,6 +435,68 @@ static void flatten(struct nest *s, size_t start, size_t name_end, size_t end,
     v6_buf_putc(s->out, '>');
   }
   s->copied = end;
+}
+
+/* The text from @i to @end, read in the data state: every run of
+ * COLLAPSE_MIN or more bytes of non-ASCII characters is given to gumbo as
+ * its first character alone. Such a run holds no markup, no character
+ * reference and no HTML white space (all ASCII), so one of its characters
+ * takes the same path through tree construction as all of them (a text
+ * node, a foster-parented one, one that implies <body>): the elements and
+ * attributes, and so the links, come out the same; only text nodes are
+ * shorter, and no link is read from text outside script and style, which
+ * are never collapsed. gumbo spends about 200 instructions on every byte
+ * of text: most of a portal's page is such text. Not inside svg or math
+ * (their script and style are text), nor after a script with "<!--" in it
+ * (the guard ends scripts at the first "</script", the tokenizer not
+ * always then). */
+static void collapse_text(struct nest *s, size_t i, size_t end)
+{
+  size_t a, k;
+
+  if (s->no_collapse || s->foreign)
+    return;
+  while (i < end) {
+    while (i < end && (unsigned char)s->p[i] < 0x80)
+      i++;
+    a = i;
+    while (i < end && (unsigned char)s->p[i] >= 0x80)
+      i++;
+    if (i - a < COLLAPSE_MIN)
+      continue;
+    /* the first character: its lead byte and continuation bytes */
+    for (k = a + 1; k < i && ((unsigned char)s->p[k] & 0xc0) == 0x80; k++)
+      ;
+    copy_to(s, k);
+    s->copied = i;
+    s->cut.collapsed += i - k;
+    if (s->cut.n_shifts == s->cap_shifts) {
+      struct html_shift *nv = grow(s->cut.shifts, &s->cap_shifts, sizeof *nv);
+      if (!nv) {
+        s->oom = 1;
+        return;
+      }
+      s->cut.shifts = nv;
+    }
+    s->cut.shifts[s->cut.n_shifts].out_at = s->out->n;
+    s->cut.shifts[s->cut.n_shifts++].in_at = i;
+  }
+}
+
+size_t html_nest_in_at(const struct html_nest_cut *cut, size_t out_at)
+{
+  size_t lo = 0, hi = cut->n_shifts;
+  /* the last shift at or before @out_at */
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (cut->shifts[mid].out_at <= out_at)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  if (!lo)
+    return out_at;
+  return out_at - cut->shifts[lo - 1].out_at + cut->shifts[lo - 1].in_at;
 }
 
 /* The offset just past the end of raw text element @h's content: where
@@ -496,7 +572,7 @@ static int split_here(struct nest *s, size_t at)
   }
   sp = &s->splits[s->n_splits++];
   sp->in_at = at;
-  sp->at = s->cut.flattened ? s->out->n + (at - s->copied) : at;
+  sp->at = rewritten(s) ? s->out->n + (at - s->copied) : at;
   sp->ctx = v6_buf_take(&ctx);
   if (!sp->ctx) {
     s->n_splits--;
@@ -517,6 +593,7 @@ static int nest_run(struct nest *s)
     unsigned char cls;
     int selfclose, wanted;
 
+    collapse_text(s, i, lt ? (size_t)(lt - s->p) : s->n);
     if (!lt)
       break;
     start = i = (size_t)(lt - s->p);
@@ -579,6 +656,9 @@ static int nest_run(struct nest *s)
     if (cls == T_RAW) {
       if (!s->foreign)
         i = raw_skip(s, end, h);
+      if (ne - start - 1 == 6 && !strncasecmp(s->p + start + 1, "script", 6) &&
+          i - end >= 4 && memmem(s->p + end, i - end, "<!--", 4))
+        s->no_collapse = 1;
       continue;
     }
     if (cls == T_VOID || (selfclose && s->foreign))
@@ -611,7 +691,9 @@ int html_nest_guard(const char *p, size_t n, unsigned max_depth, size_t chunk,
   s.out = out;
   s.chunk = chunk;
   rc = nest_run(&s);
-  if (rc == PARSE_OK && s.cut.flattened) {
+  if (rc == PARSE_OK && s.oom)
+    rc = PARSE_NOMEM;
+  if (rc == PARSE_OK && rewritten(&s)) {
     v6_buf_putn(out, p + s.copied, n - s.copied);
     if (out->oom)
       rc = PARSE_NOMEM;
@@ -631,4 +713,7 @@ void html_nest_cut_cleanup(struct html_nest_cut *cut)
   free(cut->splits);
   cut->splits = NULL;
   cut->n_splits = 0;
+  free(cut->shifts);
+  cut->shifts = NULL;
+  cut->n_shifts = 0;
 }

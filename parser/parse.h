@@ -158,6 +158,9 @@ struct html_page {
   size_t flattened; /* HTML_CUT_DEPTH: start tags beyond HTML_MAX_DEPTH */
   size_t flat_at;   /* HTML_CUT_DEPTH: the offset of the first of them */
   size_t parts;     /* gumbo parses of the page (html_links_extract) */
+  /* bytes of long non-ASCII text runs gumbo was given only the first
+   * character of (they hold no link: parser/nest.c's collapse_text) */
+  size_t collapsed;
   /* The page's subresources (html_subres: what a browser loads to show
    * it), in document order, duplicates kept; kind is an enum
    * html_sub_kind bit. Resolved like the links. */

@@ -92,26 +92,40 @@ struct html_split {
   char *ctx;    /* "<html><body><div>" (owned) */
 };
 
+/* Where the rewritten page (of collapsed text only) is back in step with
+ * the page given: output offset @out_at is input offset @in_at. */
+struct html_shift {
+  size_t out_at, in_at;
+};
+
 /* What the nesting guard changed, and where the page may be split. */
 struct html_nest_cut {
   size_t flattened;          /* start tags beyond the depth, parsed flat */
   size_t first_at;           /* offset of the first of them in the input */
   size_t max_depth;          /* the deepest nesting kept (at most the limit) */
+  size_t collapsed;          /* bytes of text runs left out (nest.c) */
+  struct html_shift *shifts; /* one after each collapsed run, in order */
+  size_t n_shifts;
   struct html_split *splits; /* in page order, at least @chunk apart */
   size_t n_splits;
 };
 
 /* Follow the open elements of the UTF-8 page @p/@n as the HTML tokenizer
  * sees them, and keep every start tag that would open an element deeper
- * than @max_depth from opening one (see nest.c). When a tag was changed,
- * the rewritten page is appended to @out (uncapped, as parse_int.h's
- * buffers are); else @out is untouched. With @chunk > 0, the places at
- * least @chunk bytes apart where the page may be split are listed.
- * *cut says what was done; release it with html_nest_cut_cleanup (also
+ * than @max_depth from opening one (see nest.c); give long runs of
+ * non-ASCII text as their first character (nest.c's collapse_text). When
+ * a tag or text was changed, the rewritten page is appended to @out
+ * (uncapped, as parse_int.h's buffers are); else @out is untouched. With @chunk
+ * > 0, the places at least @chunk bytes apart where the page may be split are
+ * listed. *cut says what was done; release it with html_nest_cut_cleanup (also
  * after an error). Returns PARSE_OK or PARSE_NOMEM. */
 int html_nest_guard(const char *p, size_t n, unsigned max_depth, size_t chunk,
                     struct v6_buf *out, struct html_nest_cut *cut);
 void html_nest_cut_cleanup(struct html_nest_cut *cut);
+
+/* The offset in the page given to the guard of offset @out_at of the page
+ * it gave to gumbo, when it only collapsed text (not flattened). */
+size_t html_nest_in_at(const struct html_nest_cut *cut, size_t out_at);
 
 /* ---- subres.c: a page's subresources, as html.c's walk finds them ---- */
 

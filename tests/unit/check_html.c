@@ -573,6 +573,283 @@ START_TEST(html_utf8_scrub_ascii_runs)
 }
 END_TEST
 
+/* ---- collapsed text (nest.c's collapse_text) ---------------------------- */
+
+/* 中文 repeated: @n CJK characters of three bytes, or with @broken an
+ * ASCII 'x' after every fourth (runs of 12 bytes: nothing collapsed). */
+static void cjk(struct v6_buf *o, size_t n, int broken)
+{
+  static const char *const ch[] = {"\xe4\xb8\xad", "\xe6\x96\x87",
+                                   "\xe6\x94\xbf", "\xe5\xba\x9c",
+                                   "\xef\xbc\x8c", "\xe3\x80\x82"};
+  size_t i;
+  for (i = 0; i < n; i++) {
+    v6_buf_puts(o, ch[i % 6]);
+    if (broken && i % 4 == 3)
+      v6_buf_putc(o, 'x');
+  }
+}
+
+/* What html_links_extract found in @a and @b is the same: every link,
+ * script literal and subresource (URL, href, kind), the base, the
+ * refresh, the counts. */
+static void same_links(const struct html_page *a, const struct html_page *b)
+{
+  size_t i;
+  ck_assert_uint_eq(a->n_links, b->n_links);
+  for (i = 0; i < a->n_links; i++) {
+    ck_assert_pstr_eq(a->links[i].url, b->links[i].url);
+    ck_assert_pstr_eq(a->links[i].href, b->links[i].href);
+    ck_assert_int_eq(a->links[i].kind, b->links[i].kind);
+  }
+  ck_assert_uint_eq(a->n_script_links, b->n_script_links);
+  for (i = 0; i < a->n_script_links; i++)
+    ck_assert_pstr_eq(a->script_links[i].url, b->script_links[i].url);
+  ck_assert_uint_eq(a->n_subres, b->n_subres);
+  for (i = 0; i < a->n_subres; i++) {
+    ck_assert_pstr_eq(a->subres[i].url, b->subres[i].url);
+    ck_assert_int_eq(a->subres[i].kind, b->subres[i].kind);
+  }
+  ck_assert_uint_eq(a->script_urls, b->script_urls);
+  ck_assert_pstr_eq(a->base, b->base);
+  ck_assert_pstr_eq(a->refresh_url, b->refresh_url);
+  ck_assert_int_eq(a->cut, b->cut);
+}
+
+/* The page of @tpl with every '@' a text of @n CJK characters (broken or
+ * not), parsed into @out. */
+static void tpl_page(const char *tpl, size_t n, int broken,
+                     struct html_page *out)
+{
+  struct v6_buf b;
+  const char *p;
+  v6_buf_init(&b, 0);
+  for (p = tpl; *p; p++)
+    if (*p == '@')
+      cjk(&b, n, broken);
+    else
+      v6_buf_putc(&b, *p);
+  ck_assert_int_eq(
+    html_links_extract(b.p, b.n, "text/html; charset=utf-8", PAGE, out),
+    PARSE_OK);
+  v6_buf_cleanup(&b);
+}
+
+/* Long CJK text is given to gumbo as its first character: the same links
+ * as the page whose text has ASCII in it every few characters, in text
+ * before <body>, in tables (foster-parented), select, pre, frames of
+ * formatting elements (the adoption agency), lists, svg; and nothing is
+ * collapsed in attributes, script, style, title, textarea or comments. */
+START_TEST(html_collapse_keeps_every_link)
+{
+  static const char tpl[] =
+    "@<!DOCTYPE html>@<html>@<head>@<title>@<a href=/t1>@</title>@"
+    "<meta http-equiv=refresh content=\"5; url=/r\">@"
+    "<style>@ .x{background:url(/bg.png)} @</style>@"
+    "<script>var s='@'; var u='http://www.example.gov.cn/s.js'; //@</script>"
+    "@</head>@<body>@<a href=/a1>@</a>@<table>@<tr>@<td>@<a href=/a2>@</a>"
+    "@</td>@</tr>@<a href=/a3>@</a>@</table>@<select>@<option>@</option>@"
+    "<a href=/a4>@</a>@</select>@<pre>\n@<a href=/a5>@</a></pre>@"
+    "<b>@<p>@<i>@</b>@<a href=/a6>@</a>@</i>@</p>@<ul>@<li>@<li>@"
+    "<a href=/a7 title=\"@\">@</a>@</ul>@<textarea>@<a href=/t2>@</textarea>"
+    "@<!-- @<a href=/c1>@ -->@<svg>@<a href=/s1>@</a>@<text>@</text>@</svg>"
+    "@<img src=/i.png alt=\"@\">@<a href=\"/\xe6\x96\x87/"
+    "\xe4\xb8\xad\xe6\x96\x87\xe4\xb8\xad\xe6\x96\x87\xe4\xb8\xad\xe6\x96\x87"
+    "\xe4\xb8\xad\xe6\x96\x87\xe4\xb8\xad\xe6\x96\x87\xe4\xb8\xad\xe6\x96\x87"
+    ".html\">@</a>@<base href=/b/>@<a href=rel.html>@</a>@</body>@</html>@";
+  struct html_page a, b;
+  size_t i;
+
+  tpl_page(tpl, 40, 0, &a);
+  tpl_page(tpl, 40, 1, &b);
+  ck_assert_uint_gt(a.collapsed, 40 * 3 * 40);
+  ck_assert_uint_eq(b.collapsed, 0);
+  same_links(&a, &b);
+  ck_assert_uint_eq(a.n_links, 9);
+  for (i = 0; i < a.n_links; i++)
+    ck_assert_msg(!strstr(a.links[i].url, "/t") &&
+                    !strstr(a.links[i].url, "/c1"),
+                  "%s", a.links[i].url);
+  /* the href of 36 CJK bytes, inside a tag, is whole */
+  ck_assert_str_eq(a.links[7].url,
+                   "http://www.example.gov.cn/%E6%96%87/"
+                   "%E4%B8%AD%E6%96%87%E4%B8%AD%E6%96%87%E4%B8%AD%E6%96%87"
+                   "%E4%B8%AD%E6%96%87%E4%B8%AD%E6%96%87%E4%B8%AD%E6%96%87"
+                   ".html");
+  ck_assert_str_eq(a.refresh_url, "http://www.example.gov.cn/r");
+  html_page_cleanup(&a);
+  html_page_cleanup(&b);
+}
+END_TEST
+
+/* Random pages of the tags that tree construction treats specially and
+ * text, long CJK runs or the same broken by ASCII: the same links. */
+START_TEST(html_collapse_random_pages)
+{
+  static const char *const bits[] = {"<a href=/x%u>",
+                                     "</a>",
+                                     "<p>",
+                                     "</p>",
+                                     "<b>",
+                                     "</b>",
+                                     "<i>",
+                                     "</i>",
+                                     "<table>",
+                                     "</table>",
+                                     "<tr>",
+                                     "<td>",
+                                     "</td>",
+                                     "<select>",
+                                     "<option>",
+                                     "</select>",
+                                     "<div>",
+                                     "</div>",
+                                     "<li>",
+                                     "<ul>",
+                                     "</ul>",
+                                     "<svg>",
+                                     "</svg>",
+                                     "<math>",
+                                     "</math>",
+                                     "<pre>\n",
+                                     "</pre>",
+                                     "<form>",
+                                     "</form>",
+                                     "<frameset>",
+                                     "<frame src=/f%u>",
+                                     "<noscript>",
+                                     "</noscript>",
+                                     "<template>",
+                                     "</template>",
+                                     "<area href=/r%u>",
+                                     "<iframe src=/if%u>",
+                                     "</iframe>",
+                                     "<script>",
+                                     "</script>",
+                                     "<style>",
+                                     "</style>",
+                                     "<!--",
+                                     "-->",
+                                     "<h1>",
+                                     "</h1>",
+                                     "<nobr>",
+                                     "</nobr>",
+                                     "<head>",
+                                     "<body>",
+                                     "<caption>",
+                                     "<colgroup>",
+                                     "<col>",
+                                     "<textarea>",
+                                     "</textarea>",
+                                     "&amp;",
+                                     " ",
+                                     "\n",
+                                     "\t",
+                                     "<",
+                                     ">",
+                                     "<![CDATA[",
+                                     "]]>"};
+  unsigned seed = 20261203u, page, k;
+  size_t collapsed = 0;
+
+  for (page = 0; page < 300; page++) {
+    struct v6_buf ta, tb;
+    struct html_page a, b;
+    size_t n = 0, nb = (sizeof bits / sizeof bits[0]);
+    v6_buf_init(&ta, 0);
+    v6_buf_init(&tb, 0);
+    for (k = 0; k < 120; k++) {
+      unsigned r;
+      seed = seed * 1103515245u + 12345u;
+      r = seed >> 8;
+      if (r % 3 == 0) {
+        size_t len = 8 + (r >> 4) % 40;
+        cjk(&ta, len, 0);
+        cjk(&tb, len, 1);
+      } else {
+        const char *bit = bits[(r >> 2) % nb], *u = strstr(bit, "%u");
+        char tag[64];
+        if (u)
+          snprintf(tag, sizeof tag, "%.*s%zu%s", (int)(u - bit), bit, n++,
+                   u + 2);
+        else
+          snprintf(tag, sizeof tag, "%s", bit);
+        v6_buf_puts(&ta, tag);
+        v6_buf_puts(&tb, tag);
+      }
+    }
+    ck_assert_int_eq(
+      html_links_extract(ta.p, ta.n, "text/html; charset=utf-8", PAGE, &a),
+      PARSE_OK);
+    ck_assert_int_eq(
+      html_links_extract(tb.p, tb.n, "text/html; charset=utf-8", PAGE, &b),
+      PARSE_OK);
+    ck_assert_uint_eq(b.collapsed, 0);
+    same_links(&a, &b);
+    collapsed += a.collapsed;
+    html_page_cleanup(&a);
+    html_page_cleanup(&b);
+    v6_buf_cleanup(&ta);
+    v6_buf_cleanup(&tb);
+  }
+  ck_assert_uint_gt(collapsed, 100000);
+}
+END_TEST
+
+/* Offsets of the rewritten page map back to the page given (the budget's
+ * "parsed" evidence counts bytes of the page as decoded): every tag is at
+ * the offset html_nest_in_at names. */
+START_TEST(html_collapse_offsets_map_back)
+{
+  struct v6_buf in, out;
+  struct html_nest_cut cut;
+  size_t i, tags = 0;
+
+  v6_buf_init(&in, 0);
+  v6_buf_init(&out, 0);
+  for (i = 0; i < 50; i++) {
+    char tag[32];
+    cjk(&in, 10 + i * 7 % 30, 0);
+    snprintf(tag, sizeof tag, "<a href=/k%zu>", i);
+    v6_buf_puts(&in, tag);
+  }
+  ck_assert_int_eq(html_nest_guard(in.p, in.n, HTML_MAX_DEPTH, 0, &out, &cut),
+                   PARSE_OK);
+  ck_assert_uint_gt(cut.collapsed, 0);
+  ck_assert_uint_eq(cut.flattened, 0);
+  ck_assert_uint_eq(out.n + cut.collapsed, in.n);
+  for (i = 0; i < out.n; i++) {
+    size_t at;
+    if (out.p[i] != '<')
+      continue;
+    at = html_nest_in_at(&cut, i);
+    ck_assert_uint_lt(at, in.n);
+    ck_assert_msg(!strncmp(in.p + at, out.p + i, 10), "out %zu -> in %zu", i,
+                  at);
+    tags++;
+  }
+  ck_assert_uint_eq(tags, 50);
+  ck_assert_uint_eq(html_nest_in_at(&cut, out.n), in.n);
+  html_nest_cut_cleanup(&cut);
+  v6_buf_cleanup(&in);
+  v6_buf_cleanup(&out);
+}
+END_TEST
+
+/* After a script with "<!--" in it (the tokenizer's escaped states, which
+ * the guard does not follow), nothing more is collapsed. */
+START_TEST(html_collapse_off_after_escaped_script)
+{
+  struct html_page a;
+  tpl_page("<body>@<a href=/a>@</a><script><!-- <script>x</script> @"
+           "</script>@<a href=/b>@</a>",
+           40, 0, &a);
+  ck_assert_uint_eq(a.collapsed, 2 * (40 * 3 - 3));
+  ck_assert_uint_eq(a.n_links, 2);
+  html_page_cleanup(&a);
+}
+END_TEST
+
 int main(void)
 {
   Suite *s = suite_create("html");
@@ -581,6 +858,10 @@ int main(void)
   tcase_add_checked_fixture(tc, NULL, teardown);
   tcase_add_test(tc, html_utf8_scrub_three_byte_edges);
   tcase_add_test(tc, html_utf8_scrub_ascii_runs);
+  tcase_add_test(tc, html_collapse_keeps_every_link);
+  tcase_add_test(tc, html_collapse_random_pages);
+  tcase_add_test(tc, html_collapse_off_after_escaped_script);
+  tcase_add_test(tc, html_collapse_offsets_map_back);
   tcase_add_test(tc, html_links_in_document_order);
   tcase_add_test(tc, html_frameset_frames);
   tcase_add_test(tc, html_duplicates_kept);
