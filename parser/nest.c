@@ -55,10 +55,10 @@ enum {
  * next text; beyond this many, more are parsed flat. */
 #define NEST_MAX_FORMATTING 64
 
-/* A run of text of at least this many bytes, every one of them part of a
- * non-ASCII character (CJK text, its punctuation), goes to gumbo as its
- * first character alone (collapse_text). */
-#define COLLAPSE_MIN 32
+/* A run of text of at least this many bytes (two CJK characters), every
+ * one of them part of a non-ASCII character (CJK text, its punctuation),
+ * goes to gumbo as its first character alone (collapse_text). */
+#define COLLAPSE_MIN 6
 
 struct nest_tag {
   const char *name;
