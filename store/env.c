@@ -58,8 +58,10 @@ int st_db_run_keyed(int db)
 _Thread_local volatile sig_atomic_t st_guard_depth;
 static int guard_on, guard_status;
 static const char *guard_prefix = "", *guard_hint = "";
-static char guard_msg[4352];
-static size_t guard_len;
+/* the messages of a fault inside an LMDB call (or a record it lent), and
+ * of one elsewhere at an address of the map */
+static char guard_msg[4352], guard_msg_map[4352];
+static size_t guard_len, guard_len_map;
 static const char *map_lo, *map_hi;
 static MDB_env *map_env; /* whose map [map_lo, map_hi) is */
 static struct sigaction guard_old_segv, guard_old_bus;
@@ -69,9 +71,14 @@ static void guard_handler(int sig, siginfo_t *si, void *ctx)
   const char *a = si ? si->si_addr : NULL;
 
   (void)ctx;
-  if (st_guard_depth > 0 || (a && a >= map_lo && a < map_hi)) {
+  if (st_guard_depth > 0) {
     if (guard_len)
       (void)!write(STDERR_FILENO, guard_msg, guard_len);
+    _exit(guard_status);
+  }
+  if (a && a >= map_lo && a < map_hi) {
+    if (guard_len_map)
+      (void)!write(STDERR_FILENO, guard_msg_map, guard_len_map);
     _exit(guard_status);
   }
   /* not the store's: returning re-runs the faulting instruction under the
@@ -79,7 +86,13 @@ static void guard_handler(int sig, siginfo_t *si, void *ctx)
   (void)sigaction(sig, sig == SIGBUS ? &guard_old_bus : &guard_old_segv, NULL);
 }
 
-/* Compose the message for the store in @dir (see above). */
+/* The length snprintf's result @n leaves in a buffer of @cap bytes. */
+static size_t msg_len(int n, size_t cap)
+{
+  return n < 0 ? 0 : (size_t)n >= cap ? cap - 1 : (size_t)n;
+}
+
+/* Compose the messages for the store in @dir (see above). */
 static void guard_compose(const char *dir)
 {
   int n = snprintf(guard_msg, sizeof guard_msg,
@@ -87,9 +100,12 @@ static void guard_compose(const char *dir)
                    "inside LMDB%s\n",
                    guard_prefix, dir, guard_hint);
 
-  guard_len = n < 0                           ? 0
-              : (size_t)n >= sizeof guard_msg ? sizeof guard_msg - 1
-                                              : (size_t)n;
+  guard_len = msg_len(n, sizeof guard_msg);
+  n = snprintf(guard_msg_map, sizeof guard_msg_map,
+               "%sthe store %s is damaged: reading data.mdb faulted at an "
+               "address of its map, outside LMDB%s\n",
+               guard_prefix, dir, guard_hint);
+  guard_len_map = msg_len(n, sizeof guard_msg_map);
 }
 
 int store_fault_guard(int status, const char *prefix, const char *hint)

@@ -2521,18 +2521,24 @@ END_TEST
  * after @fault(@s, @lo) on the store of one run opened under the guard
  * (exit 42), @lo being where the process maps its data.mdb: 2 when the
  * fault did not come, 3 when the store could not be set up. */
+/* What the last guarded_child wrote to stderr (its first line). */
+static char guarded_err[512];
+
 static int guarded_child(void (*fault)(struct store *s, const char *lo))
 {
   struct store *s = NULL;
   uintptr_t lo = 0, hi = 0;
   int status = -1;
   pid_t pid;
+  char errf[192];
+  FILE *f;
 
+  snprintf(errf, sizeof errf, "%s/guard.err", g_tmp);
   store_of_one_run(400);
   pid = fork();
   ck_assert_int_ge(pid, 0);
   if (pid == 0) {
-    if (!freopen("/dev/null", "w", stderr))
+    if (!freopen(errf, "w", stderr))
       _exit(3);
     if (store_fault_guard(42, "t: ", "") != STORE_OK ||
         store_open(g_db, STORE_RDONLY, 0, &s) != STORE_OK ||
@@ -2542,6 +2548,13 @@ static int guarded_child(void (*fault)(struct store *s, const char *lo))
     _exit(2);
   }
   ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+  guarded_err[0] = 0;
+  if ((f = fopen(errf, "r"))) {
+    if (!fgets(guarded_err, sizeof guarded_err, f))
+      guarded_err[0] = 0;
+    fclose(f);
+  }
+  unlink(errf);
   return WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status);
 }
 
@@ -2573,6 +2586,9 @@ static void cut_under_a_reader(struct store *s, const char *lo)
 START_TEST(store_fault_inside_lmdb_exits_through_the_guard)
 {
   ck_assert_int_eq(guarded_child(cut_under_a_reader), 42);
+  ck_assert_msg(strstr(guarded_err, "is damaged: reading data.mdb faulted "
+                                    "inside LMDB"),
+                "%s", guarded_err);
 }
 END_TEST
 
@@ -2582,6 +2598,9 @@ END_TEST
 START_TEST(store_fault_in_the_map_exits_through_the_guard)
 {
   ck_assert_int_eq(guarded_child(read_past_the_cut), 42);
+  ck_assert_msg(strstr(guarded_err, "is damaged: reading data.mdb faulted at "
+                                    "an address of its map, outside LMDB"),
+                "%s", guarded_err);
 }
 END_TEST
 
