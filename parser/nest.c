@@ -450,11 +450,18 @@ static void flatten(struct nest *s, size_t start, size_t name_end, size_t end,
  * (their script and style are text), nor after a script with "<!--" in it
  * (the guard ends scripts at the first "</script", the tokenizer not
  * always then). */
+static int collapse_off; /* html_collapse_set */
+
+void html_collapse_set(int on)
+{
+  collapse_off = !on;
+}
+
 static void collapse_text(struct nest *s, size_t i, size_t end)
 {
   size_t a, k;
 
-  if (s->no_collapse || s->foreign)
+  if (s->no_collapse || s->foreign || collapse_off)
     return;
   while (i < end) {
     while (i < end && (unsigned char)s->p[i] < 0x80)

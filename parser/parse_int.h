@@ -123,6 +123,11 @@ int html_nest_guard(const char *p, size_t n, unsigned max_depth, size_t chunk,
                     struct v6_buf *out, struct html_nest_cut *cut);
 void html_nest_cut_cleanup(struct html_nest_cut *cut);
 
+/* Turn nest.c's collapse_text off (0) or on (1, the default): for the
+ * tests that compare the links found both ways. Not for a crawl: set it
+ * before any page is parsed, from one thread. */
+void html_collapse_set(int on);
+
 /* The offset in the page given to the guard of offset @out_at of the page
  * it gave to gumbo, when it only collapsed text (not flattened). */
 size_t html_nest_in_at(const struct html_nest_cut *cut, size_t out_at);

@@ -3,8 +3,10 @@
  * The first input byte picks a Content-Type header from a small table (so
  * the fuzzer reaches the header, BOM, <meta> and default charset paths);
  * the rest is the page body. Every returned string is read once so that
- * ASan sees any pointer into freed or foreign (gumbo) memory. The body is
- * also compared with itself and half with half by html_similarity.
+ * ASan sees any pointer into freed or foreign (gumbo) memory. The page is
+ * parsed again with nest.c's collapse_text off: the links, literals,
+ * subresources and evidence must be the same. The body is also compared
+ * with itself and half with half by html_similarity.
  */
 #include "config.h"
 
@@ -14,6 +16,7 @@
 #include <string.h>
 
 #include "parser/parse.h"
+#include "parser/parse_int.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -43,6 +46,41 @@ static void touch(const char *s)
 {
   if (s)
     sink += strlen(s);
+}
+
+static int str_same(const char *a, const char *b)
+{
+  return a == b || (a && b && !strcmp(a, b));
+}
+
+static int links_same(const struct html_link *a, const struct html_link *b,
+                      size_t n)
+{
+  size_t i;
+  for (i = 0; i < n; i++)
+    if (!str_same(a[i].url, b[i].url) || !str_same(a[i].href, b[i].href) ||
+        a[i].kind != b[i].kind)
+      return 0;
+  return 1;
+}
+
+/* The page parsed with text collapsed (@a) and without (@b): what was
+ * found is the same. The budget's CPU-time bound may stop one parse and
+ * not the other: such a pair is not compared. */
+static void collapse_same(const struct html_page *a, const struct html_page *b)
+{
+  if ((a->cut | b->cut) & HTML_CUT_BUDGET)
+    return;
+  if (a->n_links != b->n_links || a->n_script_links != b->n_script_links ||
+      a->n_subres != b->n_subres || a->script_urls != b->script_urls ||
+      a->cut != b->cut || a->parsed != b->parsed || a->depth != b->depth ||
+      a->flattened != b->flattened || a->flat_at != b->flat_at ||
+      !str_same(a->base, b->base) ||
+      !str_same(a->refresh_url, b->refresh_url) ||
+      !links_same(a->links, b->links, a->n_links) ||
+      !links_same(a->script_links, b->script_links, a->n_script_links) ||
+      !links_same(a->subres, b->subres, a->n_subres))
+    abort();
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -77,6 +115,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   touch(page.charset);
   touch(page.base);
   touch(page.refresh_url);
+  {
+    struct html_page flat;
+    int rc;
+    html_collapse_set(0);
+    rc = html_links_extract((const char *)data + 1, size - 1, ct,
+                            "http://www.example.gov.cn/a/b.html", &flat);
+    html_collapse_set(1);
+    if (rc != PARSE_OK)
+      abort();
+    collapse_same(&page, &flat);
+    html_page_cleanup(&flat);
+  }
   html_page_cleanup(&page);
   /* html_similarity: the two halves of the input, and the input with
    * itself (which must be the same page) */
