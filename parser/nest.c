@@ -178,7 +178,7 @@ struct nest {
   int foreign;              /* open svg/math elements */
   int no_collapse;          /* collapse_text is off from here on */
   size_t fmt;               /* formatting start tags not yet ended */
-  struct v6_buf *out;       /* the rewritten page, once a tag is flattened */
+  struct v6_buf *out;       /* the rewritten page (rewritten()) */
   size_t copied;            /* bytes of @p already in @out */
   struct html_nest_cut cut; /* the evidence */
   /* splitting (html_nest_guard's @chunk): where the page may be cut */
@@ -437,6 +437,13 @@ static void flatten(struct nest *s, size_t start, size_t name_end, size_t end,
   s->copied = end;
 }
 
+static int collapse_off; /* html_collapse_set */
+
+void html_collapse_set(int on)
+{
+  collapse_off = !on;
+}
+
 /* The text from @i to @end, read in the data state: every run of
  * COLLAPSE_MIN or more bytes of non-ASCII characters is given to gumbo as
  * its first character alone. Such a run holds no markup, no character
@@ -450,13 +457,6 @@ static void flatten(struct nest *s, size_t start, size_t name_end, size_t end,
  * (their script and style are text), nor after a script with "<!--" in it
  * (the guard ends scripts at the first "</script", the tokenizer not
  * always then). */
-static int collapse_off; /* html_collapse_set */
-
-void html_collapse_set(int on)
-{
-  collapse_off = !on;
-}
-
 static void collapse_text(struct nest *s, size_t i, size_t end)
 {
   size_t a, k;

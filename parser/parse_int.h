@@ -115,10 +115,11 @@ struct html_nest_cut {
  * than @max_depth from opening one (see nest.c); give long runs of
  * non-ASCII text as their first character (nest.c's collapse_text). When
  * a tag or text was changed, the rewritten page is appended to @out
- * (uncapped, as parse_int.h's buffers are); else @out is untouched. With @chunk
- * > 0, the places at least @chunk bytes apart where the page may be split are
- * listed. *cut says what was done; release it with html_nest_cut_cleanup (also
- * after an error). Returns PARSE_OK or PARSE_NOMEM. */
+ * (uncapped, as parse_int.h's buffers are); else @out is untouched. With
+ * @chunk > 0, the places at least @chunk bytes apart where the page may
+ * be split are listed. *cut says what was done; release it with
+ * html_nest_cut_cleanup (also after an error). Returns PARSE_OK or
+ * PARSE_NOMEM. */
 int html_nest_guard(const char *p, size_t n, unsigned max_depth, size_t chunk,
                     struct v6_buf *out, struct html_nest_cut *cut);
 void html_nest_cut_cleanup(struct html_nest_cut *cut);
