@@ -507,10 +507,15 @@ def test_measured_home():
     check("home404: stopped after the 404 was measured, before the end",
           dead in measured(db) and p.returncode not in (0, None),
           (p.returncode, err))
+    mark = log_mark()
     rc, _, err = run(args(db, ["--resume"]))
+    with LOG_LOCK:
+        again = [r for r in LOG[mark:] if r[2] == "/missing.html"]
     check("home404: the resumed run exits 0", rc == 0, err)
     check("home404: the resumed run has the uninterrupted figures",
           figures(db) == ref, (figures(db), ref))
+    check("home404: the measured homepage, a link of the other site too, "
+          "is not asked again", again == [], again)
 
 
 def main():
