@@ -965,6 +965,9 @@ struct probe {
   struct waiter w; /* in its origin's or its host's queue */
   /* outage.c: its IPv6 result held while the vantage is in doubt */
   struct probe *held_next;
+  /* a link's: store_url_ref's of url (0: none), so that its record is
+   * put without a lookup of the URL */
+  uint64_t url_ref;
   /* small fields last and packed: a crawl holds a probe for every
    * distinct URL it has seen */
   uint32_t id; /* its entry in c->probes */

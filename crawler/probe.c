@@ -144,7 +144,7 @@ static void probe_record(struct crawl *c, struct probe *p)
   fam_fill(&sp.v4, p->fam[1]);
   if (p->klass == CLASS_ROBOTS)
     sp.v4.error = sp.v6.error = (char *)robots_why(p);
-  crawl_store_rc(c, store_probe_put(c->st, c->run, &sp));
+  crawl_store_rc(c, store_probe_put_ref(c->st, c->run, &sp, p->url_ref));
   c->prog.probes_done++;
 }
 
@@ -325,6 +325,10 @@ static int probe_new(struct crawl *c, uint32_t id, const char *url, void *arg,
   }
   p->c = c;
   p->linked = linked;
+  /* a link's URL was interned with the link (a hit of the store's cache
+   * now): a subresource's is interned when its probe is stored, as ever */
+  if (linked)
+    crawl_store_rc(c, store_url_ref(c->st, url, &p->url_ref));
   c->prog.probes_total++;
   c->work++;
   if (probe_path_set(p, &v) < 0 ||

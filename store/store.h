@@ -495,6 +495,18 @@ void store_probe_cleanup(struct store_probe *p);
  * @p, a NULL or empty url, klass outside enum link_class, a read-only
  * store) or a write error. */
 int store_probe_put(struct store *s, uint32_t run, const struct store_probe *p);
+/* A reference to @url, interned now when it is not yet, into *ref (0 on
+ * error), for store_probe_put_ref. One taken before a write of @s was lost
+ * (an abort, a failed commit) is stale and is then not used. Returns
+ * STORE_OK, STORE_INVALID (NULL @s, @url or @ref, an empty @url, a
+ * read-only store) or a write error. */
+int store_url_ref(struct store *s, const char *url, uint64_t *ref);
+/* store_probe_put with @ref, store_url_ref's of @p->url (0: none): the
+ * URL is not looked up again unless the reference is stale. The caller
+ * keeps reference and URL together (one of another URL would store the
+ * probe under that URL). */
+int store_probe_put_ref(struct store *s, uint32_t run,
+                        const struct store_probe *p, uint64_t ref);
 /* Fetch the probe of @url in run @run into caller-allocated @out; on
  * STORE_OK the caller owns its strings (out->url is a copy of @url) until
  * store_probe_cleanup(@out). Returns STORE_OK, STORE_NOTFOUND (not probed

@@ -185,6 +185,9 @@ struct store {
    * dropped with an aborted write transaction, which may have created
    * some of its ids. */
   struct st_url_slot *url_cache;
+  /* one more each time ids handed out may be gone (st_url_cache_drop):
+   * a store_url_ref of another epoch is looked up again */
+  unsigned url_epoch;
   unsigned lookups; /* st_url_id's misses of the cache (urls.c) */
   int sums;         /* 1: values end in their checksum (schema 2 on) */
   int nolock;       /* opened with MDB_NOLOCK: lock.mdb is not writable */
@@ -466,6 +469,9 @@ void st_url_cache_drop(struct store *s, int all);
 /* Begin the write (st_wr_begin) and intern @url in it: how every write
  * keyed by a URL starts. Returns as st_wr_begin and st_url_id. */
 int st_wr_url(struct store *s, MDB_txn **txn, const char *url, uint64_t *id);
+/* The id of store_url_ref's @ref into *id: 1, or 0 when it is none or
+ * stale (taken before ids were lost). */
+int st_url_ref_id(const struct store *s, uint64_t ref, uint64_t *id);
 /* The bytes of url @id, lent (see Memory). STORE_CORRUPT for an id that
  * is not interned: a dangling id is damage, not absence. */
 int st_url_str(struct store *s, MDB_txn *txn, uint64_t id, MDB_val *v);

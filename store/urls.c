@@ -112,6 +112,7 @@ struct st_url_slot {
 void st_url_cache_drop(struct store *s, int all)
 {
   size_t i;
+  s->url_epoch++;
   if (!s->url_cache)
     return;
   for (i = 0; i < URL_CACHE_N; i++)
@@ -185,6 +186,37 @@ int st_wr_url(struct store *s, MDB_txn **txn, const char *url, uint64_t *id)
   int rc = st_wr_begin(s, txn);
 
   return rc ? rc : st_url_id(s, *txn, url, 1, id);
+}
+
+/* A reference is an id below 2^48 with the low 16 bits of the epoch it
+ * was taken in above it (enough: a crawl stops at its first failed
+ * write, so its epoch never comes round again). */
+#define REF_ID_BITS 48
+#define REF_ID_MASK ((UINT64_C(1) << REF_ID_BITS) - 1)
+
+int store_url_ref(struct store *s, const char *url, uint64_t *ref)
+{
+  MDB_txn *txn = NULL;
+  uint64_t id = 0;
+  int rc;
+
+  if (!ref)
+    return STORE_INVALID;
+  *ref = 0;
+  if (!s || !url || !*url)
+    return STORE_INVALID;
+  rc = st_wr_end(s, st_wr_url(s, &txn, url, &id));
+  if (rc == STORE_OK && id && id <= REF_ID_MASK)
+    *ref = (uint64_t)(s->url_epoch & 0xffffu) << REF_ID_BITS | id;
+  return rc;
+}
+
+int st_url_ref_id(const struct store *s, uint64_t ref, uint64_t *id)
+{
+  if (!ref || (ref >> REF_ID_BITS) != (s->url_epoch & 0xffffu))
+    return 0;
+  *id = ref & REF_ID_MASK;
+  return 1;
 }
 
 int st_url_str(struct store *s, MDB_txn *txn, uint64_t id, MDB_val *v)

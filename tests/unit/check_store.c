@@ -2315,6 +2315,60 @@ START_TEST(store_full_forgets_the_ids_it_cached)
 }
 END_TEST
 
+/* A reference spares the probe's lookup of its URL, and one taken before
+ * ids were lost (a full map drops the write) is not used: the id it named
+ * belongs to the next URL interned by then. */
+START_TEST(store_url_ref_spares_the_lookup_and_goes_stale_with_lost_ids)
+{
+  struct store *s = open_db(TINY_MAP);
+  struct store_probe p, got;
+  const char *a = "http://ref.example/a", *b = "http://ref.example/b",
+             *c = "http://ref.example/c";
+  char page[64], url[200];
+  uint64_t ra = 1, rb = 0, rc_ref = 0;
+  uint32_t run = 0;
+  int i, rc = STORE_OK;
+
+  ck_assert_int_eq(store_url_ref(s, NULL, &ra), STORE_INVALID);
+  ck_assert(ra == 0);
+  ck_assert_int_eq(store_url_ref(NULL, a, &ra), STORE_INVALID);
+  ck_assert_int_eq(store_run_new(s, 1, 1, NULL, &run), STORE_OK);
+  ck_assert_int_eq(store_url_ref(s, a, &ra), STORE_OK);
+  ck_assert(ra != 0);
+  probe_set(&p, a, CLASS_NO_AAAA, 0, 200);
+  ck_assert_int_eq(store_probe_put_ref(s, run, &p, ra), STORE_OK);
+  ck_assert_int_eq(store_flush(s), STORE_OK);
+  ck_assert_int_eq(store_probe_get(s, run, a, &got), STORE_OK);
+  ck_assert_int_eq(got.klass, CLASS_NO_AAAA);
+  ck_assert_str_eq(got.url, a);
+  store_probe_cleanup(&got);
+
+  /* b's id is new in a write that the full map then drops */
+  ck_assert_int_eq(store_url_ref(s, b, &rb), STORE_OK);
+  ck_assert(rb != 0);
+  for (i = 0; i < 100000 && rc == STORE_OK; i++) {
+    snprintf(page, sizeof page, "http://ref.example/p%d", i / 40);
+    snprintf(url, sizeof url, "http://ref.example/a/long/path/to/fill/%d", i);
+    rc = store_edge_put(s, run, 0, page, url);
+  }
+  ck_assert_int_eq(rc, STORE_FULL);
+  /* c takes the id b had */
+  ck_assert_int_eq(store_url_ref(s, c, &rc_ref), STORE_OK);
+  ck_assert((rc_ref & 0xffffffffffffull) == (rb & 0xffffffffffffull));
+  probe_set(&p, b, CLASS_V6_BROKEN, 0, 200);
+  ck_assert_int_eq(store_probe_put_ref(s, run, &p, rb), STORE_OK);
+  ck_assert_int_eq(store_flush(s), STORE_OK);
+  ck_assert_int_eq(store_probe_get(s, run, b, &got), STORE_OK);
+  ck_assert_int_eq(got.klass, CLASS_V6_BROKEN);
+  store_probe_cleanup(&got);
+  ck_assert_int_eq(store_probe_get(s, run, c, &got), STORE_NOTFOUND);
+  ck_assert_int_eq(store_probe_get(s, run, a, &got), STORE_OK);
+  ck_assert_int_eq(got.klass, CLASS_NO_AAAA);
+  store_probe_cleanup(&got);
+  store_close(s);
+}
+END_TEST
+
 START_TEST(store_flipped_byte_is_corrupt_never_other_data)
 {
   struct store *s = open_db(0);
@@ -2778,6 +2832,8 @@ static Suite *store_suite(void)
   tcase_add_test(tc, store_concentration_null_when_nothing_counted);
   tcase_add_test(tc, store_full_keeps_last_flush);
   tcase_add_test(tc, store_full_forgets_the_ids_it_cached);
+  tcase_add_test(tc,
+                 store_url_ref_spares_the_lookup_and_goes_stale_with_lost_ids);
   tcase_add_test(tc, store_reopen_after_unflushed_writes_loses_only_last_batch);
   tcase_add_test(tc, store_other_process_sees_last_flush);
   tcase_add_test(tc, store_newer_schema_refused);
